@@ -1,0 +1,10 @@
+// One jest run for every package: tests live beside the code (src/**/*.test.ts) and in test/.
+module.exports = {
+  testEnvironment: 'node',
+  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: { isolatedModules: true, module: 'commonjs', target: 'ES2022', esModuleInterop: true, resolveJsonModule: true } }] },
+  moduleNameMapper: { '^@tarmac/(core|guard|cli)$': '<rootDir>/packages/$1/src' },
+  roots: ['<rootDir>/packages', '<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  testPathIgnorePatterns: ['/node_modules/', '/dist/', '<rootDir>/test/corpus/'],
+  testTimeout: 60000,
+};

@@ -1,0 +1,69 @@
+import { Command, CommanderError, Option } from 'commander';
+import { InputError, InputErrors, formatLocation } from '@tarmac/core';
+import { checkCommand } from './commands/check';
+import { testCommand } from './commands/test';
+import { UsageError } from './usage-error';
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+function program(run: (code: Promise<number>) => void): Command {
+  const cmd = new Command('tarmac')
+    .description('Policy as code for AWS landing zones: one control, one verdict, everywhere.')
+    .version(require('../package.json').version)
+    .exitOverride()
+    .showHelpAfterError('(run tarmac --help for usage)');
+
+  cmd
+    .command('check')
+    .description('Check CloudFormation templates, directories and CDK cdk.out folders against the controls.')
+    .argument('[paths...]', 'templates, directories (recursive) or cdk.out folders')
+    .option('-p, --profile <name>', 'profile deciding which controls apply and which block', 'prod')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json', 'sarif', 'junit']).default('text'))
+    .option('-o, --output <file>', 'write the report to a file instead of stdout')
+    .option('--control-tower', 'also run the AWS Control Tower proactive rules (CT.* IDs)')
+    .option('--rules <path>', 'extra Guard rules: a .guard file or a directory (repeatable)', collect, [])
+    .option('--staged', 'check the templates staged in git (their staged content)')
+    .addOption(new Option('--engine <engine>', 'Guard engine').choices(['auto', 'wasm', 'native']).default('auto'))
+    .option('--policies <dir>', 'the policies/ directory (default: nearest policies/ above, else the bundled catalog)')
+    .option('--no-color', 'never colour the output')
+    .addHelpText('after', '\nExit codes: 0 nothing blocking, 1 blocking findings, 2 bad input or usage.')
+    .action((paths: string[], opts) => run(checkCommand(paths, { ...opts, color: opts.color === false ? false : undefined })));
+
+  cmd
+    .command('test')
+    .description("Run every control's cfn-guard test cases (PASS/FAIL/SKIP for every input shape) with the real cfn-guard.")
+    .option('--policies <dir>', 'the policies/ directory')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .addHelpText('after', '\nExit codes: 0 all cases pass, 1 a case fails or a shape lacks coverage, 2 bad input.')
+    .action((opts) => run(testCommand(opts)));
+  return cmd;
+}
+
+/** Runs the CLI and returns the exit code. Input errors are printed for people; nothing fails open. */
+export async function main(argv: string[]): Promise<number> {
+  let pending: Promise<number> | undefined;
+  try {
+    await program((p) => (pending = p)).parseAsync(argv);
+    return pending ? await pending : 0;
+  } catch (err) {
+    return report(err);
+  }
+}
+
+function report(err: unknown): number {
+  if (err instanceof CommanderError) {
+    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
+    return 2; // commander already printed the message
+  }
+  if (err instanceof UsageError) {
+    process.stderr.write(`tarmac: ${err.message}\n`);
+    return 2;
+  }
+  if (err instanceof InputErrors || err instanceof InputError) {
+    const errors = err instanceof InputErrors ? err.errors : [err];
+    for (const e of errors) process.stderr.write(`error ${formatLocation(e.location)}: ${e.problem}${e.expected ? ` (expected ${e.expected})` : ''}\n`);
+    return 2;
+  }
+  process.stderr.write(`tarmac: internal error: ${(err as Error)?.stack ?? String(err)}\n`);
+  return 2;
+}

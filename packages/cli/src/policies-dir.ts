@@ -1,0 +1,16 @@
+import * as fs from 'fs';
+import * as path from 'path';
+
+/**
+ * Where the catalog is: --policies, else $TARMAC_POLICIES, else the nearest policies/ above the working
+ * directory (like git finds .git), else the catalog that ships with Tarmac.
+ */
+export function resolvePoliciesDir(explicit?: string, cwd = process.cwd()): string {
+  if (explicit) return explicit;
+  if (process.env.TARMAC_POLICIES) return process.env.TARMAC_POLICIES;
+  for (let dir = path.resolve(cwd); ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, 'policies', 'tags.yaml'))) return path.join(dir, 'policies');
+    if (path.dirname(dir) === dir) break;
+  }
+  return path.resolve(__dirname, '..', '..', '..', 'policies');
+}

@@ -1,0 +1,183 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { InputError, InputErrors, collectInputErrors } from '../errors';
+import { closestResourceType, isKnownResourceType } from '../resource-types';
+import { validateAgainstSchema } from '../schema-validation';
+import { SourceDocument, readSourceFile } from '../yaml-source';
+import { Catalog, Control, MandatoryTag, Mode, Profile } from './model';
+import { compileTagRule, TAG_RULE_NAMES } from './tag-rules';
+
+const SCHEMA_DIR = path.join(__dirname, '..', '..', 'schemas');
+const schemas = new Map<string, object>();
+function schema(name: 'control' | 'profile' | 'tags'): object {
+  let s = schemas.get(name);
+  if (!s) {
+    s = JSON.parse(fs.readFileSync(path.join(SCHEMA_DIR, `${name}.schema.json`), 'utf8')) as object;
+    schemas.set(name, s);
+  }
+  return s;
+}
+
+/**
+ * Loads and validates policies/: tags.yaml, profiles/*.yaml and controls/<service>/<name>.{yaml,guard}.
+ * Collects every problem before failing, so one run shows them all; throws InputErrors.
+ */
+export function loadCatalog(root: string): Catalog {
+  const errors: InputError[] = [];
+  const attempt = <T>(fn: () => T): T | undefined => {
+    try {
+      return fn();
+    } catch (err) {
+      errors.push(...collectInputErrors(err));
+      return undefined;
+    }
+  };
+  if (!fs.existsSync(root) || !fs.statSync(root).isDirectory()) {
+    throw new InputErrors([new InputError({ file: root }, 'policies directory not found', 'a directory with tags.yaml, profiles/ and controls/')]);
+  }
+
+  const tags = attempt(() => loadTags(path.join(root, 'tags.yaml'))) ?? [];
+  const controls: Control[] = [];
+  for (const file of controlMetadataFiles(path.join(root, 'controls'))) {
+    const control = attempt(() => loadControl(file, root, tags));
+    if (control) controls.push(control);
+  }
+  controls.sort((a, b) => compareIds(a.id, b.id));
+
+  const byId = new Map<string, Control>();
+  const byRule = new Map<string, Control>();
+  for (const c of controls) {
+    const clash = byId.get(c.id);
+    if (clash) errors.push(new InputError({ file: c.file, line: 1, column: 1 }, `control ID ${c.id} is already used by ${clash.file}`, 'a unique, never reused ID'));
+    byId.set(c.id, c);
+    const ruleClash = byRule.get(c.rule);
+    if (ruleClash) errors.push(new InputError({ file: c.file }, `rule name ${c.rule} is already used by ${ruleClash.file}`, 'a unique Guard rule name'));
+    byRule.set(c.rule, c);
+  }
+
+  const profiles = new Map<string, Profile>();
+  const profileDir = path.join(root, 'profiles');
+  for (const file of listFiles(profileDir, (f) => /\.ya?ml$/.test(f))) {
+    const profile = attempt(() => loadProfile(file, byId));
+    if (profile) profiles.set(profile.name, profile);
+  }
+  if (profiles.size === 0 && !errors.length) errors.push(new InputError({ file: profileDir }, 'no profiles found', 'profiles/<name>.yaml, e.g. sandbox, dev, prod'));
+
+  if (errors.length) throw new InputErrors(errors);
+  return { root, controls, profiles, tags };
+}
+
+function loadTags(file: string): MandatoryTag[] {
+  const doc = readSourceFile(file);
+  const problems = validateAgainstSchema(doc, schema('tags'));
+  if (problems.length) throw new InputErrors(problems);
+  const tags = (doc.value as { tags: MandatoryTag[] }).tags;
+  tags.forEach((t, i) => {
+    if (t.pattern !== undefined) {
+      try {
+        new RegExp(t.pattern);
+      } catch (err) {
+        throw new InputError(doc.locate(['tags', i, 'pattern']), `invalid regular expression: ${(err as Error).message}`);
+      }
+    }
+  });
+  const seen = new Set<string>();
+  tags.forEach((t, i) => {
+    if (seen.has(t.key.toLowerCase())) throw new InputError(doc.locate(['tags', i, 'key']), `tag key ${t.key} is listed twice`);
+    seen.add(t.key.toLowerCase());
+  });
+  return tags;
+}
+
+interface ControlSource {
+  id: string; title: string; severity: Control['severity']; rationale: string; resourceTypes: string[];
+  rule?: string; generatedFrom?: 'tags.yaml'; message: string; fix: string;
+  frameworks: Record<string, string[]>; configRule?: string; controlTower?: string[]; references?: string[];
+}
+
+function loadControl(file: string, root: string, tags: readonly MandatoryTag[]): Control {
+  const doc = readSourceFile(file);
+  const problems = validateAgainstSchema(doc, schema('control'));
+  if (problems.length) throw new InputErrors(problems);
+  const src = doc.value as ControlSource;
+  checkResourceTypes(doc, src.resourceTypes);
+  const base = file.replace(/\.ya?ml$/, '');
+  const testFile = path.join(path.dirname(file), 'tests', path.basename(file));
+
+  let guardFile: string;
+  let guard: string;
+  let rule: string;
+  if (src.generatedFrom === 'tags.yaml') {
+    rule = TAG_RULE_NAMES[src.id as keyof typeof TAG_RULE_NAMES];
+    if (!rule) throw new InputError(doc.locate(['id']), `${src.id} cannot be generated from tags.yaml`, `one of ${Object.keys(TAG_RULE_NAMES).join(', ')}`);
+    guardFile = path.join(root, 'tags.yaml');
+    guard = compileTagRule(src.id as keyof typeof TAG_RULE_NAMES, tags);
+  } else {
+    rule = src.rule!;
+    guardFile = base + '.guard';
+    try {
+      guard = fs.readFileSync(guardFile, 'utf8');
+    } catch {
+      throw new InputError(doc.locate(['rule']), `Guard rule file ${path.basename(guardFile)} is missing`, `${guardFile} defining rule ${rule}`);
+    }
+    if (!new RegExp(`^\\s*rule\\s+${rule}\\b`, 'm').test(guard)) {
+      throw new InputError(doc.locate(['rule']), `rule ${rule} is not defined in ${path.basename(guardFile)}`, `a line 'rule ${rule} when ...' in ${guardFile}`);
+    }
+  }
+  if (!fs.existsSync(testFile)) {
+    throw new InputError({ file }, `test cases are missing`, `cfn-guard test cases in ${testFile}`);
+  }
+  return {
+    id: src.id, title: src.title, severity: src.severity, rationale: src.rationale, resourceTypes: src.resourceTypes,
+    rule, message: src.message, fix: src.fix, frameworks: src.frameworks, configRule: src.configRule,
+    controlTower: src.controlTower, references: src.references, file, guardFile, guard, testFile,
+  };
+}
+
+function checkResourceTypes(doc: SourceDocument, types: readonly string[]): void {
+  const problems: InputError[] = [];
+  types.forEach((t, i) => {
+    if (t === '*' || isKnownResourceType(t)) return;
+    const guess = closestResourceType(t);
+    problems.push(new InputError(doc.locate(['resourceTypes', i]), `unknown resource type ${t}${guess ? `; did you mean ${guess}?` : ''}`, 'a CloudFormation resource type such as AWS::S3::Bucket'));
+  });
+  if (problems.length) throw new InputErrors(problems);
+}
+
+function loadProfile(file: string, controls: ReadonlyMap<string, Control>): Profile {
+  const doc = readSourceFile(file);
+  const problems = validateAgainstSchema(doc, schema('profile'));
+  const src = doc.value as { name: string; description: string; default: Mode; controls?: Record<string, Mode>; controlTower?: Mode };
+  if (!problems.length) {
+    for (const id of Object.keys(src.controls ?? {})) {
+      if (!controls.has(id)) problems.push(new InputError(doc.locate(['controls', id]), `unknown control ${id}`, 'the ID of a control in policies/controls'));
+    }
+    const expectedName = path.basename(file).replace(/\.ya?ml$/, '');
+    if (src.name !== expectedName) problems.push(new InputError(doc.locate(['name']), `profile name ${src.name} differs from its file name`, expectedName));
+  }
+  if (problems.length) throw new InputErrors(problems);
+  return { name: src.name, description: src.description, default: src.default, controls: src.controls ?? {}, controlTower: src.controlTower ?? 'warn', file };
+}
+
+function controlMetadataFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const service of listDirs(dir)) {
+    out.push(...listFiles(service, (f) => /\.ya?ml$/.test(f)));
+  }
+  return out;
+}
+
+function listDirs(dir: string): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return fs.readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => path.join(dir, e.name)).sort();
+}
+
+function listFiles(dir: string, accept: (name: string) => boolean): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return fs.readdirSync(dir, { withFileTypes: true }).filter((e) => e.isFile() && accept(e.name)).map((e) => path.join(dir, e.name)).sort();
+}
+
+/** LZ.S3.10 sorts after LZ.S3.9. */
+export function compareIds(a: string, b: string): number {
+  return a.localeCompare(b, 'en', { numeric: true });
+}

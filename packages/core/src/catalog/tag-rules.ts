@@ -1,0 +1,103 @@
+import { taggableResourceTypes, tagSupport } from '../resource-types';
+import { MandatoryTag } from './model';
+
+/** The tag controls whose Guard rules are compiled from policies/tags.yaml, so the tag set lives in one place. */
+export const TAG_RULE_NAMES = {
+  'LZ.TAG.1': 'lz_mandatory_tags',
+  'LZ.TAG.2': 'lz_mandatory_tag_values',
+} as const;
+export type TagControlId = keyof typeof TAG_RULE_NAMES;
+
+interface TagGroup {
+  /** Variable-safe suffix. */
+  readonly name: string;
+  readonly list: boolean;
+  readonly property: string;
+  readonly types: string[];
+}
+
+/** Taggable types grouped by how they carry tags: list of {Key, Value} or a map, and under which property. */
+function tagGroups(): TagGroup[] {
+  const groups = new Map<string, TagGroup>();
+  for (const type of taggableResourceTypes()) {
+    const support = tagSupport(type)!;
+    const list = support.format !== 'MAP';
+    const key = `${list ? 'list' : 'map'}_${support.property}`;
+    let g = groups.get(key);
+    if (!g) {
+      g = { name: key.toLowerCase(), list, property: support.property, types: [] };
+      groups.set(key, g);
+    }
+    g.types.push(type);
+  }
+  return [...groups.values()].sort((a, b) => a.name.localeCompare(b.name));
+}
+
+const quote = (s: string) => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+const regex = (p: string) => `/${p.replace(/\//g, '\\/')}/`;
+
+function keyChecks(g: TagGroup, tags: readonly MandatoryTag[]): string[] {
+  const p = g.property;
+  const lines = [`${p} exists`];
+  for (const t of tags) lines.push(g.list ? `some ${p}[*].Key == ${quote(t.key)}` : `${p}[${quote(t.key)}] exists`);
+  return lines;
+}
+
+function valueChecks(g: TagGroup, tags: readonly MandatoryTag[]): string[] {
+  const p = g.property;
+  return tags.map((t) => {
+    const test = t.values ? `in [${t.values.map(quote).join(', ')}]` : `== ${regex(t.pattern!)}`;
+    // Only literal values can be judged here; an intrinsic is resolved by the time the Guard Hook sees it.
+    return g.list
+      ? `${p}[ Key == ${quote(t.key)} ] { when Value is_string { Value ${test} } }`
+      : `when ${p}[${quote(t.key)}] is_string { ${p}[${quote(t.key)}] ${test} }`;
+  });
+}
+
+/** Compiles one tag control's Guard rule from the mandatory tag set. */
+export function compileTagRule(id: TagControlId, tags: readonly MandatoryTag[]): string {
+  const rule = TAG_RULE_NAMES[id];
+  const groups = tagGroups();
+  const keys = tags.map((t) => t.key).join(', ');
+  const message =
+    id === 'LZ.TAG.1'
+      ? `[${id}]: Resource is missing one of the mandatory tags ${keys}.`
+      : `[${id}]: A mandatory tag has a value outside its allowed values or pattern.`;
+  const out: string[] = [
+    '#####################################',
+    '##       Rule Specification        ##',
+    '#####################################',
+    `# Control:          ${id}`,
+    `# Rule Identifier:  ${rule}`,
+    '# Generated from policies/tags.yaml by @tarmac/core (compileTagRule): do not edit.',
+    id === 'LZ.TAG.1'
+      ? `# Description:      Every taggable resource carries the mandatory tags: ${keys}.`
+      : '# Description:      Mandatory tags with literal values use allowed values or match their pattern.',
+    '# Reports on:       every resource type that supports tags',
+    '# Evaluates:        CloudFormation template; Guard Hook resource input (both spellings); legacy hook input',
+    '',
+    'let INPUT_DOCUMENT = this',
+  ];
+  for (const g of groups) {
+    out.push(`let types_${g.name} = [${g.types.map(quote).join(', ')}]`);
+    out.push(`let template_${g.name} = Resources.*[ Type in %types_${g.name} ]`);
+    out.push(`let hook_${g.name} = Resources.*[ ResourceType in %types_${g.name} ]`);
+    out.push(`let legacy_${g.name} = %INPUT_DOCUMENT[ keys in %types_${g.name} ]`);
+  }
+  out.push('');
+  for (const g of groups) {
+    const check = `check_${g.name}`;
+    for (const [variable, props] of [[`template_${g.name}`, 'Properties'], [`hook_${g.name}`, 'ResourceProperties'], [`legacy_${g.name}`, 'resourceProperties']]) {
+      out.push(`rule ${rule} when %${variable} not empty {`, `    ${check}(%${variable}.${props})`, '    <<', `    ${message}`, '    >>', '}');
+    }
+    const body = id === 'LZ.TAG.1' ? keyChecks(g, tags) : valueChecks(g, tags);
+    out.push(`rule ${check}(props) {`, '    %props {');
+    if (id === 'LZ.TAG.2') {
+      out.push(`        when ${g.property} exists {`, ...body.map((l) => `            ${l}`), '        }');
+    } else {
+      out.push(...body.map((l) => `        ${l}`));
+    }
+    out.push('    }', '}', '');
+  }
+  return out.join('\n');
+}

@@ -1,0 +1,92 @@
+import * as fs from 'fs';
+import { Document, LineCounter, Node, isMap, isPair, isScalar, isSeq, parseDocument, ParseOptions, DocumentOptions, SchemaOptions } from 'yaml';
+import { InputError, SourceLocation } from './errors';
+
+/** A parsed YAML or JSON file that still knows where each value came from. */
+export interface SourceDocument {
+  readonly file: string;
+  readonly value: unknown;
+  /** Location of the value at `path` (object keys and array indexes); the nearest ancestor if absent. */
+  locate(path: readonly (string | number)[]): SourceLocation;
+}
+
+export type YamlOptions = ParseOptions & DocumentOptions & SchemaOptions;
+
+/** Limits that keep hostile input (alias bombs) from exhausting memory. */
+const SAFE_DEFAULTS: YamlOptions = { uniqueKeys: true, prettyErrors: false, strict: true };
+const MAX_ALIAS_COUNT = 100;
+
+export function readSourceFile(file: string, options: YamlOptions = {}): SourceDocument {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new InputError({ file }, `cannot read file: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+  }
+  return parseSource(text, file, options);
+}
+
+/** Parses YAML (JSON is YAML) into plain values, turning every parse problem into an InputError. */
+export function parseSource(text: string, file: string, options: YamlOptions = {}): SourceDocument {
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  const lineCounter = new LineCounter();
+  let doc: Document.Parsed;
+  try {
+    doc = parseDocument(text, { ...SAFE_DEFAULTS, ...options, lineCounter });
+  } catch (err) {
+    throw new InputError({ file }, `cannot parse: ${(err as Error).message}`);
+  }
+  const at = (offset: number): SourceLocation => {
+    const { line, col } = lineCounter.linePos(offset);
+    return { file, line, column: col };
+  };
+  const problem = doc.errors[0];
+  if (problem) {
+    throw new InputError(at(problem.pos[0]), describeYamlError(problem.code, problem.message));
+  }
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (err) {
+    const e = err as Error;
+    const message = e instanceof RangeError ? 'document is nested too deeply' : e.message;
+    throw new InputError({ file, line: 1, column: 1 }, message);
+  }
+  return {
+    file,
+    value,
+    locate(path) {
+      let node: unknown = doc.contents;
+      let best: SourceLocation = node && (node as Node).range ? at((node as Node).range![0]) : { file, line: 1, column: 1 };
+      for (const key of path) {
+        if (isMap(node)) {
+          const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(key));
+          if (!pair) break;
+          const keyNode = pair.key as Node;
+          if (keyNode.range) best = at(keyNode.range[0]);
+          node = pair.value;
+        } else if (isSeq(node) && typeof key === 'number') {
+          const item = node.items[key] as Node | undefined;
+          if (!item) break;
+          if (item.range) best = at(item.range[0]);
+          node = item;
+        } else {
+          break;
+        }
+      }
+      return best;
+    },
+  };
+}
+
+function describeYamlError(code: string, message: string): string {
+  const first = message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+  switch (code) {
+    case 'DUPLICATE_KEY':
+      return `duplicate key: ${first}`;
+    case 'RESOURCE_EXHAUSTION':
+      return `too many alias expansions (a YAML alias bomb?): ${first}`;
+    default:
+      return `malformed YAML/JSON: ${first}`;
+  }
+}

@@ -1,0 +1,92 @@
+import { Catalog, InputError, Profile, collectInputErrors } from '@tarmac/core';
+import { EvaluationJob, GuardEngine } from './engines/engine';
+import { CheckReport, Finding, findingsFrom, sortFindings } from './findings';
+import { catalogRules } from './rules/catalog-rules';
+import { controlTowerRules } from './rules/control-tower-rules';
+import { customRules } from './rules/custom-rules';
+import { GuardRule, ruleApplies } from './rules/guard-rule';
+import { Discovery, TemplateSource, discoverTemplates } from './template/discover';
+import { ParsedTemplate, parseTemplate } from './template/parse-template';
+
+export interface CheckOptions {
+  readonly catalog: Catalog;
+  readonly profile: Profile;
+  readonly engine: GuardEngine;
+  /** Also run the AWS Control Tower proactive rules. */
+  readonly controlTower?: boolean;
+  /** Extra Guard rule files or directories. */
+  readonly rules?: readonly string[];
+  /** Called as templates are evaluated, for a progress display. */
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
+/** Selects the rules for a run: the profile's catalog controls, and optionally Control Tower and custom rules. */
+export function selectRules(options: Pick<CheckOptions, 'catalog' | 'profile' | 'controlTower' | 'rules'>): GuardRule[] {
+  const rules = catalogRules(options.catalog, options.profile);
+  if (options.controlTower) rules.push(...controlTowerRules(options.profile.controlTower));
+  for (const r of options.rules ?? []) rules.push(...customRules(r, 'enforce'));
+  return rules;
+}
+
+/** Checks paths (files, directories, cdk.out) and returns findings, errors and a summary. */
+export async function checkPaths(paths: readonly string[], options: CheckOptions): Promise<CheckReport> {
+  return checkSources(discoverTemplates(paths), options);
+}
+
+export async function checkSources(discovery: Discovery, options: CheckOptions): Promise<CheckReport> {
+  const started = process.hrtime.bigint();
+  const errors: InputError[] = [...discovery.errors];
+  let rules: GuardRule[] = [];
+  try {
+    rules = selectRules(options);
+  } catch (err) {
+    errors.push(...collectInputErrors(err));
+  }
+  const templates: ParsedTemplate[] = [];
+  for (const source of discovery.sources) {
+    const parsed = parseSource(source, errors);
+    if (parsed) templates.push(parsed);
+  }
+  const jobs: EvaluationJob[] = templates.map((template) => ({ template, rules: rules.filter((r) => ruleApplies(r, template.types)) }));
+  const findings: Finding[] = [];
+  const batchSize = options.onProgress ? 20 : jobs.length || 1;
+  for (let i = 0; i < jobs.length; i += batchSize) {
+    for (const result of await options.engine.evaluate(jobs.slice(i, i + batchSize))) {
+      if (result.error) errors.push(result.error);
+      else findings.push(...findingsFrom(result));
+    }
+    options.onProgress?.(Math.min(i + batchSize, jobs.length), jobs.length);
+  }
+  sortFindings(findings);
+  return {
+    findings,
+    errors,
+    engine: { name: options.engine.name, version: options.engine.version },
+    summary: {
+      files: discovery.sources.length + discovery.skipped.length,
+      templates: templates.length,
+      resources: templates.reduce((n, t) => n + t.resources.length, 0),
+      findings: findings.length,
+      blocking: findings.filter((f) => f.mode === 'enforce').length,
+      skipped: discovery.skipped.length,
+      durationMs: Number((process.hrtime.bigint() - started) / 1_000_000n),
+    },
+  };
+}
+
+function parseSource(source: TemplateSource, errors: InputError[]): ParsedTemplate | undefined {
+  try {
+    return parseTemplate(source.read(), source.file, source.stack);
+  } catch (err) {
+    if (err instanceof InputError) {
+      errors.push(err);
+      return undefined;
+    }
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code) {
+      errors.push(new InputError({ file: source.file }, `cannot read file: ${code}`));
+      return undefined;
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,16 @@
+import { GuardEngine } from './engine';
+import { nativeGuardBinary } from './native-binary';
+import { NativeEngine } from './native-engine';
+import { WasmEngine } from './wasm-engine';
+
+export type EngineChoice = 'auto' | 'wasm' | 'native';
+
+/**
+ * auto: native cfn-guard where this platform has the shipped binary (starts in milliseconds, so
+ * pre-commit stays fast), else the WebAssembly engine. See docs/adr/0001-engine-selection.md.
+ */
+export function createEngine(choice: EngineChoice = 'auto'): GuardEngine {
+  if (choice === 'wasm') return new WasmEngine();
+  if (choice === 'native') return new NativeEngine();
+  return nativeGuardBinary() ? new NativeEngine() : new WasmEngine();
+}

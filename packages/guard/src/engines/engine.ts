@@ -1,0 +1,41 @@
+import { InputError } from '@tarmac/core';
+import { ParsedTemplate } from '../template/parse-template';
+import { GuardRule } from '../rules/guard-rule';
+
+/** One template and the rules that apply to it (already dispatched by resource type). */
+export interface EvaluationJob {
+  readonly template: ParsedTemplate;
+  readonly rules: readonly GuardRule[];
+}
+
+/** Where a rule failed: a JSON pointer into the canonical template, and the rule's own message. */
+export interface Violation {
+  readonly ruleName: string;
+  readonly logicalId?: string;
+  /** e.g. /Resources/Bucket/Properties/BucketEncryption */
+  readonly path?: string;
+  readonly message?: string;
+}
+
+export interface JobResult {
+  readonly job: EvaluationJob;
+  /** Rule names that FAILed, with where. A rule name absent here did not fail (PASS or SKIP). */
+  readonly violations: readonly Violation[];
+  /** Set when the job could not be evaluated: never a pass. */
+  readonly error?: InputError;
+}
+
+export type EngineName = 'wasm' | 'native';
+
+/** A Guard engine. Both implementations run the real CloudFormation Guard evaluator. */
+export interface GuardEngine {
+  readonly name: EngineName;
+  readonly version: string;
+  evaluate(jobs: readonly EvaluationJob[]): Promise<JobResult[]>;
+  dispose(): void;
+}
+
+/** Canonical JSON the engines evaluate: the same bytes for both, whatever the template was written in. */
+export function canonicalJson(template: ParsedTemplate): string {
+  return JSON.stringify(template.document);
+}

@@ -1,0 +1,92 @@
+import { InputError } from '@tarmac/core';
+import { EvaluationJob, GuardEngine, JobResult, Violation, canonicalJson } from './engine';
+import { CloudFormationValidate, WasmEngineInstance, loadCloudFormationValidate } from './wasm-validate';
+import { GuardRule } from '../rules/guard-rule';
+
+const VALIDATE_CONFIG = { disableBuiltinRules: true, detailLevel: 'STANDARD' };
+
+/**
+ * The in-process WebAssembly engine: AWS's CloudFormation validator running the Guard evaluator.
+ * Building an engine costs about 1.5 s and its rules are fixed, so one engine is built per run with the
+ * union of the rules the run dispatches; each template then reports only the rules that apply to it.
+ */
+export class WasmEngine implements GuardEngine {
+  readonly name = 'wasm' as const;
+  readonly version: string;
+  private readonly lib: CloudFormationValidate;
+  private engine?: WasmEngineInstance;
+  private engineRules = '';
+
+  constructor() {
+    this.lib = loadCloudFormationValidate();
+    this.version = this.lib.version();
+  }
+
+  async evaluate(jobs: readonly EvaluationJob[]): Promise<JobResult[]> {
+    const union = new Map<string, GuardRule>();
+    for (const job of jobs) for (const r of job.rules) union.set(r.file, r);
+    if (union.size === 0) return jobs.map((job) => ({ job, violations: [] }));
+    const rules = [...union.values()];
+    let engine: WasmEngineInstance;
+    try {
+      engine = this.engineFor(rules);
+    } catch (err) {
+      const error = ruleError(rules, String(err));
+      return jobs.map((job) => ({ job, violations: [], error }));
+    }
+    return jobs.map((job) => this.evaluateOne(engine, job));
+  }
+
+  private evaluateOne(engine: WasmEngineInstance, job: EvaluationJob): JobResult {
+    if (job.rules.length === 0) return { job, violations: [] };
+    const applicable = new Set(job.rules.flatMap((r) => r.names));
+    try {
+      const report = engine.validateTemplate(new this.lib.TemplateContent(canonicalJson(job.template), job.template.file), VALIDATE_CONFIG);
+      if (report.status !== 'OK') {
+        const detail = report.diagnostics.map((d) => d.message).join('; ') || report.status;
+        return { job, violations: [], error: new InputError({ file: job.template.file }, `the Guard engine could not evaluate the template: ${detail}`) };
+      }
+      const violations: Violation[] = [];
+      const seen = new Set<string>();
+      for (const d of report.diagnostics) {
+        if (d.source !== 'GUARD' || !applicable.has(d.ruleId)) continue;
+        const logicalId = d.entity?.logicalId;
+        const key = `${d.ruleId}|${logicalId ?? ''}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        const path = logicalId ? `/Resources/${logicalId}${d.propertyPath ? '/' + d.propertyPath.replace(/\./g, '/') : ''}` : undefined;
+        violations.push({ ruleName: d.ruleId, logicalId, path, message: d.message.trim().replace(/\s*\n\s*/g, ' ') });
+      }
+      return { job, violations };
+    } catch (err) {
+      // A trap leaves the instance unusable: drop it so the next call builds a fresh one.
+      this.dispose();
+      return { job, violations: [], error: new InputError({ file: job.template.file }, `the Guard engine crashed: ${String(err)}`) };
+    }
+  }
+
+  private engineFor(rules: GuardRule[]): WasmEngineInstance {
+    const key = rules.map((r) => r.file).sort().join('\n');
+    if (this.engine && this.engineRules === key) return this.engine;
+    this.dispose();
+    this.engine = new this.lib.CompositeEngine({ guardRules: rules.map((r) => ({ name: r.file, content: r.text })) });
+    this.engineRules = key;
+    return this.engine;
+  }
+
+  dispose(): void {
+    this.engine?.free();
+    this.engine = undefined;
+    this.engineRules = '';
+  }
+}
+
+function ruleError(rules: GuardRule[], detail: string): InputError {
+  const culprit = rules.find((r) => detail.includes(r.file));
+  const line = /at line (\d+) at column (\d+)/.exec(detail);
+  return new InputError(
+    { file: culprit?.file ?? 'Guard rules', line: line ? Number(line[1]) : undefined, column: line ? Number(line[2]) : undefined },
+    `Guard rule does not parse: ${detail.replace(/\s+/g, ' ').slice(0, 400)}`,
+    'valid CloudFormation Guard syntax',
+  );
+}

@@ -1,0 +1,94 @@
+import { InputError, Mode, Severity } from '@tarmac/core';
+import { JobResult } from './engines/engine';
+import { RuleOrigin } from './rules/guard-rule';
+
+/** A policy finding: everything a person needs to find and fix it, with a stable control ID. */
+export interface Finding {
+  readonly controlId: string;
+  readonly origin: RuleOrigin;
+  readonly title: string;
+  readonly severity: Severity;
+  /** enforce: blocks (exit 1); warn: reported only. */
+  readonly mode: Exclude<Mode, 'off'>;
+  readonly file: string;
+  readonly stack?: string;
+  readonly logicalId?: string;
+  readonly resourceType?: string;
+  /** Property path inside the resource, e.g. Properties.BucketEncryption */
+  readonly path?: string;
+  readonly line?: number;
+  readonly column?: number;
+  readonly message: string;
+  readonly fix?: string;
+  readonly ruleName: string;
+}
+
+/** Normalizes engine violations into findings, with lines from the template as written. */
+export function findingsFrom(result: JobResult): Finding[] {
+  const { template, rules } = result.job;
+  const byName = new Map(rules.flatMap((r) => r.names.map((n) => [n, r] as const)));
+  const out: Finding[] = [];
+  for (const v of result.violations) {
+    const rule = byName.get(v.ruleName);
+    if (!rule || rule.mode === 'off') continue;
+    const resource = v.logicalId ? template.resources.find((r) => r.logicalId === v.logicalId) : undefined;
+    const segments = v.path ? v.path.split('/').slice(1).map((s) => (/^\d+$/.test(s) ? Number(s) : s)) : [];
+    const loc = segments.length ? template.locate(segments) : undefined;
+    out.push({
+      controlId: rule.id,
+      origin: rule.origin,
+      title: rule.title,
+      severity: rule.severity,
+      mode: rule.mode,
+      file: template.file,
+      stack: template.stack,
+      logicalId: v.logicalId,
+      resourceType: resource?.type,
+      path: segments.length > 2 ? segments.slice(2).join('.') : undefined,
+      line: loc?.line,
+      column: loc?.column,
+      message: rule.origin === 'custom' && v.message ? v.message : rule.message,
+      fix: rule.fix ?? v.message,
+      ruleName: v.ruleName,
+    });
+  }
+  return out;
+}
+
+const SEVERITY_ORDER: Record<Severity, number> = { critical: 0, high: 1, medium: 2, low: 3, informational: 4 };
+
+/** Deterministic order: file, line, control. */
+export function sortFindings(findings: Finding[]): Finding[] {
+  return findings.sort(
+    (a, b) =>
+      a.file.localeCompare(b.file) ||
+      (a.stack ?? '').localeCompare(b.stack ?? '') ||
+      (a.line ?? 0) - (b.line ?? 0) ||
+      (a.logicalId ?? '').localeCompare(b.logicalId ?? '') ||
+      SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] ||
+      a.controlId.localeCompare(b.controlId, 'en', { numeric: true }),
+  );
+}
+
+export interface CheckSummary {
+  files: number;
+  templates: number;
+  resources: number;
+  findings: number;
+  blocking: number;
+  skipped: number;
+  durationMs: number;
+}
+
+export interface CheckReport {
+  readonly findings: Finding[];
+  readonly errors: InputError[];
+  readonly summary: CheckSummary;
+  readonly engine: { name: string; version: string };
+}
+
+/** 0 nothing blocking; 1 blocking findings; 2 bad input (wins: an error is never a pass). */
+export function exitCodeOf(report: CheckReport): 0 | 1 | 2 {
+  if (report.errors.length) return 2;
+  return report.summary.blocking > 0 ? 1 : 0;
+}

@@ -1,0 +1,57 @@
+import { formatLocation } from '@tarmac/core';
+import { CheckReport, Finding } from '../findings';
+
+export interface TextOptions {
+  readonly color: boolean;
+}
+
+const ansi = (code: string, on: boolean) => (s: string) => (on ? `\u001b[${code}m${s}\u001b[0m` : s);
+
+/** Findings grouped by file, errors after them, then a one-line summary. */
+export function formatText(report: CheckReport, options: TextOptions): string {
+  const c = options.color;
+  const bold = ansi('1', c);
+  const dim = ansi('2', c);
+  const red = ansi('31', c);
+  const yellow = ansi('33', c);
+  const lines: string[] = [];
+  let current = '';
+  for (const f of report.findings) {
+    const group = f.stack ? `${f.file} (stack ${f.stack})` : f.file;
+    if (group !== current) {
+      if (current) lines.push('');
+      lines.push(bold(group));
+      current = group;
+    }
+    const where = `${f.file}${f.line ? `:${f.line}` : ''}`;
+    const resource = f.logicalId ? `${f.logicalId} (${f.resourceType ?? '?'})` : '(template)';
+    const level = f.mode === 'enforce' ? red(f.severity) : yellow(`${f.severity}, warn`);
+    lines.push(`${where}  ${resource}  [${f.controlId}] ${level}  ${f.message}${f.fix ? dim(` Fix: ${f.fix}`) : ''}`);
+  }
+  if (report.errors.length) {
+    if (lines.length) lines.push('');
+    for (const e of report.errors) lines.push(`${red('error')} ${formatLocation(e.location)}: ${e.problem}${e.expected ? ` (expected ${e.expected})` : ''}`);
+  }
+  lines.push(summaryLine(report, c));
+  return lines.join('\n') + '\n';
+}
+
+export function summaryLine(report: CheckReport, color: boolean): string {
+  const s = report.summary;
+  const warn = s.findings - s.blocking;
+  const parts = [
+    `${s.templates} template${s.templates === 1 ? '' : 's'}`,
+    `${s.resources} resources`,
+    `${s.blocking} blocking`,
+    `${warn} warning${warn === 1 ? '' : 's'}`,
+  ];
+  if (report.errors.length) parts.push(`${report.errors.length} error${report.errors.length === 1 ? '' : 's'}`);
+  if (s.skipped) parts.push(`${s.skipped} file${s.skipped === 1 ? '' : 's'} skipped (not templates)`);
+  const verdict = report.errors.length ? 'ERROR' : s.blocking ? 'FAIL' : 'PASS';
+  const paint = ansi(report.errors.length || s.blocking ? '31;1' : '32;1', color);
+  return `${paint(verdict)} ${parts.join(', ')} in ${(s.durationMs / 1000).toFixed(2)}s (${report.engine.name} engine)`;
+}
+
+export function describeFinding(f: Finding): string {
+  return `[${f.controlId}] ${f.message}`;
+}

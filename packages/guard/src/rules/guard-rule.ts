@@ -1,0 +1,46 @@
+import { Mode, Severity } from '@tarmac/core';
+
+export type RuleOrigin = 'catalog' | 'control-tower' | 'custom';
+
+/** One Guard rule file as Tarmac evaluates it: the control it implements and the rule names it reports. */
+export interface GuardRule {
+  /** Control ID: LZ.S3.2, CT.S3.PR.1, or the file name of a custom rule. */
+  readonly id: string;
+  readonly origin: RuleOrigin;
+  readonly file: string;
+  readonly text: string;
+  /** Top-level (reportable) rule names defined in the file. */
+  readonly names: readonly string[];
+  /** Resource types the rule can act on; undefined when unknown, so it runs on every template. */
+  readonly resourceTypes?: ReadonlySet<string>;
+  readonly title: string;
+  readonly severity: Severity;
+  readonly message: string;
+  readonly fix?: string;
+  readonly mode: Mode;
+}
+
+/** Names of the rules a file reports: every `rule NAME when|{`, not parameterized `rule NAME(...)`. */
+export function reportedRuleNames(text: string): string[] {
+  const names = new Set<string>();
+  for (const m of stripComments(text).matchAll(/^\s*rule\s+([A-Za-z_][A-Za-z0-9_]*)\s*(?=when\b|\{)/gm)) names.add(m[1]);
+  return [...names];
+}
+
+/** Resource types named as string literals in the rule, or undefined when none are (then it runs everywhere). */
+export function deriveResourceTypes(text: string): Set<string> | undefined {
+  const types = new Set<string>();
+  for (const m of stripComments(text).matchAll(/["']([A-Za-z0-9]+::[A-Za-z0-9]+::[A-Za-z0-9]+)["']/g)) types.add(m[1]);
+  return types.size ? types : undefined;
+}
+
+function stripComments(text: string): string {
+  return text.replace(/#[^\n]*/g, '');
+}
+
+/** True when the rule can fire on a template holding these resource types. */
+export function ruleApplies(rule: GuardRule, templateTypes: ReadonlySet<string>): boolean {
+  if (!rule.resourceTypes) return true;
+  for (const t of templateTypes) if (rule.resourceTypes.has(t)) return true;
+  return false;
+}

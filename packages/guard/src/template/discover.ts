@@ -1,0 +1,156 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { InputError } from '@tarmac/core';
+import { looksLikeTemplate } from './parse-template';
+
+/** A template to check: its bytes are read lazily by the checker. */
+export interface TemplateSource {
+  readonly file: string;
+  readonly stack?: string;
+  /** Named explicitly by the user (an error if it is not a template) rather than found in a directory. */
+  readonly explicit: boolean;
+  read(): Uint8Array;
+}
+
+export interface Discovery {
+  readonly sources: TemplateSource[];
+  /** Files found in directories that are not CloudFormation templates. */
+  readonly skipped: string[];
+  readonly errors: InputError[];
+}
+
+const TEMPLATE_EXTENSIONS = /\.(json|ya?ml|template|cfn)$/i;
+const SKIP_DIRS = new Set(['node_modules', '.git', '.hg', '.svn']);
+
+/** Expands files, directories (recursively, symlink loops cut) and CDK cloud assemblies into templates. */
+export function discoverTemplates(paths: readonly string[]): Discovery {
+  const out: Discovery = { sources: [], skipped: [], errors: [] };
+  const seenDirs = new Set<string>();
+  const seenFiles = new Set<string>();
+  for (const p of paths) {
+    let stat: fs.Stats;
+    try {
+      stat = fs.statSync(p);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      out.errors.push(new InputError({ file: p }, code === 'ENOENT' ? 'no such file or directory' : code === 'ELOOP' ? 'symbolic link loop' : `cannot read: ${code}`));
+      continue;
+    }
+    if (stat.isDirectory()) walk(p, out, seenDirs, seenFiles);
+    else addFile(p, true, undefined, out, seenFiles);
+  }
+  return out;
+}
+
+function walk(dir: string, out: Discovery, seenDirs: Set<string>, seenFiles: Set<string>): void {
+  let real: string;
+  try {
+    real = fs.realpathSync(dir);
+  } catch (err) {
+    out.errors.push(new InputError({ file: dir }, `cannot resolve directory: ${(err as NodeJS.ErrnoException).code}`));
+    return;
+  }
+  if (seenDirs.has(real)) return; // a symlink loop or a directory reached twice
+  seenDirs.add(real);
+  if (fs.existsSync(path.join(dir, 'manifest.json')) && isCloudAssembly(path.join(dir, 'manifest.json'))) {
+    addCloudAssembly(dir, out, seenFiles, seenDirs);
+    return;
+  }
+  let entries: fs.Dirent[];
+  try {
+    entries = fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name));
+  } catch (err) {
+    out.errors.push(new InputError({ file: dir }, `cannot list directory: ${(err as NodeJS.ErrnoException).code}`));
+    return;
+  }
+  for (const e of entries) {
+    const p = path.join(dir, e.name);
+    let isDir = e.isDirectory();
+    if (e.isSymbolicLink()) {
+      try {
+        isDir = fs.statSync(p).isDirectory();
+      } catch {
+        out.skipped.push(p); // dangling link
+        continue;
+      }
+    }
+    if (isDir) {
+      if (!SKIP_DIRS.has(e.name)) walk(p, out, seenDirs, seenFiles);
+    } else if (TEMPLATE_EXTENSIONS.test(e.name)) {
+      addFile(p, false, undefined, out, seenFiles);
+    } else {
+      out.skipped.push(p);
+    }
+  }
+}
+
+function addFile(file: string, explicit: boolean, stack: string | undefined, out: Discovery, seenFiles: Set<string>): void {
+  let real = file;
+  try {
+    real = fs.realpathSync(file);
+  } catch {
+    /* reported when read */
+  }
+  if (seenFiles.has(real)) return;
+  seenFiles.add(real);
+  if (!explicit) {
+    // Found in a directory: only files that claim to be templates are checked; the rest are counted as skipped.
+    let head: string;
+    try {
+      head = fs.readFileSync(file, 'utf8');
+    } catch (err) {
+      out.errors.push(new InputError({ file }, `cannot read file: ${(err as NodeJS.ErrnoException).code}`));
+      return;
+    }
+    if (!looksLikeTemplate(head)) {
+      out.skipped.push(file);
+      return;
+    }
+  }
+  out.sources.push({ file, stack, explicit, read: () => fs.readFileSync(file) });
+}
+
+interface AssemblyManifest {
+  artifacts?: Record<string, { type: string; displayName?: string; properties?: { templateFile?: string; directoryName?: string } }>;
+}
+
+function isCloudAssembly(manifest: string): boolean {
+  try {
+    const m = JSON.parse(fs.readFileSync(manifest, 'utf8')) as AssemblyManifest;
+    return typeof m.artifacts === 'object';
+  } catch {
+    return false;
+  }
+}
+
+/** A CDK cloud assembly (cdk.out): every stack template, nested stacks and nested assemblies (stages) included. */
+function addCloudAssembly(dir: string, out: Discovery, seenFiles: Set<string>, seenDirs: Set<string>): void {
+  const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as AssemblyManifest;
+  for (const [id, artifact] of Object.entries(manifest.artifacts ?? {}).sort(([a], [b]) => a.localeCompare(b))) {
+    if (artifact.type === 'aws:cloudformation:stack' && artifact.properties?.templateFile) {
+      const stack = artifact.displayName ?? id;
+      const file = path.join(dir, artifact.properties.templateFile);
+      addFile(file, true, stack, out, seenFiles);
+      addNestedStacks(dir, file, stack, out, seenFiles);
+    } else if (artifact.type === 'cdk:cloud-assembly' && artifact.properties?.directoryName) {
+      walk(path.join(dir, artifact.properties.directoryName), out, seenDirs, seenFiles);
+    }
+  }
+}
+
+function addNestedStacks(dir: string, templateFile: string, stack: string, out: Discovery, seenFiles: Set<string>): void {
+  let template: { Resources?: Record<string, { Type?: string; Metadata?: Record<string, unknown> }> };
+  try {
+    template = JSON.parse(fs.readFileSync(templateFile, 'utf8'));
+  } catch {
+    return; // the parent's own parse reports it
+  }
+  for (const [logicalId, r] of Object.entries(template.Resources ?? {})) {
+    const asset = r?.Type === 'AWS::CloudFormation::Stack' ? r.Metadata?.['aws:asset:path'] : undefined;
+    if (typeof asset !== 'string') continue;
+    const nested = path.join(dir, asset);
+    const name = `${stack}/${logicalId}`;
+    addFile(nested, true, name, out, seenFiles);
+    addNestedStacks(dir, nested, name, out, seenFiles);
+  }
+}
