@@ -47,21 +47,22 @@ export function parseTemplate(bytes: Uint8Array, file: string, stack?: string): 
   const resources: TemplateResource[] = [];
   const canonicalResources: Record<string, unknown> = {};
   const sourcePaths = new Map<string, readonly (string | number)[]>();
-  for (let r of expanded) {
+  for (const r of expanded) {
     if (!isObject(r.resource)) {
       throw new InputError(source.locate(r.sourcePath), `resource ${r.logicalId} is ${describe(r.resource)}`, 'a map with Type and Properties');
     }
+    let resource: Record<string, unknown> = r.resource;
     // Rain module sources (Type: {Rain::Module: path}) are expanded by `rain pkg`; no rule names that type.
-    if (isObject(r.resource.Type) && 'Rain::Module' in r.resource.Type) r = { ...r, resource: { ...r.resource, Type: 'Rain::Module' } };
-    if (typeof r.resource.Type !== 'string' || !r.resource.Type) {
+    if (isObject(resource.Type) && 'Rain::Module' in resource.Type) resource = { ...resource, Type: 'Rain::Module' };
+    if (typeof resource.Type !== 'string' || !resource.Type) {
       throw new InputError(source.locate(r.sourcePath), `resource ${r.logicalId} has no Type`, 'a resource type such as AWS::S3::Bucket');
     }
     if (r.logicalId in canonicalResources) {
       throw new InputError(source.locate(r.sourcePath), `logical ID ${r.logicalId} is defined twice (after expanding Fn::ForEach)`);
     }
-    canonicalResources[r.logicalId] = r.resource;
+    canonicalResources[r.logicalId] = resource;
     sourcePaths.set(r.logicalId, r.sourcePath);
-    resources.push({ logicalId: r.logicalId, type: r.resource.Type });
+    resources.push({ logicalId: r.logicalId, type: resource.Type });
   }
   const document = { ...root, Resources: canonicalResources };
   return {
