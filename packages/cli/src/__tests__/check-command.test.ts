@@ -1,0 +1,125 @@
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+
+const ROOT = path.resolve(__dirname, '..', '..', '..', '..');
+const BIN = path.join(ROOT, 'packages', 'cli', 'bin', 'tarmac.js');
+const EXAMPLES = path.join(ROOT, 'examples', 'templates');
+
+function tarmac(args: string[], cwd = ROOT) {
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function tmpdir(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), 'tarmac-cli-'));
+}
+
+describe('tarmac check', () => {
+  test('the examples have blocking findings with file, line, resource, control and fix', () => {
+    const r = tarmac(['check', EXAMPLES, '--profile', 'prod']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/data-lake\.yaml:\d+ {2}RawBucket \(AWS::S3::Bucket\) {2}\[LZ\.S3\.2\] high {2}Bucket is not encrypted with KMS\. Fix: .*aws:kms/);
+    expect(r.stdout).toMatch(/^FAIL 2 templates/m);
+  });
+
+  test('a compliant template is quiet and exits 0', () => {
+    const r = tarmac(['check', path.join(EXAMPLES, 'ingest-queue.json'), '--profile', 'prod']);
+    expect(r.stdout).toBe('');
+    expect(r.code).toBe(0);
+  });
+
+  test('json output has findings, errors and the summary', () => {
+    const r = tarmac(['check', EXAMPLES, '--format', 'json']);
+    const j = JSON.parse(r.stdout);
+    expect(Object.keys(j.summary).sort()).toEqual(['blocking', 'durationMs', 'files', 'findings', 'resources', 'skipped', 'templates']);
+    expect(j.findings[0]).toMatchObject({ controlId: expect.stringMatching(/^LZ\./), file: expect.any(String), logicalId: expect.any(String), line: expect.any(Number), fix: expect.any(String) });
+    expect(j.summary.blocking).toBe(j.findings.filter((f: { mode: string }) => f.mode === 'enforce').length);
+  });
+
+  test('sarif and junit reports are written to --output', () => {
+    const dir = tmpdir();
+    expect(tarmac(['check', EXAMPLES, '--format', 'sarif', '--output', path.join(dir, 'r.sarif')]).code).toBe(1);
+    const sarif = JSON.parse(fs.readFileSync(path.join(dir, 'r.sarif'), 'utf8'));
+    expect(sarif.version).toBe('2.1.0');
+    expect(sarif.runs[0].results.some((x: { ruleId: string }) => x.ruleId === 'LZ.S3.2')).toBe(true);
+    expect(tarmac(['check', EXAMPLES, '--format', 'junit', '--output', path.join(dir, 'r.xml')]).code).toBe(1);
+    expect(fs.readFileSync(path.join(dir, 'r.xml'), 'utf8')).toMatch(/<testsuites name="tarmac check" tests="\d+" failures="[1-9]/);
+  });
+
+  test('the dev profile turns tag findings into warnings', () => {
+    const dir = tmpdir();
+    fs.writeFileSync(path.join(dir, 't.yaml'), 'Resources:\n  Log:\n    Type: AWS::Logs::LogGroup\n    Properties: { RetentionInDays: 30, KmsKeyId: arn:aws:kms:eu-west-1:111122223333:key/x }\n');
+    const dev = tarmac(['check', dir, '--profile', 'dev']);
+    expect(dev.stdout).toMatch(/\[LZ\.TAG\.1\] medium, warn/);
+    expect(dev.code).toBe(0);
+    expect(tarmac(['check', dir, '--profile', 'prod']).code).toBe(1);
+  });
+
+  test('directories skip and count files that are not templates', () => {
+    const dir = tmpdir();
+    fs.writeFileSync(path.join(dir, 'notes.md'), '# hello');
+    fs.writeFileSync(path.join(dir, 'workflow.yaml'), 'on: push\njobs: {}\n');
+    fs.copyFileSync(path.join(EXAMPLES, 'data-lake.yaml'), path.join(dir, 'data-lake.yaml'));
+    const r = tarmac(['check', dir]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/2 files skipped \(not templates\)/);
+  });
+
+  test('a directory symlink loop terminates', () => {
+    const dir = tmpdir();
+    fs.copyFileSync(path.join(EXAMPLES, 'ingest-queue.json'), path.join(dir, 'q.json'));
+    fs.symlinkSync(dir, path.join(dir, 'loop'));
+    const r = tarmac(['check', dir]);
+    expect(r.code).toBe(0);
+  });
+
+  test.each([
+    ['an empty file', ''],
+    ['malformed YAML', 'Resources:\n  B: [unclosed\n'],
+    ['a resource without Type', 'Resources:\n  B:\n    Properties: {}\n'],
+    ['a file that is not a template', 'name: my-app\nversion: 1\n'],
+  ])('%s named explicitly exits 2 naming the file', (_name, content) => {
+    const dir = tmpdir();
+    const file = path.join(dir, 'bad.yaml');
+    fs.writeFileSync(file, content);
+    const r = tarmac(['check', file]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toContain(file);
+  });
+
+  test('bad input next to findings still exits 2: an error is never a pass', () => {
+    const dir = tmpdir();
+    fs.copyFileSync(path.join(EXAMPLES, 'ingest-queue.json'), path.join(dir, 'ok.json'));
+    fs.writeFileSync(path.join(dir, 'broken.json'), '{"Resources": {"B": }');
+    const r = tarmac(['check', dir, '--format', 'json']);
+    expect(r.code).toBe(2);
+    expect(JSON.parse(r.stdout).errors[0]).toMatchObject({ file: path.join(dir, 'broken.json'), line: 1 });
+  });
+
+  test('a custom Guard rule that does not parse exits 2 naming the rule file', () => {
+    const dir = tmpdir();
+    fs.writeFileSync(path.join(dir, 'mine.guard'), "rule mine when Resources.*[ Type == 'AWS::SQS::Queue' ] { oops\n");
+    const r = tarmac(['check', path.join(EXAMPLES, 'ingest-queue.json'), '--rules', path.join(dir, 'mine.guard')]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toContain('mine.guard');
+  });
+
+  test('usage errors exit 2; --help exits 0', () => {
+    expect(tarmac(['check', '--format', 'xml', EXAMPLES]).code).toBe(2);
+    expect(tarmac(['check', '--no-such-flag']).code).toBe(2);
+    expect(tarmac(['check']).code).toBe(2);
+    expect(tarmac(['check', EXAMPLES, '--profile', 'nope']).stderr).toMatch(/unknown profile 'nope'/);
+    const help = tarmac(['check', '--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/--control-tower/);
+  });
+
+  test('--control-tower adds CT.* findings', () => {
+    const r = tarmac(['check', EXAMPLES, '--control-tower', '--format', 'json']);
+    const ids: string[] = JSON.parse(r.stdout).findings.map((f: { controlId: string }) => f.controlId);
+    expect(ids.some((id) => id.startsWith('CT.'))).toBe(true);
+    expect(ids.some((id) => id.startsWith('LZ.'))).toBe(true);
+  });
+});
