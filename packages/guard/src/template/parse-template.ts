@@ -106,5 +106,6 @@ function describe(v: unknown): string {
 
 /** Cheap test used when scanning directories: does this text claim to be a CloudFormation template? */
 export function looksLikeTemplate(text: string): boolean {
-  return /^\s*["']?(AWSTemplateFormatVersion|Resources)["']?\s*:/m.test(text);
+  // Anywhere, not only at a line start: minified JSON puts "Resources" after the opening brace.
+  return /(^|[{,\s])["']?(AWSTemplateFormatVersion|Resources)["']?\s*:/m.test(text);
 }
