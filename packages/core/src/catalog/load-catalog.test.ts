@@ -24,9 +24,9 @@ function errorsOf(root: string): string[] {
 }
 
 describe('loadCatalog', () => {
-  test('loads the bundled catalog: at least 30 controls, three profiles, five mandatory tags', () => {
+  test('loads the bundled catalog: at least 40 controls, three profiles, five mandatory tags', () => {
     const catalog = loadCatalog(POLICIES);
-    expect(catalog.controls.length).toBeGreaterThanOrEqual(30);
+    expect(catalog.controls.length).toBeGreaterThanOrEqual(40);
     expect([...catalog.profiles.keys()].sort()).toEqual(['dev', 'prod', 'sandbox']);
     expect(catalog.tags.map((t) => t.key)).toEqual(['team', 'project', 'env', 'domain', 'cost-center']);
     for (const c of catalog.controls) expect(c.frameworks['nist-800-53-r5'].length).toBeGreaterThan(0);
