@@ -28,7 +28,7 @@ export class NativeEngine implements GuardEngine {
     const groups = new Map<string, EvaluationJob[]>();
     for (const job of jobs) {
       if (job.rules.length === 0) continue;
-      const key = job.rules.map((r) => r.file).join('\n');
+      const key = job.rules.map((r) => `${r.file}#${r.id}`).join('\n');
       const group = groups.get(key) ?? [];
       group.push(job);
       groups.set(key, group);
