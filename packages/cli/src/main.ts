@@ -1,5 +1,5 @@
 import { Command, CommanderError, Option } from 'commander';
-import { InputError, InputErrors, formatLocation } from '@tarmac/core';
+import { InputError, InputErrors } from '@tarmac/core';
 import { checkCommand } from './commands/check';
 import { testCommand } from './commands/test';
 import { UsageError } from './usage-error';
@@ -61,7 +61,7 @@ function report(err: unknown): number {
   }
   if (err instanceof InputErrors || err instanceof InputError) {
     const errors = err instanceof InputErrors ? err.errors : [err];
-    for (const e of errors) process.stderr.write(`error ${formatLocation(e.location)}: ${e.problem}${e.expected ? ` (expected ${e.expected})` : ''}\n`);
+    for (const e of errors) process.stderr.write(`error ${e.message}\n`);
     return 2;
   }
   process.stderr.write(`tarmac: internal error: ${(err as Error)?.stack ?? String(err)}\n`);

@@ -1,8 +1,6 @@
 import { execFileSync } from 'child_process';
 import { InputError } from '@tarmac/core';
-import { Discovery, looksLikeTemplate } from '@tarmac/guard';
-
-const TEMPLATE_EXTENSIONS = /\.(json|ya?ml|template|cfn)$/i;
+import { Discovery, TEMPLATE_EXTENSIONS, looksLikeTemplate } from '@tarmac/guard';
 
 /** Templates staged in git, read from the index (what will be committed), not the working tree. */
 export function stagedTemplates(cwd = process.cwd()): Discovery {
@@ -24,7 +22,7 @@ export function stagedTemplates(cwd = process.cwd()): Discovery {
       out.skipped.push(file);
       continue;
     }
-    out.sources.push({ file, explicit: false, read: () => bytes });
+    out.sources.push({ file, read: () => bytes });
   }
   return out;
 }

@@ -15,6 +15,12 @@ export type YamlOptions = ParseOptions & DocumentOptions & SchemaOptions;
 /** Limits that keep hostile input (alias bombs) from exhausting memory. */
 const SAFE_DEFAULTS: YamlOptions = { uniqueKeys: true, prettyErrors: false, strict: true };
 const MAX_ALIAS_COUNT = 100;
+/**
+ * The parser recurses once per nesting level; near the stack limit V8 can abort the whole process
+ * (seen: "RegExpCompiler Allocation failed"), so deeper documents are refused before parsing.
+ * Real templates nest a few dozen levels.
+ */
+export const MAX_NESTING = 512;
 
 export function readSourceFile(file: string, options: YamlOptions = {}): SourceDocument {
   let text: string;
@@ -29,6 +35,11 @@ export function readSourceFile(file: string, options: YamlOptions = {}): SourceD
 /** Parses YAML (JSON is YAML) into plain values, turning every parse problem into an InputError. */
 export function parseSource(text: string, file: string, options: YamlOptions = {}): SourceDocument {
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  const tooDeep = firstOffsetDeeperThan(text, MAX_NESTING);
+  if (tooDeep !== undefined) {
+    const line = text.slice(0, tooDeep).split('\n').length;
+    throw new InputError({ file, line }, `document is nested too deeply (more than ${MAX_NESTING} levels)`);
+  }
   const lineCounter = new LineCounter();
   let doc: Document.Parsed;
   try {
@@ -79,8 +90,42 @@ export function parseSource(text: string, file: string, options: YamlOptions = {
   };
 }
 
+/**
+ * Offset where flow nesting ([ and {, outside quotes and comments) or block indentation passes `max`
+ * levels, or undefined. One linear pass, cheaper than the parse it protects.
+ */
+function firstOffsetDeeperThan(text: string, max: number): number | undefined {
+  let depth = 0;
+  let lineStart = true;
+  let indent = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '\n') {
+      lineStart = true;
+      indent = 0;
+      continue;
+    }
+    if (lineStart && c === ' ') {
+      if (++indent > 2 * max) return i;
+      continue;
+    }
+    lineStart = false;
+    if (c === '"' || c === "'") {
+      for (i++; i < text.length && text[i] !== c && text[i] !== '\n'; i++) if (c === '"' && text[i] === '\\') i++;
+    } else if (c === '#' && (i === 0 || /\s/.test(text[i - 1]))) {
+      while (i + 1 < text.length && text[i + 1] !== '\n') i++;
+    } else if (c === '[' || c === '{') {
+      if (++depth > max) return i;
+    } else if (c === ']' || c === '}') {
+      depth = Math.max(0, depth - 1);
+    }
+  }
+  return undefined;
+}
+
 function describeYamlError(code: string, message: string): string {
   const first = message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+  if (/call stack/i.test(message)) return 'document is nested too deeply';
   switch (code) {
     case 'DUPLICATE_KEY':
       return `duplicate key: ${first}`;

@@ -44,7 +44,7 @@ export async function checkSources(discovery: Discovery, options: CheckOptions):
   }
   const templates: ParsedTemplate[] = [];
   for (const source of discovery.sources) {
-    const parsed = parseSource(source, errors);
+    const parsed = readTemplate(source, errors);
     if (parsed) templates.push(parsed);
   }
   const jobs: EvaluationJob[] = templates.map((template) => ({ template, rules: rules.filter((r) => ruleApplies(r, template.types)) }));
@@ -74,7 +74,7 @@ export async function checkSources(discovery: Discovery, options: CheckOptions):
   };
 }
 
-function parseSource(source: TemplateSource, errors: InputError[]): ParsedTemplate | undefined {
+function readTemplate(source: TemplateSource, errors: InputError[]): ParsedTemplate | undefined {
   try {
     return parseTemplate(source.read(), source.file, source.stack);
   } catch (err) {

@@ -12,5 +12,6 @@ export type EngineChoice = 'auto' | 'wasm' | 'native';
 export function createEngine(choice: EngineChoice = 'auto'): GuardEngine {
   if (choice === 'wasm') return new WasmEngine();
   if (choice === 'native') return new NativeEngine();
-  return nativeGuardBinary() ? new NativeEngine() : new WasmEngine();
+  const binary = nativeGuardBinary();
+  return binary ? new NativeEngine(binary) : new WasmEngine();
 }

@@ -4,7 +4,7 @@ import { InputError } from '@tarmac/core';
 import { EvaluationJob, GuardEngine, JobResult, canonicalJson } from './engine';
 import { NativeReport, violationsFromReport } from './native-report';
 import { nativeGuardBinary, nativeGuardVersion } from './native-binary';
-import { GuardRule } from '../rules/guard-rule';
+import { GuardRule, ruleKey } from '../rules/guard-rule';
 
 /** cfn-guard's exit codes for "evaluated, all passed" and "evaluated, something failed". */
 const EVALUATED = new Set([0, 19]);
@@ -28,7 +28,7 @@ export class NativeEngine implements GuardEngine {
     const groups = new Map<string, EvaluationJob[]>();
     for (const job of jobs) {
       if (job.rules.length === 0) continue;
-      const key = job.rules.map((r) => `${r.file}#${r.id}`).join('\n');
+      const key = job.rules.map(ruleKey).join('\n');
       const group = groups.get(key) ?? [];
       group.push(job);
       groups.set(key, group);

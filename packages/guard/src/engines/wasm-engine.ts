@@ -1,7 +1,7 @@
 import { InputError } from '@tarmac/core';
 import { EvaluationJob, GuardEngine, JobResult, Violation, canonicalJson } from './engine';
 import { CloudFormationValidate, WasmEngineInstance, loadCloudFormationValidate } from './wasm-validate';
-import { GuardRule } from '../rules/guard-rule';
+import { GuardRule, ruleKey } from '../rules/guard-rule';
 
 const VALIDATE_CONFIG = { disableBuiltinRules: true, detailLevel: 'STANDARD' };
 
@@ -24,7 +24,7 @@ export class WasmEngine implements GuardEngine {
 
   async evaluate(jobs: readonly EvaluationJob[]): Promise<JobResult[]> {
     const union = new Map<string, GuardRule>();
-    for (const job of jobs) for (const r of job.rules) union.set(`${r.file}#${r.id}`, r);
+    for (const job of jobs) for (const r of job.rules) union.set(ruleKey(r), r);
     if (union.size === 0) return jobs.map((job) => ({ job, violations: [] }));
     const rules = [...union.values()];
     let engine: WasmEngineInstance;
@@ -66,7 +66,7 @@ export class WasmEngine implements GuardEngine {
   }
 
   private engineFor(rules: GuardRule[]): WasmEngineInstance {
-    const key = rules.map((r) => `${r.file}#${r.id}`).sort().join('\n');
+    const key = rules.map(ruleKey).sort().join('\n');
     if (this.engine && this.engineRules === key) return this.engine;
     this.dispose();
     this.engine = new this.lib.CompositeEngine({ guardRules: rules.map((r) => ({ name: r.file, content: r.text })) });

@@ -18,7 +18,6 @@ export function formatSarif(report: CheckReport, cwd = process.cwd()): string {
         tool: {
           driver: {
             name: 'tarmac',
-            informationUri: 'https://github.com/tarmac-dev/tarmac',
             rules: ruleIds.map((id) => {
               const f = controls.get(id)!;
               return {

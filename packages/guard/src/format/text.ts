@@ -1,5 +1,4 @@
-import { formatLocation } from '@tarmac/core';
-import { CheckReport, Finding } from '../findings';
+import { CheckReport } from '../findings';
 
 export interface TextOptions {
   readonly color: boolean;
@@ -30,7 +29,7 @@ export function formatText(report: CheckReport, options: TextOptions): string {
   }
   if (report.errors.length) {
     if (lines.length) lines.push('');
-    for (const e of report.errors) lines.push(`${red('error')} ${formatLocation(e.location)}: ${e.problem}${e.expected ? ` (expected ${e.expected})` : ''}`);
+    for (const e of report.errors) lines.push(`${red('error')} ${e.message}`);
   }
   lines.push(summaryLine(report, c));
   return lines.join('\n') + '\n';
@@ -50,8 +49,4 @@ export function summaryLine(report: CheckReport, color: boolean): string {
   const verdict = report.errors.length ? 'ERROR' : s.blocking ? 'FAIL' : 'PASS';
   const paint = ansi(report.errors.length || s.blocking ? '31;1' : '32;1', color);
   return `${paint(verdict)} ${parts.join(', ')} in ${(s.durationMs / 1000).toFixed(2)}s (${report.engine.name} engine)`;
-}
-
-export function describeFinding(f: Finding): string {
-  return `[${f.controlId}] ${f.message}`;
 }

@@ -20,6 +20,11 @@ export interface GuardRule {
   readonly mode: Mode;
 }
 
+/** Identity of a rule within a run: generated rules share a source file (tags.yaml), so the ID is part of it. */
+export function ruleKey(rule: GuardRule): string {
+  return `${rule.file}#${rule.id}`;
+}
+
 /** Names of the rules a file reports: every `rule NAME when|{`, not parameterized `rule NAME(...)`. */
 export function reportedRuleNames(text: string): string[] {
   const names = new Set<string>();

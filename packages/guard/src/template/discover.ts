@@ -7,8 +7,6 @@ import { looksLikeTemplate } from './parse-template';
 export interface TemplateSource {
   readonly file: string;
   readonly stack?: string;
-  /** Named explicitly by the user (an error if it is not a template) rather than found in a directory. */
-  readonly explicit: boolean;
   read(): Uint8Array;
 }
 
@@ -19,7 +17,8 @@ export interface Discovery {
   readonly errors: InputError[];
 }
 
-const TEMPLATE_EXTENSIONS = /\.(json|ya?ml|template|cfn)$/i;
+/** File names that may hold a template; other files found in directories are skipped and counted. */
+export const TEMPLATE_EXTENSIONS = /\.(json|ya?ml|template|cfn)$/i;
 const SKIP_DIRS = new Set(['node_modules', '.git', '.hg', '.svn']);
 
 /** Expands files, directories (recursively, symlink loops cut) and CDK cloud assemblies into templates. */
@@ -93,21 +92,20 @@ function addFile(file: string, explicit: boolean, stack: string | undefined, out
   }
   if (seenFiles.has(real)) return;
   seenFiles.add(real);
-  if (!explicit) {
-    // Found in a directory: only files that claim to be templates are checked; the rest are counted as skipped.
-    let head: string;
-    try {
-      head = fs.readFileSync(file, 'utf8');
-    } catch (err) {
-      out.errors.push(new InputError({ file }, `cannot read file: ${(err as NodeJS.ErrnoException).code}`));
-      return;
-    }
-    if (!looksLikeTemplate(head)) {
-      out.skipped.push(file);
-      return;
-    }
+  if (explicit) {
+    out.sources.push({ file, stack, read: () => fs.readFileSync(file) });
+    return;
   }
-  out.sources.push({ file, stack, explicit, read: () => fs.readFileSync(file) });
+  // Found in a directory: only files that claim to be templates are checked; the rest are counted as skipped.
+  let bytes: Buffer;
+  try {
+    bytes = fs.readFileSync(file);
+  } catch (err) {
+    out.errors.push(new InputError({ file }, `cannot read file: ${(err as NodeJS.ErrnoException).code}`));
+    return;
+  }
+  if (looksLikeTemplate(bytes.toString('utf8'))) out.sources.push({ file, stack, read: () => bytes });
+  else out.skipped.push(file);
 }
 
 interface AssemblyManifest {

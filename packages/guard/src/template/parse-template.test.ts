@@ -85,9 +85,20 @@ Resources:
   });
 
   test('reports very deep nesting as an input error, not a crash', () => {
-    const deep = '{"Resources":{"B":{"Type":"AWS::S3::Bucket","Properties":' + '['.repeat(5000) + ']'.repeat(5000) + '}}}';
+    const deep = '{"Resources":{"B":{"Type":"AWS::S3::Bucket","Properties":' + '['.repeat(20000) + ']'.repeat(20000) + '}}}';
     const e = errorOf(deep);
-    expect(e.location.file).toBe('t.yaml');
+    expect(e.message).toMatch(/^t\.yaml:1: document is nested too deeply/);
+  });
+
+  test('refuses very deep block nesting too', () => {
+    const lines = ['Resources:', '  B:', '    Type: AWS::S3::Bucket', '    Properties:'];
+    for (let i = 0; i < 600; i++) lines.push(' '.repeat(6 + 2 * i) + `k${i}:`);
+    expect(errorOf(lines.join('\n') + ' x\n').message).toMatch(/nested too deeply/);
+  });
+
+  test('brackets inside quoted strings and comments do not count as nesting', () => {
+    const t = parse(`Resources:\n  B:\n    Type: AWS::S3::Bucket\n    Properties:\n      BucketName: "${'['.repeat(600)}"\n      # ${'{'.repeat(600)}\n`);
+    expect(t.resources).toHaveLength(1);
   });
 
   test('parses a template of 5,000 resources', () => {
