@@ -49,13 +49,11 @@ export async function checkSources(discovery: Discovery, options: CheckOptions):
   }
   const jobs: EvaluationJob[] = templates.map((template) => ({ template, rules: rules.filter((r) => ruleApplies(r, template.types)) }));
   const findings: Finding[] = [];
-  const batchSize = options.onProgress ? 20 : jobs.length || 1;
-  for (let i = 0; i < jobs.length; i += batchSize) {
-    for (const result of await options.engine.evaluate(jobs.slice(i, i + batchSize))) {
-      if (result.error) errors.push(result.error);
-      else findings.push(...findingsFrom(result));
-    }
-    options.onProgress?.(Math.min(i + batchSize, jobs.length), jobs.length);
+  // One call for the whole run: the WebAssembly engine builds its rule set once per call.
+  const progress = options.onProgress && ((done: number) => options.onProgress!(done, jobs.length));
+  for (const result of await options.engine.evaluate(jobs, progress)) {
+    if (result.error) errors.push(result.error);
+    else findings.push(...findingsFrom(result));
   }
   sortFindings(findings);
   return {

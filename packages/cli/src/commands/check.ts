@@ -23,8 +23,13 @@ export async function checkCommand(paths: string[], opts: CheckCommandOptions): 
   const profile = catalog.profiles.get(opts.profile);
   if (!profile) throw new UsageError(`unknown profile '${opts.profile}' (expected one of: ${[...catalog.profiles.keys()].join(', ')})`);
   const engine = createEngine(opts.engine);
-  const progress = process.stderr.isTTY ? (done: number, total: number) => total > 20 && process.stderr.write(`\rchecking ${done}/${total} templates`) : undefined;
-  const options = { catalog, profile, engine, controlTower: opts.controlTower, rules: opts.rules, onProgress: progress || undefined };
+  // Progress on a terminal only, and only for runs long enough to need it.
+  const progress = process.stderr.isTTY
+    ? (done: number, total: number) => {
+        if (total > 20) process.stderr.write(`\rchecking ${done}/${total} templates`);
+      }
+    : undefined;
+  const options = { catalog, profile, engine, controlTower: opts.controlTower, rules: opts.rules, onProgress: progress };
   let report: CheckReport;
   try {
     report = opts.staged ? await checkSources(stagedTemplates(), options) : await checkPaths(paths, options);

@@ -31,7 +31,8 @@ export type EngineName = 'wasm' | 'native';
 export interface GuardEngine {
   readonly name: EngineName;
   readonly version: string;
-  evaluate(jobs: readonly EvaluationJob[]): Promise<JobResult[]>;
+  /** `onProgress` is called with the number of jobs done so far. */
+  evaluate(jobs: readonly EvaluationJob[], onProgress?: (done: number) => void): Promise<JobResult[]>;
   dispose(): void;
 }
 

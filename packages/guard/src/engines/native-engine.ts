@@ -24,7 +24,7 @@ export class NativeEngine implements GuardEngine {
     this.binary = binary;
   }
 
-  async evaluate(jobs: readonly EvaluationJob[]): Promise<JobResult[]> {
+  async evaluate(jobs: readonly EvaluationJob[], onProgress?: (done: number) => void): Promise<JobResult[]> {
     const groups = new Map<string, EvaluationJob[]>();
     for (const job of jobs) {
       if (job.rules.length === 0) continue;
@@ -38,6 +38,7 @@ export class NativeEngine implements GuardEngine {
     const workers = Array.from({ length: Math.max(1, Math.min(os.cpus().length, queue.length)) }, async () => {
       for (let batch = queue.shift(); batch; batch = queue.shift()) {
         for (const r of await this.evaluateBatch(batch)) results.set(r.job, r);
+        onProgress?.(results.size);
       }
     });
     await Promise.all(workers);

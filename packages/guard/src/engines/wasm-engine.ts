@@ -16,29 +16,36 @@ export class WasmEngine implements GuardEngine {
   private readonly lib: CloudFormationValidate;
   private engine?: WasmEngineInstance;
   private engineRules = '';
+  private failure?: { key: string; error: unknown };
 
   constructor() {
     this.lib = loadCloudFormationValidate();
     this.version = this.lib.version();
   }
 
-  async evaluate(jobs: readonly EvaluationJob[]): Promise<JobResult[]> {
+  async evaluate(jobs: readonly EvaluationJob[], onProgress?: (done: number) => void): Promise<JobResult[]> {
     const union = new Map<string, GuardRule>();
     for (const job of jobs) for (const r of job.rules) union.set(ruleKey(r), r);
-    if (union.size === 0) return jobs.map((job) => ({ job, violations: [] }));
     const rules = [...union.values()];
-    let engine: WasmEngineInstance;
-    try {
-      engine = this.engineFor(rules);
-    } catch (err) {
-      const error = ruleError(rules, String(err));
-      return jobs.map((job) => ({ job, violations: [], error }));
+    const results: JobResult[] = [];
+    for (const job of jobs) {
+      if (job.rules.length === 0) {
+        results.push({ job, violations: [] });
+      } else {
+        let engine: WasmEngineInstance | undefined;
+        try {
+          engine = this.engineFor(rules); // cached; rebuilt only after a trap dropped it
+        } catch (err) {
+          results.push({ job, violations: [], error: ruleError(rules, String(err)) });
+        }
+        if (engine) results.push(this.evaluateOne(engine, job));
+      }
+      onProgress?.(results.length);
     }
-    return jobs.map((job) => this.evaluateOne(engine, job));
+    return results;
   }
 
   private evaluateOne(engine: WasmEngineInstance, job: EvaluationJob): JobResult {
-    if (job.rules.length === 0) return { job, violations: [] };
     const applicable = new Set(job.rules.flatMap((r) => r.names));
     try {
       const report = engine.validateTemplate(new this.lib.TemplateContent(canonicalJson(job.template), job.template.file), VALIDATE_CONFIG);
@@ -68,8 +75,14 @@ export class WasmEngine implements GuardEngine {
   private engineFor(rules: GuardRule[]): WasmEngineInstance {
     const key = rules.map(ruleKey).sort().join('\n');
     if (this.engine && this.engineRules === key) return this.engine;
+    if (this.failure?.key === key) throw this.failure.error; // building again would fail again, 1.5 s later
     this.dispose();
-    this.engine = new this.lib.CompositeEngine({ guardRules: rules.map((r) => ({ name: r.file, content: r.text })) });
+    try {
+      this.engine = new this.lib.CompositeEngine({ guardRules: rules.map((r) => ({ name: r.file, content: r.text })) });
+    } catch (error) {
+      this.failure = { key, error };
+      throw error;
+    }
     this.engineRules = key;
     return this.engine;
   }
