@@ -52,8 +52,13 @@ export async function checkSources(discovery: Discovery, options: CheckOptions):
   // One call for the whole run: the WebAssembly engine builds its rule set once per call.
   const progress = options.onProgress && ((done: number) => options.onProgress!(done, jobs.length));
   for (const result of await options.engine.evaluate(jobs, progress)) {
-    if (result.error) errors.push(result.error);
-    else findings.push(...findingsFrom(result));
+    if (result.error) {
+      errors.push(result.error);
+      continue;
+    }
+    const normalized = findingsFrom(result);
+    findings.push(...normalized.findings);
+    errors.push(...normalized.errors);
   }
   sortFindings(findings);
   return {

@@ -23,14 +23,21 @@ export interface Finding {
   readonly ruleName: string;
 }
 
-/** Normalizes engine violations into findings, with lines from the template as written. */
-export function findingsFrom(result: JobResult): Finding[] {
+/**
+ * Normalizes engine violations into findings, with lines from the template as written. A violation of a
+ * rule name no selected rule defines cannot be attributed to a control: it is an error, never dropped.
+ */
+export function findingsFrom(result: JobResult): { findings: Finding[]; errors: InputError[] } {
   const { template, rules } = result.job;
   const byName = new Map(rules.flatMap((r) => r.names.map((n) => [n, r] as const)));
   const out: Finding[] = [];
+  const errors: InputError[] = [];
   for (const v of result.violations) {
     const rule = byName.get(v.ruleName);
-    if (!rule || rule.mode === 'off') continue;
+    if (!rule) {
+      errors.push(new InputError({ file: template.file }, `the Guard engine reported rule ${v.ruleName}, which no selected rule file defines`, 'rule names declared as `rule NAME when ... {` or `rule NAME {`'));
+      continue;
+    }
     const resource = v.logicalId ? template.resources.find((r) => r.logicalId === v.logicalId) : undefined;
     const segments = v.path ? v.path.split('/').slice(1).map((s) => (/^\d+$/.test(s) ? Number(s) : s)) : [];
     const loc = segments.length ? template.locate(segments) : undefined;
@@ -52,7 +59,7 @@ export function findingsFrom(result: JobResult): Finding[] {
       ruleName: v.ruleName,
     });
   }
-  return out;
+  return { findings: out, errors };
 }
 
 const SEVERITY_ORDER: Record<Severity, number> = { critical: 0, high: 1, medium: 2, low: 3, informational: 4 };

@@ -38,15 +38,18 @@ export class WasmEngine implements GuardEngine {
         } catch (err) {
           results.push({ job, violations: [], error: ruleError(rules, String(err)) });
         }
-        if (engine) results.push(this.evaluateOne(engine, job));
+        if (engine) results.push(this.evaluateOne(engine, job, rules));
       }
       onProgress?.(results.length);
     }
     return results;
   }
 
-  private evaluateOne(engine: WasmEngineInstance, job: EvaluationJob): JobResult {
+  private evaluateOne(engine: WasmEngineInstance, job: EvaluationJob, loaded: readonly GuardRule[]): JobResult {
+    // The engine holds the run's union of rules: keep the ones dispatched to this template, and any name
+    // no loaded rule declares (findingsFrom turns that into an error rather than losing it).
     const applicable = new Set(job.rules.flatMap((r) => r.names));
+    const declared = new Set(loaded.flatMap((r) => r.names));
     try {
       const report = engine.validateTemplate(new this.lib.TemplateContent(canonicalJson(job.template), job.template.file), VALIDATE_CONFIG);
       if (report.status !== 'OK') {
@@ -56,7 +59,7 @@ export class WasmEngine implements GuardEngine {
       const violations: Violation[] = [];
       const seen = new Set<string>();
       for (const d of report.diagnostics) {
-        if (d.source !== 'GUARD' || !applicable.has(d.ruleId)) continue;
+        if (d.source !== 'GUARD' || (declared.has(d.ruleId) && !applicable.has(d.ruleId))) continue;
         const logicalId = d.entity?.logicalId;
         const key = `${d.ruleId}|${logicalId ?? ''}`;
         if (seen.has(key)) continue;

@@ -1,10 +1,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { InputError, Mode } from '@tarmac/core';
+import { InputError } from '@tarmac/core';
 import { GuardRule, deriveResourceTypes, reportedRuleNames } from './guard-rule';
 
 /** Extra Guard rules from a file or directory (--rules): types derived from the text, else run everywhere. */
-export function customRules(location: string, mode: Mode): GuardRule[] {
+export function customRules(location: string, mode: GuardRule['mode']): GuardRule[] {
   let stat: fs.Stats;
   try {
     stat = fs.statSync(location);

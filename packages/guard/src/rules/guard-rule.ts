@@ -17,7 +17,8 @@ export interface GuardRule {
   readonly severity: Severity;
   readonly message: string;
   readonly fix?: string;
-  readonly mode: Mode;
+  /** Rules that are off are never selected. */
+  readonly mode: Exclude<Mode, 'off'>;
 }
 
 /** Identity of a rule within a run: generated rules share a source file (tags.yaml), so the ID is part of it. */
