@@ -20,7 +20,11 @@ export function violationsFromReport(report: NativeReport): Violation[] {
   const out: Violation[] = [];
   for (const entry of report.not_compliant ?? []) {
     const rule = entry.Rule;
-    if (!rule) continue;
+    if (!rule) {
+      // Not a named rule: keep it, so findingsFrom reports it instead of the failure vanishing.
+      out.push({ ruleName: '(unnamed clause)', message: JSON.stringify(entry).slice(0, 200) });
+      continue;
+    }
     const found: { path: string; message?: string }[] = [];
     collectPaths(rule, cleanMessage(rule.messages?.custom_message), found);
     const perResource = new Map<string, { path: string; message?: string }>();
