@@ -11,12 +11,15 @@ const { loadCatalog } = require('@tarmac/core');
 const g = require('@tarmac/guard');
 
 const ROOT = path.resolve(__dirname, '..', '..');
-const CORPUS = path.resolve(ROOT, '..', 'shared', 'corpus', 'templates');
+const CORPUS_PATH = path.resolve(ROOT, '..', 'shared', 'corpus', 'templates');
 const TARMAC = path.join(ROOT, 'packages', 'cli', 'bin', 'tarmac.js');
-if (!fs.existsSync(CORPUS)) {
-  console.error(`bench: ${CORPUS} not found (the corpus lives in ../shared beside the repo)`);
+if (!fs.existsSync(CORPUS_PATH)) {
+  console.error(`bench: ${CORPUS_PATH} not found (the corpus lives in ../shared beside the repo)`);
   process.exit(2);
 }
+// cfn-guard reports resolved paths: compare both sides relative to the real corpus directory.
+const CORPUS = fs.realpathSync(CORPUS_PATH);
+const rel = (file) => path.relative(CORPUS, fs.realpathSync(file));
 
 function timed(cmd, args, opts = {}) {
   const t = process.hrtime.bigint();
@@ -38,10 +41,10 @@ fs.rmSync(ruleDir, { recursive: true, force: true });
 // Verdict parity: FAIL set at (template, rule name) level.
 const plainFails = new Set();
 for (const report of JSON.parse(baseline.stdout)) {
-  for (const nc of report.not_compliant) plainFails.add(`${path.relative(CORPUS, report.name)} ${nc.Rule.name}`);
+  for (const nc of report.not_compliant) plainFails.add(`${rel(report.name)} ${nc.Rule.name}`);
 }
 const tarmacReport = JSON.parse(tarmac.stdout);
-const tarmacFails = new Set(tarmacReport.findings.map((f) => `${path.relative(CORPUS, f.file)} ${f.ruleName}`));
+const tarmacFails = new Set(tarmacReport.findings.map((f) => `${rel(f.file)} ${f.ruleName}`));
 const onlyPlain = [...plainFails].filter((k) => !tarmacFails.has(k));
 const onlyTarmac = [...tarmacFails].filter((k) => !plainFails.has(k));
 // Known causes where plain cfn-guard reads a different document: raw YAML short forms, Fn::ForEach.
@@ -58,5 +61,7 @@ console.log(`  ratio                      ${(baseline.ms / tarmac.ms).toFixed(1)
 console.log(`parity (template, rule) FAIL verdicts: ${plainFails.size} plain, ${tarmacFails.size} tarmac`);
 console.log(`  only plain cfn-guard: ${onlyPlain.length} (${onlyPlain.filter(explained).length} in YAML or Fn::ForEach templates)`);
 console.log(`  only tarmac:          ${onlyTarmac.length} (${onlyTarmac.filter(explained).length} in YAML or Fn::ForEach templates)`);
-for (const k of [...onlyPlain, ...onlyTarmac].filter((k) => !explained(k))) console.log(`  unexplained: ${k}`);
+const unexplained = [...onlyPlain, ...onlyTarmac].filter((k) => !explained(k));
+console.log(`  unexplained:          ${unexplained.length}`);
+for (const k of unexplained.slice(0, 20)) console.log(`    ${k}`);
 console.log(`pre-commit: one small template, cold process: median ${coldRuns[2].toFixed(0)} ms (target < 1000 ms)`);
