@@ -34,9 +34,18 @@ const ruleDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tarmac-bench-'));
 rules.forEach((r, i) => fs.writeFileSync(path.join(ruleDir, `${String(i).padStart(3, '0')}-${r.id}.guard`), r.text));
 const cfnGuard = g.nativeGuardBinary();
 
-const baseline = timed(cfnGuard, ['validate', '-r', ruleDir, '-d', CORPUS, '--structured', '-S', 'none', '-o', 'json']);
-const tarmac = timed(process.execPath, [TARMAC, 'check', CORPUS, '--control-tower', '--format', 'json']);
+// Side by side, interleaved, three times each: the median resists a busy machine better than one run.
+const RUNS = 3;
+const baselines = [];
+const tarmacs = [];
+for (let i = 0; i < RUNS; i++) {
+  baselines.push(timed(cfnGuard, ['validate', '-r', ruleDir, '-d', CORPUS, '--structured', '-S', 'none', '-o', 'json']));
+  tarmacs.push(timed(process.execPath, [TARMAC, 'check', CORPUS, '--control-tower', '--format', 'json']));
+}
 fs.rmSync(ruleDir, { recursive: true, force: true });
+const median = (runs) => runs.slice().sort((a, b) => a.ms - b.ms)[Math.floor(runs.length / 2)];
+const baseline = median(baselines);
+const tarmac = median(tarmacs);
 
 // Verdict parity: FAIL set at (template, rule name) level.
 const plainFails = new Set();
@@ -55,8 +64,9 @@ const coldRuns = Array.from({ length: 5 }, () => timed(process.execPath, [TARMAC
 
 const s = tarmacReport.summary;
 console.log(`corpus: ${s.templates} templates, ${s.resources} resources, ${rules.length} rules (catalog + Control Tower)`);
-console.log(`  plain cfn-guard validate   ${(baseline.ms / 1000).toFixed(2)} s`);
-console.log(`  tarmac check               ${(tarmac.ms / 1000).toFixed(2)} s   (${tarmacReport.engine.name} engine)`);
+const spread = (runs) => runs.map((r) => (r.ms / 1000).toFixed(2)).join(', ');
+console.log(`  plain cfn-guard validate   ${(baseline.ms / 1000).toFixed(2)} s   (median of ${spread(baselines)})`);
+console.log(`  tarmac check               ${(tarmac.ms / 1000).toFixed(2)} s   (median of ${spread(tarmacs)}; ${tarmacReport.engine.name} engine)`);
 console.log(`  ratio                      ${(baseline.ms / tarmac.ms).toFixed(1)}x faster (target >= 10x)`);
 console.log(`parity (template, rule) FAIL verdicts: ${plainFails.size} plain, ${tarmacFails.size} tarmac`);
 console.log(`  only plain cfn-guard: ${onlyPlain.length} (${onlyPlain.filter(explained).length} in YAML or Fn::ForEach templates)`);

@@ -21,7 +21,7 @@ run('real-world corpus (../shared/corpus/templates)', () => {
     expect(report.summary.templates).toBeGreaterThanOrEqual(45);
   });
 
-  test('the WebAssembly and native engines agree at (template, rule) level on canonical JSON', async () => {
+  test('the WebAssembly and native engines agree at (template, rule, resource) level on canonical JSON', async () => {
     const rules = selectRules({ catalog, profile, controlTower: true });
     const jobs: EvaluationJob[] = discoverTemplates([CORPUS]).sources.map((s) => {
       const template = parseTemplate(s.read(), s.file);
@@ -30,8 +30,8 @@ run('real-world corpus (../shared/corpus/templates)', () => {
     const verdicts = async (engine: NativeEngine | WasmEngine) => {
       const results = await engine.evaluate(jobs);
       engine.dispose();
-      expect(results.filter((r) => r.error).map((r) => r.error!.message)).toEqual([]);
-      return new Set(results.flatMap((r) => r.violations.map((v) => `${path.relative(CORPUS, r.job.template.file)} ${v.ruleName}`)));
+      expect(results.flatMap((r) => r.errors.map((e) => e.message))).toEqual([]);
+      return new Set(results.flatMap((r) => r.violations.map((v) => `${path.relative(CORPUS, r.job.template.file)} ${v.ruleName} ${v.logicalId ?? '(template)'}`)));
     };
     const native = await verdicts(new NativeEngine());
     const wasm = await verdicts(new WasmEngine());

@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import { Document, LineCounter, Node, isMap, isPair, isScalar, isSeq, parseDocument, ParseOptions, DocumentOptions, SchemaOptions } from 'yaml';
 import { InputError, SourceLocation } from './errors';
+import { parseJsonSource } from './json-source';
 
 /** A parsed YAML or JSON file that still knows where each value came from. */
 export interface SourceDocument {
@@ -32,13 +33,17 @@ export function readSourceFile(file: string, options: YamlOptions = {}): SourceD
   return parseSource(text, file, options);
 }
 
-/** Parses YAML (JSON is YAML) into plain values, turning every parse problem into an InputError. */
+/** Parses YAML or JSON into plain values, turning every parse problem into an InputError. */
 export function parseSource(text: string, file: string, options: YamlOptions = {}): SourceDocument {
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   const tooDeep = firstOffsetDeeperThan(text, MAX_NESTING);
   if (tooDeep !== undefined) {
     const line = text.slice(0, tooDeep).split('\n').length;
     throw new InputError({ file, line }, `document is nested too deeply (more than ${MAX_NESTING} levels)`);
+  }
+  if (/^\s*[{[]/.test(text)) {
+    const json = parseJsonSource(text, file);
+    if (json) return json;
   }
   const lineCounter = new LineCounter();
   let doc: Document.Parsed;

@@ -52,10 +52,7 @@ export async function checkSources(discovery: Discovery, options: CheckOptions):
   // One call for the whole run: the WebAssembly engine builds its rule set once per call.
   const progress = options.onProgress && ((done: number) => options.onProgress!(done, jobs.length));
   for (const result of await options.engine.evaluate(jobs, progress)) {
-    if (result.error) {
-      errors.push(result.error);
-      continue;
-    }
+    errors.push(...result.errors);
     const normalized = findingsFrom(result);
     findings.push(...normalized.findings);
     errors.push(...normalized.errors);

@@ -33,7 +33,7 @@ export function findingsFrom(result: JobResult): { findings: Finding[]; errors: 
   const out: Finding[] = [];
   const errors: InputError[] = [];
   for (const v of result.violations) {
-    const rule = byName.get(v.ruleName);
+    const rule = v.rule ?? byName.get(v.ruleName);
     if (!rule) {
       errors.push(new InputError({ file: template.file }, `the Guard engine reported rule ${v.ruleName}, which no selected rule file defines`, 'rule names declared as `rule NAME when ... {` or `rule NAME {`'));
       continue;

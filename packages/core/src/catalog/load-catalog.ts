@@ -106,12 +106,15 @@ function loadControl(file: string, root: string, tags: readonly MandatoryTag[]):
 
   let guardFile: string;
   let guard: string;
+  let guardFor: Control['guardFor'];
   let rule: string;
   if (src.generatedFrom === 'tags.yaml') {
     rule = TAG_RULE_NAMES[src.id as keyof typeof TAG_RULE_NAMES];
     if (!rule) throw new InputError(doc.locate(['id']), `${src.id} cannot be generated from tags.yaml`, `one of ${Object.keys(TAG_RULE_NAMES).join(', ')}`);
     guardFile = path.join(root, 'tags.yaml');
-    guard = compileTagRule(src.id as keyof typeof TAG_RULE_NAMES, tags);
+    const id = src.id as keyof typeof TAG_RULE_NAMES;
+    guard = compileTagRule(id, tags);
+    guardFor = (types) => compileTagRule(id, tags, types);
   } else {
     rule = src.rule!;
     guardFile = base + '.guard';
@@ -130,7 +133,7 @@ function loadControl(file: string, root: string, tags: readonly MandatoryTag[]):
   return {
     id: src.id, title: src.title, severity: src.severity, rationale: src.rationale, resourceTypes: src.resourceTypes,
     rule, message: src.message, fix: src.fix, frameworks: src.frameworks, configRule: src.configRule,
-    controlTower: src.controlTower, references: src.references, file, guardFile, guard, testFile,
+    controlTower: src.controlTower, references: src.references, file, guardFile, guard, guardFor, testFile,
   };
 }
 

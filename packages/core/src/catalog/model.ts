@@ -27,6 +27,11 @@ export interface Control {
   readonly guardFile: string;
   /** Guard rule text. */
   readonly guard: string;
+  /**
+   * For generated rules: the rule text narrowed to these resource types, with the same verdicts as `guard`
+   * on any document whose resources all have one of them. Engines use it to evaluate less.
+   */
+  readonly guardFor?: (resourceTypes: ReadonlySet<string>) => string;
   /** The cfn-guard test file with the control's PASS/FAIL/SKIP cases. */
   readonly testFile: string;
 }

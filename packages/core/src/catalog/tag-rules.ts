@@ -17,9 +17,10 @@ interface TagGroup {
 }
 
 /** Taggable types grouped by how they carry tags: list of {Key, Value} or a map, and under which property. */
-function tagGroups(): TagGroup[] {
+function tagGroups(only?: ReadonlySet<string>): TagGroup[] {
   const groups = new Map<string, TagGroup>();
   for (const type of taggableResourceTypes()) {
+    if (only && !only.has(type)) continue;
     const support = tagSupport(type)!;
     const list = support.format !== 'MAP';
     const key = `${list ? 'list' : 'map'}_${support.property}`;
@@ -38,9 +39,9 @@ const regex = (p: string) => `/${p.replace(/\//g, '\\/')}/`;
 
 function keyChecks(g: TagGroup, tags: readonly MandatoryTag[]): string[] {
   const p = g.property;
-  const lines = [`${p} exists`];
-  for (const t of tags) lines.push(g.list ? `some ${p}[*].Key == ${quote(t.key)}` : `${p}[${quote(t.key)}] exists`);
-  return lines;
+  // Keys are checked only when the property exists: a resource without tags fails once, not once per key.
+  const keys = tags.map((t) => `    ${g.list ? `some ${p}[*].Key == ${quote(t.key)}` : `${p}[${quote(t.key)}] exists`}`);
+  return [`${p} exists`, `when ${p} exists {`, ...keys, '}'];
 }
 
 function valueChecks(g: TagGroup, tags: readonly MandatoryTag[]): string[] {
@@ -54,10 +55,14 @@ function valueChecks(g: TagGroup, tags: readonly MandatoryTag[]): string[] {
   });
 }
 
-/** Compiles one tag control's Guard rule from the mandatory tag set. */
-export function compileTagRule(id: TagControlId, tags: readonly MandatoryTag[]): string {
+/**
+ * Compiles one tag control's Guard rule from the mandatory tag set. With `only`, the rule lists just those
+ * resource types: the same verdicts on any document whose resources all have types in `only`, at a fraction
+ * of the cost (the full rule names 1,300 types in three input shapes).
+ */
+export function compileTagRule(id: TagControlId, tags: readonly MandatoryTag[], only?: ReadonlySet<string>): string {
   const rule = TAG_RULE_NAMES[id];
-  const groups = tagGroups();
+  const groups = tagGroups(only);
   const keys = tags.map((t) => t.key).join(', ');
   const message =
     id === 'LZ.TAG.1'

@@ -11,6 +11,8 @@ export interface EvaluationJob {
 /** Where a rule failed: a JSON pointer into the canonical template, and the rule's own message. */
 export interface Violation {
   readonly ruleName: string;
+  /** The rule file that reported it, when the engine can tell (two files may define the same name). */
+  readonly rule?: GuardRule;
   readonly logicalId?: string;
   /** e.g. /Resources/Bucket/Properties/BucketEncryption */
   readonly path?: string;
@@ -21,8 +23,8 @@ export interface JobResult {
   readonly job: EvaluationJob;
   /** Rule names that FAILed, with where. A rule name absent here did not fail (PASS or SKIP). */
   readonly violations: readonly Violation[];
-  /** Set when the job could not be evaluated: never a pass. */
-  readonly error?: InputError;
+  /** Why (part of) the job could not be evaluated: never a pass. Violations found elsewhere still count. */
+  readonly errors: readonly InputError[];
 }
 
 export type EngineName = 'wasm' | 'native';

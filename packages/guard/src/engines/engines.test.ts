@@ -1,6 +1,8 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { loadCatalog } from '@tarmac/core';
+import { catalogRules } from '../rules/catalog-rules';
 import { GuardRule } from '../rules/guard-rule';
 import { customRules } from '../rules/custom-rules';
 import { parseTemplate } from '../template/parse-template';
@@ -38,7 +40,7 @@ describe.each([
 
   test('reports the failing resource and nothing for the compliant one', async () => {
     const [result] = await engine.evaluate([{ template: template(BUCKETS), rules: [rule(KMS_RULE)] }]);
-    expect(result.error).toBeUndefined();
+    expect(result.errors).toEqual([]);
     expect(result.violations.map((v) => [v.ruleName, v.logicalId])).toEqual([['lz_s3_bucket_kms_encryption', 'Bad']]);
   });
 
@@ -50,7 +52,8 @@ describe.each([
     const results = await engine.evaluate(jobs);
     // Either a located error or the FAIL: never a silent pass.
     const first = results[0];
-    expect(first.error ? first.error.location.file : first.violations.map((v) => v.logicalId).join()).toBe(first.error ? 'null.yaml' : 'B');
+    const error = first.errors[0];
+    expect(error ? error.location.file : first.violations.map((v) => v.logicalId).join()).toBe(error ? 'null.yaml' : 'B');
     expect(results[1].violations.map((v) => v.logicalId)).toEqual(['Bad']);
   });
 
@@ -59,8 +62,88 @@ describe.each([
     const bad = path.join(dir, 'broken.guard');
     fs.writeFileSync(bad, "rule broken when Resources.*[ Type == 'AWS::S3::Bucket' ] { oops\n");
     const [result] = await engine.evaluate([{ template: template(BUCKETS), rules: [rule(bad)] }]);
-    expect(result.error).toBeDefined();
-    expect(result.error!.message).toContain('broken');
+    expect(result.errors).toHaveLength(1);
+    expect(result.errors[0].message).toContain('broken');
+  });
+});
+
+const KEY_ROTATION_BY_REFERENCE = `let INPUT_DOCUMENT = this
+let buckets = Resources.*[ Type == 'AWS::S3::Bucket' ]
+rule bucket_key_rotates when %buckets not empty {
+    %buckets.Properties.BucketEncryption.ServerSideEncryptionConfiguration[*].ServerSideEncryptionByDefault.KMSMasterKeyID {
+        'Fn::GetAtt' {
+            key_rotates(%INPUT_DOCUMENT, this[0])
+        }
+    }
+}
+rule key_rotates(doc, key) {
+    let k = %doc.Resources[ keys == %key ]
+    %k not empty
+    %k.Properties.EnableKeyRotation == true
+}
+`;
+const REFERENCED_KEYS = `Resources:
+  Rotating: { Type: AWS::KMS::Key, Properties: { EnableKeyRotation: true } }
+  Static: { Type: AWS::KMS::Key, Properties: { EnableKeyRotation: false } }
+  Queue: { Type: AWS::SQS::Queue, Properties: { QueueName: q } }
+  Good:
+    Type: AWS::S3::Bucket
+    Properties:
+      BucketEncryption:
+        ServerSideEncryptionConfiguration:
+          - ServerSideEncryptionByDefault: { SSEAlgorithm: aws:kms, KMSMasterKeyID: !GetAtt Rotating.Arn }
+  Bad:
+    Type: AWS::S3::Bucket
+    Properties:
+      BucketEncryption:
+        ServerSideEncryptionConfiguration:
+          - ServerSideEncryptionByDefault: { SSEAlgorithm: aws:kms, KMSMasterKeyID: !GetAtt Static.Arn }
+`;
+
+describe('native engine', () => {
+  const engine = new NativeEngine();
+  const ruleFile = (name: string, text: string) => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'tarmac-rule-')), name);
+    fs.writeFileSync(file, text);
+    return rule(file);
+  };
+
+  test('a rule that follows a reference to a resource of a type it does not name sees that resource whole', async () => {
+    const byReference = ruleFile('key-rotation.guard', KEY_ROTATION_BY_REFERENCE);
+    expect(byReference.resourceTypes).toEqual(new Set(['AWS::S3::Bucket'])); // the keys are reached only by reference
+    const [result] = await engine.evaluate([{ template: template(REFERENCED_KEYS), rules: [byReference] }]);
+    expect(result.errors).toEqual([]);
+    // Bad's key fails its check; a stubbed Rotating key would fail Good too.
+    expect(result.violations.map((v) => v.logicalId)).toEqual(['Static']);
+  });
+
+  test('two rule files with the same rule name: each violation names the file that reported it', async () => {
+    const strict = ruleFile('strict.guard', "let b = Resources.*[ Type == 'AWS::S3::Bucket' ]\nrule same_name when %b not empty { %b.Properties.BucketName exists }\n");
+    const lenient = { ...ruleFile('lenient.guard', "let b = Resources.*[ Type == 'AWS::S3::Bucket' ]\nrule same_name when %b not empty { %b.Type exists }\n"), id: 'LENIENT' };
+    const [result] = await engine.evaluate([{ template: template('Resources:\n  B: { Type: AWS::S3::Bucket }\n'), rules: [lenient, strict] }]);
+    expect(result.violations.map((v) => [v.rule?.file, v.logicalId])).toEqual([[strict.file, 'B']]);
+  });
+
+  test('a tag rule narrowed to the template’s types gives the verdicts of the full rule', async () => {
+    const catalog = loadCatalog(path.join(__dirname, '..', '..', '..', '..', 'policies'));
+    const tagRules = catalogRules(catalog, catalog.profiles.get('prod')!).filter((r) => r.id.startsWith('LZ.TAG'));
+    const tagged = template(`Resources:
+  Tagged:
+    Type: AWS::SQS::Queue
+    Properties:
+      Tags: [{ Key: team, Value: data }, { Key: project, Value: lake }, { Key: env, Value: qa }, { Key: domain, Value: raw }, { Key: cost-center, Value: cc-42 }]
+  Untagged: { Type: AWS::S3::Bucket, Properties: { BucketName: raw } }
+  Mapped: { Type: AWS::SSM::Parameter, Properties: { Type: String, Value: v, Tags: { team: data } } }
+`);
+    const verdicts = async (rules: GuardRule[]) => {
+      const [result] = await engine.evaluate([{ template: tagged, rules }]);
+      expect(result.errors).toEqual([]);
+      return result.violations.map((v) => `${v.ruleName} ${v.logicalId}`).sort();
+    };
+    const narrowed = await verdicts(tagRules);
+    expect(narrowed).toEqual(['lz_mandatory_tag_values Tagged', 'lz_mandatory_tags Mapped', 'lz_mandatory_tags Untagged']);
+    expect(await verdicts(tagRules.map((r) => ({ ...r, textFor: undefined })))).toEqual(narrowed);
+    expect(tagRules[0].textFor!(tagged.types).length).toBeLessThan(tagRules[0].text.length / 10);
   });
 });
 

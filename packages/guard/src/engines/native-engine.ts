@@ -1,18 +1,26 @@
 import { spawn } from 'child_process';
 import * as os from 'os';
 import { InputError } from '@tarmac/core';
-import { EvaluationJob, GuardEngine, JobResult, canonicalJson } from './engine';
+import { EvaluationJob, GuardEngine, JobResult, Violation, canonicalJson } from './engine';
 import { NativeReport, violationsFromReport } from './native-report';
 import { nativeGuardBinary, nativeGuardVersion } from './native-binary';
-import { GuardRule, ruleKey } from '../rules/guard-rule';
+import { narrowDocument, stringLiterals } from './narrow-document';
+import { planRuleBatches, resourceTypesOf } from './rule-batches';
+import { GuardRule, ruleTextFor } from '../rules/guard-rule';
+
+interface BatchResult {
+  readonly job: EvaluationJob;
+  readonly violations: readonly Violation[];
+  readonly error?: InputError;
+}
 
 /** cfn-guard's exit codes for "evaluated, all passed" and "evaluated, something failed". */
 const EVALUATED = new Set([0, 19]);
 
 /**
- * Native cfn-guard, one process per group of templates that share the same applicable rules, fed
- * canonical JSON on stdin (--payload). A crashed batch is split until the culprit is isolated, so one
- * bad template or rule never loses the verdicts of the others.
+ * Native cfn-guard fed canonical JSON on stdin (--payload), one process per rule batch (rule-major: see
+ * planRuleBatches), several at a time. A crashed batch is split until the culprit template and rule are
+ * isolated, so one bad template or rule never loses the verdicts of the others.
  */
 export class NativeEngine implements GuardEngine {
   readonly name = 'native' as const;
@@ -25,51 +33,72 @@ export class NativeEngine implements GuardEngine {
   }
 
   async evaluate(jobs: readonly EvaluationJob[], onProgress?: (done: number) => void): Promise<JobResult[]> {
-    const groups = new Map<string, EvaluationJob[]>();
-    for (const job of jobs) {
-      if (job.rules.length === 0) continue;
-      const key = job.rules.map(ruleKey).join('\n');
-      const group = groups.get(key) ?? [];
-      group.push(job);
-      groups.set(key, group);
-    }
-    const results = new Map<EvaluationJob, JobResult>();
-    const queue = [...groups.values()].flatMap((g) => chunk(g, 25));
+    const queue = planRuleBatches(jobs);
+    const violations = new Map<EvaluationJob, Violation[]>(jobs.map((j) => [j, []]));
+    const errors = new Map<EvaluationJob, InputError[]>(jobs.map((j) => [j, []]));
+    // A job is done when every batch it is in has run.
+    const pending = new Map<EvaluationJob, number>();
+    for (const batch of queue) for (const job of batch.jobs) pending.set(job, (pending.get(job) ?? 0) + 1);
+    let done = jobs.length - pending.size;
+    if (done) onProgress?.(done);
+    const json = new Map<EvaluationJob, string>();
+    const wholeJson = (job: EvaluationJob) => json.get(job) ?? json.set(job, canonicalJson(job.template)).get(job)!;
+
     const workers = Array.from({ length: Math.max(1, Math.min(os.cpus().length, queue.length)) }, async () => {
       for (let batch = queue.shift(); batch; batch = queue.shift()) {
-        for (const r of await this.evaluateBatch(batch)) results.set(r.job, r);
-        onProgress?.(results.size);
+        const names = batch.narrowTo && batch.rules.flatMap((r) => stringLiterals(r.text));
+        const dataOf = batch.narrowTo
+          ? (job: EvaluationJob) => JSON.stringify(narrowDocument(job.template.document, batch.narrowTo!, names))
+          : wholeJson;
+        for (const r of await this.evaluateBatch(batch.rules, batch.jobs.map((job) => ({ job, data: dataOf(job) })))) {
+          violations.get(r.job)!.push(...r.violations);
+          if (r.error) errors.get(r.job)!.push(r.error);
+        }
+        let finished = 0;
+        for (const job of batch.jobs) {
+          const left = pending.get(job)! - 1;
+          pending.set(job, left);
+          if (left === 0) finished++;
+        }
+        if (finished) onProgress?.((done += finished));
       }
     });
     await Promise.all(workers);
-    return jobs.map((job) => results.get(job) ?? { job, violations: [] });
+    return jobs.map((job) => ({ job, violations: violations.get(job)!, errors: errors.get(job)! }));
   }
 
-  private async evaluateBatch(jobs: EvaluationJob[]): Promise<JobResult[]> {
-    const rules = jobs[0].rules;
-    const run = await this.run(rules, jobs.map((j) => canonicalJson(j.template)));
-    if (run.reports) return jobs.map((job, i) => ({ job, violations: violationsFromReport(run.reports![i]) }));
-    if (jobs.length > 1) {
-      const results: JobResult[] = [];
-      for (const job of jobs) results.push(...(await this.evaluateBatch([job])));
+  private async evaluateBatch(rules: readonly GuardRule[], inputs: readonly { job: EvaluationJob; data: string }[]): Promise<BatchResult[]> {
+    const jobs = inputs.map((i) => i.job);
+    const run = await this.run(rules.map((r) => ruleTextFor(r, resourceTypesOf(jobs))), inputs.map((i) => i.data));
+    if (run.reports) {
+      // Names are unique within a batch, so each reported name belongs to exactly one rule file.
+      const byName = new Map(rules.flatMap((r) => r.names.map((n) => [n, r] as const)));
+      return jobs.map((job, i) => ({
+        job,
+        violations: violationsFromReport(run.reports![i]).map((v) => ({ ...v, rule: byName.get(v.ruleName) })),
+      }));
+    }
+    if (inputs.length > 1) {
+      const results: BatchResult[] = [];
+      for (const input of inputs) results.push(...(await this.evaluateBatch(rules, [input])));
       return results;
     }
-    return [{ job: jobs[0], violations: [], error: await this.diagnose(jobs[0], run.failure) }];
+    return [{ job: jobs[0], violations: [], error: await this.diagnose(jobs[0], rules, inputs[0].data, run.failure) }];
   }
 
   /** A single template failed: find which rule makes cfn-guard fail, so the error names it. */
-  private async diagnose(job: EvaluationJob, failure: string): Promise<InputError> {
+  private async diagnose(job: EvaluationJob, rules: readonly GuardRule[], data: string, failure: string): Promise<InputError> {
     const { template } = job;
-    if (job.rules.length > 1) {
-      for (const rule of job.rules) {
-        const run = await this.run([rule], [canonicalJson(template)]);
+    if (rules.length > 1) {
+      for (const rule of rules) {
+        const run = await this.run([ruleTextFor(rule, template.types)], [data]);
         if (!run.reports) return engineError(template.file, rule, run.failure);
       }
     }
-    return engineError(template.file, job.rules.length === 1 ? job.rules[0] : undefined, failure);
+    return engineError(template.file, rules.length === 1 ? rules[0] : undefined, failure);
   }
 
-  private run(rules: readonly GuardRule[], data: string[]): Promise<{ reports?: NativeReport[]; failure: string }> {
+  private run(rules: readonly string[], data: string[]): Promise<{ reports?: NativeReport[]; failure: string }> {
     return new Promise((resolve) => {
       const child = spawn(this.binary, ['validate', '--payload', '--structured', '--show-summary', 'none', '--output-format', 'json'], {
         stdio: ['pipe', 'pipe', 'pipe'],
@@ -94,7 +123,7 @@ export class NativeEngine implements GuardEngine {
         }
       });
       child.stdin.on('error', () => undefined); // a crash closes stdin early; 'close' reports it
-      child.stdin.end(JSON.stringify({ rules: rules.map((r) => r.text), data }));
+      child.stdin.end(JSON.stringify({ rules, data }));
     });
   }
 
@@ -108,10 +137,4 @@ export function engineError(file: string, rule: GuardRule | undefined, detail: s
 
 function firstLines(s: string): string {
   return s.split('\n').slice(0, 3).join(' ').slice(0, 400);
-}
-
-function chunk<T>(items: T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
 }

@@ -1,7 +1,8 @@
 import { InputError } from '@tarmac/core';
 import { EvaluationJob, GuardEngine, JobResult, Violation, canonicalJson } from './engine';
 import { CloudFormationValidate, WasmEngineInstance, loadCloudFormationValidate } from './wasm-validate';
-import { GuardRule, ruleKey } from '../rules/guard-rule';
+import { resourceTypesOf } from './rule-batches';
+import { GuardRule, ruleKey, ruleTextFor } from '../rules/guard-rule';
 
 const VALIDATE_CONFIG = { disableBuiltinRules: true, detailLevel: 'STANDARD' };
 
@@ -15,7 +16,7 @@ export class WasmEngine implements GuardEngine {
   readonly version: string;
   private readonly lib: CloudFormationValidate;
   private engine?: WasmEngineInstance;
-  private engineRules = '';
+  private engineKey = '';
   private failure?: { key: string; error: unknown };
 
   constructor() {
@@ -27,16 +28,18 @@ export class WasmEngine implements GuardEngine {
     const union = new Map<string, GuardRule>();
     for (const job of jobs) for (const r of job.rules) union.set(ruleKey(r), r);
     const rules = [...union.values()];
+    const types = resourceTypesOf(jobs);
+    const texts = rules.map((r) => ruleTextFor(r, types));
     const results: JobResult[] = [];
     for (const job of jobs) {
       if (job.rules.length === 0) {
-        results.push({ job, violations: [] });
+        results.push({ job, violations: [], errors: [] });
       } else {
         let engine: WasmEngineInstance | undefined;
         try {
-          engine = this.engineFor(rules); // cached; rebuilt only after a trap dropped it
+          engine = this.engineFor(rules, texts); // cached; rebuilt only after a trap dropped it
         } catch (err) {
-          results.push({ job, violations: [], error: ruleError(rules, String(err)) });
+          results.push({ job, violations: [], errors: [ruleError(rules, String(err))] });
         }
         if (engine) results.push(this.evaluateOne(engine, job, rules));
       }
@@ -54,7 +57,7 @@ export class WasmEngine implements GuardEngine {
       const report = engine.validateTemplate(new this.lib.TemplateContent(canonicalJson(job.template), job.template.file), VALIDATE_CONFIG);
       if (report.status !== 'OK') {
         const detail = report.diagnostics.map((d) => d.message).join('; ') || report.status;
-        return { job, violations: [], error: new InputError({ file: job.template.file }, `the Guard engine could not evaluate the template: ${detail}`) };
+        return { job, violations: [], errors: [new InputError({ file: job.template.file }, `the Guard engine could not evaluate the template: ${detail}`)] };
       }
       const violations: Violation[] = [];
       const seen = new Set<string>();
@@ -67,33 +70,33 @@ export class WasmEngine implements GuardEngine {
         const path = logicalId ? `/Resources/${logicalId}${d.propertyPath ? '/' + d.propertyPath.replace(/\./g, '/') : ''}` : undefined;
         violations.push({ ruleName: d.ruleId, logicalId, path, message: d.message.trim().replace(/\s*\n\s*/g, ' ') });
       }
-      return { job, violations };
+      return { job, violations, errors: [] };
     } catch (err) {
       // A trap leaves the instance unusable: drop it so the next call builds a fresh one.
       this.dispose();
-      return { job, violations: [], error: new InputError({ file: job.template.file }, `the Guard engine crashed: ${String(err)}`) };
+      return { job, violations: [], errors: [new InputError({ file: job.template.file }, `the Guard engine crashed: ${String(err)}`)] };
     }
   }
 
-  private engineFor(rules: GuardRule[]): WasmEngineInstance {
-    const key = rules.map(ruleKey).sort().join('\n');
-    if (this.engine && this.engineRules === key) return this.engine;
+  private engineFor(rules: readonly GuardRule[], texts: readonly string[]): WasmEngineInstance {
+    const key = texts.join('\0');
+    if (this.engine && this.engineKey === key) return this.engine;
     if (this.failure?.key === key) throw this.failure.error; // building again would fail again, 1.5 s later
     this.dispose();
     try {
-      this.engine = new this.lib.CompositeEngine({ guardRules: rules.map((r) => ({ name: r.file, content: r.text })) });
+      this.engine = new this.lib.CompositeEngine({ guardRules: rules.map((r, i) => ({ name: r.file, content: texts[i] })) });
     } catch (error) {
       this.failure = { key, error };
       throw error;
     }
-    this.engineRules = key;
+    this.engineKey = key;
     return this.engine;
   }
 
   dispose(): void {
     this.engine?.free();
     this.engine = undefined;
-    this.engineRules = '';
+    this.engineKey = '';
   }
 }
 

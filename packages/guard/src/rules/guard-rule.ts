@@ -9,6 +9,8 @@ export interface GuardRule {
   readonly origin: RuleOrigin;
   readonly file: string;
   readonly text: string;
+  /** The text narrowed to documents holding only these resource types (generated rules); else `text`. */
+  readonly textFor?: (resourceTypes: ReadonlySet<string>) => string;
   /** Top-level (reportable) rule names defined in the file. */
   readonly names: readonly string[];
   /** Resource types the rule can act on; undefined when unknown, so it runs on every template. */
@@ -24,6 +26,11 @@ export interface GuardRule {
 /** Identity of a rule within a run: generated rules share a source file (tags.yaml), so the ID is part of it. */
 export function ruleKey(rule: GuardRule): string {
   return `${rule.file}#${rule.id}`;
+}
+
+/** The text an engine evaluates on documents whose resources all have one of `resourceTypes`. */
+export function ruleTextFor(rule: GuardRule, resourceTypes: ReadonlySet<string>): string {
+  return rule.textFor ? rule.textFor(resourceTypes) : rule.text;
 }
 
 /** Names of the rules a file reports: every `rule NAME when|{`, not parameterized `rule NAME(...)`. */
