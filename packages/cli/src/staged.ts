@@ -6,9 +6,11 @@ import { Discovery, TEMPLATE_EXTENSIONS, looksLikeTemplate } from '@tarmac/guard
 export function stagedTemplates(cwd = process.cwd()): Discovery {
   let listing: string;
   try {
+    // Outside a work tree `git diff` falls back to --no-index and prints its usage: ask first.
+    execFileSync('git', ['rev-parse', '--show-toplevel'], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     listing = execFileSync('git', ['diff', '--cached', '--name-only', '--diff-filter=ACMR', '-z'], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   } catch (err) {
-    const stderr = String((err as { stderr?: string }).stderr ?? '').trim();
+    const stderr = String((err as { stderr?: string }).stderr ?? '').trim().split('\n')[0];
     return { sources: [], skipped: [], errors: [new InputError({ file: cwd }, `--staged needs a git repository: ${stderr || (err as Error).message}`)] };
   }
   const out: Discovery = { sources: [], skipped: [], errors: [] };

@@ -122,4 +122,38 @@ describe('tarmac check', () => {
     expect(ids.some((id) => id.startsWith('CT.'))).toBe(true);
     expect(ids.some((id) => id.startsWith('LZ.'))).toBe(true);
   });
+
+  describe('--staged', () => {
+    const git = (cwd: string, ...args: string[]) => spawnSync('git', args, { cwd, encoding: 'utf8' });
+    const UNENCRYPTED = 'Resources:\n  Raw:\n    Type: AWS::S3::Bucket\n    Properties:\n      BucketName: raw\n';
+
+    test('checks what is staged (the index), not the working tree, and skips staged files that are not templates', () => {
+      const repo = tmpdir();
+      git(repo, 'init', '-q');
+      fs.mkdirSync(path.join(repo, 'infra'));
+      fs.writeFileSync(path.join(repo, 'infra', 'bucket.yaml'), UNENCRYPTED);
+      fs.writeFileSync(path.join(repo, 'notes.md'), '# not a template\n');
+      fs.writeFileSync(path.join(repo, 'unstaged.yaml'), UNENCRYPTED);
+      git(repo, 'add', 'infra/bucket.yaml', 'notes.md');
+      // Fixed in the working tree only: the commit would still carry the staged version.
+      fs.writeFileSync(path.join(repo, 'infra', 'bucket.yaml'), 'Resources: {}\n');
+      const r = tarmac(['check', '--staged', '--format', 'json'], path.join(repo, 'infra'));
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(1);
+      const report = JSON.parse(r.stdout);
+      expect(report.summary).toMatchObject({ templates: 1, skipped: 1 });
+      expect(new Set(report.findings.map((f: { file: string }) => f.file))).toEqual(new Set(['infra/bucket.yaml']));
+      expect(report.findings.map((f: { controlId: string }) => f.controlId)).toContain('LZ.S3.2');
+    });
+
+    test('nothing staged is a quiet pass; outside a git repository it is a usage error', () => {
+      const repo = tmpdir();
+      git(repo, 'init', '-q');
+      expect(tarmac(['check', '--staged'], repo)).toMatchObject({ code: 0, stdout: '' });
+      const outside = tarmac(['check', '--staged'], tmpdir());
+      expect(outside.code).toBe(2);
+      expect(outside.stdout).toMatch(/--staged needs a git repository: fatal: not a git repository/);
+      expect(outside.stdout.split('\n').length).toBeLessThan(5); // not git's usage text
+    });
+  });
 });
