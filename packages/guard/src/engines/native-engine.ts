@@ -69,7 +69,8 @@ export class NativeEngine implements GuardEngine {
 
   private async evaluateBatch(rules: readonly GuardRule[], inputs: readonly { job: EvaluationJob; data: string }[]): Promise<BatchResult[]> {
     const jobs = inputs.map((i) => i.job);
-    const run = await this.run(rules.map((r) => ruleTextFor(r, resourceTypesOf(jobs))), inputs.map((i) => i.data));
+    const types = resourceTypesOf(jobs);
+    const run = await this.run(rules.map((r) => ruleTextFor(r, types)), inputs.map((i) => i.data));
     if (run.reports) {
       // Names are unique within a batch, so each reported name belongs to exactly one rule file.
       const byName = new Map(rules.flatMap((r) => r.names.map((n) => [n, r] as const)));
