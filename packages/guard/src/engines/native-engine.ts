@@ -6,7 +6,7 @@ import { NativeReport, violationsFromReport } from './native-report';
 import { nativeGuardBinary, nativeGuardVersion } from './native-binary';
 import { narrowDocument, stringLiterals } from './narrow-document';
 import { planRuleBatches, resourceTypesOf } from './rule-batches';
-import { GuardRule, ruleTextFor } from '../rules/guard-rule';
+import { GuardRule, ruleKey, ruleTextFor } from '../rules/guard-rule';
 
 interface BatchResult {
   readonly job: EvaluationJob;
@@ -51,7 +51,9 @@ export class NativeEngine implements GuardEngine {
           ? (job: EvaluationJob) => JSON.stringify(narrowDocument(job.template.document, batch.narrowTo!, names))
           : wholeJson;
         for (const r of await this.evaluateBatch(batch.rules, batch.jobs.map((job) => ({ job, data: dataOf(job) })))) {
-          violations.get(r.job)!.push(...r.violations);
+          // A merged batch also runs some rules on templates they were not dispatched to: not their verdicts.
+          const dispatched = new Set(r.job.rules.map(ruleKey));
+          violations.get(r.job)!.push(...r.violations.filter((v) => !v.rule || dispatched.has(ruleKey(v.rule))));
           if (r.error) errors.get(r.job)!.push(r.error);
         }
         let finished = 0;
