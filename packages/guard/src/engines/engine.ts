@@ -19,6 +19,13 @@ export interface Violation {
   readonly message?: string;
 }
 
+/** Every resource type in the templates of these jobs: what a generated rule may be narrowed to. */
+export function resourceTypesOf(jobs: readonly EvaluationJob[]): Set<string> {
+  const types = new Set<string>();
+  for (const job of jobs) for (const t of job.template.types) types.add(t);
+  return types;
+}
+
 export interface JobResult {
   readonly job: EvaluationJob;
   /** Rule names that FAILed, with where. A rule name absent here did not fail (PASS or SKIP). */

@@ -1,11 +1,11 @@
 import { spawn } from 'child_process';
 import * as os from 'os';
 import { InputError } from '@tarmac/core';
-import { EvaluationJob, GuardEngine, JobResult, Violation, canonicalJson } from './engine';
+import { EvaluationJob, GuardEngine, JobResult, Violation, canonicalJson, resourceTypesOf } from './engine';
 import { NativeReport, violationsFromReport } from './native-report';
 import { nativeGuardBinary, nativeGuardVersion } from './native-binary';
 import { narrowDocument, stringLiterals } from './narrow-document';
-import { planRuleBatches, resourceTypesOf } from './rule-batches';
+import { planRuleBatches } from './rule-batches';
 import { GuardRule, ruleKey, ruleTextFor } from '../rules/guard-rule';
 
 interface BatchResult {

@@ -103,10 +103,3 @@ function withUniqueNames(rules: readonly GuardRule[]): GuardRule[][] {
   }
   return parts.map((p) => p.rules);
 }
-
-/** Every resource type in the templates of a batch: what a generated rule may be narrowed to. */
-export function resourceTypesOf(jobs: readonly EvaluationJob[]): Set<string> {
-  const types = new Set<string>();
-  for (const job of jobs) for (const t of job.template.types) types.add(t);
-  return types;
-}

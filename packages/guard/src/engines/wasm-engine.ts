@@ -1,7 +1,6 @@
 import { InputError } from '@tarmac/core';
-import { EvaluationJob, GuardEngine, JobResult, Violation, canonicalJson } from './engine';
+import { EvaluationJob, GuardEngine, JobResult, Violation, canonicalJson, resourceTypesOf } from './engine';
 import { CloudFormationValidate, WasmEngineInstance, loadCloudFormationValidate } from './wasm-validate';
-import { resourceTypesOf } from './rule-batches';
 import { GuardRule, ruleKey, ruleTextFor } from '../rules/guard-rule';
 
 const VALIDATE_CONFIG = { disableBuiltinRules: true, detailLevel: 'STANDARD' };
