@@ -1,4 +1,5 @@
 import { Node as JsonNode, ParseError, parseTree } from 'jsonc-parser';
+import { LineCounter } from 'yaml';
 import { InputError, SourceLocation } from './errors';
 import type { SourceDocument } from './yaml-source';
 
@@ -11,17 +12,11 @@ export function parseJsonSource(text: string, file: string): SourceDocument | un
   const errors: ParseError[] = [];
   const root = parseTree(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
   if (!root || errors.length) return undefined;
-  let lineStarts: number[] | undefined;
+  let lines: LineCounter | undefined;
   const at = (offset: number): SourceLocation => {
-    lineStarts ??= startsOfLines(text);
-    let lo = 0;
-    let hi = lineStarts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (lineStarts[mid] <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return { file, line: lo + 1, column: offset - lineStarts[lo] + 1 };
+    lines ??= countLines(text);
+    const { line, col } = lines.linePos(offset);
+    return { file, line, column: col };
   };
   const duplicate = firstDuplicateKey(root);
   if (duplicate) throw new InputError(at(duplicate.offset), `duplicate key: ${String(duplicate.value)} appears twice in one object`);
@@ -72,8 +67,10 @@ function firstDuplicateKey(root: JsonNode): JsonNode | undefined {
   return undefined;
 }
 
-function startsOfLines(text: string): number[] {
-  const starts = [0];
-  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
-  return starts;
+/** yaml's LineCounter, fed by hand: the same line and column arithmetic as the YAML reader. */
+function countLines(text: string): LineCounter {
+  const lines = new LineCounter();
+  lines.addNewLine(0);
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lines.addNewLine(i + 1);
+  return lines;
 }
