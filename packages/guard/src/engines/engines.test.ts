@@ -14,16 +14,23 @@ import { EXPECTED_WASM_VERSION } from './wasm-validate';
 const KMS_RULE = path.join(__dirname, '..', '..', '..', '..', 'policies', 'controls', 's3', 'bucket-kms-encryption.guard');
 const rule = (file: string): GuardRule => customRules(file, 'enforce')[0];
 const template = (yaml: string, file = 't.yaml') => parseTemplate(Buffer.from(yaml), file);
-
-const BUCKETS = `Resources:
-  Key: { Type: AWS::KMS::Key }
-  Good:
+const ruleFile = (name: string, text: string): GuardRule => {
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'tarmac-rule-')), name);
+  fs.writeFileSync(file, text);
+  return rule(file);
+};
+/** A bucket encrypted with the KMS key `key` (a logical ID), as template YAML. */
+const kmsBucket = (name: string, key: string) => `  ${name}:
     Type: AWS::S3::Bucket
     Properties:
       BucketEncryption:
         ServerSideEncryptionConfiguration:
-          - ServerSideEncryptionByDefault: { SSEAlgorithm: aws:kms, KMSMasterKeyID: !GetAtt Key.Arn }
-  Bad:
+          - ServerSideEncryptionByDefault: { SSEAlgorithm: aws:kms, KMSMasterKeyID: !GetAtt ${key}.Arn }
+`;
+
+const BUCKETS = `Resources:
+  Key: { Type: AWS::KMS::Key }
+${kmsBucket('Good', 'Key')}  Bad:
     Type: AWS::S3::Bucket
     Properties: { BucketName: raw }
 `;
@@ -58,10 +65,8 @@ describe.each([
   });
 
   test('a Guard rule that does not parse is an error naming the rule file, never a pass', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tarmac-bad-rule-'));
-    const bad = path.join(dir, 'broken.guard');
-    fs.writeFileSync(bad, "rule broken when Resources.*[ Type == 'AWS::S3::Bucket' ] { oops\n");
-    const [result] = await engine.evaluate([{ template: template(BUCKETS), rules: [rule(bad)] }]);
+    const bad = ruleFile('broken.guard', "rule broken when Resources.*[ Type == 'AWS::S3::Bucket' ] { oops\n");
+    const [result] = await engine.evaluate([{ template: template(BUCKETS), rules: [bad] }]);
     expect(result.errors).toHaveLength(1);
     expect(result.errors[0].message).toContain('broken');
   });
@@ -86,27 +91,10 @@ const REFERENCED_KEYS = `Resources:
   Rotating: { Type: AWS::KMS::Key, Properties: { EnableKeyRotation: true } }
   Static: { Type: AWS::KMS::Key, Properties: { EnableKeyRotation: false } }
   Queue: { Type: AWS::SQS::Queue, Properties: { QueueName: q } }
-  Good:
-    Type: AWS::S3::Bucket
-    Properties:
-      BucketEncryption:
-        ServerSideEncryptionConfiguration:
-          - ServerSideEncryptionByDefault: { SSEAlgorithm: aws:kms, KMSMasterKeyID: !GetAtt Rotating.Arn }
-  Bad:
-    Type: AWS::S3::Bucket
-    Properties:
-      BucketEncryption:
-        ServerSideEncryptionConfiguration:
-          - ServerSideEncryptionByDefault: { SSEAlgorithm: aws:kms, KMSMasterKeyID: !GetAtt Static.Arn }
-`;
+${kmsBucket('Good', 'Rotating')}${kmsBucket('Bad', 'Static')}`;
 
 describe('native engine', () => {
   const engine = new NativeEngine();
-  const ruleFile = (name: string, text: string) => {
-    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'tarmac-rule-')), name);
-    fs.writeFileSync(file, text);
-    return rule(file);
-  };
 
   test('a rule that follows a reference to a resource of a type it does not name sees that resource whole', async () => {
     const byReference = ruleFile('key-rotation.guard', KEY_ROTATION_BY_REFERENCE);
