@@ -1,4 +1,4 @@
-import { GuardRule } from '../rules/guard-rule';
+import { GuardRule, deriveResourceTypes } from '../rules/guard-rule';
 
 /**
  * Narrowing: cfn-guard's cost grows with the size of every document it evaluates, and most of a template
@@ -15,16 +15,20 @@ const ALLOWED_AFTER_RESOURCES = [
 ];
 const FILTER_START = /^\s*(\.\s*\*\s*)?\[/;
 
-const cache = new WeakMap<GuardRule, boolean>();
+const cache = new WeakMap<GuardRule, ReadonlySet<string> | null>();
 
-/** True when resources of types the rule does not name can be stubbed without changing its verdict. */
-export function isNarrowable(rule: GuardRule): boolean {
-  let result = cache.get(rule);
-  if (result === undefined) {
-    result = rule.resourceTypes !== undefined && readsResourcesOnlyByType(rule.text);
-    cache.set(rule, result);
+/**
+ * The resource types a narrowable rule may read, which must go in whole: the types it is dispatched on and
+ * every type its text names (metadata may list fewer than the rule filters on). Undefined when the rule
+ * reads resources some other way, so its documents go in whole.
+ */
+export function typesReadBy(rule: GuardRule): ReadonlySet<string> | undefined {
+  let types = cache.get(rule);
+  if (types === undefined) {
+    types = rule.resourceTypes && readsResourcesOnlyByType(rule.text) ? new Set([...rule.resourceTypes, ...(deriveResourceTypes(rule.text) ?? [])]) : null;
+    cache.set(rule, types);
   }
-  return result;
+  return types ?? undefined;
 }
 
 /** Every `Resources` query in the text is type-filtered, a keyed lookup, or an existence check. */

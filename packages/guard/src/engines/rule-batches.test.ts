@@ -60,5 +60,9 @@ describe('planRuleBatches', () => {
     expect([...narrow.narrowTo!].sort()).toEqual(['AWS::S3::Bucket', 'AWS::SQS::Queue']);
     const [whole] = planRuleBatches([job('One', [a, everywhere])]);
     expect(whole.narrowTo).toBeUndefined();
+    // Dispatched on buckets, but it filters on bucket policies too: those must not be stubbed.
+    const policies = rule('P', ['AWS::S3::Bucket'], "let p = Resources.*[ Type == 'AWS::S3::BucketPolicy' ]\nrule p when %p not empty { %p.Properties exists }");
+    const [both] = planRuleBatches([job('One', [policies])]);
+    expect([...both.narrowTo!].sort()).toEqual(['AWS::S3::Bucket', 'AWS::S3::BucketPolicy']);
   });
 });

@@ -1,12 +1,12 @@
 import { EvaluationJob } from './engine';
-import { isNarrowable } from './narrow-document';
+import { typesReadBy } from './narrow-document';
 import { GuardRule, ruleKey } from '../rules/guard-rule';
 
 /** Rules evaluated together in one engine call, over templates every one of them applies to. */
 export interface RuleBatch {
   readonly rules: readonly GuardRule[];
   readonly jobs: readonly EvaluationJob[];
-  /** When every rule is narrowable: the types whose resources go in whole (see narrowDocument). */
+  /** When every rule is narrowable: the types whose resources go in whole (see typesReadBy, narrowDocument). */
   readonly narrowTo?: ReadonlySet<string>;
 }
 
@@ -54,7 +54,8 @@ export function planRuleBatches(jobs: readonly EvaluationJob[], maxTemplates = 2
   for (const group of mergeSmallGroups([...byJobSet.values()])) {
     const groupJobs = [...group.jobs].sort((a, b) => order.get(a)! - order.get(b)!);
     for (const rules of withUniqueNames(group.rules)) {
-      const narrowTo = rules.every(isNarrowable) ? new Set(rules.flatMap((r) => [...r.resourceTypes!])) : undefined;
+      const read = rules.map(typesReadBy);
+      const narrowTo = read.every(Boolean) ? new Set(read.flatMap((types) => [...types!])) : undefined;
       for (let i = 0; i < groupJobs.length; i += maxTemplates) {
         batches.push({ rules, jobs: groupJobs.slice(i, i + maxTemplates), narrowTo });
       }
