@@ -139,7 +139,7 @@ export function narrowDocument(
   const { byResource, outside } = mentionsOf(document);
   const queue = [...whole, ...outside, ...[...names].filter((n) => Object.hasOwn(resources, n))];
   for (let id = queue.pop(); id !== undefined; id = queue.pop()) {
-    if (!whole.has(id)) whole.add(id);
+    whole.add(id);
     for (const next of byResource.get(id) ?? []) if (!whole.has(next)) queue.push(next);
   }
   if (whole.size === ids.length) return document;

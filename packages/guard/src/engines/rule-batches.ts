@@ -18,7 +18,8 @@ const MERGE_WASTE = 30;
 
 interface Group {
   rules: GuardRule[];
-  jobs: Set<EvaluationJob>;
+  /** Indexes of the jobs the rules apply to. */
+  jobs: Set<number>;
 }
 
 /**
@@ -32,27 +33,23 @@ interface Group {
  * sets larger than `maxTemplates` are split so a big batch can spread over processes. Largest work first.
  */
 export function planRuleBatches(jobs: readonly EvaluationJob[], maxTemplates = 25): RuleBatch[] {
-  const byRule = new Map<string, { rule: GuardRule; jobs: EvaluationJob[]; indexes: number[] }>();
+  const byRule = new Map<string, { rule: GuardRule; indexes: number[] }>();
   jobs.forEach((job, i) => {
     for (const rule of job.rules) {
-      const key = ruleKey(rule);
-      const entry = byRule.get(key) ?? { rule, jobs: [], indexes: [] };
-      entry.jobs.push(job);
+      const entry = byRule.get(ruleKey(rule)) ?? { rule, indexes: [] };
       entry.indexes.push(i);
-      byRule.set(key, entry);
+      byRule.set(ruleKey(rule), entry);
     }
   });
   const byJobSet = new Map<string, Group>();
-  for (const { rule, jobs: ruleJobs, indexes } of byRule.values()) {
-    const key = indexes.join(',');
-    const group = byJobSet.get(key) ?? { rules: [], jobs: new Set(ruleJobs) };
+  for (const { rule, indexes } of byRule.values()) {
+    const group = byJobSet.get(indexes.join(',')) ?? { rules: [], jobs: new Set(indexes) };
     group.rules.push(rule);
-    byJobSet.set(key, group);
+    byJobSet.set(indexes.join(','), group);
   }
-  const order = new Map(jobs.map((job, i) => [job, i]));
   const batches: RuleBatch[] = [];
   for (const group of mergeSmallGroups([...byJobSet.values()])) {
-    const groupJobs = [...group.jobs].sort((a, b) => order.get(a)! - order.get(b)!);
+    const groupJobs = [...group.jobs].sort((a, b) => a - b).map((i) => jobs[i]);
     for (const rules of withUniqueNames(group.rules)) {
       const read = rules.map(typesReadBy);
       const narrowTo = read.every(Boolean) ? new Set(read.flatMap((types) => [...types!])) : undefined;
