@@ -1,6 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { InputError, InputErrors } from '@tarmac/core';
 import { checkCommand } from './commands/check';
+import { buildCommand } from './commands/build';
 import { testCommand } from './commands/test';
 import { UsageError } from './usage-error';
 
@@ -31,11 +32,21 @@ function program(run: (code: Promise<number>) => void): Command {
 
   cmd
     .command('test')
-    .description("Run every control's cfn-guard test cases (PASS/FAIL/SKIP for every input shape) with the real cfn-guard.")
+    .description("Run every control's cfn-guard test cases (PASS/FAIL/SKIP for every input shape) with the real cfn-guard, and every organization policy's simulation cases against the effective chain of SCPs and RCPs.")
     .option('--policies <dir>', 'the policies/ directory')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .option('--skip-simulation', 'do not run organization policy cases (they need the optional AGPL package @tarmac/simulate)')
     .addHelpText('after', '\nExit codes: 0 all cases pass, 1 a case fails or a shape lacks coverage, 2 bad input.')
     .action((opts) => run(testCommand(opts)));
+
+  cmd
+    .command('build')
+    .description('Validate the organization policies (policies/org.yaml, scp/, rcp/, declarative/) and build them: composed per target, packed under the size quotas, with a manifest.')
+    .option('--policies <dir>', 'the policies/ directory')
+    .option('-o, --out <dir>', 'output directory', 'tarmac.out')
+    .addOption(new Option('-f, --format <format>', 'what to print: a quota table, or the manifest').choices(['text', 'json']).default('text'))
+    .addHelpText('after', '\nWrites DIR/org/<type>/<name>.json (the exact bytes to send), DIR/org/manifest.json, DIR/config/required-tags.json\nand DIR/guard/<tag control>.guard. Exit codes: 0 built, 2 invalid input or a quota exceeded (nothing written).')
+    .action((opts) => run(buildCommand(opts)));
   return cmd;
 }
 

@@ -1,0 +1,92 @@
+import { OrgBuild } from './build-org';
+import { OrgControl, Organization, PolicyTestCase } from './model';
+import { chainTo } from './targets';
+
+/** A request to evaluate against the effective chain of organization policies (the shape @tarmac/simulate takes). */
+export interface OrgTestRequest {
+  organizationId: string;
+  managementAccountId: string;
+  accountId: string;
+  principalArn: string;
+  action: string;
+  resource: string;
+  resourceAccountId: string;
+  context: Record<string, string | string[]>;
+  scpLevels: PolicyLevel[];
+  rcpLevels: PolicyLevel[];
+  resourcePolicy?: object;
+}
+
+export interface PolicyLevel {
+  targetId: string;
+  policies: { name: string; document: object }[];
+}
+
+export interface OrgTest {
+  readonly control: OrgControl;
+  readonly test: PolicyTestCase;
+  readonly request: OrgTestRequest;
+}
+
+/**
+ * The principal ARN and accounts of a test case. A relative principal (role/Developer, root) lives in
+ * the test's account; a full ARN names its own account, which may be outside the organization (then no
+ * SCP applies to it, and the resource's account must be given). Throws an Error saying what is missing.
+ */
+export function resolveTestParties(org: Organization, test: PolicyTestCase): { principalArn: string; accountId: string; resourceAccountId: string } {
+  const accountIdOf = (nameOrId: string) => (nameOrId === org.managementAccountName ? org.managementAccountId : org.accounts.find((a) => a.name === nameOrId)?.id ?? nameOrId);
+  const declared = test.account === undefined ? undefined : accountIdOf(test.account);
+  let principalArn: string;
+  let accountId: string;
+  if (test.principal.startsWith('arn:')) {
+    const m = /^arn:aws[\w-]*:(?:iam|sts)::(\d{12}):/.exec(test.principal);
+    if (!m) throw new Error(`principal ${test.principal} is not an IAM or STS ARN with an account ID`);
+    accountId = m[1];
+    if (declared && declared !== accountId) throw new Error(`principal ${test.principal} is in account ${accountId}, not ${test.account}`);
+    principalArn = test.principal;
+  } else {
+    if (!declared) throw new Error(`principal ${test.principal} is relative, so the test needs an account`);
+    accountId = declared;
+    principalArn = test.principal === 'root' ? `arn:aws:iam::${accountId}:root` : `arn:aws:iam::${accountId}:${test.principal}`;
+  }
+  const inOrg = (id: string) => id === org.managementAccountId || org.accounts.some((a) => a.id === id);
+  const resourceAccountId = test.resourceAccount === undefined ? accountId : accountIdOf(test.resourceAccount);
+  if (!inOrg(resourceAccountId)) throw new Error(`resource account ${test.resourceAccount ?? accountId} is not in the organization, so no organization policy applies; name the member account that owns the resource (resourceAccount)`);
+  return { principalArn, accountId, resourceAccountId };
+}
+
+/** Every test case of every control, with the chains of built policies that apply to it. */
+export function orgTests(build: OrgBuild, controls: readonly OrgControl[]): OrgTest[] {
+  const org = build.organization;
+  const levels = (accountId: string, type: 'SERVICE_CONTROL_POLICY' | 'RESOURCE_CONTROL_POLICY'): PolicyLevel[] => {
+    if (accountId === org.managementAccountId) return [];
+    if (!org.accounts.some((a) => a.id === accountId)) return [];
+    return chainTo(org, accountId).map((targetId) => ({
+      targetId,
+      policies: [
+        ...org.alreadyAttached.filter((p) => p.type === type && p.document && p.targetIds.includes(targetId)).map((p) => ({ name: p.name, document: p.document! })),
+        ...build.policies.filter((p) => p.type === type && p.targetIds.includes(targetId)).map((p) => ({ name: p.name, document: JSON.parse(p.content) as object })),
+      ],
+    }));
+  };
+  return controls.flatMap((control) => control.tests.map((test): OrgTest => {
+    const { principalArn, accountId, resourceAccountId } = resolveTestParties(org, test);
+    const crossAccount = accountId !== resourceAccountId;
+    return {
+      control, test,
+      request: {
+        organizationId: org.id, managementAccountId: org.managementAccountId, accountId, principalArn,
+        action: test.action, resource: test.resource, resourceAccountId,
+        context: { 'aws:RequestedRegion': homeRegionOf(org, accountId), ...Object.fromEntries(Object.entries(test.context).map(([k, v]) => [k, typeof v === 'string' ? v : [...v]])) },
+        scpLevels: levels(accountId, 'SERVICE_CONTROL_POLICY'),
+        rcpLevels: levels(resourceAccountId, 'RESOURCE_CONTROL_POLICY'),
+        // Guardrails are under test, not grants: a cross-account resource policy is assumed to allow the call.
+        resourcePolicy: crossAccount ? { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: principalArn }, Action: test.action, Resource: test.resource }] } : undefined,
+      },
+    };
+  }));
+}
+
+function homeRegionOf(org: Organization, accountId: string): string {
+  return org.accounts.find((a) => a.id === accountId)?.regions.home ?? org.regions.home;
+}
