@@ -1,0 +1,86 @@
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+
+const ROOT = path.resolve(__dirname, '..', '..', '..', '..');
+const BIN = path.join(ROOT, 'packages', 'cli', 'bin', 'tarmac.js');
+
+function tarmac(args: string[]) {
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'tarmac-org-cli-'));
+
+/** A copy of policies/ with one file edited by a text replacement. */
+function policiesWith(file: string, from: string, to: string): string {
+  const dir = tmp();
+  fs.cpSync(path.join(ROOT, 'policies'), dir, { recursive: true });
+  const target = path.join(dir, file);
+  const text = fs.readFileSync(target, 'utf8');
+  if (!text.includes(from)) throw new Error(`${from} not in ${file}`);
+  fs.writeFileSync(target, text.replace(from, to));
+  return dir;
+}
+
+describe('tarmac build', () => {
+  test('writes every policy, the manifest and the companions, and prints the quota table', () => {
+    const out = tmp();
+    const r = tarmac(['build', '--out', out]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^TARGET +TYPE +ATTACHED +LARGEST POLICY \(CHARACTERS\)$/m);
+    expect(r.stdout).toMatch(/^root +SCP +2\/10 +[\d,]+\/10,240$/m);
+    expect(r.stdout).toMatch(/^ou:Workloads +SCP +3\/10 /m);
+    const manifest = JSON.parse(fs.readFileSync(path.join(out, 'org', 'manifest.json'), 'utf8')) as { policies: { file: string; bytes: number }[] };
+    for (const p of manifest.policies) expect(fs.statSync(path.join(out, p.file)).size).toBe(p.bytes);
+    expect(fs.existsSync(path.join(out, 'config', 'required-tags.json'))).toBe(true);
+    expect(fs.existsSync(path.join(out, 'guard', 'LZ.TAG.1.guard'))).toBe(true);
+  });
+
+  test('a rebuild gives the same bytes and removes policies that no longer exist', () => {
+    const out = tmp();
+    tarmac(['build', '--out', out]);
+    const stale = path.join(out, 'org', 'scp', 'tarmac-scp-removed-1.json');
+    fs.writeFileSync(stale, '{}');
+    const before = fs.readFileSync(path.join(out, 'org', 'scp', 'tarmac-scp-root-1.json'));
+    expect(tarmac(['build', '--out', out]).code).toBe(0);
+    expect(fs.readFileSync(path.join(out, 'org', 'scp', 'tarmac-scp-root-1.json'))).toEqual(before);
+    expect(fs.existsSync(stale)).toBe(false);
+  });
+
+  test('--format json prints the manifest', () => {
+    const r = tarmac(['build', '--out', tmp(), '--format', 'json']);
+    const manifest = JSON.parse(r.stdout);
+    expect(Object.keys(manifest)).toEqual(['organization', 'policies']);
+    expect(manifest.policies.map((p: { type: string }) => p.type)).toContain('RESOURCE_CONTROL_POLICY');
+  });
+
+  test('bad input exits 2 with the file and line, and writes nothing', () => {
+    const policies = policiesWith('scp/deny-services.yaml', '      - gamelift:*', '      - gamelift:*\n      - lightsail:CreateInstance');
+    const out = path.join(tmp(), 'out');
+    const r = tarmac(['build', '--policies', policies, '--out', out]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(new RegExp(`^error ${policies}/scp/deny-services\\.yaml:\\d+:\\d+: unknown action lightsail:CreateInstance; did you mean lightsail:CreateInstances\\?`, 'm'));
+    expect(fs.existsSync(out)).toBe(false);
+  });
+});
+
+describe('tarmac test with organization policies', () => {
+  test('a simulation case that does not hold fails the run with its file and line', () => {
+    const policies = policiesWith('scp/deny-leave-organization.yaml', 'action: organizations:LeaveOrganization\n    expect: Denied', 'action: organizations:LeaveOrganization\n    expect: Allowed');
+    const r = tarmac(['test', '--policies', policies]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^FAIL LZ\.SCP\.1 .*deny-leave-organization\.yaml:\d+ {2}'a developer in a prod account cannot leave the organization': expected Allowed, got Denied \(SCP "tarmac-scp-root-1" statement Sid "DenyLeaveOrganization"/m);
+    expect(r.stdout).toMatch(/^\d+ passed, 1 failed \(\d+ organization policy cases, simulated\)$/m);
+  });
+
+  test('--skip-simulation says how many cases did not run', () => {
+    const r = tarmac(['test', '--skip-simulation', '--format', 'json']);
+    expect(r.code).toBe(0);
+    const summary = JSON.parse(r.stdout).summary;
+    expect(summary.organizationPolicySkipped).toBeGreaterThan(40);
+    expect(summary.organizationPolicyCases).toBe(0);
+  });
+});
