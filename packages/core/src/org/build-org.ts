@@ -6,6 +6,7 @@ import { compileDeclarativeEc2 } from './declarative-policy';
 import { OrgControl, OrgPolicySet, OrgPolicyType, Organization, POLICY_TYPE_DIR } from './model';
 import { packStatements, policyJson } from './pack';
 import { unprotectedExemptions } from './protected-roles';
+import { unenforcedRegionNarrowing } from './region-narrowing';
 import { compileRequiredTagsRules } from './required-tags-rules';
 import { compileTagPolicy } from './tag-policy';
 import { resolveTarget } from './targets';
@@ -55,7 +56,7 @@ export function buildOrgPolicies(set: OrgPolicySet, catalog: Catalog): OrgBuild 
   const policies: BuiltPolicy[] = [];
   for (const type of STATEMENT_TYPES) {
     const composed = composeStatements(set, catalog.tags, type);
-    if (type === 'SERVICE_CONTROL_POLICY') errors.push(...unprotectedExemptions(org, composed));
+    if (type === 'SERVICE_CONTROL_POLICY') errors.push(...unprotectedExemptions(org, composed), ...unenforcedRegionNarrowing(org, composed));
     policies.push(...packPerTarget(org, type, composed, errors));
   }
   for (const control of set.controls.filter((c) => !STATEMENT_TYPES.includes(c.type))) {

@@ -1,6 +1,6 @@
 import { MandatoryTag } from '../catalog/model';
 import { IamStatement, OrgControl, OrgPolicySet, OrgPolicyType, StatementSource } from './model';
-import { PlaceholderValues, expandPlaceholders } from './placeholders';
+import { PlaceholderValues, expandPlaceholders, placeholdersIn } from './placeholders';
 import { roleArnPattern, tagValues, valuesForTarget } from './target-values';
 import { resolveTarget, targetRank } from './targets';
 
@@ -14,6 +14,8 @@ export interface ComposedStatement {
   readonly rank: readonly number[];
   readonly file: string;
   readonly line?: number;
+  /** The allowed regions this statement was resolved with, when it uses {{regions.allowed}}. */
+  readonly regions?: readonly string[];
 }
 
 /** IAM's own key order, so output reads like AWS's examples and diffs stay stable. */
@@ -34,12 +36,14 @@ export function composeStatements(set: OrgPolicySet, tags: readonly MandatoryTag
         const list = byTarget.get(targetId) ?? [];
         for (const source of control.statements) {
           const variants = source.forEach === 'mandatoryTag' ? tags.map((t) => ({ ...values, ...tagValues(t) })) : [values];
+          const usesRegions = placeholdersIn(source.statement).some((p) => p.name === 'regions.allowed');
           variants.forEach((v, variant) => {
             const expanded = expandPlaceholders(source.statement, v);
             const statement = normalize(withExemptions(expanded, exemptArns), expanded.Sid ?? derivedSid(control, source, v));
             list.push({
               controlId: control.id, statement, json: JSON.stringify(statement),
               rank: [targetRank(ref), controlIndex, source.index, variant], file: control.file, line: source.line,
+              regions: usesRegions ? (v['regions.allowed'] as readonly string[]) : undefined,
             });
           });
         }

@@ -7,13 +7,13 @@ import { validateAgainstSchema } from '../schema-validation';
 import { SourceDocument, readSourceFile } from '../yaml-source';
 import { AI_OPT_OUT_SETTINGS_SCHEMA } from './ai-opt-out-policy';
 import { DECLARATIVE_EC2_SETTINGS_SCHEMA } from './declarative-policy';
-import { validateActionList, validateStatement } from './iam-validation';
+import { validateStatement } from './iam-validation';
 import { loadOrganization } from './load-org';
 import { IamStatement, OrgControl, OrgPolicySet, OrgPolicyType, Organization, PolicyTestCase, StatementSource } from './model';
 import { expandPlaceholders, placeholdersIn } from './placeholders';
 import { resolveTestParties } from './policy-tests';
 import { loadSchema } from './schemas';
-import { GLOBAL_SERVICE_ACTIONS_FILE, loadGlobalServiceActions, tagValues, valuesForTarget } from './target-values';
+import { tagValues, valuesForTarget } from './target-values';
 import { TARGET_SYNTAX, resolveTarget } from './targets';
 import { validateEnforcedFor } from './tag-policy';
 
@@ -47,10 +47,6 @@ export async function loadOrgPolicies(catalog: Catalog): Promise<OrgPolicySet | 
   if (!fs.existsSync(orgFile)) return undefined;
   const organization = loadOrganization(orgFile);
   const errors: InputError[] = [];
-
-  const globalActions = loadGlobalServiceActions();
-  const globalDoc = readSourceFile(GLOBAL_SERVICE_ACTIONS_FILE);
-  errors.push(...(await validateActionList(globalActions, (i) => globalDoc.locate(['actions', i]))));
 
   const sources: [string, OrgPolicyType | undefined][] = [
     ...yamlFiles(path.join(catalog.root, 'scp')).map((f): [string, OrgPolicyType] => [f, 'SERVICE_CONTROL_POLICY']),

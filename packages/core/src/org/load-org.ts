@@ -53,7 +53,7 @@ export function loadOrganization(file: string): Organization {
       if (seenNames.has(a.name)) errors.push(new InputError(doc.locate([...path, 'name']), `account name ${a.name} is already used`, 'unique account names: policies target accounts by name'));
       seenNames.set(a.name, a.id);
       const regions = narrowRegions(doc, [...path, 'regions'], parentRegions, a.regions, errors);
-      accounts.push({ id: a.id, name: a.name, type: a.type, ouId, regions, email: a.email, line: doc.locate(path).line });
+      accounts.push({ id: a.id, name: a.name, type: a.type, ouId, regions, email: a.email, line: doc.locate([...path, 'name']).line });
     });
   };
   const walk = (list: OuSource[] | undefined, basePath: (string | number)[], parentId: string, parentPath: string, parentRegions: Regions, depth: number) => {
@@ -66,7 +66,7 @@ export function loadOrganization(file: string): Organization {
       claim(ou.id, ou.name, path, 'OU');
       const ouPath = parentPath ? `${parentPath}/${ou.name}` : ou.name;
       const regions = narrowRegions(doc, [...path, 'regions'], parentRegions, ou.regions, errors);
-      ous.push({ id: ou.id, name: ou.name, path: ouPath, parentId, regions, line: doc.locate(path).line });
+      ous.push({ id: ou.id, name: ou.name, path: ouPath, parentId, regions, line: doc.locate([...path, 'name']).line });
       addAccounts(ou.accounts, path, regions, ou.id);
       walk(ou.ous, path, ou.id, ouPath, regions, depth + 1);
     });

@@ -31,13 +31,29 @@ export interface OrgTest {
 /**
  * The principal ARN and accounts of a test case. A relative principal (role/Developer, root) lives in
  * the test's account; a full ARN names its own account, which may be outside the organization (then no
- * SCP applies to it, and the resource's account must be given). Throws an Error saying what is missing.
+ * SCP applies to it, and the resource's account must be given); a service principal
+ * (cloudtrail.amazonaws.com) acts on a resource in resourceAccount. Throws an Error saying what is missing.
  */
-export function resolveTestParties(org: Organization, test: PolicyTestCase): { principalArn: string; accountId: string; resourceAccountId: string } {
+const SERVICE_PRINCIPAL = /^[a-z0-9.-]+\.amazonaws\.com$/;
+
+export interface TestParties {
+  principalArn: string;
+  accountId: string;
+  resourceAccountId: string;
+  /** An AWS service principal: no SCP applies. */
+  service?: boolean;
+}
+
+export function resolveTestParties(org: Organization, test: PolicyTestCase): TestParties {
   const accountIdOf = (nameOrId: string) => (nameOrId === org.managementAccountName ? org.managementAccountId : org.accounts.find((a) => a.name === nameOrId)?.id ?? nameOrId);
   const declared = test.account === undefined ? undefined : accountIdOf(test.account);
   let principalArn: string;
   let accountId: string;
+  if (SERVICE_PRINCIPAL.test(test.principal)) {
+    // An AWS service acting for itself belongs to no account: only the resource's RCPs apply.
+    if (test.resourceAccount === undefined) throw new Error(`service principal ${test.principal} needs the resource's account (resourceAccount)`);
+    return { principalArn: test.principal, accountId: accountIdOf(test.resourceAccount), resourceAccountId: accountIdOf(test.resourceAccount), service: true };
+  }
   if (test.principal.startsWith('arn:')) {
     const m = /^arn:aws[\w-]*:(?:iam|sts)::(\d{12}):/.exec(test.principal);
     if (!m) throw new Error(`principal ${test.principal} is not an IAM or STS ARN with an account ID`);
@@ -70,18 +86,18 @@ export function orgTests(build: OrgBuild, controls: readonly OrgControl[]): OrgT
     }));
   };
   return controls.flatMap((control) => control.tests.map((test): OrgTest => {
-    const { principalArn, accountId, resourceAccountId } = resolveTestParties(org, test);
-    const crossAccount = accountId !== resourceAccountId;
+    const { principalArn, accountId, resourceAccountId, service } = resolveTestParties(org, test);
+    const crossAccount = service || accountId !== resourceAccountId;
     return {
       control, test,
       request: {
         organizationId: org.id, managementAccountId: org.managementAccountId, accountId, principalArn,
         action: test.action, resource: test.resource, resourceAccountId,
         context: { 'aws:RequestedRegion': homeRegionOf(org, accountId), ...Object.fromEntries(Object.entries(test.context).map(([k, v]) => [k, typeof v === 'string' ? v : [...v]])) },
-        scpLevels: levels(accountId, 'SERVICE_CONTROL_POLICY'),
+        scpLevels: service ? [] : levels(accountId, 'SERVICE_CONTROL_POLICY'),
         rcpLevels: levels(resourceAccountId, 'RESOURCE_CONTROL_POLICY'),
         // Guardrails are under test, not grants: a cross-account resource policy is assumed to allow the call.
-        resourcePolicy: crossAccount ? { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: principalArn }, Action: test.action, Resource: test.resource }] } : undefined,
+        resourcePolicy: crossAccount ? { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: service ? { Service: principalArn } : { AWS: principalArn }, Action: test.action, Resource: test.resource }] } : undefined,
       },
     };
   }));

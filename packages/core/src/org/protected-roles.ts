@@ -60,9 +60,15 @@ function protects(statement: Record<string, unknown>, action: string, arn: strin
   return actionCovered && toList(statement.Resource).some((p) => globMatch(p, arn, false));
 }
 
-/** IAM wildcard matching: * any run, ? one character; actions case-insensitively, ARNs as AWS matches them. */
+const compiled = new Map<string, RegExp>();
+/** IAM wildcard matching: * any run, ? one character; actions case-insensitively, ARNs as written. */
 export function globMatch(pattern: string, value: string, ignoreCase: boolean): boolean {
-  const re = new RegExp('^' + pattern.split('').map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&'))).join('') + '$', ignoreCase ? 'i' : '');
+  const key = `${ignoreCase ? 'i' : ''}|${pattern}`;
+  let re = compiled.get(key);
+  if (!re) {
+    re = new RegExp('^' + pattern.split('').map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&'))).join('') + '$', ignoreCase ? 'i' : '');
+    compiled.set(key, re);
+  }
   return re.test(value);
 }
 

@@ -10,8 +10,8 @@ const fixture = () => {
 };
 afterAll(() => fixtures.forEach((f) => f.remove()));
 
-const statementsOf = (build: OrgBuild, type = 'SERVICE_CONTROL_POLICY') =>
-  build.policies.filter((p) => p.type === type).flatMap((p) => (JSON.parse(p.content) as { Statement: Record<string, unknown>[] }).Statement);
+const statementsOf = (build: OrgBuild, type = 'SERVICE_CONTROL_POLICY', namePrefix = '') =>
+  build.policies.filter((p) => p.type === type && p.name.startsWith(namePrefix)).flatMap((p) => (JSON.parse(p.content) as { Statement: Record<string, unknown>[] }).Statement);
 
 describe('the default policy set', () => {
   let build: OrgBuild;
@@ -40,7 +40,7 @@ describe('the default policy set', () => {
   it('writes the exemptions into every Deny of an exempting control', () => {
     const cloudTrail = statementsOf(build).find((s) => s.Sid === 'ProtectCloudTrail')!;
     expect(cloudTrail.Condition).toEqual({ ArnNotLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:role/TarmacPlatformPipeline' } });
-    const regions = statementsOf(build).find((s) => s.Sid === 'DenyOutsideAllowedRegions')!;
+    const regions = statementsOf(build, 'SERVICE_CONTROL_POLICY', 'tarmac-scp-root-').find((s) => s.Sid === 'DenyOutsideAllowedRegions')!;
     expect((regions.Condition as Record<string, Record<string, unknown>>).ArnNotLike['aws:PrincipalArn']).toEqual(['arn:aws:iam::*:role/TarmacPlatformPipeline', 'arn:aws:iam::*:role/TarmacBreakGlass']);
     expect((regions.Condition as Record<string, Record<string, unknown>>).StringNotEquals['aws:RequestedRegion']).toEqual(['eu-west-1', 'eu-central-1']);
     expect((regions.NotAction as string[])).toEqual(expect.arrayContaining(['iam:*', 'sts:*', 'organizations:*', 'cloudfront:*', 'route53:*', 'budgets:*', 'ce:*', 'support:*']));
@@ -95,10 +95,16 @@ describe('packing and naming', () => {
     expect(statementsOf(build).map((s) => s.Sid).sort()).toEqual([...whole].sort());
   });
 
+  it('resolves {{regions.allowed}} per target: the account that narrows its regions gets its own list', async () => {
+    const build = await fixture().build();
+    const mlProd = build.policies.find((p) => p.name === 'tarmac-scp-account-ml-prod-1')!;
+    expect(mlProd.targetIds).toEqual(['777777777777']);
+    expect(mlProd.content).toContain('"aws:RequestedRegion":"eu-west-1"');
+    expect(mlProd.content).not.toContain('eu-central-1');
+  });
+
   it('shares one policy among accounts of a type, and gives an account whose regions differ its own', async () => {
-    const f = fixture()
-      .edit('scp/region-restriction.yaml', (d) => d.set('targets', ['type:prod']))
-      .edit('org.yaml', (d) => d.setIn(['ous', 2, 'ous', 0, 'accounts', 1, 'regions'], { allowed: ['eu-west-1'] }));
+    const f = fixture().edit('scp/region-restriction.yaml', (d) => d.set('targets', ['type:prod']));
     const build = await f.build();
     const type = build.policies.find((p) => p.name === 'tarmac-scp-type-prod-1')!;
     const mlProd = build.policies.find((p) => p.name === 'tarmac-scp-account-ml-prod-1')!;
@@ -192,6 +198,18 @@ describe('refusals, each with the file and line', () => {
     const f = fixture().edit('scp/protect-platform-roles.yaml', (d) => d.setIn(['statements', 0, 'Resource'], '{{roles.platform}}'));
     const errors = await f.errors();
     expect(errors.map((e) => e.message)).toEqual([expect.stringMatching(/region-restriction\.yaml:\d+: arn:aws:iam::\*:role\/TarmacBreakGlass is exempted here but not protected/)]);
+  });
+
+  it('refuses a region narrowing in org.yaml that no SCP enforces', async () => {
+    const f = fixture()
+      .edit('scp/region-restriction.yaml', (d) => d.set('targets', ['root']))
+      .edit('org.yaml', (d) => d.setIn(['ous', 3, 'regions'], { allowed: ['eu-central-1'] }));
+    const messages = (await f.errors()).map((e) => e.message);
+    expect(messages).toEqual([
+      expect.stringMatching(new RegExp(`org\\.yaml:${f.lineOf('org.yaml', 'name: Sandbox')}: OU Sandbox narrows its regions to eu-central-1, but no SCP on its path enforces that list`)),
+      expect.stringMatching(new RegExp(`org\\.yaml:${f.lineOf('org.yaml', 'name: ml-prod')}: account ml-prod narrows its regions to eu-west-1`)),
+      expect.stringMatching(new RegExp(`org\\.yaml:${f.lineOf('org.yaml', 'name: sandbox-alice')}: account sandbox-alice narrows its regions to eu-central-1`)),
+    ]);
   });
 
   it('refuses a Sid used twice and a control ID the catalog already uses', async () => {
