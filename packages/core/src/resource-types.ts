@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { closestMatch } from './closest-match';
 
 export interface TagSupport {
   /** STANDARD: [{Key, Value}]; MAP: {key: value}; AUTOSCALING_GROUP: [{Key, Value, PropagateAtLaunch}]. */
@@ -29,28 +30,5 @@ export function taggableResourceTypes(): string[] {
 
 /** The known type closest in spelling, to suggest in an error message. */
 export function closestResourceType(type: string): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Infinity;
-  for (const candidate of Object.keys(types())) {
-    const d = editDistance(type.toLowerCase(), candidate.toLowerCase());
-    if (d < bestDistance) {
-      bestDistance = d;
-      best = candidate;
-    }
-  }
-  return bestDistance <= Math.max(3, type.length / 5) ? best : undefined;
-}
-
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0];
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = tmp;
-    }
-  }
-  return row[b.length];
+  return closestMatch(type, Object.keys(types()));
 }

@@ -4,6 +4,7 @@
  * denies nothing, so every name is checked and every problem reported at once, with its location.
  */
 
+import { closestMatch } from '../closest-match';
 import {
   findConditionKey,
   getGlobalConditionKeyByName,
@@ -221,7 +222,7 @@ async function checkAction(raw: unknown): Promise<ActionResult> {
   const service = servicePart.toLowerCase();
   const services = await knownServices();
   if (!services.has(service)) {
-    const guess = closest(service, [...services]);
+    const guess = closestMatch(service, [...services]);
     return { problem: `unknown service ${servicePart} in action ${raw}${guess ? `; did you mean ${guess}:${actionPart}?` : ''}`, expected: 'an IAM service prefix such as s3, ec2 or iam' };
   }
   const actions = await actionsOf(service);
@@ -233,7 +234,7 @@ async function checkAction(raw: unknown): Promise<ActionResult> {
     return { problem: `action ${raw} matches no ${service} action`, expected: `a pattern that matches at least one ${service} action`, service };
   }
   if (actions.lower.has(name.toLowerCase())) return { service };
-  const guess = closest(name, actions.names);
+  const guess = closestMatch(name, actions.names);
   return { problem: `unknown action ${raw}${guess ? `; did you mean ${servicePart}:${guess}?` : ''}`, expected: `an action of ${service}`, service };
 }
 
@@ -273,7 +274,7 @@ function checkOperator(operator: string, err: Report): void {
   if (OPERATOR_SET.has(operator)) return;
   const path = ['Condition', operator];
   if (/^(ForAllValues:|ForAnyValue:)?NullIfExists$/.test(operator)) return err(path, `${operator}: IfExists cannot be added to Null, which already tests whether the key exists`, 'Null');
-  const guess = closest(operator, OPERATORS);
+  const guess = closestMatch(operator, OPERATORS);
   err(path, `unknown condition operator ${operator}${guess ? `; did you mean ${guess}?` : ''}`, 'an IAM condition operator such as StringEquals, ArnNotLike or BoolIfExists, optionally prefixed ForAllValues: or ForAnyValue:');
 }
 
@@ -288,7 +289,7 @@ async function checkConditionKey(written: string, scope: KeyScope, path: Path, e
   if (scope === 'any') {
     // With "*" or NotAction the statement covers every service, so any service's key may apply.
     if (await knownAnywhere()) return;
-    const guess = closest(key, [...getAllGlobalConditionKeys(), ...(ownService?.names ?? [])]);
+    const guess = closestMatch(key, [...getAllGlobalConditionKeys(), ...(ownService?.names ?? [])]);
     return err(path, `unknown condition key ${written}${guess ? `; did you mean ${guess}?` : ''}`, 'a global condition key (aws:...) or a condition key of an IAM service');
   }
   const sets = await Promise.all([...scope].map(conditionKeysOf));
@@ -296,7 +297,7 @@ async function checkConditionKey(written: string, scope: KeyScope, path: Path, e
   const services = [...scope].join(', ');
   const expected = `a global condition key (aws:...) or a condition key of ${services}`;
   if (await knownAnywhere()) return err(path, `condition key ${written} does not apply to this statement's actions (${services})`, expected);
-  const guess = closest(key, [...getAllGlobalConditionKeys(), ...sets.flatMap((keys) => keys.names), ...(ownService?.names ?? [])]);
+  const guess = closestMatch(key, [...getAllGlobalConditionKeys(), ...sets.flatMap((keys) => keys.names), ...(ownService?.names ?? [])]);
   err(path, `unknown condition key ${written}${guess ? `; did you mean ${guess}?` : ''}`, expected);
 }
 
@@ -348,31 +349,4 @@ function isMap(value: unknown): value is Record<string, unknown> {
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-/** The candidate closest in spelling (case-insensitive), if close enough to be a likely typo. */
-function closest(word: string, candidates: readonly string[]): string | undefined {
-  const w = word.toLowerCase();
-  let best: string | undefined;
-  let bestDistance = Infinity;
-  for (const c of candidates) {
-    const d = levenshtein(w, c.toLowerCase(), bestDistance);
-    if (d < bestDistance) [best, bestDistance] = [c, d];
-  }
-  return bestDistance <= Math.max(2, Math.floor(w.length / 4)) ? best : undefined;
-}
-
-/** Edit distance, giving up early (returning limit) once every path exceeds the best so far. */
-function levenshtein(a: string, b: string, limit: number): number {
-  if (Math.abs(a.length - b.length) >= limit) return limit;
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    if (Math.min(...current) >= limit) return limit;
-    previous = current;
-  }
-  return previous[b.length];
 }

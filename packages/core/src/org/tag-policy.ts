@@ -5,6 +5,7 @@
 
 import * as fs from 'fs';
 import * as path from 'path';
+import { closestMatch } from '../closest-match';
 import { MandatoryTag } from '../catalog/model';
 import { InputError, SourceLocation } from '../errors';
 
@@ -169,32 +170,5 @@ function suggestEnforcedFor(value: string, all: readonly string[], known: Readon
   // The older AWS syntax `<service>:*` became `<service>:ALL_SUPPORTED`.
   if (value === `${service}:*` && known.has(`${service}:ALL_SUPPORTED`)) return `${service}:ALL_SUPPORTED`;
   const sameService = all.filter((t) => t.startsWith(`${service}:`));
-  return closest(value, sameService.length ? sameService : all);
-}
-
-function closest(value: string, candidates: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Infinity;
-  for (const candidate of candidates) {
-    const d = editDistance(value.toLowerCase(), candidate.toLowerCase());
-    if (d < bestDistance) {
-      bestDistance = d;
-      best = candidate;
-    }
-  }
-  return bestDistance <= Math.max(3, value.length / 5) ? best : undefined;
-}
-
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0];
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = tmp;
-    }
-  }
-  return row[b.length];
+  return closestMatch(value, sameService.length ? sameService : all);
 }

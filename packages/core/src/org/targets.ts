@@ -1,3 +1,4 @@
+import { closestMatch } from '../closest-match';
 import { ACCOUNT_TYPES, AccountType, Organization } from './model';
 
 /** Target syntax, for messages. */
@@ -43,8 +44,7 @@ export function targetRank(ref: string): number {
 }
 
 function suggest(value: string, known: readonly string[]): string {
-  const lower = value.toLowerCase();
-  const close = known.find((k) => k.toLowerCase().includes(lower) || lower.includes(k.toLowerCase()));
+  const close = closestMatch(value, known);
   return close ? `; did you mean ${close}?` : known.length ? `; known: ${known.join(', ')}` : '';
 }
 
