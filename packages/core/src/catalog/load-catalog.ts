@@ -2,21 +2,12 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { InputError, InputErrors, collectInputErrors } from '../errors';
 import { closestResourceType, isKnownResourceType } from '../resource-types';
+import { listDirs, listFiles, isYaml } from '../list-files';
+import { loadSchema } from '../schemas';
 import { validateAgainstSchema } from '../schema-validation';
 import { SourceDocument, readSourceFile } from '../yaml-source';
 import { Catalog, Control, MandatoryTag, Mode, Profile } from './model';
 import { compileTagRule, TAG_RULE_NAMES } from './tag-rules';
-
-const SCHEMA_DIR = path.join(__dirname, '..', '..', 'schemas');
-const schemas = new Map<string, object>();
-function schema(name: 'control' | 'profile' | 'tags'): object {
-  let s = schemas.get(name);
-  if (!s) {
-    s = JSON.parse(fs.readFileSync(path.join(SCHEMA_DIR, `${name}.schema.json`), 'utf8')) as object;
-    schemas.set(name, s);
-  }
-  return s;
-}
 
 /**
  * Loads and validates policies/: tags.yaml, profiles/*.yaml and controls/<service>/<name>.{yaml,guard}.
@@ -57,7 +48,7 @@ export function loadCatalog(root: string): Catalog {
 
   const profiles = new Map<string, Profile>();
   const profileDir = path.join(root, 'profiles');
-  for (const file of listFiles(profileDir, (f) => /\.ya?ml$/.test(f))) {
+  for (const file of listFiles(profileDir, isYaml)) {
     const profile = attempt(() => loadProfile(file, byId));
     if (profile) profiles.set(profile.name, profile);
   }
@@ -69,7 +60,7 @@ export function loadCatalog(root: string): Catalog {
 
 function loadTags(file: string): MandatoryTag[] {
   const doc = readSourceFile(file);
-  const problems = validateAgainstSchema(doc, schema('tags'));
+  const problems = validateAgainstSchema(doc, loadSchema('tags'));
   if (problems.length) throw new InputErrors(problems);
   const tags = (doc.value as { tags: MandatoryTag[] }).tags;
   tags.forEach((t, i) => {
@@ -97,7 +88,7 @@ interface ControlSource {
 
 function loadControl(file: string, root: string, tags: readonly MandatoryTag[]): Control {
   const doc = readSourceFile(file);
-  const problems = validateAgainstSchema(doc, schema('control'));
+  const problems = validateAgainstSchema(doc, loadSchema('control'));
   if (problems.length) throw new InputErrors(problems);
   const src = doc.value as ControlSource;
   checkResourceTypes(doc, src.resourceTypes);
@@ -149,7 +140,7 @@ function checkResourceTypes(doc: SourceDocument, types: readonly string[]): void
 
 function loadProfile(file: string, controls: ReadonlyMap<string, Control>): Profile {
   const doc = readSourceFile(file);
-  const problems = validateAgainstSchema(doc, schema('profile'));
+  const problems = validateAgainstSchema(doc, loadSchema('profile'));
   const src = doc.value as { name: string; description: string; default: Mode; controls?: Record<string, Mode>; controlTower?: Mode };
   if (!problems.length) {
     for (const id of Object.keys(src.controls ?? {})) {
@@ -165,19 +156,9 @@ function loadProfile(file: string, controls: ReadonlyMap<string, Control>): Prof
 function controlMetadataFiles(dir: string): string[] {
   const out: string[] = [];
   for (const service of listDirs(dir)) {
-    out.push(...listFiles(service, (f) => /\.ya?ml$/.test(f)));
+    out.push(...listFiles(service, isYaml));
   }
   return out;
-}
-
-function listDirs(dir: string): string[] {
-  if (!fs.existsSync(dir)) return [];
-  return fs.readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => path.join(dir, e.name)).sort();
-}
-
-function listFiles(dir: string, accept: (name: string) => boolean): string[] {
-  if (!fs.existsSync(dir)) return [];
-  return fs.readdirSync(dir, { withFileTypes: true }).filter((e) => e.isFile() && accept(e.name)).map((e) => path.join(dir, e.name)).sort();
 }
 
 /** LZ.S3.10 sorts after LZ.S3.9. */

@@ -12,7 +12,8 @@ import { loadOrganization } from './load-org';
 import { IamStatement, OrgControl, OrgPolicySet, OrgPolicyType, Organization, PolicyTestCase, StatementSource } from './model';
 import { expandPlaceholders, placeholdersIn } from './placeholders';
 import { resolveTestParties } from './policy-tests';
-import { loadSchema } from './schemas';
+import { loadSchema } from '../schemas';
+import { isYaml, listFiles } from '../list-files';
 import { tagValues, valuesForTarget } from './target-values';
 import { TARGET_SYNTAX, resolveTarget } from './targets';
 import { validateEnforcedFor } from './tag-policy';
@@ -49,9 +50,9 @@ export async function loadOrgPolicies(catalog: Catalog): Promise<OrgPolicySet | 
   const errors: InputError[] = [];
 
   const sources: [string, OrgPolicyType | undefined][] = [
-    ...yamlFiles(path.join(catalog.root, 'scp')).map((f): [string, OrgPolicyType] => [f, 'SERVICE_CONTROL_POLICY']),
-    ...yamlFiles(path.join(catalog.root, 'rcp')).map((f): [string, OrgPolicyType] => [f, 'RESOURCE_CONTROL_POLICY']),
-    ...yamlFiles(path.join(catalog.root, 'declarative')).map((f): [string, undefined] => [f, undefined]),
+    ...listFiles(path.join(catalog.root, 'scp'), isYaml).map((f): [string, OrgPolicyType] => [f, 'SERVICE_CONTROL_POLICY']),
+    ...listFiles(path.join(catalog.root, 'rcp'), isYaml).map((f): [string, OrgPolicyType] => [f, 'RESOURCE_CONTROL_POLICY']),
+    ...listFiles(path.join(catalog.root, 'declarative'), isYaml).map((f): [string, undefined] => [f, undefined]),
   ];
   const controls: OrgControl[] = [];
   for (const [file, type] of sources) {
@@ -191,9 +192,4 @@ function subDocument(doc: SourceDocument, prefix: Path): SourceDocument {
   let value: unknown = doc.value;
   for (const p of prefix) value = (value as Record<string | number, unknown>)[p];
   return { file: doc.file, value, locate: (p) => doc.locate([...prefix, ...p]) };
-}
-
-function yamlFiles(dir: string): string[] {
-  if (!fs.existsSync(dir)) return [];
-  return fs.readdirSync(dir, { withFileTypes: true }).filter((e) => e.isFile() && /\.ya?ml$/.test(e.name)).map((e) => path.join(dir, e.name)).sort();
 }

@@ -1,7 +1,7 @@
 import { InputError, InputErrors } from '../errors';
 import { validateAgainstSchema } from '../schema-validation';
 import { SourceDocument, readSourceFile } from '../yaml-source';
-import { loadSchema } from './schemas';
+import { loadSchema } from '../schemas';
 import { Account, AccountType, AlreadyAttachedPolicy, Organization, OrganizationalUnit, OrgPolicyType, Quota, Regions } from './model';
 import { ALLOW_ALL, DEFAULT_QUOTAS } from './quotas';
 import { resolveTarget } from './targets';

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 
-const SCHEMA_DIR = path.join(__dirname, '..', '..', 'schemas');
+const SCHEMA_DIR = path.join(__dirname, '..', 'schemas');
 const cache = new Map<string, object>();
 
 /** A JSON Schema from packages/core/schemas, read once. */
