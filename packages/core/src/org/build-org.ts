@@ -9,7 +9,7 @@ import { unprotectedExemptions } from './protected-roles';
 import { unenforcedRegionNarrowing } from './region-narrowing';
 import { compileRequiredTagsRules } from './required-tags-rules';
 import { compileTagPolicy } from './tag-policy';
-import { resolveTarget } from './targets';
+import { allTargetIds, resolveTarget } from './targets';
 
 export interface BuiltPolicy {
   readonly type: OrgPolicyType;
@@ -94,7 +94,7 @@ function compileSettings(control: OrgControl, catalog: Catalog): object {
 function packPerTarget(org: Organization, type: OrgPolicyType, composed: Map<string, ComposedStatement[]>, errors: InputError[]): BuiltPolicy[] {
   const maxSize = org.quotas[type].maxSize;
   const groups = new Map<string, { scope: string; statements: ComposedStatement[][]; targetIds: string[] }>();
-  for (const targetId of orderedTargets(org).filter((id) => composed.has(id))) {
+  for (const targetId of allTargetIds(org).filter((id) => composed.has(id))) {
     const statements = composed.get(targetId)!;
     let bins: number[][];
     try {
@@ -142,11 +142,6 @@ function targetIdsOf(org: Organization, control: OrgControl): string[] {
   return [...new Set(control.targets.flatMap((t) => resolveTarget(org, t)))];
 }
 
-/** Root, OUs in tree order, then accounts: the order tables and groups follow. */
-function orderedTargets(org: Organization): string[] {
-  return [org.rootId, ...org.ous.map((o) => o.id), ...org.accounts.map((a) => a.id)];
-}
-
 export function targetName(org: Organization, id: string): string {
   if (id === org.rootId) return 'root';
   const ou = org.ous.find((o) => o.id === id);
@@ -157,7 +152,7 @@ export function targetName(org: Organization, id: string): string {
 function usageOf(org: Organization, policies: readonly BuiltPolicy[]): TargetUsage[] {
   const usage: TargetUsage[] = [];
   const types = [...new Set(policies.map((p) => p.type))];
-  for (const targetId of orderedTargets(org)) {
+  for (const targetId of allTargetIds(org)) {
     for (const type of types) {
       const ours = policies.filter((p) => p.type === type && p.targetIds.includes(targetId));
       const theirs = org.alreadyAttached.filter((p) => p.type === type && p.targetIds.includes(targetId));

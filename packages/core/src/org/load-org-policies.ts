@@ -15,7 +15,7 @@ import { resolveTestParties } from './policy-tests';
 import { loadSchema } from '../schemas';
 import { isYaml, listFiles } from '../list-files';
 import { tagValues, valuesForTarget } from './target-values';
-import { TARGET_SYNTAX, resolveTarget } from './targets';
+import { TARGET_SYNTAX, findAccount, resolveTarget } from './targets';
 import { validateEnforcedFor } from './tag-policy';
 
 type Path = (string | number)[];
@@ -180,11 +180,6 @@ function duplicateSids(controls: readonly OrgControl[], catalog: Catalog): Input
     }
   }
   return errors;
-}
-
-export function findAccount(org: Organization, nameOrId: string): { id: string; name: string } | undefined {
-  if (nameOrId === org.managementAccountId || nameOrId === org.managementAccountName) return { id: org.managementAccountId, name: org.managementAccountName };
-  return org.accounts.find((a) => a.name === nameOrId || a.id === nameOrId);
 }
 
 /** A view of part of a document, so a schema error inside it still names the file and line. */

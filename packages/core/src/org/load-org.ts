@@ -4,7 +4,7 @@ import { SourceDocument, readSourceFile } from '../yaml-source';
 import { loadSchema } from '../schemas';
 import { Account, AccountType, AlreadyAttachedPolicy, Organization, OrganizationalUnit, OrgPolicyType, Quota, Regions } from './model';
 import { ALLOW_ALL, DEFAULT_QUOTAS } from './quotas';
-import { resolveTarget } from './targets';
+import { allTargetIds, resolveTarget } from './targets';
 
 /** AWS Organizations allows OUs to nest five levels below the root. */
 export const MAX_OU_DEPTH = 5;
@@ -106,11 +106,6 @@ export function loadOrganization(file: string): Organization {
   }
   if (errors.length) throw new InputErrors(errors);
   return { ...partial, alreadyAttached };
-}
-
-/** Root, every OU and every member account: where a policy can be attached. */
-export function allTargetIds(org: Pick<Organization, 'rootId' | 'ous' | 'accounts'>): string[] {
-  return [org.rootId, ...org.ous.map((o) => o.id), ...org.accounts.map((a) => a.id)];
 }
 
 function checkHomeRegion(doc: SourceDocument, path: (string | number)[], r: Regions, errors: InputError[]): void {

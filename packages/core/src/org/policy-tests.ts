@@ -1,6 +1,6 @@
 import { OrgBuild } from './build-org';
 import { OrgControl, Organization, PolicyTestCase } from './model';
-import { chainTo } from './targets';
+import { chainTo, findAccount } from './targets';
 
 /** A request to evaluate against the effective chain of organization policies (the shape @tarmac/simulate takes). */
 export interface OrgTestRequest {
@@ -45,7 +45,7 @@ export interface TestParties {
 }
 
 export function resolveTestParties(org: Organization, test: PolicyTestCase): TestParties {
-  const accountIdOf = (nameOrId: string) => (nameOrId === org.managementAccountName ? org.managementAccountId : org.accounts.find((a) => a.name === nameOrId)?.id ?? nameOrId);
+  const accountIdOf = (nameOrId: string) => findAccount(org, nameOrId)?.id ?? nameOrId;
   const declared = test.account === undefined ? undefined : accountIdOf(test.account);
   let principalArn: string;
   let accountId: string;
@@ -65,9 +65,8 @@ export function resolveTestParties(org: Organization, test: PolicyTestCase): Tes
     accountId = declared;
     principalArn = test.principal === 'root' ? `arn:aws:iam::${accountId}:root` : `arn:aws:iam::${accountId}:${test.principal}`;
   }
-  const inOrg = (id: string) => id === org.managementAccountId || org.accounts.some((a) => a.id === id);
   const resourceAccountId = test.resourceAccount === undefined ? accountId : accountIdOf(test.resourceAccount);
-  if (!inOrg(resourceAccountId)) throw new Error(`resource account ${test.resourceAccount ?? accountId} is not in the organization, so no organization policy applies; name the member account that owns the resource (resourceAccount)`);
+  if (!findAccount(org, resourceAccountId)) throw new Error(`resource account ${test.resourceAccount ?? accountId} is not in the organization, so no organization policy applies; name the member account that owns the resource (resourceAccount)`);
   return { principalArn, accountId, resourceAccountId };
 }
 
@@ -75,8 +74,9 @@ export function resolveTestParties(org: Organization, test: PolicyTestCase): Tes
 export function orgTests(build: OrgBuild, controls: readonly OrgControl[]): OrgTest[] {
   const org = build.organization;
   const levels = (accountId: string, type: 'SERVICE_CONTROL_POLICY' | 'RESOURCE_CONTROL_POLICY'): PolicyLevel[] => {
-    if (accountId === org.managementAccountId) return [];
-    if (!org.accounts.some((a) => a.id === accountId)) return [];
+    // A principal outside the organization has no chain; the management account has one, and the
+    // simulator applies AWS's exemption for it.
+    if (!findAccount(org, accountId)) return [];
     return chainTo(org, accountId).map((targetId) => ({
       targetId,
       policies: [

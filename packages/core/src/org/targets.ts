@@ -11,7 +11,7 @@ export const TARGET_SYNTAX = 'root, ou:<path such as Workloads/Prod>, type:<sand
  */
 export function resolveTarget(org: Pick<Organization, 'rootId' | 'ous' | 'accounts'>, ref: string): string[] {
   if (ref === 'root') return [org.rootId];
-  if (ref === '*') return [org.rootId, ...org.ous.map((o) => o.id), ...org.accounts.map((a) => a.id)];
+  if (ref === '*') return allTargetIds(org);
   const colon = ref.indexOf(':');
   const kind = colon < 0 ? '' : ref.slice(0, colon);
   const value = ref.slice(colon + 1);
@@ -48,10 +48,22 @@ function suggest(value: string, known: readonly string[]): string {
   return close ? `; did you mean ${close}?` : known.length ? `; known: ${known.join(', ')}` : '';
 }
 
-/** The targets whose policies apply at targetId: the root, the OUs above it, and itself. */
-export function chainTo(org: Pick<Organization, 'rootId' | 'ous' | 'accounts'>, targetId: string): string[] {
+/** Root, every OU (tree order) and every member account: where a policy can be attached. */
+export function allTargetIds(org: Pick<Organization, 'rootId' | 'ous' | 'accounts'>): string[] {
+  return [org.rootId, ...org.ous.map((o) => o.id), ...org.accounts.map((a) => a.id)];
+}
+
+/** A member or the management account, by name or ID. */
+export function findAccount(org: Organization, nameOrId: string): { id: string; name: string } | undefined {
+  if (nameOrId === org.managementAccountId || nameOrId === org.managementAccountName) return { id: org.managementAccountId, name: org.managementAccountName };
+  return org.accounts.find((a) => a.name === nameOrId || a.id === nameOrId);
+}
+
+/** The targets whose policies apply at targetId: the root, the OUs above it, and itself (the management account sits under the root). */
+export function chainTo(org: Organization, targetId: string): string[] {
   const parentOf = new Map<string, string>(org.ous.map((o) => [o.id, o.parentId]));
   for (const a of org.accounts) parentOf.set(a.id, a.ouId ?? org.rootId);
+  parentOf.set(org.managementAccountId, org.rootId);
   const chain = [targetId];
   for (let id = parentOf.get(targetId); id; id = parentOf.get(id)) chain.unshift(id);
   return chain;
