@@ -178,12 +178,12 @@ describe('conditions', () => {
 });
 
 describe('placeholders', () => {
-  test('whole placeholders are skipped and embedded ones stand for a sample value', async () => {
+  test('whole placeholders are skipped and embedded ones in names stand for a sample value', async () => {
     const stmt = {
       Sid: 'DenyCreateWithout{{tag.Name}}',
       Effect: 'Deny',
-      Action: ['{{ tag.actions }}', 'ec2:{{ verb }}*', '{{ service }}:Get*'],
-      Resource: ['{{ bucket.arn }}/*', '{{ arns }}'],
+      Action: ['{{ tag.actions }}'],
+      Resource: ['arn:aws:s3:::{{ bucket }}/*', '{{ arns }}'],
       Condition: {
         Null: { 'aws:RequestTag/{{tag.key}}': 'true', 's3:ExistingObjectTag/{{ tag.key }}': '{{ flag }}' },
         StringNotEquals: { 'aws:RequestedRegion': '{{ regions }}', '{{ key }}': 'x' },
@@ -195,10 +195,13 @@ describe('placeholders', () => {
   });
 
   test('text around a placeholder is still checked', async () => {
-    const errors = await scp(deny({ Sid: 'Deny-{{tag.Name}}', Action: 'ec2:{{ verb }}Frob', Condition: { Null: { 'aws:RequestTg/{{tag.key}}': 'true' } } }));
+    const errors = await scp(deny({ Sid: 'Deny-{{tag.Name}}', Action: ['ec2:{{verb}}*', '{{service}}:Get*'], Resource: '{{bucket.arn}}/*', Condition: { Null: { 'aws:RequestTg/{{tag.key}}': 'true' } } }));
     expect(errors.map((e) => e.problem)).toEqual([
       'Sid "Deny-{{tag.Name}}" is not alphanumeric',
-      'action ec2:{{ verb }}Frob matches no ec2 action',
+      // A placeholder inside an action or in front of a resource would expand unchecked: it is refused.
+      'action ec2:{{verb}}* matches no ec2 action',
+      'unknown service {{service}} in action {{service}}:Get*',
+      'resource "{{bucket.arn}}/*" is neither "*" nor an ARN',
       'unknown condition key aws:RequestTg/{{tag.key}}; did you mean aws:RequestTag/tag-key?',
     ]);
   });

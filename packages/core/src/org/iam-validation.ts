@@ -199,24 +199,20 @@ interface ActionResult {
 }
 
 const ACTION_FORM = '"*" or service:Action, such as s3:GetObject or ec2:Describe*';
-const MASK = '\u0001';
 
 async function checkAction(raw: unknown): Promise<ActionResult> {
   if (typeof raw !== 'string') return { problem: `action ${JSON.stringify(raw)} is not a string`, expected: ACTION_FORM };
+  // A whole placeholder is an action list validated as data; the loader allows no other placeholder here.
   if (PLACEHOLDER.test(raw)) return {};
-  // Embedded placeholders ({{ name }}) may hold spaces and colons of their own: mask them first.
-  const masked = raw.replace(EMBEDDED_PLACEHOLDERS, MASK);
-  if (/\s/.test(masked)) {
+  if (/\s/.test(raw)) {
     const fixed = raw.replace(/\s+/g, '');
     const again = await checkAction(fixed);
     return { problem: `action "${raw}" contains whitespace${again.problem ? '' : `; did you mean ${fixed}?`}`, expected: ACTION_FORM, service: again.service };
   }
   if (raw === '*') return {};
-  const parts = masked.split(':');
+  const parts = raw.split(':');
   if (parts.length !== 2 || !parts[0] || !parts[1]) return { problem: `action ${raw} is not of the form service:Action`, expected: ACTION_FORM };
   const [servicePart, actionPart] = parts;
-  // A service filled in by a placeholder is checked when it is expanded.
-  if (servicePart.includes(MASK)) return {};
   if (/[*?]/.test(servicePart)) return { problem: `action ${raw} has a wildcard in the service prefix`, expected: 'a literal service prefix such as s3; wildcards belong in the action part' };
 
   const service = servicePart.toLowerCase();
@@ -226,21 +222,18 @@ async function checkAction(raw: unknown): Promise<ActionResult> {
     return { problem: `unknown service ${servicePart} in action ${raw}${guess ? `; did you mean ${guess}:${actionPart}?` : ''}`, expected: 'an IAM service prefix such as s3, ec2 or iam' };
   }
   const actions = await actionsOf(service);
-  // An embedded placeholder in the action name could become anything: treat it as a wildcard.
-  const name = actionPart.split(MASK).join('*');
-  if (/[*?]/.test(name)) {
-    const pattern = new RegExp('^' + name.split(/([*?])/).map((p) => (p === '*' ? '.*' : p === '?' ? '.' : escapeRegExp(p))).join('') + '$', 'i');
+  if (/[*?]/.test(actionPart)) {
+    const pattern = new RegExp('^' + actionPart.split(/([*?])/).map((p) => (p === '*' ? '.*' : p === '?' ? '.' : escapeRegExp(p))).join('') + '$', 'i');
     if (actions.names.some((a) => pattern.test(a))) return { service };
     return { problem: `action ${raw} matches no ${service} action`, expected: `a pattern that matches at least one ${service} action`, service };
   }
-  if (actions.lower.has(name.toLowerCase())) return { service };
-  const guess = closestMatch(name, actions.names);
+  if (actions.lower.has(actionPart.toLowerCase())) return { service };
+  const guess = closestMatch(actionPart, actions.names);
   return { problem: `unknown action ${raw}${guess ? `; did you mean ${servicePart}:${guess}?` : ''}`, expected: `an action of ${service}`, service };
 }
 
 function checkResource(value: string, path: Path, err: Report): void {
-  // A value that starts with a placeholder ({{bucket.arn}}/*) gets its ARN when expanded.
-  if (value === '*' || value.startsWith('arn:') || /^\{\{[^{}]+\}\}/.test(value)) return;
+  if (value === '*' || value.startsWith('arn:')) return;
   err(path, `resource ${JSON.stringify(value)} is neither "*" nor an ARN`, 'an ARN starting with arn: or "*"');
 }
 

@@ -10,11 +10,12 @@ import { DECLARATIVE_EC2_SETTINGS_SCHEMA } from './declarative-policy';
 import { validateStatement } from './iam-validation';
 import { loadOrganization } from './load-org';
 import { IamStatement, OrgControl, OrgPolicySet, OrgPolicyType, Organization, PolicyTestCase, StatementSource } from './model';
+import { misplacedPlaceholders, placeholderSpecs } from './placeholder-use';
 import { expandPlaceholders, placeholdersIn } from './placeholders';
 import { resolveTestParties } from './policy-tests';
 import { loadSchema } from '../schemas';
 import { isYaml, listFiles } from '../list-files';
-import { tagValues, valuesForTarget } from './target-values';
+import { tagValues } from './target-values';
 import { TARGET_SYNTAX, findAccount, resolveTarget } from './targets';
 import { validateEnforcedFor } from './tag-policy';
 
@@ -91,13 +92,9 @@ async function loadOrgControl(file: string, dirType: OrgPolicyType | undefined, 
   });
 
   const statements: StatementSource[] = [];
-  const known = new Set(Object.keys(valuesForTarget(org, org.rootId)));
   for (const [index, { forEach, ...statement }] of (src.statements ?? []).entries()) {
     const at: Path = ['statements', index];
-    for (const p of placeholdersIn(statement)) {
-      const ok = known.has(p.name) || (forEach === 'mandatoryTag' && p.name in tagValues({ key: 'k', description: '' }));
-      if (!ok) errors.push(new InputError(doc.locate([...at, ...p.path]), `unknown placeholder {{${p.name}}}`, `one of ${[...known].map((k) => `{{${k}}}`).join(', ')}${forEach ? ', {{tag.key}}, {{tag.Name}}' : ''}`));
-    }
+    errors.push(...misplacedPlaceholders(placeholdersIn(statement), placeholderSpecs(org, forEach === 'mandatoryTag'), (p) => doc.locate([...at, ...p])));
     errors.push(...(await validateStatement(statement, type === 'RESOURCE_CONTROL_POLICY' ? 'rcp' : 'scp', (p) => doc.locate([...at, ...p]))));
     statements.push({ statement, forEach, index, line: doc.locate(at).line });
   }

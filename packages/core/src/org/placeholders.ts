@@ -10,15 +10,24 @@ export type PlaceholderValues = Readonly<Record<string, PlaceholderValue>>;
 const WHOLE = /^\{\{\s*([\w.]+)\s*\}\}$/;
 const ANY = /\{\{\s*([\w.]+)\s*\}\}/g;
 
-/** Every placeholder name used in a value (keys included), for validation at load time. */
-export function placeholdersIn(value: unknown, path: (string | number)[] = [], out: { name: string; path: (string | number)[] }[] = []) {
+export interface PlaceholderUse {
+  readonly name: string;
+  /** Path of the string (or key) holding it. */
+  readonly path: (string | number)[];
+  /** The whole string is this one placeholder (a key never is: keys take single strings). */
+  readonly whole: boolean;
+}
+
+/** Every placeholder used in a value, keys included, for validation at load time. */
+export function placeholdersIn(value: unknown, path: (string | number)[] = [], out: PlaceholderUse[] = []): PlaceholderUse[] {
   if (typeof value === 'string') {
-    for (const m of value.matchAll(ANY)) out.push({ name: m[1], path });
+    const whole = WHOLE.test(value);
+    for (const m of value.matchAll(ANY)) out.push({ name: m[1], path, whole });
   } else if (Array.isArray(value)) {
     value.forEach((v, i) => placeholdersIn(v, [...path, i], out));
   } else if (value && typeof value === 'object') {
     for (const [k, v] of Object.entries(value)) {
-      for (const m of k.matchAll(ANY)) out.push({ name: m[1], path: [...path, k] });
+      for (const m of k.matchAll(ANY)) out.push({ name: m[1], path: [...path, k], whole: false });
       placeholdersIn(v, [...path, k], out);
     }
   }

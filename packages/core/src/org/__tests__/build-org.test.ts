@@ -170,6 +170,23 @@ describe('refusals, each with the file and line', () => {
     ]));
   });
 
+  it('refuses a placeholder where what it expands to would go unchecked', async () => {
+    const f = fixture().edit('scp/deny-services.yaml', (d) => {
+      d.setIn(['statements', 0, 'Action'], ['{{regions.home}}', 'ec2:{{org.id}}']);
+      d.setIn(['statements', 0, 'Resource'], ['{{regions.allowed}}', 'arn:aws:s3:::{{regions.allowed}}-logs']);
+      d.setIn(['statements', 0, 'Sid'], '{{regions.allowed}}');
+    });
+    const messages = (await f.errors()).map((e) => e.message);
+    expect(messages).toEqual(expect.arrayContaining([
+      expect.stringMatching(/deny-services\.yaml:\d+:\d+: \{\{regions\.home\}\} cannot be used in Action/),
+      expect.stringMatching(/\{\{org\.id\}\} cannot be used in Action/),
+      expect.stringMatching(/\{\{regions\.allowed\}\} is not an ARN and cannot be a whole Resource value/),
+      expect.stringMatching(/\{\{regions\.allowed\}\} is a list and cannot be part of a longer string/),
+      expect.stringMatching(/\{\{regions\.allowed\}\} is a list and cannot be part of a longer string, a key or a Sid/),
+    ]));
+    expect(messages.filter((m) => /placeholder|cannot be|is a list/.test(m))).toHaveLength(5);
+  });
+
   it('refuses a target that would exceed the attachment quota, naming it at its line in org.yaml', async () => {
     const f = fixture().edit('org.yaml', (d) => d.setIn(['quotas', 'SERVICE_CONTROL_POLICY'], { maxAttached: 2, maxSize: 4000 }));
     const errors = await f.errors();
