@@ -12,9 +12,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { parseDocument } from 'yaml';
-import {
-  Catalog, OrgBuild, OrgControl, OrgTestRequest, PolicyTestCase, buildOrgPolicies, loadCatalog, loadOrgPolicies, orgTests,
-} from '@tarmac/core';
+import { Catalog, loadCatalog } from '@tarmac/core';
+import { OrgBuild, OrgControl, OrgTestRequest, PolicyTestCase, buildOrgPolicies, loadOrgPolicies, orgTests } from '@tarmac/core/org';
 import { simulateOrgRequest } from '@tarmac/simulate';
 
 const POLICIES = path.resolve(__dirname, '..', '..', 'policies');

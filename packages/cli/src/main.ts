@@ -1,8 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { InputError, InputErrors } from '@tarmac/core';
 import { checkCommand } from './commands/check';
-import { buildCommand } from './commands/build';
-import { testCommand } from './commands/test';
+// build and test load the organization modules and the IAM catalog: loaded on use, so check starts fast.
 import { UsageError } from './usage-error';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -37,7 +36,7 @@ function program(run: (code: Promise<number>) => void): Command {
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
     .option('--skip-simulation', 'do not run organization policy cases (they need the optional AGPL package @tarmac/simulate)')
     .addHelpText('after', '\nExit codes: 0 all cases pass, 1 a case fails or a shape lacks coverage, 2 bad input.')
-    .action((opts) => run(testCommand(opts)));
+    .action((opts) => run(import('./commands/test').then((m) => m.testCommand(opts))));
 
   cmd
     .command('build')
@@ -46,7 +45,7 @@ function program(run: (code: Promise<number>) => void): Command {
     .option('-o, --out <dir>', 'output directory', 'tarmac.out')
     .addOption(new Option('-f, --format <format>', 'what to print: a quota table, or the manifest').choices(['text', 'json']).default('text'))
     .addHelpText('after', '\nWrites DIR/org/<type>/<name>.json (the exact bytes to send), DIR/org/manifest.json, DIR/config/required-tags.json\nand DIR/guard/<tag control>.guard. Exit codes: 0 built, 2 invalid input or a quota exceeded (nothing written).')
-    .action((opts) => run(buildCommand(opts)));
+    .action((opts) => run(import('./commands/build').then((m) => m.buildCommand(opts))));
   return cmd;
 }
 

@@ -1,4 +1,5 @@
-import { Catalog, InputError, InputErrors, OrgTest, OrgTestRequest, buildOrgPolicies, loadOrgPolicies, orgTests } from '@tarmac/core';
+import { Catalog, InputError, InputErrors } from '@tarmac/core';
+import { OrgTest, OrgTestRequest, buildOrgPolicies, loadOrgPolicies, orgTests } from '@tarmac/core/org';
 
 export interface OrgCaseResult {
   readonly test: OrgTest;

@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { OrgBuild, buildOrgPolicies, loadCatalog, loadOrgPolicies, manifestOf, InputError, InputErrors } from '@tarmac/core';
+import { InputError, InputErrors, loadCatalog } from '@tarmac/core';
+import { OrgBuild, buildOrgPolicies, loadOrgPolicies, manifestOf } from '@tarmac/core/org';
 import { resolvePoliciesDir } from '../policies-dir';
 
 export interface BuildCommandOptions {
