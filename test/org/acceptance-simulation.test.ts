@@ -8,15 +8,11 @@
  * one); allowances come paired with a denial of the same request for a principal the exemption does not
  * cover, so they cannot pass because the statement is missing altogether.
  */
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
-import { parseDocument } from 'yaml';
 import { Catalog, loadCatalog } from '@tarmac/core';
 import { OrgBuild, OrgControl, OrgTestRequest, PolicyTestCase, buildOrgPolicies, loadOrgPolicies, orgTests } from '@tarmac/core/org';
 import { simulateOrgRequest } from '@tarmac/simulate';
+import { POLICIES, PoliciesFixture } from '../../packages/core/src/org/__tests__/fixture';
 
-const POLICIES = path.resolve(__dirname, '..', '..', 'policies');
 
 /** A request as a policy file's test case would describe it; `expect` is asserted here instead. */
 interface Case {
@@ -293,26 +289,20 @@ describe('principals SCPs do not govern', () => {
 
 describe('an account moved to the Suspended OU (org.yaml modified in a copy of policies/)', () => {
   const SUSPENDED_ACCOUNT = { id: '123123123123', name: 'retired-analytics', type: 'dev' };
-  let tmp: string;
+  const fixture = new PoliciesFixture();
   let suspended: OrgBuild;
 
   beforeAll(async () => {
-    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tarmac-suspended-'));
-    const dir = path.join(tmp, 'policies');
-    fs.cpSync(POLICIES, dir, { recursive: true });
-    const orgFile = path.join(dir, 'org.yaml');
-    const doc = parseDocument(fs.readFileSync(orgFile, 'utf8'));
-    const ous = doc.toJS().ous as { name: string; accounts?: unknown[] }[];
-    const index = ous.findIndex((o) => o.name === 'Suspended');
-    if (index < 0) throw new Error('org.yaml has no top-level Suspended OU');
-    doc.setIn(['ous', index, 'accounts'], doc.createNode([...(ous[index].accounts ?? []), SUSPENDED_ACCOUNT]));
-    fs.writeFileSync(orgFile, doc.toString());
-    ({ build: suspended } = await buildPolicies(dir));
+    fixture.edit('org.yaml', (doc) => {
+      const ous = doc.toJS().ous as { name: string; accounts?: unknown[] }[];
+      const index = ous.findIndex((o) => o.name === 'Suspended');
+      if (index < 0) throw new Error('org.yaml has no top-level Suspended OU');
+      doc.setIn(['ous', index, 'accounts'], doc.createNode([...(ous[index].accounts ?? []), SUSPENDED_ACCOUNT]));
+    });
+    suspended = await fixture.build();
   });
 
-  afterAll(() => {
-    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
-  });
+  afterAll(() => fixture.remove());
 
   it('the modified org places the account under the Suspended OU', () => {
     const account = suspended.organization.accounts.find((a) => a.id === SUSPENDED_ACCOUNT.id);

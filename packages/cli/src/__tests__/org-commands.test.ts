@@ -2,6 +2,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { PoliciesFixture } from '../../../core/src/org/__tests__/fixture';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..', '..');
 const BIN = path.join(ROOT, 'packages', 'cli', 'bin', 'tarmac.js');
@@ -13,15 +14,14 @@ function tarmac(args: string[]) {
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'tarmac-org-cli-'));
 
+const fixtures: PoliciesFixture[] = [];
+afterAll(() => fixtures.forEach((f) => f.remove()));
+
 /** A copy of policies/ with one file edited by a text replacement. */
 function policiesWith(file: string, from: string, to: string): string {
-  const dir = tmp();
-  fs.cpSync(path.join(ROOT, 'policies'), dir, { recursive: true });
-  const target = path.join(dir, file);
-  const text = fs.readFileSync(target, 'utf8');
-  if (!text.includes(from)) throw new Error(`${from} not in ${file}`);
-  fs.writeFileSync(target, text.replace(from, to));
-  return dir;
+  const f = new PoliciesFixture().replace(file, from, to);
+  fixtures.push(f);
+  return f.dir;
 }
 
 describe('tarmac build', () => {

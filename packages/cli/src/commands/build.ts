@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { InputError, InputErrors, loadCatalog } from '@tarmac/core';
-import { OrgBuild, buildOrgPolicies, loadOrgPolicies, manifestOf } from '@tarmac/core/org';
+import { OrgBuild, POLICY_TYPE_DIR, buildOrgPolicies, loadOrgPolicies, manifestOf } from '@tarmac/core/org';
 import { resolvePoliciesDir } from '../policies-dir';
 
 export interface BuildCommandOptions {
@@ -42,14 +42,9 @@ export function writeBuild(out: string, build: OrgBuild): void {
   }
 }
 
-const SHORT_TYPE: Record<string, string> = {
-  SERVICE_CONTROL_POLICY: 'SCP', RESOURCE_CONTROL_POLICY: 'RCP', TAG_POLICY: 'TAG', DECLARATIVE_POLICY_EC2: 'EC2',
-  AISERVICES_OPT_OUT_POLICY: 'AI', BACKUP_POLICY: 'BACKUP',
-};
-
 function usageTable(build: OrgBuild): string {
   const n = (x: number) => x.toLocaleString('en-US');
-  const rows = [['TARGET', 'TYPE', 'ATTACHED', 'LARGEST POLICY (CHARACTERS)'], ...build.usage.map((u) => [u.target, SHORT_TYPE[u.type], `${u.attached}/${u.maxAttached}`, `${n(u.largest)}/${n(u.maxSize)}`])];
+  const rows = [['TARGET', 'TYPE', 'ATTACHED', 'LARGEST POLICY (CHARACTERS)'], ...build.usage.map((u) => [u.target, POLICY_TYPE_DIR[u.type].toUpperCase(), `${u.attached}/${u.maxAttached}`, `${n(u.largest)}/${n(u.maxSize)}`])];
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   const lines = rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]))).join('  '));
   return lines.join('\n') + `\n${build.policies.length} policies built\n`;

@@ -30,9 +30,11 @@ export class PoliciesFixture {
     return this;
   }
 
-  write(rel: string, text: string): this {
-    fs.mkdirSync(path.dirname(this.file(rel)), { recursive: true });
-    fs.writeFileSync(this.file(rel), text);
+  /** Replaces the first occurrence of text in a file (throws if it is not there, so a test cannot edit nothing). */
+  replace(rel: string, from: string, to: string): this {
+    const text = fs.readFileSync(this.file(rel), 'utf8');
+    if (!text.includes(from)) throw new Error(`${from} not in ${rel}`);
+    fs.writeFileSync(this.file(rel), text.replace(from, to));
     return this;
   }
 
