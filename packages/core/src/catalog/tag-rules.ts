@@ -93,7 +93,13 @@ export function compileTagRule(id: TagControlId, tags: readonly MandatoryTag[], 
   for (const g of groups) {
     const check = `check_${g.name}`;
     for (const [variable, props] of [[`template_${g.name}`, 'Properties'], [`hook_${g.name}`, 'ResourceProperties'], [`legacy_${g.name}`, 'resourceProperties']]) {
-      out.push(`rule ${rule} when %${variable} not empty {`, `    ${check}(%${variable}.${props})`, '    <<', `    ${message}`, '    >>', '}');
+      // A resource without properties has no tags: missing (LZ.TAG.1), not wrong, whichever shape omits them.
+      const say = ['    <<', `    ${message}`, '    >>'];
+      const call =
+        id === 'LZ.TAG.1'
+          ? [`    ${check}(%${variable}.${props})`, ...say]
+          : [`    %${variable} {`, `        when ${props} exists {`, `            ${check}(${props})`, ...say.map((l) => `        ${l}`), '        }', '    }'];
+      out.push(`rule ${rule} when %${variable} not empty {`, ...call, '}');
     }
     const body = id === 'LZ.TAG.1' ? keyChecks(g, tags) : valueChecks(g, tags);
     out.push(`rule ${check}(props) {`, '    %props {');
