@@ -123,6 +123,9 @@ async function testControl(control: Control, binary: string, tmp: string): Promi
   try {
     if (run.code !== 0 && run.code !== 7) throw new Error(run.stderr || `exit code ${run.code}`);
     output = JSON.parse(run.stdout) as NativeTestOutput;
+    // cfn-guard reports a rule it cannot parse as {"rule_file", "error"} with exit code 0.
+    const failed = (output as { error?: string }).error;
+    if (failed || !Array.isArray(output.test_cases)) throw new Error(failed ?? 'no test_cases in its output');
   } catch (err) {
     const detail = (err as Error).message.split('\n')[0];
     return { ...base, failures: [], errors: [new InputError({ file: ruleFile }, `cfn-guard test could not run the rule: ${detail}`)] };
