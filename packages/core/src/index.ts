@@ -5,3 +5,6 @@ export * from './resource-types';
 export * from './catalog/model';
 export * from './catalog/load-catalog';
 export * from './catalog/tag-rules';
+export * from './catalog/tag-values';
+export * from './policies-dir';
+export * from './closest-match';

@@ -1,6 +1,7 @@
 import { InputError, Mode, Severity } from '@tarmac/core';
 import { JobResult } from './engines/engine';
-import { RuleOrigin } from './rules/guard-rule';
+import { GuardRule, RuleOrigin } from './rules/guard-rule';
+import { pointerReachesIntrinsic } from './template/intrinsics';
 
 /** A policy finding: everything a person needs to find and fix it, with a stable control ID. */
 export interface Finding {
@@ -8,6 +9,11 @@ export interface Finding {
   readonly origin: RuleOrigin;
   readonly title: string;
   readonly severity: Severity;
+  /**
+   * fail: the rule failed on literal values. unknown: it failed only where the template holds values known at
+   * deploy time (Ref, Fn::If, Fn::ImportValue...); the control's unresolved policy sets its mode.
+   */
+  readonly verdict: 'fail' | 'unknown';
   /** enforce: blocks (exit 1); warn: reported only. */
   readonly mode: Exclude<Mode, 'off'>;
   readonly file: string;
@@ -39,14 +45,20 @@ export function findingsFrom(result: JobResult): { findings: Finding[]; errors: 
       continue;
     }
     const resource = v.logicalId ? template.resources.find((r) => r.logicalId === v.logicalId) : undefined;
-    const segments = v.path ? v.path.split('/').slice(1).map((s) => (/^\d+$/.test(s) ? Number(s) : s)) : [];
+    const paths = v.paths ?? (v.path ? [v.path] : []);
+    const literal = paths.filter((p) => !pointerReachesIntrinsic(template.document, p));
+    const verdict = paths.length && !literal.length ? 'unknown' : 'fail';
+    // Point at what blocks: the first failure on a literal value, when there is one.
+    const shown = literal[0] ?? v.path;
+    const segments = shown ? shown.split('/').slice(1).map((s) => (/^\d+$/.test(s) ? Number(s) : s)) : [];
     const loc = segments.length ? template.locate(segments) : undefined;
     out.push({
       controlId: rule.id,
       origin: rule.origin,
       title: rule.title,
       severity: rule.severity,
-      mode: rule.mode,
+      verdict,
+      mode: modeFor(rule, verdict),
       file: template.file,
       stack: template.stack,
       logicalId: v.logicalId,
@@ -60,6 +72,10 @@ export function findingsFrom(result: JobResult): { findings: Finding[]; errors: 
     });
   }
   return { findings: out, errors };
+}
+
+function modeFor(rule: GuardRule, verdict: Finding['verdict']): Finding['mode'] {
+  return verdict === 'unknown' && rule.unresolved === 'warn' ? 'warn' : rule.mode;
 }
 
 const SEVERITY_ORDER: Record<Severity, number> = { critical: 0, high: 1, medium: 2, low: 3, informational: 4 };

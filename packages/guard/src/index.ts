@@ -17,3 +17,4 @@ export * from './format/json';
 export * from './format/sarif';
 export * from './format/junit';
 export * from './control-tests';
+export * from './check-sync';

@@ -1,8 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { InputError, InputErrors, loadCatalog } from '@tarmac/core';
+import { InputError, InputErrors, loadCatalog, resolvePoliciesDir } from '@tarmac/core';
 import { OrgBuild, POLICY_TYPE_DIR, buildOrgPolicies, loadOrgPolicies, manifestOf } from '@tarmac/core/org';
-import { resolvePoliciesDir } from '../policies-dir';
 
 export interface BuildCommandOptions {
   policies?: string;

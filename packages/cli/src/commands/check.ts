@@ -1,7 +1,6 @@
 import * as fs from 'fs';
-import { loadCatalog } from '@tarmac/core';
+import { loadCatalog, resolvePoliciesDir } from '@tarmac/core';
 import { CheckReport, EngineChoice, checkPaths, checkSources, createEngine, exitCodeOf, formatJson, formatJunit, formatSarif, formatText } from '@tarmac/guard';
-import { resolvePoliciesDir } from '../policies-dir';
 import { stagedTemplates } from '../staged';
 import { UsageError } from '../usage-error';
 

@@ -1,7 +1,6 @@
-import { formatLocation, loadCatalog } from '@tarmac/core';
+import { formatLocation, loadCatalog, resolvePoliciesDir } from '@tarmac/core';
 import { runControlTests } from '@tarmac/guard';
 import { runOrgPolicyTests } from '../org-policy-tests';
-import { resolvePoliciesDir } from '../policies-dir';
 
 export interface TestCommandOptions {
   policies?: string;

@@ -6,11 +6,12 @@ import { listDirs, listFiles, isYaml } from '../list-files';
 import { loadSchema } from '../schemas';
 import { validateAgainstSchema } from '../schema-validation';
 import { SourceDocument, readSourceFile } from '../yaml-source';
-import { Catalog, Control, MandatoryTag, Mode, Profile } from './model';
+import { Catalog, Control, MandatoryTag, Mode, PermissionsBoundaryPolicy, Profile } from './model';
 import { compileTagRule, TAG_RULE_NAMES } from './tag-rules';
 
 /**
- * Loads and validates policies/: tags.yaml, profiles/*.yaml and controls/<service>/<name>.{yaml,guard}.
+ * Loads and validates policies/: tags.yaml, profiles/*.yaml, controls/<service>/<name>.{yaml,guard} and the
+ * optional permissions-boundary.yaml.
  * Collects every problem before failing, so one run shows them all; throws InputErrors.
  */
 export function loadCatalog(root: string): Catalog {
@@ -54,8 +55,19 @@ export function loadCatalog(root: string): Catalog {
   }
   if (profiles.size === 0 && !errors.length) errors.push(new InputError({ file: profileDir }, 'no profiles found', 'profiles/<name>.yaml, e.g. sandbox, dev, prod'));
 
+  const boundaryFile = path.join(root, 'permissions-boundary.yaml');
+  const permissionsBoundary = fs.existsSync(boundaryFile) ? attempt(() => loadPermissionsBoundary(boundaryFile)) : undefined;
+
   if (errors.length) throw new InputErrors(errors);
-  return { root, controls, profiles, tags };
+  return { root, controls, profiles, tags, permissionsBoundary };
+}
+
+function loadPermissionsBoundary(file: string): PermissionsBoundaryPolicy {
+  const doc = readSourceFile(file);
+  const problems = validateAgainstSchema(doc, loadSchema('permissions-boundary'));
+  if (problems.length) throw new InputErrors(problems);
+  const src = doc.value as { name: string; path?: string; description: string };
+  return { name: src.name, path: src.path ?? '/', description: src.description, file };
 }
 
 function loadTags(file: string): MandatoryTag[] {
@@ -84,6 +96,7 @@ interface ControlSource {
   id: string; title: string; severity: Control['severity']; rationale: string; resourceTypes: string[];
   rule?: string; generatedFrom?: 'tags.yaml'; message: string; fix: string;
   frameworks: Record<string, string[]>; configRule?: string; controlTower?: string[]; references?: string[];
+  unresolved?: Control['unresolved'];
 }
 
 function loadControl(file: string, root: string, tags: readonly MandatoryTag[]): Control {
@@ -124,7 +137,7 @@ function loadControl(file: string, root: string, tags: readonly MandatoryTag[]):
   return {
     id: src.id, title: src.title, severity: src.severity, rationale: src.rationale, resourceTypes: src.resourceTypes,
     rule, message: src.message, fix: src.fix, frameworks: src.frameworks, configRule: src.configRule,
-    controlTower: src.controlTower, references: src.references, file, guardFile, guard, guardFor, testFile,
+    controlTower: src.controlTower, references: src.references, unresolved: src.unresolved ?? 'warn', file, guardFile, guard, guardFor, testFile,
   };
 }
 

@@ -6,6 +6,13 @@ export const SEVERITIES: readonly Severity[] = ['critical', 'high', 'medium', 'l
 /** How hard a control bites under a profile. */
 export type Mode = 'enforce' | 'warn' | 'off';
 
+/**
+ * What a control's failure means when it failed only on values known at deploy time (a Ref to a parameter,
+ * Fn::If, Fn::ImportValue...): warn reports the finding as unknown without blocking; fail keeps it a failure
+ * in the control's mode. The deployed Guard Hook sees the resolved values and gives the final verdict.
+ */
+export type UnresolvedPolicy = 'warn' | 'fail';
+
 export interface Control {
   readonly id: string;
   readonly title: string;
@@ -21,6 +28,7 @@ export interface Control {
   readonly configRule?: string;
   readonly controlTower?: readonly string[];
   readonly references?: readonly string[];
+  readonly unresolved: UnresolvedPolicy;
   /** The metadata file. */
   readonly file: string;
   /** The Guard source file (or the catalog file it is compiled from). */
@@ -53,11 +61,22 @@ export interface MandatoryTag {
   readonly example?: string;
 }
 
+/** policies/permissions-boundary.yaml: the boundary policy every workload role and user carries. */
+export interface PermissionsBoundaryPolicy {
+  readonly name: string;
+  /** IAM path, e.g. / or /tarmac/. */
+  readonly path: string;
+  readonly description: string;
+  readonly file: string;
+}
+
 export interface Catalog {
   readonly root: string;
   readonly controls: readonly Control[];
   readonly profiles: ReadonlyMap<string, Profile>;
   readonly tags: readonly MandatoryTag[];
+  /** Absent when the catalog has no permissions-boundary.yaml. */
+  readonly permissionsBoundary?: PermissionsBoundaryPolicy;
 }
 
 /** The mode of a control under a profile. */

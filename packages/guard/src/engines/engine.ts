@@ -14,8 +14,10 @@ export interface Violation {
   /** The rule file that reported it, when the engine can tell (two files may define the same name). */
   readonly rule?: GuardRule;
   readonly logicalId?: string;
-  /** e.g. /Resources/Bucket/Properties/BucketEncryption */
+  /** e.g. /Resources/Bucket/Properties/BucketEncryption: the first place the rule failed on the resource. */
   readonly path?: string;
+  /** Every place the rule failed on the resource (path is the first): tells a literal failure from a token. */
+  readonly paths?: readonly string[];
   readonly message?: string;
 }
 

@@ -15,7 +15,7 @@ interface NativeRuleNode {
   checks?: unknown[];
 }
 
-/** Turns the failing rules of a report into violations: one per rule and resource, at the first path reported. */
+/** Turns the failing rules of a report into violations: one per rule and resource, with every path reported. */
 export function violationsFromReport(report: NativeReport): Violation[] {
   const out: Violation[] = [];
   for (const entry of report.not_compliant ?? []) {
@@ -27,16 +27,18 @@ export function violationsFromReport(report: NativeReport): Violation[] {
     }
     const found: { path: string; message?: string }[] = [];
     collectPaths(rule, cleanMessage(rule.messages?.custom_message), found);
-    const perResource = new Map<string, { path: string; message?: string }>();
+    const perResource = new Map<string, { path: string; message?: string; paths: string[] }>();
     for (const f of found) {
       const logicalId = logicalIdOf(f.path);
-      if (logicalId !== undefined && !perResource.has(logicalId)) perResource.set(logicalId, f);
+      if (logicalId === undefined) continue;
+      const entry = perResource.get(logicalId) ?? perResource.set(logicalId, { ...f, paths: [] }).get(logicalId)!;
+      if (!entry.paths.includes(f.path)) entry.paths.push(f.path);
     }
     if (perResource.size === 0) {
       out.push({ ruleName: rule.name, message: found[0]?.message ?? cleanMessage(rule.messages?.custom_message) });
       continue;
     }
-    for (const [logicalId, f] of perResource) out.push({ ruleName: rule.name, logicalId, path: f.path, message: f.message });
+    for (const [logicalId, f] of perResource) out.push({ ruleName: rule.name, logicalId, path: f.path, paths: f.paths, message: f.message });
   }
   return out;
 }

@@ -5,7 +5,7 @@ import { planRuleBatches } from './rule-batches';
 
 const rule = (id: string, types: string[], text = `let r = Resources.*[ Type == '${types[0]}' ]\nrule ${id.toLowerCase()} when %r not empty { %r.Properties exists }`): GuardRule => ({
   id, origin: 'custom', file: `${id}.guard`, text, names: [id.toLowerCase()], resourceTypes: new Set(types),
-  title: id, severity: 'high', message: id, mode: 'enforce',
+  title: id, severity: 'high', message: id, mode: 'enforce', unresolved: 'warn',
 });
 const job = (name: string, rules: GuardRule[]): EvaluationJob => ({
   template: parseTemplate(Buffer.from(`Resources:\n  ${name}:\n    Type: AWS::S3::Bucket\n`), `${name}.yaml`),

@@ -58,18 +58,20 @@ export class WasmEngine implements GuardEngine {
         const detail = report.diagnostics.map((d) => d.message).join('; ') || report.status;
         return { job, violations: [], errors: [new InputError({ file: job.template.file }, `the Guard engine could not evaluate the template: ${detail}`)] };
       }
-      const violations: Violation[] = [];
-      const seen = new Set<string>();
+      const byKey = new Map<string, Violation & { paths: string[] }>();
       for (const d of report.diagnostics) {
         if (d.source !== 'GUARD' || (declared.has(d.ruleId) && !applicable.has(d.ruleId))) continue;
         const logicalId = d.entity?.logicalId;
-        const key = `${d.ruleId}|${logicalId ?? ''}`;
-        if (seen.has(key)) continue;
-        seen.add(key);
         const path = logicalId ? `/Resources/${logicalId}${d.propertyPath ? '/' + d.propertyPath.replace(/\./g, '/') : ''}` : undefined;
-        violations.push({ ruleName: d.ruleId, logicalId, path, message: d.message.trim().replace(/\s*\n\s*/g, ' ') });
+        const key = `${d.ruleId}|${logicalId ?? ''}`;
+        const seen = byKey.get(key);
+        if (seen) {
+          if (path && !seen.paths.includes(path)) seen.paths.push(path);
+          continue;
+        }
+        byKey.set(key, { ruleName: d.ruleId, logicalId, path, paths: path ? [path] : [], message: d.message.trim().replace(/\s*\n\s*/g, ' ') });
       }
-      return { job, violations, errors: [] };
+      return { job, violations: [...byKey.values()], errors: [] };
     } catch (err) {
       // A trap leaves the instance unusable: drop it so the next call builds a fresh one.
       this.dispose();

@@ -24,7 +24,8 @@ export function formatText(report: CheckReport, options: TextOptions): string {
     }
     const where = `${f.file}${f.line ? `:${f.line}` : ''}`;
     const resource = f.logicalId ? `${f.logicalId} (${f.resourceType ?? '?'})` : '(template)';
-    const level = f.mode === 'enforce' ? red(f.severity) : yellow(`${f.severity}, warn`);
+    const label = `${f.severity}${f.mode === 'warn' ? ', warn' : ''}${f.verdict === 'unknown' ? ', unknown until deploy' : ''}`;
+    const level = f.mode === 'enforce' ? red(label) : yellow(label);
     lines.push(`${where}  ${resource}  [${f.controlId}] ${level}  ${f.message}${f.fix ? dim(` Fix: ${f.fix}`) : ''}`);
   }
   if (report.errors.length) {

@@ -12,7 +12,7 @@ export function catalogRules(catalog: Catalog, profile: Profile): GuardRule[] {
     const types = c.resourceTypes.includes('*') ? (taggable ??= new Set(taggableResourceTypes())) : new Set(c.resourceTypes);
     rules.push({
       id: c.id, origin: 'catalog', file: c.guardFile, text: c.guard, textFor: c.guardFor, names: reportedRuleNames(c.guard),
-      resourceTypes: types, title: c.title, severity: c.severity, message: c.message, fix: c.fix, mode,
+      resourceTypes: types, title: c.title, severity: c.severity, message: c.message, fix: c.fix, mode, unresolved: c.unresolved,
     });
   }
   return rules;

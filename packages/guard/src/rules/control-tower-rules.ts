@@ -33,7 +33,7 @@ export function controlTowerRules(mode: Mode): GuardRule[] {
       rules.push({
         id: meta.Id, origin: 'control-tower', file, text, names: reportedRuleNames(text), resourceTypes: types,
         title: meta.DisplayName, severity: SEVERITIES.includes(severity) ? severity : 'medium',
-        message: meta.DisplayName, fix: meta.RemediationMessage, mode,
+        message: meta.DisplayName, fix: meta.RemediationMessage, mode, unresolved: 'warn',
       });
     }
   }

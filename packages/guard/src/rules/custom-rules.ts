@@ -25,7 +25,7 @@ export function customRules(location: string, mode: GuardRule['mode']): GuardRul
     const id = path.basename(file).replace(/\.(guard|ruleset)$/, '');
     return {
       id, origin: 'custom', file, text, names, resourceTypes: deriveResourceTypes(text),
-      title: names.join(', '), severity: 'medium', message: `Guard rule ${names.join(', ')} failed.`, mode,
+      title: names.join(', '), severity: 'medium', message: `Guard rule ${names.join(', ')} failed.`, mode, unresolved: 'warn',
     } satisfies GuardRule;
   });
 }

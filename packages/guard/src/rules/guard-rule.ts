@@ -1,4 +1,4 @@
-import { Mode, Severity } from '@tarmac/core';
+import { Mode, Severity, UnresolvedPolicy } from '@tarmac/core';
 
 export type RuleOrigin = 'catalog' | 'control-tower' | 'custom';
 
@@ -21,6 +21,8 @@ export interface GuardRule {
   readonly fix?: string;
   /** Rules that are off are never selected. */
   readonly mode: Exclude<Mode, 'off'>;
+  /** A failure only on values known at deploy time: see UnresolvedPolicy. Rules outside the catalog warn. */
+  readonly unresolved: UnresolvedPolicy;
 }
 
 /** Identity of a rule within a run: generated rules share a source file (tags.yaml), so the ID is part of it. */

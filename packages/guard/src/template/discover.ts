@@ -108,6 +108,17 @@ function addFile(file: string, explicit: boolean, stack: string | undefined, out
   else out.skipped.push(file);
 }
 
+/** The templates of synthesized stacks (a CDK validation plugin's context), with their nested stacks. */
+export function discoverStackTemplates(stacks: readonly { file: string; stack: string }[]): Discovery {
+  const out: Discovery = { sources: [], skipped: [], errors: [] };
+  const seenFiles = new Set<string>();
+  for (const { file, stack } of stacks) {
+    addFile(file, true, stack, out, seenFiles);
+    addNestedStacks(path.dirname(file), file, stack, out, seenFiles);
+  }
+  return out;
+}
+
 interface AssemblyManifest {
   artifacts?: Record<string, { type: string; displayName?: string; properties?: { templateFile?: string; directoryName?: string } }>;
 }
@@ -136,19 +147,61 @@ function addCloudAssembly(dir: string, out: Discovery, seenFiles: Set<string>, s
   }
 }
 
+interface NestedStackResource {
+  Type?: string;
+  Metadata?: Record<string, unknown>;
+  Properties?: { TemplateURL?: unknown };
+}
+
 function addNestedStacks(dir: string, templateFile: string, stack: string, out: Discovery, seenFiles: Set<string>): void {
-  let template: { Resources?: Record<string, { Type?: string; Metadata?: Record<string, unknown> }> };
+  let template: { Resources?: Record<string, NestedStackResource> };
   try {
     template = JSON.parse(fs.readFileSync(templateFile, 'utf8'));
   } catch {
     return; // the parent's own parse reports it
   }
   for (const [logicalId, r] of Object.entries(template.Resources ?? {})) {
-    const asset = r?.Type === 'AWS::CloudFormation::Stack' ? r.Metadata?.['aws:asset:path'] : undefined;
-    if (typeof asset !== 'string') continue;
+    if (r?.Type !== 'AWS::CloudFormation::Stack') continue;
+    const asset = nestedTemplateAsset(dir, r);
+    if (asset === undefined) {
+      // A CDK nested stack whose template is not in the assembly would go unchecked: never a silent pass.
+      const hash = assetHashOf(r);
+      if (hash) out.errors.push(new InputError({ file: templateFile }, `nested stack ${logicalId}: no asset manifest in ${dir} lists its template (asset ${hash})`, 'the complete cdk.out of a synthesis'));
+      continue;
+    }
     const nested = path.join(dir, asset);
     const name = `${stack}/${logicalId}`;
     addFile(nested, true, name, out, seenFiles);
     addNestedStacks(dir, nested, name, out, seenFiles);
   }
+}
+
+/**
+ * The file of a CDK nested stack's template: its aws:asset:path metadata (written when the CDK CLI
+ * synthesizes), else the asset whose hash names the object in its TemplateURL (a plain app.synth()).
+ */
+function nestedTemplateAsset(dir: string, resource: NestedStackResource): string | undefined {
+  const asset = resource.Metadata?.['aws:asset:path'];
+  if (typeof asset === 'string') return asset;
+  const hash = assetHashOf(resource);
+  return hash ? fileAssets(dir).get(hash) : undefined;
+}
+
+/** The asset hash naming a CDK nested stack's template object in its TemplateURL. */
+function assetHashOf(resource: NestedStackResource): string | undefined {
+  return /([0-9a-f]{64})\.json/.exec(JSON.stringify(resource.Properties?.TemplateURL ?? ''))?.[1];
+}
+
+/** Asset hash -> source path, from every *.assets.json of an assembly directory. */
+function fileAssets(dir: string): Map<string, string> {
+  const assets = new Map<string, string>();
+  for (const name of fs.readdirSync(dir).filter((n) => n.endsWith('.assets.json'))) {
+    try {
+      const manifest = JSON.parse(fs.readFileSync(path.join(dir, name), 'utf8')) as { files?: Record<string, { source?: { path?: string } }> };
+      for (const [hash, file] of Object.entries(manifest.files ?? {})) if (file.source?.path) assets.set(hash, file.source.path);
+    } catch {
+      // not an asset manifest we can read: its nested stacks are found through their metadata, if at all
+    }
+  }
+  return assets;
 }

@@ -1,0 +1,51 @@
+/**
+ * The child process behind checkStackTemplatesSync: reads a StackCheckRequest on stdin, prints the JSON
+ * report on stdout. Bad input is part of the report (errors); anything else exits non-zero.
+ */
+import * as fs from 'fs';
+import { InputError, collectInputErrors, loadCatalog } from '@tarmac/core';
+import { checkSources } from './check';
+import { StackCheckRequest } from './check-sync';
+import { createEngine } from './engines/create-engine';
+import { CheckReport } from './findings';
+import { formatJson } from './format/json';
+import { discoverStackTemplates } from './template/discover';
+
+async function run(request: StackCheckRequest): Promise<CheckReport> {
+  const catalog = loadCatalog(request.policies);
+  const profile = catalog.profiles.get(request.profile);
+  if (!profile) {
+    throw new InputError({ file: request.policies }, `unknown profile '${request.profile}'`, `one of ${[...catalog.profiles.keys()].join(', ')}`);
+  }
+  const engine = createEngine(request.engine);
+  try {
+    return await checkSources(discoverStackTemplates(request.templates), { catalog, profile, engine, controlTower: request.controlTower, rules: request.rules });
+  } finally {
+    engine.dispose();
+  }
+}
+
+function errorReport(errors: InputError[]): CheckReport {
+  return {
+    findings: [],
+    errors,
+    engine: { name: 'none', version: '' },
+    summary: { files: 0, templates: 0, resources: 0, findings: 0, blocking: 0, skipped: 0, durationMs: 0 },
+  };
+}
+
+async function main(): Promise<void> {
+  const request = JSON.parse(fs.readFileSync(0, 'utf8')) as StackCheckRequest;
+  let report: CheckReport;
+  try {
+    report = await run(request);
+  } catch (err) {
+    report = errorReport(collectInputErrors(err));
+  }
+  process.stdout.write(formatJson(report));
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exitCode = 70;
+});

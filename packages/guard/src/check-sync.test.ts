@@ -1,0 +1,98 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { InputError } from '@tarmac/core';
+import { checkStackTemplatesSync } from './check-sync';
+import { exitCodeOf } from './findings';
+
+const POLICIES = path.resolve(__dirname, '..', '..', '..', 'policies');
+
+let dir: string;
+let template: string;
+let nested: string;
+const bucket = (algorithm: unknown) => ({
+  Type: 'AWS::S3::Bucket',
+  Properties: { BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: algorithm } }] } },
+});
+
+beforeAll(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tarmac-check-sync-'));
+  template = path.join(dir, 'Data.template.json');
+  nested = path.join(dir, 'DataInner.nested.template.json');
+  fs.writeFileSync(
+    template,
+    JSON.stringify(
+      {
+        Resources: {
+          Plain: bucket('AES256'),
+          Inner: { Type: 'AWS::CloudFormation::Stack', Metadata: { 'aws:asset:path': path.basename(nested) }, Properties: { TemplateURL: 'https://example.com/x.json' } },
+        },
+      },
+      null,
+      2,
+    ),
+  );
+  fs.writeFileSync(nested, JSON.stringify({ Parameters: { Algo: { Type: 'String' } }, Resources: { Deep: bucket({ Ref: 'Algo' }) } }, null, 2));
+});
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+test('a failing bucket is a finding, located in the stack template; the nested stack is checked too', () => {
+  const report = checkStackTemplatesSync({ policies: POLICIES, profile: 'prod', templates: [{ file: template, stack: 'Data' }] });
+  expect(report.errors).toEqual([]);
+  const kms = report.findings.filter((f) => f.controlId === 'LZ.S3.2');
+  expect(kms).toEqual([
+    expect.objectContaining({ file: template, stack: 'Data', logicalId: 'Plain', verdict: 'fail', mode: 'enforce', resourceType: 'AWS::S3::Bucket' }),
+    expect.objectContaining({ file: nested, stack: 'Data/Inner', logicalId: 'Deep', verdict: 'unknown', mode: 'warn' }),
+  ]);
+  expect(kms[0].line).toBeGreaterThan(1);
+  expect(report.summary).toEqual(expect.objectContaining({ templates: 2, findings: report.findings.length }));
+  expect(report.summary.blocking).toBe(report.findings.filter((f) => f.mode === 'enforce').length);
+  expect(exitCodeOf(report)).toBe(1);
+});
+
+test('the engine asked for is the one that runs', () => {
+  const report = checkStackTemplatesSync({ policies: POLICIES, profile: 'prod', engine: 'wasm', templates: [{ file: nested, stack: 'Data/Inner' }] });
+  expect(report.errors).toEqual([]);
+  expect(report.engine.name).toBe('wasm');
+  expect(report.findings.filter((f) => f.controlId === 'LZ.S3.2').map((f) => [f.logicalId, f.verdict])).toEqual([['Deep', 'unknown']]);
+});
+
+test('an unknown profile is an InputError naming the policies directory, not a throw', () => {
+  const report = checkStackTemplatesSync({ policies: POLICIES, profile: 'qa', templates: [{ file: template, stack: 'Data' }] });
+  expect(report.findings).toEqual([]);
+  expect(report.errors).toHaveLength(1);
+  const [error] = report.errors;
+  expect(error).toBeInstanceOf(InputError);
+  expect(error.location.file).toBe(POLICIES);
+  expect(error.problem).toBe("unknown profile 'qa'");
+  expect(error.expected).toMatch(/dev.*prod.*sandbox/);
+  expect(exitCodeOf(report)).toBe(2);
+});
+
+test('a template path that does not exist is an error, never an empty pass', () => {
+  const missing = path.join(dir, 'Missing.template.json');
+  const report = checkStackTemplatesSync({ policies: POLICIES, profile: 'prod', templates: [{ file: missing, stack: 'Missing' }] });
+  expect(report.findings).toEqual([]);
+  expect(report.errors.map((e) => e.location.file)).toEqual([missing]);
+  expect(report.errors[0].problem).toMatch(/ENOENT/);
+  expect(exitCodeOf(report)).toBe(2);
+});
+
+test('a policies directory that does not exist is an error', () => {
+  const nowhere = path.join(dir, 'no-policies');
+  const report = checkStackTemplatesSync({ policies: nowhere, profile: 'prod', templates: [{ file: template, stack: 'Data' }] });
+  expect(report.errors.length).toBeGreaterThan(0);
+  expect(report.errors[0].location.file).toBe(nowhere);
+  expect(exitCodeOf(report)).toBe(2);
+});
+
+test('custom rules are passed to the runner', () => {
+  const rule = path.join(dir, 'named-buckets.guard');
+  fs.writeFileSync(rule, "let b = Resources.*[ Type == 'AWS::S3::Bucket' ]\nrule named_buckets when %b not empty { %b.Properties.BucketName exists }\n");
+  const report = checkStackTemplatesSync({ policies: POLICIES, profile: 'prod', rules: [rule], templates: [{ file: template, stack: 'Data' }] });
+  expect(report.errors).toEqual([]);
+  expect(report.findings.filter((f) => f.origin === 'custom').map((f) => [f.controlId, f.stack, f.logicalId])).toEqual([
+    ['named-buckets', 'Data', 'Plain'],
+    ['named-buckets', 'Data/Inner', 'Deep'],
+  ]);
+});

@@ -1,0 +1,41 @@
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { EngineChoice } from './engines/create-engine';
+import { CheckReport } from './findings';
+import { parseJsonReport } from './format/json';
+
+/** What the check runner needs: everything by name or path, so it crosses a process boundary as JSON. */
+export interface StackCheckRequest {
+  readonly policies: string;
+  readonly profile: string;
+  readonly controlTower?: boolean;
+  readonly rules?: readonly string[];
+  readonly engine?: EngineChoice;
+  /** Synthesized stack templates; their nested stacks are found and checked too. */
+  readonly templates: readonly { file: string; stack: string }[];
+}
+
+/** Compiled beside this module's own output (dist/), from src/ under jest as well. */
+const RUNNER = path.join(__dirname, '..', 'dist', 'check-runner.js');
+
+/**
+ * Checks stack templates from synchronous code: a CDK validation plugin's validate() cannot wait for a
+ * promise, and the engines are asynchronous (native cfn-guard runs several processes at once). A child Node
+ * process runs the same checkSources as `tarmac check` and prints its JSON report, so the verdicts are the
+ * same by construction. A runner that crashes or prints no report is an Error, never a pass.
+ */
+export function checkStackTemplatesSync(request: StackCheckRequest): CheckReport {
+  if (!fs.existsSync(RUNNER)) throw new Error(`${RUNNER} is missing: build @tarmac/guard first (npm run build)`);
+  const run = spawnSync(process.execPath, [RUNNER], { input: JSON.stringify(request), encoding: 'utf8', maxBuffer: 1 << 30 });
+  if (run.error) throw new Error(`cannot run the Tarmac check: ${run.error.message}`);
+  if (run.status !== 0) {
+    const detail = run.stderr.trim().split('\n').slice(0, 5).join('\n');
+    throw new Error(`the Tarmac check ${run.signal ? `was killed by ${run.signal}` : `exited with ${run.status}`}${detail ? `:\n${detail}` : ''}`);
+  }
+  try {
+    return parseJsonReport(run.stdout);
+  } catch (err) {
+    throw new Error(`the Tarmac check printed no readable report: ${(err as Error).message}`);
+  }
+}

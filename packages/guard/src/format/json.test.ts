@@ -1,0 +1,96 @@
+import { InputError } from '@tarmac/core';
+import { CheckReport, Finding } from '../findings';
+import { formatJson, parseJsonReport } from './json';
+
+const finding = (overrides: Partial<Finding>): Finding => ({
+  controlId: 'LZ.S3.2',
+  origin: 'catalog',
+  title: 'S3 buckets are encrypted with a KMS key',
+  severity: 'high',
+  verdict: 'fail',
+  mode: 'enforce',
+  file: 'cdk.out/Data.template.json',
+  stack: 'Data',
+  logicalId: 'Bucket',
+  resourceType: 'AWS::S3::Bucket',
+  path: 'Properties.BucketEncryption',
+  line: 12,
+  column: 9,
+  message: 'Bucket is not encrypted with KMS.',
+  fix: 'Set SSEAlgorithm to aws:kms.',
+  ruleName: 'lz_s3_bucket_kms_encryption',
+  ...overrides,
+});
+
+const REPORT: CheckReport = {
+  findings: [
+    finding({}),
+    finding({ verdict: 'unknown', mode: 'warn', logicalId: 'Other', line: 30, column: undefined, stack: 'Data/InnerNestedStackResource' }),
+    // A finding with no resource: only the required keys.
+    { controlId: 'custom', origin: 'custom', title: 'x', severity: 'medium', verdict: 'fail', mode: 'enforce', file: 't.yaml', message: 'Guard rule x failed.', ruleName: 'x' },
+  ],
+  errors: [
+    new InputError({ file: 'policies', line: 3, column: 7 }, "unknown profile 'qa'", 'one of dev, prod, sandbox'),
+    new InputError({ file: 'broken.yaml', line: 2 }, 'duplicate key'),
+    new InputError({ file: 'missing.json' }, 'cannot read file: ENOENT'),
+  ],
+  summary: { files: 4, templates: 3, resources: 7, findings: 3, blocking: 2, skipped: 1, durationMs: 42 },
+  engine: { name: 'native', version: '3.1.1' },
+};
+
+describe('parseJsonReport(formatJson(report))', () => {
+  const parsed = parseJsonReport(formatJson(REPORT));
+
+  test('keeps the findings, summary and engine', () => {
+    expect(parsed.findings).toEqual(REPORT.findings);
+    expect(parsed.findings.map((f) => f.verdict)).toEqual(['fail', 'unknown', 'fail']);
+    expect(parsed.summary).toEqual(REPORT.summary);
+    expect(parsed.engine).toEqual(REPORT.engine);
+  });
+
+  test('turns errors back into InputErrors with file, line, column, message and expected', () => {
+    expect(parsed.errors).toHaveLength(3);
+    for (const e of parsed.errors) expect(e).toBeInstanceOf(InputError);
+    expect(parsed.errors.map((e) => [e.location.file, e.location.line, e.location.column, e.problem, e.expected])).toEqual([
+      ['policies', 3, 7, "unknown profile 'qa'", 'one of dev, prod, sandbox'],
+      ['broken.yaml', 2, undefined, 'duplicate key', undefined],
+      ['missing.json', undefined, undefined, 'cannot read file: ENOENT', undefined],
+    ]);
+    // The message a person reads is rebuilt the same way.
+    expect(parsed.errors.map((e) => e.message)).toEqual(REPORT.errors.map((e) => e.message));
+    expect(parsed.errors[0].message).toBe("policies:3:7: unknown profile 'qa' (expected one of dev, prod, sandbox)");
+  });
+
+  test('is stable: formatting the parsed report gives the same text', () => {
+    expect(formatJson(parsed)).toBe(formatJson(REPORT));
+  });
+
+  test('an empty report round-trips', () => {
+    const empty: CheckReport = { findings: [], errors: [], summary: { files: 0, templates: 0, resources: 0, findings: 0, blocking: 0, skipped: 0, durationMs: 0 }, engine: { name: 'wasm', version: '1' } };
+    expect(parseJsonReport(formatJson(empty))).toEqual(empty);
+  });
+});
+
+describe('parseJsonReport refuses what is not a report', () => {
+  test.each([
+    ['garbage text', 'Error: something went wrong\n    at main'],
+    ['empty output', ''],
+    ['truncated JSON', formatJson(REPORT).slice(0, 200)],
+  ])('%s does not parse', (_name, text) => {
+    expect(() => parseJsonReport(text)).toThrow(SyntaxError);
+  });
+
+  test.each([
+    ['another JSON object', '{"status": "ok"}'],
+    ['findings without errors', '{"findings": [], "summary": {}}'],
+    ['errors that are not a list', '{"findings": [], "errors": {}, "summary": {}}'],
+    ['no summary', '{"findings": [], "errors": []}'],
+    ['a JSON list', '[]'],
+  ])('%s is not a Tarmac JSON report', (_name, text) => {
+    expect(() => parseJsonReport(text)).toThrow('not a Tarmac JSON report');
+  });
+
+  test('JSON null is refused too', () => {
+    expect(() => parseJsonReport('null')).toThrow();
+  });
+});
