@@ -2,7 +2,7 @@
 module.exports = {
   testEnvironment: 'node',
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: { isolatedModules: true, module: 'commonjs', target: 'ES2022', esModuleInterop: true, resolveJsonModule: true } }] },
-  moduleNameMapper: { '^@tarmac/core/org$': '<rootDir>/packages/core/src/org', '^@tarmac/(core|guard|cli|simulate)$': '<rootDir>/packages/$1/src' },
+  moduleNameMapper: { '^@tarmac/core/org$': '<rootDir>/packages/core/src/org', '^@tarmac/(core|guard|cdk|cli|simulate)$': '<rootDir>/packages/$1/src' },
   roots: ['<rootDir>/packages', '<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/', '<rootDir>/test/corpus/'],

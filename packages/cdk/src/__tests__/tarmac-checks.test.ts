@@ -1,0 +1,149 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App, Aspects, CfnParameter, Stack, Validations } from 'aws-cdk-lib';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { MandatoryTags } from '../mandatory-tags';
+import { TarmacChecks, TarmacChecksProps } from '../tarmac-checks';
+import { findingKeys, newApp, synthesize } from './synth';
+
+const POLICIES = path.resolve(__dirname, '..', '..', '..', '..', 'policies');
+const TAGS = { team: 'data', project: 'lake', env: 'prod' as const, domain: 'curated', 'cost-center': 'cc-42' };
+
+/** An app with the checks and the mandatory tags, so findings are about the resources under test. */
+function checkedApp(props: Partial<TarmacChecksProps> = {}): App {
+  const app = newApp();
+  Validations.of(app).addPlugins(new TarmacChecks(app, { profile: 'prod', policies: POLICIES, ...props }));
+  Aspects.of(app).add(new MandatoryTags(TAGS, { policies: POLICIES }));
+  return app;
+}
+
+/** A queue no prod control objects to: encrypted with a rotated customer managed key. */
+function compliantQueue(stack: Stack, id: string): sqs.Queue {
+  return new sqs.Queue(stack, id, { encryptionMasterKey: new kms.Key(stack, `${id}Key`, { enableKeyRotation: true }) });
+}
+
+test('a compliant app synthesizes with no Tarmac violation', () => {
+  const app = checkedApp();
+  compliantQueue(new Stack(app, 'Data'), 'Orders');
+  const { error, tarmac } = synthesize(app);
+  expect(error).toBeUndefined();
+  expect(tarmac?.violations ?? []).toEqual([]);
+});
+
+test('a blocking finding fails synthesis with the construct, the control, the message and the fix', () => {
+  const app = checkedApp();
+  const stack = new Stack(app, 'Data');
+  compliantQueue(stack, 'Orders');
+  new sqs.Queue(stack, 'Plain');
+  const { error, tarmac } = synthesize(app);
+  expect(error?.message).toContain('LZ.SQS.1');
+  expect(tarmac?.conclusion).toBe('failure');
+  expect(tarmac?.violations).toEqual([
+    expect.objectContaining({
+      ruleName: 'LZ.SQS.1',
+      severity: 'error',
+      description: expect.stringContaining('[LZ.SQS.1] Queue is not encrypted with a customer managed KMS key.'),
+      suggestedFix: expect.stringContaining('KmsMasterKeyId'),
+      ruleMetadata: expect.objectContaining({ severity: expect.any(String), verdict: 'fail', origin: 'catalog' }),
+      violatingConstructs: [
+        expect.objectContaining({
+          constructPath: 'Data/Plain/Resource',
+          cloudFormationResource: expect.objectContaining({ logicalId: expect.stringMatching(/^Plain/), templatePath: 'Data.template.json' }),
+        }),
+      ],
+    }),
+  ]);
+});
+
+describe('acknowledgements', () => {
+  function twoPlainQueues(ack: (stack: Stack, a: sqs.Queue) => void): ReturnType<typeof synthesize> {
+    const app = checkedApp();
+    const stack = new Stack(app, 'Data');
+    const a = new sqs.Queue(stack, 'A');
+    new sqs.Queue(stack, 'B');
+    ack(stack, a);
+    return synthesize(app);
+  }
+
+  test('on one construct, with the id the report prints, silence that one finding and keep the rest failing', () => {
+    const { error, tarmac } = twoPlainQueues((_, a) => Validations.of(a).acknowledge({ id: 'Tarmac::LZ.SQS.1', reason: 'encrypted by the producer' }));
+    // The other finding is still an error: one acknowledgement never turns a failing report into success.
+    expect(error).toBeDefined();
+    expect(tarmac?.conclusion).toBe('failure');
+    expect(findingKeys(tarmac)).toEqual(['LZ.SQS.1 Data/B/Resource']);
+    expect(tarmac?.suppressedViolations).toEqual([
+      expect.objectContaining({ ruleName: 'LZ.SQS.1', reason: 'encrypted by the producer', acknowledgedAt: 'Data/A', violatingConstructs: [expect.objectContaining({ constructPath: 'Data/A/Resource' })] }),
+    ]);
+  });
+
+  test('on a stack, silence every finding of the control below it, and synthesis succeeds', () => {
+    const { error, tarmac } = twoPlainQueues((stack) => Validations.of(stack).acknowledge({ id: 'Tarmac::LZ.SQS.1', reason: 'queues hold public data only' }));
+    expect(error).toBeUndefined();
+    expect(findingKeys(tarmac)).toEqual([]);
+    expect(tarmac?.suppressedViolations?.flatMap((v) => v.violatingConstructs.map((c) => c.constructPath)).sort()).toEqual(['Data/A/Resource', 'Data/B/Resource']);
+  });
+
+  test('a bare control ID or an unknown one silences nothing and says so', () => {
+    const { tarmac } = twoPlainQueues((stack, a) => {
+      Validations.of(a).acknowledge({ id: 'LZ.SQS.1', reason: 'cdk-nag habit' });
+      Validations.of(stack).acknowledge({ id: 'Tarmac::LZ.SQS.9', reason: 'typo' });
+    });
+    expect(findingKeys(tarmac, 'error')).toEqual(['LZ.SQS.1 Data/A/Resource', 'LZ.SQS.1 Data/B/Resource']);
+    const warnings = tarmac!.violations.filter((v) => v.ruleName === 'acknowledgement').map((v) => v.description);
+    expect(warnings).toEqual(
+      expect.arrayContaining([
+        expect.stringContaining("acknowledge Tarmac controls as 'Tarmac::LZ.SQS.1'"),
+        expect.stringContaining("names no control this pack evaluates; did you mean 'Tarmac::LZ.SQS.1'?"),
+      ]),
+    );
+  });
+});
+
+test('a value known only at deploy time is an unknown warning, not a pass and not a failure', () => {
+  const app = checkedApp();
+  const stack = new Stack(app, 'Data');
+  const algorithm = new CfnParameter(stack, 'Algorithm', { default: 'aws:kms' });
+  new s3.CfnBucket(stack, 'Raw', {
+    bucketEncryption: { serverSideEncryptionConfiguration: [{ serverSideEncryptionByDefault: { sseAlgorithm: algorithm.valueAsString } }] },
+  });
+  const { tarmac } = synthesize(app);
+  const kms = tarmac?.violations.filter((v) => v.ruleName === 'LZ.S3.2');
+  expect(kms).toEqual([expect.objectContaining({ severity: 'warning', ruleMetadata: expect.objectContaining({ verdict: 'unknown' }) })]);
+  expect(kms?.[0].description).toMatch(/only known at deploy time/);
+  // The bucket's literal failures (no public access block, say) stay errors.
+  expect(findingKeys(tarmac, 'error')).toContain('LZ.S3.1 Data/Raw');
+});
+
+test('controlTower adds the Control Tower proactive rules under their own IDs', () => {
+  const app = checkedApp({ controlTower: true });
+  new s3.Bucket(new Stack(app, 'Data'), 'Raw');
+  const { tarmac } = synthesize(app);
+  const ids = new Set(tarmac?.violations.map((v) => v.ruleName));
+  expect([...ids].some((id) => id.startsWith('CT.S3.PR.'))).toBe(true);
+  expect(ids.has('LZ.S3.1')).toBe(true);
+});
+
+test('an unknown profile is refused when the pack is created, naming the profiles there are', () => {
+  expect(() => new TarmacChecks(newApp(), { profile: 'production', policies: POLICIES })).toThrow(/unknown profile 'production' \(expected one of: .*prod/);
+});
+
+test('a Guard rule that does not parse fails synthesis: an engine error is never a pass', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tarmac-bad-rule-'));
+  const rule = path.join(dir, 'broken.guard');
+  fs.writeFileSync(rule, "let queues = Resources.*[ Type == 'AWS::SQS::Queue' ]\nrule broken when %queues not empty { %queues.Properties.KmsMasterKeyId == }\n");
+  const app = checkedApp({ rules: [rule] });
+  compliantQueue(new Stack(app, 'Data'), 'Orders');
+  const { error, tarmac } = synthesize(app);
+  expect(error).toBeDefined();
+  expect(tarmac?.conclusion).toBe('failure');
+  expect(JSON.stringify(tarmac)).toContain('broken.guard');
+});
+
+test("cdk-nag's construct-walking entry point refuses instead of passing", () => {
+  const app = newApp();
+  const pack = new TarmacChecks(app, { profile: 'prod', policies: POLICIES });
+  expect(() => pack.validateScope(new Stack(app, 'Data'))).toThrow(/evaluates synthesized templates/);
+});

@@ -1,0 +1,3 @@
+export * from './tarmac-checks';
+export * from './mandatory-tags';
+export * from './permissions-boundary';

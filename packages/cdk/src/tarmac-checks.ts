@@ -1,0 +1,109 @@
+import { CfnResource, IPolicyValidationContext, PolicyValidationPluginReport, PolicyViolation } from 'aws-cdk-lib';
+import { EngineChoice, Finding, checkStackTemplatesSync, selectRules } from '@tarmac/guard';
+import { NagPack, NagPackProps } from 'cdk-nag';
+import { IConstruct } from 'constructs';
+import { acknowledgementProblems } from './acknowledgements';
+import { catalogFor } from './catalog-for';
+import { ConstructIndex } from './construct-index';
+
+export interface TarmacChecksProps extends NagPackProps {
+  /** The profile in policies/profiles that says which controls apply and how hard (enforce or warn). */
+  readonly profile: string;
+  /**
+   * The catalog directory.
+   * @default $TARMAC_POLICIES, else the nearest policies/ above the working directory, else Tarmac's own
+   */
+  readonly policies?: string;
+  /** Also evaluate the AWS Control Tower proactive rules, as `tarmac check --control-tower`. @default false */
+  readonly controlTower?: boolean;
+  /** Extra Guard rule files or directories (they block when they fail). */
+  readonly rules?: string[];
+  /** The Guard engine. @default 'auto': native cfn-guard where shipped for this platform, else WebAssembly */
+  readonly engine?: EngineChoice;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const VERSION: string = require('../package.json').version;
+
+/**
+ * The organization's controls at `cdk synth`: a cdk-nag pack, registered as a CDK policy validation plugin.
+ *
+ * It evaluates the catalog's Guard rules on the synthesized templates (nested stacks included), all stacks
+ * in one batch dispatched by resource type, with the same code as `tarmac check`, so the verdicts are the
+ * same. Findings of enforced controls are errors (synth fails); warned ones are warnings. Acknowledge a
+ * finding with `Validations.of(construct).acknowledge({ id: 'Tarmac::LZ.S3.1', reason })` on the resource
+ * (one finding) or on a stack, stage or the app (every finding of that control below it).
+ */
+export class TarmacChecks extends NagPack {
+  readonly name = 'Tarmac';
+  readonly version = VERSION;
+  /** Every control this pack evaluates, as reported (LZ.S3.1, CT.S3.PR.1...). */
+  readonly ruleIds: string[];
+  private readonly props: TarmacChecksProps;
+  private readonly policies: string;
+
+  constructor(scope: IConstruct, props: TarmacChecksProps) {
+    super(scope, props);
+    this.packName = 'Tarmac';
+    this.props = props;
+    const catalog = catalogFor(props.policies);
+    this.policies = catalog.root;
+    const profile = catalog.profiles.get(props.profile);
+    if (!profile) throw new Error(`TarmacChecks: unknown profile '${props.profile}' (expected one of: ${[...catalog.profiles.keys()].join(', ')})`);
+    this.ruleIds = [...new Set(selectRules({ catalog, profile, controlTower: props.controlTower, rules: props.rules }).map((r) => r.id))];
+  }
+
+  validate(context: IPolicyValidationContext): PolicyValidationPluginReport {
+    const report = checkStackTemplatesSync({
+      policies: this.policies,
+      profile: this.props.profile,
+      controlTower: this.props.controlTower,
+      rules: this.props.rules,
+      engine: this.props.engine,
+      templates: context.stackTemplates.map((s) => ({ file: s.templatePath, stack: s.stackConstructPath })),
+    });
+    // The CDK turns a throwing plugin into a failed report: an error is never a pass.
+    if (report.errors.length) throw new Error(`Tarmac could not evaluate every template:\n${report.errors.map((e) => `  ${e.message}`).join('\n')}`);
+    const violations = violationsOf(report.findings, new ConstructIndex(context.appConstruct));
+    violations.push(...acknowledgementProblems(context.appConstruct, this.name, new Set(this.ruleIds)));
+    return { success: !violations.some((v) => v.severity === 'error'), violations, pluginVersion: this.version };
+  }
+
+  /** cdk-nag's per-construct entry point cannot see synthesized templates: refuse rather than pass. */
+  validateScope(_scope: IConstruct): PolicyValidationPluginReport {
+    throw new Error('TarmacChecks evaluates synthesized templates: add it with Validations.of(app).addPlugins(...) and synthesize the app');
+  }
+
+  protected checkResource(_node: CfnResource): void {
+    // Unused: the rules run per synthesized template in validate(), not per construct.
+  }
+}
+
+/** One violation per control and level, listing every resource; the severity is always set (see ADR 0004). */
+function violationsOf(findings: readonly Finding[], index: ConstructIndex): PolicyViolation[] {
+  const byRule = new Map<string, PolicyViolation & { violatingResources: PolicyViolation['violatingResources'] }>();
+  for (const f of findings) {
+    const level = f.mode === 'enforce' ? 'error' : 'warning';
+    const key = `${f.controlId}|${level}|${f.verdict}`;
+    let v = byRule.get(key);
+    if (!v) {
+      const unknown = f.verdict === 'unknown' ? ' The value is only known at deploy time (a parameter, condition or import): the Guard Hook decides then.' : '';
+      v = {
+        ruleName: f.controlId,
+        description: `[${f.controlId}] ${f.message}${unknown}`,
+        fix: f.fix,
+        severity: level,
+        ruleMetadata: { title: f.title, severity: f.severity, verdict: f.verdict, origin: f.origin },
+        violatingResources: [],
+      };
+      byRule.set(key, v);
+    }
+    v.violatingResources.push({
+      constructPath: f.logicalId ? index.constructPath(f.file, f.logicalId) : undefined,
+      resourceLogicalId: f.logicalId,
+      templatePath: f.file,
+      locations: [f.path ?? (f.logicalId ? 'Properties' : 'Resources')],
+    });
+  }
+  return [...byRule.values()];
+}
