@@ -62,11 +62,20 @@ const GROUPS_PER_STACK = 62; // a bucket, queue, role and function each, plus th
 // inflates the baseline. 22.x is current and warns nothing.
 const RUNTIME = lambda.Runtime.NODEJS_22_X;
 
-// The app. Settings vary with the group index so that every rule family sees compliant and non-compliant
-// resources, and the plugins report real findings, as in a real app.
+// A fresh app in its own temporary outdir (removed by measure(), or here if construction fails).
 function buildApp(register, appProps = {}) {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'tarmac-cdk-bench-'));
-  const app = new App({ outdir, ...appProps });
+  try {
+    return { ...constructApp(new App({ outdir, ...appProps }), register), outdir };
+  } catch (err) {
+    fs.rmSync(outdir, { recursive: true, force: true });
+    throw err;
+  }
+}
+
+// The app. Settings vary with the group index so that every rule family sees compliant and non-compliant
+// resources, and the plugins report real findings, as in a real app.
+function constructApp(app, register) {
   const plugins = register(app);
   if (plugins.length) Validations.of(app).addPlugins(...plugins);
   for (let s = 0; s < STACKS; s++) {
@@ -107,7 +116,7 @@ function buildApp(register, appProps = {}) {
       }
     }
   }
-  return { app, outdir, plugins };
+  return { app, plugins };
 }
 
 // Each plugin's validate() is wrapped to time it (plugin time vs the CDK's own report handling), count what
