@@ -1,4 +1,5 @@
 import { CfnResource, IPolicyValidationContext, PolicyValidationPluginReport, PolicyViolation } from 'aws-cdk-lib';
+import { profileNamed } from '@tarmac/core';
 import { EngineChoice, Finding, checkStackTemplatesSync, selectRules } from '@tarmac/guard';
 import { NagPack, NagPackProps } from 'cdk-nag';
 import { IConstruct } from 'constructs';
@@ -48,8 +49,7 @@ export class TarmacChecks extends NagPack {
     this.props = props;
     const catalog = catalogFor(props.policies);
     this.policies = catalog.root;
-    const profile = catalog.profiles.get(props.profile);
-    if (!profile) throw new Error(`TarmacChecks: unknown profile '${props.profile}' (expected one of: ${[...catalog.profiles.keys()].join(', ')})`);
+    const profile = profileNamed(catalog, props.profile);
     this.ruleIds = [...new Set(selectRules({ catalog, profile, controlTower: props.controlTower, rules: props.rules }).map((r) => r.id))];
   }
 

@@ -3,7 +3,7 @@
  * report on stdout. Bad input is part of the report (errors); anything else exits non-zero.
  */
 import * as fs from 'fs';
-import { InputError, collectInputErrors, loadCatalog } from '@tarmac/core';
+import { InputError, collectInputErrors, loadCatalog, profileNamed } from '@tarmac/core';
 import { checkSources } from './check';
 import { StackCheckRequest } from './check-sync';
 import { createEngine } from './engines/create-engine';
@@ -13,10 +13,7 @@ import { discoverStackTemplates } from './template/discover';
 
 async function run(request: StackCheckRequest): Promise<CheckReport> {
   const catalog = loadCatalog(request.policies);
-  const profile = catalog.profiles.get(request.profile);
-  if (!profile) {
-    throw new InputError({ file: request.policies }, `unknown profile '${request.profile}'`, `one of ${[...catalog.profiles.keys()].join(', ')}`);
-  }
+  const profile = profileNamed(catalog, request.profile);
   const engine = createEngine(request.engine);
   try {
     return await checkSources(discoverStackTemplates(request.templates), { catalog, profile, engine, controlTower: request.controlTower, rules: request.rules });

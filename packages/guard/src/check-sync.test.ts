@@ -57,13 +57,13 @@ test('the engine asked for is the one that runs', () => {
   expect(report.findings.filter((f) => f.controlId === 'LZ.S3.2').map((f) => [f.logicalId, f.verdict])).toEqual([['Deep', 'unknown']]);
 });
 
-test('an unknown profile is an InputError naming the policies directory, not a throw', () => {
+test('an unknown profile is an InputError naming the profiles directory, not a throw', () => {
   const report = checkStackTemplatesSync({ policies: POLICIES, profile: 'qa', templates: [{ file: template, stack: 'Data' }] });
   expect(report.findings).toEqual([]);
   expect(report.errors).toHaveLength(1);
   const [error] = report.errors;
   expect(error).toBeInstanceOf(InputError);
-  expect(error.location.file).toBe(POLICIES);
+  expect(error.location.file).toBe(`${POLICIES}/profiles`);
   expect(error.problem).toBe("unknown profile 'qa'");
   expect(error.expected).toMatch(/dev.*prod.*sandbox/);
   expect(exitCodeOf(report)).toBe(2);

@@ -1,5 +1,5 @@
 import * as fs from 'fs';
-import { loadCatalog, resolvePoliciesDir } from '@tarmac/core';
+import { loadCatalog, profileNamed, resolvePoliciesDir } from '@tarmac/core';
 import { CheckReport, EngineChoice, checkPaths, checkSources, createEngine, exitCodeOf, formatJson, formatJunit, formatSarif, formatText } from '@tarmac/guard';
 import { stagedTemplates } from '../staged';
 import { UsageError } from '../usage-error';
@@ -19,8 +19,7 @@ export interface CheckCommandOptions {
 export async function checkCommand(paths: string[], opts: CheckCommandOptions): Promise<number> {
   if (!paths.length && !opts.staged) throw new UsageError('name at least one template, directory or cdk.out, or use --staged');
   const catalog = loadCatalog(resolvePoliciesDir(opts.policies));
-  const profile = catalog.profiles.get(opts.profile);
-  if (!profile) throw new UsageError(`unknown profile '${opts.profile}' (expected one of: ${[...catalog.profiles.keys()].join(', ')})`);
+  const profile = profileNamed(catalog, opts.profile);
   const engine = createEngine(opts.engine);
   // Progress on a terminal only, and only for runs long enough to need it.
   const progress = process.stderr.isTTY

@@ -1,4 +1,5 @@
 /** The catalog model: the organization's controls, profiles and mandatory tags, as loaded from policies/. */
+import { InputError } from '../errors';
 
 export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'informational';
 export const SEVERITIES: readonly Severity[] = ['critical', 'high', 'medium', 'low', 'informational'];
@@ -82,4 +83,11 @@ export interface Catalog {
 /** The mode of a control under a profile. */
 export function modeOf(profile: Profile, controlId: string): Mode {
   return profile.controls[controlId] ?? profile.default;
+}
+
+/** The profile of that name; an unknown name is an InputError on profiles/ listing the ones there are. */
+export function profileNamed(catalog: Catalog, name: string): Profile {
+  const profile = catalog.profiles.get(name);
+  if (!profile) throw new InputError({ file: `${catalog.root}/profiles` }, `unknown profile '${name}'`, `one of ${[...catalog.profiles.keys()].join(', ')}`);
+  return profile;
 }
