@@ -5,7 +5,6 @@ import { NagPack, NagPackProps } from 'cdk-nag';
 import { IConstruct } from 'constructs';
 import { acknowledgementProblems } from './acknowledgements';
 import { catalogFor } from './catalog-for';
-import { ConstructIndex } from './construct-index';
 
 export interface TarmacChecksProps extends NagPackProps {
   /** The profile in policies/profiles that says which controls apply and how hard (enforce or warn). */
@@ -64,7 +63,7 @@ export class TarmacChecks extends NagPack {
     });
     // The CDK turns a throwing plugin into a failed report: an error is never a pass.
     if (report.errors.length) throw new Error(`Tarmac could not evaluate every template:\n${report.errors.map((e) => `  ${e.message}`).join('\n')}`);
-    const violations = violationsOf(report.findings, new ConstructIndex(context.appConstruct));
+    const violations = violationsOf(report.findings);
     violations.push(...acknowledgementProblems(context.appConstruct, this.name, new Set(this.ruleIds)));
     return { success: !violations.some((v) => v.severity === 'error'), violations, pluginVersion: this.version };
   }
@@ -79,8 +78,11 @@ export class TarmacChecks extends NagPack {
   }
 }
 
-/** One violation per control and level, listing every resource; the severity is always set (see ADR 0004). */
-function violationsOf(findings: readonly Finding[], index: ConstructIndex): PolicyViolation[] {
+/**
+ * One violation per control and level, listing every resource; the severity is always set (see ADR 0004).
+ * The CDK finds each resource's construct from its template and logical ID, nested stacks included.
+ */
+function violationsOf(findings: readonly Finding[]): PolicyViolation[] {
   const byRule = new Map<string, PolicyViolation & { violatingResources: PolicyViolation['violatingResources'] }>();
   for (const f of findings) {
     const level = f.mode === 'enforce' ? 'error' : 'warning';
@@ -99,7 +101,6 @@ function violationsOf(findings: readonly Finding[], index: ConstructIndex): Poli
       byRule.set(key, v);
     }
     v.violatingResources.push({
-      constructPath: f.logicalId ? index.constructPath(f.file, f.logicalId) : undefined,
       resourceLogicalId: f.logicalId,
       templatePath: f.file,
       locations: [f.path ?? (f.logicalId ? 'Properties' : 'Resources')],

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, Aspects, CfnParameter, Stack, Validations } from 'aws-cdk-lib';
+import { App, Aspects, CfnParameter, NestedStack, Stack, Validations } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -100,6 +100,17 @@ describe('acknowledgements', () => {
       ]),
     );
   });
+});
+
+test('a finding in a nested stack names its construct, and an acknowledgement there silences it', () => {
+  const app = checkedApp();
+  const inner = new NestedStack(new Stack(app, 'Data'), 'Inner');
+  const acknowledged = new sqs.Queue(inner, 'Acknowledged');
+  new sqs.Queue(inner, 'Plain');
+  Validations.of(acknowledged).acknowledge({ id: 'Tarmac::LZ.SQS.1', reason: 'encrypted by the producer' });
+  const { tarmac } = synthesize(app);
+  expect(findingKeys(tarmac)).toEqual(['LZ.SQS.1 Data/Inner/Plain/Resource']);
+  expect(tarmac?.suppressedViolations?.map((v) => v.acknowledgedAt)).toEqual(['Data/Inner/Acknowledged']);
 });
 
 test('a value known only at deploy time is an unknown warning, not a pass and not a failure', () => {
