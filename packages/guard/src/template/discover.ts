@@ -112,9 +112,10 @@ function addFile(file: string, explicit: boolean, stack: string | undefined, out
 export function discoverStackTemplates(stacks: readonly { file: string; stack: string }[]): Discovery {
   const out: Discovery = { sources: [], skipped: [], errors: [] };
   const seenFiles = new Set<string>();
+  const assets = assetIndex();
   for (const { file, stack } of stacks) {
     addFile(file, true, stack, out, seenFiles);
-    addNestedStacks(path.dirname(file), file, stack, out, seenFiles);
+    addNestedStacks(path.dirname(file), file, stack, out, seenFiles, assets);
   }
   return out;
 }
@@ -135,12 +136,13 @@ function isCloudAssembly(manifest: string): boolean {
 /** A CDK cloud assembly (cdk.out): every stack template, nested stacks and nested assemblies (stages) included. */
 function addCloudAssembly(dir: string, out: Discovery, seenFiles: Set<string>, seenDirs: Set<string>): void {
   const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as AssemblyManifest;
+  const assets = assetIndex();
   for (const [id, artifact] of Object.entries(manifest.artifacts ?? {}).sort(([a], [b]) => a.localeCompare(b))) {
     if (artifact.type === 'aws:cloudformation:stack' && artifact.properties?.templateFile) {
       const stack = artifact.displayName ?? id;
       const file = path.join(dir, artifact.properties.templateFile);
       addFile(file, true, stack, out, seenFiles);
-      addNestedStacks(dir, file, stack, out, seenFiles);
+      addNestedStacks(dir, file, stack, out, seenFiles, assets);
     } else if (artifact.type === 'cdk:cloud-assembly' && artifact.properties?.directoryName) {
       walk(path.join(dir, artifact.properties.directoryName), out, seenDirs, seenFiles);
     }
@@ -153,7 +155,7 @@ interface NestedStackResource {
   Properties?: { TemplateURL?: unknown };
 }
 
-function addNestedStacks(dir: string, templateFile: string, stack: string, out: Discovery, seenFiles: Set<string>): void {
+function addNestedStacks(dir: string, templateFile: string, stack: string, out: Discovery, seenFiles: Set<string>, assets: AssetIndex): void {
   let template: { Resources?: Record<string, NestedStackResource> };
   try {
     template = JSON.parse(fs.readFileSync(templateFile, 'utf8'));
@@ -162,7 +164,7 @@ function addNestedStacks(dir: string, templateFile: string, stack: string, out: 
   }
   for (const [logicalId, r] of Object.entries(template.Resources ?? {})) {
     if (r?.Type !== 'AWS::CloudFormation::Stack') continue;
-    const asset = nestedTemplateAsset(dir, r);
+    const asset = nestedTemplateAsset(dir, r, assets);
     if (asset === undefined) {
       // A CDK nested stack whose template is not in the assembly would go unchecked: never a silent pass.
       const hash = assetHashOf(r);
@@ -172,7 +174,7 @@ function addNestedStacks(dir: string, templateFile: string, stack: string, out: 
     const nested = path.join(dir, asset);
     const name = `${stack}/${logicalId}`;
     addFile(nested, true, name, out, seenFiles);
-    addNestedStacks(dir, nested, name, out, seenFiles);
+    addNestedStacks(dir, nested, name, out, seenFiles, assets);
   }
 }
 
@@ -180,16 +182,24 @@ function addNestedStacks(dir: string, templateFile: string, stack: string, out: 
  * The file of a CDK nested stack's template: its aws:asset:path metadata (written when the CDK CLI
  * synthesizes), else the asset whose hash names the object in its TemplateURL (a plain app.synth()).
  */
-function nestedTemplateAsset(dir: string, resource: NestedStackResource): string | undefined {
+function nestedTemplateAsset(dir: string, resource: NestedStackResource, assets: AssetIndex): string | undefined {
   const asset = resource.Metadata?.['aws:asset:path'];
   if (typeof asset === 'string') return asset;
   const hash = assetHashOf(resource);
-  return hash ? fileAssets(dir).get(hash) : undefined;
+  return hash ? assets(dir).get(hash) : undefined;
 }
 
 /** The asset hash naming a CDK nested stack's template object in its TemplateURL. */
 function assetHashOf(resource: NestedStackResource): string | undefined {
   return /([0-9a-f]{64})\.json/.exec(JSON.stringify(resource.Properties?.TemplateURL ?? ''))?.[1];
+}
+
+/** Asset hash -> source path of an assembly directory, read once per discovery. */
+type AssetIndex = (dir: string) => ReadonlyMap<string, string>;
+
+function assetIndex(): AssetIndex {
+  const byDir = new Map<string, ReadonlyMap<string, string>>();
+  return (dir) => byDir.get(dir) ?? byDir.set(dir, fileAssets(dir)).get(dir)!;
 }
 
 /** Asset hash -> source path, from every *.assets.json of an assembly directory. */
