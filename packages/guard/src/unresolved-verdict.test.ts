@@ -235,40 +235,33 @@ test('an unknown unresolved value is refused with the file and line', () => {
   }
 });
 
-test('a failure points at the literal that blocks, not at an intrinsic beside it', async () => {
+/** Checks one YAML template under the prod profile with the native engine. */
+async function checkYaml(file: string, text: string): Promise<CheckReport> {
   const engine = createEngine('native');
   try {
-    const text = [
-      'Resources:',
-      '  Raw:',
-      '    Type: AWS::S3::Bucket',
-      '    Properties:',
-      '      BucketEncryption:',
-      '        ServerSideEncryptionConfiguration:',
-      '          - ServerSideEncryptionByDefault: { SSEAlgorithm: !Ref Algo }',
-      '          - ServerSideEncryptionByDefault: { SSEAlgorithm: AES256 }',
-    ].join('\n');
-    const report = await checkSources(
-      { sources: [{ file: 'mixed.yaml', read: () => Buffer.from(text) }], skipped: [], errors: [] },
-      { catalog, profile: catalog.profiles.get('prod')!, engine },
-    );
-    const kms = report.findings.find((f) => f.controlId === 'LZ.S3.2' && f.logicalId === 'Raw');
-    expect(kms).toMatchObject({ verdict: 'fail', mode: 'enforce', line: 8 });
+    return await checkSources({ sources: [{ file, read: () => Buffer.from(text) }], skipped: [], errors: [] }, { catalog, profile: catalog.profiles.get('prod')!, engine });
   } finally {
     engine.dispose();
   }
+}
+
+const bucketWithAlgorithms = (logicalId: string, ...algorithms: string[]) =>
+  [
+    'Resources:',
+    `  ${logicalId}:`,
+    '    Type: AWS::S3::Bucket',
+    '    Properties:',
+    '      BucketEncryption:',
+    '        ServerSideEncryptionConfiguration:',
+    ...algorithms.map((a) => `          - ServerSideEncryptionByDefault: { SSEAlgorithm: ${a} }`),
+  ].join('\n');
+
+test('a failure points at the literal that blocks, not at an intrinsic beside it', async () => {
+  const report = await checkYaml('mixed.yaml', bucketWithAlgorithms('Raw', '!Ref Algo', 'AES256'));
+  expect(report.findings.find((f) => f.controlId === 'LZ.S3.2' && f.logicalId === 'Raw')).toMatchObject({ verdict: 'fail', mode: 'enforce', line: 8 });
 });
 
 test('a resource whose logical ID is Condition keeps its literal failures', async () => {
-  const engine = createEngine('native');
-  try {
-    const text = 'Resources:\n  Condition:\n    Type: AWS::S3::Bucket\n    Properties:\n      BucketEncryption:\n        ServerSideEncryptionConfiguration:\n          - ServerSideEncryptionByDefault: { SSEAlgorithm: AES256 }\n';
-    const report = await checkSources(
-      { sources: [{ file: 'named.yaml', read: () => Buffer.from(text) }], skipped: [], errors: [] },
-      { catalog, profile: catalog.profiles.get('prod')!, engine },
-    );
-    expect(report.findings.filter((f) => f.controlId === 'LZ.S3.2')).toEqual([expect.objectContaining({ verdict: 'fail', mode: 'enforce' })]);
-  } finally {
-    engine.dispose();
-  }
+  const report = await checkYaml('named.yaml', bucketWithAlgorithms('Condition', 'AES256'));
+  expect(report.findings.filter((f) => f.controlId === 'LZ.S3.2')).toEqual([expect.objectContaining({ verdict: 'fail', mode: 'enforce' })]);
 });
