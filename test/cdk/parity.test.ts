@@ -4,6 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { loadCatalog } from '@tarmac/core';
 import { EvaluationJob, ParsedTemplate, createEngine, discoverTemplates, parseTemplate, ruleApplies, selectRules } from '@tarmac/guard';
+import { synthesize } from '../../packages/cdk/src/__tests__/synth';
 import { parityApp } from './parity-app';
 
 /**
@@ -15,26 +16,13 @@ const ROOT = path.resolve(__dirname, '..', '..');
 const POLICIES = path.join(ROOT, 'policies');
 const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'tarmac-parity-'));
 
-interface ReportViolation {
-  ruleName: string;
-  violatingConstructs: { cloudFormationResource?: { templatePath: string; logicalId: string } }[];
-}
-
 let synthTriples: string[];
 let synthError: Error | undefined;
 
 beforeAll(() => {
-  const quiet = jest.spyOn(console, 'error').mockImplementation(() => undefined);
-  try {
-    parityApp(outdir, POLICIES).synth();
-  } catch (err) {
-    synthError = err as Error;
-  } finally {
-    quiet.mockRestore();
-  }
-  const report = JSON.parse(fs.readFileSync(path.join(outdir, 'validation-report.json'), 'utf8'));
-  const tarmac = report.pluginReports.find((r: { pluginName: string }) => r.pluginName === 'Tarmac');
-  synthTriples = (tarmac.violations as ReportViolation[])
+  const { error, tarmac } = synthesize(parityApp(outdir, POLICIES));
+  synthError = error;
+  synthTriples = tarmac!.violations
     .filter((v) => v.ruleName !== 'acknowledgement')
     .flatMap((v) => v.violatingConstructs.map((c) => triple(c.cloudFormationResource!.templatePath, c.cloudFormationResource!.logicalId, v.ruleName)))
     .sort();
