@@ -11,6 +11,15 @@ const job = (name: string, rules: GuardRule[]): EvaluationJob => ({
   template: parseTemplate(Buffer.from(`Resources:\n  ${name}:\n    Type: AWS::S3::Bucket\n`), `${name}.yaml`),
   rules,
 });
+/** A template of `count` buckets and as many queues, each resource about 1 KB. */
+const big = (name: string, count: number, rules: GuardRule[]): EvaluationJob => {
+  const resources: Record<string, unknown> = {};
+  for (let i = 0; i < count; i++) {
+    resources[`B${i}`] = { Type: 'AWS::S3::Bucket', Properties: { BucketName: 'x'.repeat(1000) } };
+    resources[`Q${i}`] = { Type: 'AWS::SQS::Queue', Properties: { QueueName: 'x'.repeat(1000) } };
+  }
+  return { template: parseTemplate(Buffer.from(JSON.stringify({ Resources: resources })), `${name}.json`), rules };
+};
 
 const covered = (batches: ReturnType<typeof planRuleBatches>) =>
   batches.flatMap((b) => b.rules.flatMap((r) => b.jobs.map((j) => `${j.template.file} ${r.id}`))).sort();
@@ -26,9 +35,10 @@ describe('planRuleBatches', () => {
     expect(new Set(pairs).size).toBe(pairs.length);
     expect(pairs).toEqual(expect.arrayContaining(['One.yaml A', 'One.yaml B', 'Three.yaml C', 'Two.yaml A', 'Two.yaml B', 'Two.yaml C']));
     const many = Array.from({ length: 40 }, (_, i) => rule(`M${i}`, ['AWS::SQS::Queue']));
-    const apart = planRuleBatches([job('One', [a, b]), job('Two', [a, b, ...many]), job('Three', [...many])]);
+    const apart = planRuleBatches([big('One', 20, [a, b]), big('Two', 20, [a, b, ...many]), big('Three', 20, [...many])]);
     expect(apart.find((x) => x.rules.includes(a))!.rules).toEqual([a, b]);
     expect(covered(apart)).toHaveLength(2 * 2 + 40 * 2);
+    expect(new Set(covered(apart)).size).toBe(2 * 2 + 40 * 2);
   });
 
   test('two rule files reporting the same name never share a batch', () => {
@@ -38,20 +48,42 @@ describe('planRuleBatches', () => {
     expect(covered(batches)).toEqual(['One.yaml A', 'One.yaml A']);
   });
 
-  test('template sets are split at maxTemplates, so a big batch spreads over processes', () => {
+  test('template sets are split at maxTemplates', () => {
     const jobs = Array.from({ length: 5 }, (_, i) => job(`T${i}`, [a]));
-    expect(planRuleBatches(jobs, 2).map((x) => x.jobs.length)).toEqual([2, 2, 1]);
+    expect(planRuleBatches(jobs, { maxTemplates: 2 }).map((x) => x.jobs.length)).toEqual([2, 2, 1]);
   });
 
-  test('small groups merge when that adds few evaluations; large differences stay apart', () => {
-    const many = Array.from({ length: 40 }, (_, i) => rule(`M${i}`, ['AWS::S3::Bucket']));
-    const jobs = [job('One', [a, ...many]), job('Two', [b])];
-    const batches = planRuleBatches(jobs);
-    // B alone on Two merges with nothing cheaper than 40 wasted evaluations: two batches.
-    expect(batches).toHaveLength(2);
+  test('small groups merge when that costs less than another process; on large templates they stay apart', () => {
     const small = planRuleBatches([job('One', [a]), job('Two', [b])]);
-    expect(small).toHaveLength(1); // one extra evaluation each way beats a second process
+    expect(small).toHaveLength(1);
     expect(covered(small)).toEqual(['One.yaml A', 'One.yaml B', 'Two.yaml A', 'Two.yaml B']);
+    const many = Array.from({ length: 40 }, (_, i) => rule(`M${i}`, ['AWS::S3::Bucket']));
+    // 40 rules on Two's 100 KB would cost far more than a process: two batches.
+    const apart = planRuleBatches([big('One', 50, [a, ...many]), big('Two', 50, [b])]);
+    expect(apart).toHaveLength(2);
+    expect(covered(apart)).toHaveLength(42);
+  });
+
+  test('on large templates, rules reading different types get batches of their own, narrowed to those types', () => {
+    const jobs = [big('One', 50, [a, b, c]), big('Two', 50, [a, b, c])];
+    const batches = planRuleBatches(jobs);
+    expect(batches.map((x) => [x.rules.map((r) => r.id).join(','), [...x.narrowTo!].join(',')]).sort()).toEqual([
+      ['A,B', 'AWS::S3::Bucket'],
+      ['C', 'AWS::SQS::Queue'],
+    ]);
+  });
+
+  test('with several workers, large work is split by templates, then by rules, and still covers every pair once', () => {
+    const rules = Array.from({ length: 8 }, (_, i) => rule(`R${i}`, ['AWS::S3::Bucket']));
+    const jobs = [big('One', 100, rules), big('Two', 100, rules)];
+    expect(planRuleBatches(jobs)).toHaveLength(1);
+    const spread = planRuleBatches(jobs, { workers: 4 });
+    expect(spread.length).toBeGreaterThanOrEqual(8);
+    expect(spread.every((x) => x.jobs.length === 1)).toBe(true);
+    expect(covered(spread)).toEqual(covered(planRuleBatches(jobs)));
+    expect(new Set(covered(spread)).size).toBe(16);
+    // Largest first.
+    expect(spread.map((x) => x.cost)).toEqual([...spread.map((x) => x.cost)].sort((p, q) => q - p));
   });
 
   test('a batch is narrowed to its rules’ types only when every rule is narrowable', () => {
