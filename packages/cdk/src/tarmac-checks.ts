@@ -1,4 +1,5 @@
-import { CfnResource, IPolicyValidationContext, PolicyValidationPluginReport, PolicyViolation } from 'aws-cdk-lib';
+import * as path from 'path';
+import { CfnResource, IPolicyValidationContext, PolicyValidationPluginReport, PolicyViolation, Stage } from 'aws-cdk-lib';
 import { profileNamed } from '@tarmac/core';
 import { EngineChoice, Finding, checkStackTemplatesSync, selectRules } from '@tarmac/guard';
 import { NagPack, NagPackProps } from 'cdk-nag';
@@ -20,6 +21,12 @@ export interface TarmacChecksProps extends NagPackProps {
   readonly rules?: string[];
   /** The Guard engine. @default 'auto': native cfn-guard where shipped for this platform, else WebAssembly */
   readonly engine?: EngineChoice;
+  /**
+   * Remember each stack template's verdicts in the assembly directory (`cdk.out/.tarmac-cache`), so that a
+   * synth after an edit evaluates only the stacks whose templates changed. A fresh `cdk.out` (as in CI)
+   * starts cold. @default true
+   */
+  readonly cache?: boolean;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -41,6 +48,7 @@ export class TarmacChecks extends NagPack {
   readonly ruleIds: string[];
   private readonly props: TarmacChecksProps;
   private readonly policies: string;
+  private readonly cacheDir?: string;
 
   constructor(scope: IConstruct, props: TarmacChecksProps) {
     super(scope, props);
@@ -48,6 +56,8 @@ export class TarmacChecks extends NagPack {
     this.props = props;
     const catalog = catalogFor(props.policies);
     this.policies = catalog.root;
+    const stage = Stage.isStage(scope) ? scope : Stage.of(scope);
+    if (props.cache !== false && stage) this.cacheDir = path.join(stage.outdir, '.tarmac-cache');
     const profile = profileNamed(catalog, props.profile);
     this.ruleIds = [...new Set(selectRules({ catalog, profile, controlTower: props.controlTower, rules: props.rules }).map((r) => r.id))];
   }
@@ -59,6 +69,7 @@ export class TarmacChecks extends NagPack {
       controlTower: this.props.controlTower,
       rules: this.props.rules,
       engine: this.props.engine,
+      cacheDir: this.cacheDir,
       templates: context.stackTemplates.map((s) => ({ file: s.templatePath, stack: s.stackConstructPath })),
     });
     // The CDK turns a throwing plugin into a failed report: an error is never a pass.

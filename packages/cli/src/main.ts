@@ -25,6 +25,7 @@ function program(run: (code: Promise<number>) => void): Command {
     .option('--staged', 'check the templates staged in git (their staged content)')
     .addOption(new Option('--engine <engine>', 'Guard engine').choices(['auto', 'wasm', 'native']).default('auto'))
     .option('--policies <dir>', 'the policies/ directory (default: nearest policies/ above, else the bundled catalog)')
+    .option('--cache <dir>', "remember each template's verdicts in <dir>: an unchanged template is not evaluated again")
     .option('--no-color', 'never colour the output')
     .addHelpText('after', '\nExit codes: 0 nothing blocking, 1 blocking findings, 2 bad input or usage.')
     .action((paths: string[], opts) => run(checkCommand(paths, { ...opts, color: opts.color === false ? false : undefined })));

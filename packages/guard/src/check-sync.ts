@@ -12,6 +12,8 @@ export interface StackCheckRequest {
   readonly controlTower?: boolean;
   readonly rules?: readonly string[];
   readonly engine?: EngineChoice;
+  /** Remember each template's verdicts here (see CachedEngine). */
+  readonly cacheDir?: string;
   /** Synthesized stack templates; their nested stacks are found and checked too. */
   readonly templates: readonly { file: string; stack: string }[];
 }

@@ -10,6 +10,7 @@ export * from './engines/native-binary';
 export * from './engines/wasm-engine';
 export * from './engines/wasm-validate';
 export * from './engines/create-engine';
+export * from './engines/cached-engine';
 export * from './findings';
 export * from './check';
 export * from './format/text';

@@ -158,3 +158,41 @@ test("cdk-nag's construct-walking entry point refuses instead of passing", () =>
   const pack = new TarmacChecks(app, { profile: 'prod', policies: POLICIES });
   expect(() => pack.validateScope(new Stack(app, 'Data'))).toThrow(/evaluates synthesized templates/);
 });
+
+describe('verdict cache in the cloud assembly', () => {
+  /** The same app each time, synthesized into `outdir`; `fixed` encrypts the second queue. */
+  function synthInto(outdir: string, fixed: boolean, props: Partial<TarmacChecksProps> = {}) {
+    const app = new App({ outdir });
+    Validations.of(app).addPlugins(new TarmacChecks(app, { profile: 'prod', policies: POLICIES, ...props }));
+    Aspects.of(app).add(new MandatoryTags(TAGS, { policies: POLICIES }));
+    const stack = new Stack(app, 'Data');
+    compliantQueue(stack, 'Orders');
+    if (fixed) compliantQueue(stack, 'Plain');
+    else new sqs.Queue(stack, 'Plain');
+    return synthesize(app);
+  }
+
+  test('a synth into the same cdk.out reuses verdicts, and still sees what changed', () => {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'tarmac-cdk-cache-'));
+    const first = synthInto(outdir, false);
+    expect(findingKeys(first.tarmac)).toEqual(['LZ.SQS.1 Data/Plain/Resource']);
+    const cache = path.join(outdir, '.tarmac-cache');
+    const stored = fs.readdirSync(cache);
+    expect(stored.length).toBeGreaterThan(0);
+
+    const again = synthInto(outdir, false);
+    const summary = (r: typeof first) => r.tarmac?.violations.map((v) => [v.ruleName, v.severity, v.description, v.violatingConstructs.map((c) => c.cloudFormationResource)]);
+    expect(summary(again)).toEqual(summary(first));
+    expect(fs.readdirSync(cache).sort()).toEqual(stored.sort());
+
+    const fixed = synthInto(outdir, true);
+    expect(fixed.error).toBeUndefined();
+    expect(findingKeys(fixed.tarmac)).toEqual([]);
+  });
+
+  test('cache: false stores nothing', () => {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'tarmac-cdk-cache-'));
+    expect(findingKeys(synthInto(outdir, false, { cache: false }).tarmac)).toEqual(['LZ.SQS.1 Data/Plain/Resource']);
+    expect(fs.existsSync(path.join(outdir, '.tarmac-cache'))).toBe(false);
+  });
+});

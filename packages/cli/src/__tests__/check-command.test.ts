@@ -48,6 +48,23 @@ describe('tarmac check', () => {
     expect(fs.readFileSync(path.join(dir, 'r.xml'), 'utf8')).toMatch(/<testsuites name="tarmac check" tests="\d+" failures="[1-9]/);
   });
 
+  test('--cache remembers verdicts: the same report again, and an edited template is judged afresh', () => {
+    const dir = tmpdir();
+    const cache = path.join(dir, 'cache');
+    const report = () => {
+      const r = tarmac(['check', path.join(dir, 't.yaml'), '--format', 'json', '--cache', cache]);
+      const j = JSON.parse(r.stdout);
+      return { code: r.code, findings: j.findings.map((f: { controlId: string; logicalId: string; line: number }) => `${f.controlId} ${f.logicalId} ${f.line}`) };
+    };
+    fs.copyFileSync(path.join(EXAMPLES, 'data-lake.yaml'), path.join(dir, 't.yaml'));
+    const first = report();
+    expect(first.code).toBe(1);
+    expect(fs.readdirSync(cache).length).toBeGreaterThan(0);
+    expect(report()).toEqual(first);
+    fs.copyFileSync(path.join(EXAMPLES, 'ingest-queue.json'), path.join(dir, 't.yaml'));
+    expect(report()).toEqual({ code: 0, findings: [] });
+  });
+
   test('the dev profile turns tag findings into warnings', () => {
     const dir = tmpdir();
     fs.writeFileSync(path.join(dir, 't.yaml'), 'Resources:\n  Log:\n    Type: AWS::Logs::LogGroup\n    Properties: { RetentionInDays: 30, KmsKeyId: arn:aws:kms:eu-west-1:111122223333:key/x }\n');

@@ -19,7 +19,7 @@ export interface Discovery {
 
 /** File names that may hold a template; other files found in directories are skipped and counted. */
 export const TEMPLATE_EXTENSIONS = /\.(json|ya?ml|template|cfn)$/i;
-const SKIP_DIRS = new Set(['node_modules', '.git', '.hg', '.svn']);
+const SKIP_DIRS = new Set(['node_modules', '.git', '.hg', '.svn', '.tarmac-cache']);
 
 /** Expands files, directories (recursively, symlink loops cut) and CDK cloud assemblies into templates. */
 export function discoverTemplates(paths: readonly string[]): Discovery {
