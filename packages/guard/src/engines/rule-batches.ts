@@ -62,22 +62,21 @@ export function planRuleBatches(jobs: readonly EvaluationJob[], options: PlanOpt
   };
   const groupCost = (g: Omit<Group, 'cost'>) => PROCESS_COST + evaluation(g.rules.length, g.jobs, g.types && ((t) => g.types!.has(t)));
 
-  const byKey = new Map<string, Group>();
+  const byRule = new Map<string, { rule: GuardRule; jobs: Set<number> }>();
   jobs.forEach((job, i) => {
     for (const rule of job.rules) {
-      const types = typesReadBy(rule);
-      const key = ruleKey(rule);
-      const entry = byKey.get(key) ?? { rules: [rule], jobs: new Set<number>(), types: types && new Set(types), cost: 0 };
+      const entry = byRule.get(ruleKey(rule)) ?? { rule, jobs: new Set<number>() };
       entry.jobs.add(i);
-      byKey.set(key, entry);
+      byRule.set(ruleKey(rule), entry);
     }
   });
   const byShape = new Map<string, Group>();
-  for (const { rules, jobs: set, types } of byKey.values()) {
+  for (const { rule, jobs: set } of byRule.values()) {
+    const types = typesReadBy(rule);
     const key = `${[...set].join(',')}|${types ? [...types].sort().join(',') : '*'}`;
     const group = byShape.get(key);
-    if (group) group.rules.push(...rules);
-    else byShape.set(key, { rules: [...rules], jobs: set, types, cost: 0 });
+    if (group) group.rules.push(rule);
+    else byShape.set(key, { rules: [rule], jobs: set, types: types && new Set(types), cost: 0 });
   }
   const groups = [...byShape.values()];
   for (const g of groups) g.cost = groupCost(g);
