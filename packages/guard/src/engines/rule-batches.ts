@@ -29,9 +29,9 @@ const STUB_BYTES = 30;
 /** Never split a batch below this: another process would cost more than it spreads. */
 const MIN_PIECE = 4 * PROCESS_COST;
 
-/** Bytes of one template's canonical JSON: per resource type, and the rest of the document. */
+/** Approximate bytes of one template's canonical JSON: its resources by type, and the rest of the document. */
 interface Sizes {
-  readonly byType: ReadonlyMap<string, number>;
+  readonly byType: ReadonlyMap<string, { bytes: number; count: number }>;
   readonly other: number;
   readonly total: number;
 }
@@ -173,18 +173,18 @@ const sizesCache = new WeakMap<object, Sizes>();
 function sizesOf(document: Record<string, unknown>): Sizes {
   let sizes = sizesCache.get(document);
   if (!sizes) {
-    const byType = new Map<string, number>();
-    let resources = 0;
-    let count = 0;
-    for (const resource of Object.values((document.Resources ?? {}) as Record<string, { Type?: unknown }>)) {
-      const bytes = JSON.stringify(resource)?.length ?? 0;
-      const type = String(resource?.Type);
-      byType.set(type, (byType.get(type) ?? 0) + bytes - STUB_BYTES);
-      resources += bytes;
-      count++;
+    const byType = new Map<string, { bytes: number; count: number }>();
+    const other = JSON.stringify({ ...document, Resources: {} }).length;
+    let total = other;
+    for (const [id, resource] of Object.entries((document.Resources ?? {}) as Record<string, { Type?: unknown }>)) {
+      const bytes = id.length + (JSON.stringify(resource)?.length ?? 0);
+      const entry = byType.get(String(resource?.Type)) ?? { bytes: 0, count: 0 };
+      entry.bytes += bytes;
+      entry.count++;
+      byType.set(String(resource?.Type), entry);
+      total += bytes;
     }
-    const total = JSON.stringify(document).length;
-    sizes = { byType, other: total - resources + count * STUB_BYTES, total };
+    sizes = { byType, other, total };
     sizesCache.set(document, sizes);
   }
   return sizes;
@@ -193,6 +193,6 @@ function sizesOf(document: Record<string, unknown>): Sizes {
 /** Bytes of the document narrowed to the kept types: the kept resources whole, every other one a stub. */
 function narrowedBytes(sizes: Sizes, keep: (type: string) => boolean): number {
   let bytes = sizes.other;
-  for (const [type, b] of sizes.byType) if (keep(type)) bytes += b;
+  for (const [type, { bytes: b, count }] of sizes.byType) bytes += keep(type) ? b : count * STUB_BYTES;
   return bytes;
 }
