@@ -22,9 +22,9 @@ export interface TarmacChecksProps extends NagPackProps {
   /** The Guard engine. @default 'auto': native cfn-guard where shipped for this platform, else WebAssembly */
   readonly engine?: EngineChoice;
   /**
-   * Remember each stack template's verdicts in the assembly directory (`cdk.out/.tarmac-cache`), so that a
-   * synth after an edit evaluates only the stacks whose templates changed. A fresh `cdk.out` (as in CI)
-   * starts cold. @default true
+   * Remember each rule's verdicts in the assembly directory (`cdk.out/.tarmac-cache`), so that a synth
+   * after an edit evaluates only the rules that read what changed. A fresh `cdk.out` (as in CI) starts
+   * cold. @default true
    */
   readonly cache?: boolean;
 }
@@ -36,7 +36,7 @@ const VERSION: string = require('../package.json').version;
  * The organization's controls at `cdk synth`: a cdk-nag pack, registered as a CDK policy validation plugin.
  *
  * It evaluates the catalog's Guard rules on the synthesized templates (nested stacks included), all stacks
- * in one batch dispatched by resource type, with the same code as `tarmac check`, so the verdicts are the
+ * in one run dispatched by resource type, with the same code as `tarmac check`, so the verdicts are the
  * same. Findings of enforced controls are errors (synth fails); warned ones are warnings. Acknowledge a
  * finding with `Validations.of(construct).acknowledge({ id: 'Tarmac::LZ.S3.1', reason })` on the resource
  * (one finding) or on a stack, stage or the app (every finding of that control below it).

@@ -6,7 +6,6 @@ import * as fs from 'fs';
 import { InputError, collectInputErrors, loadCatalog, profileNamed } from '@tarmac/core';
 import { checkSources } from './check';
 import { StackCheckRequest } from './check-sync';
-import { CachedEngine } from './engines/cached-engine';
 import { createEngine } from './engines/create-engine';
 import { CheckReport } from './findings';
 import { formatJson } from './format/json';
@@ -15,8 +14,7 @@ import { discoverStackTemplates } from './template/discover';
 async function run(request: StackCheckRequest): Promise<CheckReport> {
   const catalog = loadCatalog(request.policies);
   const profile = profileNamed(catalog, request.profile);
-  const chosen = createEngine(request.engine);
-  const engine = request.cacheDir ? new CachedEngine(chosen, request.cacheDir) : chosen;
+  const engine = createEngine(request.engine, request.cacheDir);
   try {
     return await checkSources(discoverStackTemplates(request.templates), { catalog, profile, engine, controlTower: request.controlTower, rules: request.rules });
   } finally {

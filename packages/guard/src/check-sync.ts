@@ -12,7 +12,7 @@ export interface StackCheckRequest {
   readonly controlTower?: boolean;
   readonly rules?: readonly string[];
   readonly engine?: EngineChoice;
-  /** Remember each template's verdicts here (see CachedEngine). */
+  /** Remember each rule's verdicts on each template here (see CachedEngine). */
   readonly cacheDir?: string;
   /** Synthesized stack templates; their nested stacks are found and checked too. */
   readonly templates: readonly { file: string; stack: string }[];

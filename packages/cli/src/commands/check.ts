@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import { loadCatalog, profileNamed, resolvePoliciesDir } from '@tarmac/core';
-import { CachedEngine, CheckReport, EngineChoice, checkPaths, checkSources, createEngine, exitCodeOf, formatJson, formatJunit, formatSarif, formatText } from '@tarmac/guard';
+import { CheckReport, EngineChoice, checkPaths, checkSources, createEngine, exitCodeOf, formatJson, formatJunit, formatSarif, formatText } from '@tarmac/guard';
 import { stagedTemplates } from '../staged';
 import { UsageError } from '../usage-error';
 
@@ -21,8 +21,7 @@ export async function checkCommand(paths: string[], opts: CheckCommandOptions): 
   if (!paths.length && !opts.staged) throw new UsageError('name at least one template, directory or cdk.out, or use --staged');
   const catalog = loadCatalog(resolvePoliciesDir(opts.policies));
   const profile = profileNamed(catalog, opts.profile);
-  const chosen = createEngine(opts.engine);
-  const engine = opts.cache ? new CachedEngine(chosen, opts.cache) : chosen;
+  const engine = createEngine(opts.engine, opts.cache);
   // Progress on a terminal only, and only for runs long enough to need it.
   const progress = process.stderr.isTTY
     ? (done: number, total: number) => {
