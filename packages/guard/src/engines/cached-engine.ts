@@ -22,8 +22,6 @@ const MAX_AGE_MS = 7 * 24 * 3600 * 1000;
 export class CachedEngine implements GuardEngine {
   readonly name: GuardEngine['name'];
   readonly version: string;
-  /** (rule, template) pairs answered from the cache in the last run, and evaluated. */
-  readonly last = { hits: 0, misses: 0 };
 
   constructor(
     private readonly inner: GuardEngine,
@@ -43,8 +41,6 @@ export class CachedEngine implements GuardEngine {
       }
       return { job, keys, cached, missing: job.rules.filter((r) => !cached.has(r)) };
     });
-    this.last.hits = planned.reduce((n, p) => n + p.cached.size, 0);
-    this.last.misses = planned.reduce((n, p) => n + p.missing.length, 0);
 
     const toEvaluate = planned.filter((p) => p.missing.length);
     const answered = jobs.length - toEvaluate.length;
