@@ -100,6 +100,20 @@ describe('CachedEngine', () => {
     expect(recording.evaluated).toHaveLength(4);
   });
 
+  test('results are matched to their templates whatever order the engine returns them in; a missing one is an error', async () => {
+    const jobs = [job('a.yaml', bucket('A', false)), job('b.yaml', bucket('B', true))];
+    const expected = verdicts(await new NativeEngine().evaluate(jobs));
+    const answering = (reorder: (results: JobResult[]) => JobResult[]): GuardEngine => ({
+      name: recording.name,
+      version: recording.version,
+      evaluate: async (js) => reorder(await recording.inner.evaluate(js)),
+      dispose: () => undefined,
+    });
+    expect(verdicts(await new CachedEngine(answering((r) => r.reverse()), dir).evaluate(jobs))).toEqual(expected);
+    const dropping = new CachedEngine(answering((r) => r.slice(1)), fs.mkdtempSync(path.join(os.tmpdir(), 'tarmac-cache-')));
+    await expect(dropping.evaluate(jobs)).rejects.toThrow(/returned no result for a\.yaml/);
+  });
+
   test('a result with errors is not stored', async () => {
     const broken = { ...KMS, file: 'broken.guard', text: 'rule lz_s3_bucket_kms_encryption { Resources.*[ Type == ' };
     const jobs = [job('a.yaml', bucket('A', false), [broken])];

@@ -42,26 +42,27 @@ export class CachedEngine implements GuardEngine {
       return { job, keys, cached, missing: job.rules.filter((r) => !cached.has(r)) };
     });
 
-    const toEvaluate = planned.filter((p) => p.missing.length);
-    const answered = jobs.length - toEvaluate.length;
+    // Results are matched to their jobs by identity, never by position: a template must not get another's verdicts.
+    const asked = new Map(planned.filter((p) => p.missing.length).map((p) => [{ template: p.job.template, rules: p.missing } as EvaluationJob, p]));
+    const answered = jobs.length - asked.size;
     if (answered) onProgress?.(answered);
-    const fresh = toEvaluate.length
-      ? await this.inner.evaluate(
-          toEvaluate.map((p) => ({ template: p.job.template, rules: p.missing })),
-          onProgress && ((done) => onProgress(answered + done)),
-        )
-      : [];
-    const results = new Map<EvaluationJob, JobResult>();
-    fresh.forEach((result, i) => {
-      const { job, keys, cached, missing } = toEvaluate[i];
+    const fresh = asked.size ? await this.inner.evaluate([...asked.keys()], onProgress && ((done) => onProgress(answered + done))) : [];
+    const freshFor = new Map<EvaluationJob, JobResult>();
+    for (const result of fresh) {
+      const p = asked.get(result.job);
+      if (!p) throw new Error(`the ${this.name} engine returned a result for a template it was not given`);
       if (!result.errors.length) {
-        const byRule = attribute(result.violations, missing);
-        if (byRule) for (const rule of missing) this.write(keys.get(rule)!, byRule.get(rule) ?? []);
+        const byRule = attribute(result.violations, p.missing);
+        if (byRule) for (const rule of p.missing) this.write(p.keys.get(rule)!, byRule.get(rule) ?? []);
       }
-      results.set(job, { job, violations: [...[...cached.values()].flat(), ...result.violations], errors: result.errors });
-    });
+      freshFor.set(p.job, result);
+    }
     this.prune();
-    return planned.map(({ job, cached }) => results.get(job) ?? { job, violations: [...cached.values()].flat(), errors: [] });
+    return planned.map(({ job, cached, missing }) => {
+      const result = freshFor.get(job);
+      if (missing.length && !result) throw new Error(`the ${this.name} engine returned no result for ${job.template.file}`);
+      return { job, violations: [...[...cached.values()].flat(), ...(result?.violations ?? [])], errors: result?.errors ?? [] };
+    });
   }
 
   dispose(): void {
