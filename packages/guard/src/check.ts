@@ -51,12 +51,16 @@ export async function checkSources(discovery: Discovery, options: CheckOptions):
   const findings: Finding[] = [];
   // One call for the whole run: the WebAssembly engine builds its rule set once per call.
   const progress = options.onProgress && ((done: number) => options.onProgress!(done, jobs.length));
+  const unanswered = new Set(jobs);
   for (const result of await options.engine.evaluate(jobs, progress)) {
+    unanswered.delete(result.job);
     errors.push(...result.errors);
     const normalized = findingsFrom(result);
     findings.push(...normalized.findings);
     errors.push(...normalized.errors);
   }
+  // A template the engine gave no result for was not checked: an error, never a pass.
+  for (const job of unanswered) errors.push(new InputError({ file: job.template.file }, `the ${options.engine.name} Guard engine returned no result for this template`));
   sortFindings(findings);
   return {
     findings,
