@@ -161,8 +161,9 @@ const BASELINE = { name: 'baseline (no plugin)', register: () => [] };
 const BARE = { name: '  ref: built-in CFN validation off', register: () => [], appProps: { builtinCloudFormationValidation: false }, reference: true };
 const TARMAC = { name: 'TarmacChecks (catalog)', register: (app) => [new TarmacChecks(app, { profile: 'prod', policies: POLICIES })] };
 const TARMAC_CT = { name: 'TarmacChecks + Control Tower', register: (app) => [new TarmacChecks(app, { profile: 'prod', policies: POLICIES, controlTower: true })] };
-// The edit loop: synthesized again into the same cdk.out after one stack changed (the other four templates
-// are unchanged, so their verdicts come from cdk.out/.tarmac-cache). Every other configuration starts cold.
+// The edit loop: synthesized again into the same cdk.out after one queue of the first stack changed; only
+// the rules that read queues in that stack run again, the other verdicts come from cdk.out/.tarmac-cache.
+// Every other configuration starts cold.
 const TARMAC_CT_EDIT = {
   ...TARMAC_CT,
   name: '  edit loop: 1 of 5 stacks changed',
