@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { loadCatalog } from '@tarmac/core';
-import { EvaluationJob, ParsedTemplate, createEngine, discoverTemplates, parseTemplate, ruleApplies, selectRules } from '@tarmac/guard';
+import { EvaluationJob, HookInputSpelling, ParsedTemplate, createEngine, discoverTemplates, guardHookInput, parseTemplate, ruleApplies, selectRules } from '@tarmac/guard';
 import { synthesize } from '../../packages/cdk/src/__tests__/synth';
 import { parityApp } from './parity-app';
 
@@ -47,7 +47,7 @@ test('TarmacChecks at synth and `tarmac check cdk.out` report the same findings'
   expect(findings.map((f) => triple(f.file, f.logicalId, f.controlId)).sort()).toEqual(synthTriples);
 });
 
-test.each(['ResourceType/ResourceProperties', 'Type/Properties'])('the same rules on the Guard Hook input (%s) of each resource fail the same findings', async (spelling) => {
+test.each<HookInputSpelling>(['ResourceType/ResourceProperties', 'Type/Properties'])('the same rules on the Guard Hook input (%s) of each resource fail the same findings', async (spelling) => {
   const catalog = loadCatalog(POLICIES);
   const rules = selectRules({ catalog, profile: catalog.profiles.get('prod')! });
   const jobs: EvaluationJob[] = [];
@@ -55,10 +55,8 @@ test.each(['ResourceType/ResourceProperties', 'Type/Properties'])('the same rule
     const template = parseTemplate(source.read(), source.file, source.stack);
     for (const { logicalId, type } of template.resources) {
       const resource = (template.document.Resources as Record<string, { Properties?: unknown }>)[logicalId];
-      const properties = resource.Properties ?? {};
-      const shaped = spelling === 'Type/Properties' ? { Type: type, Properties: properties } : { ResourceType: type, ResourceProperties: properties };
       const types = new Set([type]);
-      jobs.push({ template: hookInput(source.file, logicalId, type, shaped), rules: rules.filter((r) => ruleApplies(r, types)) });
+      jobs.push({ template: hookInput(source.file, logicalId, type, resource.Properties ?? {}, spelling), rules: rules.filter((r) => ruleApplies(r, types)) });
     }
   }
   const engine = createEngine('native');
@@ -73,8 +71,8 @@ test.each(['ResourceType/ResourceProperties', 'Type/Properties'])('the same rule
   }
 });
 
-/** What a Guard Hook receives for a RESOURCE target, as a document the engines evaluate. */
-function hookInput(file: string, logicalId: string, type: string, resource: object): ParsedTemplate {
-  const document = { HookContext: { TargetType: 'RESOURCE', TargetLogicalId: logicalId, TargetName: type }, Resources: { [logicalId]: resource } };
+/** What a Guard Hook receives for a RESOURCE target (guardHookInput), as a document the engines evaluate. */
+function hookInput(file: string, logicalId: string, type: string, properties: unknown, spelling: HookInputSpelling): ParsedTemplate {
+  const document = guardHookInput(logicalId, type, properties, spelling);
   return { file, document, resources: [{ logicalId, type }], types: new Set([type]), locate: () => ({ file }) };
 }

@@ -18,4 +18,5 @@ export * from './format/json';
 export * from './format/sarif';
 export * from './format/junit';
 export * from './control-tests';
+export * from './hook-input';
 export * from './check-sync';

@@ -68,7 +68,7 @@ describe('tagValueProblem with the catalog’s mandatory tags', () => {
     ['team', 'data-', /^expected a value matching/],
     ['project', 'x', /^expected a value matching .+ \(for example customer-360\)$/],
     ['env', 'production', /^expected one of dev, staging, prod$/],
-    ['domain', 'gold', /^expected one of raw, curated, serving, inference$/],
+    ['domain', 'gold', /^expected one of raw, curated, serving, inference, platform$/],
     ['cost-center', '4200', /^expected a value matching \^cc-\[0-9\]\{2,6\}\$ \(for example cc-4200\)$/],
   ])('%s=%s is refused', (key, value, expected) => {
     expect(problem(key, value)).toMatch(expected);

@@ -2,8 +2,8 @@ import { InputError, InputErrors } from '../errors';
 import { validateAgainstSchema } from '../schema-validation';
 import { SourceDocument, readSourceFile } from '../yaml-source';
 import { loadSchema } from '../schemas';
-import { Account, AccountType, AlreadyAttachedPolicy, Organization, OrganizationalUnit, OrgPolicyType, Quota, Regions } from './model';
-import { ALLOW_ALL, DEFAULT_QUOTAS } from './quotas';
+import { Account, AccountType, AlreadyAttachedPolicy, ConfigQuotas, Deployment, Organization, OrganizationalUnit, OrgPolicyType, Quota, Regions } from './model';
+import { ALLOW_ALL, DEFAULT_CONFIG_QUOTAS, DEFAULT_QUOTAS } from './quotas';
 import { allTargetIds, resolveTarget } from './targets';
 
 /** AWS Organizations allows OUs to nest five levels below the root. */
@@ -20,6 +20,8 @@ interface OrgSource {
   ous?: OuSource[];
   quotas?: Partial<Record<OrgPolicyType, Partial<Quota>>>;
   alreadyAttached?: { name: string; type: OrgPolicyType; targets: string[] }[];
+  deployment?: { delegatedAdmin: string; tags: Record<string, string> };
+  configQuotas?: Partial<ConfigQuotas>;
 }
 
 /** Loads and validates policies/org.yaml; throws InputErrors naming every problem with its line. */
@@ -85,6 +87,7 @@ export function loadOrganization(file: string): Organization {
   const partial: Organization = {
     file, id: src.organization.id, rootId: src.organization.rootId, managementAccountId: mgmt.id, managementAccountName: mgmt.name,
     regions: src.regions, roles: src.roles, ous, accounts, quotas, alreadyAttached: [], lineOf,
+    configQuotas: { ...DEFAULT_CONFIG_QUOTAS, ...src.configQuotas },
   };
   const alreadyAttached: AlreadyAttachedPolicy[] = [];
   (src.alreadyAttached ?? []).forEach((p, i) => {
@@ -104,8 +107,20 @@ export function loadOrganization(file: string): Organization {
       alreadyAttached.push({ name, type, targetIds: allTargetIds(partial), document: ALLOW_ALL[name] });
     }
   }
+  const deployment = src.deployment && deploymentOf(doc, src.deployment, accounts, errors);
   if (errors.length) throw new InputErrors(errors);
-  return { ...partial, alreadyAttached };
+  return { ...partial, alreadyAttached, deployment };
+}
+
+/** The delegated administrator must be a member account: StackSets cannot delegate to the management account. */
+function deploymentOf(doc: SourceDocument, src: NonNullable<OrgSource['deployment']>, accounts: readonly Account[], errors: InputError[]): Deployment | undefined {
+  const at = doc.locate(['deployment', 'delegatedAdmin']);
+  const admin = accounts.find((a) => a.name === src.delegatedAdmin || a.id === src.delegatedAdmin);
+  if (!admin) {
+    errors.push(new InputError(at, `delegated administrator ${src.delegatedAdmin} is not a member account in this file`, `the name of a member account, one of ${accounts.map((a) => a.name).join(', ')}`));
+    return undefined;
+  }
+  return { delegatedAdmin: admin, tags: src.tags, lines: { delegatedAdmin: at.line, tags: doc.locate(['deployment', 'tags']).line } };
 }
 
 function checkHomeRegion(doc: SourceDocument, path: (string | number)[], r: Regions, errors: InputError[]): void {

@@ -84,6 +84,24 @@ export interface Organization {
   readonly alreadyAttached: readonly AlreadyAttachedPolicy[];
   /** Line of each target ID's description in org.yaml (root, OUs, accounts). */
   readonly lineOf: ReadonlyMap<string, number>;
+  /** Org-wide deployment settings; absent when org.yaml has no `deployment` section. */
+  readonly deployment?: Deployment;
+  readonly configQuotas: ConfigQuotas;
+}
+
+/** Where and how `tarmac deploy` runs: the StackSets delegated administrator and the platform's own tags. */
+export interface Deployment {
+  readonly delegatedAdmin: Account;
+  readonly tags: Readonly<Record<string, string>>;
+  /** Line of the deployment section's keys in org.yaml, for messages. */
+  readonly lines: { readonly delegatedAdmin?: number; readonly tags?: number };
+}
+
+/** AWS Config quotas per account and region. */
+export interface ConfigQuotas {
+  readonly rulesPerAccount: number;
+  readonly rulesPerConformancePack: number;
+  readonly conformancePacksPerAccount: number;
 }
 
 /** An IAM policy statement as written (IAM's own key casing). */

@@ -1,4 +1,4 @@
-import { OrgPolicyType, Quota } from './model';
+import { ConfigQuotas, OrgPolicyType, Quota } from './model';
 
 /**
  * AWS Organizations quotas as of 2026-11 (SCPs went to 10,240 characters and 10 per target in May 2026).
@@ -13,6 +13,13 @@ export const DEFAULT_QUOTAS: Readonly<Record<OrgPolicyType, Quota>> = {
   AISERVICES_OPT_OUT_POLICY: { maxSize: 2500, maxAttached: 5 },
   BACKUP_POLICY: { maxSize: 10000, maxAttached: 10 },
 };
+
+/**
+ * AWS Config quotas as of 2026-11, per account and region: 1,000 rules (MaxNumberOfConfigRulesExceededException
+ * says so), 130 rules in one conformance pack, 50 conformance packs. org.yaml's configQuotas overrides them.
+ * https://docs.aws.amazon.com/config/latest/developerguide/configlimits.html
+ */
+export const DEFAULT_CONFIG_QUOTAS: Readonly<ConfigQuotas> = { rulesPerAccount: 1000, rulesPerConformancePack: 130, conformancePacksPerAccount: 50 };
 
 /**
  * The AWS-managed allow-all policies whose text simulation needs. RCPFullAWSAccess is not here: it cannot

@@ -20,7 +20,7 @@ describe('compileTagPolicy', () => {
         },
         domain: {
           tag_key: { '@@assign': 'domain' },
-          tag_value: { '@@assign': ['raw', 'curated', 'serving', 'inference'] },
+          tag_value: { '@@assign': ['raw', 'curated', 'serving', 'inference', 'platform'] },
           enforced_for: { '@@assign': ['ec2:instance', 's3:bucket'] },
         },
         'cost-center': { tag_key: { '@@assign': 'cost-center' }, enforced_for: { '@@assign': ['ec2:instance', 's3:bucket'] } },

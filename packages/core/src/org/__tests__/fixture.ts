@@ -10,12 +10,18 @@ import { loadOrgPolicies } from '../load-org-policies';
 /** The repository's own policies/ directory: the default policy set. */
 export const POLICIES = path.resolve(__dirname, '..', '..', '..', '..', '..', 'policies');
 
-/** A throwaway copy of policies/ that a test can edit, so every case starts from the real default set. */
+/**
+ * A throwaway copy of policies/ that a test can edit, so every case starts from the real default set.
+ * With `deployment`, hooks/ and stacksets/ are copied beside it, as in the repository.
+ */
 export class PoliciesFixture {
-  readonly dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tarmac-org-'));
+  private readonly root = fs.mkdtempSync(path.join(os.tmpdir(), 'tarmac-org-'));
+  readonly dir: string;
 
-  constructor() {
+  constructor(options: { deployment?: boolean } = {}) {
+    this.dir = options.deployment ? path.join(this.root, 'policies') : this.root;
     fs.cpSync(POLICIES, this.dir, { recursive: true });
+    if (options.deployment) for (const d of ['hooks', 'stacksets']) fs.cpSync(path.join(POLICIES, '..', d), path.join(this.root, d), { recursive: true });
   }
 
   file(rel: string): string {
@@ -65,6 +71,6 @@ export class PoliciesFixture {
   }
 
   remove(): void {
-    fs.rmSync(this.dir, { recursive: true, force: true });
+    fs.rmSync(this.root, { recursive: true, force: true });
   }
 }

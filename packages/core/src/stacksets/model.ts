@@ -1,0 +1,156 @@
+/**
+ * Org-wide enforcement, as written in hooks/ and stacksets/ and as built into DIR/stacksets/.
+ * AWS CloudFormation StackSets reach the accounts; Tarmac describes what they deploy and never loops over accounts.
+ */
+
+export type FailureMode = 'FAIL' | 'WARN';
+export type HookTargetOperation = 'RESOURCE' | 'STACK' | 'CHANGE_SET' | 'CLOUD_CONTROL';
+export type HookAction = 'CREATE' | 'UPDATE' | 'DELETE';
+export type RegionConcurrency = 'SEQUENTIAL' | 'PARALLEL';
+
+/** AWS's StackFilters, as CloudFormation spells them (camelCase in the YAML, PascalCase in the template). */
+export interface HookStackFilters {
+  readonly filteringCriteria: 'ALL' | 'ANY';
+  readonly stackNames?: { readonly include?: readonly string[]; readonly exclude?: readonly string[] };
+  readonly stackRoles?: { readonly include?: readonly string[]; readonly exclude?: readonly string[] };
+}
+
+/** hooks/<name>.yaml: one Guard Hook, evaluated in every account and region its stack sets reach. */
+export interface HookDefinition {
+  /** The file stem: hooks/guardrails.yaml is 'guardrails'. */
+  readonly name: string;
+  readonly file: string;
+  /** Name1::Name2::Name3 under the organization's namespace; never starts with AWS. */
+  readonly alias: string;
+  /** The alias of the companion hook that carries a profile's warn-mode controls (FailureMode WARN). */
+  readonly advisoryAlias: string;
+  readonly description: string;
+  readonly targetOperations: readonly HookTargetOperation[];
+  readonly actions: readonly HookAction[];
+  readonly stackFilters?: HookStackFilters;
+  /** Failure mode of the enforced controls where a stack set target does not say. */
+  readonly failureMode: FailureMode;
+}
+
+export interface OperationPreferences {
+  readonly maxConcurrentPercentage: number;
+  readonly failureTolerancePercentage: number;
+  readonly regionConcurrencyType: RegionConcurrency;
+  readonly concurrencyMode: 'STRICT_FAILURE_TOLERANCE' | 'SOFT_FAILURE_TOLERANCE';
+}
+
+/** One group of OUs that gets one profile's controls: one AWS stack set. */
+export interface StackSetTarget {
+  /** Unique in its file; names the stack set: tarmac-<file>-<name>. Defaults to the profile. */
+  readonly name: string;
+  readonly profile: string;
+  /** OU IDs (resolved from the paths in the file). */
+  readonly ouIds: readonly string[];
+  /** OU paths as written, for messages and plans. */
+  readonly ouPaths: readonly string[];
+  readonly failureMode: FailureMode;
+  readonly line?: number;
+}
+
+/** stacksets/<name>.yaml: what is deployed org-wide, to which OUs and regions, how fast. */
+export interface StackSetDefinition {
+  readonly name: string;
+  readonly file: string;
+  readonly description: string;
+  /** The hook in hooks/ whose rules the stack instances carry. */
+  readonly hook: string;
+  /** Also deploy the profile's AWS Config rules (REQUIRED_TAGS and the managed rules controls map to) as a conformance pack. */
+  readonly config: boolean;
+  readonly targets: readonly StackSetTarget[];
+  readonly regions: readonly string[];
+  readonly operationPreferences: OperationPreferences;
+  readonly retainStacksOnAccountRemoval: boolean;
+}
+
+/** A zip of Guard rule files for one profile and mode, built reproducibly: same rules, same bytes. */
+export interface RuleBundle {
+  /** Object key in the bundle bucket; content-addressed, so a key is never written twice. */
+  readonly key: string;
+  readonly sha256: string;
+  readonly bytes: Uint8Array;
+  readonly profile: string;
+  readonly mode: 'enforce' | 'warn';
+  /** Control IDs inside, sorted. */
+  readonly controls: readonly string[];
+}
+
+/** DIR/stacksets/manifest.json: what `tarmac plan` and `tarmac deploy` read. Paths are relative to DIR. */
+export interface StackSetsManifest {
+  readonly formatVersion: 1;
+  readonly organizationId: string;
+  /** The delegated administrator for StackSets: where the bundle bucket and the stack sets live. */
+  readonly delegatedAdmin: { readonly accountId: string; readonly accountName: string; readonly region: string };
+  readonly managementAccountId: string;
+  readonly bundleBucket: string;
+  readonly bundles: readonly { readonly key: string; readonly file: string; readonly sha256: string; readonly profile: string; readonly mode: string; readonly controls: readonly string[]; readonly versionParameter: string }[];
+  /** Stacks `tarmac deploy` deploys as plain stacks in the delegated admin account: the bundle bucket stack. */
+  readonly stacks: readonly { readonly name: string; readonly template: string; readonly region: string }[];
+  /**
+   * The management-account stack with an AWS::Organizations::Policy per built policy, for organizations that
+   * manage their policies with CloudFormation. `tarmac deploy` uses the Organizations API instead (ADR 0006).
+   */
+  readonly organizationPoliciesTemplate: string;
+  /**
+   * The stack sets stack: one AWS::CloudFormation::StackSet per target. Its parameters are filled at deploy:
+   * each bundle's VersionId after upload, and the outputs of the bundle stack.
+   */
+  readonly stackSetsTemplate: string;
+  readonly parameters: Readonly<Record<string, { readonly bundle: string } | { readonly output: { readonly stack: string; readonly key: string } }>>;
+  readonly stackSets: readonly {
+    readonly name: string;
+    readonly logicalId: string;
+    readonly source: string;
+    readonly instanceTemplate: string;
+    readonly ous: readonly { readonly id: string; readonly path: string; readonly accounts: number }[];
+    readonly regions: readonly string[];
+    readonly profile: string;
+    readonly failureMode: FailureMode;
+    readonly bundles: readonly string[];
+  }[];
+}
+
+/** An AWS Config managed rule in a conformance pack, with the controls it reports for. */
+export interface ConfigRuleSpec {
+  /** ConfigRuleName: unique in the account. */
+  readonly name: string;
+  /** Managed rule identifier, e.g. S3_BUCKET_LOGGING_ENABLED, REQUIRED_TAGS. */
+  readonly identifier: string;
+  readonly description: string;
+  readonly inputParameters?: Readonly<Record<string, string>>;
+  readonly controls: readonly string[];
+}
+
+/** One AWS stack set as built: a stackset definition's target with everything its instance template needs. */
+export interface StackSetUnit {
+  /** The stack set's name: tarmac-<file>-<target>. */
+  readonly name: string;
+  readonly definition: StackSetDefinition;
+  readonly target: StackSetTarget;
+  readonly hook: HookDefinition;
+  /** The controls the profile enforces, in a hook with the target's failure mode (absent when there are none). */
+  readonly enforced?: RuleBundle;
+  /** The controls the profile only warns about, in the advisory hook (FailureMode WARN). */
+  readonly advisory?: RuleBundle;
+  /** The conformance pack's rules ([] when the stack set has config: false). */
+  readonly configRules: readonly ConfigRuleSpec[];
+  /** Accounts org.yaml places under each target OU (its whole subtree), by OU ID. */
+  readonly accountsByOu: Readonly<Record<string, number>>;
+}
+
+/** Everything `tarmac build` knows about org-wide deployment before the templates are synthesized. */
+export interface StackSetsBuild {
+  readonly organizationId: string;
+  readonly managementAccountId: string;
+  readonly delegatedAdmin: { readonly accountId: string; readonly accountName: string; readonly region: string };
+  /** Versioned, KMS-encrypted, org-readable bucket holding the rule bundles, in the delegated admin account's home region. */
+  readonly bundleBucket: string;
+  /** Server access logs of the bundle bucket, and the Guard Hooks' output reports. */
+  readonly logBucket: string;
+  readonly bundles: readonly RuleBundle[];
+  readonly units: readonly StackSetUnit[];
+}
