@@ -41,12 +41,40 @@ function program(run: (code: Promise<number>) => void): Command {
 
   cmd
     .command('build')
-    .description('Validate the organization policies (policies/org.yaml, scp/, rcp/, declarative/) and build them: composed per target, packed under the size quotas, with a manifest.')
+    .description('Validate the organization policies (policies/org.yaml, scp/, rcp/, declarative/), hooks/ and stacksets/, and build them: policies composed per target and packed under the size quotas, and the CloudFormation templates and rule bundles that deploy the controls org-wide.')
     .option('--policies <dir>', 'the policies/ directory')
     .option('-o, --out <dir>', 'output directory', 'tarmac.out')
     .addOption(new Option('-f, --format <format>', 'what to print: a quota table, or the manifest').choices(['text', 'json']).default('text'))
-    .addHelpText('after', '\nWrites DIR/org/<type>/<name>.json (the exact bytes to send), DIR/org/manifest.json, DIR/config/required-tags.json\nand DIR/guard/<tag control>.guard. Exit codes: 0 built, 2 invalid input or a quota exceeded (nothing written).')
+    .addHelpText('after', '\nWrites DIR/org/<type>/<name>.json (the exact bytes to send), DIR/org/manifest.json, DIR/config/required-tags.json,\nDIR/guard/<tag control>.guard and, from hooks/ and stacksets/, DIR/stacksets/ (templates, rule bundles, manifest.json).\nExit codes: 0 built, 2 invalid input or a quota exceeded (nothing written).')
     .action((opts) => run(import('./commands/build').then((m) => m.buildCommand(opts))));
+
+  // plan, deploy and status talk to AWS: credentials and region come from the standard AWS SDK chain.
+  const awsOptions = (c: Command) =>
+    c
+      .option('--policies <dir>', 'the policies/ directory (hooks/ and stacksets/ beside it)')
+      .option('-o, --out <dir>', 'the directory `tarmac build` wrote', 'tarmac.out')
+      .option('--region <region>', "AWS region of the stack sets (default: the delegated administrator's home region)")
+      .option('--endpoint-url <url>', 'send AWS requests to this endpoint (testing)')
+      .addOption(new Option('--call-as <who>', 'whom StackSets calls are made as').choices(['DELEGATED_ADMIN', 'SELF']).default('DELEGATED_ADMIN'))
+      .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'));
+
+  awsOptions(cmd.command('plan'))
+    .description('Show what `tarmac deploy` would change: rule bundles, the bundle stack, organization policies, stack sets (which OUs, how many accounts and instances). Reads AWS, writes nothing.')
+    .addHelpText('after', '\nExit codes: 0 plan shown, 2 stale or invalid build, bad input or an AWS error.')
+    .action((opts) => run(import('./commands/plan').then((m) => m.planCommand(opts))));
+
+  awsOptions(cmd.command('deploy'))
+    .description('Apply the build: the bundle stack, new rule bundle versions, organization policies, then each stack set, waiting for every operation and reporting each account and region.')
+    .option('--allow-delete', 'also delete stack sets, stack instances and organization policies (and detach policies) that the build no longer has')
+    .option('--only <name>', "deploy only this part: a stack set name, 'bundles' or 'organization-policies' (repeatable)", collect, [])
+    .addHelpText('after', '\nRefuses a build that is stale or fails validation. Without --allow-delete, removals are skipped and reported.\nExit codes: 0 deployed and every instance current, 1 an operation or instance failed or a removal was skipped, 2 bad input.')
+    .action((opts) => run(import('./commands/deploy').then((m) => m.deployCommand(opts))));
+
+  awsOptions(cmd.command('status'))
+    .description('Show each stack set instance (account and region) as deployed now: CURRENT, OUTDATED, INOPERABLE and the detailed status.')
+    .option('--drift', 'detect drift on every stack set first and report each instance')
+    .addHelpText('after', '\nExit codes: 0 every instance current (and in sync with --drift), 1 otherwise, 2 bad input or an AWS error.')
+    .action((opts) => run(import('./commands/status').then((m) => m.statusCommand(opts))));
   return cmd;
 }
 

@@ -1,4 +1,5 @@
 import { spawnSync } from 'child_process';
+import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -37,6 +38,13 @@ describe('tarmac build', () => {
     for (const p of manifest.policies) expect(fs.statSync(path.join(out, p.file)).size).toBe(p.bytes);
     expect(fs.existsSync(path.join(out, 'config', 'required-tags.json'))).toBe(true);
     expect(fs.existsSync(path.join(out, 'guard', 'LZ.TAG.1.guard'))).toBe(true);
+    // hooks/ and stacksets/ beside policies/: the org-wide deployment, one stack set per target.
+    expect(r.stdout).toMatch(/^STACK SET +PROFILE +FAILURE MODE +OUS +INSTANCES$/m);
+    expect(r.stdout).toMatch(/^tarmac-guardrails-prod +prod +FAIL +Security, Infrastructure, Workloads\/Prod +6 accounts x 2 regions$/m);
+    expect(r.stdout).toMatch(/^tarmac-guardrails-sandbox +sandbox +WARN +Sandbox +1 account x 2 regions$/m);
+    const stackSets = JSON.parse(fs.readFileSync(path.join(out, 'stacksets', 'manifest.json'), 'utf8')) as { bundles: { file: string; sha256: string }[]; stackSets: { instanceTemplate: string }[] };
+    for (const b of stackSets.bundles) expect(createHash('sha256').update(fs.readFileSync(path.join(out, b.file))).digest('hex')).toBe(b.sha256);
+    for (const s of stackSets.stackSets) expect(fs.existsSync(path.join(out, s.instanceTemplate))).toBe(true);
   });
 
   test('a rebuild gives the same bytes and removes policies that no longer exist', () => {
@@ -53,7 +61,8 @@ describe('tarmac build', () => {
   test('--format json prints the manifest', () => {
     const r = tarmac(['build', '--out', tmp(), '--format', 'json']);
     const manifest = JSON.parse(r.stdout);
-    expect(Object.keys(manifest)).toEqual(['organization', 'policies']);
+    expect(Object.keys(manifest)).toEqual(['organization', 'policies', 'stackSets']);
+    expect(manifest.stackSets.stackSets.map((s: { name: string }) => s.name)).toEqual(['tarmac-guardrails-dev', 'tarmac-guardrails-prod', 'tarmac-guardrails-sandbox']);
     expect(manifest.policies.map((p: { type: string }) => p.type)).toContain('RESOURCE_CONTROL_POLICY');
   });
 

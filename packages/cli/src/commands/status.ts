@@ -1,0 +1,25 @@
+import { AwsCommandOptions, CommandDeps, engineContext, exitOnAwsError } from '../deploy/command-support';
+import { readDesired } from '../deploy/desired';
+import { renderStatus } from '../deploy/render-report';
+import { statusExitCode, statusOf } from '../deploy/status';
+
+export interface StatusCommandOptions extends AwsCommandOptions {
+  drift?: boolean;
+}
+
+/**
+ * `tarmac status`: every built stack set's instances as deployed now. It reads the build without verifying
+ * it against the sources: what is deployed can be looked at while the sources are being edited.
+ * Exit codes: 0 every instance CURRENT (and IN_SYNC with --drift; suspended accounts are skipped), 1 otherwise,
+ * 2 bad input or an AWS error.
+ */
+export async function statusCommand(opts: StatusCommandOptions, deps: CommandDeps = {}): Promise<number> {
+  const desired = readDesired(opts.out);
+  const ctx = engineContext(opts, desired, deps, opts.drift === true);
+  return exitOnAwsError(async () => {
+    const stackSets = await statusOf(ctx, desired, { drift: opts.drift === true });
+    const code = statusExitCode(stackSets, opts.drift === true);
+    process.stdout.write(opts.format === 'json' ? JSON.stringify({ stackSets, exitCode: code }, null, 2) + '\n' : renderStatus(stackSets, opts.drift === true));
+    return code;
+  });
+}

@@ -1,0 +1,107 @@
+import { createHash } from 'crypto';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import type { StackSetsManifest } from '@tarmac/core/org';
+
+export const BUNDLE_STACK = 'tarmac-rule-bundles';
+export const BUCKET = 'tarmac-rule-bundles-111111111111-eu-west-1';
+export const PROD = 'tarmac-guardrails-prod';
+export const DEV = 'tarmac-guardrails-dev';
+export const ACCOUNTS: Record<string, string[]> = {
+  'ou-prod-1111': ['200000000001', '200000000002'],
+  'ou-prod-2222': ['200000000003'],
+  'ou-dev-3333': ['300000000001'],
+  'ou-old-9999': ['900000000001'],
+};
+
+export const instanceTemplate = (alias: string) => JSON.stringify({ Resources: { Hook: { Type: 'AWS::CloudFormation::GuardHook', Properties: { Alias: alias, RuleLocation: { Uri: { Ref: 'RulesUri' }, VersionId: { Ref: 'RulesVersion' } } } } } });
+
+export interface Fixture {
+  readonly dir: string;
+  readonly bundles: { readonly key: string; readonly sha256: string; readonly bytes: Buffer }[];
+  remove(): void;
+}
+
+function bundle(name: string) {
+  const bytes = Buffer.from(`PK fake zip of ${name}`);
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  return { key: `hooks/guardrails/${sha256}.zip`, sha256, bytes, file: `stacksets/bundles/${sha256}.zip` };
+}
+
+/**
+ * A build directory by hand, shaped like `tarmac build` writes it: two stack sets (prod on two OUs and two
+ * regions, dev on one OU and one region), two bundles, the bundle bucket stack, and two organization policies.
+ */
+export function makeFixture(edit: { devTemplate?: string } = {}): Fixture {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tarmac-deploy-'));
+  const prodBundle = bundle('prod');
+  const devBundle = bundle('dev');
+  const write = (rel: string, content: string | Buffer) => {
+    fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+    fs.writeFileSync(path.join(dir, rel), content);
+  };
+  const stackSet = (name: string, ous: string[], regions: string[], versionParam: string, body: string) => ({
+    Type: 'AWS::CloudFormation::StackSet',
+    Properties: {
+      StackSetName: name,
+      PermissionModel: 'SERVICE_MANAGED',
+      CallAs: 'DELEGATED_ADMIN',
+      AutoDeployment: { Enabled: true, RetainStacksOnAccountRemoval: false },
+      Capabilities: ['CAPABILITY_NAMED_IAM'],
+      ManagedExecution: { Active: true },
+      OperationPreferences: { MaxConcurrentPercentage: 25, FailureTolerancePercentage: 10, RegionConcurrencyType: 'PARALLEL', ConcurrencyMode: 'SOFT_FAILURE_TOLERANCE' },
+      StackInstancesGroup: [{ DeploymentTargets: { OrganizationalUnitIds: ous }, Regions: regions }],
+      TemplateBody: body,
+      Parameters: [
+        { ParameterKey: 'RulesVersion', ParameterValue: { Ref: versionParam } },
+        { ParameterKey: 'RulesUri', ParameterValue: { Ref: 'BucketUri' } },
+        { ParameterKey: 'Profile', ParameterValue: name.split('-').pop() },
+      ],
+    },
+  });
+  write(
+    'stacksets/stacksets.template.json',
+    JSON.stringify({
+      Parameters: { ProdVersion: { Type: 'String' }, DevVersion: { Type: 'String' }, BucketUri: { Type: 'String' } },
+      Resources: {
+        ProdStackSet: stackSet(PROD, ['ou-prod-1111', 'ou-prod-2222'], ['eu-west-1', 'eu-central-1'], 'ProdVersion', instanceTemplate('Tarmac::Guard::Guardrails')),
+        DevStackSet: stackSet(DEV, ['ou-dev-3333'], ['eu-west-1'], 'DevVersion', edit.devTemplate ?? instanceTemplate('Tarmac::Guard::Guardrails')),
+      },
+    }),
+  );
+  write('stacksets/bundle-stack.template.json', JSON.stringify({ Resources: { Bucket: { Type: 'AWS::S3::Bucket' } }, Outputs: { BucketUri: { Value: 'x' } } }));
+  write(prodBundle.file, prodBundle.bytes);
+  write(devBundle.file, devBundle.bytes);
+  const unit = (name: string, logicalId: string, ous: { id: string; path: string; accounts: number }[], regions: string[], b: { key: string }) => ({
+    name, logicalId, source: 'stacksets/guardrails.yaml', instanceTemplate: `stacksets/${name}.template.json`, ous, regions, profile: name.split('-').pop()!, failureMode: 'FAIL' as const, bundles: [b.key],
+  });
+  const manifest: StackSetsManifest = {
+    formatVersion: 1,
+    organizationId: 'o-abc123',
+    delegatedAdmin: { accountId: '111111111111', accountName: 'platform', region: 'eu-west-1' },
+    managementAccountId: '000000000000',
+    bundleBucket: BUCKET,
+    bundles: [
+      { key: prodBundle.key, file: prodBundle.file, sha256: prodBundle.sha256, profile: 'prod', mode: 'enforce', controls: ['LZ.S3.1'], versionParameter: 'ProdVersion' },
+      { key: devBundle.key, file: devBundle.file, sha256: devBundle.sha256, profile: 'dev', mode: 'enforce', controls: ['LZ.S3.1'], versionParameter: 'DevVersion' },
+    ],
+    stacks: [{ name: BUNDLE_STACK, template: 'stacksets/bundle-stack.template.json', region: 'eu-west-1' }],
+    organizationPoliciesTemplate: 'stacksets/organization-policies.template.json',
+    stackSetsTemplate: 'stacksets/stacksets.template.json',
+    parameters: { ProdVersion: { bundle: prodBundle.key }, DevVersion: { bundle: devBundle.key }, BucketUri: { output: { stack: BUNDLE_STACK, key: 'BucketUri' } } },
+    stackSets: [
+      unit(PROD, 'ProdStackSet', [{ id: 'ou-prod-1111', path: 'Workloads/Prod', accounts: 2 }, { id: 'ou-prod-2222', path: 'Security', accounts: 1 }], ['eu-west-1', 'eu-central-1'], prodBundle),
+      unit(DEV, 'DevStackSet', [{ id: 'ou-dev-3333', path: 'Workloads/Dev', accounts: 1 }], ['eu-west-1'], devBundle),
+    ],
+  };
+  write('stacksets/manifest.json', JSON.stringify(manifest, null, 2));
+  const policies = [
+    { type: 'SERVICE_CONTROL_POLICY', name: 'tarmac-scp-root-1', file: 'org/scp/tarmac-scp-root-1.json', bytes: 0, targets: ['r-root'], controls: ['LZ.ORG.1'] },
+    { type: 'TAG_POLICY', name: 'tarmac-tag-lz-tag-1', file: 'org/tag/tarmac-tag-lz-tag-1.json', bytes: 0, targets: ['ou-prod-1111', 'ou-dev-3333'], controls: ['LZ.TAG.1'] },
+  ];
+  write(policies[0].file, JSON.stringify({ Version: '2012-10-17', Statement: [{ Sid: 'DenyLeave', Effect: 'Deny', Action: 'organizations:LeaveOrganization', Resource: '*' }] }));
+  write(policies[1].file, JSON.stringify({ tags: { CostCenter: { tag_key: { '@@assign': 'CostCenter' } } } }));
+  write('org/manifest.json', JSON.stringify({ organization: { rootId: 'r-root', ous: [], accounts: [] }, policies }, null, 2));
+  return { dir, bundles: [prodBundle, devBundle], remove: () => fs.rmSync(dir, { recursive: true, force: true }) };
+}

@@ -1,0 +1,76 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { InputErrors } from '@tarmac/core';
+import { DEV, Fixture, PROD, makeFixture } from './__tests__/fixture';
+import { groupPairs, pairKey, readDesired } from './desired';
+
+let fixture: Fixture;
+beforeEach(() => (fixture = makeFixture()));
+afterEach(() => fixture.remove());
+
+const edit = (rel: string, fn: (json: any) => void) => {
+  const file = path.join(fixture.dir, rel);
+  const json = JSON.parse(fs.readFileSync(file, 'utf8'));
+  fn(json);
+  fs.writeFileSync(file, JSON.stringify(json));
+};
+
+const errorsOf = (dir: string) => {
+  try {
+    readDesired(dir);
+  } catch (err) {
+    if (err instanceof InputErrors) return err.errors.map((e) => e.message);
+    throw err;
+  }
+  return [];
+};
+
+describe('readDesired', () => {
+  test('reads each StackSet resource by its logical ID, with parameter sources from the manifest', () => {
+    const d = readDesired(fixture.dir);
+    expect(d.stackSets.map((s) => s.name)).toEqual([PROD, DEV]);
+    const prod = d.stackSets[0];
+    expect(prod.parameters).toEqual([
+      { key: 'RulesVersion', source: { bundle: fixture.bundles[0].key } },
+      { key: 'RulesUri', source: { output: { stack: 'tarmac-rule-bundles', key: 'BucketUri' } } },
+      { key: 'Profile', source: { value: 'prod' } },
+    ]);
+    expect(prod.targets).toEqual([{ ous: ['ou-prod-1111', 'ou-prod-2222'], regions: ['eu-west-1', 'eu-central-1'] }]);
+    expect(prod.autoDeployment).toEqual({ Enabled: true, RetainStacksOnAccountRemoval: false });
+    expect(d.policies.map((p) => p.name)).toEqual(['tarmac-scp-root-1', 'tarmac-tag-lz-tag-1']);
+  });
+
+  test('a build without org-wide deployment has only organization policies', () => {
+    fs.rmSync(path.join(fixture.dir, 'stacksets'), { recursive: true });
+    const d = readDesired(fixture.dir);
+    expect([d.stackSets, d.bundles, d.stacks]).toEqual([[], [], []]);
+    expect(d.policies).toHaveLength(2);
+  });
+
+  test('inconsistencies are input errors naming the file', () => {
+    edit('stacksets/stacksets.template.json', (t) => {
+      t.Resources.ProdStackSet.Properties.Parameters[0].ParameterValue = { Ref: 'Unmapped' };
+      t.Resources.DevStackSet.Properties.PermissionModel = 'SELF_MANAGED';
+    });
+    fs.writeFileSync(path.join(fixture.dir, 'stacksets', 'bundles', `${fixture.bundles[1].sha256}.zip`), 'tampered');
+    const errors = errorsOf(fixture.dir);
+    expect(errors).toEqual([
+      expect.stringMatching(/bundles\/[0-9a-f]{64}\.zip: has sha256 [0-9a-f]{64}, the manifest says [0-9a-f]{64}/),
+      expect.stringMatching(/stacksets\.template\.json: ProdStackSet \(tarmac-guardrails-prod\): parameter RulesVersion refers to Unmapped, which the manifest's parameters do not map/),
+      expect.stringMatching(/stacksets\.template\.json: DevStackSet \(tarmac-guardrails-dev\): PermissionModel is "SELF_MANAGED" \(expected SERVICE_MANAGED\)/),
+    ]);
+  });
+
+  test('a missing org manifest says what DIR should be', () => {
+    fs.rmSync(path.join(fixture.dir, 'org'), { recursive: true });
+    expect(errorsOf(fixture.dir)).toEqual([expect.stringMatching(/org\/manifest\.json: is missing \(expected the output directory of tarmac build \(--out\)\)/)]);
+  });
+});
+
+test('groupPairs: OUs that need the same regions share one call', () => {
+  const pairs = [pairKey('ou-a', 'eu-west-1'), pairKey('ou-a', 'us-east-1'), pairKey('ou-b', 'us-east-1'), pairKey('ou-b', 'eu-west-1'), pairKey('ou-c', 'eu-west-1')];
+  expect(groupPairs(pairs)).toEqual([
+    { ous: ['ou-a', 'ou-b'], regions: ['eu-west-1', 'us-east-1'] },
+    { ous: ['ou-c'], regions: ['eu-west-1'] },
+  ]);
+});
