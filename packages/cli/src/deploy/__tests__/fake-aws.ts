@@ -101,7 +101,8 @@ export class FakeAws {
   private readonly hooks = new Map<string, ((input: any) => void)[]>();
   private counter = 0;
 
-  constructor() {
+  /** @param accounts the accounts AWS Organizations holds in each OU, by OU ID */
+  constructor(private readonly accounts: Record<string, string[]> = ACCOUNTS) {
     this.wireCloudFormation();
     this.wireS3();
     this.wireOrganizations();
@@ -141,7 +142,7 @@ export class FakeAws {
   addStackSet(name: string, props: Partial<StackSet> & { ous: string[]; regions: string[] }): void {
     const { ous, regions, ...rest } = props;
     const set: StackSet = { StackSetName: name, StackSetId: `${name}:1`, Status: 'ACTIVE', PermissionModel: 'SERVICE_MANAGED', OrganizationalUnitIds: ous, Regions: regions, ...rest };
-    const instances = ous.flatMap((ou) => (ACCOUNTS[ou] ?? []).flatMap((account) => regions.map((region) => this.instance(name, ou, account, region))));
+    const instances = ous.flatMap((ou) => (this.accounts[ou] ?? []).flatMap((account) => regions.map((region) => this.instance(name, ou, account, region))));
     this.stackSets.set(name, { set, instances });
   }
 
@@ -175,7 +176,7 @@ export class FakeAws {
     const regions = targets.regions ?? s.set.Regions ?? [];
     const results: StackSetOperationResultSummary[] = [];
     for (const ou of ous) {
-      for (const account of ACCOUNTS[ou] ?? []) {
+      for (const account of this.accounts[ou] ?? []) {
         for (const region of regions) {
           const instance = apply(s, ou, account, region);
           const outcome = script.instance?.(account, region);
