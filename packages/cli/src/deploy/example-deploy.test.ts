@@ -40,10 +40,10 @@ afterEach(() => {
 });
 
 const deps = () => ({ clients: fake.clients(), retry: { sleep: async () => {} }, progress: plainProgress((s) => (stderr += s)) });
-const opts = { out, policies: POLICIES, format: 'text' as const };
+const opts = () => ({ out, policies: POLICIES, format: 'text' as const });
 
 test('plan on an empty organization creates every stack set, naming its OUs and instances', async () => {
-  expect(await planCommand({ ...opts, out }, deps())).toBe(0);
+  expect(await planCommand(opts(), deps())).toBe(0);
   expect(stdout).toMatch(/^ {2}\+ hooks\/guardrails\/[0-9a-f]{64}\.zip +prod enforce +new version will be uploaded$/m);
   expect(stdout).toMatch(/^ {2}\+ tarmac-guardrails-prod +create +3 OUs × 2 regions = 12 instances$/m);
   expect(stdout).toMatch(/^ {6}Workloads\/Prod \(ou-a1b2-44444444\) +2$/m);
@@ -60,7 +60,7 @@ test('deploy creates each stack set as delegated administrator with the uploaded
       return undefined;
     },
   });
-  expect(await deployCommand({ ...opts, out }, deps())).toBe(1);
+  expect(await deployCommand(opts(), deps())).toBe(1);
 
   const manifest = JSON.parse(fs.readFileSync(path.join(out, 'stacksets', 'manifest.json'), 'utf8'));
   const creates = fake.cfn.commandCalls(CreateStackSetCommand).map((c) => c.args[0].input);
@@ -92,7 +92,7 @@ test('deploy refuses a build directory edited after `tarmac build`, before askin
   const original = fs.readFileSync(file);
   fs.writeFileSync(file, original.toString().replace('"FailureMode": "FAIL"', '"FailureMode": "WARN"'));
   try {
-    const refusal = deployCommand({ ...opts, out }, deps());
+    const refusal = deployCommand(opts(), deps());
     await expect(refusal).rejects.toThrow(InputErrors);
     await expect(refusal).rejects.toThrow(`${file}: differs from what the sources build`);
     expect(fake.cfn.calls().length + fake.s3.calls().length + fake.org.calls().length).toBe(0);
