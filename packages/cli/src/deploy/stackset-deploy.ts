@@ -65,12 +65,7 @@ export async function deployStackSet(ctx: EngineContext, desired: DesiredStackSe
               CallAs: ctx.callAs,
               OperationId: operationId,
               OperationPreferences: desired.operationPreferences,
-              TemplateBody: desired.templateBody,
-              Parameters: parameters,
-              Capabilities: [...desired.capabilities] as Capability[],
-              ...(desired.managedExecution ? { ManagedExecution: desired.managedExecution } : {}),
-              ...(desired.description !== undefined ? { Description: desired.description } : {}),
-              ...(desired.tags ? { Tags: [...desired.tags] } : {}),
+              ...stackSetProperties(desired, parameters),
               ...(diff.permissionModelChanged ? { PermissionModel: 'SERVICE_MANAGED' } : {}),
               // AWS refuses AutoDeployment together with DeploymentTargets or Regions; without them it updates every instance.
               ...(diff.autoDeploymentChanged
@@ -107,6 +102,21 @@ export async function deployStackSet(ctx: EngineContext, desired: DesiredStackSe
   return finish(ctx, name, action, ops, skippedRemovals, removing);
 }
 
+/**
+ * The properties CreateStackSet and UpdateStackSet share, built in one place: a property sent by one call
+ * and not the other would show as a change on every plan.
+ */
+function stackSetProperties(desired: DesiredStackSet, parameters: { ParameterKey: string; ParameterValue: string }[]) {
+  return {
+    TemplateBody: desired.templateBody,
+    Parameters: parameters,
+    Capabilities: [...desired.capabilities] as Capability[],
+    ...(desired.managedExecution ? { ManagedExecution: desired.managedExecution } : {}),
+    ...(desired.description !== undefined ? { Description: desired.description } : {}),
+    ...(desired.tags ? { Tags: [...desired.tags] } : {}),
+  };
+}
+
 /** CreateStackSet; false when the name exists already (a concurrent create): the caller goes on as an update. */
 async function createStackSet(ctx: EngineContext, desired: DesiredStackSet, parameters: { ParameterKey: string; ParameterValue: string }[]): Promise<boolean> {
   ctx.progress.update(desired.name, 'CreateStackSet');
@@ -120,12 +130,7 @@ async function createStackSet(ctx: EngineContext, desired: DesiredStackSet, para
           ClientRequestToken: randomUUID(),
           PermissionModel: 'SERVICE_MANAGED',
           AutoDeployment: desired.autoDeployment,
-          TemplateBody: desired.templateBody,
-          Parameters: parameters,
-          Capabilities: [...desired.capabilities] as Capability[],
-          ...(desired.managedExecution ? { ManagedExecution: desired.managedExecution } : {}),
-          ...(desired.description !== undefined ? { Description: desired.description } : {}),
-          ...(desired.tags ? { Tags: [...desired.tags] } : {}),
+          ...stackSetProperties(desired, parameters),
         }),
       ),
     );
