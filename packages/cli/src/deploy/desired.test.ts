@@ -61,6 +61,11 @@ describe('readDesired', () => {
     ]);
   });
 
+  test('an org manifest without its policy list is an error, never "no policies" (which would plan to remove them all)', () => {
+    edit('org/manifest.json', (m) => delete m.policies);
+    expect(errorsOf(fixture.dir)).toEqual([expect.stringMatching(/org\/manifest\.json: has no policies list/)]);
+  });
+
   test('a missing org manifest says what DIR should be', () => {
     fs.rmSync(path.join(fixture.dir, 'org'), { recursive: true });
     expect(errorsOf(fixture.dir)).toEqual([expect.stringMatching(/org\/manifest\.json: is missing \(expected the output directory of tarmac build \(--out\)\)/)]);

@@ -2,7 +2,7 @@ import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { InputError, InputErrors } from '@tarmac/core';
-import type { OrgPolicyType, StackSetsManifest } from '@tarmac/core/org';
+import { OrgManifest, OrgPolicyType, POLICY_TYPE_DIR, StackSetsManifest } from '@tarmac/core/org';
 import type { StackSetOperationPreferences, Tag } from '@aws-sdk/client-cloudformation';
 
 /** Where a stack set parameter's value comes from at deploy time. */
@@ -62,14 +62,8 @@ export interface DesiredStack {
   readonly templateBody: string;
 }
 
-export interface DesiredPolicy {
-  readonly type: OrgPolicyType;
-  readonly name: string;
-  readonly file: string;
-  readonly content: string;
-  readonly targets: readonly string[];
-  readonly controls: readonly string[];
-}
+/** A built policy as its manifest entry lists it, with the exact document sent to AWS. */
+export type DesiredPolicy = Omit<OrgManifest['policies'][number], 'bytes'> & { readonly content: string };
 
 /** Everything `tarmac build` wrote that deploy applies, read from DIR. */
 export interface Desired {
@@ -83,15 +77,8 @@ export interface Desired {
   readonly stackSets: readonly DesiredStackSet[];
 }
 
-/** Every organization policy type Tarmac builds; checked against the core model by the compiler. */
-export const TARMAC_POLICY_TYPES: readonly OrgPolicyType[] = Object.keys({
-  SERVICE_CONTROL_POLICY: 1,
-  RESOURCE_CONTROL_POLICY: 1,
-  TAG_POLICY: 1,
-  DECLARATIVE_POLICY_EC2: 1,
-  AISERVICES_OPT_OUT_POLICY: 1,
-  BACKUP_POLICY: 1,
-} satisfies Record<OrgPolicyType, 1>) as OrgPolicyType[];
+/** Every organization policy type Tarmac builds: the core model's own list. */
+export const TARMAC_POLICY_TYPES = Object.keys(POLICY_TYPE_DIR) as OrgPolicyType[];
 
 const REBUILD = 'what `tarmac build` writes (run tarmac build again)';
 
@@ -137,8 +124,10 @@ function readPolicies(dir: string, errors: InputError[]): DesiredPolicy[] {
     errors.push(new InputError({ file }, 'is missing', `the output directory of tarmac build (--out)`));
     return [];
   }
-  const manifest = readJson(file, errors) as { policies?: { type: OrgPolicyType; name: string; file: string; targets: string[]; controls: string[] }[] } | undefined;
-  return (manifest?.policies ?? []).flatMap((p): DesiredPolicy[] => {
+  const manifest = readJson(file, errors) as Partial<OrgManifest> | undefined;
+  // A manifest without its policy list must not read as "no policies": deploy would plan to remove them all.
+  if (manifest && !Array.isArray(manifest.policies)) errors.push(new InputError({ file }, 'has no policies list', REBUILD));
+  return (Array.isArray(manifest?.policies) ? manifest.policies : []).flatMap((p): DesiredPolicy[] => {
     const content = readText(path.join(dir, p.file), errors);
     return content === undefined ? [] : [{ type: p.type, name: p.name, file: p.file, content, targets: p.targets, controls: p.controls }];
   });

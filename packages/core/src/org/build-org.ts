@@ -195,7 +195,17 @@ function slug(s: string): string {
 }
 
 /** manifest.json: the organization as built and every policy with its file, size, targets and controls. */
-export function manifestOf(build: OrgBuild): object {
+/** DIR/org/manifest.json: the organization and every built policy, as `tarmac deploy` reads it back. */
+export interface OrgManifest {
+  readonly organization: {
+    readonly rootId: string;
+    readonly ous: readonly { readonly id: string; readonly name: string; readonly path: string; readonly parentId: string }[];
+    readonly accounts: readonly { readonly id: string; readonly name: string; readonly ouId: string; readonly type: string }[];
+  };
+  readonly policies: readonly { readonly type: OrgPolicyType; readonly name: string; readonly file: string; readonly bytes: number; readonly targets: readonly string[]; readonly controls: readonly string[] }[];
+}
+
+export function manifestOf(build: OrgBuild): OrgManifest {
   const org = build.organization;
   return {
     organization: {

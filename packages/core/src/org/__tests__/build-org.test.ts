@@ -64,7 +64,7 @@ describe('the default policy set', () => {
   });
 
   it('describes the organization and every policy in the manifest', () => {
-    const manifest = manifestOf(build) as { organization: { rootId: string; ous: object[]; accounts: { ouId: string }[] }; policies: { file: string; targets: string[]; controls: string[] }[] };
+    const manifest = manifestOf(build);
     expect(manifest.organization.rootId).toBe('r-a1b2');
     expect(manifest.organization.ous).toContainEqual({ id: 'ou-a1b2-44444444', name: 'Prod', path: 'Workloads/Prod', parentId: 'ou-a1b2-33333333' });
     expect(manifest.organization.accounts).toContainEqual({ id: '666666666666', name: 'data-prod', ouId: 'ou-a1b2-44444444', type: 'prod' });
