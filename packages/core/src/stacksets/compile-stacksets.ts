@@ -3,7 +3,8 @@ import { tagValueProblem } from '../catalog/tag-values';
 import { InputError, InputErrors } from '../errors';
 import { Organization } from '../org/model';
 import { REQUIRED_TAGS_IDENTIFIER, compileRequiredTagsRules } from '../org/required-tags-rules';
-import { isBelowOu, stackSetName } from './load-stacksets';
+import { chainTo } from '../org/targets';
+import { stackSetName } from './load-stacksets';
 import { ConfigRuleSpec, HookDefinition, RuleBundle, StackSetDefinition, StackSetUnit, StackSetsBuild } from './model';
 import { buildRuleBundle, bundleControls } from './rule-bundle';
 
@@ -112,7 +113,8 @@ function perAccountConfigProblems(org: Organization, units: readonly StackSetUni
   const problems: InputError[] = [];
   const q = org.configQuotas;
   for (const account of org.accounts) {
-    const reaching = units.filter((u) => u.configRules.length && u.target.ouIds.some((id) => id === account.ouId || isBelowOu(org, account.ouId, id)));
+    const chain = chainTo(org, account.id);
+    const reaching = units.filter((u) => u.configRules.length && u.target.ouIds.some((id) => chain.includes(id)));
     const rules = reaching.reduce((n, u) => n + u.configRules.length, 0);
     const where = { file: org.file, line: account.line };
     if (reaching.length > q.conformancePacksPerAccount) problems.push(new InputError(where, `account ${account.name} would get ${reaching.length} conformance packs (${reaching.map((u) => u.name).join(', ')})`, `at most ${q.conformancePacksPerAccount} (configQuotas in org.yaml)`));
@@ -123,7 +125,7 @@ function perAccountConfigProblems(org: Organization, units: readonly StackSetUni
 
 /** Accounts org.yaml places in an OU or anywhere below it. */
 function accountsBelow(org: Organization, ouId: string): number {
-  return org.accounts.filter((a) => a.ouId === ouId || isBelowOu(org, a.ouId, ouId)).length;
+  return org.accounts.filter((a) => chainTo(org, a.id).includes(ouId)).length;
 }
 
 const byId = (a: Control, b: Control) => a.id.localeCompare(b.id);

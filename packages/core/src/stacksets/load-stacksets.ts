@@ -4,6 +4,7 @@ import { closestMatch } from '../closest-match';
 import { InputError, InputErrors, collectInputErrors } from '../errors';
 import { isYaml, listFiles } from '../list-files';
 import { Organization, OrganizationalUnit } from '../org/model';
+import { chainTo } from '../org/targets';
 import { validateAgainstSchema } from '../schema-validation';
 import { loadSchema } from '../schemas';
 import { SourceDocument, readSourceFile } from '../yaml-source';
@@ -49,7 +50,7 @@ export function loadStackSets(dir: string, org: Organization, catalog: Catalog, 
         const taken = claimed.get(definition.hook) ?? [];
         target.ouIds.forEach((id, o) => {
           const ou = org.ous.find((x) => x.id === id)!;
-          const clash = taken.find((c) => c.ou.id === id || isBelowOu(org, c.ou.id, id) || isBelowOu(org, id, c.ou.id));
+          const clash = taken.find((c) => chainTo(org, id).includes(c.ou.id) || chainTo(org, c.ou.id).includes(id));
           if (clash) {
             const where = `${path.basename(clash.file)}${clash.line ? `:${clash.line}` : ''}`;
             errors.push(new InputError(doc.locate(['targets', t, 'ous', o]), `OU ${ou.path} overlaps ${clash.ou.path} (${where}), which also gets hook ${definition.hook}`, 'targets of one hook that share no OU and no OU below another: a stack set reaches every OU below its targets'));
@@ -120,14 +121,6 @@ function loadStackSet(file: string, org: Organization, catalog: Catalog, hooks: 
       retainStacksOnAccountRemoval: src.autoDeployment?.retainStacksOnAccountRemoval ?? false,
     },
   };
-}
-
-/** Whether the OU (or an account's OU) `ouId` sits somewhere below the OU `ancestorId`. */
-export function isBelowOu(org: Pick<Organization, 'ous'>, ouId: string | undefined, ancestorId: string): boolean {
-  for (let ou = org.ous.find((o) => o.id === ouId); ou; ou = org.ous.find((o) => o.id === ou!.parentId)) {
-    if (ou.parentId === ancestorId) return true;
-  }
-  return false;
 }
 
 function suggest(value: string, known: readonly string[]): string {
