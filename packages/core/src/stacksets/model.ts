@@ -3,7 +3,12 @@
  * AWS CloudFormation StackSets reach the accounts; Tarmac describes what they deploy and never loops over accounts.
  */
 
+import type { AccountBaselineSettings, NetworkBaselineSettings } from '../baselines/model';
+import type { CostExport, FinOpsBuild } from '../finops/model';
+
 export type FailureMode = 'FAIL' | 'WARN';
+/** What a stack set deploys besides (or instead of) a hook: the baselines of policies/baselines and policies/finops. */
+export type BaselineKind = 'account' | 'network' | 'finops';
 export type HookTargetOperation = 'RESOURCE' | 'STACK' | 'CHANGE_SET' | 'CLOUD_CONTROL';
 export type HookAction = 'CREATE' | 'UPDATE' | 'DELETE';
 export type RegionConcurrency = 'SEQUENTIAL' | 'PARALLEL';
@@ -39,15 +44,23 @@ export interface OperationPreferences {
   readonly concurrencyMode: 'STRICT_FAILURE_TOLERANCE' | 'SOFT_FAILURE_TOLERANCE';
 }
 
-/** One group of OUs that gets one profile's controls: one AWS stack set. */
+/** One group of OUs (or of accounts) that gets one profile's controls or baseline: one AWS stack set. */
 export interface StackSetTarget {
   /** Unique in its file; names the stack set: tarmac-<file>-<name>. Defaults to the profile. */
   readonly name: string;
-  readonly profile: string;
-  /** OU IDs (resolved from the paths in the file). */
+  /** Absent only for a baseline that has no per-profile settings (finops). */
+  readonly profile?: string;
+  /**
+   * OU IDs (resolved from the paths in the file). For an account target, the OUs the accounts sit in, narrowed
+   * to accountIds by the stack set's account filter (AccountFilterType INTERSECTION).
+   */
   readonly ouIds: readonly string[];
-  /** OU paths as written, for messages and plans. */
+  /** OU paths as written (or of the accounts' OUs), for messages and plans. */
   readonly ouPaths: readonly string[];
+  /** Accounts the target is narrowed to (`accounts:` in the file); empty for an OU target. */
+  readonly accountIds: readonly string[];
+  readonly accountNames: readonly string[];
+  /** FAIL or WARN for a hook; FAIL (unused) for a baseline. */
   readonly failureMode: FailureMode;
   readonly line?: number;
 }
@@ -57,8 +70,10 @@ export interface StackSetDefinition {
   readonly name: string;
   readonly file: string;
   readonly description: string;
-  /** The hook in hooks/ whose rules the stack instances carry. */
-  readonly hook: string;
+  /** The hook in hooks/ whose rules the stack instances carry (exactly one of hook and baseline). */
+  readonly hook?: string;
+  /** The baseline the stack instances deploy (exactly one of hook and baseline). */
+  readonly baseline?: BaselineKind;
   /** Also deploy the profile's AWS Config rules (REQUIRED_TAGS and the managed rules controls map to) as a conformance pack. */
   readonly config: boolean;
   readonly targets: readonly StackSetTarget[];
@@ -100,15 +115,29 @@ export interface StackSetsManifest {
    * each bundle's VersionId after upload, and the outputs of the bundle stack.
    */
   readonly stackSetsTemplate: string;
+  /**
+   * Plain stacks in the management account (tarmac-finops-billing: budgets, budget actions, anomaly detection,
+   * the CUR 2.0 export). StackSets cannot reach the management account; `tarmac deploy --management` deploys
+   * these with the management account's credentials.
+   */
+  readonly managementStacks: readonly { readonly name: string; readonly template: string; readonly region: string }[];
+  /** Cost allocation tags the build relies on; `tarmac plan` reports any that is not active. */
+  readonly costAllocationTags: readonly string[];
   readonly parameters: Readonly<Record<string, { readonly bundle: string } | { readonly output: { readonly stack: string; readonly key: string } }>>;
   readonly stackSets: readonly {
     readonly name: string;
     readonly logicalId: string;
     readonly source: string;
     readonly instanceTemplate: string;
+    /** guardrails (a hook and Config rules) or the baseline it deploys. */
+    readonly kind: 'guardrails' | BaselineKind;
+    /** 0: baselines, deployed and completed first; 1: hooks. */
+    readonly wave: 0 | 1;
     readonly ous: readonly { readonly id: string; readonly path: string; readonly accounts: number }[];
+    /** For an account target: the accounts the OUs are narrowed to (AccountFilterType INTERSECTION). */
+    readonly accounts?: readonly { readonly id: string; readonly name: string }[];
     readonly regions: readonly string[];
-    readonly profile: string;
+    readonly profile?: string;
     readonly failureMode: FailureMode;
     readonly bundles: readonly string[];
   }[];
@@ -131,7 +160,15 @@ export interface StackSetUnit {
   readonly name: string;
   readonly definition: StackSetDefinition;
   readonly target: StackSetTarget;
-  readonly hook: HookDefinition;
+  /** The hook of a guardrails stack set; absent for a baseline. */
+  readonly hook?: HookDefinition;
+  /** The baseline, resolved for the target's profile; absent for a guardrails stack set. */
+  readonly baseline?: BaselineUnit;
+  /**
+   * Deploy order: every stack set of wave 0 (baselines) completes before wave 1 (hooks) starts, because the
+   * hook execution role carries the permissions boundary the account baseline creates.
+   */
+  readonly wave: 0 | 1;
   /** The controls the profile enforces, in a hook with the target's failure mode (absent when there are none). */
   readonly enforced?: RuleBundle;
   /** The controls the profile only warns about, in the advisory hook (FailureMode WARN). */
@@ -141,6 +178,12 @@ export interface StackSetUnit {
   /** Accounts org.yaml places under each target OU (its whole subtree), by OU ID. */
   readonly accountsByOu: Readonly<Record<string, number>>;
 }
+
+/** A baseline as one stack set target gets it. */
+export type BaselineUnit =
+  | { readonly kind: 'account'; readonly settings: AccountBaselineSettings }
+  | { readonly kind: 'network'; readonly settings: NetworkBaselineSettings }
+  | { readonly kind: 'finops'; readonly costExport: CostExport };
 
 /** Everything `tarmac build` knows about org-wide deployment before the templates are synthesized. */
 export interface StackSetsBuild {
@@ -153,4 +196,6 @@ export interface StackSetsBuild {
   readonly logBucket: string;
   readonly bundles: readonly RuleBundle[];
   readonly units: readonly StackSetUnit[];
+  /** policies/finops compiled: the management account's billing stack is built from it. Absent without policies/finops. */
+  readonly finops?: FinOpsBuild;
 }
