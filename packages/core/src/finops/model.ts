@@ -67,6 +67,12 @@ export interface HardGuardrail {
   readonly policyName: string;
   /** The deny SCP, complete (Version and Statement), as simulated in tests and deployed. */
   readonly policy: { readonly Version: '2012-10-17'; readonly Statement: readonly IamStatement[] };
+  /** The policy exactly as sent to AWS Organizations (minified), whose length the SCP size quota counts. */
+  readonly content?: string;
+  /** Role keys of org.yaml the deny exempts (platform, breakGlass). */
+  readonly exemptions?: readonly string[];
+  /** Line of each targetRefs entry in budgets.yaml, for messages about a target. */
+  readonly targetLines?: readonly (number | undefined)[];
 }
 
 /** One budget of policies/finops/budgets.yaml. */
@@ -95,6 +101,11 @@ export interface AnomalyMonitor {
   readonly dimension: 'SERVICE' | 'TAG';
   /** For dimension TAG: the mandatory tag whose values are monitored, e.g. cost-center. */
   readonly tag?: string;
+  /**
+   * AWS::CE::AnomalyMonitor MonitorSpecification for dimension TAG (the tag key to analyze), as the JSON string
+   * CloudFormation takes; absent for SERVICE. See anomaly-monitor-spec.ts for what is and is not confirmed.
+   */
+  readonly monitorSpecification?: string;
   readonly line?: number;
 }
 
@@ -158,6 +169,8 @@ export interface CostExport {
     readonly workgroup: string;
     /** Glue database name (lower case, digits, underscores). */
     readonly database: string;
+    /** Glue table over the delivered files (lower case, digits, underscores); the saved queries read it. */
+    readonly table?: string;
     /** A query scanning more than this many bytes is cancelled. */
     readonly bytesScannedCutoffPerQuery: number;
     /** Days query results are kept. */
@@ -165,6 +178,13 @@ export interface CostExport {
   };
   /** The Glue table's columns: exactly what the export's query selects, with Hive types. */
   readonly columns: readonly { readonly name: string; readonly type: string }[];
+  /**
+   * The Glue table's partition keys (projected, not crawled): billing_period, the yyyy-MM of the
+   * BILLING_PERIOD=... folder Data Exports writes under <prefix>/<export name>/data/.
+   */
+  readonly partitionKeys?: readonly { readonly name: string; readonly type: string }[];
+  /** The export's TableConfigurations for COST_AND_USAGE_REPORT, as Data Exports spells them (values "TRUE"/"FALSE"/...). */
+  readonly tableConfiguration?: Readonly<Record<string, string>>;
   /** The export's SQL (SELECT <columns> FROM COST_AND_USAGE_REPORT). */
   readonly query: string;
   readonly savedQueries: readonly SavedQuery[];
