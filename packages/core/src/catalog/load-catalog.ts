@@ -6,6 +6,7 @@ import { listDirs, listFiles, isYaml } from '../list-files';
 import { loadSchema } from '../schemas';
 import { validateAgainstSchema } from '../schema-validation';
 import { SourceDocument, readSourceFile } from '../yaml-source';
+import type { IamStatement } from '../org/model';
 import { Catalog, Control, MandatoryTag, Mode, PermissionsBoundaryPolicy, Profile } from './model';
 import { compileTagRule, TAG_RULE_NAMES } from './tag-rules';
 
@@ -66,8 +67,10 @@ function loadPermissionsBoundary(file: string): PermissionsBoundaryPolicy {
   const doc = readSourceFile(file);
   const problems = validateAgainstSchema(doc, loadSchema('permissions-boundary'));
   if (problems.length) throw new InputErrors(problems);
-  const src = doc.value as { name: string; path?: string; description: string };
-  return { name: src.name, path: src.path ?? '/', description: src.description, file };
+  const src = doc.value as { name: string; path?: string; description: string; statements?: IamStatement[] };
+  // Only parsed here: their IAM actions are checked on the organization path, which loads the IAM catalog.
+  const statements = src.statements && { statements: src.statements, statementLines: src.statements.map((_, i) => doc.locate(['statements', i]).line) };
+  return { name: src.name, path: src.path ?? '/', description: src.description, ...statements, file };
 }
 
 function loadTags(file: string): MandatoryTag[] {

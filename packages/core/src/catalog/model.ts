@@ -1,5 +1,6 @@
 /** The catalog model: the organization's controls, profiles and mandatory tags, as loaded from policies/. */
 import { InputError } from '../errors';
+import type { IamStatement } from '../org/model';
 
 export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'informational';
 export const SEVERITIES: readonly Severity[] = ['critical', 'high', 'medium', 'low', 'informational'];
@@ -68,6 +69,14 @@ export interface PermissionsBoundaryPolicy {
   /** IAM path, e.g. / or /tarmac/. */
   readonly path: string;
   readonly description: string;
+  /**
+   * The policy document's statements (`statements:`), as written. Absent when the file has none; the account
+   * baseline, which deploys the policy, refuses that. Their IAM actions are checked on the organization path
+   * (baselines/boundary-statements.ts), never here: the catalog is loaded on the pre-commit path.
+   */
+  readonly statements?: readonly IamStatement[];
+  /** Line of each statement in the file, for messages. */
+  readonly statementLines?: readonly (number | undefined)[];
   readonly file: string;
 }
 

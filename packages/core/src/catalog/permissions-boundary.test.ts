@@ -40,7 +40,10 @@ test('the real catalog declares TarmacWorkloadBoundary under /tarmac/', () => {
     path: '/tarmac/',
     description: expect.stringMatching(/\S{10,}/),
     file: path.join(POLICIES, FILE),
+    statements: expect.arrayContaining([expect.objectContaining({ Sid: 'DenyBoundaryRemoval', Effect: 'Deny' })]),
+    statementLines: expect.any(Array),
   });
+  expect(boundary!.statementLines).toHaveLength(boundary!.statements!.length);
 });
 
 test('a catalog without the file loads, with permissionsBoundary undefined', () => {

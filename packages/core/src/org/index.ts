@@ -13,3 +13,17 @@ export * from '../stacksets/load-stacksets';
 export * from '../stacksets/compile-stacksets';
 export * from '../stacksets/load-deployment';
 export * from '../stacksets/rule-bundle';
+// FinOps (policies/finops/): budgets, anomaly detection, the CUR 2.0 export; deployed by `tarmac deploy --management` and a stack set.
+export * from '../finops/model';
+export * from '../finops/load-finops';
+export * from '../finops/budget-deny-policy';
+export * from '../finops/budget-quotas';
+export * from '../finops/cur2-columns';
+export * from '../finops/saved-queries';
+export * from '../finops/anomaly-rules';
+// Account and network baselines (policies/baselines/), deployed by the stack sets with baseline: account | network.
+export * from '../baselines/model';
+export * from '../baselines/load-baselines';
+export * from '../baselines/load-account-baseline';
+export * from '../baselines/load-network-baseline';
+export * from '../baselines/boundary-statements';

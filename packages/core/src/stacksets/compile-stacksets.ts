@@ -1,20 +1,23 @@
+import { ipamCapacityProblems } from '../baselines/ipam-capacity';
 import { Catalog, Control, Profile, modeOf } from '../catalog/model';
 import { tagValueProblem } from '../catalog/tag-values';
 import { InputError, InputErrors } from '../errors';
 import { Organization } from '../org/model';
 import { REQUIRED_TAGS_IDENTIFIER, compileRequiredTagsRules } from '../org/required-tags-rules';
 import { chainTo } from '../org/targets';
-import { stackSetName } from './load-stacksets';
-import { ConfigRuleSpec, HookDefinition, RuleBundle, StackSetDefinition, StackSetUnit, StackSetsBuild } from './model';
+import { BaselineSources, stackSetName, targetAccounts } from './load-stacksets';
+import { BaselineUnit, ConfigRuleSpec, HookDefinition, RuleBundle, StackSetDefinition, StackSetTarget, StackSetUnit, StackSetsBuild } from './model';
 import { buildRuleBundle, bundleControls } from './rule-bundle';
 
 /**
- * Resolves the stack set definitions into what the templates are synthesized from: per target, the
+ * Resolves the stack set definitions into what the templates are synthesized from. Per hook target: the
  * profile's enforced and warned controls as reproducible bundles (shared by every target with the same
- * rules), the Config rules, and the accounts each OU holds. Checks what only the whole picture shows:
- * the deployment section of org.yaml, the platform's tags against tags.yaml, and Config's quotas.
+ * rules) and the Config rules (wave 1). Per baseline target: the baseline resolved for its profile (wave 0).
+ * For every target, the accounts each OU holds. Checks what only the whole picture shows: the deployment
+ * section of org.yaml, the platform's tags against tags.yaml, Config's quotas and the IPAM pools' capacity.
+ * `sources` are the baselines and FinOps build loadStackSets checked the definitions against.
  */
-export function compileStackSets(catalog: Catalog, org: Organization, hooks: ReadonlyMap<string, HookDefinition>, definitions: readonly StackSetDefinition[]): StackSetsBuild | undefined {
+export function compileStackSets(catalog: Catalog, org: Organization, hooks: ReadonlyMap<string, HookDefinition>, definitions: readonly StackSetDefinition[], sources: BaselineSources = {}): StackSetsBuild | undefined {
   if (!definitions.length) return undefined;
   const deployment = org.deployment;
   if (!deployment) throw new InputError({ file: org.file }, 'stacksets/ describes stack sets but org.yaml has no deployment section', 'deployment: { delegatedAdmin: <member account name>, tags: {...} }');
@@ -29,9 +32,14 @@ export function compileStackSets(catalog: Catalog, org: Organization, hooks: Rea
 
   const units: StackSetUnit[] = [];
   for (const definition of definitions) {
-    const hook = hooks.get(definition.hook)!;
     for (const target of definition.targets) {
-      const profile = catalog.profiles.get(target.profile)!;
+      const common = { name: stackSetName(definition, target), definition, target, accountsByOu: accountsByOu(org, target) };
+      if (definition.baseline !== undefined) {
+        units.push({ ...common, baseline: baselineFor(definition, target, sources), wave: 0, configRules: [] });
+        continue;
+      }
+      const hook = hooks.get(definition.hook!)!;
+      const profile = catalog.profiles.get(target.profile!)!;
       const enforced = bundleControls(catalog, profile, 'enforce');
       const warned = bundleControls(catalog, profile, 'warn');
       // A WARN target blocks nothing, so one hook carries every control (ADR 0006 decision 3).
@@ -41,16 +49,16 @@ export function compileStackSets(catalog: Catalog, org: Organization, hooks: Rea
         errors.push(new InputError({ file: definition.file, line: target.line }, `profile ${profile.name} maps to ${configRules.length} AWS Config rules`, `at most ${org.configQuotas.rulesPerConformancePack} in one conformance pack (configQuotas in org.yaml), or config: false`));
       }
       units.push({
-        name: stackSetName(definition, target),
-        definition, target, hook,
+        ...common, hook, wave: 1,
         enforced: bundle(hook, blocking, profile.name, target.failureMode === 'WARN' ? 'warn' : 'enforce'),
         advisory: bundle(hook, advisory, profile.name, 'warn'),
         configRules,
-        accountsByOu: Object.fromEntries(target.ouIds.map((id) => [id, accountsBelow(org, id)])),
       });
     }
   }
   errors.push(...perAccountConfigProblems(org, units));
+  const network = sources.baselines?.network;
+  if (network) errors.push(...ipamCapacityProblems(org, network, sources.baselines!.files.network!, definitions));
   if (errors.length) throw new InputErrors(errors);
   const admin = deployment.delegatedAdmin;
   const region = admin.regions.home;
@@ -62,7 +70,20 @@ export function compileStackSets(catalog: Catalog, org: Organization, hooks: Rea
     logBucket: `tarmac-rule-logs-${admin.id}-${region}`,
     bundles: [...bundles.values()].sort((a, b) => a.key.localeCompare(b.key)),
     units: units.sort((a, b) => a.name.localeCompare(b.name)),
+    ...(sources.finops ? { finops: sources.finops } : {}),
   };
+}
+
+/** A baseline target's settings; loadStackSets has refused every target whose settings are missing. */
+function baselineFor(definition: StackSetDefinition, target: StackSetTarget, sources: BaselineSources): BaselineUnit {
+  switch (definition.baseline!) {
+    case 'account':
+      return { kind: 'account', settings: sources.baselines!.account!.get(target.profile!)! };
+    case 'network':
+      return { kind: 'network', settings: sources.baselines!.network!.get(target.profile!)! };
+    case 'finops':
+      return { kind: 'finops', costExport: sources.finops!.costExport! };
+  }
 }
 
 /**
@@ -112,9 +133,9 @@ function platformTagProblems(catalog: Catalog, org: Organization): InputError[] 
 function perAccountConfigProblems(org: Organization, units: readonly StackSetUnit[]): InputError[] {
   const problems: InputError[] = [];
   const q = org.configQuotas;
+  const reachedBy = units.filter((u) => u.configRules.length).map((u) => ({ unit: u, accounts: new Set(targetAccounts(org, u.target).map((a) => a.id)) }));
   for (const account of org.accounts) {
-    const chain = chainTo(org, account.id);
-    const reaching = units.filter((u) => u.configRules.length && u.target.ouIds.some((id) => chain.includes(id)));
+    const reaching = reachedBy.filter((r) => r.accounts.has(account.id)).map((r) => r.unit);
     const rules = reaching.reduce((n, u) => n + u.configRules.length, 0);
     const where = { file: org.file, line: account.line };
     if (reaching.length > q.conformancePacksPerAccount) problems.push(new InputError(where, `account ${account.name} would get ${reaching.length} conformance packs (${reaching.map((u) => u.name).join(', ')})`, `at most ${q.conformancePacksPerAccount} (configQuotas in org.yaml)`));
@@ -123,9 +144,13 @@ function perAccountConfigProblems(org: Organization, units: readonly StackSetUni
   return problems;
 }
 
-/** Accounts org.yaml places in an OU or anywhere below it. */
-function accountsBelow(org: Organization, ouId: string): number {
-  return org.accounts.filter((a) => chainTo(org, a.id).includes(ouId)).length;
+/**
+ * Accounts the target's stack instances reach in each of its OUs: the OU's whole subtree, or for an account
+ * target only its accounts there (the INTERSECTION filter), so a plan shows the instances that will exist.
+ */
+function accountsByOu(org: Organization, target: StackSetTarget): Record<string, number> {
+  const reached = targetAccounts(org, target);
+  return Object.fromEntries(target.ouIds.map((id) => [id, reached.filter((a) => chainTo(org, a.id).includes(id)).length]));
 }
 
 const byId = (a: Control, b: Control) => a.id.localeCompare(b.id);

@@ -32,6 +32,9 @@ const errorsOf = (f: PoliciesFixture): InputError[] => {
   throw new Error('expected loading to fail');
 };
 
+/** The guardrails (hook) stack set of a profile; baselines have their own tests (baseline-stacksets.test.ts). */
+const guardrails = (build: StackSetsBuild, profile: string) => build.units.find((u) => u.hook && u.target.profile === profile)!;
+
 describe('the example hooks/ and stacksets/', () => {
   let build: StackSetsBuild;
   beforeAll(() => {
@@ -39,8 +42,8 @@ describe('the example hooks/ and stacksets/', () => {
   });
 
   it('builds one stack set per target, named after the file and the target', () => {
-    expect(build.units.map((u) => u.name)).toEqual(['tarmac-guardrails-dev', 'tarmac-guardrails-prod', 'tarmac-guardrails-sandbox']);
-    const prod = build.units.find((u) => u.target.profile === 'prod')!;
+    expect(build.units.filter((u) => u.hook).map((u) => u.name)).toEqual(['tarmac-guardrails-dev', 'tarmac-guardrails-prod', 'tarmac-guardrails-sandbox']);
+    const prod = guardrails(build, 'prod');
     expect(prod.target.ouPaths).toEqual(['Security', 'Infrastructure', 'Workloads/Prod']);
     expect(prod.accountsByOu).toEqual({ 'ou-a1b2-11111111': 2, 'ou-a1b2-22222222': 2, 'ou-a1b2-44444444': 2 });
     expect(prod.definition.regions).toEqual(['eu-west-1', 'eu-central-1']);
@@ -54,18 +57,18 @@ describe('the example hooks/ and stacksets/', () => {
 
   it("splits a FAIL target's controls into the enforced hook and the advisory hook, as the profile says", () => {
     const catalog = loadCatalog(fixtures[0].dir);
-    const dev = build.units.find((u) => u.target.profile === 'dev')!;
+    const dev = guardrails(build, 'dev');
     const devProfile = catalog.profiles.get('dev')!;
     expect(dev.target.failureMode).toBe('FAIL');
     expect(dev.advisory!.controls).toEqual(Object.entries(devProfile.controls).filter(([, m]) => m === 'warn').map(([id]) => id).sort());
     expect(dev.enforced!.controls).not.toEqual(expect.arrayContaining(['LZ.TAG.1']));
     expect(dev.enforced!.controls.length + dev.advisory!.controls.length).toBe(catalog.controls.length);
     // prod warns about nothing: no advisory hook at all.
-    expect(build.units.find((u) => u.target.profile === 'prod')!.advisory).toBeUndefined();
+    expect(guardrails(build, 'prod').advisory).toBeUndefined();
   });
 
   it('gives a WARN target one hook with every control its profile does not turn off', () => {
-    const sandbox = build.units.find((u) => u.target.profile === 'sandbox')!;
+    const sandbox = guardrails(build, 'sandbox');
     expect(sandbox.target.failureMode).toBe('WARN');
     expect(sandbox.advisory).toBeUndefined();
     expect(sandbox.enforced!.mode).toBe('warn');

@@ -1,5 +1,9 @@
 import * as path from 'path';
+import { permissionsBoundaryProblems } from '../baselines/boundary-statements';
+import { loadBaselines } from '../baselines/load-baselines';
 import { Catalog } from '../catalog/model';
+import { InputError, InputErrors, collectInputErrors } from '../errors';
+import { loadFinOps } from '../finops/load-finops';
 import { Organization } from '../org/model';
 import { compileStackSets } from './compile-stacksets';
 import { loadHooks } from './load-hooks';
@@ -13,11 +17,42 @@ export function deploymentDirs(policiesDir: string): { hooks: string; stacksets:
 }
 
 /**
- * Loads and compiles hooks/ and stacksets/ for this catalog and organization. Undefined when there is no
- * stack set to build. Throws InputErrors naming every problem.
+ * Loads and compiles hooks/, policies/baselines/, policies/finops/ and stacksets/ for this catalog and
+ * organization. Undefined when there is no stack set to build. Throws InputErrors naming every problem.
+ * The permissions boundary's IAM names need the (asynchronous) IAM catalog: loadDeploymentChecked adds them.
  */
 export function loadDeployment(catalog: Catalog, org: Organization): StackSetsBuild | undefined {
   const dirs = deploymentDirs(catalog.root);
-  const hooks = loadHooks(dirs.hooks);
-  return compileStackSets(catalog, org, hooks, loadStackSets(dirs.stacksets, org, catalog, hooks));
+  const errors: InputError[] = [];
+  const attempt = <T>(load: () => T): T | undefined => {
+    try {
+      return load();
+    } catch (err) {
+      errors.push(...collectInputErrors(err));
+      return undefined;
+    }
+  };
+  const hooks = attempt(() => loadHooks(dirs.hooks));
+  const baselines = attempt(() => loadBaselines(catalog, org));
+  const finops = attempt(() => loadFinOps(catalog, org));
+  // Stack sets are checked against all three: with one of them broken, their errors would only echo it.
+  if (errors.length || !hooks || !baselines) throw new InputErrors(errors);
+  const sources = { baselines, ...(finops ? { finops } : {}) };
+  return compileStackSets(catalog, org, hooks, loadStackSets(dirs.stacksets, org, catalog, hooks, sources), sources);
+}
+
+/**
+ * loadDeployment, plus the checks that need the IAM catalog: every action, condition key and operator of
+ * the permissions boundary's statements. Every problem of both, at once. What `tarmac build` should call.
+ */
+export async function loadDeploymentChecked(catalog: Catalog, org: Organization): Promise<StackSetsBuild | undefined> {
+  const iam = await permissionsBoundaryProblems(catalog);
+  let build: StackSetsBuild | undefined;
+  try {
+    build = loadDeployment(catalog, org);
+  } catch (err) {
+    throw new InputErrors([...collectInputErrors(err), ...iam]);
+  }
+  if (iam.length) throw new InputErrors(iam);
+  return build;
 }
