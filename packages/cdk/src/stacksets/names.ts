@@ -7,6 +7,10 @@
 export const RULE_BUNDLES_STACK = 'tarmac-rule-bundles';
 export const STACK_SETS_STACK = 'tarmac-stacksets';
 export const ORGANIZATION_POLICIES_STACK = 'tarmac-organization-policies';
+/** The management account's FinOps stack (ADR 0007): budgets, budget actions, anomaly detection, the CUR 2.0 export. */
+export const FINOPS_BILLING_STACK = 'tarmac-finops-billing';
+/** Budgets, Cost Explorer and Data Exports are served from us-east-1. */
+export const BILLING_REGION = 'us-east-1';
 
 /** Paths under the build directory. */
 export const STACKSETS_DIR = 'stacksets';

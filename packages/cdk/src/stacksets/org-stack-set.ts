@@ -11,6 +11,11 @@ export interface OrgStackSetProps {
   readonly template: object;
   /** OUs whose accounts, and the accounts of every OU below them, get a stack instance. */
   readonly organizationalUnitIds: readonly string[];
+  /**
+   * Narrow the OUs to these accounts (AccountFilterType INTERSECTION): a stack set for one account, such as the
+   * FinOps account, that an account moved out of the OU loses. @default every account of the OUs
+   */
+  readonly accounts?: readonly string[];
   readonly regions: readonly string[];
   readonly operationPreferences: OperationPreferences;
   /** Keep the stack (and its hooks) in an account that leaves the target OUs. @default false */
@@ -61,11 +66,17 @@ export class OrgStackSet extends Construct {
         regionConcurrencyType: prefs.regionConcurrencyType,
         concurrencyMode: prefs.concurrencyMode,
       },
-      stackInstancesGroup: [{ deploymentTargets: { organizationalUnitIds: [...props.organizationalUnitIds] }, regions: [...props.regions] }],
+      stackInstancesGroup: [{ deploymentTargets: deploymentTargets(props), regions: [...props.regions] }],
       parameters: parameters.length ? parameters.map(([parameterKey, parameterValue]) => ({ parameterKey, parameterValue })) : undefined,
       templateBody: this.templateBody,
     });
   }
+}
+
+function deploymentTargets(props: OrgStackSetProps): cloudformation.CfnStackSet.DeploymentTargetsProperty {
+  const organizationalUnitIds = [...props.organizationalUnitIds];
+  if (!props.accounts?.length) return { organizationalUnitIds };
+  return { organizationalUnitIds, accountFilterType: 'INTERSECTION', accounts: [...props.accounts] };
 }
 
 /** CAPABILITY_NAMED_IAM only when an IAM resource is given a name; CAPABILITY_IAM for any other IAM resource. */

@@ -2,6 +2,9 @@ import { CfnParameter, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { RuleBundle, StackSetUnit } from '@tarmac/core/org';
 import { Construct } from 'constructs';
+import { AccountBaseline } from '../baselines/account-baseline';
+import { NetworkBaseline } from '../baselines/network-baseline';
+import { CostAnalytics } from '../finops/cost-analytics';
 import { GuardHookBaseline } from './guard-hook-baseline';
 import { ADVISORY_RULES_VERSION_ID, KMS_KEY_ARN_PATTERN, RULES_KEY_ARN, RULES_VERSION_ID, S3_VERSION_ID_PATTERN } from './names';
 import { PlatformStack, PlatformStackProps } from './platform-stack';
@@ -18,25 +21,38 @@ export interface StackSetInstanceStackProps extends PlatformStackProps {
   readonly unit: StackSetUnit;
   readonly bundleBucketName: string;
   readonly logBucketName: string;
-  /** The organization's permissions boundary, carried by the hook execution role in every account (LZ.IAM.2). */
+  /** The organization's permissions boundary, carried by every role the stack creates in member accounts (LZ.IAM.2). */
   readonly hookRoleBoundary?: PermissionsBoundaryName;
 }
 
 /**
  * What one stack set deploys in each account and region it reaches: the profile's Guard Hooks and, with
- * `config: true`, its AWS Config rules. The bundles' VersionIds and the key's ARN are parameters, filled by
- * the stack set (whose own parameters `tarmac deploy` fills), so the template does not change when only
- * a VersionId does.
+ * `config: true`, its AWS Config rules; or one baseline (account, network, or the FinOps account's cost
+ * analytics). The bundles' VersionIds and the key's ARN are parameters, filled by the stack set (whose own
+ * parameters `tarmac deploy` fills), so the template does not change when only a VersionId does.
  */
 export class StackSetInstanceStack extends PlatformStack {
   /** The parameters this template declares, by name: the stack set passes exactly these. */
   readonly parameterNames: string[] = [];
   readonly baseline?: GuardHookBaseline;
   readonly conformancePack?: ProfileConformancePack;
+  readonly accountBaseline?: AccountBaseline;
+  readonly networkBaseline?: NetworkBaseline;
+  readonly costAnalytics?: CostAnalytics;
 
   constructor(scope: Construct, id: string, props: StackSetInstanceStackProps) {
-    super(scope, id, { description: `${props.unit.definition.description} Profile ${props.unit.target.profile}, stack set ${props.unit.name} (Tarmac).`, ...props });
+    const profile = props.unit.target.profile ? ` Profile ${props.unit.target.profile},` : '';
+    super(scope, id, { description: `${props.unit.definition.description}${profile} stack set ${props.unit.name} (Tarmac).`, ...props });
     const { unit } = props;
+    const boundary = () => props.hookRoleBoundary && boundaryPolicy(this, props.hookRoleBoundary);
+    if (unit.baseline) {
+      const b = unit.baseline;
+      if (b.kind === 'account') this.accountBaseline = new AccountBaseline(this, 'AccountBaseline', b.settings);
+      else if (b.kind === 'network') this.networkBaseline = new NetworkBaseline(this, 'NetworkBaseline', b.settings);
+      else this.costAnalytics = new CostAnalytics(this, 'CostAnalytics', { costExport: b.costExport, permissionsBoundary: boundary() });
+      return;
+    }
+    if (!unit.hook) throw new Error(`stack set ${unit.name}: neither a hook nor a baseline`);
     if (!unit.enforced && !unit.advisory && !unit.configRules.length) {
       throw new Error(`stack set ${unit.name}: profile ${unit.target.profile} has no controls to enforce or warn about and no Config rules, so its template would be empty`);
     }
@@ -53,10 +69,10 @@ export class StackSetInstanceStack extends PlatformStack {
         rulesKeyArn,
         enforced: enforced && { ...enforced, failureMode: unit.target.failureMode },
         advisory,
-        permissionsBoundary: props.hookRoleBoundary && boundaryPolicy(this, props.hookRoleBoundary),
+        permissionsBoundary: boundary(),
       });
     }
-    if (unit.configRules.length) this.conformancePack = new ProfileConformancePack(this, 'ConfigRules', { profile: unit.target.profile, rules: unit.configRules });
+    if (unit.configRules.length) this.conformancePack = new ProfileConformancePack(this, 'ConfigRules', { profile: unit.target.profile ?? unit.name, rules: unit.configRules });
   }
 
   private parameter(name: string, allowedPattern: string, description: string): string {

@@ -71,6 +71,7 @@ export class StackSetsStack extends PlatformStack {
         description: describe(unit),
         template: instance.template,
         organizationalUnitIds: unit.target.ouIds,
+        accounts: unit.target.accountIds,
         regions: unit.definition.regions,
         operationPreferences: unit.definition.operationPreferences,
         retainStacksOnAccountRemoval: unit.definition.retainStacksOnAccountRemoval,
@@ -88,6 +89,8 @@ function versionRef(refs: ReadonlyMap<string, string>, unit: StackSetUnit, key: 
 
 /** StackSet Description: at most 1,024 characters. */
 function describe(unit: StackSetUnit): string {
-  const text = `${unit.definition.description} Profile ${unit.target.profile} (${unit.target.failureMode}) for ${unit.target.ouPaths.join(', ')}; from ${unit.definition.name} by Tarmac.`;
+  const what = unit.hook ? `Profile ${unit.target.profile} (${unit.target.failureMode})` : `Baseline ${unit.baseline?.kind}${unit.target.profile ? `, profile ${unit.target.profile}` : ''}`;
+  const where = unit.target.accountNames.length ? `accounts ${unit.target.accountNames.join(', ')}` : unit.target.ouPaths.join(', ');
+  const text = `${unit.definition.description} ${what} for ${where}; from ${unit.definition.name} by Tarmac.`;
   return shorten(text, 1024);
 }

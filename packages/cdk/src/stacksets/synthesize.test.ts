@@ -54,6 +54,8 @@ test('the manifest describes the bundles, the stacks, the parameters and each st
     stacks: [{ name: 'tarmac-rule-bundles', template: 'stacksets/tarmac-rule-bundles.template.json', region: 'eu-west-1' }],
     organizationPoliciesTemplate: 'stacksets/tarmac-organization-policies.template.json',
     stackSetsTemplate: 'stacksets/tarmac-stacksets.template.json',
+    managementStacks: [],
+    costAllocationTags: [],
   });
   expect(m.bundles.map((b) => b.key)).toEqual([DEV_ENFORCED, PROD_ADVISORY, PROD_ENFORCED, SANDBOX_ALL].map((b) => b.key).sort());
   expect(m.bundles.find((b) => b.key === PROD_ADVISORY.key)).toEqual({
@@ -66,16 +68,16 @@ test('the manifest describes the bundles, the stacks, the parameters and each st
   expect(Object.keys(m.parameters)).toEqual(Object.keys(m.parameters).sort());
   expect(m.stackSets).toEqual([
     {
-      name: 'tarmac-baseline-dev', logicalId: 'TarmacBaselineDev', source: 'stacksets/baseline.yaml', instanceTemplate: 'stacksets/instances/tarmac-baseline-dev.template.json',
+      name: 'tarmac-baseline-dev', logicalId: 'TarmacBaselineDev', source: 'stacksets/baseline.yaml', instanceTemplate: 'stacksets/instances/tarmac-baseline-dev.template.json', kind: 'guardrails', wave: 1,
       ous: [{ id: 'ou-a1b2-55555555', path: 'Workloads/Dev', accounts: 1 }], regions: ['eu-west-1'], profile: 'dev', failureMode: 'FAIL', bundles: [DEV_ENFORCED.key],
     },
     {
-      name: 'tarmac-guardrails-prod', logicalId: 'TarmacGuardrailsProd', source: 'stacksets/guardrails.yaml', instanceTemplate: 'stacksets/instances/tarmac-guardrails-prod.template.json',
+      name: 'tarmac-guardrails-prod', logicalId: 'TarmacGuardrailsProd', source: 'stacksets/guardrails.yaml', instanceTemplate: 'stacksets/instances/tarmac-guardrails-prod.template.json', kind: 'guardrails', wave: 1,
       ous: [{ id: 'ou-a1b2-11111111', path: 'Security', accounts: 2 }, { id: 'ou-a1b2-44444444', path: 'Workloads/Prod', accounts: 2 }],
       regions: ['eu-west-1', 'eu-central-1'], profile: 'prod', failureMode: 'FAIL', bundles: [PROD_ENFORCED.key, PROD_ADVISORY.key],
     },
     {
-      name: 'tarmac-guardrails-sandbox', logicalId: 'TarmacGuardrailsSandbox', source: 'stacksets/guardrails.yaml', instanceTemplate: 'stacksets/instances/tarmac-guardrails-sandbox.template.json',
+      name: 'tarmac-guardrails-sandbox', logicalId: 'TarmacGuardrailsSandbox', source: 'stacksets/guardrails.yaml', instanceTemplate: 'stacksets/instances/tarmac-guardrails-sandbox.template.json', kind: 'guardrails', wave: 1,
       ous: [{ id: 'ou-a1b2-66666666', path: 'Sandbox', accounts: 1 }], regions: ['eu-west-1', 'eu-central-1'], profile: 'sandbox', failureMode: 'WARN', bundles: [SANDBOX_ALL.key],
     },
   ]);
@@ -186,7 +188,7 @@ describe('refuses, with a message naming what is wrong', () => {
 
   test('a hook alias CloudFormation would refuse (the CDK validates every resource against its schema)', () => {
     const build = fixtureBuild();
-    const units = build.units.map((u) => ({ ...u, hook: { ...u.hook, alias: 'Tarmac::Guard::Guard-rails' } }));
+    const units = build.units.map((u) => ({ ...u, hook: { ...u.hook!, alias: 'Tarmac::Guard::Guard-rails' } }));
     const quiet = jest.spyOn(console, 'error').mockImplementation(() => undefined);
     try {
       expect(() => synthesizeStackSets({ ...build, units }, fixtureOrg(), OPTS)).toThrow(/Alias: 'Tarmac::Guard::Guard-rails' does not match pattern/);

@@ -4,7 +4,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, IPolicyValidationPlugin, Stack, Validations } from 'aws-cdk-lib';
 import type { OrgBuild, StackSetUnit, StackSetsBuild, StackSetsManifest } from '@tarmac/core/org';
-import { MANIFEST_FILE, ORGANIZATION_POLICIES_STACK, RULES_KEY_ARN, RULE_BUNDLES_STACK, STACK_SETS_STACK, bundleFile, bundleVersionParameter, compareNames, instanceTemplateFile, templateFile } from './names';
+import { FinOpsBillingStack } from '../finops/finops-billing-stack';
+import { BILLING_REGION, FINOPS_BILLING_STACK, MANIFEST_FILE, ORGANIZATION_POLICIES_STACK, RULES_KEY_ARN, RULE_BUNDLES_STACK, STACK_SETS_STACK, bundleFile, bundleVersionParameter, compareNames, instanceTemplateFile, templateFile } from './names';
 import { OrganizationPoliciesStack } from './organization-policies';
 import { platformApp } from './platform-stack';
 import { RuleBundlesStack } from './rule-bundles-stack';
@@ -61,6 +62,10 @@ export function synthesizeStackSets(build: StackSetsBuild, org: OrgBuild, opts: 
     const policies = new OrganizationPoliciesStack(first, ORGANIZATION_POLICIES_STACK, {
       stackName: ORGANIZATION_POLICIES_STACK, env: { account: build.managementAccountId }, platformTags, policies: org.policies,
     });
+    const finops = build.finops;
+    const billing = finops && (finops.budgets.length || finops.anomalyDetection || finops.costExport)
+      ? new FinOpsBillingStack(first, FINOPS_BILLING_STACK, { stackName: FINOPS_BILLING_STACK, env: { account: build.managementAccountId, region: BILLING_REGION }, platformTags, finops, organizationId: build.organizationId })
+      : undefined;
     const firstTemplates = synth(first);
 
     const instanceTemplates = new Map<string, InstanceTemplate>();
@@ -71,6 +76,7 @@ export function synthesizeStackSets(build: StackSetsBuild, org: OrgBuild, opts: 
     }
     files.set(templateFile(RULE_BUNDLES_STACK), pretty(firstTemplates.get(ruleBundles)!));
     files.set(templateFile(ORGANIZATION_POLICIES_STACK), pretty(firstTemplates.get(policies)!));
+    if (billing) files.set(templateFile(FINOPS_BILLING_STACK), pretty(firstTemplates.get(billing)!));
 
     const second = newApp(path.join(tmp, 'stacksets'), opts);
     const stackSets = new StackSetsStack(second, STACK_SETS_STACK, { stackName: STACK_SETS_STACK, env: admin, platformTags, build: { ...build, units, bundles }, instanceTemplates });
@@ -89,6 +95,8 @@ export function synthesizeStackSets(build: StackSetsBuild, org: OrgBuild, opts: 
       stacks: [{ name: RULE_BUNDLES_STACK, template: templateFile(RULE_BUNDLES_STACK), region: build.delegatedAdmin.region }],
       organizationPoliciesTemplate: templateFile(ORGANIZATION_POLICIES_STACK),
       stackSetsTemplate: templateFile(STACK_SETS_STACK),
+      managementStacks: billing ? [{ name: FINOPS_BILLING_STACK, template: templateFile(FINOPS_BILLING_STACK), region: BILLING_REGION }] : [],
+      costAllocationTags: [...(finops?.costAllocationTags ?? [])],
       parameters: Object.fromEntries(
         [...stackSets.parameterSources]
           .sort(([a], [b]) => compareNames(a, b))
@@ -99,9 +107,12 @@ export function synthesizeStackSets(build: StackSetsBuild, org: OrgBuild, opts: 
         logicalId: stackSets.resolve(stackSets.stackSets.get(unit.name)!.stackSet.logicalId) as string,
         source: sourceOf(unit, org),
         instanceTemplate: instanceTemplateFile(unit.name),
+        kind: unit.baseline?.kind ?? 'guardrails',
+        wave: unit.wave,
         ous: unit.target.ouIds.map((id, i) => ({ id, path: unit.target.ouPaths[i] ?? id, accounts: unit.accountsByOu[id] ?? 0 })),
+        ...(unit.target.accountIds.length ? { accounts: unit.target.accountIds.map((id, i) => ({ id, name: unit.target.accountNames[i] ?? id })) } : {}),
         regions: [...unit.definition.regions],
-        profile: unit.target.profile,
+        ...(unit.target.profile ? { profile: unit.target.profile } : {}),
         failureMode: unit.target.failureMode,
         bundles: [unit.enforced?.key, unit.advisory?.key].filter((k): k is string => k !== undefined),
       })),

@@ -40,7 +40,7 @@ export const DEV_ENFORCED = bundle('dev', 'enforce', ['LZ.S3.2']);
 const PREFERENCES = { maxConcurrentPercentage: 25, failureTolerancePercentage: 10, regionConcurrencyType: 'PARALLEL', concurrencyMode: 'STRICT_FAILURE_TOLERANCE' } as const;
 
 function target(name: string, profile: string, ous: [string, string][], failureMode: 'FAIL' | 'WARN'): StackSetTarget {
-  return { name, profile, ouIds: ous.map(([id]) => id), ouPaths: ous.map(([, p]) => p), failureMode };
+  return { name, profile, ouIds: ous.map(([id]) => id), ouPaths: ous.map(([, p]) => p), accountIds: [], accountNames: [], failureMode };
 }
 
 const PROD = target('prod', 'prod', [['ou-a1b2-11111111', 'Security'], ['ou-a1b2-44444444', 'Workloads/Prod']], 'FAIL');
@@ -83,9 +83,9 @@ export const DEV_CONFIG_RULES: ConfigRuleSpec[] = [
 ];
 
 export const UNITS: StackSetUnit[] = [
-  { name: 'tarmac-guardrails-prod', definition: GUARDRAILS, target: PROD, hook: HOOK, enforced: PROD_ENFORCED, advisory: PROD_ADVISORY, configRules: [], accountsByOu: { 'ou-a1b2-11111111': 2, 'ou-a1b2-44444444': 2 } },
-  { name: 'tarmac-guardrails-sandbox', definition: GUARDRAILS, target: SANDBOX, hook: HOOK, enforced: SANDBOX_ALL, configRules: [], accountsByOu: { 'ou-a1b2-66666666': 1 } },
-  { name: 'tarmac-baseline-dev', definition: BASELINE, target: DEV, hook: HOOK, enforced: DEV_ENFORCED, configRules: DEV_CONFIG_RULES, accountsByOu: { 'ou-a1b2-55555555': 1 } },
+  { name: 'tarmac-guardrails-prod', definition: GUARDRAILS, target: PROD, hook: HOOK, enforced: PROD_ENFORCED, advisory: PROD_ADVISORY, configRules: [], accountsByOu: { 'ou-a1b2-11111111': 2, 'ou-a1b2-44444444': 2 }, wave: 1 },
+  { name: 'tarmac-guardrails-sandbox', definition: GUARDRAILS, target: SANDBOX, hook: HOOK, enforced: SANDBOX_ALL, configRules: [], accountsByOu: { 'ou-a1b2-66666666': 1 }, wave: 1 },
+  { name: 'tarmac-baseline-dev', definition: BASELINE, target: DEV, hook: HOOK, enforced: DEV_ENFORCED, configRules: DEV_CONFIG_RULES, accountsByOu: { 'ou-a1b2-55555555': 1 }, wave: 1 },
 ];
 
 /** Three stack sets: prod (FAIL, enforced and advisory), sandbox (WARN, one bundle), dev (FAIL, with Config rules). */

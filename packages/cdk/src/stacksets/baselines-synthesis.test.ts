@@ -1,0 +1,73 @@
+/**
+ * The example organization's baselines as `tarmac build` writes them: wave-0 stack sets with the baseline
+ * constructs, the FinOps stack set narrowed to its one account, and the management account's billing stack,
+ * all named in the manifest that plan and deploy read.
+ */
+import { Template } from 'aws-cdk-lib/assertions';
+import { loadCatalog } from '@tarmac/core';
+import { buildOrgPolicies, loadDeployment, loadOrgPolicies } from '@tarmac/core/org';
+import { SynthesizedStackSets, synthesizeStackSets } from './synthesize';
+import { POLICIES } from './__tests__/fixture';
+
+let built: SynthesizedStackSets;
+let finopsAccount: string;
+beforeAll(async () => {
+  const catalog = loadCatalog(POLICIES);
+  const set = (await loadOrgPolicies(catalog))!;
+  const build = loadDeployment(catalog, set.organization)!;
+  finopsAccount = build.finops!.costExport!.account.id;
+  built = synthesizeStackSets(build, buildOrgPolicies(set, catalog), { platformTags: { ...set.organization.deployment!.tags }, permissionsBoundary: catalog.permissionsBoundary });
+});
+
+const template = (file: string) => Template.fromJSON(JSON.parse(String(built.files.get(file))));
+
+test('baselines are wave 0 and hooks wave 1, each with its kind', () => {
+  const kinds = built.manifest.stackSets.map((s) => [s.name, s.kind, s.wave]);
+  expect(kinds).toEqual(expect.arrayContaining([
+    ['tarmac-account-baseline-prod', 'account', 0],
+    ['tarmac-network-baseline-dev', 'network', 0],
+    ['tarmac-finops-cost-data', 'finops', 0],
+    ['tarmac-guardrails-prod', 'guardrails', 1],
+  ]));
+  expect(built.manifest.stackSets.filter((s) => s.kind === 'guardrails').every((s) => s.wave === 1)).toBe(true);
+  expect(built.manifest.stackSets.filter((s) => s.kind !== 'guardrails').every((s) => s.wave === 0 && s.bundles.length === 0)).toBe(true);
+});
+
+test('the FinOps stack set reaches the FinOps account only, through its OU narrowed by INTERSECTION', () => {
+  const finops = built.manifest.stackSets.find((s) => s.kind === 'finops')!;
+  expect(finops.accounts).toEqual([{ id: finopsAccount, name: 'finops' }]);
+  const stackSets = template('stacksets/tarmac-stacksets.template.json');
+  stackSets.hasResourceProperties('AWS::CloudFormation::StackSet', {
+    StackSetName: finops.name,
+    StackInstancesGroup: [{ DeploymentTargets: { OrganizationalUnitIds: finops.ous.map((o) => o.id), AccountFilterType: 'INTERSECTION', Accounts: [finopsAccount] }, Regions: finops.regions }],
+  });
+  const instance = template(finops.instanceTemplate);
+  instance.resourceCountIs('AWS::Glue::Table', 1);
+  instance.resourceCountIs('AWS::Athena::WorkGroup', 1);
+  instance.resourceCountIs('AWS::CloudFormation::GuardHook', 0);
+});
+
+test('account and network baselines carry their constructs, and the boundary only in the home region', () => {
+  const account = template('stacksets/instances/tarmac-account-baseline-prod.template.json');
+  account.hasResource('AWS::IAM::ManagedPolicy', { Condition: 'IsHomeRegion', Properties: { ManagedPolicyName: 'TarmacWorkloadBoundary', Path: '/tarmac/' } });
+  account.resourceCountIs('AWS::AccessAnalyzer::Analyzer', 2);
+  const network = template('stacksets/instances/tarmac-network-baseline-prod.template.json');
+  network.resourceCountIs('AWS::EC2::VPC', 1);
+  network.resourceCountIs('AWS::EC2::NatGateway', 3);
+  template('stacksets/instances/tarmac-network-baseline-sandbox.template.json').resourceCountIs('AWS::EC2::NatGateway', 0);
+});
+
+test('the billing stack is a management-account stack in us-east-1, with what the manifest says plan must check', () => {
+  expect(built.manifest.managementStacks).toEqual([{ name: 'tarmac-finops-billing', template: 'stacksets/tarmac-finops-billing.template.json', region: 'us-east-1' }]);
+  expect(built.manifest.costAllocationTags).toEqual(['cost-center', 'domain', 'project', 'team']);
+  const billing = template('stacksets/tarmac-finops-billing.template.json');
+  billing.resourceCountIs('AWS::Budgets::Budget', 5);
+  billing.resourceCountIs('AWS::Budgets::BudgetsAction', 2);
+  billing.resourceCountIs('AWS::CE::AnomalyMonitor', 2);
+  billing.resourceCountIs('AWS::BCMDataExports::Export', 1);
+  // The stop SCPs exist unattached: the budget action attaches them, and tarmac deploy's reconciler never sees them.
+  for (const policy of Object.values(billing.findResources('AWS::Organizations::Policy'))) {
+    expect(policy.Properties.Name).toMatch(/^TarmacBudget-/);
+    expect(policy.Properties.TargetIds).toBeUndefined();
+  }
+});
