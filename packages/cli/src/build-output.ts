@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { InputError, InputErrors, loadCatalog, resolvePoliciesDir } from '@tarmac/core';
-import { OrgBuild, StackSetsManifest, buildOrgPolicies, loadDeployment, loadOrgPolicies, manifestOf } from '@tarmac/core/org';
+import { OrgBuild, StackSetsManifest, buildOrgPolicies, checkBudgetAttachments, loadDeploymentChecked, loadOrgPolicies, manifestOf } from '@tarmac/core/org';
 
 /** Everything `tarmac build` writes, by path under the output directory: same sources, same bytes. */
 export interface BuildOutput {
@@ -28,8 +28,11 @@ export async function buildOutput(policies?: string): Promise<BuildOutput> {
     ['org/manifest.json', JSON.stringify(manifestOf(org), null, 2) + '\n'],
     ...org.companions,
   ]);
-  const deployment = loadDeployment(catalog, set.organization);
+  const deployment = await loadDeploymentChecked(catalog, set.organization);
   if (!deployment) return { files, org };
+  // A budget action attaches its SCP when the money is spent: a target already full must be refused now.
+  const attachments = deployment.finops ? checkBudgetAttachments(deployment.finops, org) : [];
+  if (attachments.length) throw new InputErrors(attachments);
   const { synthesizeStackSets } = await import('@tarmac/cdk');
   const synthesized = synthesizeStackSets(deployment, org, { platformTags: { ...set.organization.deployment!.tags }, permissionsBoundary: catalog.permissionsBoundary });
   for (const [rel, content] of synthesized.files) files.set(rel, content);

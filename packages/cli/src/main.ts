@@ -58,22 +58,36 @@ function program(run: (code: Promise<number>) => void): Command {
       .addOption(new Option('--call-as <who>', 'whom StackSets calls are made as').choices(['DELEGATED_ADMIN', 'SELF']).default('DELEGATED_ADMIN'))
       .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'));
 
+  const management = 'the management account stacks only (tarmac-finops-billing in us-east-1: budgets, budget actions, anomaly detection, the CUR 2.0 export), with management-account credentials; checks first that the cost allocation tags the build relies on are active';
   awsOptions(cmd.command('plan'))
-    .description('Show what `tarmac deploy` would change: rule bundles, the bundle stack, organization policies, stack sets (which OUs, how many accounts and instances). Reads AWS, writes nothing.')
-    .addHelpText('after', '\nExit codes: 0 plan shown, 2 stale or invalid build, bad input or an AWS error.')
+    .description('Show what `tarmac deploy` would change: rule bundles, the bundle stack, organization policies, stack sets in deploy order (wave 0 baselines, then wave 1 guardrails; their kind, OUs or accounts, how many instances). Reads AWS, writes nothing.')
+    .option('--management', `plan ${management}`)
+    .addHelpText(
+      'after',
+      '\nWithout --management, the management account stacks are named and left alone (StackSets cannot reach that account).\n' +
+        'Exit codes: 0 plan shown; 1 with --management, a cost allocation tag is not active or could not be checked, or a stack is blocked;\n2 stale or invalid build, bad input, credentials of the wrong account with --management, or an AWS error.',
+    )
     .action((opts) => run(import('./commands/plan').then((m) => m.planCommand(opts))));
 
   awsOptions(cmd.command('deploy'))
-    .description('Apply the build: the bundle stack, new rule bundle versions, organization policies, then each stack set, waiting for every operation and reporting each account and region.')
+    .description('Apply the build: the bundle stack, new rule bundle versions, organization policies, then the stack sets wave by wave (every baseline stack set completes before any guardrails stack set starts), waiting for every operation and reporting each account and region.')
     .option('--allow-delete', 'also delete stack sets, stack instances and organization policies (and detach policies) that the build no longer has')
     .option('--only <name>', "deploy only this part: a stack set name, 'bundles' or 'organization-policies' (repeatable)", collect, [])
-    .addHelpText('after', '\nRefuses a build that is stale or fails validation. Without --allow-delete, removals are skipped and reported.\nExit codes: 0 deployed and every instance current, 1 an operation or instance failed or a removal was skipped, 2 bad input.')
+    .option('--management', `deploy ${management}`)
+    .option('--allow-inactive-tags', 'with --management: deploy even though a cost allocation tag is not active (warns; budgets filtering on it count nothing until it is)')
+    .addHelpText(
+      'after',
+      '\nRefuses a build that is stale or fails validation. Without --allow-delete, removals are skipped and reported.\n' +
+        'A failed wave 0 (baselines) stops the deploy before wave 1. Without --management, the management account stacks are not touched.\n' +
+        'With --management, deploy refuses before any change while a cost allocation tag is not active (unless --allow-inactive-tags) or could not be checked.\n' +
+        'Exit codes: 0 deployed and every instance current; 1 an operation or instance failed, a wave stopped the deploy, a removal was skipped,\nor --management refused; 2 bad input or credentials of the wrong account.',
+    )
     .action((opts) => run(import('./commands/deploy').then((m) => m.deployCommand(opts))));
 
   awsOptions(cmd.command('status'))
-    .description('Show each stack set instance (account and region) as deployed now: CURRENT, OUTDATED, INOPERABLE and the detailed status.')
+    .description("Show each stack set (its kind: guardrails or the account, network or finops baseline; an account target's accounts) and each instance (account and region) as deployed now: CURRENT, OUTDATED, INOPERABLE and the detailed status.")
     .option('--drift', 'detect drift on every stack set first and report each instance')
-    .addHelpText('after', '\nExit codes: 0 every instance current (and in sync with --drift), 1 otherwise, 2 bad input or an AWS error.')
+    .addHelpText('after', '\nExit codes: 0 every instance current (and in sync with --drift) and every account of an account target deployed, 1 otherwise, 2 bad input or an AWS error.')
     .action((opts) => run(import('./commands/status').then((m) => m.statusCommand(opts))));
   return cmd;
 }

@@ -39,9 +39,13 @@ describe('tarmac build', () => {
     expect(fs.existsSync(path.join(out, 'config', 'required-tags.json'))).toBe(true);
     expect(fs.existsSync(path.join(out, 'guard', 'LZ.TAG.1.guard'))).toBe(true);
     // hooks/ and stacksets/ beside policies/: the org-wide deployment, one stack set per target.
-    expect(r.stdout).toMatch(/^STACK SET +PROFILE +FAILURE MODE +OUS +INSTANCES$/m);
-    expect(r.stdout).toMatch(/^tarmac-guardrails-prod +prod +FAIL +Security, Infrastructure, Workloads\/Prod +6 accounts x 2 regions$/m);
-    expect(r.stdout).toMatch(/^tarmac-guardrails-sandbox +sandbox +WARN +Sandbox +1 account x 2 regions$/m);
+    expect(r.stdout).toMatch(/^STACK SET +DEPLOYS +PROFILE +FAILURE MODE +TARGETS +INSTANCES$/m);
+    expect(r.stdout).toMatch(/^tarmac-guardrails-prod +guardrails +prod +FAIL +Security, Infrastructure, Workloads\/Prod +6 accounts x 2 regions$/m);
+    expect(r.stdout).toMatch(/^tarmac-guardrails-sandbox +guardrails +sandbox +WARN +Sandbox +1 account x 2 regions$/m);
+    // Baselines first (wave 0), then the hooks; the FinOps stack set reaches one account.
+    expect(r.stdout).toMatch(/^tarmac-finops-cost-data +finops +- +- +account finops +1 account x 1 region$/m);
+    expect(r.stdout.indexOf('tarmac-network-baseline-sandbox')).toBeLessThan(r.stdout.indexOf('tarmac-guardrails-dev'));
+    expect(r.stdout).toMatch(/^management account stack tarmac-finops-billing \(us-east-1\): deploy with tarmac deploy --management$/m);
     const stackSets = JSON.parse(fs.readFileSync(path.join(out, 'stacksets', 'manifest.json'), 'utf8')) as { bundles: { file: string; sha256: string }[]; stackSets: { instanceTemplate: string }[] };
     for (const b of stackSets.bundles) expect(createHash('sha256').update(fs.readFileSync(path.join(out, b.file))).digest('hex')).toBe(b.sha256);
     for (const s of stackSets.stackSets) expect(fs.existsSync(path.join(out, s.instanceTemplate))).toBe(true);
@@ -62,7 +66,10 @@ describe('tarmac build', () => {
     const r = tarmac(['build', '--out', tmp(), '--format', 'json']);
     const manifest = JSON.parse(r.stdout);
     expect(Object.keys(manifest)).toEqual(['organization', 'policies', 'stackSets']);
-    expect(manifest.stackSets.stackSets.map((s: { name: string }) => s.name)).toEqual(['tarmac-guardrails-dev', 'tarmac-guardrails-prod', 'tarmac-guardrails-sandbox']);
+    const stackSets: { name: string; kind: string }[] = manifest.stackSets.stackSets;
+    expect(stackSets.filter((s) => s.kind === 'guardrails').map((s) => s.name)).toEqual(['tarmac-guardrails-dev', 'tarmac-guardrails-prod', 'tarmac-guardrails-sandbox']);
+    expect(new Set(stackSets.map((s) => s.kind))).toEqual(new Set(['account', 'finops', 'guardrails', 'network']));
+    expect(manifest.stackSets.managementStacks.map((m: { name: string }) => m.name)).toEqual(['tarmac-finops-billing']);
     expect(manifest.policies.map((p: { type: string }) => p.type)).toContain('RESOURCE_CONTROL_POLICY');
   });
 

@@ -28,11 +28,15 @@ function usageTable(build: OrgBuild): string {
 
 function stackSetsTable(manifest: StackSetsManifest | undefined): string {
   if (!manifest) return '';
-  const rows = [['STACK SET', 'PROFILE', 'FAILURE MODE', 'OUS', 'INSTANCES'], ...manifest.stackSets.map((s) => {
-    const accounts = s.ous.reduce((n, o) => n + o.accounts, 0);
-    return [s.name, s.profile, s.failureMode, s.ous.map((o) => o.path).join(', '), `${plural(accounts, 'account')} x ${plural(s.regions.length, 'region')}`];
+  // Wave 0 (baselines) deploys before wave 1 (hooks): listed in that order.
+  const stackSets = [...manifest.stackSets].sort((a, b) => a.wave - b.wave);
+  const rows = [['STACK SET', 'DEPLOYS', 'PROFILE', 'FAILURE MODE', 'TARGETS', 'INSTANCES'], ...stackSets.map((s) => {
+    const accounts = s.accounts?.length ?? s.ous.reduce((n, o) => n + o.accounts, 0);
+    const targets = s.accounts?.length ? s.accounts.map((a) => `account ${a.name}`).join(', ') : s.ous.map((o) => o.path).join(', ');
+    return [s.name, s.kind, s.profile ?? '-', s.kind === 'guardrails' ? s.failureMode : '-', targets, `${plural(accounts, 'account')} x ${plural(s.regions.length, 'region')}`];
   })];
-  return '\n' + table(rows) + `${manifest.stackSets.length} stack sets and ${manifest.bundles.length} rule bundles built for delegated administrator ${manifest.delegatedAdmin.accountName} (${manifest.delegatedAdmin.accountId}, ${manifest.delegatedAdmin.region})\n`;
+  const management = manifest.managementStacks.map((m) => `management account stack ${m.name} (${m.region}): deploy with tarmac deploy --management\n`).join('');
+  return '\n' + table(rows) + `${manifest.stackSets.length} stack sets and ${manifest.bundles.length} rule bundles built for delegated administrator ${manifest.delegatedAdmin.accountName} (${manifest.delegatedAdmin.accountId}, ${manifest.delegatedAdmin.region})\n` + management;
 }
 
 const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;

@@ -1,20 +1,33 @@
 import { verifyBuild } from '../build-output';
 import { AwsCommandOptions, CommandDeps, engineContext, exitOnAwsError, regionFor } from '../deploy/command-support';
 import { readDesired } from '../deploy/desired';
+import { managementPlanExitCode, planManagement } from '../deploy/management';
 import { planDeployment } from '../deploy/plan';
-import { renderPlan } from '../deploy/render-plan';
+import { renderManagementPlan, renderPlan } from '../deploy/render-plan';
 
-export type PlanCommandOptions = AwsCommandOptions;
+export interface PlanCommandOptions extends AwsCommandOptions {
+  /** Plan the management account's stacks and check the cost allocation tags, instead of the org-wide deployment. */
+  management?: boolean;
+}
 
 /**
  * `tarmac plan`: what deploy would change, read from AWS without writing anything. Refuses a build that is
- * stale or fails validation (InputErrors, exit 2). Exit codes: 0 plan shown, 2 bad input or an AWS error.
+ * stale or fails validation (InputErrors, exit 2). Without --management it plans the org-wide deployment
+ * and names the management stacks it leaves alone; with it, it plans only those, with management-account
+ * credentials, after asking Cost Explorer whether the build's cost allocation tags are active.
+ * Exit codes: 0 plan shown; 1 (--management) a cost allocation tag is not active or could not be checked, or
+ * a stack is blocked; 2 bad input, credentials of the wrong account, or an AWS error.
  */
 export async function planCommand(opts: PlanCommandOptions, deps: CommandDeps = {}): Promise<number> {
   await verifyBuild(opts.out, opts.policies);
   const desired = readDesired(opts.out);
   const ctx = engineContext(opts, desired, deps, false);
   return exitOnAwsError(async () => {
+    if (opts.management) {
+      const plan = await planManagement(ctx, desired);
+      process.stdout.write(opts.format === 'json' ? JSON.stringify(plan, null, 2) + '\n' : renderManagementPlan(plan));
+      return managementPlanExitCode(plan);
+    }
     const { plan } = await planDeployment(ctx, desired, undefined, regionFor(opts, desired));
     process.stdout.write(opts.format === 'json' ? JSON.stringify(plan, null, 2) + '\n' : renderPlan(plan));
     return 0;

@@ -8,10 +8,12 @@ export interface StatusCommandOptions extends AwsCommandOptions {
 }
 
 /**
- * `tarmac status`: every built stack set's instances as deployed now. It reads the build without verifying
- * it against the sources: what is deployed can be looked at while the sources are being edited.
- * Exit codes: 0 every instance CURRENT (and IN_SYNC with --drift; suspended accounts are skipped), 1 otherwise,
- * 2 bad input or an AWS error.
+ * `tarmac status`: every built stack set (its kind, and an account target's accounts) with its instances as
+ * deployed now, in deploy order. It reads the build without verifying it against the sources: what is
+ * deployed can be looked at while the sources are being edited. The management account's stacks are not
+ * stack sets and are not shown.
+ * Exit codes: 0 every instance CURRENT (and IN_SYNC with --drift; suspended accounts are skipped) and every
+ * account of an account target has its instances, 1 otherwise, 2 bad input or an AWS error.
  */
 export async function statusCommand(opts: StatusCommandOptions, deps: CommandDeps = {}): Promise<number> {
   const desired = readDesired(opts.out);

@@ -4,6 +4,7 @@ import { verifyBuild } from '../build-output';
 import { deployCommand } from '../commands/deploy';
 import { planCommand } from '../commands/plan';
 import { statusCommand } from '../commands/status';
+import { main } from '../main';
 import { FakeAws, cfnError } from './__tests__/fake-aws';
 import { Fixture, makeFixture } from './__tests__/fixture';
 import { plainProgress } from './progress';
@@ -103,7 +104,7 @@ describe('tarmac status', () => {
   test('reads the build without rebuilding it, and reports: exit 1 when nothing is deployed', async () => {
     expect(await statusCommand(opts(), deps())).toBe(1);
     expect(verify).not.toHaveBeenCalled();
-    expect(stdout).toMatch(/^tarmac-guardrails-prod +NOT DEPLOYED$/m);
+    expect(stdout).toMatch(/^tarmac-guardrails-prod +guardrails +NOT DEPLOYED$/m);
   });
 
   test('after a deploy: exit 0, and --format json', async () => {
@@ -112,5 +113,28 @@ describe('tarmac status', () => {
     expect(await statusCommand({ ...opts(), format: 'json', drift: true }, deps())).toBe(0);
     const out = JSON.parse(stdout);
     expect(out.stackSets[0].instances[0]).toMatchObject({ status: 'CURRENT', detailedStatus: 'SUCCEEDED', drift: 'IN_SYNC' });
+  });
+});
+
+describe('the command line', () => {
+  test('plan and deploy take --management, deploy --allow-inactive-tags, and say so in --help', async () => {
+    // commander wraps help to the terminal width: compare with the line breaks taken out.
+    const help = async (command: string) => {
+      stdout = '';
+      expect(await main(['node', 'tarmac', command, '--help'])).toBe(0);
+      return stdout.replace(/\s+/g, ' ');
+    };
+    expect(await help('plan')).toContain('--management plan the management account stacks only (tarmac-finops-billing in us-east-1: budgets, budget actions, anomaly detection, the CUR 2.0 export)');
+    const deploy = await help('deploy');
+    expect(deploy).toContain('--management deploy the management account stacks only');
+    expect(deploy).toContain('--allow-inactive-tags with --management: deploy even though a cost allocation tag is not active');
+    expect(deploy).toContain('A failed wave 0 (baselines) stops the deploy before wave 1.');
+    expect(await help('status')).toContain("an account target's accounts");
+  });
+
+  test('--allow-inactive-tags reaches the command: without --management it is a usage error, exit 2', async () => {
+    expect(await main(['node', 'tarmac', 'deploy', '--out', fixture.dir, '--allow-inactive-tags'])).toBe(2);
+    expect(stderr).toBe('tarmac: --allow-inactive-tags applies only with --management (the cost allocation tags are checked there)\n');
+    expect(verify).not.toHaveBeenCalled();
   });
 });

@@ -5,10 +5,12 @@ import { mapBounded } from './concurrency';
 import type { EngineContext } from './context';
 import type { Desired } from './desired';
 import { allCurrent } from './instance-verdict';
+import type { DesiredStackSet } from './desired';
+import { managementNote } from './management';
 import type { DeployReport, Plan, StackSetOutcome, StepOutcome } from './model';
 import { deployPolicies } from './org-policies';
 import { resolveParameters } from './parameters';
-import { STACK_SET_CONCURRENCY, planDeployment } from './plan';
+import { STACK_SET_CONCURRENCY, byWave, planDeployment } from './plan';
 import { Selection, selectedParts } from './selection';
 import { deployStackSet, removeStackSet } from './stackset-deploy';
 import { deployStack } from './stacks';
@@ -24,9 +26,11 @@ export interface DeployOptions {
 
 /**
  * Deploys in dependency order: the plain stacks (the bundle bucket), the bundles into it, the organization
- * policies, then the stack sets, whose parameters are the bundles' VersionIds and the stacks' outputs.
- * Reading AWS for the plan may throw (nothing was changed then); after that, every failure is recorded
- * in the report and what depends on it is not attempted.
+ * policies, then the stack sets, whose parameters are the bundles' VersionIds and the stacks' outputs, wave
+ * by wave: every stack set of wave 0 (baselines) has finished, its operations succeeded, before any of wave 1
+ * (hooks) starts, and a failed wave 0 stops the deploy there. Reading AWS for the plan may throw (nothing was
+ * changed then); after that, every failure is recorded in the report and what depends on it is not attempted.
+ * The management account's stacks are left alone (`deployManagement` deploys them).
  */
 export async function deployAll(ctx: EngineContext, desired: Desired, opts: DeployOptions): Promise<{ plan: Plan; report: DeployReport }> {
   const { plan, versions: known, outputs: knownOutputs, removedStackSets } = await planDeployment(ctx, desired, opts.selection, opts.region);
@@ -78,20 +82,42 @@ export async function deployAll(ctx: EngineContext, desired: Desired, opts: Depl
   }
 
   const limit = opts.concurrency ?? STACK_SET_CONCURRENCY;
-  const stackSets: StackSetOutcome[] = await mapBounded(parts.stackSets, limit, async (s) => {
+  const deployOne = async (s: DesiredStackSet): Promise<StackSetOutcome> => {
     const params = resolveParameters(s, { versions, outputs });
     const missing = params.filter((p) => p.value === undefined);
     if (missing.length) {
       const why = stacksOk ? missing.map((p) => `${p.key}: ${p.pending}`).join('; ') : 'a stack it needs failed';
-      return { name: s.name, action: 'not attempted', operations: [], instances: [], errors: [`not attempted: ${why}`], skippedRemovals: [] };
+      return notAttempted(s, why);
     }
     return deployStackSet(ctx, s, params, opts.allowDelete);
-  });
+  };
+  const stackSets: StackSetOutcome[] = [];
+  let blockedBy: { wave: number; failed: string[] } | undefined;
+  for (const wave of [...new Set(byWave(parts.stackSets).map((s) => s.wave))]) {
+    const members = parts.stackSets.filter((s) => s.wave === wave);
+    if (blockedBy) {
+      const why = `wave ${blockedBy.wave} did not complete (${blockedBy.failed.join(', ')} failed); wave ${wave} waits for it because the hooks' execution role carries the permissions boundary the account baseline creates`;
+      stackSets.push(...members.map((s) => notAttempted(s, why)));
+      continue;
+    }
+    const outcomes = await mapBounded(members, limit, deployOne);
+    stackSets.push(...outcomes);
+    const failed = outcomes.filter((o) => o.errors.length).map((o) => o.name);
+    if (failed.length && parts.stackSets.some((s) => s.wave > wave)) {
+      blockedBy = { wave, failed };
+      ctx.progress.warn(`stopping after wave ${wave}: ${failed.join(', ')} failed, so no stack set of a later wave is started`);
+    }
+  }
   const removals = await mapBounded(removedStackSets, limit, (name) => removeStackSet(ctx, name, plan.stackSets.find((p) => p.name === name)?.removeTargets ?? [], opts.allowDelete));
   const allStackSets = [...stackSets, ...removals];
   for (const s of allStackSets) skippedRemovals.push(...s.skippedRemovals);
   ctx.progress.stop();
-  return { plan, report: { stacks, bundles, policies, stackSets: allStackSets, skippedRemovals } };
+  const notes = desired.managementStacks.map((s) => `${s.name}: ${managementNote('deploy')}`);
+  return { plan, report: { stacks, bundles, policies, stackSets: allStackSets, skippedRemovals, notes } };
+}
+
+function notAttempted(s: DesiredStackSet, why: string): StackSetOutcome {
+  return { name: s.name, wave: s.wave, action: 'not attempted', operations: [], instances: [], errors: [`not attempted: ${why}`], skippedRemovals: [] };
 }
 
 /** 0 when everything deployed and every instance is current; 1 when anything failed or a removal was skipped. */

@@ -2,7 +2,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { InputErrors } from '@tarmac/core';
 import { DEV, Fixture, PROD, makeFixture } from './__tests__/fixture';
-import { groupPairs, pairKey, readDesired } from './desired';
+import { readDesired } from './desired';
+import { groupPairs, pairKey } from './targets';
 
 let fixture: Fixture;
 beforeEach(() => (fixture = makeFixture()));

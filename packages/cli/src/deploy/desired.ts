@@ -4,6 +4,7 @@ import * as path from 'path';
 import { InputError, InputErrors } from '@tarmac/core';
 import { OrgManifest, OrgPolicyType, POLICY_TYPE_DIR, StackSetsManifest } from '@tarmac/core/org';
 import type { StackSetOperationPreferences, Tag } from '@aws-sdk/client-cloudformation';
+import type { TargetGroup } from './targets';
 
 /** Where a stack set parameter's value comes from at deploy time. */
 export type ParameterSource =
@@ -17,21 +18,22 @@ export interface OuTarget {
   readonly accounts: number;
 }
 
-/** OUs × regions: one CreateStackInstances or DeleteStackInstances call. */
-export interface TargetGroup {
-  readonly ous: readonly string[];
-  readonly regions: readonly string[];
-}
-
 /** One AWS::CloudFormation::StackSet resource of the stack sets template: the desired state of one stack set. */
 export interface DesiredStackSet {
   readonly name: string;
   readonly logicalId: string;
   readonly source: string;
-  readonly profile: string;
+  /** guardrails (a hook and Config rules) or the baseline it deploys. */
+  readonly kind: StackSetKind;
+  /** 0: baselines, completed before 1: hooks (their execution role carries the boundary the account baseline creates). */
+  readonly wave: 0 | 1;
+  /** Absent for a baseline without per-profile settings (finops). */
+  readonly profile?: string;
   readonly failureMode: string;
   /** OUs with their paths and account counts, from the manifest (for plans and messages). */
   readonly ous: readonly OuTarget[];
+  /** An account target's accounts, from the manifest; absent for an OU target. */
+  readonly accounts?: readonly { readonly id: string; readonly name: string }[];
   readonly regions: readonly string[];
   /** StackInstancesGroup as the template says it. */
   readonly targets: readonly TargetGroup[];
@@ -65,16 +67,23 @@ export interface DesiredStack {
 /** A built policy as its manifest entry lists it, with the exact document sent to AWS. */
 export type DesiredPolicy = Omit<OrgManifest['policies'][number], 'bytes'> & { readonly content: string };
 
+export type StackSetKind = StackSetsManifest['stackSets'][number]['kind'];
+
 /** Everything `tarmac build` wrote that deploy applies, read from DIR. */
 export interface Desired {
   readonly dir: string;
   readonly organizationId?: string;
   readonly delegatedAdmin?: StackSetsManifest['delegatedAdmin'];
+  readonly managementAccountId?: string;
   readonly bundleBucket?: string;
   readonly bundles: readonly DesiredBundle[];
   readonly stacks: readonly DesiredStack[];
   readonly policies: readonly DesiredPolicy[];
   readonly stackSets: readonly DesiredStackSet[];
+  /** Plain stacks in the management account (the billing stack): deployed only by `tarmac deploy --management`. */
+  readonly managementStacks: readonly DesiredStack[];
+  /** Cost allocation tag keys the build relies on (budget filters, anomaly monitors): checked by `--management`. */
+  readonly costAllocationTags: readonly string[];
 }
 
 /** Every organization policy type Tarmac builds: the core model's own list. */
@@ -92,7 +101,7 @@ export function readDesired(dir: string): Desired {
   const manifestFile = path.join(dir, 'stacksets', 'manifest.json');
   if (!fs.existsSync(manifestFile)) {
     if (errors.length) throw new InputErrors(errors);
-    return { dir, bundles: [], stacks: [], policies, stackSets: [] };
+    return { dir, bundles: [], stacks: [], policies, stackSets: [], managementStacks: [], costAllocationTags: [] };
   }
   const manifest = readJson(manifestFile, errors) as StackSetsManifest | undefined;
   if (manifest && manifest.formatVersion !== 1) errors.push(new InputError({ file: manifestFile }, `formatVersion ${String(manifest.formatVersion)} is not one this tarmac reads`, 'formatVersion: 1'));
@@ -106,16 +115,34 @@ export function readDesired(dir: string): Desired {
     if (sha !== b.sha256) errors.push(new InputError({ file }, `has sha256 ${sha}, the manifest says ${b.sha256}`, REBUILD));
     return [{ key: b.key, file: b.file, sha256: b.sha256, bytes, profile: b.profile, mode: b.mode }];
   });
-  const stacks = manifest.stacks.flatMap((s): DesiredStack[] => {
-    const file = path.join(dir, s.template);
-    const body = readText(file, errors);
-    return body === undefined ? [] : [{ name: s.name, region: s.region, file: s.template, templateBody: body }];
-  });
+  const readStacks = (list: StackSetsManifest['stacks']) =>
+    list.flatMap((s): DesiredStack[] => {
+      const body = readText(path.join(dir, s.template), errors);
+      return body === undefined ? [] : [{ name: s.name, region: s.region, file: s.template, templateBody: body }];
+    });
+  const stacks = readStacks(manifest.stacks);
+  // A manifest without these lists must not read as "nothing in the management account, no tag to check".
+  if (!Array.isArray(manifest.managementStacks)) errors.push(new InputError({ file: manifestFile }, 'has no managementStacks list', REBUILD));
+  const costAllocationTags = manifest.costAllocationTags;
+  if (!Array.isArray(costAllocationTags) || costAllocationTags.some((t) => typeof t !== 'string')) errors.push(new InputError({ file: manifestFile }, 'has no costAllocationTags list of tag keys', REBUILD));
+  const managementStacks = Array.isArray(manifest.managementStacks) ? readStacks(manifest.managementStacks) : [];
   const templateFile = path.join(dir, manifest.stackSetsTemplate);
   const template = readJson(templateFile, errors) as { Resources?: Record<string, { Type?: string; Properties?: Record<string, unknown> }> } | undefined;
   const stackSets = template ? manifest.stackSets.flatMap((unit) => stackSetOf(unit, template.Resources?.[unit.logicalId], manifest, templateFile, errors)) : [];
   if (errors.length) throw new InputErrors(errors);
-  return { dir, organizationId: manifest.organizationId, delegatedAdmin: manifest.delegatedAdmin, bundleBucket: manifest.bundleBucket, bundles, stacks, policies, stackSets };
+  return {
+    dir,
+    organizationId: manifest.organizationId,
+    delegatedAdmin: manifest.delegatedAdmin,
+    managementAccountId: manifest.managementAccountId,
+    bundleBucket: manifest.bundleBucket,
+    bundles,
+    stacks,
+    policies,
+    stackSets,
+    managementStacks,
+    costAllocationTags: [...costAllocationTags],
+  };
 }
 
 function readPolicies(dir: string, errors: InputError[]): DesiredPolicy[] {
@@ -134,6 +161,7 @@ function readPolicies(dir: string, errors: InputError[]): DesiredPolicy[] {
 }
 
 type Unit = StackSetsManifest['stackSets'][number];
+const KINDS: readonly StackSetKind[] = ['guardrails', 'account', 'network', 'finops'];
 
 function stackSetOf(unit: Unit, resource: { Type?: string; Properties?: Record<string, unknown> } | undefined, manifest: StackSetsManifest, file: string, errors: InputError[]): DesiredStackSet[] {
   const fail = (problem: string, expected?: string) => {
@@ -158,19 +186,31 @@ function stackSetOf(unit: Unit, resource: { Type?: string; Properties?: Record<s
       parameters.push({ key: param.ParameterKey, source });
     } else return fail(`parameter ${param.ParameterKey} has a value tarmac cannot resolve: ${JSON.stringify(v)}`, 'a string or { Ref: <parameter> }');
   }
-  const groups = ((p.StackInstancesGroup as { DeploymentTargets?: { OrganizationalUnitIds?: string[] }; Regions?: string[] }[] | undefined) ?? []).map((g) => ({
-    ous: g.DeploymentTargets?.OrganizationalUnitIds ?? [],
-    regions: g.Regions ?? [],
-  }));
+  if (!KINDS.includes(unit.kind) || (unit.wave !== 0 && unit.wave !== 1)) return fail(`the manifest gives kind ${JSON.stringify(unit.kind)} and wave ${JSON.stringify(unit.wave)}`, `kind one of ${KINDS.join(', ')} and wave 0 or 1 (${REBUILD})`);
+  const groups: TargetGroup[] = [];
+  for (const g of (p.StackInstancesGroup as { DeploymentTargets?: { OrganizationalUnitIds?: string[]; Accounts?: string[]; AccountFilterType?: string }; Regions?: string[] }[] | undefined) ?? []) {
+    const t = g.DeploymentTargets ?? {};
+    const filter = t.AccountFilterType ?? 'NONE';
+    // Tarmac builds OU targets and INTERSECTION account targets; anything else would be deployed wrongly.
+    if (filter === 'NONE' && !t.Accounts?.length) groups.push({ ous: t.OrganizationalUnitIds ?? [], regions: g.Regions ?? [] });
+    else if (filter === 'INTERSECTION' && t.Accounts?.length) groups.push({ ous: t.OrganizationalUnitIds ?? [], accounts: [...t.Accounts].sort(), regions: g.Regions ?? [] });
+    else return fail(`DeploymentTargets has AccountFilterType ${filter} with ${t.Accounts?.length ?? 0} account(s)`, 'OrganizationalUnitIds alone, or with Accounts and AccountFilterType INTERSECTION');
+  }
+  const templateAccounts = [...new Set(groups.flatMap((g) => g.accounts ?? []))].sort().join(', ');
+  const manifestAccounts = (unit.accounts ?? []).map((a) => a.id).sort().join(', ');
+  if (templateAccounts !== manifestAccounts || (manifestAccounts && groups.some((g) => !g.accounts))) return fail(`DeploymentTargets narrow to accounts [${templateAccounts}], the manifest says [${manifestAccounts}]`);
   const auto = (p.AutoDeployment as { Enabled?: boolean; RetainStacksOnAccountRemoval?: boolean } | undefined) ?? {};
   return [
     {
       name: unit.name,
       logicalId: unit.logicalId,
       source: unit.source,
-      profile: unit.profile,
+      kind: unit.kind,
+      wave: unit.wave,
+      ...(unit.profile !== undefined ? { profile: unit.profile } : {}),
       failureMode: unit.failureMode,
       ous: unit.ous,
+      ...(unit.accounts?.length ? { accounts: unit.accounts } : {}),
       regions: unit.regions,
       targets: groups,
       templateBody: p.TemplateBody,
@@ -209,30 +249,4 @@ function readJson(file: string, errors: InputError[]): unknown {
     errors.push(new InputError({ file }, `is not valid JSON: ${(err as Error).message}`, REBUILD));
     return undefined;
   }
-}
-
-/** Every OU × region pair a stack set should have instances in. */
-export function desiredPairs(stackSet: DesiredStackSet): Set<string> {
-  return new Set(stackSet.targets.flatMap((g) => g.ous.flatMap((ou) => g.regions.map((r) => pairKey(ou, r)))));
-}
-
-export const pairKey = (ou: string, region: string) => `${ou} ${region}`;
-export const splitPair = (key: string): [string, string] => key.split(' ') as [string, string];
-
-/** Groups OU × region pairs into the fewest calls: OUs that need the same regions share one. */
-export function groupPairs(pairs: Iterable<string>): TargetGroup[] {
-  const regionsByOu = new Map<string, Set<string>>();
-  for (const key of pairs) {
-    const [ou, region] = splitPair(key);
-    if (!regionsByOu.has(ou)) regionsByOu.set(ou, new Set());
-    regionsByOu.get(ou)!.add(region);
-  }
-  const groups = new Map<string, { ous: string[]; regions: string[] }>();
-  for (const [ou, regions] of [...regionsByOu].sort(([a], [b]) => a.localeCompare(b))) {
-    const sorted = [...regions].sort();
-    const id = sorted.join(',');
-    if (!groups.has(id)) groups.set(id, { ous: [], regions: sorted });
-    groups.get(id)!.ous.push(ou);
-  }
-  return [...groups.values()];
 }

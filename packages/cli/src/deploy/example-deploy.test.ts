@@ -1,33 +1,37 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { CreateStackInstancesCommand, CreateStackSetCommand } from '@aws-sdk/client-cloudformation';
+import { CreateStackCommand, CreateStackInstancesCommand, CreateStackSetCommand } from '@aws-sdk/client-cloudformation';
 import { InputErrors } from '@tarmac/core';
-import { loadOrganization } from '@tarmac/core/org';
+import { StackSetsManifest, loadOrganization } from '@tarmac/core/org';
 import { buildOutput, writeBuildOutput } from '../build-output';
 import { deployCommand } from '../commands/deploy';
 import { planCommand } from '../commands/plan';
 import { FakeAws, paramMap } from './__tests__/fake-aws';
 import { plainProgress } from './progress';
 
-// Acceptance (issue 5): the example organization as `tarmac build` writes it, planned and deployed against
+// Acceptance (issues 5 and 6): the example organization as `tarmac build` writes it, planned and deployed against
 // AWS stubbed at the SDK client boundary. No mock of the build: deploy verifies the real directory.
 const POLICIES = path.resolve(__dirname, '..', '..', '..', '..', 'policies');
 const org = loadOrganization(path.join(POLICIES, 'org.yaml'));
 const accountsByOu = Object.fromEntries(org.ous.map((ou) => [ou.id, org.accounts.filter((a) => a.ouId === ou.id).map((a) => a.id)]));
 const account = (name: string) => org.accounts.find((a) => a.name === name)!.id;
+const BILLING_STACK = 'tarmac-finops-billing';
 
 let out: string;
+let manifest: StackSetsManifest;
 let fake: FakeAws;
 let stdout: string;
 let stderr: string;
 beforeAll(async () => {
   out = fs.mkdtempSync(path.join(os.tmpdir(), 'tarmac-example-deploy-'));
   writeBuildOutput(out, await buildOutput(POLICIES));
+  manifest = JSON.parse(fs.readFileSync(path.join(out, 'stacksets', 'manifest.json'), 'utf8'));
 });
 afterAll(() => fs.rmSync(out, { recursive: true, force: true }));
 beforeEach(() => {
   fake = new FakeAws(accountsByOu);
+  fake.callerAccount = org.managementAccountId;
   fake.stackOutputs = { RulesKeyArn: 'arn:aws:kms:eu-west-1:333333333333:key/1234abcd-12ab-34cd-56ef-1234567890ab', BundleBucketName: 'b', LogBucketName: 'l' };
   stdout = '';
   stderr = '';
@@ -36,22 +40,38 @@ beforeEach(() => {
 });
 afterEach(() => {
   jest.restoreAllMocks();
-  fake.restore();
+  fake?.restore();
 });
 
 const deps = () => ({ clients: fake.clients(), retry: { sleep: async () => {} }, progress: plainProgress((s) => (stderr += s)) });
 const opts = () => ({ out, policies: POLICIES, format: 'text' as const });
+const unitsOf = (kind: string) => manifest.stackSets.filter((s) => s.kind === kind);
 
-test('plan on an empty organization creates every stack set, naming its OUs and instances', async () => {
-  expect(await planCommand(opts(), deps())).toBe(0);
-  expect(stdout).toMatch(/^ {2}\+ hooks\/guardrails\/[0-9a-f]{64}\.zip +prod enforce +new version will be uploaded$/m);
-  expect(stdout).toMatch(/^ {2}\+ tarmac-guardrails-prod +create +3 OUs × 2 regions = 12 instances$/m);
-  expect(stdout).toMatch(/^ {6}Workloads\/Prod \(ou-a1b2-44444444\) +2$/m);
-  expect(stdout).toMatch(/^ {2}\+ SCP +tarmac-scp-root-1 +create; attach r-a1b2$/m);
-  expect(fake.cfn.commandCalls(CreateStackSetCommand)).toHaveLength(0);
+test('the build has the baselines in wave 0, the guardrails in wave 1, the billing stack and the cost allocation tags', () => {
+  expect(unitsOf('guardrails').map((s) => s.wave)).toEqual(unitsOf('guardrails').map(() => 1));
+  for (const kind of ['account', 'network', 'finops']) expect(unitsOf(kind).length > 0 && unitsOf(kind).every((s) => s.wave === 0)).toBe(true);
+  expect(unitsOf('finops').map((s) => s.accounts)).toEqual([[{ id: account('finops'), name: 'finops' }]]);
+  expect(manifest.managementStacks).toEqual([expect.objectContaining({ name: BILLING_STACK, region: 'us-east-1' })]);
+  expect(manifest.costAllocationTags).toEqual(['cost-center', 'domain', 'project', 'team']);
 });
 
-test('deploy creates each stack set as delegated administrator with the uploaded bundle versions pinned, and reports each instance', async () => {
+test('plan on an empty organization creates every stack set by wave, naming its OUs or accounts and instances, and leaves the billing stack alone', async () => {
+  expect(await planCommand(opts(), deps())).toBe(0);
+  expect(stdout).toMatch(/^ {2}\+ hooks\/guardrails\/[0-9a-f]{64}\.zip +prod enforce +new version will be uploaded$/m);
+  expect(stdout).toMatch(/^ {2}\+ tarmac-guardrails-prod +guardrails \(prod\) +create +3 OUs × 2 regions = 12 instances$/m);
+  expect(stdout).toMatch(/^ {6}Workloads\/Prod \(ou-a1b2-44444444\) +2$/m);
+  expect(stdout).toMatch(/^ {2}\+ SCP +tarmac-scp-root-1 +create; attach r-a1b2$/m);
+  const [finops] = unitsOf('finops');
+  expect(stdout).toContain(`  + ${finops.name}  finops baseline  create  1 account × ${finops.regions.length} region${finops.regions.length === 1 ? '' : 's'} = ${finops.regions.length} instance`);
+  expect(stdout).toContain(`      accounts: finops (${account('finops')}), narrowed from Infrastructure (ou-a1b2-22222222)`);
+  expect(stdout.indexOf('Stack sets, wave 0')).toBeGreaterThan(-1);
+  expect(stdout.indexOf(unitsOf('account')[0].name)).toBeLessThan(stdout.indexOf('Stack sets, wave 1'));
+  expect(stdout).toContain(`  ${BILLING_STACK}: management account stack, not planned here: run \`tarmac plan --management\` with management-account credentials`);
+  expect(fake.cfn.commandCalls(CreateStackSetCommand)).toHaveLength(0);
+  expect(fake.ce.calls()).toHaveLength(0);
+});
+
+test('deploy creates the baselines first, then each guardrails stack set with the uploaded bundle versions pinned, and reports each instance', async () => {
   // One suspended account (skipped, not a failure) and one failed instance within tolerance (exit 1, named).
   fake.operations = ({ stackSet }) => ({
     instance: (acct, region) => {
@@ -62,12 +82,16 @@ test('deploy creates each stack set as delegated administrator with the uploaded
   });
   expect(await deployCommand(opts(), deps())).toBe(1);
 
-  const manifest = JSON.parse(fs.readFileSync(path.join(out, 'stacksets', 'manifest.json'), 'utf8'));
   const creates = fake.cfn.commandCalls(CreateStackSetCommand).map((c) => c.args[0].input);
-  expect(creates.map((c) => c.StackSetName).sort()).toEqual(['tarmac-guardrails-dev', 'tarmac-guardrails-prod', 'tarmac-guardrails-sandbox']);
+  expect(creates.map((c) => c.StackSetName).sort()).toEqual(manifest.stackSets.map((s) => s.name).sort());
+  // Wave 0 (every baseline) is created before wave 1 (every guardrails stack set).
+  const waveOf = (name: string) => manifest.stackSets.find((s) => s.name === name)!.wave;
+  expect(creates.map((c) => waveOf(c.StackSetName!))).toEqual([...creates.map((c) => waveOf(c.StackSetName!))].sort());
   for (const create of creates) {
-    expect(create).toMatchObject({ CallAs: 'DELEGATED_ADMIN', PermissionModel: 'SERVICE_MANAGED', AutoDeployment: { Enabled: true, RetainStacksOnAccountRemoval: false } });
-    const unit = manifest.stackSets.find((s: { name: string }) => s.name === create.StackSetName);
+    expect(create).toMatchObject({ CallAs: 'DELEGATED_ADMIN', PermissionModel: 'SERVICE_MANAGED' });
+    const unit = manifest.stackSets.find((s) => s.name === create.StackSetName)!;
+    expect(JSON.parse(create.TemplateBody!)).toEqual(JSON.parse(fs.readFileSync(path.join(out, unit.instanceTemplate), 'utf8')));
+    if (unit.kind !== 'guardrails') continue;
     // Every hook's RuleLocation pins the VersionId S3 gave its bundle on upload.
     const hooks = Object.values(JSON.parse(create.TemplateBody!).Resources as Record<string, { Type: string; Properties: { RuleLocation: { Uri: string; VersionId: { Ref: string } } } }>).filter((r) => r.Type === 'AWS::CloudFormation::GuardHook');
     expect(hooks.length).toBe(unit.bundles.length);
@@ -77,14 +101,40 @@ test('deploy creates each stack set as delegated administrator with the uploaded
       expect(paramMap(create.Parameters)[RuleLocation.VersionId.Ref]).toBe(fake.objects.get(key)!.versionId);
     }
     expect(paramMap(create.Parameters).RulesKeyArn).toBe(fake.stackOutputs.RulesKeyArn);
-    expect(JSON.parse(create.TemplateBody!)).toEqual(JSON.parse(fs.readFileSync(path.join(out, unit.instanceTemplate), 'utf8')));
   }
-  const prodInstances = fake.cfn.commandCalls(CreateStackInstancesCommand).map((c) => c.args[0].input).filter((i) => i.StackSetName === 'tarmac-guardrails-prod');
+  const instances = fake.cfn.commandCalls(CreateStackInstancesCommand).map((c) => c.args[0].input);
+  const prodInstances = instances.filter((i) => i.StackSetName === 'tarmac-guardrails-prod');
   expect(prodInstances.flatMap((i) => i.DeploymentTargets!.OrganizationalUnitIds!).sort()).toEqual(['ou-a1b2-11111111', 'ou-a1b2-22222222', 'ou-a1b2-44444444']);
   expect(new Set(prodInstances.flatMap((i) => i.Regions))).toEqual(new Set(['eu-west-1', 'eu-central-1']));
+  // The FinOps stack set reaches the finops account alone, through its OU.
+  const [finops] = unitsOf('finops');
+  expect(instances.filter((i) => i.StackSetName === finops.name).map((i) => i.DeploymentTargets)).toEqual([{ OrganizationalUnitIds: ['ou-a1b2-22222222'], Accounts: [account('finops')], AccountFilterType: 'INTERSECTION' }]);
+  expect(fake.stackSets.get(finops.name)!.instances.map((i) => i.Account)).toEqual(finops.regions.map(() => account('finops')));
+  // The billing stack is the management account's: not deployed from here.
+  expect(fake.cfn.commandCalls(CreateStackCommand).map((c) => c.args[0].input.StackName)).not.toContain(BILLING_STACK);
 
   expect(stdout).toMatch(new RegExp(`tarmac-guardrails-dev +${account('data-dev')} +eu-central-1 .*FAILED.*TarmacWorkloadBoundary`));
   expect(stdout).toMatch(new RegExp(`tarmac-guardrails-prod +${account('log-archive')} +eu-west-1 .*SKIPPED_SUSPENDED_ACCOUNT`));
+});
+
+test('plan --management and deploy --management: the billing stack in us-east-1, after the cost allocation tags are found active', async () => {
+  for (const key of manifest.costAllocationTags) fake.costAllocationTags.set(key, 'Active');
+  expect(await planCommand({ ...opts(), management: true }, deps())).toBe(0);
+  expect(stdout).toMatch(/^ {2}\+ tarmac-finops-billing +us-east-1 +create$/m);
+  stdout = '';
+  expect(await deployCommand({ ...opts(), management: true }, deps())).toBe(0);
+  const [create] = fake.cfn.commandCalls(CreateStackCommand);
+  expect(create.args[0].input.StackName).toBe(BILLING_STACK);
+  expect(await FakeAws.regionOf(create)).toBe('us-east-1');
+  expect(JSON.parse(create.args[0].input.TemplateBody!)).toEqual(JSON.parse(fs.readFileSync(path.join(out, manifest.managementStacks[0].template), 'utf8')));
+  expect(fake.cfn.calls().filter((c) => (c.args[0].input as { StackSetName?: string }).StackSetName)).toEqual([]);
+});
+
+test('deploy --management refuses while a tag the budgets filter on is not active', async () => {
+  for (const key of manifest.costAllocationTags) fake.costAllocationTags.set(key, key === 'team' ? 'Inactive' : 'Active');
+  expect(await deployCommand({ ...opts(), management: true }, deps())).toBe(1);
+  expect(stdout).toContain('aws ce update-cost-allocation-tags-status --cost-allocation-tags-status TagKey=team,Status=Active');
+  expect(fake.cfn.commandCalls(CreateStackCommand)).toHaveLength(0);
 });
 
 test('deploy refuses a build directory edited after `tarmac build`, before asking AWS anything', async () => {

@@ -1,5 +1,6 @@
 import type { CallAs } from './clients';
-import type { OuTarget, TargetGroup } from './desired';
+import type { OuTarget, StackSetKind } from './desired';
+import type { TargetGroup } from './targets';
 
 /** What `tarmac plan` prints and `--format json` serializes: the difference between the build and AWS. */
 export interface Plan {
@@ -14,6 +15,26 @@ export interface Plan {
   readonly stackSets: readonly StackSetPlan[];
   /** Changes that delete something: deploy performs them only with --allow-delete. */
   readonly removals: number;
+  /** The management account's stacks, which this plan leaves alone: `tarmac plan --management` plans them. */
+  readonly managementStacks: readonly { readonly name: string; readonly region: string; readonly note: string }[];
+  /** The cost allocation tags the build relies on, and that they are checked only with --management. */
+  readonly costAllocationTags: { readonly keys: readonly string[]; readonly note: string };
+}
+
+/** `tarmac plan --management`: the management account's stacks and the cost allocation tags the build relies on. */
+export interface ManagementPlan {
+  readonly managementAccountId: string;
+  readonly stacks: readonly StackPlan[];
+  readonly costAllocationTags: TagCheck;
+}
+
+/** Whether the cost allocation tags are active, as Cost Explorer says (ListCostAllocationTags). */
+export interface TagCheck {
+  readonly keys: readonly string[];
+  /** Keys Cost Explorer lists as Inactive, or does not list at all (no resource has carried them yet). */
+  readonly inactive: readonly { readonly key: string; readonly status: 'Inactive' | 'absent' }[];
+  /** Set when the check could not be made: the tags are then unknown, never taken as active. */
+  readonly error?: string;
 }
 
 export interface BundlePlan {
@@ -55,12 +76,18 @@ export interface FieldChange {
 
 export interface StackSetPlan {
   readonly name: string;
+  /** Absent for a stack set the build no longer has (deleted whatever it deployed). */
+  readonly kind?: StackSetKind;
+  readonly wave?: 0 | 1;
+  readonly profile?: string;
   readonly action: 'create' | 'update' | 'unchanged' | 'delete';
   /** What differs in the stack set itself (template, parameters, auto-deployment, ...). */
   readonly changes: readonly FieldChange[];
   readonly ous: readonly OuTarget[];
+  /** An account target's accounts (the OUs narrowed by AccountFilterType INTERSECTION). */
+  readonly accounts?: readonly { readonly id: string; readonly name: string }[];
   readonly regions: readonly string[];
-  /** Accounts × regions, from the accounts org.yaml places under each OU. */
+  /** Accounts × regions: the target's accounts, or those org.yaml places under each OU. */
   readonly instances: number;
   readonly addTargets: readonly TargetGroup[];
   readonly removeTargets: readonly TargetGroup[];
@@ -93,6 +120,8 @@ export interface OperationOutcome {
 
 export interface StackSetOutcome {
   readonly name: string;
+  /** Absent for a stack set the build no longer has. */
+  readonly wave?: 0 | 1;
   readonly action: StackSetPlan['action'] | 'not attempted';
   readonly operations: readonly OperationOutcome[];
   readonly instances: readonly InstanceStatus[];
@@ -115,4 +144,14 @@ export interface DeployReport {
   readonly stackSets: readonly StackSetOutcome[];
   /** Removals not performed because --allow-delete was not given. */
   readonly skippedRemovals: readonly string[];
+  /** What the deploy left alone on purpose and how to do it (the management stacks without --management). */
+  readonly notes: readonly string[];
+}
+
+/** `tarmac deploy --management`: the tag check, then each management stack (none when the check refused). */
+export interface ManagementReport {
+  readonly costAllocationTags: TagCheck;
+  /** Why nothing was deployed (inactive tags without --allow-inactive-tags, or a check that failed). */
+  readonly refused?: string;
+  readonly stacks: readonly StepOutcome[];
 }

@@ -50,7 +50,8 @@ describe('plan for a fresh organization', () => {
     expect(text).toMatch(/^ {2}\+ SCP +tarmac-scp-root-1 +create; attach r-root$/m);
     expect(text).toContain(
       [
-        '  + tarmac-guardrails-prod  create  2 OUs × 2 regions = 6 instances',
+        'Stack sets, wave 1: guardrails',
+        '  + tarmac-guardrails-prod  guardrails (prod)  create  2 OUs × 2 regions = 6 instances',
         '      OU                             ACCOUNTS',
         '      Workloads/Prod (ou-prod-1111)  2',
         '      Security (ou-prod-2222)        1',
@@ -115,13 +116,15 @@ describe('plan after a deploy', () => {
     const version = fake.objects.get(fixture.bundles[0].key)!.versionId;
     expect(text).toContain(
       [
-        '  ~ tarmac-guardrails-prod  update  2 OUs × 2 regions = 6 instances',
+        '  ~ tarmac-guardrails-prod  guardrails (prod)  update  2 OUs × 2 regions = 6 instances',
         `      parameter RulesVersion: v-old → ${version}`,
         '      auto-deployment: disabled → enabled',
         '      + instances: Security (ou-prod-2222) in eu-central-1',
-        '  ~ tarmac-guardrails-dev  update  1 OU × 1 region = 1 instance',
+        '  ~ tarmac-guardrails-dev  guardrails (dev)  update  1 OU × 1 region = 1 instance',
         '      template changed',
         '      - instances: ou-old-9999 in eu-west-1 (needs --allow-delete)',
+        '',
+        'Stack sets the build no longer has',
         '  - tarmac-guardrails-old  delete the stack set and its 1 instance (needs --allow-delete)',
         '      - instances: ou-old-9999 in eu-west-1',
       ].join('\n'),

@@ -9,6 +9,7 @@ import { resolveParameters } from './parameters';
 import { BUNDLES, ORGANIZATION_POLICIES, Selection, selectedParts, selectionOf, selectsName } from './selection';
 import { diffStackSet, removalPlan } from './stackset-diff';
 import { describeStackSet, listInstances, listTarmacStackSets } from './stackset-state';
+import { managementNote } from './management';
 import { planStack } from './stacks';
 
 /** Stack sets read or deployed at once: each waits on its own operation, and AWS throttles bursts. */
@@ -44,7 +45,8 @@ export async function planDeployment(ctx: EngineContext, desired: Desired, selec
   const policyPlans = parts.policies ? planPolicies(desired.policies, actualPolicies) : [];
 
   const known = { versions, outputs };
-  const stackSetPlans = await mapBounded(parts.stackSets, STACK_SET_CONCURRENCY, async (s) => {
+  // In deploy order: wave 0 (baselines) before wave 1 (hooks), the build's order within a wave.
+  const stackSetPlans = await mapBounded(byWave(parts.stackSets), STACK_SET_CONCURRENCY, async (s) => {
     const stackSet = await describeStackSet(ctx, s.name);
     const instances = stackSet ? await listInstances(ctx, s.name) : [];
     return diffStackSet(s, { stackSet, instances }, resolveParameters(s, known)).plan;
@@ -74,6 +76,13 @@ export async function planDeployment(ctx: EngineContext, desired: Desired, selec
     policies: policyPlans,
     stackSets,
     removals: policyPlans.filter((p) => p.needsAllowDelete).length + stackSets.filter((s) => s.needsAllowDelete).length,
+    managementStacks: desired.managementStacks.map((s) => ({ name: s.name, region: s.region, note: managementNote('plan') })),
+    costAllocationTags: { keys: desired.costAllocationTags, note: 'checked by `tarmac plan --management`: cost allocation tags are managed in the management account' },
   };
   return { plan, versions, outputs, actualPolicies, removedStackSets };
+}
+
+/** Stack sets in deploy order: by wave, stable within one. */
+export function byWave<T extends { readonly wave: 0 | 1 }>(stackSets: readonly T[]): T[] {
+  return [...stackSets].sort((a, b) => a.wave - b.wave);
 }

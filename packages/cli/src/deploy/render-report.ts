@@ -1,5 +1,6 @@
+import { tagCheckLines } from './cost-allocation-tags';
 import { verdictOf } from './instance-verdict';
-import type { DeployReport, InstanceStatus, StackSetOutcome } from './model';
+import type { DeployReport, InstanceStatus, ManagementReport, StackSetOutcome } from './model';
 import type { StackSetStatus } from './status';
 import { alignRows } from './table';
 
@@ -36,6 +37,20 @@ export function renderDeployReport(report: DeployReport): string {
   const instances = renderInstances(report.stackSets, { all: false });
   if (instances.length) out.push('', 'Instances that are not current:', ...instances);
   if (report.skippedRemovals.length) out.push('', `Skipped without --allow-delete (${report.skippedRemovals.length}):`, ...report.skippedRemovals.map((r) => `  - ${r}`));
+  if (report.notes.length) out.push('', 'Not deployed here:', ...report.notes.map((n) => `  ${n}`));
+  return out.join('\n') + '\n';
+}
+
+/** `tarmac deploy --management`: the tag check, why nothing was deployed if so, then each stack. */
+export function renderManagementReport(report: ManagementReport): string {
+  const out = [...tagCheckLines(report.costAllocationTags)];
+  if (report.refused) out.push('', `Refused: ${report.refused}. Nothing was changed.`);
+  if (report.stacks.length) {
+    const rows = [['PART', 'NAME', 'ACTION', 'RESULT', 'DETAIL'], ...report.stacks.map((s) => ['management stack', s.name, s.action, s.ok ? 'ok' : 'FAILED', s.ok ? s.detail ?? '' : ''])];
+    out.push('', ...alignRows(rows));
+    const failures = report.stacks.filter((s) => !s.ok).map((s) => `${s.name}: ${s.detail ?? 'failed'}`);
+    if (failures.length) out.push('', 'Failures:', ...failures.map((f) => `  ${f.replace(/\n/g, '\n  ')}`));
+  } else if (!report.refused) out.push('', 'nothing to deploy: the build has no management account stack');
   return out.join('\n') + '\n';
 }
 
@@ -51,14 +66,19 @@ export function renderInstances(stackSets: readonly { name: string; instances: r
   return rows.length ? alignRows([header, ...rows], '  ') : [];
 }
 
-/** `tarmac status`: each stack set's state and last operation, then every instance. */
+/** `tarmac status`: each stack set's kind, state and last operation (an account target's accounts below it), then every instance. */
 export function renderStatus(stackSets: readonly StackSetStatus[], drift: boolean): string {
-  const rows: string[][] = [['STACK SET', 'STATUS', 'LAST OPERATION', 'INSTANCES']];
+  const rows: string[][] = [['STACK SET', 'KIND', 'STATUS', 'LAST OPERATION', 'INSTANCES']];
   for (const s of stackSets) {
     const last = s.lastOperation ? `${s.lastOperation.action} ${s.lastOperation.status}${s.lastOperation.ended ? ` ${s.lastOperation.ended}` : ''}` : '';
-    rows.push([s.name, s.exists ? s.status ?? '?' : 'NOT DEPLOYED', last, s.exists ? counts(s.instances) : '']);
+    rows.push([s.name, s.kind, s.exists ? s.status ?? '?' : 'NOT DEPLOYED', last, s.exists ? counts(s.instances) : '']);
   }
-  const out = alignRows(rows);
+  const out: string[] = [];
+  for (const [i, line] of alignRows(rows).entries()) {
+    out.push(line);
+    const accounts = i > 0 ? stackSets[i - 1].accounts : undefined;
+    if (accounts) out.push(`  accounts: ${accounts.map((a) => `${a.name} (${a.id})`).join(', ')}`);
+  }
   const errors = stackSets.flatMap((s) => s.errors.map((e) => `${s.name}: ${e}`));
   if (errors.length) out.push('', 'Errors:', ...errors.map((e) => `  ${e}`));
   const table = renderInstances(stackSets, { all: true, drift });

@@ -40,7 +40,8 @@ export async function planStack(ctx: EngineContext, stack: DesiredStack): Promis
 }
 
 /**
- * Creates or updates a plain stack in the delegated admin account and waits for it; returns its outputs.
+ * Creates or updates a plain stack (in the delegated admin account, or with --management in the management
+ * account) in its own region and waits for it; returns its outputs.
  * "No updates are to be performed" is success. A stack that ends in a failed or rolled-back state is an
  * error carrying the first failures from its events.
  */
@@ -107,7 +108,29 @@ async function failureReasons(ctx: EngineContext, client: CloudFormationClient, 
     .map((e) => `${e.LogicalResourceId} (${e.ResourceType}) ${e.ResourceStatus}: ${e.ResourceStatusReason}`);
 }
 
-/** IAM resources need an explicit acknowledgement; nothing else in Tarmac's stacks does (no transforms). */
-function capabilitiesFor(templateBody: string): ('CAPABILITY_IAM' | 'CAPABILITY_NAMED_IAM')[] {
-  return /"AWS::IAM::/.test(templateBody) ? ['CAPABILITY_IAM', 'CAPABILITY_NAMED_IAM'] : [];
+/** IAM resource types and the property that names them: a custom name needs CAPABILITY_NAMED_IAM. */
+const IAM_NAME_PROPERTIES: Readonly<Record<string, string>> = {
+  'AWS::IAM::Role': 'RoleName',
+  'AWS::IAM::User': 'UserName',
+  'AWS::IAM::Group': 'GroupName',
+  'AWS::IAM::ManagedPolicy': 'ManagedPolicyName',
+  'AWS::IAM::InstanceProfile': 'InstanceProfileName',
+};
+
+/**
+ * The acknowledgement the template needs, derived from its resources (no transforms or macros in Tarmac's
+ * stacks): CAPABILITY_NAMED_IAM when an IAM resource is given a name, CAPABILITY_IAM for any other IAM
+ * resource, none otherwise. A template that is not JSON gets both when it mentions IAM at all.
+ */
+export function capabilitiesFor(templateBody: string): ('CAPABILITY_IAM' | 'CAPABILITY_NAMED_IAM')[] {
+  let resources: { Type?: string; Properties?: Record<string, unknown> }[];
+  try {
+    resources = Object.values((JSON.parse(templateBody) as { Resources?: Record<string, { Type?: string; Properties?: Record<string, unknown> }> }).Resources ?? {});
+  } catch {
+    return /AWS::IAM::/.test(templateBody) ? ['CAPABILITY_IAM', 'CAPABILITY_NAMED_IAM'] : [];
+  }
+  const iam = resources.filter((r) => typeof r?.Type === 'string' && r.Type.startsWith('AWS::IAM::'));
+  if (!iam.length) return [];
+  const named = iam.some((r) => IAM_NAME_PROPERTIES[r.Type!] !== undefined && r.Properties?.[IAM_NAME_PROPERTIES[r.Type!]] !== undefined);
+  return [named ? 'CAPABILITY_NAMED_IAM' : 'CAPABILITY_IAM'];
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'crypto';
 import { Capability, CreateStackInstancesCommand, CreateStackSetCommand, DeleteStackInstancesCommand, DeleteStackSetCommand, UpdateStackSetCommand } from '@aws-sdk/client-cloudformation';
 import { AwsCallError, describeError, errorName, isThrottle } from './aws-errors';
 import { EngineContext } from './context';
-import { DesiredStackSet, TargetGroup, pairKey } from './desired';
+import type { DesiredStackSet } from './desired';
 import { inoperableAdvice, verdictOf } from './instance-verdict';
 import type { InstanceStatus, OperationOutcome, StackSetOutcome } from './model';
 import { ResolvedParameter, apiParameters } from './parameters';
@@ -10,8 +10,9 @@ import { ActualStackSet, diffStackSet } from './stackset-diff';
 import { OperationRun, runOperation } from './stackset-operations';
 import { describeStackSet, listInstances } from './stackset-state';
 import { withRetry } from './retry';
+import { TargetGroup, apiDeploymentTargets, instanceKey, isAccountTarget, pairKey } from './targets';
 
-const targetText = (g: TargetGroup) => `${g.ous.join(', ')} in ${g.regions.join(', ')}`;
+const targetText = (g: TargetGroup) => `${g.accounts ? `accounts ${g.accounts.join(', ')} of ` : ''}${g.ous.join(', ')} in ${g.regions.join(', ')}`;
 
 async function readActual(ctx: EngineContext, name: string): Promise<ActualStackSet> {
   const stackSet = await describeStackSet(ctx, name);
@@ -71,7 +72,7 @@ export async function deployStackSet(ctx: EngineContext, desired: DesiredStackSe
               ...(diff.autoDeploymentChanged
                 ? { AutoDeployment: desired.autoDeployment }
                 : diff.updateTargets
-                  ? { DeploymentTargets: { OrganizationalUnitIds: [...diff.updateTargets.ous] }, Regions: [...diff.updateTargets.regions] }
+                  ? { DeploymentTargets: apiDeploymentTargets(diff.updateTargets), Regions: [...diff.updateTargets.regions] }
                   : {}),
             }),
           ),
@@ -82,7 +83,7 @@ export async function deployStackSet(ctx: EngineContext, desired: DesiredStackSe
       ok = ops.record(
         await runOperation(ctx, name, 'CreateStackInstances', (operationId) =>
           ctx.clients.cloudFormation.send(
-            new CreateStackInstancesCommand({ StackSetName: name, CallAs: ctx.callAs, OperationId: operationId, DeploymentTargets: { OrganizationalUnitIds: [...group.ous] }, Regions: [...group.regions], OperationPreferences: desired.operationPreferences }),
+            new CreateStackInstancesCommand({ StackSetName: name, CallAs: ctx.callAs, OperationId: operationId, DeploymentTargets: apiDeploymentTargets(group), Regions: [...group.regions], OperationPreferences: desired.operationPreferences }),
           ),
         ),
       );
@@ -95,11 +96,12 @@ export async function deployStackSet(ctx: EngineContext, desired: DesiredStackSe
       }
       if (!ops.record(await deleteInstances(ctx, name, group, desired.operationPreferences))) break;
     }
-    removing = new Set(diff.plan.removeTargets.flatMap((g) => g.ous.flatMap((ou) => g.regions.map((r) => pairKey(ou, r)))));
+    removing = new Set(diff.plan.removeTargets.flatMap((g) => (g.accounts ?? g.ous).flatMap((unit) => g.regions.map((r) => pairKey(unit, r)))));
   } catch (err) {
     ops.errors.push(describeError(err));
   }
-  return finish(ctx, name, action, ops, skippedRemovals, removing);
+  const outcome = await finish(ctx, name, action, ops, skippedRemovals, removing, true, isAccountTarget(desired));
+  return { ...outcome, wave: desired.wave };
 }
 
 /**
@@ -148,7 +150,7 @@ function deleteInstances(ctx: EngineContext, name: string, group: TargetGroup, p
         StackSetName: name,
         CallAs: ctx.callAs,
         OperationId: operationId,
-        DeploymentTargets: { OrganizationalUnitIds: [...group.ous] },
+        DeploymentTargets: apiDeploymentTargets(group),
         Regions: [...group.regions],
         RetainStacks: false,
         ...(preferences ? { OperationPreferences: preferences } : {}),
@@ -187,7 +189,7 @@ export async function removeStackSet(ctx: EngineContext, name: string, groups: r
  * Lists every instance and says what is wrong. Instances of targets being removed are left out of the
  * "not current" count: an update marks them OUTDATED, and their removal (done or skipped) says why.
  */
-async function finish(ctx: EngineContext, name: string, action: StackSetOutcome['action'], ops: Operations, skippedRemovals: string[], removing: ReadonlySet<string>, readInstances = true): Promise<StackSetOutcome> {
+async function finish(ctx: EngineContext, name: string, action: StackSetOutcome['action'], ops: Operations, skippedRemovals: string[], removing: ReadonlySet<string>, readInstances = true, accountTarget = false): Promise<StackSetOutcome> {
   let instances: InstanceStatus[] = [];
   if (readInstances) {
     try {
@@ -199,7 +201,7 @@ async function finish(ctx: EngineContext, name: string, action: StackSetOutcome[
   }
   const errors = [...ops.errors];
   for (const i of instances) if (verdictOf(i) === 'inoperable') errors.push(inoperableAdvice(name, i, ctx.callAs));
-  const failed = instances.filter((i) => ['failed', 'outdated'].includes(verdictOf(i)) && !(i.ou && removing.has(pairKey(i.ou, i.region))));
+  const failed = instances.filter((i) => ['failed', 'outdated'].includes(verdictOf(i)) && !removing.has(instanceKey(accountTarget, i) ?? ''));
   if (failed.length && !errors.length) errors.push(`${failed.length} instance(s) not current although the operations succeeded (within the failure tolerance)`);
   const summary = errors.length ? 'failed' : skippedRemovals.length ? 'removals skipped (need --allow-delete)' : 'done';
   ctx.progress.done(name, `${action}: ${summary}`);

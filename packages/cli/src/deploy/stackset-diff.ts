@@ -1,8 +1,9 @@
 import type { StackSet } from '@aws-sdk/client-cloudformation';
 import { canonicalJson, sameDocument } from './canonical-json';
-import { DesiredStackSet, OuTarget, TargetGroup, desiredPairs, groupPairs, pairKey } from './desired';
+import type { DesiredStackSet, OuTarget } from './desired';
 import type { FieldChange, InstanceStatus, StackSetPlan } from './model';
 import type { ResolvedParameter } from './parameters';
+import { TargetGroup, desiredPairs, groupAccountPairs, groupPairs, instanceKey, isAccountTarget, pairKey } from './targets';
 
 /** The stack set as AWS has it: the stack set itself (absent when there is none) and its instances. */
 export interface ActualStackSet {
@@ -26,11 +27,21 @@ export interface StackSetDiff {
  * uploaded) is a change.
  */
 export function diffStackSet(desired: DesiredStackSet, actual: ActualStackSet, params: readonly ResolvedParameter[]): StackSetDiff {
-  const base = { name: desired.name, ous: desired.ous, regions: desired.regions, instances: instanceCount(desired.ous, desired.regions) };
+  const base = {
+    name: desired.name,
+    kind: desired.kind,
+    wave: desired.wave,
+    ...(desired.profile !== undefined ? { profile: desired.profile } : {}),
+    ous: desired.ous,
+    ...(desired.accounts ? { accounts: desired.accounts } : {}),
+    regions: desired.regions,
+    instances: desired.accounts ? desired.accounts.length * desired.regions.length : instanceCount(desired.ous, desired.regions),
+  };
   const wanted = desiredPairs(desired);
+  const { toCreate, toRemove } = grouping(desired, actual);
   const current = actual.stackSet;
   if (!current) {
-    const plan: StackSetPlan = { ...base, action: 'create', changes: [], addTargets: groupPairs(wanted), removeTargets: [], needsAllowDelete: false };
+    const plan: StackSetPlan = { ...base, action: 'create', changes: [], addTargets: toCreate(wanted), removeTargets: [], needsAllowDelete: false };
     return { plan, propertiesChanged: false, autoDeploymentChanged: false, permissionModelChanged: false };
   }
   const changes: FieldChange[] = [];
@@ -48,21 +59,21 @@ export function diffStackSet(desired: DesiredStackSet, actual: ActualStackSet, p
   const permissionModelChanged = current.PermissionModel !== 'SERVICE_MANAGED';
   if (permissionModelChanged) changes.push({ field: 'permission model', from: current.PermissionModel ?? '(none)', to: 'SERVICE_MANAGED' });
 
-  const present = actualPairs(actual, desired);
+  const present = isAccountTarget(desired) ? accountPairs(actual) : actualPairs(actual, desired);
   const add = [...wanted].filter((p) => !present.has(p));
   const remove = [...present].filter((p) => !wanted.has(p));
   const staying = [...present].filter((p) => wanted.has(p));
-  // UpdateStackSet takes OUs × regions: name them only when the staying instances are exactly such a
-  // product; otherwise update every instance (those about to be removed too, which is harmless).
-  const stayingGroups = groupPairs(staying);
+  // UpdateStackSet takes OUs (or accounts) × regions: name them only when the staying instances are exactly
+  // such a product; otherwise update every instance (those about to be removed too, which is harmless).
+  const stayingGroups = toCreate(staying);
   const stayingGroup = stayingGroups.length === 1 ? stayingGroups[0] : undefined;
   const action = changes.length || add.length || remove.length ? 'update' : 'unchanged';
   const plan: StackSetPlan = {
     ...base,
     action,
     changes,
-    addTargets: groupPairs(add),
-    removeTargets: groupPairs(remove),
+    addTargets: toCreate(add),
+    removeTargets: toRemove(remove),
     needsAllowDelete: remove.length > 0,
     ...(current.Status ? { status: current.Status } : {}),
   };
@@ -85,6 +96,25 @@ export function removalPlan(name: string, actual: ActualStackSet): StackSetPlan 
     needsAllowDelete: true,
     ...(actual.stackSet?.Status ? { status: actual.stackSet.Status } : {}),
   };
+}
+
+/**
+ * How pairs become calls. An account target reaches a new account through the OUs the build places it in,
+ * and an existing instance through the OU AWS reports for it (or, failing that, the stack set's OUs).
+ */
+function grouping(desired: DesiredStackSet, actual: ActualStackSet): { toCreate: (pairs: Iterable<string>) => TargetGroup[]; toRemove: (pairs: Iterable<string>) => TargetGroup[] } {
+  if (!isAccountTarget(desired)) return { toCreate: groupPairs, toRemove: groupPairs };
+  const desiredOus = (account: string) => desired.targets.filter((g) => g.accounts?.includes(account)).flatMap((g) => g.ous);
+  const actualOus = (account: string) => {
+    const reported = actual.instances.filter((i) => i.account === account && i.ou).map((i) => i.ou!);
+    return reported.length ? reported : actual.stackSet?.OrganizationalUnitIds ?? desiredOus(account);
+  };
+  return { toCreate: (pairs) => groupAccountPairs(pairs, desiredOus), toRemove: (pairs) => groupAccountPairs(pairs, actualOus) };
+}
+
+/** An account target's instances, as account × region pairs. */
+function accountPairs(actual: ActualStackSet): Set<string> {
+  return new Set(actual.instances.map((i) => instanceKey(true, i)!));
 }
 
 /**

@@ -29,8 +29,8 @@ describe('status', () => {
   test('every instance CURRENT: exit 0, each account and region listed with the last operation', async () => {
     const { code, text } = await status();
     expect(code).toBe(0);
-    expect(text).toMatch(/^STACK SET +STATUS +LAST OPERATION +INSTANCES$/m);
-    expect(text).toMatch(/^tarmac-guardrails-prod +ACTIVE +CREATE SUCCEEDED \S+ +6\/6 current$/m);
+    expect(text).toMatch(/^STACK SET +KIND +STATUS +LAST OPERATION +INSTANCES$/m);
+    expect(text).toMatch(/^tarmac-guardrails-prod +guardrails +ACTIVE +CREATE SUCCEEDED \S+ +6\/6 current$/m);
     expect(text).toMatch(/^ {2}STACK SET +ACCOUNT +REGION +OU +STATUS +DETAILED STATUS +RESULT +REASON$/m);
     expect(text).toMatch(/^ {2}tarmac-guardrails-dev +300000000001 +eu-west-1 +ou-dev-3333 +CURRENT +SUCCEEDED +ok$/m);
     expect(fake.cfn.commandCalls(DetectStackSetDriftCommand)).toHaveLength(0);
@@ -41,7 +41,7 @@ describe('status', () => {
     Object.assign(i, { Status: 'OUTDATED', StackInstanceStatus: { DetailedStatus: 'FAILED' }, StatusReason: 'Hook creation failed: AccessDenied' });
     const { code, text } = await status();
     expect(code).toBe(1);
-    expect(text).toMatch(/^tarmac-guardrails-prod +ACTIVE +CREATE SUCCEEDED \S+ +5\/6 current, 1 FAILED$/m);
+    expect(text).toMatch(/^tarmac-guardrails-prod +guardrails +ACTIVE +CREATE SUCCEEDED \S+ +5\/6 current, 1 FAILED$/m);
     expect(text).toMatch(/^ {2}tarmac-guardrails-prod +200000000002 +eu-central-1 +ou-prod-1111 +OUTDATED +FAILED +FAILED +Hook creation failed: AccessDenied$/m);
   });
 
@@ -55,7 +55,7 @@ describe('status', () => {
     fake.stackSets.delete(DEV);
     const { code, text } = await status();
     expect(code).toBe(1);
-    expect(text).toMatch(/^tarmac-guardrails-dev +NOT DEPLOYED$/m);
+    expect(text).toMatch(/^tarmac-guardrails-dev +guardrails +NOT DEPLOYED$/m);
   });
 
   test('--drift: detects drift on every stack set (its own operation ID, as the delegated admin) and reports each instance', async () => {

@@ -39,14 +39,19 @@ import {
   PolicyNotFoundException,
   UpdatePolicyCommand,
 } from '@aws-sdk/client-organizations';
+import { CostExplorerClient, CostExplorerServiceException, InvalidNextTokenException, ListCostAllocationTagsCommand } from '@aws-sdk/client-cost-explorer';
 import { HeadObjectCommand, NotFound, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { AwsStub, mockClient } from 'aws-sdk-client-mock';
 import { sameDocument } from '../canonical-json';
 import type { AwsClients } from '../clients';
 import type { EngineContext } from '../context';
 import { Progress, silentProgress } from '../progress';
 import { DEFAULT_RETRY } from '../retry';
-import { ACCOUNTS } from './fixture';
+import { ACCOUNTS, MANAGEMENT_ACCOUNT } from './fixture';
+
+/** The region the fake's default clients (and a stack set without one) live in. */
+const HOME = 'eu-west-1';
 
 /** An error as the CloudFormation query protocol delivers one the SDK does not model (ValidationError, Throttling). */
 export const cfnError = (name: string, message: string) => new CloudFormationServiceException({ name, $fault: 'client', message, $metadata: { httpStatusCode: 400 } });
@@ -56,6 +61,15 @@ interface FakeStack {
   template: string;
   outputs: Record<string, string>;
   pendingFinal?: string;
+  /** Where the stack lives (default: the fake's home region); CloudFormation in another region does not see it. */
+  region?: string;
+  tags?: { Key?: string; Value?: string }[];
+}
+
+/** An account filter as DeploymentTargets carries it. */
+interface AccountFilter {
+  type?: string;
+  accounts?: string[];
 }
 
 interface FakeStackSet {
@@ -87,6 +101,14 @@ export class FakeAws {
   readonly cfn: AwsStub<any, any, any> = mockClient(CloudFormationClient);
   readonly s3: AwsStub<any, any, any> = mockClient(S3Client);
   readonly org: AwsStub<any, any, any> = mockClient(OrganizationsClient);
+  readonly ce: AwsStub<any, any, any> = mockClient(CostExplorerClient);
+  readonly sts: AwsStub<any, any, any> = mockClient(STSClient);
+  /** The account the credentials belong to (GetCallerIdentity). */
+  callerAccount = MANAGEMENT_ACCOUNT;
+  /** User-defined cost allocation tags as Cost Explorer lists them; a key not here has never been applied. */
+  readonly costAllocationTags = new Map<string, 'Active' | 'Inactive'>();
+  /** Cost allocation tags per ListCostAllocationTags page: small, so the engine has to follow NextToken. */
+  ceTagsPageSize = 2;
   readonly stacks = new Map<string, FakeStack>();
   readonly objects = new Map<string, { versionId: string; sha256?: string }>();
   readonly policies = new Map<string, { id: string; name: string; type: string; content: string; targets: Set<string> }>();
@@ -106,6 +128,11 @@ export class FakeAws {
     this.wireCloudFormation();
     this.wireS3();
     this.wireOrganizations();
+    this.wireCostExplorer();
+    this.sts.on(GetCallerIdentityCommand).callsFake((input) => {
+      this.take('GetCallerIdentity', input);
+      return { Account: this.callerAccount, Arn: `arn:aws:sts::${this.callerAccount}:assumed-role/TarmacPlatformPipeline/session`, UserId: 'AROAEXAMPLE:session' };
+    });
   }
 
   /** The next calls of `operation` (e.g. 'UpdateStackSet') fail with these errors, in order. */
@@ -124,11 +151,30 @@ export class FakeAws {
     this.cfn.restore();
     this.s3.restore();
     this.org.restore();
+    this.ce.restore();
+    this.sts.restore();
   }
 
+  /** Clients as createClients makes them: CloudFormation in the home region, and per region on demand. */
   clients(): AwsClients {
-    const cloudFormation = new CloudFormationClient({ region: 'eu-west-1' });
-    return { cloudFormation, s3: new S3Client({ region: 'eu-west-1' }), organizations: new OrganizationsClient({ region: 'eu-west-1' }), cloudFormationIn: () => cloudFormation };
+    const cloudFormation = new CloudFormationClient({ region: HOME });
+    const byRegion = new Map<string, CloudFormationClient>([[HOME, cloudFormation]]);
+    return {
+      cloudFormation,
+      s3: new S3Client({ region: HOME }),
+      organizations: new OrganizationsClient({ region: HOME }),
+      costExplorer: new CostExplorerClient({ region: 'us-east-1' }),
+      sts: new STSClient({ region: HOME }),
+      cloudFormationIn: (region) => {
+        if (!byRegion.has(region)) byRegion.set(region, new CloudFormationClient({ region }));
+        return byRegion.get(region)!;
+      },
+    };
+  }
+
+  /** The region of the client a CloudFormation call was sent with. */
+  static async regionOf(call: { thisValue: unknown }): Promise<string> {
+    return (call.thisValue as CloudFormationClient).config.region();
   }
 
   /** An engine context on this fake that never waits. */
@@ -138,12 +184,32 @@ export class FakeAws {
 
   // --- state helpers for tests -------------------------------------------------------------------
 
-  /** A stack set as a previous deploy left it, with CURRENT instances for every account in its OUs. */
-  addStackSet(name: string, props: Partial<StackSet> & { ous: string[]; regions: string[] }): void {
-    const { ous, regions, ...rest } = props;
+  /** A stack set as a previous deploy left it, with CURRENT instances for every account in its OUs (or only `accounts`). */
+  addStackSet(name: string, props: Partial<StackSet> & { ous: string[]; regions: string[]; accounts?: string[] }): void {
+    const { ous, regions, accounts, ...rest } = props;
     const set: StackSet = { StackSetName: name, StackSetId: `${name}:1`, Status: 'ACTIVE', PermissionModel: 'SERVICE_MANAGED', OrganizationalUnitIds: ous, Regions: regions, ...rest };
-    const instances = ous.flatMap((ou) => (this.accounts[ou] ?? []).flatMap((account) => regions.map((region) => this.instance(name, ou, account, region))));
+    const filter = accounts ? { type: 'INTERSECTION', accounts } : {};
+    const instances = ous.flatMap((ou) => this.accountsOf(ou, filter).flatMap((account) => regions.map((region) => this.instance(name, ou, account, region))));
     this.stackSets.set(name, { set, instances });
+  }
+
+  /** The accounts of an OU that an operation reaches, as AccountFilterType says (NONE or absent: all of them). */
+  private accountsOf(ou: string, filter: AccountFilter): string[] {
+    const all = this.accounts[ou] ?? [];
+    if (filter.type === 'INTERSECTION') return all.filter((a) => filter.accounts?.includes(a));
+    if (filter.type === 'DIFFERENCE') return all.filter((a) => !filter.accounts?.includes(a));
+    return all;
+  }
+
+  /** What StackSets refuses in DeploymentTargets, per the API reference (DeploymentTargets). */
+  private checkTargets(operation: string, targets: { OrganizationalUnitIds?: string[]; Accounts?: string[]; AccountFilterType?: string } | undefined): AccountFilter {
+    if (!targets) return {};
+    if (operation === 'CreateStackInstances' && targets.OrganizationalUnitIds?.length && targets.Accounts?.length && !targets.AccountFilterType) {
+      throw cfnError('ValidationError', 'AccountFilterType is required when both OrganizationalUnitIds and Accounts are specified');
+    }
+    if (operation === 'CreateStackInstances' && targets.AccountFilterType === 'UNION') throw cfnError('ValidationError', 'UNION is not supported for CreateStackInstances');
+    if (targets.AccountFilterType && targets.AccountFilterType !== 'NONE' && !targets.Accounts?.length) throw cfnError('ValidationError', `AccountFilterType ${targets.AccountFilterType} requires Accounts`);
+    return { type: targets.AccountFilterType, accounts: targets.Accounts };
   }
 
   addPolicy(type: string, name: string, content: string, targets: string[]): string {
@@ -168,27 +234,25 @@ export class FakeAws {
     return s;
   }
 
-  /** Runs an operation on the instances of these OU × region targets (all instances when none are given). */
-  private startOperation(stackSet: string, action: string, operationId: string, targets: { ous?: string[]; regions?: string[] }, apply: (s: FakeStackSet, ou: string, account: string, region: string) => StackInstanceSummary | undefined): void {
+  /** Runs an operation on the instances of these OU × region targets, narrowed by the account filter (all instances when none are given). */
+  private startOperation(stackSet: string, action: string, operationId: string, targets: { ous?: string[]; regions?: string[]; filter?: AccountFilter }, apply: (s: FakeStackSet, ou: string, account: string, region: string) => StackInstanceSummary | undefined): void {
     const s = this.stackSetOrThrow(stackSet);
     const script = this.operations({ action, stackSet, operationId });
-    const ous = targets.ous ?? s.set.OrganizationalUnitIds ?? [];
-    const regions = targets.regions ?? s.set.Regions ?? [];
     const results: StackSetOperationResultSummary[] = [];
-    for (const ou of ous) {
-      for (const account of this.accounts[ou] ?? []) {
-        for (const region of regions) {
-          const instance = apply(s, ou, account, region);
-          const outcome = script.instance?.(account, region);
-          if (instance && outcome) {
-            if (outcome.Status) instance.Status = outcome.Status;
-            if (outcome.DetailedStatus) instance.StackInstanceStatus = { DetailedStatus: outcome.DetailedStatus as never };
-            if (outcome.StatusReason) instance.StatusReason = outcome.StatusReason;
-          }
-          const detailed = outcome?.DetailedStatus ?? 'SUCCEEDED';
-          results.push({ Account: account, Region: region, OrganizationalUnitId: ou, Status: (detailed === 'SKIPPED_SUSPENDED_ACCOUNT' ? 'SUCCEEDED' : detailed === 'INOPERABLE' ? 'FAILED' : detailed) as never, ...(outcome?.StatusReason ? { StatusReason: outcome.StatusReason } : {}) });
-        }
+    // Without targets, an operation reaches the instances there are (for an account target, its accounts only).
+    const reach: [string, string, string][] = targets.ous
+      ? targets.ous.flatMap((ou) => this.accountsOf(ou, targets.filter ?? {}).flatMap((account) => (targets.regions ?? s.set.Regions ?? []).map((region): [string, string, string] => [ou, account, region])))
+      : s.instances.map((i): [string, string, string] => [i.OrganizationalUnitId!, i.Account!, i.Region!]);
+    for (const [ou, account, region] of reach) {
+      const instance = apply(s, ou, account, region);
+      const outcome = script.instance?.(account, region);
+      if (instance && outcome) {
+        if (outcome.Status) instance.Status = outcome.Status;
+        if (outcome.DetailedStatus) instance.StackInstanceStatus = { DetailedStatus: outcome.DetailedStatus as never };
+        if (outcome.StatusReason) instance.StatusReason = outcome.StatusReason;
       }
+      const detailed = outcome?.DetailedStatus ?? 'SUCCEEDED';
+      results.push({ Account: account, Region: region, OrganizationalUnitId: ou, Status: (detailed === 'SKIPPED_SUSPENDED_ACCOUNT' ? 'SUCCEEDED' : detailed === 'INOPERABLE' ? 'FAILED' : detailed) as never, ...(outcome?.StatusReason ? { StatusReason: outcome.StatusReason } : {}) });
     }
     this.ops.set(operationId, { stackSet, action, status: script.status ?? 'SUCCEEDED', polls: 0, results, ...(script.statusReason ? { statusReason: script.statusReason } : {}) });
   }
@@ -196,9 +260,16 @@ export class FakeAws {
   private wireCloudFormation(): void {
     const cfn = this.cfn;
     const notExist = (name: string) => cfnError('ValidationError', `Stack with id ${name} does not exist`);
-    cfn.on(DescribeStacksCommand).callsFake((input) => {
+    const regionOf = (getClient: () => { config: { region: () => Promise<string> } }) => getClient().config.region();
+    // CloudFormation is regional: a stack is seen only by a client of its region.
+    const stackIn = (name: string, region: string) => {
+      const s = this.stacks.get(name);
+      return s && (s.region ?? HOME) === region ? s : undefined;
+    };
+    const stackId = (name: string, region: string) => `arn:aws:cloudformation:${region}:${this.callerAccount}:stack/${name}/1`;
+    cfn.on(DescribeStacksCommand).callsFake(async (input, getClient) => {
       this.take('DescribeStacks', input);
-      const s = this.stacks.get(input.StackName);
+      const s = stackIn(input.StackName, await regionOf(getClient as never));
       if (!s) throw notExist(input.StackName);
       const response = { Stacks: [{ StackName: input.StackName, StackStatus: s.status, CreationTime: new Date(0), Outputs: Object.entries(s.outputs).map(([OutputKey, OutputValue]) => ({ OutputKey, OutputValue })) }] };
       // In progress once, then done: the engine has to poll.
@@ -208,25 +279,29 @@ export class FakeAws {
       }
       return response;
     });
-    cfn.on(GetTemplateCommand).callsFake((input) => {
-      const s = this.stacks.get(input.StackName);
+    cfn.on(GetTemplateCommand).callsFake(async (input, getClient) => {
+      const s = stackIn(input.StackName, await regionOf(getClient as never));
       if (!s) throw notExist(input.StackName);
       return { TemplateBody: s.template, StagesAvailable: ['Original', 'Processed'] };
     });
-    cfn.on(CreateStackCommand).callsFake((input) => {
+    cfn.on(CreateStackCommand).callsFake(async (input, getClient) => {
       this.take('CreateStack', input);
-      this.stacks.set(input.StackName, { status: 'CREATE_IN_PROGRESS', template: input.TemplateBody, outputs: this.stackFinal ? {} : { ...this.stackOutputs }, pendingFinal: this.stackFinal ?? 'CREATE_COMPLETE' });
-      return { StackId: `arn:aws:cloudformation:eu-west-1:111111111111:stack/${input.StackName}/1` };
+      requireCapabilities(input.TemplateBody, input.Capabilities);
+      const region = await regionOf(getClient as never);
+      this.stacks.set(input.StackName, { status: 'CREATE_IN_PROGRESS', template: input.TemplateBody, outputs: this.stackFinal ? {} : { ...this.stackOutputs }, pendingFinal: this.stackFinal ?? 'CREATE_COMPLETE', region, tags: input.Tags });
+      return { StackId: stackId(input.StackName, region) };
     });
-    cfn.on(UpdateStackCommand).callsFake((input) => {
+    cfn.on(UpdateStackCommand).callsFake(async (input, getClient) => {
       this.take('UpdateStack', input);
-      const s = this.stacks.get(input.StackName);
+      const region = await regionOf(getClient as never);
+      const s = stackIn(input.StackName, region);
       if (!s) throw notExist(input.StackName);
+      requireCapabilities(input.TemplateBody, input.Capabilities);
       if (sameDocument(s.template, input.TemplateBody)) throw cfnError('ValidationError', 'No updates are to be performed.');
       s.template = input.TemplateBody;
       s.status = 'UPDATE_IN_PROGRESS';
       s.pendingFinal = this.stackFinal ?? 'UPDATE_COMPLETE';
-      return { StackId: `arn:aws:cloudformation:eu-west-1:111111111111:stack/${input.StackName}/1` };
+      return { StackId: stackId(input.StackName, region) };
     });
     cfn.on(DescribeStackEventsCommand).callsFake(() => ({ StackEvents: this.stackEvents }));
 
@@ -254,7 +329,8 @@ export class FakeAws {
       const s = this.stackSetOrThrow(input.StackSetName);
       for (const k of ['TemplateBody', 'Parameters', 'Capabilities', 'AutoDeployment', 'ManagedExecution'] as const) if (input[k] !== undefined) (s.set as Record<string, unknown>)[k] = input[k];
       for (const i of s.instances) i.Status = 'OUTDATED';
-      this.startOperation(input.StackSetName, 'UPDATE', input.OperationId, { ous: input.DeploymentTargets?.OrganizationalUnitIds, regions: input.Regions }, (set, _ou, account, region) => {
+      const filter = this.checkTargets('UpdateStackSet', input.DeploymentTargets);
+      this.startOperation(input.StackSetName, 'UPDATE', input.OperationId, { ous: input.DeploymentTargets?.OrganizationalUnitIds, regions: input.Regions, filter }, (set, _ou, account, region) => {
         const i = set.instances.find((x) => x.Account === account && x.Region === region);
         if (i) Object.assign(i, { Status: 'CURRENT', StackInstanceStatus: { DetailedStatus: 'SUCCEEDED' } });
         return i;
@@ -264,10 +340,11 @@ export class FakeAws {
     cfn.on(CreateStackInstancesCommand).callsFake((input) => {
       this.take('CreateStackInstances', input);
       const s = this.stackSetOrThrow(input.StackSetName);
+      const filter = this.checkTargets('CreateStackInstances', input.DeploymentTargets);
       const ous: string[] = input.DeploymentTargets.OrganizationalUnitIds;
       s.set.OrganizationalUnitIds = [...new Set([...(s.set.OrganizationalUnitIds ?? []), ...ous])];
       s.set.Regions = [...new Set([...(s.set.Regions ?? []), ...input.Regions])] as string[];
-      this.startOperation(input.StackSetName, 'CREATE', input.OperationId, { ous, regions: input.Regions }, (set, ou, account, region) => {
+      this.startOperation(input.StackSetName, 'CREATE', input.OperationId, { ous, regions: input.Regions, filter }, (set, ou, account, region) => {
         const i = this.instance(input.StackSetName, ou, account, region);
         set.instances.push(i);
         return i;
@@ -277,8 +354,9 @@ export class FakeAws {
     cfn.on(DeleteStackInstancesCommand).callsFake((input) => {
       this.take('DeleteStackInstances', input);
       const s = this.stackSetOrThrow(input.StackSetName);
+      const filter = this.checkTargets('DeleteStackInstances', input.DeploymentTargets);
       const ous: string[] = input.DeploymentTargets.OrganizationalUnitIds;
-      this.startOperation(input.StackSetName, 'DELETE', input.OperationId, { ous, regions: input.Regions }, (set, ou, account, region) => {
+      this.startOperation(input.StackSetName, 'DELETE', input.OperationId, { ous, regions: input.Regions, filter }, (set, ou, account, region) => {
         set.instances = set.instances.filter((x) => !(x.OrganizationalUnitId === ou && x.Account === account && x.Region === region));
         return undefined;
       });
@@ -313,6 +391,27 @@ export class FakeAws {
     cfn.on(ListStackSetOperationsCommand).callsFake((input) => ({
       Summaries: [...this.ops.entries()].filter(([, o]) => o.stackSet === input.StackSetName).map(([id, o], n) => ({ OperationId: id, Action: o.action, Status: o.status, CreationTimestamp: new Date(1000 * (n + 1)), EndTimestamp: new Date(1000 * (n + 2)) })).reverse(),
     }));
+  }
+
+  /**
+   * ListCostAllocationTags as the API reference describes it: TagKeys (at most 100) and Type filter, pages of
+   * `ceTagsPageSize` with a NextToken; a key never applied to a resource is simply not listed.
+   */
+  private wireCostExplorer(): void {
+    this.ce.on(ListCostAllocationTagsCommand).callsFake((input) => {
+      this.take('ListCostAllocationTags', input);
+      if (input.TagKeys && (input.TagKeys.length < 1 || input.TagKeys.length > 100)) throw new CostExplorerServiceException({ name: 'ValidationException', $fault: 'client', message: 'TagKeys must have between 1 and 100 members', $metadata: { httpStatusCode: 400 } });
+      const all = [...this.costAllocationTags.entries()]
+        .filter(([key]) => !input.TagKeys || input.TagKeys.includes(key))
+        .filter(() => !input.Type || input.Type === 'UserDefined')
+        .filter(([, status]) => !input.Status || input.Status === status)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([TagKey, Status]) => ({ TagKey, Type: 'UserDefined', Status, LastUpdatedDate: '2026-01-01T00:00:00Z' }));
+      const start = input.NextToken ? Number(input.NextToken.replace('page-', '')) : 0;
+      if (Number.isNaN(start)) throw new InvalidNextTokenException({ message: 'The pagination token is invalid.', $metadata: { httpStatusCode: 400 } });
+      const end = start + this.ceTagsPageSize;
+      return { CostAllocationTags: all.slice(start, end), ...(end < all.length ? { NextToken: `page-${end}` } : {}) };
+    });
   }
 
   /** Drift each instance reports after detection (default IN_SYNC). */
@@ -384,6 +483,20 @@ export class FakeAws {
       return {};
     });
   }
+}
+
+/**
+ * CloudFormation's InsufficientCapabilitiesException: an IAM resource needs CAPABILITY_IAM or
+ * CAPABILITY_NAMED_IAM, one with a custom name needs CAPABILITY_NAMED_IAM. Written here from the CloudFormation
+ * docs, not from the engine, so the engine's choice is checked by something else.
+ */
+function requireCapabilities(templateBody: string, capabilities: string[] | undefined): void {
+  const resources = Object.values((JSON.parse(templateBody) as { Resources?: Record<string, { Type: string; Properties?: Record<string, unknown> }> }).Resources ?? {});
+  const iam = resources.filter((r) => r.Type.startsWith('AWS::IAM::'));
+  const named = iam.some((r) => ['RoleName', 'UserName', 'GroupName', 'ManagedPolicyName', 'InstanceProfileName'].some((k) => r.Properties?.[k] !== undefined));
+  const has = (c: string) => capabilities?.includes(c) ?? false;
+  if (named && !has('CAPABILITY_NAMED_IAM')) throw cfnError('InsufficientCapabilitiesException', 'Requires capabilities : [CAPABILITY_NAMED_IAM]');
+  if (iam.length && !has('CAPABILITY_IAM') && !has('CAPABILITY_NAMED_IAM')) throw cfnError('InsufficientCapabilitiesException', 'Requires capabilities : [CAPABILITY_IAM]');
 }
 
 /** The parameters a stack set was given, as a map. */
