@@ -33,7 +33,7 @@ describe('the default policy set', () => {
   it('writes one Deny per mandatory tag key, never one Null block with all of them', () => {
     const keys = loadCatalog(fixtures[0].dir).tags.map((t) => t.key);
     // LZ.SCP.9's statements (LZ.SCP.12 also reads aws:RequestTag/, to compare values, not to require keys).
-    const nullChecks = statementsOf(build).filter((s) => s.Sid?.startsWith('DenyCreateWithoutTag'));
+    const nullChecks = statementsOf(build).filter((s) => String(s.Sid ?? '').startsWith('DenyCreateWithoutTag'));
     expect(nullChecks.length).toBeGreaterThan(0);
     expect(nullChecks.map((s) => Object.keys((s.Condition as { Null: object }).Null))).toEqual(keys.map((k) => [`aws:RequestTag/${k}`]));
     expect(new Set(nullChecks.map((s) => s.Sid)).size).toBe(keys.length);
