@@ -8,7 +8,7 @@ import { Construct } from 'constructs';
 import { hardenedBucketProps } from '../stacksets/hardening';
 import { uniqueLogicalIds } from '../stacksets/names';
 import { partitionOf } from '../stacksets/platform-stack';
-import { AccessLogBucket } from './access-log-bucket';
+import { AccessLogBucket } from '../stacksets/access-log-bucket';
 import { CostDataKey, EXPORT_DELIVERY_SERVICES } from './cost-data-key';
 import { BILLING_REGION, atLine, awsName, duplicates } from './names';
 

@@ -5,6 +5,6 @@ export * from './budget-guardrails';
 export * from './cost-anomaly-detection';
 export * from './cost-data-export';
 export * from './cost-data-key';
-export * from './access-log-bucket';
+
 export * from './cost-analytics';
 export * from './finops-billing-stack';

@@ -9,6 +9,7 @@ export type { PlatformStackProps } from './platform-stack';
 export * from './template-body';
 export * from './hardening';
 export * from './rules-key';
+export * from './access-log-bucket';
 export * from './rule-log-bucket';
 export * from './rule-bundle-bucket';
 export * from './rule-bundles-stack';
