@@ -105,7 +105,8 @@ export async function main(argv: string[]): Promise<number> {
 
 function report(err: unknown): number {
   if (err instanceof CommanderError) {
-    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
+    // Asked for (--help, --version): 0. Shown because no command was given (commander.help): a usage error.
+    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return 0;
     return 2; // commander already printed the message
   }
   if (err instanceof UsageError) {

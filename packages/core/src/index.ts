@@ -8,3 +8,4 @@ export * from './catalog/tag-rules';
 export * from './catalog/tag-values';
 export * from './policies-dir';
 export * from './closest-match';
+export * from './guard-regex';

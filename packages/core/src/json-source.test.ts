@@ -40,10 +40,14 @@ describe('parseJsonSource', () => {
   test.each([
     ['a YAML flow mapping', '{Resources: {B: {Type: AWS::S3::Bucket}}}'],
     ['a trailing comma', '{"Resources": {},}'],
-    ['a comment', '{"Resources": {} // note\n}'],
     ['malformed JSON', '{"Resources": {"B": }'],
   ])('%s is not strict JSON: left to the YAML reader', (_name, text) => {
     expect(parseJsonSource(text, 'x.json')).toBeUndefined();
+  });
+
+  test('a // or /* */ comment is an error where it is: read as YAML, the file would fail somewhere else', () => {
+    expect(() => parseJsonSource('{"Resources": {} // note\n}', 'x.json')).toThrow(/^x\.json:1:18: JSON does not allow comments/);
+    expect(() => parseJsonSource('{\n/* note */ "Resources": {}}', 'x.json')).toThrow(/^x\.json:2:1: JSON does not allow comments/);
   });
 });
 

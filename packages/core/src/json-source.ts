@@ -1,4 +1,4 @@
-import { Node as JsonNode, ParseError, parseTree } from 'jsonc-parser';
+import { Node as JsonNode, ParseError, ParseErrorCode, parseTree } from 'jsonc-parser';
 import { LineCounter } from 'yaml';
 import { InputError, SourceLocation } from './errors';
 import type { SourceDocument } from './yaml-source';
@@ -11,13 +11,16 @@ import type { SourceDocument } from './yaml-source';
 export function parseJsonSource(text: string, file: string): SourceDocument | undefined {
   const errors: ParseError[] = [];
   const root = parseTree(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
-  if (!root || errors.length) return undefined;
   let lines: LineCounter | undefined;
   const at = (offset: number): SourceLocation => {
     lines ??= countLines(text);
     const { line, col } = lines.linePos(offset);
     return { file, line, column: col };
   };
+  // `//` and `/* */` are not YAML either: read as YAML, the file would fail far from the real problem.
+  const comment = errors.find((e) => e.error === ParseErrorCode.InvalidCommentToken);
+  if (comment) throw new InputError(at(comment.offset), 'JSON does not allow comments', 'strict JSON (CloudFormation rejects comments), or YAML with # comments');
+  if (!root || errors.length) return undefined;
   const duplicate = firstDuplicateKey(root);
   if (duplicate) throw new InputError(at(duplicate.offset), `duplicate key: ${String(duplicate.value)} appears twice in one object`);
   return {

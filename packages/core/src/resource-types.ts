@@ -16,11 +16,11 @@ function types(): Record<string, TagSupport | null> {
 
 /** Every CloudFormation resource type known to the bundled aws-cdk-lib (see scripts/generate-resource-types.js). */
 export function isKnownResourceType(type: string): boolean {
-  return type in types() || type.startsWith('Custom::') || type === 'AWS::CloudFormation::CustomResource';
+  return Object.hasOwn(types(), type) || type.startsWith('Custom::') || type === 'AWS::CloudFormation::CustomResource';
 }
 
 export function tagSupport(type: string): TagSupport | undefined {
-  return types()[type] ?? undefined;
+  return Object.hasOwn(types(), type) ? (types()[type] ?? undefined) : undefined;
 }
 
 export function taggableResourceTypes(): string[] {

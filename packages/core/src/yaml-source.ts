@@ -1,5 +1,5 @@
 import * as fs from 'fs';
-import { Document, LineCounter, Node, isMap, isPair, isScalar, isSeq, parseDocument, ParseOptions, DocumentOptions, SchemaOptions } from 'yaml';
+import { Alias, Document, LineCounter, Node, isMap, isPair, isScalar, isSeq, parseDocument, visit, ParseOptions, DocumentOptions, SchemaOptions } from 'yaml';
 import { InputError, SourceLocation } from './errors';
 import { parseJsonSource } from './json-source';
 
@@ -13,8 +13,12 @@ export interface SourceDocument {
 
 export type YamlOptions = ParseOptions & DocumentOptions & SchemaOptions;
 
-/** Limits that keep hostile input (alias bombs) from exhausting memory. */
-const SAFE_DEFAULTS: YamlOptions = { uniqueKeys: true, prettyErrors: false, strict: true };
+/**
+ * Limits that keep hostile input (alias bombs) from exhausting memory. Merge keys (`<<: *base`) are expanded
+ * as `aws cloudformation package` (YAML 1.1) expands them before deploying: read as a plain key, the merged
+ * properties would be invisible to every rule.
+ */
+const SAFE_DEFAULTS: YamlOptions = { uniqueKeys: true, prettyErrors: false, strict: true, merge: true };
 const MAX_ALIAS_COUNT = 100;
 /**
  * The parser recurses once per nesting level; near the stack limit V8 can abort the whole process
@@ -60,6 +64,8 @@ export function parseSource(text: string, file: string, options: YamlOptions = {
   if (problem) {
     throw new InputError(at(problem.pos[0]), describeYamlError(problem.code, problem.message));
   }
+  const cycle = aliasCycle(doc, text);
+  if (cycle) throw new InputError(at(cycle.range![0]), `the alias *${cycle.source} refers to a node that contains it (a cycle)`, 'aliases that refer to earlier, complete nodes');
   let value: unknown;
   try {
     value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
@@ -128,10 +134,29 @@ function firstOffsetDeeperThan(text: string, max: number): number | undefined {
   return undefined;
 }
 
+/** The first alias inside the node it names: toJS would build a circular value that nothing can serialize. */
+function aliasCycle(doc: Document.Parsed, text: string): Alias | undefined {
+  if (!text.includes('&')) return undefined; // no anchor, no alias to follow
+  let found: Alias | undefined;
+  visit(doc, {
+    Alias(_key, alias, path) {
+      const target = alias.resolve(doc);
+      if (target && path.includes(target)) {
+        found = alias;
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  return found;
+}
+
 function describeYamlError(code: string, message: string): string {
   const first = message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
   if (/call stack/i.test(message)) return 'document is nested too deeply';
   switch (code) {
+    case 'MULTIPLE_DOCS':
+      return 'a second YAML document starts here (---): a template or policy file is a single document';
     case 'DUPLICATE_KEY':
       return `duplicate key: ${first}`;
     case 'RESOURCE_EXHAUSTION':

@@ -27,7 +27,7 @@ function errorReport(errors: InputError[]): CheckReport {
     findings: [],
     errors,
     engine: { name: 'none', version: '' },
-    summary: { files: 0, templates: 0, resources: 0, findings: 0, blocking: 0, skipped: 0, durationMs: 0 },
+    summary: { files: 0, templates: 0, resources: 0, findings: 0, blocking: 0, unchecked: 0, skipped: 0, skippedBy: {}, durationMs: 0 },
   };
 }
 

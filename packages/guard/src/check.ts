@@ -1,4 +1,4 @@
-import { Catalog, InputError, Profile, collectInputErrors } from '@tarmac/core';
+import { Catalog, InputError, InputErrors, Profile, collectInputErrors } from '@tarmac/core';
 import { EvaluationJob, GuardEngine } from './engines/engine';
 import { CheckReport, Finding, findingsFrom, sortFindings } from './findings';
 import { catalogRules } from './rules/catalog-rules';
@@ -6,7 +6,8 @@ import { controlTowerRules } from './rules/control-tower-rules';
 import { customRules } from './rules/custom-rules';
 import { GuardRule, ruleApplies } from './rules/guard-rule';
 import { Discovery, TemplateSource, discoverTemplates } from './template/discover';
-import { ParsedTemplate, parseTemplate } from './template/parse-template';
+import { ParsedTemplate, parseTemplate, templateFromSource } from './template/parse-template';
+import { uncheckedFindings } from './unchecked';
 
 export interface CheckOptions {
   readonly catalog: Catalog;
@@ -25,7 +26,25 @@ export function selectRules(options: Pick<CheckOptions, 'catalog' | 'profile' | 
   const rules = catalogRules(options.catalog, options.profile);
   if (options.controlTower) rules.push(...controlTowerRules(options.profile.controlTower));
   for (const r of options.rules ?? []) rules.push(...customRules(r, 'enforce'));
+  refuseSharedNames(rules);
   return rules;
+}
+
+/**
+ * A reported rule name identifies the rule file it came from: two files defining one name would let an
+ * engine credit one file's failure to the other, or drop it.
+ */
+function refuseSharedNames(rules: readonly GuardRule[]): void {
+  const owner = new Map<string, GuardRule>();
+  const errors: InputError[] = [];
+  for (const rule of rules) {
+    for (const name of rule.names) {
+      const first = owner.get(name);
+      if (!first) owner.set(name, rule);
+      else if (first.file !== rule.file || first.id !== rule.id) errors.push(new InputError({ file: rule.file }, `rule ${name} is also defined by ${first.file} (${first.id})`, 'rule names unique across every loaded rule file'));
+    }
+  }
+  if (errors.length) throw new InputErrors(errors);
 }
 
 /** Checks paths (files, directories, cdk.out) and returns findings, errors and a summary. */
@@ -48,7 +67,7 @@ export async function checkSources(discovery: Discovery, options: CheckOptions):
     if (parsed) templates.push(parsed);
   }
   const jobs: EvaluationJob[] = templates.map((template) => ({ template, rules: rules.filter((r) => ruleApplies(r, template.types)) }));
-  const findings: Finding[] = [];
+  const findings: Finding[] = templates.flatMap((t) => uncheckedFindings(t, rules, options.profile));
   // One call for the whole run: the WebAssembly engine builds its rule set once per call.
   const progress = options.onProgress && ((done: number) => options.onProgress!(done, jobs.length));
   const unanswered = new Set(jobs);
@@ -62,17 +81,23 @@ export async function checkSources(discovery: Discovery, options: CheckOptions):
   // A template the engine gave no result for was not checked: an error, never a pass.
   for (const job of unanswered) errors.push(new InputError({ file: job.template.file }, `the ${options.engine.name} Guard engine returned no result for this template`));
   sortFindings(findings);
+  // A rule that did not parse is reported by every template it was sent with: once is enough.
+  const uniqueErrors = [...new Map(errors.map((e) => [e.message, e])).values()];
+  const skippedBy: Record<string, number> = {};
+  for (const s of discovery.skipped) skippedBy[s.reason] = (skippedBy[s.reason] ?? 0) + 1;
   return {
     findings,
-    errors,
+    errors: uniqueErrors,
     engine: { name: options.engine.name, version: options.engine.version },
     summary: {
-      files: discovery.sources.length + discovery.skipped.length,
+      files: discovery.sources.length + discovery.skipped.filter((s) => s.reason !== 'excluded directory').length,
       templates: templates.length,
       resources: templates.reduce((n, t) => n + t.resources.length, 0),
       findings: findings.length,
       blocking: findings.filter((f) => f.mode === 'enforce').length,
+      unchecked: templates.reduce((n, t) => n + t.unchecked.length, 0),
       skipped: discovery.skipped.length,
+      skippedBy,
       durationMs: Number((process.hrtime.bigint() - started) / 1_000_000n),
     },
   };
@@ -80,10 +105,10 @@ export async function checkSources(discovery: Discovery, options: CheckOptions):
 
 function readTemplate(source: TemplateSource, errors: InputError[]): ParsedTemplate | undefined {
   try {
-    return parseTemplate(source.read(), source.file, source.stack);
+    return source.parsed ? templateFromSource(source.parsed, source.stack) : parseTemplate(source.read(), source.file, source.stack);
   } catch (err) {
-    if (err instanceof InputError) {
-      errors.push(err);
+    if (err instanceof InputError || err instanceof InputErrors) {
+      errors.push(...collectInputErrors(err));
       return undefined;
     }
     const code = (err as NodeJS.ErrnoException).code;

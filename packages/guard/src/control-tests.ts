@@ -5,6 +5,7 @@ import * as path from 'path';
 import { Catalog, Control, InputError, SourceDocument, readSourceFile } from '@tarmac/core';
 import { nativeGuardBinary } from './engines/native-binary';
 import { isObject } from './template/foreach';
+import { ruleParseError } from './rules/rule-parse-error';
 
 /** The input shapes every rule must handle; each needs PASS, FAIL and SKIP cases. */
 export const INPUT_SHAPES = ['template', 'hook', 'hook typed', 'legacy'] as const;
@@ -127,8 +128,8 @@ async function testControl(control: Control, binary: string, tmp: string): Promi
     const failed = (output as { error?: string }).error;
     if (failed || !Array.isArray(output.test_cases)) throw new Error(failed ?? 'no test_cases in its output');
   } catch (err) {
-    const detail = (err as Error).message.split('\n')[0];
-    return { ...base, failures: [], errors: [new InputError({ file: ruleFile }, `cfn-guard test could not run the rule: ${detail}`)] };
+    const detail = (err as Error).message;
+    return { ...base, failures: [], errors: [ruleParseError({ id: control.id, file: control.guardFile }, detail, 'could not be tested')] };
   }
   const failures = output.test_cases.flatMap((tc, i) =>
     tc.failed_rules.map((f) => ({

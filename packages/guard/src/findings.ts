@@ -11,9 +11,10 @@ export interface Finding {
   readonly severity: Severity;
   /**
    * fail: the rule failed on literal values. unknown: it failed only where the template holds values known at
-   * deploy time (Ref, Fn::If, Fn::ImportValue...); the control's unresolved policy sets its mode.
+   * deploy time (Ref, Fn::If, Fn::ImportValue...); the control's unresolved policy sets its mode. unchecked:
+   * a transform Tarmac cannot expand owns the resource (see unchecked.ts); the profile's uncheckable sets it.
    */
-  readonly verdict: 'fail' | 'unknown';
+  readonly verdict: 'fail' | 'unknown' | 'unchecked';
   /** enforce: blocks (exit 1); warn: reported only. */
   readonly mode: Exclude<Mode, 'off'>;
   readonly file: string;
@@ -99,7 +100,11 @@ export interface CheckSummary {
   resources: number;
   findings: number;
   blocking: number;
+  /** Resources (or templates) owned by a transform Tarmac cannot expand. */
+  unchecked: number;
+  /** Files and directories found in scans and not checked, with why, by reason. */
   skipped: number;
+  skippedBy: Record<string, number>;
   durationMs: number;
 }
 

@@ -33,7 +33,7 @@ describe('tarmac check', () => {
   test('json output has findings, errors and the summary', () => {
     const r = tarmac(['check', EXAMPLES, '--format', 'json']);
     const j = JSON.parse(r.stdout);
-    expect(Object.keys(j.summary).sort()).toEqual(['blocking', 'durationMs', 'files', 'findings', 'resources', 'skipped', 'templates']);
+    expect(Object.keys(j.summary).sort()).toEqual(['blocking', 'durationMs', 'files', 'findings', 'resources', 'skipped', 'skippedBy', 'templates', 'unchecked']);
     expect(j.findings[0]).toMatchObject({ controlId: expect.stringMatching(/^LZ\./), file: expect.any(String), logicalId: expect.any(String), line: expect.any(Number), fix: expect.any(String) });
     expect(j.summary.blocking).toBe(j.findings.filter((f: { mode: string }) => f.mode === 'enforce').length);
   });
@@ -81,7 +81,7 @@ describe('tarmac check', () => {
     fs.copyFileSync(path.join(EXAMPLES, 'data-lake.yaml'), path.join(dir, 'data-lake.yaml'));
     const r = tarmac(['check', dir]);
     expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/2 files skipped \(not templates\)/);
+    expect(r.stdout).toMatch(/2 skipped \(1 not a template file name, 1 not a template\)/);
   });
 
   test('a directory symlink loop terminates', () => {
@@ -123,6 +123,19 @@ describe('tarmac check', () => {
     expect(r.stdout).toContain('mine.guard');
   });
 
+  test('an --output in a directory that does not exist is refused before the run, exit 2, no stack trace', () => {
+    const r = tarmac(['check', EXAMPLES, '--format', 'sarif', '--output', '/no/such/dir/x.sarif']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('tarmac: --output /no/such/dir/x.sarif: the directory /no/such/dir does not exist\n');
+  });
+
+  test('bare tarmac prints its help on stderr and exits 2 (a usage error); tarmac --help exits 0', () => {
+    const bare = tarmac([]);
+    expect(bare.code).toBe(2);
+    expect(bare.stderr).toMatch(/Usage: tarmac/);
+    expect(tarmac(['--help'])).toMatchObject({ code: 0, stdout: expect.stringMatching(/Usage: tarmac/) });
+  });
+
   test('usage errors exit 2; --help exits 0', () => {
     expect(tarmac(['check', '--format', 'xml', EXAMPLES]).code).toBe(2);
     expect(tarmac(['check', '--no-such-flag']).code).toBe(2);
@@ -159,8 +172,48 @@ describe('tarmac check', () => {
       expect(r.code).toBe(1);
       const report = JSON.parse(r.stdout);
       expect(report.summary).toMatchObject({ templates: 1, skipped: 1 });
-      expect(new Set(report.findings.map((f: { file: string }) => f.file))).toEqual(new Set(['infra/bucket.yaml']));
+      // Named from where the command runs, as git status names them.
+      expect(new Set(report.findings.map((f: { file: string }) => f.file))).toEqual(new Set(['bucket.yaml']));
       expect(report.findings.map((f: { controlId: string }) => f.controlId)).toContain('LZ.S3.2');
+    });
+
+    const commitAll = (repo: string) => {
+      git(repo, 'add', '-A');
+      git(repo, '-c', 'user.email=t@example.com', '-c', 'user.name=t', 'commit', '-qm', 'base');
+    };
+
+    test('a symlink replaced by a bad template (a type change) is checked', () => {
+      const repo = tmpdir();
+      git(repo, 'init', '-q');
+      fs.writeFileSync(path.join(repo, 'other.yaml'), 'x: 1\n');
+      fs.symlinkSync('other.yaml', path.join(repo, 't.yaml'));
+      commitAll(repo);
+      fs.rmSync(path.join(repo, 't.yaml'));
+      fs.writeFileSync(path.join(repo, 't.yaml'), UNENCRYPTED);
+      git(repo, 'add', 't.yaml');
+      expect(git(repo, 'status', '--short').stdout).toMatch(/^T {2}t\.yaml/m);
+      const r = tarmac(['check', '--staged', '--format', 'json'], repo);
+      expect(r.code).toBe(1);
+      expect(JSON.parse(r.stdout).findings.map((f: { controlId: string }) => f.controlId)).toContain('LZ.S3.2');
+    });
+
+    test('a staged symlink is checked with the staged content of its target; a staged submodule is skipped, not a crash', () => {
+      const repo = tmpdir();
+      const sub = tmpdir();
+      git(sub, 'init', '-q');
+      fs.writeFileSync(path.join(sub, 'f'), 'x');
+      commitAll(sub);
+      git(repo, 'init', '-q');
+      fs.writeFileSync(path.join(repo, 'bad.yaml'), UNENCRYPTED);
+      fs.symlinkSync('bad.yaml', path.join(repo, 'link.yaml'));
+      git(repo, 'add', 'bad.yaml', 'link.yaml');
+      git(repo, '-c', 'protocol.file.allow=always', 'submodule', 'add', '-q', sub, 'mod.json');
+      const r = tarmac(['check', '--staged', '--format', 'json'], repo);
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(1);
+      const report = JSON.parse(r.stdout);
+      expect(new Set(report.findings.map((f: { file: string }) => f.file))).toEqual(new Set(['bad.yaml', 'link.yaml']));
+      expect(report.summary.skippedBy).toEqual({ submodule: 1, 'not a template file name': 1 }); // mod.json, .gitmodules
     });
 
     test('nothing staged is a quiet pass; outside a git repository it is a usage error', () => {

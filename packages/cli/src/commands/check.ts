@@ -1,4 +1,5 @@
 import * as fs from 'fs';
+import * as path from 'path';
 import { loadCatalog, profileNamed, resolvePoliciesDir } from '@tarmac/core';
 import { CheckReport, EngineChoice, checkPaths, checkSources, createEngine, exitCodeOf, formatJson, formatJunit, formatSarif, formatText } from '@tarmac/guard';
 import { stagedTemplates } from '../staged';
@@ -19,6 +20,8 @@ export interface CheckCommandOptions {
 
 export async function checkCommand(paths: string[], opts: CheckCommandOptions): Promise<number> {
   if (!paths.length && !opts.staged) throw new UsageError('name at least one template, directory or cdk.out, or use --staged');
+  // Before the run, not after it: a report that cannot be written would otherwise be lost.
+  if (opts.output) assertWritable(opts.output);
   const catalog = loadCatalog(resolvePoliciesDir(opts.policies));
   const profile = profileNamed(catalog, opts.profile);
   const engine = createEngine(opts.engine, opts.cache);
@@ -39,9 +42,33 @@ export async function checkCommand(paths: string[], opts: CheckCommandOptions): 
   const color = opts.color ?? (!opts.output && process.stdout.isTTY && !process.env.NO_COLOR);
   const text = render(report, opts.format, Boolean(color));
   const code = exitCodeOf(report);
-  if (opts.output) fs.writeFileSync(opts.output, text);
-  else if (opts.format !== 'text' || report.findings.length || report.errors.length) process.stdout.write(text);
+  if (opts.output) writeReport(opts.output, text);
+  else if (opts.format !== 'text' || report.findings.length || report.errors.length || skippedWhatMayMatter(report)) process.stdout.write(text);
   return code;
+}
+
+/** Quiet on success, unless a scan left out something that may hold a template (excluded directories, unreadable files). */
+function skippedWhatMayMatter(report: CheckReport): boolean {
+  return Object.keys(report.summary.skippedBy).some((why) => why !== 'not a template' && why !== 'not a template file name');
+}
+
+function assertWritable(file: string): void {
+  const dir = path.dirname(path.resolve(file));
+  let stat: fs.Stats | undefined;
+  try {
+    stat = fs.statSync(dir);
+  } catch {
+    /* reported below */
+  }
+  if (!stat?.isDirectory()) throw new UsageError(`--output ${file}: the directory ${dir} does not exist`);
+}
+
+function writeReport(file: string, text: string): void {
+  try {
+    fs.writeFileSync(file, text);
+  } catch (err) {
+    throw new UsageError(`--output ${file}: cannot write the report (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
 }
 
 function render(report: CheckReport, format: CheckCommandOptions['format'], color: boolean): string {

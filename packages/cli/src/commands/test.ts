@@ -43,7 +43,10 @@ export async function testCommand(opts: TestCommandOptions): Promise<number> {
     }
     for (const e of errors) process.stdout.write(`error ${e.message}\n`);
     const cases = results.reduce((n, r) => n + r.cases, 0);
-    process.stdout.write(`${results.length - failed.length} passed, ${failed.length} failed (${results.length} controls, ${cases} cases, cfn-guard test)\n`);
+    // A control whose cases could not run did not pass.
+    const broken = results.filter((r) => r.errors.length && !failed.includes(r)).length;
+    const passed = results.length - failed.length - broken;
+    process.stdout.write(`${passed} passed, ${failed.length} failed${broken ? `, ${broken} not run (errors above)` : ''} (${results.length} controls, ${cases} cases, cfn-guard test)\n`);
     for (const r of orgFailed) process.stdout.write(`FAIL ${r.test.control.id} ${formatLocation({ file: r.test.control.file, line: r.test.test.line })}  '${r.test.test.name}': expected ${r.test.test.expect}, got ${r.actual} (${r.explanation})\n`);
     for (const r of orgErrors) process.stdout.write(`error ${formatLocation({ file: r.test.control.file, line: r.test.test.line })}: '${r.test.test.name}' could not be simulated: ${r.error}\n`);
     if (org) {

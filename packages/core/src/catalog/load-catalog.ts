@@ -9,6 +9,7 @@ import { SourceDocument, readSourceFile } from '../yaml-source';
 import type { IamStatement } from '../org/model';
 import { Catalog, Control, MandatoryTag, Mode, PermissionsBoundaryPolicy, Profile } from './model';
 import { compileTagRule, TAG_RULE_NAMES } from './tag-rules';
+import { guardRegexProblem } from '../guard-regex';
 
 /**
  * Loads and validates policies/: tags.yaml, profiles/*.yaml, controls/<service>/<name>.{yaml,guard} and the
@@ -79,12 +80,14 @@ function loadTags(file: string): MandatoryTag[] {
   if (problems.length) throw new InputErrors(problems);
   const tags = (doc.value as { tags: MandatoryTag[] }).tags;
   tags.forEach((t, i) => {
-    if (t.pattern !== undefined) {
-      try {
-        new RegExp(t.pattern);
-      } catch (err) {
-        throw new InputError(doc.locate(['tags', i, 'pattern']), `invalid regular expression: ${(err as Error).message}`);
-      }
+    // The pattern is read by JavaScript (tag values, CDK aspects) and by cfn-guard (LZ.TAG.2): both must read it alike.
+    const problem = t.pattern === undefined ? undefined : guardRegexProblem(t.pattern);
+    if (problem) {
+      throw new InputError(
+        doc.locate(['tags', i, 'pattern']),
+        `pattern ${t.pattern} of tag ${t.key}: ${problem}`,
+        'a regular expression JavaScript and Guard read alike: literal characters, classes of literal ranges such as [a-z0-9-], groups, |, anchors ^ and $, quantifiers * + ? {n,m}',
+      );
     }
   });
   const seen = new Set<string>();
@@ -157,7 +160,7 @@ function checkResourceTypes(doc: SourceDocument, types: readonly string[]): void
 function loadProfile(file: string, controls: ReadonlyMap<string, Control>): Profile {
   const doc = readSourceFile(file);
   const problems = validateAgainstSchema(doc, loadSchema('profile'));
-  const src = doc.value as { name: string; description: string; default: Mode; controls?: Record<string, Mode>; controlTower?: Mode };
+  const src = doc.value as { name: string; description: string; default: Mode; controls?: Record<string, Mode>; controlTower?: Mode; uncheckable?: Profile['uncheckable'] };
   if (!problems.length) {
     for (const id of Object.keys(src.controls ?? {})) {
       if (!controls.has(id)) problems.push(new InputError(doc.locate(['controls', id]), `unknown control ${id}`, 'the ID of a control in policies/controls'));
@@ -166,7 +169,7 @@ function loadProfile(file: string, controls: ReadonlyMap<string, Control>): Prof
     if (src.name !== expectedName) problems.push(new InputError(doc.locate(['name']), `profile name ${src.name} differs from its file name`, expectedName));
   }
   if (problems.length) throw new InputErrors(problems);
-  return { name: src.name, description: src.description, default: src.default, controls: src.controls ?? {}, controlTower: src.controlTower ?? 'warn', file };
+  return { name: src.name, description: src.description, default: src.default, controls: src.controls ?? {}, controlTower: src.controlTower ?? 'warn', uncheckable: src.uncheckable ?? 'enforce', file };
 }
 
 function controlMetadataFiles(dir: string): string[] {

@@ -52,6 +52,11 @@ export interface Profile {
   readonly default: Mode;
   readonly controls: Readonly<Record<string, Mode>>;
   readonly controlTower: Mode;
+  /**
+   * What a resource Tarmac cannot check (owned by a transform it cannot expand) does for an enforced control:
+   * block (enforce, the default) or only warn.
+   */
+  readonly uncheckable: Exclude<Mode, 'off'>;
   readonly file: string;
 }
 
@@ -91,7 +96,7 @@ export interface Catalog {
 
 /** The mode of a control under a profile. */
 export function modeOf(profile: Profile, controlId: string): Mode {
-  return profile.controls[controlId] ?? profile.default;
+  return (Object.hasOwn(profile.controls, controlId) ? profile.controls[controlId] : undefined) ?? profile.default;
 }
 
 /** The profile of that name; an unknown name is an InputError on profiles/ listing the ones there are. */

@@ -1,4 +1,5 @@
 import { taggableResourceTypes, tagSupport } from '../resource-types';
+import { guardRegexLiteral } from '../guard-regex';
 import { MandatoryTag } from './model';
 
 /** The tag controls whose Guard rules are compiled from policies/tags.yaml, so the tag set lives in one place. */
@@ -35,7 +36,6 @@ function tagGroups(only?: ReadonlySet<string>): TagGroup[] {
 }
 
 const quote = (s: string) => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
-const regex = (p: string) => `/${p.replace(/\//g, '\\/')}/`;
 
 function keyChecks(g: TagGroup, tags: readonly MandatoryTag[]): string[] {
   const p = g.property;
@@ -46,12 +46,14 @@ function keyChecks(g: TagGroup, tags: readonly MandatoryTag[]): string[] {
 
 function valueChecks(g: TagGroup, tags: readonly MandatoryTag[]): string[] {
   const p = g.property;
-  return tags.map((t) => {
-    const test = t.values ? `in [${t.values.map(quote).join(', ')}]` : `== ${regex(t.pattern!)}`;
-    // Only literal values can be judged here; an intrinsic is resolved by the time the Guard Hook sees it.
-    return g.list
-      ? `${p}[ Key == ${quote(t.key)} ] { when Value is_string { Value ${test} } }`
-      : `when ${p}[${quote(t.key)}] is_string { ${p}[${quote(t.key)}] ${test} }`;
+  return tags.flatMap((t) => {
+    const test = t.values ? `in [${t.values.map(quote).join(', ')}]` : `== ${guardRegexLiteral(t.pattern!)}`;
+    // An intrinsic (a map) is judged by the Guard Hook, which sees it resolved. Anything else must be a string
+    // that passes: Guard passes a regex compared with a number, and `in` with a list, so both fail here
+    // (tarmac check turns numbers and booleans into strings first, as CloudFormation does).
+    if (g.list) return [`${p}[ Key == ${quote(t.key)} ] { when Value !is_struct { Value is_string Value ${test} } }`];
+    const value = `${p}[${quote(t.key)}]`;
+    return [`when ${value} exists`, `     ${value} !is_struct { ${value} is_string ${value} ${test} }`];
   });
 }
 

@@ -34,6 +34,9 @@ class Recording implements GuardEngine {
     this.evaluated.push(jobs.flatMap((j) => j.rules.map((r) => `${j.template.file} ${r.id}`)));
     return this.inner.evaluate(jobs, onProgress);
   }
+  unparsableRules(rules: readonly GuardRule[]) {
+    return this.inner.unparsableRules(rules);
+  }
   dispose(): void {}
 }
 
@@ -92,12 +95,25 @@ describe('CachedEngine', () => {
     const entries = fs.readdirSync(dir);
     expect(entries).toHaveLength(2);
     const entry = entries.find((e) => fs.readFileSync(path.join(dir, e), 'utf8').includes('lz_s3_bucket_kms_encryption'))!;
-    for (const content of ['[{"ruleName":"lz_s3_bucket_kms', '[{"ruleName":"some_other_rule"}]', '{}']) {
+    const foreign = [
+      '[{"ruleName":"lz_s3_bucket_kms',
+      '[{"ruleName":"some_other_rule"}]',
+      '{}',
+      // Ill-typed fields: each would crash (paths.filter is not a function) or mislead the findings.
+      '[{"ruleName":"lz_s3_bucket_kms_encryption","paths":"abc"}]',
+      '[{"ruleName":"lz_s3_bucket_kms_encryption","paths":[1]}]',
+      '[{"ruleName":"lz_s3_bucket_kms_encryption","logicalId":{"x":1}}]',
+      '[{"ruleName":"lz_s3_bucket_kms_encryption","path":7}]',
+      '[{"ruleName":"lz_s3_bucket_kms_encryption","message":null}]',
+      '[{"ruleName":"lz_s3_bucket_kms_encryption","rule":{"id":"LZ.X"}}]',
+      '[null]',
+    ];
+    for (const content of foreign) {
       fs.writeFileSync(path.join(dir, entry), content);
       expect(verdicts(await engine.evaluate(jobs))).toEqual(verdicts(first));
       expect(recording.evaluated.at(-1)).toEqual(['a.yaml bucket-kms-encryption']); // the other rule's entry still hits
     }
-    expect(recording.evaluated).toHaveLength(4);
+    expect(recording.evaluated).toHaveLength(1 + foreign.length);
   });
 
   test('results are matched to their templates whatever order the engine returns them in; a missing one is an error', async () => {
@@ -107,6 +123,7 @@ describe('CachedEngine', () => {
       name: recording.name,
       version: recording.version,
       evaluate: async (js) => reorder(await recording.inner.evaluate(js)),
+      unparsableRules: async () => [],
       dispose: () => undefined,
     });
     expect(verdicts(await new CachedEngine(answering((r) => r.reverse()), dir).evaluate(jobs))).toEqual(expected);

@@ -1,6 +1,7 @@
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
+import { InputError } from '@tarmac/core';
 import { EvaluationJob, GuardEngine, JobResult, Violation } from './engine';
 import { narrowDocument, stringLiterals, typesReadBy } from './narrow-document';
 import { GuardRule, ruleTextFor } from '../rules/guard-rule';
@@ -65,6 +66,10 @@ export class CachedEngine implements GuardEngine {
     });
   }
 
+  unparsableRules(rules: readonly GuardRule[]): Promise<InputError[]> {
+    return this.inner.unparsableRules(rules);
+  }
+
   dispose(): void {
     this.inner.dispose();
   }
@@ -102,7 +107,7 @@ export class CachedEngine implements GuardEngine {
     } catch {
       return undefined;
     }
-    if (!Array.isArray(stored) || !stored.every((v) => typeof v?.ruleName === 'string' && rule.names.includes(v.ruleName))) return undefined;
+    if (!Array.isArray(stored) || !stored.every((v) => isStoredViolation(v) && rule.names.includes(v.ruleName))) return undefined;
     touch(file);
     return (stored as Omit<Violation, 'rule'>[]).map((v) => ({ ...v, rule }));
   }
@@ -150,6 +155,21 @@ function attribute(violations: readonly Violation[], rules: readonly GuardRule[]
     byRule.set(candidates[0], [...(byRule.get(candidates[0]) ?? []), v]);
   }
   return byRule;
+}
+
+/** An entry as write stores it, field by field: anything else (edited, truncated, another version) is a miss. */
+function isStoredViolation(v: unknown): v is Omit<Violation, 'rule'> {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+  const { ruleName, logicalId, path, paths, message, ...rest } = v as Record<string, unknown>;
+  const optionalString = (x: unknown) => x === undefined || typeof x === 'string';
+  return (
+    typeof ruleName === 'string' &&
+    optionalString(logicalId) &&
+    optionalString(path) &&
+    optionalString(message) &&
+    (paths === undefined || (Array.isArray(paths) && paths.every((p) => typeof p === 'string'))) &&
+    Object.keys(rest).length === 0
+  );
 }
 
 function sha256(text: string): string {

@@ -44,10 +44,20 @@ export interface GuardEngine {
   readonly version: string;
   /** `onProgress` is called with the number of jobs done so far. */
   evaluate(jobs: readonly EvaluationJob[], onProgress?: (done: number) => void): Promise<JobResult[]>;
+  /** Rules this engine cannot parse, each an error naming its file (and line where the engine says). */
+  unparsableRules(rules: readonly GuardRule[]): Promise<InputError[]>;
   dispose(): void;
 }
 
 /** Canonical JSON the engines evaluate: the same bytes for both, whatever the template was written in. */
 export function canonicalJson(template: ParsedTemplate): string {
-  return JSON.stringify(template.document);
+  return engineJson(template.document);
+}
+
+/**
+ * JSON for a Guard engine. cfn-guard reads data with a YAML loader, which changes a raw U+0085 in a string
+ * (a YAML line break) and refuses other C1 controls: escaped, every character reaches the rules as written.
+ */
+export function engineJson(value: unknown): string {
+  return JSON.stringify(value).replace(/[\u007f-\u009f\u2028\u2029\ufeff\ufffe\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }

@@ -1,4 +1,5 @@
-import { GuardRule, deriveResourceTypes } from '../rules/guard-rule';
+import { GuardRule } from '../rules/guard-rule';
+import { analyzeRule } from '../rules/rule-analysis';
 
 /**
  * Narrowing: cfn-guard's cost grows with the size of every document it evaluates, and most of a template
@@ -8,72 +9,36 @@ import { GuardRule, deriveResourceTypes } from '../rules/guard-rule';
  * is kept whole. Anything else in the rule text makes it not narrowable, and its documents go in whole.
  */
 
-const TYPE_ATOM = /^(Type|ResourceType)\s*(==|in)\s*(%[A-Za-z_][A-Za-z0-9_]*|'[^']*'|"[^"]*"|\[[^\]/]*\])$/;
-const ALLOWED_AFTER_RESOURCES = [
-  /^\s+(exists|not\s+exists|empty|not\s+empty|is_struct)\b/,
-  /^\s*\[\s*keys\s*==\s*%[A-Za-z_][A-Za-z0-9_]*\s*\]/,
-];
-const FILTER_START = /^\s*(\.\s*\*\s*)?\[/;
-
 const cache = new WeakMap<GuardRule, ReadonlySet<string> | null>();
 
 /**
- * The resource types a narrowable rule may read, which must go in whole: the types it is dispatched on and
- * every type its text names (metadata may list fewer than the rule filters on). Undefined when the rule
- * reads resources some other way, so its documents go in whole.
+ * The resource types a narrowable rule may read, which must go in whole: the types it is dispatched on, every
+ * type it filters on, and every type its text names (metadata may list fewer than the rule filters on).
+ * Undefined when the rule reads resources some other way, so its documents go in whole.
  */
 export function typesReadBy(rule: GuardRule): ReadonlySet<string> | undefined {
   let types = cache.get(rule);
   if (types === undefined) {
-    types = rule.resourceTypes && readsResourcesOnlyByType(rule.text) ? new Set([...rule.resourceTypes, ...(deriveResourceTypes(rule.text) ?? [])]) : null;
+    const analysis = analyzeRule(rule.text);
+    types = rule.resourceTypes && !analysis.narrowingBlockers.length ? new Set([...rule.resourceTypes, ...analysis.filterTypes, ...quotedTypes(rule.text)]) : null;
     cache.set(rule, types);
   }
   return types ?? undefined;
 }
 
-/** Every `Resources` query in the text is type-filtered, a keyed lookup, or an existence check. */
-export function readsResourcesOnlyByType(text: string): boolean {
-  const code = text.replace(/#[^\n]*/g, '');
-  // A type written as a regex (Type == /AWS::S3::.*/, directly or through a variable) matches types the
-  // rule does not name literally.
-  if (/\blet\s+\w+\s*=\s*\/[^\n]*[A-Za-z0-9]::[A-Za-z0-9.*([]/.test(code)) return false;
-  for (const m of code.matchAll(/\bResources\b/g)) {
-    const rest = code.slice(m.index! + m[0].length);
-    if (ALLOWED_AFTER_RESOURCES.some((re) => re.test(rest))) continue;
-    const start = FILTER_START.exec(rest);
-    if (!start) return false;
-    const body = bracketBody(rest, start[0].length);
-    if (body === undefined || !filtersByType(body)) return false;
-  }
-  return true;
-}
-
-/** Content up to the bracket that closes the one before `from`. */
-function bracketBody(text: string, from: number): string | undefined {
-  let depth = 1;
-  for (let i = from; i < text.length; i++) {
-    if (text[i] === '[') depth++;
-    else if (text[i] === ']' && --depth === 0) return text.slice(from, i);
-  }
-  return undefined;
-}
-
 /**
- * Guard filters are conjunctions of lines, each a disjunction joined by `or`: the filter keeps only the
- * named types when at least one conjunct is made only of Type comparisons.
+ * Every way the text reaches resources is a filter on literal types (directly, through variables or parameters
+ * bound to string literals, a type block, the legacy hook shape), a lookup by a logical ID taken from template
+ * data (those resources stay whole, see narrowDocument), or a check of the Resources map as a whole
+ * (`Resources exists`); the analysis is analyzeRule's.
  */
-function filtersByType(body: string): boolean {
-  const conjuncts: string[] = [];
-  let current = '';
-  for (const line of body.split('\n').map((l) => l.trim()).filter(Boolean)) {
-    current = current ? `${current} ${line}` : line;
-    if (!/\b(or|OR)$|\|OR\|$/.test(current)) {
-      conjuncts.push(current);
-      current = '';
-    }
-  }
-  if (current) conjuncts.push(current);
-  return conjuncts.some((c) => c.split(/\s+(?:or|OR|\|OR\|)\s+/).every((atom) => TYPE_ATOM.test(atom.trim())));
+export function readsResourcesOnlyByType(text: string): boolean {
+  return analyzeRule(text).narrowingBlockers.length === 0;
+}
+
+/** Type names quoted anywhere in the rule's code (a referenced type it compares, for example). */
+function quotedTypes(text: string): string[] {
+  return stringLiterals(text).filter((s) => /^[A-Za-z0-9]+::[A-Za-z0-9]+::[A-Za-z0-9]+$/.test(s));
 }
 
 /** Per document: the logical IDs each resource mentions, and those the other sections mention. */
@@ -143,7 +108,8 @@ export function narrowDocument(
     for (const next of byResource.get(id) ?? []) if (!whole.has(next)) queue.push(next);
   }
   if (whole.size === ids.length) return document;
-  const narrowed: Record<string, unknown> = {};
+  // Logical IDs come from the template: `__proto__` must stay a key (no prototype to set).
+  const narrowed: Record<string, unknown> = Object.create(null);
   for (const id of ids) narrowed[id] = whole.has(id) ? resources[id] : { Type: resources[id].Type };
   return { ...document, Resources: narrowed };
 }

@@ -3,21 +3,34 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { InputError } from '@tarmac/core';
-import { EvaluationJob, GuardEngine, JobResult, Violation, canonicalJson, resourceTypesOf } from './engine';
+import { EvaluationJob, GuardEngine, JobResult, Violation, canonicalJson, engineJson, resourceTypesOf } from './engine';
 import { NativeReport, violationsFromReport } from './native-report';
 import { nativeGuardBinary, nativeGuardVersion } from './native-binary';
 import { narrowDocument, stringLiterals } from './narrow-document';
 import { planRuleBatches } from './rule-batches';
 import { GuardRule, ruleKey, ruleTextFor } from '../rules/guard-rule';
+import { ruleParseError } from '../rules/rule-parse-error';
 
 interface BatchResult {
   readonly job: EvaluationJob;
   readonly violations: readonly Violation[];
-  readonly error?: InputError;
+  readonly errors: readonly InputError[];
 }
 
-/** cfn-guard's exit codes for "evaluated, all passed" and "evaluated, something failed". */
-const EVALUATED = new Set([0, 19]);
+/** One cfn-guard process: its reports, one per document, or why there are none. */
+interface NativeRun {
+  readonly reports?: NativeReport[];
+  readonly failure: string;
+  /** What cfn-guard printed beside its reports (why a rule file did not parse). */
+  readonly stderr?: string;
+}
+
+/**
+ * cfn-guard's exit codes when it wrote a report: all passed (0), a rule file did not parse (5, only when
+ * nothing failed), something failed (19). A rule file that does not parse is left out of the report whatever
+ * the code, so the report itself must show that every rule was evaluated (see unevaluatedRules).
+ */
+const REPORTED = new Set([0, 5, 19]);
 
 /**
  * Native cfn-guard fed canonical JSON on stdin (--payload), one process per rule batch (rule-major: see
@@ -51,13 +64,13 @@ export class NativeEngine implements GuardEngine {
       for (let batch = queue.shift(); batch; batch = queue.shift()) {
         const names = batch.narrowTo && batch.rules.flatMap((r) => stringLiterals(r.text));
         const dataOf = batch.narrowTo
-          ? (job: EvaluationJob) => JSON.stringify(narrowDocument(job.template.document, batch.narrowTo!, names))
+          ? (job: EvaluationJob) => engineJson(narrowDocument(job.template.document, batch.narrowTo!, names))
           : wholeJson;
         for (const r of await this.evaluateBatch(batch.rules, batch.jobs.map((job) => ({ job, data: dataOf(job) })))) {
           // A merged batch also runs some rules on templates they were not dispatched to: not their verdicts.
           const dispatched = new Set(r.job.rules.map(ruleKey));
           violations.get(r.job)!.push(...r.violations.filter((v) => !v.rule || dispatched.has(ruleKey(v.rule))));
-          if (r.error) errors.get(r.job)!.push(r.error);
+          errors.get(r.job)!.push(...r.errors.filter((e) => !(e instanceof RuleNotEvaluated) || dispatched.has(ruleKey(e.rule))));
         }
         let finished = 0;
         for (const job of batch.jobs) {
@@ -72,6 +85,14 @@ export class NativeEngine implements GuardEngine {
     return jobs.map((job) => ({ job, violations: violations.get(job)!, errors: errors.get(job)! }));
   }
 
+  /** Rules cfn-guard cannot parse, each an error at its file and line: one process for all of them. */
+  async unparsableRules(rules: readonly GuardRule[]): Promise<InputError[]> {
+    if (!rules.length) return [];
+    const run = await this.run(rules.map((r) => r.text), ['{}']);
+    if (!run.reports) return [new InputError({ file: rules[0].file }, `cfn-guard could not check the rules: ${run.failure}`)];
+    return unevaluatedRules(rules, run.reports, run.stderr ?? '').map((u) => u.error);
+  }
+
   private async evaluateBatch(rules: readonly GuardRule[], inputs: readonly { job: EvaluationJob; data: string }[]): Promise<BatchResult[]> {
     const jobs = inputs.map((i) => i.job);
     const types = resourceTypesOf(jobs);
@@ -79,9 +100,11 @@ export class NativeEngine implements GuardEngine {
     if (run.reports) {
       // Names are unique within a batch, so each reported name belongs to exactly one rule file.
       const byName = new Map(rules.flatMap((r) => r.names.map((n) => [n, r] as const)));
+      const unevaluated = unevaluatedRules(rules, run.reports, run.stderr ?? '');
       return jobs.map((job, i) => ({
         job,
         violations: violationsFromReport(run.reports![i]).map((v) => ({ ...v, rule: byName.get(v.ruleName) })),
+        errors: unevaluated.filter((u) => u.reportIndexes.includes(i)).map((u) => u.error),
       }));
     }
     if (inputs.length > 1) {
@@ -89,7 +112,7 @@ export class NativeEngine implements GuardEngine {
       for (const input of inputs) results.push(...(await this.evaluateBatch(rules, [input])));
       return results;
     }
-    return [{ job: jobs[0], violations: [], error: await this.diagnose(jobs[0], rules, inputs[0].data, run.failure) }];
+    return [{ job: jobs[0], violations: [], errors: [await this.diagnose(jobs[0], rules, inputs[0].data, run.failure)] }];
   }
 
   /** A single template failed: find which rule makes cfn-guard fail, so the error names it. */
@@ -109,12 +132,12 @@ export class NativeEngine implements GuardEngine {
    * JSON a few bytes per write, and each write to a pipe wakes this process; on two CPUs that costs the
    * other cfn-guard processes about a fifth of their time.
    */
-  private run(rules: readonly string[], data: string[]): Promise<{ reports?: NativeReport[]; failure: string }> {
+  private run(rules: readonly string[], data: string[]): Promise<NativeRun> {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tarmac-guard-'));
     const outFile = path.join(dir, 'report.json');
     const out = fs.openSync(outFile, 'w');
     const cleanUp = () => fs.rmSync(dir, { recursive: true, force: true });
-    return new Promise<{ reports?: NativeReport[]; failure: string }>((resolve) => {
+    return new Promise<NativeRun>((resolve) => {
       const child = spawn(this.binary, ['validate', '--payload', '--structured', '--show-summary', 'none', '--output-format', 'json'], {
         stdio: ['pipe', out, 'pipe'],
       });
@@ -124,14 +147,14 @@ export class NativeEngine implements GuardEngine {
       child.on('error', (e) => resolve({ failure: `cannot run ${this.binary}: ${e.message}` }));
       child.on('close', (code, signal) => {
         const stderr = Buffer.concat(err).toString('utf8').trim();
-        if (signal || code === null || !EVALUATED.has(code)) {
+        if (signal || code === null || !REPORTED.has(code)) {
           resolve({ failure: `cfn-guard ${signal ? `was killed by ${signal}` : `exited with ${code}`}${stderr ? `: ${firstLines(stderr)}` : ''}` });
           return;
         }
         try {
           const reports = JSON.parse(fs.readFileSync(outFile, 'utf8')) as NativeReport[];
           if (!Array.isArray(reports) || reports.length !== data.length) throw new Error(`expected ${data.length} reports`);
-          resolve({ reports, failure: '' });
+          resolve({ reports, failure: '', stderr });
         } catch (e) {
           resolve({ failure: `unreadable cfn-guard output: ${(e as Error).message}` });
         }
@@ -142,6 +165,46 @@ export class NativeEngine implements GuardEngine {
   }
 
   dispose(): void {}
+}
+
+/** A rule file absent from cfn-guard's report: it was not evaluated (it did not parse), so it passed nothing. */
+class RuleNotEvaluated extends InputError {
+  constructor(readonly rule: GuardRule, detail: string | undefined) {
+    const error = ruleParseError(rule, detail ?? 'cfn-guard left it out of its report', detail ? 'was not evaluated: it does not parse' : 'was not evaluated');
+    super(error.location, error.problem, error.expected);
+  }
+}
+
+/**
+ * Rules whose names are missing from a report. cfn-guard lists every named rule it evaluated (compliant,
+ * not_applicable or not_compliant) and drops a file it cannot parse, printing why on stderr; a missing rule
+ * is an error, never a rule that found nothing.
+ */
+function unevaluatedRules(rules: readonly GuardRule[], reports: readonly NativeReport[], stderr: string): { error: InputError; reportIndexes: number[] }[] {
+  const out: { error: InputError; reportIndexes: number[] }[] = [];
+  const parseErrors = parseErrorsByFile(stderr);
+  rules.forEach((rule, i) => {
+    const missing = reports.map((report, r) => (rule.names.every((n) => reportedNames(report).has(n)) ? -1 : r)).filter((r) => r >= 0);
+    if (missing.length) out.push({ error: new RuleNotEvaluated(rule, parseErrors.get(i + 1)), reportIndexes: missing });
+  });
+  return out;
+}
+
+const namesOfReport = new WeakMap<NativeReport, Set<string>>();
+function reportedNames(report: NativeReport): Set<string> {
+  let names = namesOfReport.get(report);
+  if (!names) {
+    names = new Set([...(report.compliant ?? []), ...(report.not_applicable ?? []), ...(report.not_compliant ?? []).map((e) => e.Rule?.name).filter((n): n is string => !!n)]);
+    namesOfReport.set(report, names);
+  }
+  return names;
+}
+
+/** cfn-guard's stderr for rules read from --payload: "Parsing error handling rule file = RULES_STDIN[N], ..." per file. */
+function parseErrorsByFile(stderr: string): Map<number, string> {
+  const out = new Map<number, string>();
+  for (const m of stderr.matchAll(/rule file = RULES_STDIN\[(\d+)\],([\s\S]*?)(?=Parsing error handling rule file =|$)/g)) out.set(Number(m[1]), m[2].trim());
+  return out;
 }
 
 export function engineError(file: string, rule: GuardRule | undefined, detail: string): InputError {

@@ -2,6 +2,7 @@ import { InputError } from '@tarmac/core';
 import { EvaluationJob, GuardEngine, JobResult, Violation, canonicalJson, resourceTypesOf } from './engine';
 import { CloudFormationValidate, WasmEngineInstance, loadCloudFormationValidate } from './wasm-validate';
 import { GuardRule, ruleKey, ruleTextFor } from '../rules/guard-rule';
+import { ruleParseError } from '../rules/rule-parse-error';
 
 const VALIDATE_CONFIG = { disableBuiltinRules: true, detailLevel: 'STANDARD' };
 
@@ -30,6 +31,7 @@ export class WasmEngine implements GuardEngine {
     const types = resourceTypesOf(jobs);
     const texts = rules.map((r) => ruleTextFor(r, types));
     const results: JobResult[] = [];
+    let loadErrors: InputError[] | undefined;
     for (const job of jobs) {
       if (job.rules.length === 0) {
         results.push({ job, violations: [], errors: [] });
@@ -37,8 +39,10 @@ export class WasmEngine implements GuardEngine {
         let engine: WasmEngineInstance | undefined;
         try {
           engine = this.engineFor(rules, texts); // cached; rebuilt only after a trap dropped it
-        } catch (err) {
-          results.push({ job, violations: [], errors: [ruleError(rules, String(err))] });
+        } catch {
+          // Loading stops at the first rule that does not parse: name every one, once.
+          loadErrors ??= this.unparsable(rules, texts);
+          results.push({ job, violations: [], errors: loadErrors });
         }
         if (engine) results.push(this.evaluateOne(engine, job, rules));
       }
@@ -79,13 +83,37 @@ export class WasmEngine implements GuardEngine {
     }
   }
 
+  async unparsableRules(rules: readonly GuardRule[]): Promise<InputError[]> {
+    return this.unparsable(rules, rules.map((r) => r.text));
+  }
+
+  /** Loading stops at the first rule that does not parse: load the rest again until none is left. */
+  private unparsable(rules: readonly GuardRule[], texts: readonly string[]): InputError[] {
+    const errors: InputError[] = [];
+    let left = rules.map((rule, i) => ({ rule, text: texts[i] }));
+    while (left.length) {
+      try {
+        new this.lib.CompositeEngine({ guardRules: left.map((r) => ({ name: ruleKey(r.rule), content: r.text })) }).free();
+        break;
+      } catch (err) {
+        const detail = String(err);
+        const culprit = left.find((r) => detail.includes(`'${ruleKey(r.rule)}'`));
+        errors.push(ruleError(left.map((r) => r.rule), detail));
+        if (!culprit) break;
+        left = left.filter((r) => r !== culprit);
+      }
+    }
+    return errors;
+  }
+
   private engineFor(rules: readonly GuardRule[], texts: readonly string[]): WasmEngineInstance {
     const key = texts.join('\0');
     if (this.engine && this.engineKey === key) return this.engine;
     if (this.failure?.key === key) throw this.failure.error; // building again would fail again, 1.5 s later
     this.dispose();
     try {
-      this.engine = new this.lib.CompositeEngine({ guardRules: rules.map((r, i) => ({ name: r.file, content: texts[i] })) });
+      // Named by rule key: two generated rules share their source file (tags.yaml).
+      this.engine = new this.lib.CompositeEngine({ guardRules: rules.map((r, i) => ({ name: ruleKey(r), content: texts[i] })) });
     } catch (error) {
       this.failure = { key, error };
       throw error;
@@ -101,12 +129,8 @@ export class WasmEngine implements GuardEngine {
   }
 }
 
-function ruleError(rules: GuardRule[], detail: string): InputError {
-  const culprit = rules.find((r) => detail.includes(r.file));
-  const line = /at line (\d+) at column (\d+)/.exec(detail);
-  return new InputError(
-    { file: culprit?.file ?? 'Guard rules', line: line ? Number(line[1]) : undefined, column: line ? Number(line[2]) : undefined },
-    `Guard rule does not parse: ${detail.replace(/\s+/g, ' ').slice(0, 400)}`,
-    'valid CloudFormation Guard syntax',
-  );
+/** The engine names the rule file it could not parse (by rule key, see engineFor). */
+function ruleError(rules: readonly GuardRule[], detail: string): InputError {
+  const culprit = rules.find((r) => detail.includes(`'${ruleKey(r)}'`));
+  return culprit ? ruleParseError(culprit, detail) : new InputError({ file: rules[0]?.file ?? 'Guard rules' }, `the Guard rules could not be loaded: ${detail.replace(/\s+/g, ' ').slice(0, 400)}`);
 }

@@ -1,4 +1,4 @@
-import { CheckReport } from '../findings';
+import { CheckReport, Finding } from '../findings';
 
 export interface TextOptions {
   readonly color: boolean;
@@ -15,7 +15,8 @@ export function formatText(report: CheckReport, options: TextOptions): string {
   const yellow = ansi('33', c);
   const lines: string[] = [];
   let current = '';
-  for (const f of report.findings) {
+  for (const item of groupUnchecked(report.findings)) {
+    const f = 'unchecked' in item ? item.unchecked[0] : item;
     const group = f.stack ? `${f.file} (stack ${f.stack})` : f.file;
     if (group !== current) {
       if (current) lines.push('');
@@ -24,6 +25,15 @@ export function formatText(report: CheckReport, options: TextOptions): string {
     }
     const where = `${f.file}${f.line ? `:${f.line}` : ''}`;
     const resource = f.logicalId ? `${f.logicalId} (${f.resourceType ?? '?'})` : '(template)';
+    if ('unchecked' in item) {
+      // One line for everything one transform hides, not one per control it may hide.
+      const blocking = item.unchecked.filter((u) => u.mode === 'enforce');
+      const ids = item.unchecked.map((u) => u.controlId);
+      const shown = ids.length > 6 ? `${ids.slice(0, 6).join(', ')} and ${ids.length - 6} more` : ids.join(', ');
+      const level = blocking.length ? red(`not checked, blocks ${blocking.length}`) : yellow('not checked, warn');
+      lines.push(`${where}  ${resource}  [${shown}] ${level}  ${f.message}${f.fix ? dim(` Fix: ${f.fix}`) : ''}`);
+      continue;
+    }
     const label = `${f.severity}${f.mode === 'warn' ? ', warn' : ''}${f.verdict === 'unknown' ? ', unknown until deploy' : ''}`;
     const level = f.mode === 'enforce' ? red(label) : yellow(label);
     lines.push(`${where}  ${resource}  [${f.controlId}] ${level}  ${f.message}${f.fix ? dim(` Fix: ${f.fix}`) : ''}`);
@@ -36,6 +46,27 @@ export function formatText(report: CheckReport, options: TextOptions): string {
   return lines.join('\n') + '\n';
 }
 
+/** Findings in order, the unchecked ones of one resource (or template) folded into one item. */
+function groupUnchecked(findings: readonly Finding[]): (Finding | { unchecked: Finding[] })[] {
+  const out: (Finding | { unchecked: Finding[] })[] = [];
+  const groups = new Map<string, Finding[]>();
+  for (const f of findings) {
+    if (f.verdict !== 'unchecked') {
+      out.push(f);
+      continue;
+    }
+    const key = `${f.file}\0${f.stack ?? ''}\0${f.logicalId ?? ''}\0${f.line ?? ''}\0${f.message}`;
+    const group = groups.get(key);
+    if (group) group.push(f);
+    else {
+      const created = [f];
+      groups.set(key, created);
+      out.push({ unchecked: created });
+    }
+  }
+  return out;
+}
+
 export function summaryLine(report: CheckReport, color: boolean): string {
   const s = report.summary;
   const warn = s.findings - s.blocking;
@@ -45,8 +76,9 @@ export function summaryLine(report: CheckReport, color: boolean): string {
     `${s.blocking} blocking`,
     `${warn} warning${warn === 1 ? '' : 's'}`,
   ];
+  if (s.unchecked) parts.push(`${s.unchecked} not checkable (transforms Tarmac cannot expand)`);
   if (report.errors.length) parts.push(`${report.errors.length} error${report.errors.length === 1 ? '' : 's'}`);
-  if (s.skipped) parts.push(`${s.skipped} file${s.skipped === 1 ? '' : 's'} skipped (not templates)`);
+  if (s.skipped) parts.push(`${s.skipped} skipped (${Object.entries(s.skippedBy).map(([why, n]) => `${n} ${why}`).join(', ')})`);
   const verdict = report.errors.length ? 'ERROR' : s.blocking ? 'FAIL' : 'PASS';
   const paint = ansi(report.errors.length || s.blocking ? '31;1' : '32;1', color);
   return `${paint(verdict)} ${parts.join(', ')} in ${(s.durationMs / 1000).toFixed(2)}s (${report.engine.name} engine)`;

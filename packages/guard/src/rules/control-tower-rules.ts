@@ -29,7 +29,10 @@ export function controlTowerRules(mode: Mode): GuardRule[] {
       const metaFile = path.join(root, 'metadata', service, name.replace(/\.guard$/, '.metadata.json'));
       const meta = JSON.parse(fs.readFileSync(metaFile, 'utf8')) as CtMetadata;
       const severity = (meta.Severity ?? 'medium').toLowerCase() as Severity;
-      const types = meta.EvaluatedResourceTypes?.length ? new Set(meta.EvaluatedResourceTypes) : deriveResourceTypes(text);
+      // Trusted only as far as the rule text agrees: metadata plus every type the rule filters on, and every
+      // template when the rule can fail on one without them (see deriveResourceTypes).
+      const derived = deriveResourceTypes(text);
+      const types = derived && meta.EvaluatedResourceTypes?.length ? new Set([...meta.EvaluatedResourceTypes, ...derived]) : derived;
       rules.push({
         id: meta.Id, origin: 'control-tower', file, text, names: reportedRuleNames(text), resourceTypes: types,
         title: meta.DisplayName, severity: SEVERITIES.includes(severity) ? severity : 'medium',

@@ -1,4 +1,5 @@
 import { Mode, Severity, UnresolvedPolicy } from '@tarmac/core';
+import { analyzeRule, dispatchTypes } from './rule-analysis';
 
 export type RuleOrigin = 'catalog' | 'control-tower' | 'custom';
 
@@ -42,11 +43,16 @@ export function reportedRuleNames(text: string): string[] {
   return [...names];
 }
 
-/** Resource types named as string literals in the rule, or undefined when none are (then it runs everywhere). */
+/**
+ * The resource types a rule file can fail on, read from its text (see analyzeRule): the literal types it
+ * filters resources on, when every rule in the file can fail only through resources of those types, reached
+ * by literal type filters (directly, through variables or parameters bound to string literals, type blocks,
+ * or the legacy hook shape). Undefined otherwise, and then the rule runs on every template: a filter by
+ * pattern or computed type, a negated type, `Resources.*` unfiltered, a check on Outputs, Parameters or the
+ * root, an `empty` check, a reference to another named rule, text the analysis cannot follow.
+ */
 export function deriveResourceTypes(text: string): Set<string> | undefined {
-  const types = new Set<string>();
-  for (const m of stripComments(text).matchAll(/["']([A-Za-z0-9]+::[A-Za-z0-9]+::[A-Za-z0-9]+)["']/g)) types.add(m[1]);
-  return types.size ? types : undefined;
+  return dispatchTypes(analyzeRule(text));
 }
 
 function stripComments(text: string): string {

@@ -1,25 +1,45 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { InputError } from '@tarmac/core';
-import { looksLikeTemplate } from './parse-template';
+import { InputError, SourceDocument } from '@tarmac/core';
+import { readTemplateSource } from './parse-template';
+import { templateShape } from './template-shape';
+import { isCloudAssemblyManifest, CloudAssemblyManifest } from './cloud-assembly';
 
 /** A template to check: its bytes are read lazily by the checker. */
 export interface TemplateSource {
   readonly file: string;
   readonly stack?: string;
   read(): Uint8Array;
+  /** Already parsed (a directory scan parses a file to decide whether it is a template). */
+  readonly parsed?: SourceDocument;
+}
+
+/** Why a path found in a directory was not checked: counted and shown in the summary, never silent. */
+export type SkipReason =
+  | 'not a template'
+  | 'not JSON or YAML'
+  | 'not a template file name'
+  | 'not a regular file'
+  | 'dangling symbolic link'
+  | 'excluded directory'
+  | 'submodule'
+  | 'no staged content';
+
+export interface Skipped {
+  readonly path: string;
+  readonly reason: SkipReason;
 }
 
 export interface Discovery {
   readonly sources: TemplateSource[];
-  /** Files found in directories that are not CloudFormation templates. */
-  readonly skipped: string[];
+  readonly skipped: Skipped[];
   readonly errors: InputError[];
 }
 
 /** File names that may hold a template; other files found in directories are skipped and counted. */
 export const TEMPLATE_EXTENSIONS = /\.(json|ya?ml|template|cfn)$/i;
-const SKIP_DIRS = new Set(['node_modules', '.git', '.hg', '.svn', '.tarmac-cache']);
+/** Dependencies, version control and caches: never scanned below a directory, always checked when named. */
+export const EXCLUDED_DIRS: ReadonlySet<string> = new Set(['node_modules', '.git', '.hg', '.svn', '.tarmac-cache']);
 
 /** Expands files, directories (recursively, symlink loops cut) and CDK cloud assemblies into templates. */
 export function discoverTemplates(paths: readonly string[]): Discovery {
@@ -36,7 +56,8 @@ export function discoverTemplates(paths: readonly string[]): Discovery {
       continue;
     }
     if (stat.isDirectory()) walk(p, out, seenDirs, seenFiles);
-    else addFile(p, true, undefined, out, seenFiles);
+    else if (stat.isFile()) addFile(p, true, undefined, out, seenFiles);
+    else out.errors.push(new InputError({ file: p }, `not a regular file (${kindOf(stat)})`, 'a template file, a directory or a cdk.out folder'));
   }
   return out;
 }
@@ -51,8 +72,9 @@ function walk(dir: string, out: Discovery, seenDirs: Set<string>, seenFiles: Set
   }
   if (seenDirs.has(real)) return; // a symlink loop or a directory reached twice
   seenDirs.add(real);
-  if (fs.existsSync(path.join(dir, 'manifest.json')) && isCloudAssembly(path.join(dir, 'manifest.json'))) {
-    addCloudAssembly(dir, out, seenFiles, seenDirs);
+  const manifest = readAssemblyManifest(dir);
+  if (manifest) {
+    addCloudAssembly(dir, manifest, out, seenFiles, seenDirs);
     return;
   }
   let entries: fs.Dirent[];
@@ -64,21 +86,24 @@ function walk(dir: string, out: Discovery, seenDirs: Set<string>, seenFiles: Set
   }
   for (const e of entries) {
     const p = path.join(dir, e.name);
-    let isDir = e.isDirectory();
+    let stat: fs.Stats | fs.Dirent = e;
     if (e.isSymbolicLink()) {
       try {
-        isDir = fs.statSync(p).isDirectory();
+        stat = fs.statSync(p);
       } catch {
-        out.skipped.push(p); // dangling link
+        out.skipped.push({ path: p, reason: 'dangling symbolic link' });
         continue;
       }
     }
-    if (isDir) {
-      if (!SKIP_DIRS.has(e.name)) walk(p, out, seenDirs, seenFiles);
+    if (stat.isDirectory()) {
+      if (EXCLUDED_DIRS.has(e.name)) out.skipped.push({ path: p, reason: 'excluded directory' });
+      else walk(p, out, seenDirs, seenFiles);
+    } else if (!stat.isFile()) {
+      out.skipped.push({ path: p, reason: 'not a regular file' }); // a FIFO would block the read forever
     } else if (TEMPLATE_EXTENSIONS.test(e.name)) {
       addFile(p, false, undefined, out, seenFiles);
     } else {
-      out.skipped.push(p);
+      out.skipped.push({ path: p, reason: 'not a template file name' });
     }
   }
 }
@@ -96,7 +121,8 @@ function addFile(file: string, explicit: boolean, stack: string | undefined, out
     out.sources.push({ file, stack, read: () => fs.readFileSync(file) });
     return;
   }
-  // Found in a directory: only files that claim to be templates are checked; the rest are counted as skipped.
+  // Found in a directory: parsed, and checked when the parsed document is a template (a text pattern
+  // would miss an escaped key such as "Re\u0073ources").
   let bytes: Buffer;
   try {
     bytes = fs.readFileSync(file);
@@ -104,8 +130,35 @@ function addFile(file: string, explicit: boolean, stack: string | undefined, out
     out.errors.push(new InputError({ file }, `cannot read file: ${(err as NodeJS.ErrnoException).code}`));
     return;
   }
-  if (looksLikeTemplate(bytes.toString('utf8'))) out.sources.push({ file, stack, read: () => bytes });
-  else out.skipped.push(file);
+  const found = classifyFile(file, bytes);
+  if ('error' in found) out.errors.push(found.error);
+  else if ('skip' in found) out.skipped.push({ path: file, reason: found.skip });
+  else out.sources.push({ file, stack, read: () => bytes, parsed: found.parsed });
+}
+
+/**
+ * Is a file found by a scan a template? Decided on the parsed document (see templateShape). A file that does
+ * not parse is an error when its text names a template section, so a broken template is never skipped.
+ */
+export function classifyFile(file: string, bytes: Uint8Array): { parsed: SourceDocument } | { skip: SkipReason } | { error: InputError } {
+  let parsed: SourceDocument;
+  try {
+    parsed = readTemplateSource(bytes, file);
+  } catch (err) {
+    if (!(err instanceof InputError)) throw err;
+    return mentionsTemplateSection(Buffer.from(bytes).toString('utf8')) ? { error: err } : { skip: 'not JSON or YAML' };
+  }
+  const shape = templateShape(parsed.value);
+  if (shape.kind === 'other') return { skip: 'not a template' };
+  if (shape.kind === 'near-miss') {
+    return { error: new InputError(parsed.locate([shape.key]), `${shape.key} holds resources, but CloudFormation reads only Resources: every resource here would go unchecked`, 'the section name Resources') };
+  }
+  return { parsed };
+}
+
+/** For files that do not parse: a template section, in any case, as a key. */
+function mentionsTemplateSection(text: string): boolean {
+  return /(^|[{,\s"'])(AWSTemplateFormatVersion|Resources?|Transform)["']?\s*:/im.test(text);
 }
 
 /** The templates of synthesized stacks (a CDK validation plugin's context), with their nested stacks. */
@@ -120,32 +173,37 @@ export function discoverStackTemplates(stacks: readonly { file: string; stack: s
   return out;
 }
 
-interface AssemblyManifest {
-  artifacts?: Record<string, { type: string; displayName?: string; properties?: { templateFile?: string; directoryName?: string } }>;
-}
-
-function isCloudAssembly(manifest: string): boolean {
+function readAssemblyManifest(dir: string): CloudAssemblyManifest | undefined {
+  const file = path.join(dir, 'manifest.json');
+  let manifest: unknown;
   try {
-    const m = JSON.parse(fs.readFileSync(manifest, 'utf8')) as AssemblyManifest;
-    return typeof m.artifacts === 'object';
+    if (!fs.statSync(file).isFile()) return undefined;
+    manifest = JSON.parse(fs.readFileSync(file, 'utf8'));
   } catch {
-    return false;
+    return undefined; // no manifest, or not JSON: an ordinary directory, whose files are scanned
   }
+  return isCloudAssemblyManifest(manifest) ? manifest : undefined;
 }
 
 /** A CDK cloud assembly (cdk.out): every stack template, nested stacks and nested assemblies (stages) included. */
-function addCloudAssembly(dir: string, out: Discovery, seenFiles: Set<string>, seenDirs: Set<string>): void {
-  const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as AssemblyManifest;
+function addCloudAssembly(dir: string, manifest: CloudAssemblyManifest, out: Discovery, seenFiles: Set<string>, seenDirs: Set<string>): void {
   const assets = assetIndex();
-  for (const [id, artifact] of Object.entries(manifest.artifacts ?? {}).sort(([a], [b]) => a.localeCompare(b))) {
-    if (artifact.type === 'aws:cloudformation:stack' && artifact.properties?.templateFile) {
+  const before = out.sources.length + out.errors.length;
+  for (const [id, artifact] of Object.entries(manifest.artifacts).sort(([a], [b]) => a.localeCompare(b))) {
+    if (artifact.type === 'aws:cloudformation:stack' && typeof artifact.properties?.templateFile === 'string') {
       const stack = artifact.displayName ?? id;
       const file = path.join(dir, artifact.properties.templateFile);
       addFile(file, true, stack, out, seenFiles);
       addNestedStacks(dir, file, stack, out, seenFiles, assets);
-    } else if (artifact.type === 'cdk:cloud-assembly' && artifact.properties?.directoryName) {
+    } else if (artifact.type === 'aws:cloudformation:stack') {
+      out.errors.push(new InputError({ file: path.join(dir, 'manifest.json') }, `stack artifact ${id} names no templateFile`, 'the cdk.out of a complete synthesis'));
+    } else if (artifact.type === 'cdk:cloud-assembly' && typeof artifact.properties?.directoryName === 'string') {
       walk(path.join(dir, artifact.properties.directoryName), out, seenDirs, seenFiles);
     }
+  }
+  // A cloud assembly that yields nothing would pass with nothing checked.
+  if (out.sources.length + out.errors.length === before) {
+    out.errors.push(new InputError({ file: path.join(dir, 'manifest.json') }, 'this cloud assembly (cdk.out) has no stack templates', 'the cdk.out of a synthesis with at least one stack'));
   }
 }
 
@@ -162,7 +220,7 @@ function addNestedStacks(dir: string, templateFile: string, stack: string, out: 
   } catch {
     return; // the parent's own parse reports it
   }
-  for (const [logicalId, r] of Object.entries(template.Resources ?? {})) {
+  for (const [logicalId, r] of Object.entries(template?.Resources ?? {})) {
     if (r?.Type !== 'AWS::CloudFormation::Stack') continue;
     const asset = nestedTemplateAsset(dir, r, assets);
     if (asset === undefined) {
@@ -214,4 +272,11 @@ function fileAssets(dir: string): Map<string, string> {
     }
   }
   return assets;
+}
+
+function kindOf(stat: fs.Stats): string {
+  if (stat.isFIFO()) return 'a FIFO';
+  if (stat.isSocket()) return 'a socket';
+  if (stat.isCharacterDevice() || stat.isBlockDevice()) return 'a device';
+  return 'not a file';
 }

@@ -1,16 +1,18 @@
-import { InputError } from '@tarmac/core';
+import { InputError, InputErrors } from '@tarmac/core';
 import { parseTemplate } from './parse-template';
 
 const parse = (text: string | Uint8Array, file = 't.yaml') => parseTemplate(typeof text === 'string' ? Buffer.from(text) : text, file);
-const errorOf = (text: string | Uint8Array): InputError => {
+const errorsOf = (text: string | Uint8Array): InputError[] => {
   try {
     parse(text);
   } catch (e) {
-    if (e instanceof InputError) return e;
+    if (e instanceof InputError) return [e];
+    if (e instanceof InputErrors) return [...e.errors];
     throw e;
   }
   throw new Error('expected an InputError');
 };
+const errorOf = (text: string | Uint8Array): InputError => errorsOf(text)[0];
 
 describe('parseTemplate', () => {
   test('expands YAML short forms to their long JSON forms', () => {
@@ -111,5 +113,81 @@ Resources:
   test('keeps null properties (the engines must cope with them)', () => {
     const t = parse('Resources:\n  B:\n    Type: AWS::S3::Bucket\n    Properties:\n      BucketName: null\n');
     expect((t.document.Resources as any).B.Properties.BucketName).toBeNull();
+  });
+
+  test('logical IDs named like Object.prototype members are resources like any other', () => {
+    const t = parse('Resources:\n  constructor:\n    Type: AWS::S3::Bucket\n  toString:\n    Type: AWS::SQS::Queue\n  __proto__:\n    Type: AWS::SNS::Topic\n');
+    expect(t.resources.map((r) => r.logicalId)).toEqual(['constructor', 'toString', '__proto__']);
+    expect(Object.keys(JSON.parse(JSON.stringify(t.document)).Resources)).toEqual(['constructor', 'toString', '__proto__']);
+    expect(t.locate(['Resources', '__proto__']).line).toBe(6);
+  });
+
+  test('a JSON __proto__ resource survives into the document the engines read', () => {
+    const t = parse('{"Resources": {"__proto__": {"Type": "AWS::S3::Bucket"}}}', 't.json');
+    expect(JSON.parse(JSON.stringify(t.document)).Resources.__proto__).toEqual({ Type: 'AWS::S3::Bucket' });
+  });
+
+  test('an escaped key is the key it spells', () => {
+    const t = parse('{"Re\\u0073ources": {"B": {"Typ\\u0065": "AWS::S3::Bucket"}}}', 't.json');
+    expect(t.resources).toEqual([{ logicalId: 'B', type: 'AWS::S3::Bucket' }]);
+  });
+
+  test.each([
+    ['lower case', 'aws::s3::bucket', /unknown resource type "aws::s3::bucket" in an AWS namespace; did you mean AWS::S3::Bucket\?/],
+    ['a Cyrillic A', '\u0410WS::S3::Bucket', /is not a valid resource type name.*did you mean AWS::S3::Bucket\?/],
+    ['a trailing space', '"AWS::S3::Bucket "', /"AWS::S3::Bucket " is not a valid resource type name.*did you mean AWS::S3::Bucket\?/],
+    ['a zero-width space', '"AWS::S3::\u200bBucket"', /is not a valid resource type name/],
+    ['a misspelt AWS type', 'AWS::S3::Buckets', /unknown resource type "AWS::S3::Buckets".*did you mean AWS::S3::Bucket\?/],
+    ['a SAM type without the SAM transform', 'AWS::Serverless::Function', /exists only under Transform: AWS::Serverless-2016-10-31/],
+  ])('a type that only looks like an AWS type (%s) is an error at its line', (_name, type, message) => {
+    const e = errorOf(`Resources:\n  Ok:\n    Type: AWS::SQS::Queue\n  B:\n    Type: ${type}\n`);
+    expect(e.message).toMatch(message);
+    expect(e.location).toMatchObject({ file: 't.yaml', line: 5 });
+  });
+
+  test('every bad resource of a template is reported at once', () => {
+    const errors = errorsOf('Resources:\n  A:\n    Type: aws::s3::bucket\n  B:\n    Properties: {}\n  C:\n    Type: AWS::SQS::Queues\n');
+    expect(errors.map((e) => e.location.line)).toEqual([3, 4, 7]);
+  });
+
+  test.each(['MyOrg::Foo::Bar', 'MyOrg::Foo::Bar::MODULE', 'Custom::Thing', 'Custom::my-thing_v2@x', 'AWS::CloudFormation::CustomResource', 'Alexa::ASK::Skill'])(
+    'third-party, module and custom resource types stay allowed: %s',
+    (type) => {
+      expect(parse(`Resources:\n  X:\n    Type: ${type}\n`).types).toEqual(new Set([type]));
+    },
+  );
+
+  test.each([
+    ['resources', 'resources:\n  B:\n    Type: AWS::S3::Bucket\n'],
+    ['Resource', 'AWSTemplateFormatVersion: "2010-09-09"\nResource:\n  B:\n    Type: AWS::S3::Bucket\n'],
+    ['RESOURCES', '{"RESOURCES": {"B": {"Type": "AWS::S3::Bucket"}}}'],
+    ['Resorces', 'Resorces:\n  B:\n    Type: MyOrg::Foo::Bar\n'],
+  ])('a section named %s that holds resources is an error, not a template with nothing in it', (key, text) => {
+    const e = errorOf(text);
+    expect(e.message).toMatch(new RegExp(`^t\\.yaml:\\d+:\\d+: ${key} holds resources, but CloudFormation reads only Resources`));
+  });
+
+  test('numbers and booleans in tags become the strings CloudFormation makes of them', () => {
+    const t = parse('Resources:\n  Q:\n    Type: AWS::SQS::Queue\n    Properties:\n      Tags: [{Key: env, Value: 1}, {Key: 2, Value: true}, {Key: x, Value: {Ref: P}}]\n  P:\n    Type: AWS::SSM::Parameter\n    Properties: {Type: String, Value: v, Tags: {domain: false, n: 1.5}}\n');
+    const r = t.document.Resources as any;
+    expect(r.Q.Properties.Tags).toEqual([{ Key: 'env', Value: '1' }, { Key: '2', Value: 'true' }, { Key: 'x', Value: { Ref: 'P' } }]);
+    expect(r.P.Properties.Tags).toEqual({ domain: 'false', n: '1.5' });
+  });
+
+  test('a cyclic alias is an error at the alias, not a crash', () => {
+    const e = errorOf('Resources:\n  B: &b {Type: AWS::S3::Bucket, Properties: {Tags: *b}}\n');
+    expect(e.message).toMatch(/^t\.yaml:2:52: the alias \*b refers to a node that contains it/);
+  });
+
+  test('YAML merge keys are merged, as aws cloudformation package does, so rules see the merged properties', () => {
+    const t = parse('Metadata:\n  open: &open {PubliclyAccessible: true}\nResources:\n  Db:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      <<: *open\n      Engine: mysql\n');
+    expect((t.document.Resources as any).Db.Properties).toEqual({ PubliclyAccessible: true, Engine: 'mysql' });
+  });
+
+  test.each([
+    ['a // comment in JSON', '{\n  // note\n  "Resources": {}\n}', /^t\.yaml:2:3: JSON does not allow comments/],
+    ['a second YAML document', 'Resources:\n  B:\n    Type: AWS::S3::Bucket\n---\nkind: Deployment\n', /^t\.yaml:4:1: a second YAML document starts here/],
+  ])('%s is named where it is', (_name, text, message) => {
+    expect(errorOf(text).message).toMatch(message);
   });
 });

@@ -1,13 +1,32 @@
-import { InputError, SourceLocation, parseSource } from '@tarmac/core';
+import { InputError, InputErrors, SourceDocument, SourceLocation, parseSource } from '@tarmac/core';
 import { CFN_YAML_TAGS } from './cfn-yaml-tags';
 import { ForEachError, expandResources, isObject } from './foreach';
+import { resourceTypeProblem } from './resource-type';
+import { SourcedResource } from './sam';
+import { withStringTags } from './tag-values';
+import { describeValue, templateShape } from './template-shape';
+import { applyTransforms } from './transforms';
 
 export interface TemplateResource {
   readonly logicalId: string;
   readonly type: string;
 }
 
-/** A CloudFormation template in canonical form (long-form intrinsics, loops expanded), with its source positions. */
+/** A part of the template a transform owns or may change, which Tarmac could not expand: never a pass. */
+export interface UncheckedPart {
+  /** The resource; undefined when the transform applies to the whole template. */
+  readonly logicalId?: string;
+  readonly type?: string;
+  /** The transform that owns it (AWS::Serverless-2016-10-31, AWS::Include, a macro's name). */
+  readonly transform: string;
+  /** Why Tarmac could not expand it, for people. */
+  readonly reason: string;
+  /** The resource types it may turn into; '*' for any. */
+  readonly mayCreate: readonly string[];
+  readonly location: SourceLocation;
+}
+
+/** A CloudFormation template in canonical form (long-form intrinsics, loops and SAM expanded), with its source positions. */
 export interface ParsedTemplate {
   /** The file as the user named it. */
   readonly file: string;
@@ -16,6 +35,8 @@ export interface ParsedTemplate {
   readonly document: Record<string, unknown>;
   readonly resources: readonly TemplateResource[];
   readonly types: ReadonlySet<string>;
+  /** What transforms own that could not be expanded (see checkSources: blocking for the controls it may hide). */
+  readonly unchecked: readonly UncheckedPart[];
   /** Line and column of a path in the canonical document (e.g. ['Resources', 'Bucket', 'Properties']). */
   locate(path: readonly (string | number)[]): SourceLocation;
 }
@@ -24,46 +45,65 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** Reads template bytes; every way a file can fail to be a template is an InputError naming the file. */
 export function parseTemplate(bytes: Uint8Array, file: string, stack?: string): ParsedTemplate {
-  const text = decodeText(bytes, file);
-  const source = parseSource(text, file, { customTags: CFN_YAML_TAGS });
+  return templateFromSource(readTemplateSource(bytes, file), stack);
+}
+
+/** Decodes and parses a file that may hold a template (YAML with CloudFormation's short forms, or JSON). */
+export function readTemplateSource(bytes: Uint8Array, file: string): SourceDocument {
+  return parseSource(decodeText(bytes, file), file, { customTags: CFN_YAML_TAGS });
+}
+
+/** A parsed document as a template: refuses what is not one, expands what CloudFormation would expand. */
+export function templateFromSource(source: SourceDocument, stack?: string): ParsedTemplate {
+  const { file } = source;
   const root = source.value;
-  if (!isObject(root)) {
-    throw new InputError({ file, line: 1, column: 1 }, `not a CloudFormation template: the top level is ${describe(root)}`, 'a map with a Resources section');
+  const shape = templateShape(root);
+  if (shape.kind === 'near-miss') {
+    throw new InputError(source.locate([shape.key]), `${shape.key} holds resources, but CloudFormation reads only Resources: every resource here would go unchecked`, 'the section name Resources');
   }
-  if (!('Resources' in root)) {
+  if (!isObject(root)) {
+    throw new InputError({ file, line: 1, column: 1 }, `not a CloudFormation template: the top level is ${describeValue(root)}`, 'a map with a Resources section');
+  }
+  if (!Object.hasOwn(root, 'Resources')) {
     throw new InputError({ file, line: 1, column: 1 }, 'not a CloudFormation template: there is no Resources section', 'a map with a Resources section');
   }
   if (!isObject(root.Resources)) {
-    throw new InputError(source.locate(['Resources']), `Resources is ${describe(root.Resources)}`, 'a map of logical IDs to resources');
+    throw new InputError(source.locate(['Resources']), `Resources is ${describeValue(root.Resources)}`, 'a map of logical IDs to resources');
   }
   const parameters = isObject(root.Parameters) ? root.Parameters : {};
-  let expanded;
+  let expanded: SourcedResource[];
   try {
-    expanded = expandResources(root.Resources, parameters);
+    expanded = expandResources(root.Resources, parameters).map((r) => {
+      if (!isObject(r.resource)) throw new InputError(source.locate(r.sourcePath), `resource ${r.logicalId} is ${describeValue(r.resource)}`, 'a map with Type and Properties');
+      return { logicalId: r.logicalId, resource: r.resource, sourcePath: r.sourcePath };
+    });
   } catch (err) {
     if (err instanceof ForEachError) throw new InputError(source.locate(err.sourcePath), err.message);
     throw err;
   }
-  const resources: TemplateResource[] = [];
-  const canonicalResources: Record<string, unknown> = {};
+  const transformed = applyTransforms(root, expanded, source);
+
+  // Logical IDs come from the file: `constructor` or `__proto__` must be ordinary keys (no prototype).
+  const canonicalResources: Record<string, unknown> = Object.create(null);
   const sourcePaths = new Map<string, readonly (string | number)[]>();
-  for (const r of expanded) {
-    if (!isObject(r.resource)) {
-      throw new InputError(source.locate(r.sourcePath), `resource ${r.logicalId} is ${describe(r.resource)}`, 'a map with Type and Properties');
+  const resources: TemplateResource[] = [];
+  const problems: InputError[] = []; // every bad resource at once, so one run shows them all
+  for (const r of transformed.resources) {
+    const type = r.resource.Type;
+    if (typeof type !== 'string' || !type) {
+      problems.push(new InputError(source.locate(r.sourcePath), `resource ${r.logicalId} has no Type`, 'a resource type such as AWS::S3::Bucket'));
+      continue;
     }
-    let resource: Record<string, unknown> = r.resource;
-    // Rain module sources (Type: {Rain::Module: path}) are expanded by `rain pkg`; no rule names that type.
-    if (isObject(resource.Type) && 'Rain::Module' in resource.Type) resource = { ...resource, Type: 'Rain::Module' };
-    if (typeof resource.Type !== 'string' || !resource.Type) {
-      throw new InputError(source.locate(r.sourcePath), `resource ${r.logicalId} has no Type`, 'a resource type such as AWS::S3::Bucket');
+    const problem = resourceTypeProblem(type);
+    if (problem) problems.push(new InputError(source.locate([...r.sourcePath, 'Type']), `resource ${r.logicalId}: ${problem}`, 'a CloudFormation resource type'));
+    if (sourcePaths.has(r.logicalId)) {
+      problems.push(new InputError(source.locate(r.sourcePath), `logical ID ${r.logicalId} is defined twice (after expanding Fn::ForEach and transforms)`));
     }
-    if (r.logicalId in canonicalResources) {
-      throw new InputError(source.locate(r.sourcePath), `logical ID ${r.logicalId} is defined twice (after expanding Fn::ForEach)`);
-    }
-    canonicalResources[r.logicalId] = resource;
+    canonicalResources[r.logicalId] = withStringTags(r.resource);
     sourcePaths.set(r.logicalId, r.sourcePath);
-    resources.push({ logicalId: r.logicalId, type: resource.Type });
+    resources.push({ logicalId: r.logicalId, type });
   }
+  if (problems.length) throw new InputErrors(problems);
   const document = { ...root, Resources: canonicalResources };
   return {
     file,
@@ -71,11 +111,10 @@ export function parseTemplate(bytes: Uint8Array, file: string, stack?: string): 
     document,
     resources,
     types: new Set(resources.map((r) => r.type)),
+    unchecked: transformed.unchecked,
     locate(path) {
-      if (path[0] === 'Resources' && typeof path[1] === 'string' && sourcePaths.has(path[1])) {
-        return source.locate([...sourcePaths.get(path[1])!, ...path.slice(2)]);
-      }
-      return source.locate(path);
+      const at = typeof path[1] === 'string' && path[0] === 'Resources' ? sourcePaths.get(path[1]) : undefined;
+      return source.locate(at ? [...at, ...path.slice(2)] : path);
     },
   };
 }
@@ -96,16 +135,4 @@ function decodeText(bytes: Uint8Array, file: string): string {
     throw new InputError({ file, line }, 'not a text file (contains NUL bytes)', 'a CloudFormation template in JSON or YAML');
   }
   return text;
-}
-
-function describe(v: unknown): string {
-  if (v === null || v === undefined) return 'empty';
-  if (Array.isArray(v)) return 'a list';
-  return `a ${typeof v}`;
-}
-
-/** Cheap test used when scanning directories: does this text claim to be a CloudFormation template? */
-export function looksLikeTemplate(text: string): boolean {
-  // Anywhere, not only at a line start: minified JSON puts "Resources" after the opening brace.
-  return /(^|[{,\s])["']?(AWSTemplateFormatVersion|Resources)["']?\s*:/m.test(text);
 }
