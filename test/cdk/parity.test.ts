@@ -74,5 +74,5 @@ test.each<HookInputSpelling>(['ResourceType/ResourceProperties', 'Type/Propertie
 /** What a Guard Hook receives for a RESOURCE target (guardHookInput), as a document the engines evaluate. */
 function hookInput(file: string, logicalId: string, type: string, properties: unknown, spelling: HookInputSpelling): ParsedTemplate {
   const document = guardHookInput(logicalId, type, properties, spelling);
-  return { file, document, resources: [{ logicalId, type }], types: new Set([type]), unchecked: [], locate: () => ({ file }) };
+  return { file, document, resources: [{ logicalId, type }], types: new Set([type]), unchecked: [], alternatives: {}, locate: () => ({ file }) };
 }

@@ -18,7 +18,7 @@ export type YamlOptions = ParseOptions & DocumentOptions & SchemaOptions;
  * as `aws cloudformation package` (YAML 1.1) expands them before deploying: read as a plain key, the merged
  * properties would be invisible to every rule.
  */
-const SAFE_DEFAULTS: YamlOptions = { uniqueKeys: true, prettyErrors: false, strict: true, merge: true };
+const SAFE_DEFAULTS: YamlOptions = { uniqueKeys: true, prettyErrors: false, strict: true, merge: true, resolveKnownTags: false };
 const MAX_ALIAS_COUNT = 100;
 /**
  * The parser recurses once per nesting level; near the stack limit V8 can abort the whole process
@@ -63,6 +63,12 @@ export function parseSource(text: string, file: string, options: YamlOptions = {
   const problem = doc.errors[0];
   if (problem) {
     throw new InputError(at(problem.pos[0]), describeYamlError(problem.code, problem.message));
+  }
+  // An unknown tag would be dropped silently (`!Reff X` read as "X", `!!set` as a map): a typo CloudFormation refuses.
+  const unknownTag = doc.warnings.find((w) => w.code === 'TAG_RESOLVE_FAILED');
+  if (unknownTag) {
+    const tag = /Unresolved tag: (\S+)/.exec(unknownTag.message)?.[1]?.replace('tag:yaml.org,2002:', '!!') ?? 'a tag';
+    throw new InputError(at(unknownTag.pos[0]), `unknown YAML tag ${tag}`, options.customTags ? "CloudFormation's short forms (!Ref, !GetAtt, !Sub, !If...) or no tag" : 'plain YAML, without tags');
   }
   const cycle = aliasCycle(doc, text);
   if (cycle) throw new InputError(at(cycle.range![0]), `the alias *${cycle.source} refers to a node that contains it (a cycle)`, 'aliases that refer to earlier, complete nodes');

@@ -1,6 +1,7 @@
 import { Catalog, InputError, InputErrors, Profile, collectInputErrors } from '@tarmac/core';
 import { EvaluationJob, GuardEngine } from './engines/engine';
-import { CheckReport, Finding, findingsFrom, sortFindings } from './findings';
+import { CheckReport, Finding, sortFindings } from './findings';
+import { TemplateWorlds } from './template-worlds';
 import { catalogRules } from './rules/catalog-rules';
 import { controlTowerRules } from './rules/control-tower-rules';
 import { customRules } from './rules/custom-rules';
@@ -66,18 +67,20 @@ export async function checkSources(discovery: Discovery, options: CheckOptions):
     const parsed = readTemplate(source, errors);
     if (parsed) templates.push(parsed);
   }
-  const jobs: EvaluationJob[] = templates.map((template) => ({ template, rules: rules.filter((r) => ruleApplies(r, template.types)) }));
+  const written: EvaluationJob[] = templates.map((template) => ({ template, rules: rules.filter((r) => ruleApplies(r, template.types)) }));
+  const worlds = written.map((job) => new TemplateWorlds(job));
+  const jobs = worlds.flatMap((w) => w.jobs);
   const findings: Finding[] = templates.flatMap((t) => uncheckedFindings(t, rules, options.profile));
   // One call for the whole run: the WebAssembly engine builds its rule set once per call.
   const progress = options.onProgress && ((done: number) => options.onProgress!(done, jobs.length));
   const unanswered = new Set(jobs);
+  const byJob = new Map(worlds.flatMap((w) => w.jobs.map((j) => [j, w] as const)));
   for (const result of await options.engine.evaluate(jobs, progress)) {
     unanswered.delete(result.job);
     errors.push(...result.errors);
-    const normalized = findingsFrom(result);
-    findings.push(...normalized.findings);
-    errors.push(...normalized.errors);
+    errors.push(...byJob.get(result.job)!.add(result));
   }
+  for (const w of worlds) findings.push(...w.findings());
   // A template the engine gave no result for was not checked: an error, never a pass.
   for (const job of unanswered) errors.push(new InputError({ file: job.template.file }, `the ${options.engine.name} Guard engine returned no result for this template`));
   sortFindings(findings);

@@ -172,6 +172,32 @@ Resources:
     expect(blocking(report)).toContain('q Q');
   });
 
+  describe('values the template decides are judged; values a deployment decides are unknown, never silent', () => {
+    const TAGS = '[{Key: team, Value: data-platform}, {Key: project, Value: p1x}, {Key: env, Value: dev}, {Key: domain, Value: raw}, {Key: cost-center, Value: cc-42}]';
+    const queue = (properties: string, head = '') => `${head}Resources:\n  Q:\n    Type: AWS::SQS::Queue\n    Properties: ${properties}\n`;
+    const sqs = (r: CheckReport) => r.findings.filter((f) => f.controlId === 'LZ.SQS.1').map((f) => `${f.verdict} ${f.mode}`);
+
+    test.each([
+      ['Fn::If with both branches failing', queue(`!If [C, {Tags: ${TAGS}}, {Tags: ${TAGS}}]`, 'Conditions: {C: !Equals [!Ref P, x]}\nParameters: {P: {Type: String}}\n')],
+      ['Fn::If on a condition of literals', queue(`!If [Never, {KmsMasterKeyId: alias/k, Tags: ${TAGS}}, {Tags: ${TAGS}}]`, 'Conditions: {Never: !Equals [a, b]}\n')],
+      ['Fn::Select over a literal list', queue(`{KmsMasterKeyId: !Select [0, [alias/aws/sqs]], Tags: ${TAGS}}`)],
+      ['Fn::If whose branches both fail, one of them by having no properties', queue(`!If [C, {Tags: ${TAGS}}, !Ref AWS::NoValue]`, 'Conditions: {C: !Equals [!Ref P, x]}\nParameters: {P: {Type: String}}\n')],
+    ])('%s fails and blocks', async (_name, text) => {
+      const report = await check([tree({ 't.yaml': text })]);
+      expect(sqs(report)).toEqual(['fail enforce']);
+      expect(exitCodeOf(report)).toBe(1);
+    });
+
+    test.each([
+      ['a Ref to a parameter whose default fails', queue(`{KmsMasterKeyId: !Ref Key, Tags: ${TAGS}}`, 'Parameters: {Key: {Type: String, Default: alias/aws/sqs}}\n')],
+      ['Fn::If between a failing and a passing value', queue(`{KmsMasterKeyId: !If [C, alias/aws/sqs, alias/mine], Tags: ${TAGS}}`, 'Conditions: {C: !Equals [!Ref P, x]}\nParameters: {P: {Type: String}}\n')],
+    ])('%s is reported unknown until deploy', async (_name, text) => {
+      const report = await check([tree({ 't.yaml': text })]);
+      expect(sqs(report)).toEqual(['unknown warn']);
+      expect(exitCodeOf(report)).toBe(0);
+    });
+  });
+
   test('a rule that does not parse is reported once, not once per template', async () => {
     const broken = withRule(catalog, 'LZ.S3.4', 'rule lz_s3_bucket_versioning_enabled { Resources === 1 }');
     const dir = tree({ 'a.yaml': UNENCRYPTED_BUCKET, 'b.yaml': UNENCRYPTED_BUCKET, 'c.yaml': UNENCRYPTED_BUCKET });
@@ -219,4 +245,21 @@ test('a source the check cannot read fails the run, never passes it', async () =
     { catalog, profile, engine: new NativeEngine() },
   );
   expect(report.errors.map((e) => e.message)).toEqual(['gone.yaml: cannot read file: ENOENT']);
+});
+
+test('a failed `a or b` is judged by its first alternative on both engines, so their verdicts agree', async () => {
+  const rule = [
+    "let lts = Resources.*[ Type == 'AWS::EC2::LaunchTemplate' ]",
+    'rule intrinsic_first when %lts not empty { %lts.Properties.MetadataOptions { HttpTokens == "required" or HttpEndpoint == "disabled" } }',
+    'rule literal_first when %lts not empty { %lts.Properties.MetadataOptions { HttpEndpoint == "disabled" or HttpTokens == "required" } }',
+  ].join('\n');
+  const dir = tree({ 'rules/or.guard': rule, 't.yaml': 'Parameters: {T: {Type: String}}\nResources:\n  LT:\n    Type: AWS::EC2::LaunchTemplate\n    Properties: {MetadataOptions: {HttpTokens: !Ref T}}\n' });
+  const verdicts = async (engine: GuardEngine) => {
+    const report = await checkPaths([path.join(dir, 't.yaml')], { catalog, profile, engine, rules: [path.join(dir, 'rules')] });
+    engine.dispose();
+    return report.findings.filter((f) => f.origin === 'custom').map((f) => `${f.ruleName} ${f.verdict}`).sort();
+  };
+  const native = await verdicts(new NativeEngine());
+  expect(native).toEqual(['intrinsic_first unknown', 'literal_first fail']);
+  expect(await verdicts(new WasmEngine())).toEqual(native);
 });

@@ -50,6 +50,13 @@ function collectPaths(node: unknown, message: string | undefined, out: { path: s
   }
   if (!node || typeof node !== 'object') return;
   const obj = node as Record<string, unknown>;
+  // A failed `a or b` is located, like the WebAssembly engine locates it, by its first alternative: where
+  // that one reaches only intrinsics, the failure is unknown until deploy on both engines alike.
+  const disjunction = obj.Disjunctions as { checks?: unknown[] } | undefined;
+  if (disjunction && typeof disjunction === 'object' && Array.isArray(disjunction.checks)) {
+    collectPaths(disjunction.checks[0], message, out);
+    return;
+  }
   const rule = obj.Rule as NativeRuleNode | undefined;
   if (rule && typeof rule === 'object') {
     collectPaths(rule.checks, cleanMessage(rule.messages?.custom_message) ?? message, out);

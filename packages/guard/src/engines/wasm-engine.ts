@@ -75,7 +75,11 @@ export class WasmEngine implements GuardEngine {
         }
         byKey.set(key, { ruleName: d.ruleId, logicalId, path, paths: path ? [path] : [], message: d.message.trim().replace(/\s*\n\s*/g, ' ') });
       }
-      return { job, violations: [...byKey.values()], errors: [] };
+      // As on the native engine: a rule located on resources is reported there, and a diagnostic of the same
+      // rule without a resource (a check on the rule's own values) is not a second finding on the template.
+      const located = new Set([...byKey.values()].filter((v) => v.logicalId !== undefined).map((v) => v.ruleName));
+      const violations = [...byKey.values()].filter((v) => v.logicalId !== undefined || !located.has(v.ruleName));
+      return { job, violations, errors: [] };
     } catch (err) {
       // A trap leaves the instance unusable: drop it so the next call builds a fresh one.
       this.dispose();

@@ -23,28 +23,36 @@ function getAttArgs(value: unknown): unknown {
   return value;
 }
 
-function scalarTag(name: string): ScalarTag {
-  return {
-    tag: `!${name}`,
-    resolve: (str: string) => ({ [longForm(name)]: name === 'GetAtt' ? getAttArgs(str) : str }),
-  } as ScalarTag;
-}
+type Args = (value: unknown) => unknown;
+const same: Args = (value) => value;
 
-function collectionTag(name: string, collection: 'seq' | 'map'): CollectionTag {
-  return {
-    tag: `!${name}`,
-    collection,
-    resolve(node: YAMLSeq | YAMLMap) {
-      // Mark the node so toJS wraps it; the wrapping happens in the custom toJSON below.
-      const wrapped = node as (YAMLSeq | YAMLMap) & { toJSON: (...args: unknown[]) => unknown };
-      const original = node.toJSON.bind(node) as (...args: unknown[]) => unknown;
-      wrapped.toJSON = (...args: unknown[]) => ({ [longForm(name)]: name === 'GetAtt' ? getAttArgs(original(...args)) : original(...args) });
-      return wrapped;
-    },
-  } as CollectionTag;
+/** `!Tag value`, `!Tag [..]` and `!Tag {..}`, each read as `{ key: value }`. */
+function tagsFor(tag: string, key: string, args: Args = same): (ScalarTag | CollectionTag)[] {
+  const scalar = { tag, resolve: (str: string) => ({ [key]: args(str) }) } as ScalarTag;
+  const collection = (kind: 'seq' | 'map') =>
+    ({
+      tag,
+      collection: kind,
+      resolve(node: YAMLSeq | YAMLMap) {
+        // Mark the node so toJS wraps it; the wrapping happens in the custom toJSON below.
+        const wrapped = node as (YAMLSeq | YAMLMap) & { toJSON: (...a: unknown[]) => unknown };
+        const original = node.toJSON.bind(node) as (...a: unknown[]) => unknown;
+        wrapped.toJSON = (...a: unknown[]) => ({ [key]: args(original(...a)) });
+        return wrapped;
+      },
+    }) as CollectionTag;
+  return [scalar, collection('seq'), collection('map')];
 }
 
 const ALL = ['Ref', 'Condition', 'GetAtt', ...FUNCTIONS];
 
-export const CFN_YAML_TAGS = ALL.flatMap((name) => [scalarTag(name), collectionTag(name, 'seq'), collectionTag(name, 'map')]);
+/**
+ * Rain's directives (`!Rain::Module path`, `!Rain::Embed file`...) are read as `{"Rain::Embed": "file"}`:
+ * content only `rain pkg` produces, reported as not checkable (see transforms.ts), never dropped.
+ */
+const RAIN_DIRECTIVES = ['Module', 'Embed', 'S3Http', 'S3', 'Constant', 'Env', 'Include'];
 
+export const CFN_YAML_TAGS = [
+  ...ALL.flatMap((name) => tagsFor(`!${name}`, longForm(name), name === 'GetAtt' ? getAttArgs : same)),
+  ...RAIN_DIRECTIVES.flatMap((d) => tagsFor(`!Rain::${d}`, `Rain::${d}`)),
+];

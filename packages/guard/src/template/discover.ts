@@ -148,12 +148,8 @@ export function classifyFile(file: string, bytes: Uint8Array): { parsed: SourceD
     if (!(err instanceof InputError)) throw err;
     return mentionsTemplateSection(Buffer.from(bytes).toString('utf8')) ? { error: err } : { skip: 'not JSON or YAML' };
   }
-  const shape = templateShape(parsed.value);
-  if (shape.kind === 'other') return { skip: 'not a template' };
-  if (shape.kind === 'near-miss') {
-    return { error: new InputError(parsed.locate([shape.key]), `${shape.key} holds resources, but CloudFormation reads only Resources: every resource here would go unchecked`, 'the section name Resources') };
-  }
-  return { parsed };
+  // A near miss of Resources is checked, so that reading it as a template reports it (templateFromSource).
+  return templateShape(parsed.value).kind === 'other' ? { skip: 'not a template' } : { parsed };
 }
 
 /** For files that do not parse: a template section, in any case, as a key. */

@@ -162,7 +162,9 @@ Resources:
     ['Resource', 'AWSTemplateFormatVersion: "2010-09-09"\nResource:\n  B:\n    Type: AWS::S3::Bucket\n'],
     ['RESOURCES', '{"RESOURCES": {"B": {"Type": "AWS::S3::Bucket"}}}'],
     ['Resorces', 'Resorces:\n  B:\n    Type: MyOrg::Foo::Bar\n'],
-  ])('a section named %s that holds resources is an error, not a template with nothing in it', (key, text) => {
+    ['resources', 'Resources: {}\nresources:\n  B:\n    Type: AWS::S3::Bucket\n'],
+    ['Resources ', 'Resources:\n  Q:\n    Type: AWS::SQS::Queue\n"Resources ":\n  B:\n    Type: AWS::S3::Bucket\n'],
+  ])('a section named "%s" that holds resources is an error, beside Resources or not', (key, text) => {
     const e = errorOf(text);
     expect(e.message).toMatch(new RegExp(`^t\\.yaml:\\d+:\\d+: ${key} holds resources, but CloudFormation reads only Resources`));
   });
@@ -189,5 +191,11 @@ Resources:
     ['a second YAML document', 'Resources:\n  B:\n    Type: AWS::S3::Bucket\n---\nkind: Deployment\n', /^t\.yaml:4:1: a second YAML document starts here/],
   ])('%s is named where it is', (_name, text, message) => {
     expect(errorOf(text).message).toMatch(message);
+  });
+
+  test('a template nested deeper than both engines read is an error at the deep value, on either engine', () => {
+    const deep = (n: number) => `Resources:\n  B:\n    Type: AWS::S3::Bucket\n    Metadata:\n      M: ${'['.repeat(n)}${']'.repeat(n)}\n`;
+    expect(parse(deep(95)).resources).toHaveLength(1);
+    expect(errorOf(deep(130)).message).toMatch(/^t\.yaml:5:\d+: the template nests more than 100 levels deep/);
   });
 });

@@ -3,6 +3,7 @@ import { CFN_YAML_TAGS } from './cfn-yaml-tags';
 import { ForEachError, expandResources, isObject } from './foreach';
 import { resourceTypeProblem } from './resource-type';
 import { SourcedResource } from './sam';
+import { Alternatives, IntrinsicFolder, alternativeResources, foldResources } from './fold-intrinsics';
 import { withStringTags } from './tag-values';
 import { describeValue, templateShape } from './template-shape';
 import { applyTransforms } from './transforms';
@@ -37,6 +38,11 @@ export interface ParsedTemplate {
   readonly types: ReadonlySet<string>;
   /** What transforms own that could not be expanded (see checkSources: blocking for the controls it may hide). */
   readonly unchecked: readonly UncheckedPart[];
+  /**
+   * The document as other deployments would read it, where that differs (see Alternatives): a failure found
+   * under every condition value is a failure; one found only in some world is unknown until deploy.
+   */
+  readonly alternatives: Alternatives;
   /** Line and column of a path in the canonical document (e.g. ['Resources', 'Bucket', 'Properties']). */
   locate(path: readonly (string | number)[]): SourceLocation;
 }
@@ -87,6 +93,7 @@ export function templateFromSource(source: SourceDocument, stack?: string): Pars
   const canonicalResources: Record<string, unknown> = Object.create(null);
   const sourcePaths = new Map<string, readonly (string | number)[]>();
   const resources: TemplateResource[] = [];
+  const unchecked = [...transformed.unchecked];
   const problems: InputError[] = []; // every bad resource at once, so one run shows them all
   for (const r of transformed.resources) {
     const type = r.resource.Type;
@@ -95,28 +102,69 @@ export function templateFromSource(source: SourceDocument, stack?: string): Pars
       continue;
     }
     const problem = resourceTypeProblem(type);
+    if (problem && transformed.macros.length) {
+      // A macro's own resource types (AWS::S3::Object for S3Objects): what it turns them into is unknown.
+      const macros = transformed.macros.join(', ');
+      unchecked.push({ logicalId: r.logicalId, type, transform: macros, reason: `${r.logicalId} has type ${type}, which only the macro ${macros} can turn into resources`, mayCreate: ['*'], location: source.locate([...r.sourcePath, 'Type']) });
+      continue;
+    }
     if (problem) problems.push(new InputError(source.locate([...r.sourcePath, 'Type']), `resource ${r.logicalId}: ${problem}`, 'a CloudFormation resource type'));
     if (sourcePaths.has(r.logicalId)) {
       problems.push(new InputError(source.locate(r.sourcePath), `logical ID ${r.logicalId} is defined twice (after expanding Fn::ForEach and transforms)`));
     }
-    canonicalResources[r.logicalId] = withStringTags(r.resource);
+    canonicalResources[r.logicalId] = r.resource;
     sourcePaths.set(r.logicalId, r.sourcePath);
     resources.push({ logicalId: r.logicalId, type });
   }
   if (problems.length) throw new InputErrors(problems);
-  const document = { ...root, Resources: canonicalResources };
+  // What the template alone decides is evaluated; tag values take CloudFormation's string form.
+  const deployed = (r: Record<string, unknown>) => mapValues(r, (resource) => (isObject(resource) ? withStringTags(resource) : resource));
+  const document = { ...root, Resources: deployed(foldResources(new IntrinsicFolder(root), canonicalResources)) };
+  const alternatives = Object.fromEntries(Object.entries(alternativeResources(root, document.Resources)).filter(([, r]) => r).map(([world, r]) => [world, { ...document, Resources: deployed(r!) }]));
+  const tooDeep = pathDeeperThan(document, MAX_TEMPLATE_NESTING);
+  if (tooDeep) {
+    const at = typeof tooDeep[1] === 'string' && tooDeep[0] === 'Resources' ? sourcePaths.get(tooDeep[1]) : undefined;
+    throw new InputError(source.locate(at ? [...at, ...tooDeep.slice(2)] : tooDeep), `the template nests more than ${MAX_TEMPLATE_NESTING} levels deep`, 'at most 100 levels, as both Guard engines read');
+  }
   return {
     file,
     stack,
     document,
     resources,
     types: new Set(resources.map((r) => r.type)),
-    unchecked: transformed.unchecked,
+    unchecked,
+    alternatives,
     locate(path) {
       const at = typeof path[1] === 'string' && path[0] === 'Resources' ? sourcePaths.get(path[1]) : undefined;
       return source.locate(at ? [...at, ...path.slice(2)] : path);
     },
   };
+}
+
+/** A prototype-free map with the same keys and each value mapped. */
+function mapValues(map: Record<string, unknown>, fn: (value: unknown) => unknown): Record<string, unknown> {
+  const out: Record<string, unknown> = Object.create(null);
+  for (const [k, v] of Object.entries(map)) out[k] = fn(v);
+  return out;
+}
+
+/**
+ * The WebAssembly engine refuses JSON nested deeper than 128 levels and cfn-guard reads it: one limit for
+ * both, well above what real templates nest (a few dozen levels), so the engines give the same verdict.
+ */
+const MAX_TEMPLATE_NESTING = 100;
+
+/** The path of the first value nested deeper than `max` maps and lists, or undefined. */
+function pathDeeperThan(value: unknown, max: number, path: (string | number)[] = []): (string | number)[] | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  if (path.length >= max) return [...path];
+  for (const [k, v] of Array.isArray(value) ? value.entries() : Object.entries(value)) {
+    path.push(k);
+    const found = pathDeeperThan(v, max, path);
+    path.pop();
+    if (found) return found;
+  }
+  return undefined;
 }
 
 function decodeText(bytes: Uint8Array, file: string): string {

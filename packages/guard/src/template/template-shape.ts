@@ -16,11 +16,15 @@ export type TemplateShape =
  */
 export function templateShape(value: unknown): TemplateShape {
   if (!isObject(value)) return { kind: 'other', reason: `the top level is ${describeValue(value)}, not a map` };
-  if (Object.hasOwn(value, 'Resources')) return { kind: 'template' };
-  const nearMiss = Object.keys(value).find((k) => isNearMissOfResources(k) && holdsResources(value[k]));
+  const nearMiss = nearMissOfResources(value);
   if (nearMiss !== undefined) return { kind: 'near-miss', key: nearMiss };
   if (TEMPLATE_KEYS.some((k) => Object.hasOwn(value, k))) return { kind: 'template' };
   return { kind: 'other', reason: `no ${TEMPLATE_KEYS.join(', ')} at the top level` };
+}
+
+/** A top-level key that is almost `Resources` (`resources`, `Resource`, `"Resources "`) and holds resources. */
+export function nearMissOfResources(value: Record<string, unknown>): string | undefined {
+  return Object.keys(value).find((k) => isNearMissOfResources(k) && holdsResources(value[k]));
 }
 
 function isNearMissOfResources(key: string): boolean {

@@ -10,6 +10,8 @@ const SERVERLESS = 'AWS::Serverless-2016-10-31';
 export interface TransformedResources {
   readonly resources: SourcedResource[];
   readonly unchecked: UncheckedPart[];
+  /** Template-level transforms Tarmac cannot run: they may rewrite any resource, its type included. */
+  readonly macros: readonly string[];
 }
 
 /**
@@ -31,8 +33,8 @@ export function applyTransforms(root: Record<string, unknown>, resources: readon
     out = sam.resources;
     unchecked.push(...sam.unchecked.map(({ sourcePath, ...u }) => ({ ...u, transform: SERVERLESS, location: source.locate(sourcePath) })));
   }
-  for (const t of transforms) {
-    if (t.name === LANGUAGE_EXTENSIONS || t.name === SERVERLESS) continue;
+  const macros = transforms.filter((t) => t.name !== LANGUAGE_EXTENSIONS && t.name !== SERVERLESS);
+  for (const t of macros) {
     unchecked.push({
       transform: t.name,
       reason: `the transform ${t.name} runs only in CloudFormation and may add or change any resource`,
@@ -41,19 +43,20 @@ export function applyTransforms(root: Record<string, unknown>, resources: readon
     });
   }
   for (const r of out) {
-    const at = pathToKey(r.resource, 'Fn::Transform');
+    const at = pathToKey(r.resource, isPreprocessorKey);
     if (!at) continue;
     const type = typeof r.resource.Type === 'string' ? r.resource.Type : undefined;
+    const rain = String(at[at.length - 1]).startsWith('Rain::');
     unchecked.push({
       logicalId: r.logicalId,
       type,
-      transform: transformNameAt(r.resource, at),
-      reason: `Fn::Transform replaces part of ${r.logicalId} with content only CloudFormation sees`,
+      transform: rain ? 'rain pkg' : transformNameAt(r.resource, at),
+      reason: rain ? `${at[at.length - 1]} in ${r.logicalId} is replaced by rain pkg` : `Fn::Transform replaces part of ${r.logicalId} with content only CloudFormation sees`,
       mayCreate: type ? [type] : ['*'],
       location: source.locate([...r.sourcePath, ...at]),
     });
   }
-  return { resources: out, unchecked };
+  return { resources: out, unchecked, macros: macros.map((t) => t.name) };
 }
 
 /** `Fn::Transform` as a logical ID (AWS::Include of resources) and Rain module sources stand for resources Tarmac cannot see. */
@@ -80,17 +83,20 @@ function transformNames(root: Record<string, unknown>, source: SourceDocument): 
   });
 }
 
-/** Path to the first map key `key` inside a value, or undefined. */
-function pathToKey(value: unknown, key: string, path: (string | number)[] = []): (string | number)[] | undefined {
+/** Keys whose content is produced before CloudFormation's resources exist: AWS::Include, Rain's directives. */
+const isPreprocessorKey = (key: string) => key === 'Fn::Transform' || key.startsWith('Rain::');
+
+/** Path to the first map key that `matches` inside a value, or undefined. */
+function pathToKey(value: unknown, matches: (key: string) => boolean, path: (string | number)[] = []): (string | number)[] | undefined {
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
-      const found = pathToKey(value[i], key, [...path, i]);
+      const found = pathToKey(value[i], matches, [...path, i]);
       if (found) return found;
     }
   } else if (isObject(value)) {
-    if (Object.hasOwn(value, key)) return [...path, key];
     for (const [k, v] of Object.entries(value)) {
-      const found = pathToKey(v, key, [...path, k]);
+      if (matches(k)) return [...path, k];
+      const found = pathToKey(v, matches, [...path, k]);
       if (found) return found;
     }
   }
