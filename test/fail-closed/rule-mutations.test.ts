@@ -8,7 +8,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Catalog, Control, InputError, loadCatalog, readSourceFile } from '@tarmac/core';
-import { GuardEngine, NativeEngine, WasmEngine, checkSources, exitCodeOf, runControlTests, shapeOf, unparsableCatalogRules } from '@tarmac/guard';
+import { GuardEngine, NativeEngine, WasmEngine, checkSources, exitCodeOf, catalogRuleProblems, runControlTests, shapeOf } from '@tarmac/guard';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const BIN = path.join(ROOT, 'packages', 'cli', 'bin', 'tarmac.js');
@@ -128,7 +128,7 @@ describe(`every catalog rule with a syntax error (seed ${SEED})`, () => {
   });
 
   test('build refuses each rule that does not parse, before writing anything', async () => {
-    const errors = await unparsableCatalogRules(broken);
+    const errors = await catalogRuleProblems(broken);
     expect(errors).toHaveLength(broken.controls.length);
     for (const c of broken.controls) expectNamed(errors, c, mutations.get(c.id)!);
   });

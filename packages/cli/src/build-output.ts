@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { InputError, InputErrors, loadCatalog, resolvePoliciesDir } from '@tarmac/core';
-import { unparsableCatalogRules } from '@tarmac/guard';
+import { catalogRuleProblems } from '@tarmac/guard';
 import { OrgBuild, StackSetsManifest, buildOrgPolicies, checkBudgetAttachments, loadDeploymentChecked, loadOrgPolicies, manifestOf } from '@tarmac/core/org';
 
 /** Everything `tarmac build` writes, by path under the output directory: same sources, same bytes. */
@@ -21,8 +21,8 @@ const OWNED_DIRS = ['org', 'stacksets'];
 export async function buildOutput(policies?: string): Promise<BuildOutput> {
   const policiesDir = resolvePoliciesDir(policies);
   const catalog = loadCatalog(policiesDir);
-  const unparsable = await unparsableCatalogRules(catalog);
-  if (unparsable.length) throw new InputErrors(unparsable);
+  const unfit = await catalogRuleProblems(catalog);
+  if (unfit.length) throw new InputErrors(unfit);
   const set = await loadOrgPolicies(catalog);
   if (!set) throw new InputErrors([new InputError({ file: path.join(policiesDir, 'org.yaml') }, 'no organization described', 'policies/org.yaml with the OU tree, accounts and regions')]);
   const org = buildOrgPolicies(set, catalog);

@@ -5,7 +5,7 @@ export * from './rules/guard-rule';
 export * from './rules/catalog-rules';
 export * from './rules/control-tower-rules';
 export * from './rules/custom-rules';
-export * from './rules/catalog-syntax';
+export * from './rules/catalog-rule-problems';
 export * from './engines/engine';
 export * from './engines/native-engine';
 export * from './engines/native-binary';

@@ -56,3 +56,13 @@ test('tarmac test does not count a control whose cases could not run as passed',
   expect(r.out).toMatch(/^47 passed, 0 failed, 1 not run \(errors above\) \(48 controls, /m);
   expect(r.out).toContain(`${f.file('controls/s3/bucket-versioning-enabled.guard')}:${f.lineOf('controls/s3/bucket-versioning-enabled.guard', '===')}`);
 });
+
+test('metadata that would route a rule away from templates it fails on stops test and build at its resourceTypes line', () => {
+  const f = policies().replace('controls/s3/bucket-kms-encryption.yaml', 'resourceTypes: [AWS::S3::Bucket]', 'resourceTypes: [AWS::SQS::Queue]');
+  const where = `${f.file('controls/s3/bucket-kms-encryption.yaml')}:${f.lineOf('controls/s3/bucket-kms-encryption.yaml', 'resourceTypes:')}:1: LZ.S3.2: its rule filters on AWS::S3::Bucket`;
+  const { test: t, build } = commands(f.dir);
+  for (const r of [t, build]) {
+    expect(r.code).toBe(2);
+    expect(r.out).toContain(where);
+  }
+});

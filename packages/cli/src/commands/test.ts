@@ -1,5 +1,5 @@
 import { formatLocation, loadCatalog, resolvePoliciesDir } from '@tarmac/core';
-import { runControlTests } from '@tarmac/guard';
+import { catalogDispatchProblems, runControlTests } from '@tarmac/guard';
 import { runOrgPolicyTests } from '../org-policy-tests';
 
 export interface TestCommandOptions {
@@ -16,10 +16,12 @@ export async function testCommand(opts: TestCommandOptions): Promise<number> {
   const catalog = loadCatalog(resolvePoliciesDir(opts.policies));
   const org = await runOrgPolicyTests(catalog, opts.skipSimulation === true);
   const results = await runControlTests(catalog);
+  // Metadata that would route a rule away from templates it fails on: the catalog's gate, not each check's.
+  const dispatch = catalogDispatchProblems(catalog);
   const orgResults = org?.results ?? [];
   const orgFailed = orgResults.filter((r) => r.actual !== undefined && r.actual !== r.test.test.expect);
   const orgErrors = orgResults.filter((r) => r.error !== undefined);
-  const errors = results.flatMap((r) => r.errors);
+  const errors = [...dispatch, ...results.flatMap((r) => r.errors)];
   const failed = results.filter((r) => r.failures.length || r.missingCoverage.length);
   if (opts.format === 'json') {
     process.stdout.write(

@@ -87,6 +87,25 @@ function logicalIdsIn(value: unknown, resources: Record<string, unknown>): strin
 }
 
 /**
+ * `ids` and every resource that mentions one of them, directly or through others: what a rule reading a
+ * resource may also read through a keyed lookup of what it references.
+ */
+export function withReferrers(document: Record<string, unknown>, ids: Iterable<string>): Set<string> {
+  const { byResource } = mentionsOf(document);
+  const out = new Set(ids);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const [id, mentioned] of byResource) {
+      if (!out.has(id) && mentioned.some((m) => out.has(m))) {
+        out.add(id);
+        grew = true;
+      }
+    }
+  }
+  return out;
+}
+
+/**
  * The document with every resource whose type is not in `keep` reduced to `{ Type }`, except resources a
  * kept part of the document mentions by logical ID (Ref, GetAtt, Sub, DependsOn, or any string or key equal
  * to one) and those named in `names` (string literals of the rules), which stay whole so keyed lookups see

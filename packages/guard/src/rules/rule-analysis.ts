@@ -81,7 +81,10 @@ interface Val {
 const BOTTOM: Val = {};
 
 function union(...vals: Val[]): Val {
+  if (vals.length === 1) return vals[0];
   const out: Val = {};
+  let typed: Set<string> | undefined;
+  let strings: Set<string> | undefined;
   for (const v of vals) {
     if (v.root) out.root = true;
     if (v.resmap) out.resmap = true;
@@ -92,9 +95,12 @@ function union(...vals: Val[]): Val {
     if (v.computed) out.computed = true;
     if (v.unbound) out.unbound = true;
     if (v.absent) out.absent = true;
-    if (v.typed) out.typed = new Set([...(out.typed ?? []), ...v.typed]);
-    if (v.strings) out.strings = new Set([...(out.strings ?? []), ...v.strings]);
+    // Sets are added to in place (copied once), not rebuilt per value: rules pass long literal lists around.
+    if (v.typed) for (const t of v.typed) (typed ??= new Set()).add(t);
+    if (v.strings) for (const t of v.strings) (strings ??= new Set()).add(t);
   }
+  if (typed) out.typed = typed;
+  if (strings) out.strings = strings;
   return out;
 }
 

@@ -2,7 +2,7 @@ import { InputError, InputErrors, SourceDocument, SourceLocation, parseSource } 
 import { CFN_YAML_TAGS } from './cfn-yaml-tags';
 import { ForEachError, expandResources, isObject } from './foreach';
 import { resourceTypeProblem } from './resource-type';
-import { SourcedResource } from './sam';
+import type { SourcedResource } from './sam';
 import { Alternatives, IntrinsicFolder, alternativeResources, foldResources } from './fold-intrinsics';
 import { withStringTags } from './tag-values';
 import { describeValue, templateShape } from './template-shape';

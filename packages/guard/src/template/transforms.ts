@@ -1,7 +1,7 @@
 import { InputError, SourceDocument } from '@tarmac/core';
 import { isObject } from './foreach';
 import type { UncheckedPart } from './parse-template';
-import { SourcedResource, expandServerless } from './sam';
+import type { SourcedResource } from './sam';
 
 /** Expanded by Tarmac itself: Fn::ForEach (see foreach.ts) and SAM (see sam/). */
 const LANGUAGE_EXTENSIONS = 'AWS::LanguageExtensions';
@@ -29,6 +29,9 @@ export function applyTransforms(root: Record<string, unknown>, resources: readon
   }
   const transforms = transformNames(root, source);
   if (transforms.some((t) => t.name === SERVERLESS)) {
+    // Loaded on use: most templates have no SAM, and pre-commit pays for every module it loads.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { expandServerless } = require('./sam') as typeof import('./sam');
     const sam = expandServerless(root, out);
     out = sam.resources;
     unchecked.push(...sam.unchecked.map(({ sourcePath, ...u }) => ({ ...u, transform: SERVERLESS, location: source.locate(sourcePath) })));
