@@ -1,5 +1,5 @@
 /** What a mutation family produces, and what it is told about the template it mutates. */
-import { Doc, PathSegment, clone } from './model';
+import { Doc, PathSegment, clone, isMap, resourcesOf } from './model';
 import { Rng } from './prng';
 import { Base } from './seeds';
 import { FORMATS, Format, WriteOptions, write } from './serialize';
@@ -95,4 +95,34 @@ export function freshDoc(base: Base): Doc {
 /** The targets of one resource, picked at random. */
 export function pickTarget(ctx: MutationContext): Target | undefined {
   return ctx.targets.length ? ctx.rng.pick(ctx.targets) : undefined;
+}
+
+/** The resource a mutation works on: the one of a target picked at random, or any when the base blocked nothing. */
+export interface Picked {
+  readonly resources: Record<string, Record<string, unknown>>;
+  readonly target: Target | undefined;
+  readonly logicalId: string;
+}
+
+export function pickLogicalId(ctx: MutationContext): Picked {
+  const resources = resourcesOf(ctx.doc);
+  const target = pickTarget(ctx);
+  return { resources, target, logicalId: target?.logicalId ?? ctx.rng.pick(Object.keys(resources)) };
+}
+
+export interface ResourceContext extends MutationContext, Picked {
+  /** resources[logicalId], a map: mutate it freely. */
+  readonly resource: Record<string, unknown>;
+}
+
+/** A family that mutates one resource (see pickLogicalId); nothing to do when that resource is not a map. */
+export function resourceFamily(name: string, mutate: (ctx: ResourceContext) => Draft | undefined): Family {
+  return {
+    name,
+    mutate(ctx) {
+      const picked = pickLogicalId(ctx);
+      const resource = picked.resources[picked.logicalId];
+      return isMap(resource) ? mutate({ ...ctx, ...picked, resource }) : undefined;
+    },
+  };
 }

@@ -7,6 +7,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { Catalog, Control, InputError, loadCatalog } from '@tarmac/core';
 import { checkPaths, checkSources } from './check';
+import { describeEachEngine } from './engines/__tests__/each-engine';
 import { GuardEngine } from './engines/engine';
 import { NativeEngine } from './engines/native-engine';
 import { WasmEngine } from './engines/wasm-engine';
@@ -35,16 +36,8 @@ function withRule(c: Catalog, id: string, text: string): Catalog {
   return { ...c, controls: c.controls.map((x): Control => (x.id === id ? { ...x, guard: text, guardFor: x.guardFor && (() => text) } : x)) };
 }
 
-describe.each([
-  ['native', () => new NativeEngine()],
-  ['wasm', () => new WasmEngine()],
-])('%s engine', (_name, make: () => GuardEngine) => {
-  let engine: GuardEngine;
-  beforeAll(() => {
-    engine = make();
-  });
-  afterAll(() => engine.dispose());
-  const check = (paths: string[], c: Catalog = catalog, rules?: string[]) => checkPaths(paths, { catalog: c, profile, engine, rules });
+describeEachEngine((engine) => {
+  const check = (paths: string[], c: Catalog = catalog, rules?: string[]) => checkPaths(paths, { catalog: c, profile, engine: engine(), rules });
 
   test('a rule that does not parse beside another failing rule is an error at its line, not a pass (1)', async () => {
     const versioning = catalog.controls.find((c) => c.id === 'LZ.S3.4')!;
@@ -132,7 +125,7 @@ Resources:
 
   test('uncheckable: warn in a profile turns unchecked findings into warnings', async () => {
     const dir = tree({ 'macro.yaml': 'Transform: MyMacro\nResources:\n  Q:\n    Type: AWS::SQS::Queue\n    Properties:\n      KmsMasterKeyId: alias/k\n' });
-    const report = await checkPaths([dir], { catalog, profile: { ...profile, uncheckable: 'warn' }, engine });
+    const report = await checkPaths([dir], { catalog, profile: { ...profile, uncheckable: 'warn' }, engine: engine() });
     expect(report.findings.filter((f) => f.verdict === 'unchecked').length).toBeGreaterThan(0);
     expect(report.findings.filter((f) => f.verdict === 'unchecked' && f.mode === 'enforce')).toEqual([]);
   });

@@ -4,8 +4,7 @@
  * Ref, Condition), to digits only, to very long and to non-ASCII names. Valid CloudFormation IDs
  * (alphanumeric, at most 255 characters) are meaning-preserving, with the rename mapped; the others are not.
  */
-import { resourcesOf } from '../model';
-import { Draft, Family, pickFormat, pickTarget } from '../mutant';
+import { Draft, Family, pickFormat, pickLogicalId } from '../mutant';
 import { renameResource } from '../rename';
 
 const PROTOTYPE = ['constructor', 'toString', 'hasOwnProperty', 'valueOf', 'isPrototypeOf', 'propertyIsEnumerable', 'toLocaleString'];
@@ -16,9 +15,7 @@ export const logicalIds: Family = {
   name: 'logical-ids',
   mutate(ctx): Draft | undefined {
     const { rng, doc } = ctx;
-    const resources = resourcesOf(doc);
-    const target = pickTarget(ctx);
-    const from = target?.logicalId ?? rng.pick(Object.keys(resources));
+    const { resources, logicalId: from } = pickLogicalId(ctx);
     const variant = rng.pick(['prototype-name', 'proto', 'cfn-word', 'digits', 'long-255', 'long-1000', 'unicode'] as const);
     let to: string;
     let preserving = true;

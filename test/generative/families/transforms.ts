@@ -5,7 +5,7 @@
  * the others may hide anything, so they must not pass a template that blocked.
  */
 import { define, freshId, isMap, resourcesOf } from '../model';
-import { Draft, Family, pickFormat, pickTarget } from '../mutant';
+import { Draft, Family, pickFormat, pickLogicalId, pickTarget } from '../mutant';
 import { renameResource } from '../rename';
 
 const INCLUDE = { Name: 'AWS::Include', Parameters: { Location: 's3://example-bucket/snippets/include.yaml' } };
@@ -54,9 +54,7 @@ export const transforms: Family = {
       case 'foreach-parameter': {
         // The failing resource becomes the body of an Fn::ForEach loop over [A, B]: AWS::LanguageExtensions
         // expands it to A<id> (which references now name) and B<id>, both as they were.
-        const target = pickTarget(ctx);
-        const resources = resourcesOf(doc);
-        const id = target?.logicalId ?? rng.pick(Object.keys(resources));
+        const { logicalId: id } = pickLogicalId(ctx);
         if (!/^[A-Za-z0-9]+$/.test(id) || id.length > 200) return undefined;
         renameResource(doc, id, `A${id}`);
         const renamed = resourcesOf(doc);

@@ -4,7 +4,7 @@
  * the checker must block or refuse, never pass. Plus third-party types, which must stay allowed.
  */
 import { Raw, define, freshId, resourcesOf } from '../model';
-import { Draft, Family, MutationContext, pickTarget } from '../mutant';
+import { Draft, Family, MutationContext, pickLogicalId } from '../mutant';
 
 const HOMOGLYPHS: Record<string, readonly string[]> = {
   A: ['\u0410', '\u0391', '\uFF21'], // Cyrillic A, Greek Alpha, fullwidth A
@@ -75,8 +75,7 @@ export const typeSpellings: Family = {
       define(resources, id, resource);
       return { variant, description: `add resource ${id} of third-party type ${type}`, doc, preserving: true, sameAsBase: true };
     }
-    const target = pickTarget(ctx);
-    const logicalId = target?.logicalId ?? rng.pick(Object.keys(resources));
+    const { logicalId } = pickLogicalId(ctx);
     const resource = resources[logicalId];
     if (!resource || typeof resource.Type !== 'string') return undefined;
     const type = resource.Type;

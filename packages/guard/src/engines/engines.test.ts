@@ -6,7 +6,8 @@ import { catalogRules } from '../rules/catalog-rules';
 import { GuardRule } from '../rules/guard-rule';
 import { customRules } from '../rules/custom-rules';
 import { parseTemplate } from '../template/parse-template';
-import { EvaluationJob, GuardEngine } from './engine';
+import { describeEachEngine } from './__tests__/each-engine';
+import { EvaluationJob } from './engine';
 import { NativeEngine } from './native-engine';
 import { WasmEngine } from './wasm-engine';
 import { EXPECTED_WASM_VERSION } from './wasm-validate';
@@ -35,18 +36,10 @@ ${kmsBucket('Good', 'Key')}  Bad:
     Properties: { BucketName: raw }
 `;
 
-describe.each([
-  ['native', () => new NativeEngine()],
-  ['wasm', () => new WasmEngine()],
-])('%s engine', (_name, make: () => GuardEngine) => {
-  let engine: GuardEngine;
-  beforeAll(() => {
-    engine = make();
-  });
-  afterAll(() => engine.dispose());
+describeEachEngine((engine) => {
 
   test('reports the failing resource and nothing for the compliant one', async () => {
-    const [result] = await engine.evaluate([{ template: template(BUCKETS), rules: [rule(KMS_RULE)] }]);
+    const [result] = await engine().evaluate([{ template: template(BUCKETS), rules: [rule(KMS_RULE)] }]);
     expect(result.errors).toEqual([]);
     expect(result.violations.map((v) => [v.ruleName, v.logicalId])).toEqual([['lz_s3_bucket_kms_encryption', 'Bad']]);
   });
@@ -56,7 +49,7 @@ describe.each([
       { template: template('Resources:\n  B:\n    Type: AWS::S3::Bucket\n    Properties: null\n', 'null.yaml'), rules: [rule(KMS_RULE)] },
       { template: template(BUCKETS), rules: [rule(KMS_RULE)] },
     ];
-    const results = await engine.evaluate(jobs);
+    const results = await engine().evaluate(jobs);
     // Either a located error or the FAIL: never a silent pass.
     const first = results[0];
     const error = first.errors[0];
@@ -66,7 +59,7 @@ describe.each([
 
   test('a Guard rule that does not parse is an error naming the rule file, never a pass', async () => {
     const bad = ruleFile('broken.guard', "rule broken when Resources.*[ Type == 'AWS::S3::Bucket' ] { oops\n");
-    const [result] = await engine.evaluate([{ template: template(BUCKETS), rules: [bad] }]);
+    const [result] = await engine().evaluate([{ template: template(BUCKETS), rules: [bad] }]);
     expect(result.errors).toHaveLength(1);
     expect(result.errors[0].message).toContain('broken');
   });

@@ -1,3 +1,5 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { narrowDocument, readsResourcesOnlyByType, stringLiterals } from './narrow-document';
 
 describe('readsResourcesOnlyByType', () => {
@@ -25,8 +27,22 @@ describe('readsResourcesOnlyByType', () => {
     ['a literal key lookup', "let x = Resources[ keys == 'MyBucket' ]"],
     ['a property named Resources', 'rule t { EncryptionConfig[*] { some Resources[*] == "secrets" } }'],
     ['an unclosed filter', "let x = Resources.*[ Type == 'AWS::S3::Bucket'"],
+['the root read with a wildcard', 'let d = this\nrule t { %d.*.* { Properties.X exists } }'],
+    ['the root read with a filter', "let d = this\nrule t { %d[ Type == 'AWS::S3::Bucket' ] exists }"],
+    ['a lookup by a key bound to a pattern', 'let k = /Bucket/\nlet r = Resources[ keys == %k ]\nrule t { %r.Properties exists }'],
+    ['a lookup by a computed key', "let b = Resources.*[ Type == 'AWS::S3::Bucket' ]\nlet k = regex_replace(%b.Properties.Name, 'x', 'y')\nrule t { Resources[ keys == %k ].Properties exists }"],
+    ['the legacy shape with a pattern', 'let d = this\nlet l = %d[ keys == /::/ ]\nrule t { %l.*.resourceProperties exists }'],
+    ['the whole Resources map passed to a function', 'let n = count(Resources)\nrule t { %n > 1 }'],
   ])('not narrowable: %s', (_name, text) => {
     expect(readsResourcesOnlyByType(text)).toBe(false);
+  });
+
+  test.each([
+['a lookup by a logical ID read from a typed resource', 'keyed-lookup.guard'],
+    ['the legacy hook shape by a literal type', 'catalog-style.guard'],
+    ['Control Tower utility rules on the root', 'control-tower-style.guard'],
+  ])('narrowable fixture: %s', (_name, fixture) => {
+    expect(readsResourcesOnlyByType(fs.readFileSync(path.join(__dirname, '..', 'rules', '__fixtures__', 'dispatch', fixture), 'utf8'))).toBe(true);
   });
 });
 

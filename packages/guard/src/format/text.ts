@@ -76,7 +76,7 @@ export function summaryLine(report: CheckReport, color: boolean): string {
     `${s.blocking} blocking`,
     `${warn} warning${warn === 1 ? '' : 's'}`,
   ];
-  if (s.unchecked) parts.push(`${s.unchecked} not checkable (transforms Tarmac cannot expand)`);
+  if (s.unchecked) parts.push(`${s.unchecked} not checkable (owned by transforms Tarmac cannot expand: check the processed template, see Fix)`);
   if (report.errors.length) parts.push(`${report.errors.length} error${report.errors.length === 1 ? '' : 's'}`);
   if (s.skipped) parts.push(`${s.skipped} skipped (${Object.entries(s.skippedBy).map(([why, n]) => `${n} ${why}`).join(', ')})`);
   const verdict = report.errors.length ? 'ERROR' : s.blocking ? 'FAIL' : 'PASS';

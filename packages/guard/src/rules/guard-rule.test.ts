@@ -63,26 +63,6 @@ describe('deriveResourceTypes', () => {
 });
 
 describe('narrowing and dispatch read one analysis', () => {
-  test.each([
-    ['the root read with a wildcard', 'let d = this\nrule t { %d.*.* { Properties.X exists } }'],
-    ['the root read with a filter', "let d = this\nrule t { %d[ Type == 'AWS::S3::Bucket' ] exists }"],
-    ['a lookup by a key bound to a pattern', 'let k = /Bucket/\nlet r = Resources[ keys == %k ]\nrule t { %r.Properties exists }'],
-    ['a lookup by a computed key', "let b = Resources.*[ Type == 'AWS::S3::Bucket' ]\nlet k = regex_replace(%b.Properties.Name, 'x', 'y')\nrule t { Resources[ keys == %k ].Properties exists }"],
-    ['the legacy shape with a pattern', 'let d = this\nlet l = %d[ keys == /::/ ]\nrule t { %l.*.resourceProperties exists }'],
-    ['the whole Resources map passed to a function', 'let n = count(Resources)\nrule t { %n > 1 }'],
-    ['text that does not parse', "let x = Resources.*[ Type == 'AWS::S3::Bucket'"],
-  ])('not narrowable: %s', (_name, text) => {
-    expect(readsResourcesOnlyByType(text)).toBe(false);
-  });
-
-  test.each([
-    ['a lookup by a logical ID read from a typed resource', 'keyed-lookup.guard'],
-    ['the legacy hook shape by a literal type', 'catalog-style.guard'],
-    ['Control Tower utility rules on the root', 'control-tower-style.guard'],
-  ])('narrowable: %s', (_name, fixture) => {
-    expect(readsResourcesOnlyByType(fs.readFileSync(path.join(FIXTURES, fixture), 'utf8'))).toBe(true);
-  });
-
   test('every Control Tower rule and catalog rule is understood: narrowable, and its types derived', () => {
     const problems: string[] = [];
     for (const rule of controlTowerRules('enforce')) {

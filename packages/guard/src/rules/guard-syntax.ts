@@ -51,40 +51,16 @@ export function tokenize(text: string): Token[] {
     }
     if (c === '"' || c === "'") {
       // As cfn-guard reads them: a quote right after a backslash does not end the string.
-      let value = '';
-      i++;
-      for (;;) {
-        const close = text.indexOf(c, i);
-        if (close < 0) throw new SyntaxProblem(start, 'a string is never closed');
-        const part = text.slice(i, close);
-        i = close + 1;
-        if (part.endsWith('\\')) {
-          value += part.slice(0, -1) + c;
-          continue;
-        }
-        value += part;
-        break;
-      }
-      tokens.push({ kind: 'string', text: value, pos: start });
+      const read = readDelimited(text, i + 1, c, (at) => at < 0 && new SyntaxProblem(start, 'a string is never closed'));
+      tokens.push({ kind: 'string', text: read.value, pos: start });
+      i = read.end;
       continue;
     }
     if (c === '/') {
       // cfn-guard's regex literal: up to a / that does not follow a backslash; \/ stands for /.
-      let value = '';
-      i++;
-      for (;;) {
-        const close = text.indexOf('/', i);
-        if (close < 0 || close === i) throw new SyntaxProblem(start, 'a regular expression /.../ is never closed');
-        const part = text.slice(i, close);
-        i = close + 1;
-        if (part.endsWith('\\')) {
-          value += part.slice(0, -1) + '/';
-          continue;
-        }
-        value += part;
-        break;
-      }
-      tokens.push({ kind: 'regex', text: value, pos: start });
+      const read = readDelimited(text, i + 1, '/', (at, from) => (at < 0 || at === from) && new SyntaxProblem(start, 'a regular expression /.../ is never closed'));
+      tokens.push({ kind: 'regex', text: read.value, pos: start });
+      i = read.end;
       continue;
     }
     if (c === '%') {
@@ -185,6 +161,24 @@ const NOT_WORDS = new Set(['not', 'NOT']);
 const OR_WORDS = new Set(['or', 'OR', '|OR|']);
 
 /** Parses a rule file; throws SyntaxProblem where it cannot follow the text. */
+/**
+ * The text from `from` up to the next `delimiter` that does not follow a backslash (`\<delimiter>` stands for
+ * the delimiter), and the index after it. `refuse(close, from)` returns the error for a closing position
+ * cfn-guard does not accept (-1: none), checked at every segment.
+ */
+function readDelimited(text: string, from: number, delimiter: string, refuse: (close: number, from: number) => SyntaxProblem | false): { value: string; end: number } {
+  let value = '';
+  for (let i = from; ; ) {
+    const close = text.indexOf(delimiter, i);
+    const problem = refuse(close, i);
+    if (problem) throw problem;
+    const part = text.slice(i, close);
+    i = close + 1;
+    if (!part.endsWith('\\')) return { value: value + part, end: i };
+    value += part.slice(0, -1) + delimiter;
+  }
+}
+
 export function parseRuleFile(text: string): RuleFile {
   return new Parser(tokenize(text)).file();
 }
