@@ -1,35 +1,22 @@
-import { expand } from './__tests__/expand';
+import { apiYaml, expand, functionYaml, generatedApi } from './__tests__/expand';
 
 const lambdaUri = (arn: string) => ({ 'Fn::Sub': `arn:aws:apigateway:\${AWS::Region}:lambda:path/2015-03-31/functions/\${${arn}}/invocations` });
 const proxy = (arn: string) => ({ type: 'aws_proxy', httpMethod: 'POST', uri: lambdaUri(arn) });
-const fn = (events: string) => `
-  Fn:
-    Type: AWS::Serverless::Function
-    Properties:
-      CodeUri: s3://bucket/code.zip
-      Handler: index.handler
-      Runtime: nodejs20.x
-      Events:
-${events}`;
+const fn = (events: string) => functionYaml(`      Events:\n${events}`);
+const restApi = (properties: string, id?: string) => apiYaml('AWS::Serverless::Api', properties, { id });
 
 describe('AWS::Serverless::Api and Api events', () => {
   test('an Api event without RestApiId creates ServerlessRestApi: its document, a deployment, the Prod stage and a permission', () => {
     const t = expand(`Resources:${fn(`        Get: {Type: Api, Properties: {Path: "/items/{id}", Method: get}}
         Any: {Type: Api, Properties: {Path: "/{proxy+}", Method: any}}`)}`);
     expect(t.unchecked).toEqual([]);
-    expect(t.byId.get('ServerlessRestApi')).toEqual({
-      Type: 'AWS::ApiGateway::RestApi',
-      Properties: {
-        Body: {
-          swagger: '2.0',
-          info: { version: '1.0', title: { Ref: 'AWS::StackName' } },
-          paths: {
-            '/items/{id}': { get: { 'x-amazon-apigateway-integration': proxy('Fn.Arn'), responses: {} } },
-            '/{proxy+}': { 'x-amazon-apigateway-any-method': { 'x-amazon-apigateway-integration': proxy('Fn.Arn'), responses: {} } },
-          },
-        },
+    expect(t.byId.get('ServerlessRestApi')).toEqual(generatedApi('AWS::ApiGateway::RestApi', {
+      swagger: '2.0',
+      paths: {
+        '/items/{id}': { get: { 'x-amazon-apigateway-integration': proxy('Fn.Arn'), responses: {} } },
+        '/{proxy+}': { 'x-amazon-apigateway-any-method': { 'x-amazon-apigateway-integration': proxy('Fn.Arn'), responses: {} } },
       },
-    });
+    }));
     const deployment = t.ids.find((id) => /^ServerlessRestApiDeployment[0-9a-f]{10}$/.test(id))!;
     expect(t.byId.get(deployment)).toEqual({
       Type: 'AWS::ApiGateway::Deployment',
@@ -57,18 +44,14 @@ Globals:
   Api:
     TracingEnabled: true
     MethodSettings: [{HttpMethod: "*", ResourcePath: "/*", LoggingLevel: INFO, MetricsEnabled: true}]
-Resources:
-  Api:
-    Type: AWS::Serverless::Api
-    Properties:
-      StageName: prod
+Resources:${restApi(`      StageName: prod
       Name: orders
       EndpointConfiguration: REGIONAL
       AccessLogSetting: {DestinationArn: !GetAtt Logs.Arn, Format: $context.requestId}
       CacheClusterEnabled: true
       CacheClusterSize: '0.5'
       Variables: {env: prod}
-      Tags: {team: a}
+      Tags: {team: a}`)}
 ${fn('        Post: {Type: Api, Properties: {RestApiId: !Ref Api, Path: /orders, Method: post}}')}`);
     expect(t.unchecked).toEqual([]);
     expect(t.byId.get('Api')!.Properties).toEqual({
@@ -105,16 +88,12 @@ ${fn('        Get: {Type: Api, Properties: {RestApiId: !Ref Api, Path: /, Method
   });
 
   test('Auth: authorizers become security definitions, methods get the default authorizer or their own, Lambda authorizers a permission', () => {
-    const t = expand(`Resources:
-  Api:
-    Type: AWS::Serverless::Api
-    Properties:
-      StageName: prod
+    const t = expand(`Resources:${restApi(`      StageName: prod
       Auth:
         DefaultAuthorizer: Users
         Authorizers:
           Users: {UserPoolArn: !GetAtt Pool.Arn, AuthorizationScopes: [read]}
-          Token: {FunctionArn: !GetAtt AuthFn.Arn, Identity: {ReauthorizeEvery: 0}}
+          Token: {FunctionArn: !GetAtt AuthFn.Arn, Identity: {ReauthorizeEvery: 0}}`)}
 ${fn(`        A: {Type: Api, Properties: {RestApiId: !Ref Api, Path: /a, Method: get}}
         B: {Type: Api, Properties: {RestApiId: !Ref Api, Path: /b, Method: get, Auth: {Authorizer: Token}}}
         C: {Type: Api, Properties: {RestApiId: !Ref Api, Path: /c, Method: get, Auth: {Authorizer: NONE, ApiKeyRequired: true}}}
@@ -165,12 +144,8 @@ Resources:${fn('        Get: {Type: Api, Properties: {Path: /a, Method: get}}')}
   });
 
   test('a custom domain: the domain, a mapping per base path, and Route 53 aliases shared by the APIs of a hosted zone', () => {
-    const api = (id: string, domain: string, endpoint: string) => `
-  ${id}:
-    Type: AWS::Serverless::Api
-    Properties:
-      StageName: prod
-      Domain: {DomainName: ${domain}, CertificateArn: arn:aws:acm:us-east-1:1:certificate/c, EndpointConfiguration: ${endpoint}, BasePath: [/v1], Route53: {HostedZoneId: Z1}}`;
+    const api = (id: string, domain: string, endpoint: string) => restApi(`      StageName: prod
+      Domain: {DomainName: ${domain}, CertificateArn: arn:aws:acm:us-east-1:1:certificate/c, EndpointConfiguration: ${endpoint}, BasePath: [/v1], Route53: {HostedZoneId: Z1}}`, id);
     const t = expand(`Resources:${api('One', 'one.example.com', 'REGIONAL')}${api('Two', 'two.example.com', 'EDGE')}`);
     expect(t.unchecked).toEqual([]);
     const [one, two] = t.ids.filter((id) => id.startsWith('ApiGatewayDomainName'));

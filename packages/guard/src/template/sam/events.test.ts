@@ -1,15 +1,7 @@
-import { BASIC_EXECUTION, expand } from './__tests__/expand';
+import { BASIC_EXECUTION, expand, functionYaml } from './__tests__/expand';
 
 const withEvents = (events: string, extra = '') => `
-Resources:
-  Fn:
-    Type: AWS::Serverless::Function
-    Properties:
-      CodeUri: s3://bucket/code.zip
-      Handler: index.handler
-      Runtime: python3.12
-      Events:
-${events}
+Resources:${functionYaml(`      Events:\n${events}`, { runtime: 'python3.12' })}
   Bucket:
     Type: AWS::S3::Bucket
   Topic:

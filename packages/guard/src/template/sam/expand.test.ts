@@ -1,5 +1,5 @@
 import { SAM_GENERATED_TYPES, SourcedResource, expandServerless } from '.';
-import { expand } from './__tests__/expand';
+import { expand, functionYaml } from './__tests__/expand';
 
 const deepFreeze = <T>(v: T): T => {
   if (v && typeof v === 'object') {
@@ -14,16 +14,7 @@ describe('expandServerless', () => {
 Transform: AWS::Serverless-2016-10-31
 Resources:
   Bucket:
-    Type: AWS::S3::Bucket
-  Fn:
-    Type: AWS::Serverless::Function
-    Properties:
-      CodeUri: s3://bucket/code.zip
-      Handler: index.handler
-      Runtime: nodejs20.x
-      Events:
-        Upload: {Type: S3, Properties: {Bucket: !Ref Bucket, Events: "s3:ObjectCreated:*"}}
-  Queue:
+    Type: AWS::S3::Bucket${functionYaml('      Events:\n        Upload: {Type: S3, Properties: {Bucket: !Ref Bucket, Events: "s3:ObjectCreated:*"}}\n')}  Queue:
     Type: AWS::SQS::Queue
 `;
 
@@ -76,18 +67,11 @@ Resources:
 
   test('logical IDs and keys named like Object.prototype members stay ordinary', () => {
     const t = expand(`
-Resources:
-  __proto__:
-    Type: AWS::Serverless::Function
-    Properties:
-      CodeUri: s3://bucket/code.zip
-      Handler: index.handler
-      Runtime: nodejs20.x
-      Environment: {Variables: {__proto__: x, constructor: y}}
+Resources:${functionYaml(`      Environment: {Variables: {__proto__: x, constructor: y}}
       Tags: {toString: z}
       Events:
         constructor: {Type: Api, Properties: {Path: /__proto__, Method: get}}
-  constructor:
+`, { id: '__proto__' })}  constructor:
     Type: AWS::Serverless::SimpleTable
   toString:
     Type: AWS::Serverless::Api
@@ -124,8 +108,7 @@ Resources:
   });
 
   test('connectors embedded in any resource are reported (each becomes an AWS::Serverless::Connector)', () => {
-    const t = expand(`
-Resources:
+    const t = expand(`Resources:
   Queue:
     Type: AWS::SQS::Queue
     Connectors:

@@ -1,15 +1,8 @@
-import { BASIC_EXECUTION, CREATED_BY, expand, lambdaTrust } from './__tests__/expand';
+import { BASIC_EXECUTION, CREATED_BY, expand, functionYaml, lambdaTrust } from './__tests__/expand';
 
 const FN = `
 Transform: AWS::Serverless-2016-10-31
-Resources:
-  Fn:
-    Type: AWS::Serverless::Function
-    Properties:
-      CodeUri: s3://bucket/code.zip
-      Handler: index.handler
-      Runtime: nodejs20.x
-`;
+Resources:${functionYaml()}`;
 
 describe('AWS::Serverless::Function', () => {
   test('a minimal function becomes the function and its execution role, tagged by SAM', () => {
@@ -33,22 +26,14 @@ describe('AWS::Serverless::Function', () => {
   });
 
   test('an admin inline policy and a public function URL expand into what the Lambda and IAM controls block', () => {
-    const t = expand(`
-Resources:
-  Fn:
-    Type: AWS::Serverless::Function
-    Properties:
-      InlineCode: "exports.handler = async () => 1"
-      Handler: index.handler
-      Runtime: nodejs20.x
-      Policies:
+    const t = expand(`Resources:${functionYaml(`      Policies:
       - Statement:
         - Effect: Allow
           Action: "*"
           Resource: "*"
       FunctionUrlConfig:
         AuthType: NONE
-`);
+`, { code: 'InlineCode: "exports.handler = async () => 1"' })}`);
     expect(t.unchecked).toEqual([]);
     expect(t.byId.get('Fn')!.Properties.Code).toEqual({ ZipFile: 'exports.handler = async () => 1' });
     expect(t.byId.get('FnRole')!.Properties.Policies).toEqual([

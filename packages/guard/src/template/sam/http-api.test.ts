@@ -1,4 +1,4 @@
-import { expand } from './__tests__/expand';
+import { apiYaml, expand, functionYaml, generatedApi } from './__tests__/expand';
 
 const integration = {
   type: 'aws_proxy',
@@ -6,35 +6,21 @@ const integration = {
   payloadFormatVersion: '2.0',
   uri: { 'Fn::Sub': 'arn:${AWS::Partition}:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${Fn.Arn}/invocations' },
 };
-const fn = (events: string) => `
-  Fn:
-    Type: AWS::Serverless::Function
-    Properties:
-      CodeUri: s3://bucket/code.zip
-      Handler: index.handler
-      Runtime: nodejs20.x
-      Events:
-${events}`;
+const fn = (events: string) => functionYaml(`      Events:\n${events}`);
 
 describe('AWS::Serverless::HttpApi and HttpApi events', () => {
   test('an HttpApi event without ApiId creates ServerlessHttpApi with an auto-deployed $default stage', () => {
     const t = expand(`Resources:${fn(`        Default: {Type: HttpApi}
         Get: {Type: HttpApi, Properties: {Path: "/users/{id}", Method: get}}`)}`);
     expect(t.unchecked).toEqual([]);
-    expect(t.byId.get('ServerlessHttpApi')).toEqual({
-      Type: 'AWS::ApiGatewayV2::Api',
-      Properties: {
-        Body: {
-          openapi: '3.0.1',
-          info: { version: '1.0', title: { Ref: 'AWS::StackName' } },
-          paths: {
-            $default: { 'x-amazon-apigateway-any-method': { isDefaultRoute: true, responses: {}, 'x-amazon-apigateway-integration': integration } },
-            '/users/{id}': { get: { parameters: [{ in: 'path', name: 'id', required: true }], responses: {}, 'x-amazon-apigateway-integration': integration } },
-          },
-          tags: [{ name: 'httpapi:createdBy', 'x-amazon-apigateway-tag-value': 'SAM' }],
-        },
+    expect(t.byId.get('ServerlessHttpApi')).toEqual(generatedApi('AWS::ApiGatewayV2::Api', {
+      openapi: '3.0.1',
+      paths: {
+        $default: { 'x-amazon-apigateway-any-method': { isDefaultRoute: true, responses: {}, 'x-amazon-apigateway-integration': integration } },
+        '/users/{id}': { get: { parameters: [{ in: 'path', name: 'id', required: true }], responses: {}, 'x-amazon-apigateway-integration': integration } },
       },
-    });
+      tags: [{ name: 'httpapi:createdBy', 'x-amazon-apigateway-tag-value': 'SAM' }],
+    }));
     expect(t.byId.get('ServerlessHttpApiApiGatewayDefaultStage')).toEqual({
       Type: 'AWS::ApiGatewayV2::Stage',
       Properties: { ApiId: { Ref: 'ServerlessHttpApi' }, AutoDeploy: true, StageName: '$default', Tags: { 'httpapi:createdBy': 'SAM' } },
@@ -47,11 +33,7 @@ describe('AWS::Serverless::HttpApi and HttpApi events', () => {
   });
 
   test('an explicit HTTP API: JWT authorizer, stage settings, tags, CORS', () => {
-    const t = expand(`Resources:
-  Api:
-    Type: AWS::Serverless::HttpApi
-    Properties:
-      StageName: prod
+    const t = expand(`Resources:${apiYaml('AWS::Serverless::HttpApi', `      StageName: prod
       AccessLogSettings: {DestinationArn: !GetAtt Logs.Arn, Format: $context.requestId}
       DefaultRouteSettings: {ThrottlingBurstLimit: 10}
       Tags: {team: a}
@@ -59,7 +41,7 @@ describe('AWS::Serverless::HttpApi and HttpApi events', () => {
       Auth:
         DefaultAuthorizer: Jwt
         Authorizers:
-          Jwt: {IdentitySource: $request.header.Authorization, JwtConfiguration: {Issuer: "https://id.example.com", Audience: [app]}, AuthorizationScopes: [read]}
+          Jwt: {IdentitySource: $request.header.Authorization, JwtConfiguration: {Issuer: "https://id.example.com", Audience: [app]}, AuthorizationScopes: [read]}`)}
 ${fn(`        Get: {Type: HttpApi, Properties: {ApiId: !Ref Api, Path: /a, Method: GET}}
         Open: {Type: HttpApi, Properties: {ApiId: !Ref Api, Path: /b, Method: GET, Auth: {Authorizer: NONE}}}`)}`);
     expect(t.unchecked).toEqual([]);

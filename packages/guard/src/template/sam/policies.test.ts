@@ -1,19 +1,6 @@
-import { BASIC_EXECUTION, expand } from './__tests__/expand';
+import { BASIC_EXECUTION, expand, expectUncheckedRole, withPolicies } from './__tests__/expand';
 
-const fn = (policies: string) => `
-Parameters:
-  TableName: {Type: String}
-Conditions:
-  Prod: !Equals [a, b]
-Resources:
-  Fn:
-    Type: AWS::Serverless::Function
-    Properties:
-      CodeUri: s3://bucket/code.zip
-      Handler: index.handler
-      Runtime: python3.12
-      Policies:
-${policies}`;
+const fn = (policies: string) => withPolicies(policies, 'TableName');
 
 const role = (policies: string) => {
   const t = expand(fn(policies));
@@ -97,19 +84,16 @@ describe('Policies of a function (and of a state machine)', () => {
   });
 
   describe('what Tarmac cannot expand makes the role unchecked, and only the role', () => {
+    // The Policies items; the last is the one Tarmac cannot expand.
     test.each([
-      ['an unknown policy template', '      - NotARealPolicyTemplate: {Name: x}\n', 0],
-      ['a documented template Tarmac does not expand', '      - CodeCommitReadPolicy: {RepositoryName: r}\n', 0],
-      ['a template without its parameter', '      - SQSPollerPolicy: {}\n', 0],
-      ['a managed policy name Tarmac cannot map to its ARN', '      - SomeTeamPolicy\n', 0],
-      ['Fn::If between a managed policy and a document', '      - !If [Prod, AmazonS3FullAccess, {Statement: []}]\n', 0],
-      ['a list item that is a number', '      - AmazonS3FullAccess\n      - 42\n', 1],
-    ])('%s', (_what, policies, index) => {
-      const t = expand(fn(policies));
-      expect(t.ids).toEqual(['Fn']);
-      expect(t.unchecked).toHaveLength(1);
-      expect(t.unchecked[0]).toMatchObject({ logicalId: 'Fn', type: 'AWS::Serverless::Function', mayCreate: ['AWS::IAM::Role'] });
-      expect(t.unchecked[0].sourcePath.slice(0, 5)).toEqual(['Resources', 'Fn', 'Properties', 'Policies', index]);
+      ['an unknown policy template', ['NotARealPolicyTemplate: {Name: x}']],
+      ['a documented template Tarmac does not expand', ['CodeCommitReadPolicy: {RepositoryName: r}']],
+      ['a template without its parameter', ['SQSPollerPolicy: {}']],
+      ['a managed policy name Tarmac cannot map to its ARN', ['SomeTeamPolicy']],
+      ['Fn::If between a managed policy and a document', ['!If [Prod, AmazonS3FullAccess, {Statement: []}]']],
+      ['a list item that is a number', ['AmazonS3FullAccess', '42']],
+    ])('%s', (_what, items) => {
+      expectUncheckedRole(expand(fn(items.map((item) => `      - ${item}\n`).join(''))), items.length - 1);
     });
   });
 });

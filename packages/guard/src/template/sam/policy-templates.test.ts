@@ -1,4 +1,4 @@
-import { expand } from './__tests__/expand';
+import { expand, expectUncheckedRole, withPolicies } from './__tests__/expand';
 
 /**
  * Every policy template Tarmac expands, with its statements as the AWS SAM Developer Guide's policy template
@@ -275,32 +275,13 @@ function substitute(v: unknown, values: Record<string, unknown>): unknown {
 const NAMES = Object.keys(DOCUMENTED);
 const WITH_PARAMETERS = NAMES.filter((name) => parametersOf(DOCUMENTED[name]).length > 0);
 
-const fn = (policies: string) => `
-Parameters:
-  Name: {Type: String}
-Conditions:
-  Prod: !Equals [a, b]
-Resources:
-  Fn:
-    Type: AWS::Serverless::Function
-    Properties:
-      CodeUri: s3://bucket/code.zip
-      Handler: index.handler
-      Runtime: python3.12
-      Policies:
-${policies}`;
+const fn = (policies: string) => withPolicies(policies, 'Name');
 
 /** `- Name: {P1: <value of P1>, ...}` as a Policies list item. */
 const item = (name: string, parameters: Record<string, string>) =>
   `      - ${name}: {${Object.entries(parameters).map(([p, yaml]) => `${p}: ${yaml}`).join(', ')}}\n`;
 
-function expectUncheckedRole(policies: string): void {
-  const t = expand(fn(policies));
-  expect(t.ids).toEqual(['Fn']);
-  expect(t.unchecked).toHaveLength(1);
-  expect(t.unchecked[0]).toMatchObject({ logicalId: 'Fn', type: 'AWS::Serverless::Function', mayCreate: ['AWS::IAM::Role'] });
-  expect(t.unchecked[0].sourcePath.slice(0, 5)).toEqual(['Resources', 'Fn', 'Properties', 'Policies', 0]);
-}
+const expectUnchecked = (policies: string) => expectUncheckedRole(expand(fn(policies)));
 
 describe('SAM policy templates, as the AWS SAM documentation states them', () => {
   test('the documented templates Tarmac expands', () => {
@@ -365,19 +346,19 @@ Resources:
   describe('what SAM would reject leaves the role unchecked, as for the other templates', () => {
     test.each(WITH_PARAMETERS.flatMap((name) => parametersOf(DOCUMENTED[name]).map((missing) => [name, missing])))('%s without its parameter %s', (name, missing) => {
       const given = parametersOf(DOCUMENTED[name]).filter((p) => p !== missing);
-      expectUncheckedRole(item(name, Object.fromEntries([...given.map((p) => [p, 'x']), ['Unused', 'x']])));
+      expectUnchecked(item(name, Object.fromEntries([...given.map((p) => [p, 'x']), ['Unused', 'x']])));
     });
 
     test.each(NAMES)('%s with parameters that are not a map', (name) => {
-      expectUncheckedRole(`      - ${name}: some-name\n`);
+      expectUnchecked(`      - ${name}: some-name\n`);
     });
 
     test.each(NAMES.filter((name) => !WITH_PARAMETERS.includes(name)))('%s without even an empty map', (name) => {
-      expectUncheckedRole(`      - ${name}:\n`);
+      expectUnchecked(`      - ${name}:\n`);
     });
 
     test.each(['CodeCommitCrudPolicy', 'CodeCommitReadPolicy', 'S3ReadPolicyV2', 's3ReadPolicy'])('%s, a template Tarmac does not expand', (name) => {
-      expectUncheckedRole(item(name, { RepositoryName: 'r', BucketName: 'b' }));
+      expectUnchecked(item(name, { RepositoryName: 'r', BucketName: 'b' }));
     });
   });
 });

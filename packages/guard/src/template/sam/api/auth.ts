@@ -1,7 +1,11 @@
 import { NotExpanded } from '../model';
-import { checkKeys, literalMap, literalString } from '../properties';
+import { checkKeys, literalMap } from '../properties';
 import { SamResource } from '../unit';
-import { Dict, Path, clone, dict, get, isObject, put, sub } from '../values';
+import { Dict, Path, clone, dict, isObject, put } from '../values';
+import {
+  AWS_IAM, AWS_IAM_SCHEME, Authorizer, authorizerIdentity, authorizerPermissions, authorizerUri, defaultAuthorizer, identitySources, readApiAuth,
+  routeAuth,
+} from './authorizers';
 import { RestRoute } from './routes';
 
 const API_AUTH = ['Authorizers', 'DefaultAuthorizer', 'ApiKeyRequired', 'InvokeRole', 'AddDefaultAuthorizerToCorsPreflight'];
@@ -9,14 +13,6 @@ const AUTHORIZER = ['UserPoolArn', 'FunctionArn', 'FunctionPayloadType', 'Functi
 const IDENTITY = ['Header', 'ValidationExpression', 'ReauthorizeEvery', 'Headers', 'QueryStrings', 'StageVariables', 'Context'];
 export const EVENT_AUTH = ['Authorizer', 'ApiKeyRequired', 'AuthorizationScopes', 'InvokeRole'];
 const IDENTITY_SOURCES: readonly [string, string][] = [['Headers', 'method.request.header.'], ['QueryStrings', 'method.request.querystring.'], ['StageVariables', 'stageVariables.'], ['Context', 'context.']];
-const AWS_IAM = 'AWS_IAM';
-
-interface Authorizer {
-  readonly name: string;
-  readonly definition: Dict;
-  readonly scopes: unknown;
-  readonly functionArn?: unknown;
-}
 
 /**
  * The REST API's Auth: authorizers as security definitions (Cognito user pools, Lambda TOKEN and REQUEST
@@ -34,18 +30,11 @@ export class RestAuth {
   private usesApiKey = false;
 
   constructor(private readonly r: SamResource) {
-    const value = r.properties.Auth;
-    if (value === undefined) return;
-    const path = [...r.sourcePath, 'Properties', 'Auth'];
-    const auth = literalMap(value, path, 'Auth');
-    checkKeys(auth, API_AUTH, path, 'Auth');
-    const authorizers = auth.Authorizers === undefined ? {} : literalMap(auth.Authorizers, [...path, 'Authorizers'], 'Auth.Authorizers');
-    for (const [name, a] of Object.entries(authorizers)) this.authorizers.set(name, authorizer(name, a, [...path, 'Authorizers', name]));
-    if (auth.DefaultAuthorizer !== undefined) {
-      const name = literalString(auth.DefaultAuthorizer, [...path, 'DefaultAuthorizer'], 'Auth.DefaultAuthorizer');
-      if (name !== AWS_IAM && !this.authorizers.has(name)) throw new NotExpanded([...path, 'DefaultAuthorizer'], `DefaultAuthorizer ${name} is not one of Auth.Authorizers`);
-      this.defaultAuthorizer = name;
-    }
+    const read = readApiAuth(r, API_AUTH);
+    if (!read) return;
+    const { auth } = read;
+    for (const [name, a, path] of read.authorizers) this.authorizers.set(name, authorizer(name, a, path));
+    this.defaultAuthorizer = defaultAuthorizer(read, (name) => name === AWS_IAM || this.authorizers.has(name));
     this.apiKeyRequired = auth.ApiKeyRequired;
     this.invokeRole = auth.InvokeRole;
     this.authorizePreflight = auth.AddDefaultAuthorizerToCorsPreflight;
@@ -60,10 +49,7 @@ export class RestAuth {
 
   /** Sets `security` (and IAM credentials) on the method the route added. */
   secureRoute(route: RestRoute, method: Dict): void {
-    const path = [...route.event.path, 'Properties', 'Auth'];
-    const auth = route.auth === undefined ? {} : literalMap(route.auth, path, `event ${route.event.name}: Auth`);
-    checkKeys(auth, EVENT_AUTH, path, `event ${route.event.name}: Auth`);
-    const name = auth.Authorizer === undefined ? this.defaultAuthorizer : literalString(auth.Authorizer, [...path, 'Authorizer'], 'Auth.Authorizer');
+    const { auth, path, name } = routeAuth(route, EVENT_AUTH, this.defaultAuthorizer);
     const security: Dict[] = [];
     if (name !== undefined) {
       const known = this.authorizers.get(name);
@@ -92,7 +78,7 @@ export class RestAuth {
   addDefinitions(document: Dict): void {
     const definitions: Dict = {};
     for (const a of this.authorizers.values()) put(definitions, a.name, a.definition);
-    if (this.usesIam || this.defaultAuthorizer === AWS_IAM) definitions[AWS_IAM] = { 'x-amazon-apigateway-authtype': 'awsSigv4', type: 'apiKey', name: 'Authorization', in: 'header' };
+    if (this.usesIam || this.defaultAuthorizer === AWS_IAM) definitions[AWS_IAM] = { ...AWS_IAM_SCHEME };
     if (this.usesApiKey) definitions.api_key = { type: 'apiKey', name: 'x-api-key', in: 'header' };
     if (Object.keys(definitions).length === 0) return;
     if (typeof document.openapi === 'string' && document.openapi.startsWith('3')) {
@@ -104,20 +90,14 @@ export class RestAuth {
 
   /** API Gateway may invoke each Lambda authorizer (`<Api><Authorizer>AuthorizerPermission`). */
   permissions(): [string, Dict][] {
-    return [...this.authorizers.values()].filter((a) => a.functionArn !== undefined).map((a) => [`${this.r.logicalId}${a.name}AuthorizerPermission`, {
-      Action: 'lambda:InvokeFunction',
-      FunctionName: clone(a.functionArn),
-      Principal: 'apigateway.amazonaws.com',
-      SourceArn: sub('arn:aws:execute-api:${AWS::Region}:${AWS::AccountId}:${__ApiId__}/authorizers/*', { __ApiId__: { Ref: this.r.logicalId } }),
-    }]);
+    return authorizerPermissions(this.r, this.authorizers.values(), 'aws');
   }
 }
 
 function authorizer(name: string, value: unknown, path: Path): Authorizer {
   const a = literalMap(value, path, `authorizer ${name}`);
   checkKeys(a, AUTHORIZER, path, `authorizer ${name}`);
-  const identity = a.Identity === undefined ? {} : literalMap(a.Identity, [...path, 'Identity'], `authorizer ${name}: Identity`);
-  checkKeys(identity, IDENTITY, [...path, 'Identity'], `authorizer ${name}: Identity`);
+  const identity = authorizerIdentity(a, IDENTITY, path, name);
   if (a.UserPoolArn !== undefined) {
     return {
       name,
@@ -138,17 +118,12 @@ function authorizer(name: string, value: unknown, path: Path): Authorizer {
   if (a.FunctionArn === undefined) throw new NotExpanded(path, `authorizer ${name} has neither UserPoolArn nor FunctionArn`);
   const payload = a.FunctionPayloadType ?? 'TOKEN';
   if (payload !== 'TOKEN' && payload !== 'REQUEST') throw new NotExpanded([...path, 'FunctionPayloadType'], `authorizer ${name}: FunctionPayloadType is neither TOKEN nor REQUEST`);
-  const sources = IDENTITY_SOURCES.flatMap(([key, prefix]) => {
-    const list = get(identity, key);
-    if (list === undefined) return [];
-    if (!Array.isArray(list) || !list.every((s) => typeof s === 'string')) throw new NotExpanded([...path, 'Identity', key], `authorizer ${name}: Identity.${key} is not a list of names`);
-    return (list as string[]).map((s) => `${prefix}${s}`);
-  });
+  const sources = identitySources(identity, IDENTITY_SOURCES, path, name);
   if (payload === 'TOKEN' && sources.length > 0) throw new NotExpanded([...path, 'Identity'], `authorizer ${name}: a TOKEN authorizer takes one Header`);
   return {
     name,
     scopes: a.AuthorizationScopes,
-    functionArn: a.FunctionArn,
+    permissionFor: a.FunctionArn,
     definition: {
       type: 'apiKey',
       name: payload === 'REQUEST' ? 'Unused' : clone(identity.Header ?? 'Authorization'),
@@ -156,7 +131,7 @@ function authorizer(name: string, value: unknown, path: Path): Authorizer {
       'x-amazon-apigateway-authtype': 'custom',
       'x-amazon-apigateway-authorizer': dict([
         ['type', payload === 'REQUEST' ? 'request' : 'token'],
-        ['authorizerUri', sub('arn:aws:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${__FunctionArn__}/invocations', { __FunctionArn__: clone(a.FunctionArn) })],
+        ['authorizerUri', authorizerUri(a.FunctionArn)],
         ['authorizerCredentials', a.FunctionInvokeRole === 'NONE' ? undefined : clone(a.FunctionInvokeRole)],
         ['authorizerResultTtlInSeconds', clone(identity.ReauthorizeEvery)],
         ['identitySource', sources.length > 0 ? sources.join(', ') : undefined],

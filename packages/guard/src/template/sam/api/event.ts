@@ -2,7 +2,8 @@ import { NotExpanded } from '../model';
 import { checkKeys, literalString } from '../properties';
 import { EventInput, lambdaPermission, propertyPath } from '../events/target';
 import { invokeRole } from '../events/invoke-role';
-import { Dict, clone, dict, isObject, sub } from '../values';
+import { Dict, clone, dict, sub } from '../values';
+import { apiReference, eventApiId } from './event-api';
 import { executeApiRoute } from './route-path';
 import { IMPLICIT_REST_API } from './routes';
 import { stageOf } from './stage-name';
@@ -20,7 +21,7 @@ export function apiEvent(input: EventInput): void {
   checkKeys(p, target.kind === 'function' ? PROPERTIES : STATE_MACHINE_PROPERTIES, propertyPath(event), `event ${event.name}`);
   const path = literalString(p.Path, propertyPath(event, 'Path'), `event ${event.name}: Path`);
   const method = literalString(p.Method, propertyPath(event, 'Method'), `event ${event.name}: Method`).toLowerCase();
-  const apiId = restApiOf(input);
+  const apiId = eventApiId(input, 'RestApiId', 'AWS::Serverless::Api', IMPLICIT_REST_API);
   if (target.kind === 'stateMachine') {
     ctx.addRoute(ctx.restRoutes, apiId, { path, method, ...startExecution(input), auth: p.Auth, event, target, unit });
     return;
@@ -60,19 +61,4 @@ function startExecution(input: EventInput): { integration: Dict; responses: Dict
     },
     responses: { '200': { description: 'OK' }, '400': { description: 'Bad Request' } },
   };
-}
-
-/** The logical ID of the AWS::Serverless::Api the event names (a Ref, or the ID itself), or the implicit one. */
-function restApiOf({ ctx, event }: EventInput): string {
-  const given = event.properties.RestApiId;
-  if (given === undefined) return IMPLICIT_REST_API;
-  const id = typeof given === 'string' ? given : isObject(given) && typeof given.Ref === 'string' ? given.Ref : undefined;
-  if (id === undefined || ctx.typeOf(id) !== 'AWS::Serverless::Api') {
-    throw new NotExpanded(propertyPath(event, 'RestApiId'), `event ${event.name}: RestApiId does not name an AWS::Serverless::Api of this template`);
-  }
-  return id;
-}
-
-function apiReference(given: unknown, apiId: string): unknown {
-  return given === undefined ? { Ref: apiId } : clone(given);
 }

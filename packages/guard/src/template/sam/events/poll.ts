@@ -5,6 +5,13 @@ import { addManaged } from '../iam/policies';
 import { managedPolicyArn } from '../iam/managed-policies';
 import { EventInput, propertyPath } from './target';
 
+/** What a stream event (Kinesis, DynamoDB) passes to its event source mapping. */
+const STREAM_PROPERTIES = [
+  'BatchSize', 'Enabled', 'StartingPosition', 'StartingPositionTimestamp', 'MaximumBatchingWindowInSeconds', 'MaximumRetryAttempts',
+  'BisectBatchOnFunctionError', 'MaximumRecordAgeInSeconds', 'ParallelizationFactor', 'TumblingWindowInSeconds',
+  'FunctionResponseTypes', 'FilterCriteria', 'MetricsConfig', 'KmsKeyArn',
+];
+
 /** Event sources Lambda polls (an event source mapping), and what SAM adds to the execution role for each. */
 const SOURCES: Readonly<Record<string, { arn: string; policy: string; properties: readonly string[] }>> = {
   SQS: {
@@ -12,24 +19,8 @@ const SOURCES: Readonly<Record<string, { arn: string; policy: string; properties
     policy: 'AWSLambdaSQSQueueExecutionRole',
     properties: ['BatchSize', 'Enabled', 'MaximumBatchingWindowInSeconds', 'FilterCriteria', 'FunctionResponseTypes', 'ScalingConfig', 'MetricsConfig', 'KmsKeyArn'],
   },
-  Kinesis: {
-    arn: 'Stream',
-    policy: 'AWSLambdaKinesisExecutionRole',
-    properties: [
-      'BatchSize', 'Enabled', 'StartingPosition', 'StartingPositionTimestamp', 'MaximumBatchingWindowInSeconds', 'MaximumRetryAttempts',
-      'BisectBatchOnFunctionError', 'MaximumRecordAgeInSeconds', 'ParallelizationFactor', 'TumblingWindowInSeconds',
-      'FunctionResponseTypes', 'FilterCriteria', 'MetricsConfig', 'KmsKeyArn',
-    ],
-  },
-  DynamoDB: {
-    arn: 'Stream',
-    policy: 'AWSLambdaDynamoDBExecutionRole',
-    properties: [
-      'BatchSize', 'Enabled', 'StartingPosition', 'StartingPositionTimestamp', 'MaximumBatchingWindowInSeconds', 'MaximumRetryAttempts',
-      'BisectBatchOnFunctionError', 'MaximumRecordAgeInSeconds', 'ParallelizationFactor', 'TumblingWindowInSeconds',
-      'FunctionResponseTypes', 'FilterCriteria', 'MetricsConfig', 'KmsKeyArn',
-    ],
-  },
+  Kinesis: { arn: 'Stream', policy: 'AWSLambdaKinesisExecutionRole', properties: STREAM_PROPERTIES },
+  DynamoDB: { arn: 'Stream', policy: 'AWSLambdaDynamoDBExecutionRole', properties: STREAM_PROPERTIES },
 };
 
 /** On-failure destinations: SAM lets the role send to them. */

@@ -1,13 +1,12 @@
 import { generatedAttributes, mainAttributes } from '../attributes';
 import { Context } from '../context';
-import { checkEvents, expandEvents } from '../events';
-import { EventTarget, RoleGrants } from '../events/target';
+import { checkEvents } from '../events';
+import { EventTarget } from '../events/target';
 import { generatedTypes } from '../generated-types';
-import { addExecutionRole } from '../iam/execution-role';
 import { managedPolicyArn } from '../iam/managed-policies';
-import { readPolicies } from '../iam/policies';
 import { NotExpanded } from '../model';
 import { checkKeys, checkProperties, literalMap, prop, propertyPath } from '../properties';
+import { roleAndEvents } from '../role-and-events';
 import { tagList } from '../tags';
 import { SamResource, Unit } from '../unit';
 import { Dict, clone, dict, getAtt, isIntrinsic, ref } from '../values';
@@ -66,27 +65,11 @@ export function translateFunction(ctx: Context, r: SamResource): Unit[] {
     };
   });
   if (!target) return [core];
-  const role = roleId ? new Unit(r, propertyPath(r, 'Policies'), ['AWS::IAM::Role'], `the execution role ${roleId}`) : undefined;
-  const grants: RoleGrants = { managed: [], inline: [] };
-  const events = expandEvents(ctx, target, propertyPath(r, 'Events'), role, grants);
-  if (!role || !roleId) return [core, ...events];
-  const id = roleId;
-  role.run(() => {
-    addExecutionRole(role, {
-      logicalId: id,
-      service: 'lambda.amazonaws.com',
-      assumeRolePolicy: prop(r, 'AssumeRolePolicyDocument'),
-      managed: [...baseManagedPolicies(ctx, r), ...grants.managed],
-      policies: readPolicies(prop(r, 'Policies'), propertyPath(r, 'Policies'), id),
-      inline: [...deadLetterPolicy(r), ...grants.inline],
-      permissionsBoundary: prop(r, 'PermissionsBoundary'),
-      path: prop(r, 'RolePath'),
-      tags: tagList(prop(r, 'Tags'), propertyPath(r, 'Tags'), 'lambda:createdBy'),
-      alwaysListManaged: true,
-      attributes,
-    });
-  });
-  return [core, role, ...events];
+  return [core, ...roleAndEvents(ctx, r, target, roleId, (grants) => ({
+    assumeRolePolicy: prop(r, 'AssumeRolePolicyDocument'),
+    managed: [...baseManagedPolicies(ctx, r), ...grants.managed],
+    inline: [...deadLetterPolicy(r), ...grants.inline],
+  }))];
 }
 
 function functionProperties(ctx: Context, r: SamResource, roleId: string | undefined): Dict {

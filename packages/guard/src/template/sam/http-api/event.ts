@@ -1,7 +1,8 @@
 import { NotExpanded } from '../model';
 import { checkKeys, literalString } from '../properties';
 import { EventInput, lambdaPermission, propertyPath } from '../events/target';
-import { clone, dict, isObject, sub } from '../values';
+import { clone, dict, sub } from '../values';
+import { apiReference, eventApiId } from '../api/event-api';
 import { executeApiRoute } from '../api/route-path';
 import { IMPLICIT_HTTP_API } from './routes';
 
@@ -19,11 +20,11 @@ export function httpApiEvent(input: EventInput): void {
   if ((p.Path === undefined) !== (p.Method === undefined)) throw new NotExpanded(propertyPath(event), `event ${event.name} sets only one of Path and Method`);
   const path = p.Path === undefined ? undefined : literalString(p.Path, propertyPath(event, 'Path'), `event ${event.name}: Path`);
   const method = p.Method === undefined ? 'any' : literalString(p.Method, propertyPath(event, 'Method'), `event ${event.name}: Method`).toLowerCase();
-  const apiId = httpApiOf(input);
+  const apiId = eventApiId(input, 'ApiId', 'AWS::Serverless::HttpApi', IMPLICIT_HTTP_API);
   const route = path === undefined ? '*' : executeApiRoute(method, path);
   if (path === undefined || !hasDefaultRoute(input, apiId)) lambdaPermission(input, `${event.logicalId}Permission`, 'apigateway.amazonaws.com', {
     SourceArn: sub(`arn:\${AWS::Partition}:execute-api:\${AWS::Region}:\${AWS::AccountId}:\${__ApiId__}/\${__Stage__}/${route}`, {
-      __ApiId__: p.ApiId === undefined ? { Ref: apiId } : clone(p.ApiId),
+      __ApiId__: apiReference(p.ApiId, apiId),
       __Stage__: '*',
     }),
   });
@@ -40,14 +41,4 @@ export function httpApiEvent(input: EventInput): void {
 /** A permission for the function's default route covers every route: SAM then adds none for the others. */
 function hasDefaultRoute({ ctx, target }: EventInput, apiId: string): boolean {
   return (ctx.declared.get('HttpApi') ?? []).some((e) => e.owner.logicalId === target.owner.logicalId && e.apiId === apiId && e.defaultRoute);
-}
-
-function httpApiOf({ ctx, event }: EventInput): string {
-  const given = event.properties.ApiId;
-  if (given === undefined) return IMPLICIT_HTTP_API;
-  const id = typeof given === 'string' ? given : isObject(given) && typeof given.Ref === 'string' ? given.Ref : undefined;
-  if (id === undefined || ctx.typeOf(id) !== 'AWS::Serverless::HttpApi') {
-    throw new NotExpanded(propertyPath(event, 'ApiId'), `event ${event.name}: ApiId does not name an AWS::Serverless::HttpApi of this template`);
-  }
-  return id;
 }

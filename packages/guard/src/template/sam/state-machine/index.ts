@@ -1,14 +1,13 @@
 import { generatedAttributes, mainAttributes } from '../attributes';
 import { Context } from '../context';
-import { checkEvents, expandEvents } from '../events';
-import { EventTarget, RoleGrants } from '../events/target';
+import { checkEvents } from '../events';
+import { EventTarget } from '../events/target';
 import { s3Location } from '../function/code';
 import { generatedTypes } from '../generated-types';
-import { addExecutionRole } from '../iam/execution-role';
 import { managedPolicyArn } from '../iam/managed-policies';
-import { readPolicies } from '../iam/policies';
 import { NotExpanded } from '../model';
 import { checkProperties, literalString, prop, propertyPath } from '../properties';
+import { roleAndEvents } from '../role-and-events';
 import { tagList } from '../tags';
 import { SamResource, Unit } from '../unit';
 import { Dict, clone, dict, get, getAtt, isObject, ref } from '../values';
@@ -37,23 +36,10 @@ export function translateStateMachine(ctx: Context, r: SamResource): Unit[] {
     target = { owner: r, kind: 'stateMachine', ref: ref(r.logicalId), arn: ref(r.logicalId), arnVariable: r.logicalId, attributes };
   });
   if (!target) return [core];
-  const role = roleId ? new Unit(r, propertyPath(r, 'Policies'), ['AWS::IAM::Role'], `the role ${roleId}`) : undefined;
-  const grants: RoleGrants = { managed: [], inline: [] };
-  const events = expandEvents(ctx, target, propertyPath(r, 'Events'), role, grants);
-  if (!role || !roleId) return [core, ...events];
-  role.run(() => addExecutionRole(role, {
-    logicalId: roleId,
-    service: 'states.amazonaws.com',
+  return [core, ...roleAndEvents(ctx, r, target, roleId, (grants) => ({
     managed: tracingEnabled(r) ? [managedPolicyArn('AWSXrayWriteOnlyAccess')] : [],
-    policies: readPolicies(prop(r, 'Policies'), propertyPath(r, 'Policies'), roleId),
     inline: grants.inline,
-    permissionsBoundary: prop(r, 'PermissionsBoundary'),
-    path: prop(r, 'RolePath'),
-    tags: tagList(prop(r, 'Tags'), propertyPath(r, 'Tags'), 'stateMachine:createdBy'),
-    alwaysListManaged: true,
-    attributes,
-  }));
-  return [core, role, ...events];
+  }))];
 }
 
 function stateMachineProperties(r: SamResource, roleId: string | undefined): Dict {
