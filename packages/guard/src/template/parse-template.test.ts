@@ -198,4 +198,9 @@ Resources:
     expect(parse(deep(95)).resources).toHaveLength(1);
     expect(errorOf(deep(130)).message).toMatch(/^t\.yaml:5:\d+: the template nests more than 100 levels deep/);
   });
+
+  test('an empty Properties map reads as no Properties, as CloudFormation provisions both alike', () => {
+    const t = parse('Resources:\n  I:\n    Type: AWS::EC2::SecurityGroupIngress\n    Properties: {}\n  Q:\n    Type: AWS::SQS::Queue\n    Properties: {QueueName: q}\n');
+    expect(t.document.Resources).toEqual({ I: { Type: 'AWS::EC2::SecurityGroupIngress' }, Q: { Type: 'AWS::SQS::Queue', Properties: { QueueName: 'q' } } });
+  });
 });

@@ -117,8 +117,9 @@ export function templateFromSource(source: SourceDocument, stack?: string): Pars
     resources.push({ logicalId: r.logicalId, type });
   }
   if (problems.length) throw new InputErrors(problems);
-  // What the template alone decides is evaluated; tag values take CloudFormation's string form.
-  const deployed = (r: Record<string, unknown>) => mapValues(r, (resource) => (isObject(resource) ? withStringTags(resource) : resource));
+  // What the template alone decides is evaluated; tag values take CloudFormation's string form; an empty
+  // Properties map is no Properties, as CloudFormation provisions both alike (rules tell them apart).
+  const deployed = (r: Record<string, unknown>) => mapValues(r, (resource) => (isObject(resource) ? withStringTags(withoutEmptyProperties(resource)) : resource));
   const document = { ...root, Resources: deployed(foldResources(new IntrinsicFolder(root), canonicalResources)) };
   const alternatives = Object.fromEntries(Object.entries(alternativeResources(root, document.Resources)).filter(([, r]) => r).map(([world, r]) => [world, { ...document, Resources: deployed(r!) }]));
   const tooDeep = pathDeeperThan(document, MAX_TEMPLATE_NESTING);
@@ -139,6 +140,12 @@ export function templateFromSource(source: SourceDocument, stack?: string): Pars
       return source.locate(at ? [...at, ...path.slice(2)] : path);
     },
   };
+}
+
+function withoutEmptyProperties(resource: Record<string, unknown>): Record<string, unknown> {
+  if (!isObject(resource.Properties) || Object.keys(resource.Properties).length) return resource;
+  const { Properties: _empty, ...rest } = resource;
+  return rest;
 }
 
 /** A prototype-free map with the same keys and each value mapped. */
