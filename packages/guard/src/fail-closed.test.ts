@@ -256,3 +256,29 @@ test('a failed `a or b` is judged by its first alternative on both engines, so t
   expect(native).toEqual(['intrinsic_first unknown', 'literal_first fail']);
   expect(await verdicts(new WasmEngine())).toEqual(native);
 });
+
+test('a rule that declares no name is never taken as evaluated: its report cannot show it', async () => {
+  const nameless = { id: 'R0', origin: 'custom' as const, file: 'r0.guard', text: 'rule hidden { Resources exists }', names: [], title: '', severity: 'medium' as const, message: '', mode: 'enforce' as const, unresolved: 'warn' as const };
+  expect((await new NativeEngine().unparsableRules([nameless])).map((e) => e.message)).toEqual([expect.stringMatching(/^r0\.guard: Guard rule R0 was not evaluated/)]);
+});
+
+test('a WebAssembly load failure that names no rule, and does not happen again, is still an error', async () => {
+  const engine = new WasmEngine();
+  const lib = (engine as unknown as { lib: { CompositeEngine: new (c: unknown) => unknown } }).lib;
+  let failures = 1;
+  const Real = lib.CompositeEngine;
+  (engine as unknown as { lib: object }).lib = {
+    ...lib,
+    CompositeEngine: class {
+      constructor(config: unknown) {
+        if (failures-- > 0) throw new Error('RuntimeError: unreachable');
+        return new Real(config) as object;
+      }
+    },
+  };
+  const dir = tree({ 't.yaml': UNENCRYPTED_BUCKET });
+  const report = await checkPaths([dir], { catalog, profile, engine });
+  engine.dispose();
+  expect(exitCodeOf(report)).toBe(2);
+  expect(report.errors.map((e) => e.message)).toEqual([expect.stringMatching(/the Guard rules could not be loaded: Error: RuntimeError: unreachable/)]);
+});

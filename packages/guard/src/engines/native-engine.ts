@@ -184,7 +184,9 @@ function unevaluatedRules(rules: readonly GuardRule[], reports: readonly NativeR
   const out: { error: InputError; reportIndexes: number[] }[] = [];
   const parseErrors = parseErrorsByFile(stderr);
   rules.forEach((rule, i) => {
-    const missing = reports.map((report, r) => (rule.names.every((n) => reportedNames(report).has(n)) ? -1 : r)).filter((r) => r >= 0);
+    // A rule that declares no name cannot be shown in a report: it is never taken as evaluated.
+    const evaluatedIn = (report: NativeReport) => rule.names.length > 0 && rule.names.every((n) => reportedNames(report).has(n));
+    const missing = reports.map((report, r) => (evaluatedIn(report) ? -1 : r)).filter((r) => r >= 0);
     if (missing.length) out.push({ error: new RuleNotEvaluated(rule, parseErrors.get(i + 1)), reportIndexes: missing });
   });
   return out;

@@ -39,9 +39,11 @@ export class WasmEngine implements GuardEngine {
         let engine: WasmEngineInstance | undefined;
         try {
           engine = this.engineFor(rules, texts); // cached; rebuilt only after a trap dropped it
-        } catch {
-          // Loading stops at the first rule that does not parse: name every one, once.
+        } catch (err) {
+          // Loading stops at the first rule that does not parse: name every one, once. A failure that names
+          // no rule (it did not happen again) is still an error, never an empty result.
           loadErrors ??= this.unparsable(rules, texts);
+          if (!loadErrors.length) loadErrors = [ruleError(rules, String(err))];
           results.push({ job, violations: [], errors: loadErrors });
         }
         if (engine) results.push(this.evaluateOne(engine, job, rules));
