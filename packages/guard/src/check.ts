@@ -76,9 +76,12 @@ export async function checkSources(discovery: Discovery, options: CheckOptions):
   const unanswered = new Set(jobs);
   const byJob = new Map(worlds.flatMap((w) => w.jobs.map((j) => [j, w] as const)));
   for (const result of await options.engine.evaluate(jobs, progress)) {
-    unanswered.delete(result.job);
-    errors.push(...result.errors);
-    errors.push(...byJob.get(result.job)!.add(result));
+    const world = byJob.get(result.job);
+    if (!world || !unanswered.delete(result.job)) {
+      errors.push(new InputError({ file: result.job.template.file }, `the ${options.engine.name} Guard engine answered for a template it was not asked about, or twice`));
+      continue;
+    }
+    errors.push(...result.errors, ...world.add(result));
   }
   for (const w of worlds) findings.push(...w.findings());
   // A template the engine gave no result for was not checked: an error, never a pass.

@@ -33,10 +33,8 @@ export interface Finding {
 /**
  * Normalizes engine violations into findings, with lines from the template as written. A violation of a
  * rule name no selected rule defines cannot be attributed to a control: it is an error, never dropped.
- * `deployTime`: the job evaluated one of the template's alternatives (other parameter or condition values),
- * so whatever failed there is unknown until deploy.
  */
-export function findingsFrom(result: JobResult, deployTime = false): { findings: Finding[]; errors: InputError[] } {
+export function findingsFrom(result: JobResult): { findings: Finding[]; errors: InputError[] } {
   const { template, rules } = result.job;
   const byName = new Map(rules.flatMap((r) => r.names.map((n) => [n, r] as const)));
   const out: Finding[] = [];
@@ -50,7 +48,7 @@ export function findingsFrom(result: JobResult, deployTime = false): { findings:
     const resource = v.logicalId ? template.resources.find((r) => r.logicalId === v.logicalId) : undefined;
     const paths = v.paths ?? (v.path ? [v.path] : []);
     const literal = paths.filter((p) => !pointerReachesIntrinsic(template.document, p));
-    const verdict = deployTime || (paths.length && !literal.length) ? 'unknown' : 'fail';
+    const verdict = paths.length && !literal.length ? 'unknown' : 'fail';
     // Point at what blocks: the first failure on a literal value, when there is one.
     const shown = literal[0] ?? v.path;
     const segments = shown ? shown.split('/').slice(1).map((s) => (/^\d+$/.test(s) ? Number(s) : s)) : [];
@@ -75,6 +73,11 @@ export function findingsFrom(result: JobResult, deployTime = false): { findings:
     });
   }
   return { findings: out, errors };
+}
+
+/** The finding as one only some deployments have: unknown until deploy, in the mode the control's unresolved policy gives. */
+export function asUnknown(finding: Finding, rule: GuardRule): Finding {
+  return { ...finding, verdict: 'unknown', mode: modeFor(rule, 'unknown') };
 }
 
 function modeFor(rule: GuardRule, verdict: Finding['verdict']): Finding['mode'] {

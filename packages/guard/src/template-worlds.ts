@@ -1,7 +1,7 @@
 import { InputError } from '@tarmac/core';
 import { EvaluationJob, JobResult } from './engines/engine';
 import { typesReadBy, withReferrers } from './engines/narrow-document';
-import { Finding, findingsFrom } from './findings';
+import { Finding, asUnknown, findingsFrom } from './findings';
 import { GuardRule } from './rules/guard-rule';
 import { Alternatives } from './template/fold-intrinsics';
 
@@ -18,7 +18,8 @@ type World = 'written' | keyof Alternatives;
 export class TemplateWorlds {
   readonly jobs: EvaluationJob[];
   private readonly world = new Map<EvaluationJob, World>();
-  private readonly results = new Map<World, JobResult>();
+  /** Each world's findings, normalized once; a world absent here was not evaluated (nothing differs there). */
+  private readonly found = new Map<World, { job: EvaluationJob; findings: Map<string, Finding> }>();
 
   constructor(private readonly written: EvaluationJob) {
     this.world.set(written, 'written');
@@ -33,39 +34,36 @@ export class TemplateWorlds {
 
   /** Records an engine result for one of this template's jobs; returns the errors of its findings. */
   add(result: JobResult): InputError[] {
-    this.results.set(this.world.get(result.job)!, result);
-    return result.job === this.written ? findingsFrom(result).errors : [];
+    const { findings, errors } = findingsFrom(result);
+    this.found.set(this.world.get(result.job)!, { job: result.job, findings: new Map(findings.map((f) => [keyOf(f), f])) });
+    return errors;
   }
 
   findings(): Finding[] {
-    const written = this.results.get('written');
+    const written = this.found.get('written');
     if (!written) return [];
-    const writtenFindings = (deployTime: boolean) => findingsFrom(written, deployTime).findings;
-    const inWorld = (w: World, deployTime = false) => {
-      const r = this.results.get(w);
-      // Rules not evaluated in a world read nothing that differs there: their verdicts are the written ones.
-      const evaluated = new Set(r?.job.rules ?? []);
-      const mine = r ? findingsFrom(r, deployTime).findings : [];
-      const kept = writtenFindings(deployTime).filter((f) => !r || !ruleOf(this.written.rules, f, evaluated));
-      return new Map([...kept, ...mine].map((f) => [keyOf(f), f]));
+    const ruleOf = (f: Finding) => this.written.rules.find((r) => r.id === f.controlId && r.names.includes(f.ruleName));
+    /** A world's verdicts: its own for the rules it evaluated, the written template's for the others. */
+    const inWorld = (w: World) => {
+      const world = this.found.get(w);
+      if (!world) return written.findings;
+      const evaluated = new Set<GuardRule | undefined>(world.job.rules);
+      return new Map([...[...written.findings].filter(([, f]) => !evaluated.has(ruleOf(f))), ...world.findings]);
     };
-    const out = inWorld('written');
-    const whenTrue = inWorld('conditionsTrue');
-    const whenFalse = inWorld('conditionsFalse');
+    const out = new Map(written.findings);
+    const [whenTrue, whenFalse] = [inWorld('conditionsTrue'), inWorld('conditionsFalse')];
     for (const [key, f] of whenTrue) {
       if (f.verdict === 'fail' && whenFalse.get(key)?.verdict === 'fail' && out.get(key)?.verdict !== 'fail') out.set(key, f);
     }
     for (const w of ['conditionsTrue', 'conditionsFalse', 'parameterDefaults'] as const) {
-      if (!this.results.has(w)) continue;
-      for (const [key, f] of inWorld(w, true)) if (!out.has(key)) out.set(key, f);
+      for (const [key, f] of this.found.get(w)?.findings ?? []) {
+        const rule = ruleOf(f);
+        // A finding no selected rule claims stays as found (a failure): never softened into a warning.
+        if (!out.has(key)) out.set(key, rule ? asUnknown(f, rule) : f);
+      }
     }
     return [...out.values()];
   }
-}
-
-/** True when the finding's rule is one of `evaluated`. */
-function ruleOf(rules: readonly GuardRule[], f: Finding, evaluated: ReadonlySet<GuardRule>): boolean {
-  return rules.some((r) => evaluated.has(r) && r.id === f.controlId && r.names.includes(f.ruleName));
 }
 
 /**
