@@ -117,29 +117,18 @@ export function templateFromSource(source: SourceDocument, stack?: string): Pars
     resources.push({ logicalId: r.logicalId, type });
   }
   if (problems.length) throw new InputErrors(problems);
+  const locate = (path: readonly (string | number)[]) => {
+    const at = typeof path[1] === 'string' && path[0] === 'Resources' ? sourcePaths.get(path[1]) : undefined;
+    return source.locate(at ? [...at, ...path.slice(2)] : path);
+  };
   // What the template alone decides is evaluated; tag values take CloudFormation's string form; an empty
   // Properties map is no Properties, as CloudFormation provisions both alike (rules tell them apart).
   const deployed = (r: Record<string, unknown>) => mapValues(r, (resource) => (isObject(resource) ? withStringTags(withoutEmptyProperties(resource)) : resource));
   const document = { ...root, Resources: deployed(foldResources(new IntrinsicFolder(root), canonicalResources)) };
-  const alternatives = Object.fromEntries(Object.entries(alternativeResources(root, document.Resources)).filter(([, r]) => r).map(([world, r]) => [world, { ...document, Resources: deployed(r!) }]));
   const tooDeep = pathDeeperThan(document, MAX_TEMPLATE_NESTING);
-  if (tooDeep) {
-    const at = typeof tooDeep[1] === 'string' && tooDeep[0] === 'Resources' ? sourcePaths.get(tooDeep[1]) : undefined;
-    throw new InputError(source.locate(at ? [...at, ...tooDeep.slice(2)] : tooDeep), `the template nests more than ${MAX_TEMPLATE_NESTING} levels deep`, 'at most 100 levels, as both Guard engines read');
-  }
-  return {
-    file,
-    stack,
-    document,
-    resources,
-    types: new Set(resources.map((r) => r.type)),
-    unchecked,
-    alternatives,
-    locate(path) {
-      const at = typeof path[1] === 'string' && path[0] === 'Resources' ? sourcePaths.get(path[1]) : undefined;
-      return source.locate(at ? [...at, ...path.slice(2)] : path);
-    },
-  };
+  if (tooDeep) throw new InputError(locate(tooDeep), `the template nests more than ${MAX_TEMPLATE_NESTING} levels deep`, `at most ${MAX_TEMPLATE_NESTING} levels, as both Guard engines read`);
+  const alternatives = Object.fromEntries(Object.entries(alternativeResources(root, document.Resources)).filter(([, r]) => r).map(([world, r]) => [world, { ...document, Resources: deployed(r!) }]));
+  return { file, stack, document, resources, types: new Set(resources.map((r) => r.type)), unchecked, alternatives, locate };
 }
 
 function withoutEmptyProperties(resource: Record<string, unknown>): Record<string, unknown> {
