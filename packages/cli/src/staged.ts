@@ -32,14 +32,17 @@ export function stagedTemplates(cwd = process.cwd()): Discovery {
   const out: Discovery = { sources: [], skipped: [], errors: [] };
   const shown = (file: string) => path.relative(cwd, path.join(top, file)) || file;
   const wanted: { file: string; object: string }[] = [];
+  const links: StagedEntry[] = [];
   for (const e of entries) {
     const file = shown(e.file);
     if (e.mode === '160000') out.skipped.push({ path: file, reason: 'submodule' });
     else if (NO_OBJECT.test(e.blob)) out.skipped.push({ path: file, reason: 'no staged content' }); // intent to add, unmerged
     else if (!TEMPLATE_EXTENSIONS.test(e.file)) out.skipped.push({ path: file, reason: 'not a template file name' });
-    else if (e.mode === '120000') wanted.push({ file, object: `:${linkTarget(e.file, readBlobs(cwd, [e.blob])[0])}` });
+    else if (e.mode === '120000') links.push(e);
     else wanted.push({ file, object: e.blob });
   }
+  // A staged symlink is checked with the staged content of what it points at.
+  readBlobs(cwd, links.map((l) => l.blob)).forEach((target, i) => wanted.push({ file: shown(links[i].file), object: `:${linkTarget(links[i].file, target)}` }));
   const contents = readBlobs(cwd, wanted.map((w) => w.object));
   wanted.forEach((w, i) => {
     const bytes = contents[i];

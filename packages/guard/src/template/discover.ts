@@ -39,7 +39,7 @@ export interface Discovery {
 /** File names that may hold a template; other files found in directories are skipped and counted. */
 export const TEMPLATE_EXTENSIONS = /\.(json|ya?ml|template|cfn)$/i;
 /** Dependencies, version control and caches: never scanned below a directory, always checked when named. */
-export const EXCLUDED_DIRS: ReadonlySet<string> = new Set(['node_modules', '.git', '.hg', '.svn', '.tarmac-cache']);
+const EXCLUDED_DIRS: ReadonlySet<string> = new Set(['node_modules', '.git', '.hg', '.svn', '.tarmac-cache']);
 
 /** Expands files, directories (recursively, symlink loops cut) and CDK cloud assemblies into templates. */
 export function discoverTemplates(paths: readonly string[]): Discovery {

@@ -13,7 +13,7 @@ export interface Assumptions {
 }
 
 /** Nothing is assumed: only what no deployment can change is folded. */
-export const NOTHING_ASSUMED: Assumptions = { parameter: () => undefined };
+const NOTHING_ASSUMED: Assumptions = { parameter: () => undefined };
 
 /**
  * Evaluates the intrinsics whose result the template alone decides, as CloudFormation will: `Fn::If` on a

@@ -2,7 +2,7 @@ import { closestMatch } from '@tarmac/core';
 import { isObject } from './foreach';
 
 /** The top-level keys that make a parsed document a CloudFormation template (one of them is enough). */
-export const TEMPLATE_KEYS = ['Resources', 'AWSTemplateFormatVersion', 'Transform'] as const;
+const TEMPLATE_KEYS = ['Resources', 'AWSTemplateFormatVersion', 'Transform'] as const;
 
 export type TemplateShape =
   | { readonly kind: 'template' }
@@ -23,7 +23,7 @@ export function templateShape(value: unknown): TemplateShape {
 }
 
 /** A top-level key that is almost `Resources` (`resources`, `Resource`, `"Resources "`) and holds resources. */
-export function nearMissOfResources(value: Record<string, unknown>): string | undefined {
+function nearMissOfResources(value: Record<string, unknown>): string | undefined {
   return Object.keys(value).find((k) => isNearMissOfResources(k) && holdsResources(value[k]));
 }
 
@@ -32,7 +32,7 @@ function isNearMissOfResources(key: string): boolean {
 }
 
 /** A map with at least one entry that is a map with a `Type` naming a resource type (`X::Y::Z`, `Custom::X`). */
-export function holdsResources(value: unknown): boolean {
+function holdsResources(value: unknown): boolean {
   return isObject(value) && Object.values(value).some((r) => isObject(r) && typeof r.Type === 'string' && r.Type.includes('::'));
 }
 
