@@ -18,6 +18,7 @@ const cache = new WeakMap<GuardRule, ReadonlySet<string> | null>();
  */
 export function typesReadBy(rule: GuardRule): ReadonlySet<string> | undefined {
   let types = cache.get(rule);
+  if (types === undefined && rule.generated && rule.resourceTypes) types = rule.resourceTypes;
   if (types === undefined) {
     const analysis = analyzeRule(rule.text);
     types = rule.resourceTypes && !analysis.narrowingBlockers.length ? new Set([...rule.resourceTypes, ...analysis.filterTypes, ...quotedTypes(rule.text)]) : null;

@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { loadCatalog } from '@tarmac/core';
 import { nativeGuardBinary } from '../engines/native-binary';
-import { readsResourcesOnlyByType } from '../engines/narrow-document';
+import { readsResourcesOnlyByType, typesReadBy } from '../engines/narrow-document';
 import { parseTemplate } from '../template/parse-template';
 import { catalogDispatchProblems, catalogRules } from './catalog-rules';
 import { controlTowerDispatch, controlTowerRules } from './control-tower-rules';
@@ -22,6 +22,9 @@ function expectedTypes(file: string): string[] | undefined {
 }
 
 const fixtures = fs.readdirSync(FIXTURES).filter((f) => f.endsWith('.guard')).sort();
+
+/** Every control on. */
+const everything = { name: 'all', description: '', default: 'enforce' as const, controls: {}, controlTower: 'off' as const, uncheckable: 'enforce' as const, file: 'all.yaml' };
 
 describe('deriveResourceTypes', () => {
   test.each(fixtures)('%s', (name) => {
@@ -70,9 +73,15 @@ describe('narrowing and dispatch read one analysis', () => {
       if (analysis.narrowingBlockers.length) problems.push(`${rule.id}: not narrowable: ${analysis.narrowingBlockers.join('; ')}`);
       if (!deriveResourceTypes(rule.text)) problems.push(`${rule.id}: types not derived: ${analysis.dispatchBlockers.join('; ')}`);
     }
-    for (const c of loadCatalog(POLICIES).controls) {
+    const catalog = loadCatalog(POLICIES);
+    for (const c of catalog.controls) {
       const analysis = analyzeRule(c.guard);
       if (analysis.narrowingBlockers.length) problems.push(`${c.id}: not narrowable: ${analysis.narrowingBlockers.join('; ')}`);
+    }
+    // Generated rules are narrowed on their resourceTypes without analysis: the analysis must agree.
+    for (const r of catalogRules(catalog, everything).filter((x) => x.generated)) {
+      const outside = [...analyzeRule(r.text).filterTypes].filter((t) => !r.resourceTypes!.has(t));
+      if (outside.length || typesReadBy(r) !== r.resourceTypes) problems.push(`${r.id}: generated, but filters on ${outside.join(', ')}`);
     }
     expect(problems).toEqual([]);
   });
@@ -97,7 +106,6 @@ describe('controlTowerRules', () => {
 
 describe('catalogRules', () => {
   const catalog = loadCatalog(POLICIES);
-  const everything = { name: 'all', description: '', default: 'enforce' as const, controls: {}, controlTower: 'off' as const, uncheckable: 'enforce' as const, file: 'all.yaml' };
 
   test('the shipped catalog loads with every control on', () => {
     expect(catalogRules(catalog, everything).length).toBe(catalog.controls.length);
