@@ -24,6 +24,7 @@ describe('IntrinsicFolder: what the template alone decides', () => {
     ['Fn::If on a condition of literals', { 'Fn::If': ['Never', 'private', '0.0.0.0/0'] }, '0.0.0.0/0'],
     ['Fn::If on a condition built from conditions', { 'Fn::If': ['Always', 'yes', 'no'] }, 'yes'],
     ['Fn::If with equal branches on an unknown condition', { 'Fn::If': ['IsProd', { A: 1 }, { A: 1 }] }, { A: 1 }],
+    ['Fn::If with branches equal but for key order', { 'Fn::If': ['IsProd', { A: 1, B: [2] }, { B: [2], A: 1 }] }, { A: 1, B: [2] }],
     ['Fn::Select over a literal list', { 'Fn::Select': [1, ['a', 'b']] }, 'b'],
     ['Fn::Select with a string index', { 'Fn::Select': ['0', ['alias/aws/sqs']] }, 'alias/aws/sqs'],
     ['Fn::Join over literals', { 'Fn::Join': ['-', ['a', 1, true]] }, 'a-1-true'],

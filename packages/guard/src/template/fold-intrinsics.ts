@@ -1,5 +1,6 @@
 import { isObject } from './foreach';
 import { isIntrinsic } from './intrinsics';
+import { deepEqual } from './sam/values';
 
 /** `Ref: AWS::NoValue`: CloudFormation removes the property or list item that holds it. */
 const NO_VALUE = Symbol('AWS::NoValue');
@@ -76,7 +77,7 @@ export class IntrinsicFolder {
     const condition = this.condition(args[0]);
     if (condition !== undefined) return this.value(args[condition ? 1 : 2]);
     const [then, otherwise] = [this.value(args[1]), this.value(args[2])];
-    if (sameValue(then, otherwise)) return then;
+    if (deepEqual(then, otherwise)) return then;
     return { 'Fn::If': [args[0], then === NO_VALUE ? { Ref: 'AWS::NoValue' } : then, otherwise === NO_VALUE ? { Ref: 'AWS::NoValue' } : otherwise] };
   }
 
@@ -181,10 +182,6 @@ export class IntrinsicFolder {
 
 function isScalar(v: unknown): v is string | number | boolean {
   return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
-}
-
-function sameValue(a: unknown, b: unknown): boolean {
-  return a === b || (typeof a === 'object' && typeof b === 'object' && JSON.stringify(a) === JSON.stringify(b));
 }
 
 /** The template's resources under other deployments; a world absent here reads as the written template. */

@@ -1,21 +1,16 @@
+import { isObject } from '../foreach';
+
 /**
- * Plain-value helpers for the SAM expansion. Template keys (logical IDs, tag keys, paths) come from the user,
- * so a key such as `__proto__` must stay an ordinary own property: objects are built with Object.fromEntries
- * or defineProperty, never with `obj[key] = value`, and read with own-property checks.
+ * Plain-value helpers for template values (the SAM expansion, the intrinsic folder). Template keys (logical
+ * IDs, tag keys, paths) come from the user, so a key such as `__proto__` must stay an ordinary own property:
+ * objects are built with Object.fromEntries or defineProperty, never with `obj[key] = value`, and read with
+ * own-property checks.
  */
 export type Path = readonly (string | number)[];
 export type Dict = Record<string, unknown>;
 
-export function isObject(v: unknown): v is Dict {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-/** A one-key map Ref, Condition or Fn::*: a value only CloudFormation knows. */
-export function isIntrinsic(v: unknown): boolean {
-  if (!isObject(v)) return false;
-  const keys = Object.keys(v);
-  return keys.length === 1 && (keys[0] === 'Ref' || keys[0] === 'Condition' || keys[0].startsWith('Fn::'));
-}
+export { isObject };
+export { isIntrinsic } from '../intrinsics';
 
 export function has(obj: Dict, key: string): boolean {
   return Object.hasOwn(obj, key);
