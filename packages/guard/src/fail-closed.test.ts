@@ -232,6 +232,17 @@ test('excluded directories are skipped when found, said in the summary, and chec
   expect(exitCodeOf(named)).toBe(1);
 });
 
+test("a scan skips what only isn't a template, and refuses what may be a broken one", async () => {
+  const dir = tree({
+    'tsconfig.json': '{\n  // comments\n  "compilerOptions": {}\n}\n',
+    'k8s.yaml': 'kind: Deployment\n---\nkind: Service\n',
+    'broken.yaml': 'Resources:\n  B: [unclosed\n',
+  });
+  const report = await checkPaths([dir], { catalog, profile, engine: new NativeEngine() });
+  expect(report.summary.skippedBy).toEqual({ 'not a single JSON or YAML document': 2 });
+  expect(report.errors.map((e) => path.basename(e.location.file))).toEqual(['broken.yaml']);
+});
+
 test('a source the check cannot read fails the run, never passes it', async () => {
   const report = await checkSources(
     { sources: [{ file: 'gone.yaml', read: () => fs.readFileSync('/nonexistent/gone.yaml') }], skipped: [], errors: [] },

@@ -24,6 +24,15 @@ describe('tarmac check', () => {
     expect(r.stdout).toMatch(/^FAIL 2 templates/m);
   });
 
+  test("a scan of a repository's other files (JSON with comments, multi-document YAML) is quiet on success", () => {
+    const dir = tmpdir();
+    fs.writeFileSync(path.join(dir, 'tsconfig.json'), '{\n  // comments\n  "compilerOptions": {}\n}\n');
+    fs.writeFileSync(path.join(dir, 'k8s.yaml'), 'kind: Deployment\n---\nkind: Service\n');
+    fs.writeFileSync(path.join(dir, 'package.json'), '{"name": "x"}\n');
+    fs.copyFileSync(path.join(EXAMPLES, 'ingest-queue.json'), path.join(dir, 'queue.json'));
+    expect(tarmac(['check', dir])).toMatchObject({ code: 0, stdout: '' });
+  });
+
   test('a compliant template is quiet and exits 0', () => {
     const r = tarmac(['check', path.join(EXAMPLES, 'ingest-queue.json'), '--profile', 'prod']);
     expect(r.stdout).toBe('');

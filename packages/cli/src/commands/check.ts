@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { loadCatalog, profileNamed, resolvePoliciesDir } from '@tarmac/core';
-import { CheckReport, EngineChoice, checkPaths, checkSources, createEngine, exitCodeOf, formatJson, formatJunit, formatSarif, formatText } from '@tarmac/guard';
+import { CheckReport, EngineChoice, NOT_TEMPLATE_SKIPS, SkipReason, checkPaths, checkSources, createEngine, exitCodeOf, formatJson, formatJunit, formatSarif, formatText } from '@tarmac/guard';
 import { stagedTemplates } from '../staged';
 import { UsageError } from '../usage-error';
 
@@ -47,9 +47,9 @@ export async function checkCommand(paths: string[], opts: CheckCommandOptions): 
   return code;
 }
 
-/** Quiet on success, unless a scan left out something that may hold a template (excluded directories, unreadable files). */
+/** Quiet on success, unless a scan left out something that may hold a template (an excluded directory, a FIFO, a dangling link). */
 function skippedWhatMayMatter(report: CheckReport): boolean {
-  return Object.keys(report.summary.skippedBy).some((why) => why !== 'not a template' && why !== 'not a template file name');
+  return Object.keys(report.summary.skippedBy).some((why) => !NOT_TEMPLATE_SKIPS.has(why as SkipReason));
 }
 
 function assertWritable(file: string): void {

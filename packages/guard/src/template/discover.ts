@@ -17,13 +17,19 @@ export interface TemplateSource {
 /** Why a path found in a directory was not checked: counted and shown in the summary, never silent. */
 export type SkipReason =
   | 'not a template'
-  | 'not JSON or YAML'
+  | 'not a single JSON or YAML document'
   | 'not a template file name'
   | 'not a regular file'
   | 'dangling symbolic link'
   | 'excluded directory'
   | 'submodule'
   | 'no staged content';
+
+/**
+ * Skips that say only "this file is not a template" (a tsconfig.json with comments, a Kubernetes manifest of
+ * several documents): counted, but not worth a word on success, unlike a directory that was not scanned.
+ */
+export const NOT_TEMPLATE_SKIPS: ReadonlySet<SkipReason> = new Set(['not a template', 'not a template file name', 'not a single JSON or YAML document']);
 
 export interface Skipped {
   readonly path: string;
@@ -146,7 +152,7 @@ export function classifyFile(file: string, bytes: Uint8Array): { parsed: SourceD
     parsed = readTemplateSource(bytes, file);
   } catch (err) {
     if (!(err instanceof InputError)) throw err;
-    return mentionsTemplateSection(Buffer.from(bytes).toString('utf8')) ? { error: err } : { skip: 'not JSON or YAML' };
+    return mentionsTemplateSection(Buffer.from(bytes).toString('utf8')) ? { error: err } : { skip: 'not a single JSON or YAML document' };
   }
   // A near miss of Resources is checked, so that reading it as a template reports it (templateFromSource).
   return templateShape(parsed.value).kind === 'other' ? { skip: 'not a template' } : { parsed };
