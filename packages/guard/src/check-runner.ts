@@ -22,11 +22,12 @@ async function run(request: StackCheckRequest): Promise<CheckReport> {
   }
 }
 
-function errorReport(errors: InputError[]): CheckReport {
+function errorReport(errors: InputError[], catalog: string): CheckReport {
   return {
     findings: [],
     errors,
     engine: { name: 'none', version: '' },
+    catalog,
     summary: { files: 0, templates: 0, resources: 0, findings: 0, blocking: 0, unchecked: 0, skipped: 0, skippedBy: {}, durationMs: 0 },
   };
 }
@@ -37,7 +38,7 @@ async function main(): Promise<void> {
   try {
     report = await run(request);
   } catch (err) {
-    report = errorReport(collectInputErrors(err));
+    report = errorReport(collectInputErrors(err), request.policies);
   }
   process.stdout.write(formatJson(report));
 }

@@ -1,4 +1,4 @@
-import { Catalog, InputError, InputErrors, Profile, collectInputErrors } from '@tarmac/core';
+import { Catalog, InputError, InputErrors, Profile, catalogLabel, collectInputErrors } from '@tarmac/core';
 import { EvaluationJob, GuardEngine } from './engines/engine';
 import { CheckReport, Finding, sortFindings } from './findings';
 import { TemplateWorlds } from './template-worlds';
@@ -95,6 +95,7 @@ export async function checkSources(discovery: Discovery, options: CheckOptions):
     findings,
     errors: uniqueErrors,
     engine: { name: options.engine.name, version: options.engine.version },
+    catalog: catalogLabel(options.catalog),
     summary: {
       files: discovery.sources.length + discovery.skipped.filter((s) => s.reason !== 'excluded directory').length,
       templates: templates.length,

@@ -118,6 +118,8 @@ export interface CheckReport {
   readonly errors: InputError[];
   readonly summary: CheckSummary;
   readonly engine: { name: string; version: string };
+  /** The catalog whose controls judged: name@version from its catalog.yaml, else its directory. */
+  readonly catalog: string;
 }
 
 /** 0 nothing blocking; 1 blocking findings; 2 bad input (wins: an error is never a pass). */

@@ -102,10 +102,9 @@ describe('tarmac check', () => {
   });
 
   test.each([
-    ['an empty file', ''],
     ['malformed YAML', 'Resources:\n  B: [unclosed\n'],
     ['a resource without Type', 'Resources:\n  B:\n    Properties: {}\n'],
-    ['a file that is not a template', 'name: my-app\nversion: 1\n'],
+    ['a broken template beside a Kubernetes-style second document', 'Resources:\n  B:\n    Type: AWS::S3::Bucket\n---\nkind: Service\n'],
   ])('%s named explicitly exits 2 naming the file', (_name, content) => {
     const dir = tmpdir();
     const file = path.join(dir, 'bad.yaml');
@@ -113,6 +112,27 @@ describe('tarmac check', () => {
     const r = tarmac(['check', file]);
     expect(r.code).toBe(2);
     expect(r.stdout).toContain(file);
+  });
+
+  test('files named by pre-commit or lint-staged that are not templates are skipped quietly and counted', () => {
+    const dir = tmpdir();
+    const files: Record<string, string> = {
+      'package.json': '{"name": "shop", "version": "1.0.0", "scripts": {"test": "jest"}}\n',
+      'tsconfig.json': '{\n  // comments, as tsc allows\n  "compilerOptions": {"strict": true}\n}\n',
+      'ci.yml': 'on: [push]\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps: [{uses: actions/checkout@v4}]\n',
+      'docker-compose.yml': 'services:\n  web:\n    image: nginx\n',
+      'deploy.yaml': 'apiVersion: v1\nkind: Service\nmetadata: {name: web}\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\n',
+      'cdk.json': '{"app": "npx ts-node bin/app.ts"}\n',
+      'serverless.yml': 'service: shop\nprovider: {name: aws, runtime: nodejs20.x}\nfunctions: {hello: {handler: handler.hello}}\n',
+      'empty.yaml': '',
+    };
+    for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), text);
+    const named = Object.keys(files).map((f) => path.join(dir, f));
+    const quiet = tarmac(['check', ...named]);
+    expect(quiet).toMatchObject({ code: 0, stdout: '' });
+    const r = tarmac(['check', ...named, path.join(EXAMPLES, 'ingest-queue.json'), '--format', 'json']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).summary).toMatchObject({ templates: 1, skipped: 8, skippedBy: { 'not a template': 5, 'not a single JSON or YAML document': 3 } });
   });
 
   test('bad input next to findings still exits 2: an error is never a pass', () => {

@@ -7,7 +7,7 @@ import { loadSchema } from '../schemas';
 import { validateAgainstSchema } from '../schema-validation';
 import { SourceDocument, readSourceFile } from '../yaml-source';
 import type { IamStatement } from '../org/model';
-import { Catalog, Control, MandatoryTag, Mode, PermissionsBoundaryPolicy, Profile } from './model';
+import { Catalog, CatalogIdentity, Control, MandatoryTag, Mode, PermissionsBoundaryPolicy, Profile } from './model';
 import { compileTagRule, TAG_RULE_NAMES } from './tag-rules';
 import { guardRegexProblem } from '../guard-regex';
 
@@ -30,6 +30,8 @@ export function loadCatalog(root: string): Catalog {
     throw new InputErrors([new InputError({ file: root }, 'policies directory not found', 'a directory with tags.yaml, profiles/ and controls/')]);
   }
 
+  const identityFile = path.join(root, 'catalog.yaml');
+  const identity = fs.existsSync(identityFile) ? attempt(() => loadIdentity(identityFile)) : undefined;
   const tags = attempt(() => loadTags(path.join(root, 'tags.yaml'))) ?? [];
   const controls: Control[] = [];
   for (const file of controlMetadataFiles(path.join(root, 'controls'))) {
@@ -61,7 +63,15 @@ export function loadCatalog(root: string): Catalog {
   const permissionsBoundary = fs.existsSync(boundaryFile) ? attempt(() => loadPermissionsBoundary(boundaryFile)) : undefined;
 
   if (errors.length) throw new InputErrors(errors);
-  return { root, controls, profiles, tags, permissionsBoundary };
+  return { root, identity, controls, profiles, tags, permissionsBoundary };
+}
+
+function loadIdentity(file: string): CatalogIdentity {
+  const doc = readSourceFile(file);
+  const problems = validateAgainstSchema(doc, loadSchema('catalog'));
+  if (problems.length) throw new InputErrors(problems);
+  const src = doc.value as Omit<CatalogIdentity, 'file'>;
+  return { ...src, file };
 }
 
 function loadPermissionsBoundary(file: string): PermissionsBoundaryPolicy {

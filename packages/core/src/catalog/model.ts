@@ -85,8 +85,20 @@ export interface PermissionsBoundaryPolicy {
   readonly file: string;
 }
 
+/** policies/catalog.yaml: the catalog's package name and version, named by every report. */
+export interface CatalogIdentity {
+  readonly name: string;
+  readonly version: string;
+  readonly description: string;
+  readonly license?: string;
+  readonly repository?: string;
+  readonly file: string;
+}
+
 export interface Catalog {
   readonly root: string;
+  /** Absent when policies/ has no catalog.yaml (it cannot be packed, and reports name its directory). */
+  readonly identity?: CatalogIdentity;
   readonly controls: readonly Control[];
   readonly profiles: ReadonlyMap<string, Profile>;
   readonly tags: readonly MandatoryTag[];
@@ -104,4 +116,9 @@ export function profileNamed(catalog: Catalog, name: string): Profile {
   const profile = catalog.profiles.get(name);
   if (!profile) throw new InputError({ file: `${catalog.root}/profiles` }, `unknown profile '${name}'`, `one of ${[...catalog.profiles.keys()].join(', ')}`);
   return profile;
+}
+
+/** How reports name a catalog: name@version, or its directory when it has no catalog.yaml. */
+export function catalogLabel(catalog: Pick<Catalog, 'identity' | 'root'>): string {
+  return catalog.identity ? `${catalog.identity.name}@${catalog.identity.version}` : catalog.root;
 }

@@ -35,7 +35,7 @@ const REPORT: CheckReport = {
     new InputError({ file: 'missing.json' }, 'cannot read file: ENOENT'),
   ],
   summary: { files: 4, templates: 3, resources: 7, findings: 3, blocking: 2, unchecked: 0, skipped: 1, skippedBy: { 'not a template': 1 }, durationMs: 42 },
-  engine: { name: 'native', version: '3.1.1' },
+  engine: { name: 'native', version: '3.1.1' }, catalog: '@tarmac/example-catalog@0.1.0',
 };
 
 describe('parseJsonReport(formatJson(report))', () => {
@@ -66,7 +66,7 @@ describe('parseJsonReport(formatJson(report))', () => {
   });
 
   test('an empty report round-trips', () => {
-    const empty: CheckReport = { findings: [], errors: [], summary: { files: 0, templates: 0, resources: 0, findings: 0, blocking: 0, unchecked: 0, skipped: 0, skippedBy: {}, durationMs: 0 }, engine: { name: 'wasm', version: '1' } };
+    const empty: CheckReport = { findings: [], errors: [], summary: { files: 0, templates: 0, resources: 0, findings: 0, blocking: 0, unchecked: 0, skipped: 0, skippedBy: {}, durationMs: 0 }, engine: { name: 'wasm', version: '1' }, catalog: 'policies' };
     expect(parseJsonReport(formatJson(empty))).toEqual(empty);
   });
 });

@@ -9,7 +9,7 @@ const unchecked = (controlId: string, mode: Finding['mode']): Finding => ({
 test('what a transform hides is one line per resource, naming the controls and how many block', () => {
   const findings = ['LZ.A.1', 'LZ.A.2', 'LZ.A.3', 'LZ.A.4', 'LZ.A.5', 'LZ.A.6', 'LZ.A.7'].map((id, i) => unchecked(id, i < 5 ? 'enforce' : 'warn'));
   const report: CheckReport = {
-    findings, errors: [], engine: { name: 'native', version: '3.1.1' },
+    findings, errors: [], engine: { name: 'native', version: '3.1.1' }, catalog: '@tarmac/example-catalog@0.1.0',
     summary: { files: 1, templates: 1, resources: 0, findings: 7, blocking: 5, unchecked: 1, skipped: 2, skippedBy: { 'not a template': 1, 'excluded directory': 1 }, durationMs: 5 },
   };
   const lines = formatText(report, { color: false }).trimEnd().split('\n');

@@ -44,7 +44,7 @@ export interface Discovery {
 
 /** File names that may hold a template; other files found in directories are skipped and counted. */
 export const TEMPLATE_EXTENSIONS = /\.(json|ya?ml|template|cfn)$/i;
-/** Dependencies, version control and caches: never scanned below a directory, always checked when named. */
+/** Dependencies, version control and caches: never scanned below a directory, scanned when named. */
 const EXCLUDED_DIRS: ReadonlySet<string> = new Set(['node_modules', '.git', '.hg', '.svn', '.tarmac-cache']);
 
 /** Expands files, directories (recursively, symlink loops cut) and CDK cloud assemblies into templates. */
@@ -62,7 +62,8 @@ export function discoverTemplates(paths: readonly string[]): Discovery {
       continue;
     }
     if (stat.isDirectory()) walk(p, out, seenDirs, seenFiles);
-    else if (stat.isFile()) addFile(p, true, undefined, out, seenFiles);
+    // Named files are judged like scanned ones: pre-commit and lint-staged name package.json and workflows too.
+    else if (stat.isFile()) addFile(p, false, undefined, out, seenFiles);
     else out.errors.push(new InputError({ file: p }, `not a regular file (${kindOf(stat)})`, 'a template file, a directory or a cdk.out folder'));
   }
   return out;
@@ -123,12 +124,13 @@ function addFile(file: string, explicit: boolean, stack: string | undefined, out
   }
   if (seenFiles.has(real)) return;
   seenFiles.add(real);
+  // A stack template a cloud assembly names is a template whatever it holds.
   if (explicit) {
     out.sources.push({ file, stack, read: () => fs.readFileSync(file) });
     return;
   }
-  // Found in a directory: parsed, and checked when the parsed document is a template (a text pattern
-  // would miss an escaped key such as "Re\u0073ources").
+  // Named or found in a directory: parsed, and checked when the parsed document is a template (a text
+  // pattern would miss an escaped key such as "Re\u0073ources").
   let bytes: Buffer;
   try {
     bytes = fs.readFileSync(file);
