@@ -1,3 +1,4 @@
+export type { CatalogSelection } from './catalog-for';
 export * from './tarmac-checks';
 export * from './mandatory-tags';
 export * from './permissions-boundary';

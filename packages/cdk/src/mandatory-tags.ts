@@ -2,12 +2,10 @@ import * as path from 'path';
 import { CfnResource, IAspect, TagManager, Token } from 'aws-cdk-lib';
 import { MandatoryTag, closestMatch, tagValueProblem } from '@tarmac/core';
 import { IConstruct } from 'constructs';
-import { catalogFor } from './catalog-for';
+import { CatalogSelection, catalogFor } from './catalog-for';
 
-export interface MandatoryTagsOptions {
-  /** The catalog directory. @default as TarmacChecks */
-  readonly policies?: string;
-}
+/** Which catalog's tags.yaml: as TarmacChecks finds it. */
+export type MandatoryTagsOptions = CatalogSelection;
 
 /**
  * Below Tags.of(...).add (100) and tags written in L1 props (50): a tag set anywhere else wins, whatever
@@ -32,7 +30,7 @@ export class MandatoryTags implements IAspect {
   private readonly checked = new WeakSet<IConstruct>();
 
   constructor(values: Record<string, string>, options: MandatoryTagsOptions = {}) {
-    const catalog = catalogFor(options.policies);
+    const catalog = catalogFor(options);
     this.tagsFile = path.join(catalog.root, 'tags.yaml');
     this.mandatory = new Map(catalog.tags.map((t) => [t.key, t]));
     const problems: string[] = [];

@@ -1,11 +1,10 @@
 import { Annotations, CfnResource, IAspect, Stack } from 'aws-cdk-lib';
 import { CfnRole, CfnUser } from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
-import { catalogFor } from './catalog-for';
+import { CatalogSelection, catalogFor } from './catalog-for';
 
-export interface PermissionsBoundaryOptions {
-  /** The catalog directory, whose permissions-boundary.yaml names the policy. @default as TarmacChecks */
-  readonly policies?: string;
+/** The catalog (as TarmacChecks finds it) whose permissions-boundary.yaml names the policy, unless policyName is given. */
+export interface PermissionsBoundaryOptions extends CatalogSelection {
   /** The boundary policy's name, instead of the catalog's. */
   readonly policyName?: string;
   /** Its IAM path. @default the catalog's, else / */
@@ -27,10 +26,10 @@ export class PermissionsBoundary implements IAspect {
   readonly policyPath: string;
 
   constructor(options: PermissionsBoundaryOptions = {}) {
-    const catalogBoundary = options.policyName === undefined ? catalogFor(options.policies).permissionsBoundary : undefined;
+    const catalogBoundary = options.policyName === undefined ? catalogFor(options).permissionsBoundary : undefined;
     const name = options.policyName ?? catalogBoundary?.name;
     if (!name) {
-      throw new Error(`PermissionsBoundary: the catalog in ${catalogFor(options.policies).root} has no permissions-boundary.yaml; add one or pass policyName`);
+      throw new Error(`PermissionsBoundary: the catalog in ${catalogFor(options).root} has no permissions-boundary.yaml; add one or pass policyName`);
     }
     this.policyName = name;
     this.policyPath = options.policyPath ?? catalogBoundary?.path ?? '/';

@@ -5,16 +5,11 @@ import { EngineChoice, Finding, checkStackTemplatesSync, selectRules } from '@ta
 import { NagPack, NagPackProps } from 'cdk-nag';
 import { IConstruct } from 'constructs';
 import { acknowledgementProblems } from './acknowledgements';
-import { catalogFor } from './catalog-for';
+import { CatalogSelection, catalogFor } from './catalog-for';
 
-export interface TarmacChecksProps extends NagPackProps {
-  /** The profile in policies/profiles that says which controls apply and how hard (enforce or warn). */
+export interface TarmacChecksProps extends NagPackProps, CatalogSelection {
+  /** The profile in the catalog's profiles/ that says which controls apply and how hard (enforce or warn). */
   readonly profile: string;
-  /**
-   * The catalog directory.
-   * @default $TARMAC_POLICIES, else the nearest policies/ above the working directory, else Tarmac's own
-   */
-  readonly policies?: string;
   /** Also evaluate the AWS Control Tower proactive rules, as `tarmac check --control-tower`. @default false */
   readonly controlTower?: boolean;
   /** Extra Guard rule files or directories (they block when they fail). */
@@ -54,7 +49,7 @@ export class TarmacChecks extends NagPack {
     super(scope, props);
     this.packName = 'Tarmac';
     this.props = props;
-    const catalog = catalogFor(props.policies);
+    const catalog = catalogFor(props);
     this.policies = catalog.root;
     const stage = Stage.isStage(scope) ? scope : Stage.of(scope);
     if (props.cache !== false && stage) this.cacheDir = path.join(stage.outdir, '.tarmac-cache');

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { InputError, InputErrors, loadCatalog, resolvePoliciesDir } from '@tarmac/core';
+import { InputError, InputErrors, resolveCatalog } from '@tarmac/core';
 import { catalogRuleProblems } from '@tarmac/guard';
 import { OrgBuild, StackSetsManifest, buildOrgPolicies, checkBudgetAttachments, loadDeploymentChecked, loadOrgPolicies, manifestOf } from '@tarmac/core/org';
 
@@ -19,8 +19,9 @@ const OWNED_DIRS = ['org', 'stacksets'];
  * org-wide deployment templates (synthesized with aws-cdk-lib, loaded only then). Throws InputErrors.
  */
 export async function buildOutput(policies?: string): Promise<BuildOutput> {
-  const policiesDir = resolvePoliciesDir(policies);
-  const catalog = loadCatalog(policiesDir);
+  // The platform team's own sources (hooks/ and stacksets/ beside them), never an installed catalog package.
+  const catalog = resolveCatalog({ policies, packages: false });
+  const policiesDir = catalog.root;
   const unfit = await catalogRuleProblems(catalog);
   if (unfit.length) throw new InputErrors(unfit);
   const set = await loadOrgPolicies(catalog);

@@ -24,7 +24,8 @@ function program(run: (code: Promise<number>) => void): Command {
     .option('--rules <path>', 'extra Guard rules: a .guard file or a directory (repeatable)', collect, [])
     .option('--staged', 'check the templates staged in git (their staged content)')
     .addOption(new Option('--engine <engine>', 'Guard engine').choices(['auto', 'wasm', 'native']).default('auto'))
-    .option('--policies <dir>', 'the policies/ directory (default: nearest policies/ above, else the bundled catalog)')
+    .option('--catalog <name>', 'the installed catalog package to use, when several are installed ($TARMAC_CATALOG)')
+    .option('--policies <dir>', "a policies/ directory instead of an installed catalog package ($TARMAC_POLICIES; default: the catalog package among the project's dependencies, else the nearest policies/ above)")
     .option('--cache <dir>', "remember each template's verdicts in <dir>: an unchanged template is not evaluated again")
     .option('--no-color', 'never colour the output')
     .addHelpText('after', '\nExit codes: 0 nothing blocking, 1 blocking findings, 2 bad input or usage.')
@@ -33,11 +34,30 @@ function program(run: (code: Promise<number>) => void): Command {
   cmd
     .command('test')
     .description("Run every control's cfn-guard test cases (PASS/FAIL/SKIP for every input shape) with the real cfn-guard, and every organization policy's simulation cases against the effective chain of SCPs and RCPs.")
-    .option('--policies <dir>', 'the policies/ directory')
+    .option('--catalog <name>', 'the installed catalog package to test, when several are installed')
+    .option('--policies <dir>', 'the policies/ directory (default: as for check)')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
     .option('--skip-simulation', 'do not run organization policy cases (they need the optional AGPL package @tarmac/simulate)')
     .addHelpText('after', '\nExit codes: 0 all cases pass, 1 a case fails or a shape lacks coverage, 2 bad input.')
     .action((opts) => run(import('./commands/test').then((m) => m.testCommand(opts))));
+
+  const catalog = cmd.command('catalog').description("Package the organization's catalog for workload repositories, and review what a new version changes.");
+  catalog
+    .command('pack')
+    .description('Validate the catalog as tarmac build and tarmac test do, and write it as an npm package (name and version from policies/catalog.yaml) that workload repositories install; prints the tarball path last.')
+    .option('--policies <dir>', 'the policies/ directory (default: the nearest policies/ above)')
+    .option('-o, --out <dir>', 'where to write the tarball', '.')
+    .option('--skip-simulation', 'do not run organization policy cases (they need the optional AGPL package @tarmac/simulate)')
+    .addHelpText('after', '\nThe package holds policies/, rules/<control>.guard and, in package.json, the SHA-256 of every rule bundle the Guard Hooks run.\nPublish it to your registry with npm publish <tarball>.\nExit codes: 0 packed, 2 the catalog is invalid or its tests fail (nothing written).')
+    .action((opts) => run(import('./commands/catalog-pack').then((m) => m.catalogPackCommand(opts))));
+  catalog
+    .command('diff')
+    .description('What moving from one catalog version to another changes: controls added and removed, modes per profile, rule text, metadata and mandatory tags.')
+    .argument('<old>', 'a catalog: a package tarball (.tgz), a directory (package or policies/), or an npm spec such as @acme/controls@1.4.0')
+    .argument('<new>', 'the other catalog, in any of those forms')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .addHelpText('after', '\nExit codes, as diff(1): 0 no differences, 1 differences, 2 bad input.')
+    .action((from: string, to: string, opts) => run(import('./commands/catalog-diff').then((m) => m.catalogDiffCommand(from, to, opts))));
 
   cmd
     .command('build')

@@ -6,6 +6,7 @@ export * from './catalog/model';
 export * from './catalog/load-catalog';
 export * from './catalog/tag-rules';
 export * from './catalog/tag-values';
-export * from './policies-dir';
+export * from './catalog/catalog-package';
+export * from './catalog/locate-catalog';
 export * from './closest-match';
 export * from './guard-regex';

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { loadCatalog, profileNamed, resolvePoliciesDir } from '@tarmac/core';
+import { profileNamed, resolveCatalog } from '@tarmac/core';
 import { CheckReport, EngineChoice, NOT_TEMPLATE_SKIPS, SkipReason, checkPaths, checkSources, createEngine, exitCodeOf, formatJson, formatJunit, formatSarif, formatText } from '@tarmac/guard';
 import { stagedTemplates } from '../staged';
 import { UsageError } from '../usage-error';
@@ -14,6 +14,7 @@ export interface CheckCommandOptions {
   staged?: boolean;
   engine: EngineChoice;
   policies?: string;
+  catalog?: string;
   cache?: string;
   color?: boolean;
 }
@@ -22,7 +23,7 @@ export async function checkCommand(paths: string[], opts: CheckCommandOptions): 
   if (!paths.length && !opts.staged) throw new UsageError('name at least one template, directory or cdk.out, or use --staged');
   // Before the run, not after it: a report that cannot be written would otherwise be lost.
   if (opts.output) assertWritable(opts.output);
-  const catalog = loadCatalog(resolvePoliciesDir(opts.policies));
+  const catalog = resolveCatalog({ policies: opts.policies, catalog: opts.catalog });
   const profile = profileNamed(catalog, opts.profile);
   const engine = createEngine(opts.engine, opts.cache);
   // Progress on a terminal only, and only for runs long enough to need it.

@@ -1,11 +1,34 @@
-import { formatLocation, loadCatalog, resolvePoliciesDir } from '@tarmac/core';
-import { catalogDispatchProblems, runControlTests } from '@tarmac/guard';
-import { runOrgPolicyTests } from '../org-policy-tests';
+import { Catalog, InputError, formatLocation, resolveCatalog } from '@tarmac/core';
+import { ControlTestResult, catalogDispatchProblems, runControlTests } from '@tarmac/guard';
+import { OrgCaseResult, runOrgPolicyTests } from '../org-policy-tests';
 
 export interface TestCommandOptions {
   policies?: string;
+  catalog?: string;
   format: 'text' | 'json';
   skipSimulation?: boolean;
+}
+
+/** Every test of a catalog, run: the control cases, the organization policy cases, the dispatch gate. */
+export interface CatalogTestRun {
+  readonly results: ControlTestResult[];
+  readonly org?: { results: OrgCaseResult[]; skipped: number };
+  readonly errors: InputError[];
+}
+
+export async function runCatalogTests(catalog: Catalog, skipSimulation: boolean): Promise<CatalogTestRun> {
+  const org = await runOrgPolicyTests(catalog, skipSimulation);
+  const results = await runControlTests(catalog);
+  // Metadata that would route a rule away from templates it fails on: the catalog's gate, not each check's.
+  const errors = [...catalogDispatchProblems(catalog), ...results.flatMap((r) => r.errors)];
+  return { results, org, errors };
+}
+
+/** 0 every case passed; 1 a case failed or a shape lacks coverage; 2 a case could not be evaluated. */
+export function testExitCode(run: CatalogTestRun): 0 | 1 | 2 {
+  const orgResults = run.org?.results ?? [];
+  if (run.errors.length || orgResults.some((r) => r.error !== undefined)) return 2;
+  return run.results.some((r) => r.failures.length || r.missingCoverage.length) || orgResults.some((r) => r.actual !== undefined && r.actual !== r.test.test.expect) ? 1 : 0;
 }
 
 /**
@@ -13,49 +36,55 @@ export interface TestCommandOptions {
  * simulation cases; 1 on a mismatch or missing coverage, 2 when a case could not be evaluated.
  */
 export async function testCommand(opts: TestCommandOptions): Promise<number> {
-  const catalog = loadCatalog(resolvePoliciesDir(opts.policies));
-  const org = await runOrgPolicyTests(catalog, opts.skipSimulation === true);
-  const results = await runControlTests(catalog);
-  // Metadata that would route a rule away from templates it fails on: the catalog's gate, not each check's.
-  const dispatch = catalogDispatchProblems(catalog);
+  const catalog = resolveCatalog({ policies: opts.policies, catalog: opts.catalog });
+  const run = await runCatalogTests(catalog, opts.skipSimulation === true);
+  process.stdout.write(opts.format === 'json' ? testReportJson(run) : testReportText(run));
+  return testExitCode(run);
+}
+
+function testReportJson({ results, org, errors }: CatalogTestRun): string {
   const orgResults = org?.results ?? [];
   const orgFailed = orgResults.filter((r) => r.actual !== undefined && r.actual !== r.test.test.expect);
   const orgErrors = orgResults.filter((r) => r.error !== undefined);
-  const errors = [...dispatch, ...results.flatMap((r) => r.errors)];
   const failed = results.filter((r) => r.failures.length || r.missingCoverage.length);
-  if (opts.format === 'json') {
-    process.stdout.write(
-      JSON.stringify(
-        {
-          controls: results.map((r) => ({ id: r.control.id, rule: r.control.rule, cases: r.cases, failures: r.failures, missingCoverage: r.missingCoverage, errors: r.errors.map((e) => e.message) })),
-          organizationPolicyCases: orgResults.map((r) => ({ control: r.test.control.id, file: r.test.control.file, line: r.test.test.line, name: r.test.test.name, expected: r.test.test.expect, actual: r.actual, explanation: r.explanation, error: r.error })),
-          summary: {
-            controls: results.length, cases: results.reduce((n, r) => n + r.cases, 0), failed: failed.length, errors: errors.length,
-            organizationPolicyCases: orgResults.length, organizationPolicyFailed: orgFailed.length, organizationPolicyErrors: orgErrors.length, organizationPolicySkipped: org?.skipped ?? 0,
-          },
+  return (
+    JSON.stringify(
+      {
+        controls: results.map((r) => ({ id: r.control.id, rule: r.control.rule, cases: r.cases, failures: r.failures, missingCoverage: r.missingCoverage, errors: r.errors.map((e) => e.message) })),
+        organizationPolicyCases: orgResults.map((r) => ({ control: r.test.control.id, file: r.test.control.file, line: r.test.test.line, name: r.test.test.name, expected: r.test.test.expect, actual: r.actual, explanation: r.explanation, error: r.error })),
+        summary: {
+          controls: results.length, cases: results.reduce((n, r) => n + r.cases, 0), failed: failed.length, errors: errors.length,
+          organizationPolicyCases: orgResults.length, organizationPolicyFailed: orgFailed.length, organizationPolicyErrors: orgErrors.length, organizationPolicySkipped: org?.skipped ?? 0,
         },
-        null,
-        2,
-      ) + '\n',
-    );
-  } else {
-    for (const r of failed) {
-      for (const f of r.failures) process.stdout.write(`FAIL ${r.control.id} ${formatLocation({ file: r.control.testFile, line: f.line })}  '${f.case}': expected ${f.expected}, got ${f.actual}\n`);
-      if (r.missingCoverage.length) process.stdout.write(`FAIL ${r.control.id} ${r.control.testFile}: no case for ${r.missingCoverage.join(', ')}\n`);
-    }
-    for (const e of errors) process.stdout.write(`error ${e.message}\n`);
-    const cases = results.reduce((n, r) => n + r.cases, 0);
-    // A control whose cases could not run did not pass.
-    const broken = results.filter((r) => r.errors.length && !failed.includes(r)).length;
-    const passed = results.length - failed.length - broken;
-    process.stdout.write(`${passed} passed, ${failed.length} failed${broken ? `, ${broken} not run (errors above)` : ''} (${results.length} controls, ${cases} cases, cfn-guard test)\n`);
-    for (const r of orgFailed) process.stdout.write(`FAIL ${r.test.control.id} ${formatLocation({ file: r.test.control.file, line: r.test.test.line })}  '${r.test.test.name}': expected ${r.test.test.expect}, got ${r.actual} (${r.explanation})\n`);
-    for (const r of orgErrors) process.stdout.write(`error ${formatLocation({ file: r.test.control.file, line: r.test.test.line })}: '${r.test.test.name}' could not be simulated: ${r.error}\n`);
-    if (org) {
-      const passed = orgResults.length - orgFailed.length - orgErrors.length;
-      process.stdout.write(org.skipped ? `${org.skipped} organization policy cases not run (--skip-simulation)\n` : `${passed} passed, ${orgFailed.length} failed (${orgResults.length} organization policy cases, simulated)\n`);
-    }
+      },
+      null,
+      2,
+    ) + '\n'
+  );
+}
+
+/** The text report: failures and errors, then one summary line per kind of case. */
+export function testReportText({ results, org, errors }: CatalogTestRun): string {
+  const orgResults = org?.results ?? [];
+  const orgFailed = orgResults.filter((r) => r.actual !== undefined && r.actual !== r.test.test.expect);
+  const orgErrors = orgResults.filter((r) => r.error !== undefined);
+  const failed = results.filter((r) => r.failures.length || r.missingCoverage.length);
+  const out: string[] = [];
+  for (const r of failed) {
+    for (const f of r.failures) out.push(`FAIL ${r.control.id} ${formatLocation({ file: r.control.testFile, line: f.line })}  '${f.case}': expected ${f.expected}, got ${f.actual}`);
+    if (r.missingCoverage.length) out.push(`FAIL ${r.control.id} ${r.control.testFile}: no case for ${r.missingCoverage.join(', ')}`);
   }
-  if (errors.length || orgErrors.length) return 2;
-  return failed.length || orgFailed.length ? 1 : 0;
+  for (const e of errors) out.push(`error ${e.message}`);
+  const cases = results.reduce((n, r) => n + r.cases, 0);
+  // A control whose cases could not run did not pass.
+  const broken = results.filter((r) => r.errors.length && !failed.includes(r)).length;
+  const passed = results.length - failed.length - broken;
+  out.push(`${passed} passed, ${failed.length} failed${broken ? `, ${broken} not run (errors above)` : ''} (${results.length} controls, ${cases} cases, cfn-guard test)`);
+  for (const r of orgFailed) out.push(`FAIL ${r.test.control.id} ${formatLocation({ file: r.test.control.file, line: r.test.test.line })}  '${r.test.test.name}': expected ${r.test.test.expect}, got ${r.actual} (${r.explanation})`);
+  for (const r of orgErrors) out.push(`error ${formatLocation({ file: r.test.control.file, line: r.test.test.line })}: '${r.test.test.name}' could not be simulated: ${r.error}`);
+  if (org) {
+    const passedOrg = orgResults.length - orgFailed.length - orgErrors.length;
+    out.push(org.skipped ? `${org.skipped} organization policy cases not run (--skip-simulation)` : `${passedOrg} passed, ${orgFailed.length} failed (${orgResults.length} organization policy cases, simulated)`);
+  }
+  return out.join('\n') + '\n';
 }
