@@ -2,7 +2,7 @@ import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { Control, loadCatalog, readSourceFile, resolvePoliciesDir, taggableResourceTypes } from '@tarmac/core';
+import { Control, loadCatalog, readSourceFile, taggableResourceTypes } from '@tarmac/core';
 import { buildRuleBundle, bundleControls, readZipEntries } from '@tarmac/core/org';
 import { HookInputSpelling, guardHookInput, nativeGuardBinary, shapeOf } from '@tarmac/guard';
 
@@ -19,7 +19,7 @@ import { HookInputSpelling, guardHookInput, nativeGuardBinary, shapeOf } from '@
  */
 
 const ROOT = path.resolve(__dirname, '..', '..');
-const catalog = loadCatalog(resolvePoliciesDir(undefined, ROOT));
+const catalog = loadCatalog(path.join(ROOT, 'policies'));
 const HOOK = 'guardrails';
 const SPELLINGS: readonly HookInputSpelling[] = ['ResourceType/ResourceProperties', 'Type/Properties'];
 const MODES = ['enforce', 'warn'] as const;

@@ -143,13 +143,12 @@ describe('resolveCatalog refuses a package that is not what it says', () => {
   test('broken sources inside a package: every error carries the package name and the file', () => {
     const dir = project({ '@acme/controls': 'catalog' });
     fs.writeFileSync(path.join(policiesOf(dir), 'tags.yaml'), 'tags: [unclosed\n');
-    const err = (() => {
-      try {
-        resolveCatalog({ cwd: dir });
-      } catch (e) {
-        return e;
-      }
-    })();
+    let err: unknown;
+    try {
+      resolveCatalog({ cwd: dir });
+    } catch (e) {
+      err = e;
+    }
     expect(err).toBeInstanceOf(InputErrors);
     const first = (err as InputErrors).errors[0] as InputError;
     expect(first.location.file).toBe(path.join(policiesOf(dir), 'tags.yaml'));
