@@ -3,6 +3,7 @@ import * as path from 'path';
 import { InputError, InputErrors, resolveCatalog } from '@tarmac/core';
 import { catalogRuleProblems } from '@tarmac/guard';
 import { OrgBuild, StackSetsManifest, buildOrgPolicies, checkBudgetAttachments, loadDeploymentChecked, loadOrgPolicies, manifestOf } from '@tarmac/core/org';
+import { CDK, loadOptional } from './optional-dependency';
 
 /** Everything `tarmac build` writes, by path under the output directory: same sources, same bytes. */
 export interface BuildOutput {
@@ -37,7 +38,8 @@ export async function buildOutput(policies?: string): Promise<BuildOutput> {
   // A budget action attaches its SCP when the money is spent: a target already full must be refused now.
   const attachments = deployment.finops ? checkBudgetAttachments(deployment.finops, org) : [];
   if (attachments.length) throw new InputErrors(attachments);
-  const { synthesizeStackSets } = await import('@tarmac/cdk');
+  // @tarmac/cdk and aws-cdk-lib are optional peers of the CLI: a `tarmac check` install leaves them out.
+  const { synthesizeStackSets } = await loadOptional(CDK, () => import('@tarmac/cdk'));
   const synthesized = synthesizeStackSets(deployment, org, { platformTags: { ...set.organization.deployment!.tags }, permissionsBoundary: catalog.permissionsBoundary });
   for (const [rel, content] of synthesized.files) files.set(rel, content);
   return { files, org, stackSets: synthesized.manifest };

@@ -28,6 +28,7 @@ function errorReport(errors: InputError[], catalog: string): CheckReport {
     errors,
     engine: { name: 'none', version: '' },
     catalog,
+    evaluated: [],
     summary: { files: 0, templates: 0, resources: 0, findings: 0, blocking: 0, unchecked: 0, skipped: 0, skippedBy: {}, durationMs: 0 },
   };
 }

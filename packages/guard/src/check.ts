@@ -1,5 +1,6 @@
 import { Catalog, InputError, InputErrors, Profile, catalogLabel, collectInputErrors } from '@tarmac/core';
 import { EvaluationJob, GuardEngine } from './engines/engine';
+import { mergeControlTowerEquivalents } from './control-tower-equivalents';
 import { CheckReport, Finding, sortFindings } from './findings';
 import { TemplateWorlds } from './template-worlds';
 import { catalogRules } from './rules/catalog-rules';
@@ -86,22 +87,23 @@ export async function checkSources(discovery: Discovery, options: CheckOptions):
   for (const w of worlds) findings.push(...w.findings());
   // A template the engine gave no result for was not checked: an error, never a pass.
   for (const job of unanswered) errors.push(new InputError({ file: job.template.file }, `the ${options.engine.name} Guard engine returned no result for this template`));
-  sortFindings(findings);
+  const reported = sortFindings(mergeControlTowerEquivalents(findings, options.catalog.controls));
   // A rule that did not parse is reported by every template it was sent with: once is enough.
   const uniqueErrors = [...new Map(errors.map((e) => [e.message, e])).values()];
   const skippedBy: Record<string, number> = {};
   for (const s of discovery.skipped) skippedBy[s.reason] = (skippedBy[s.reason] ?? 0) + 1;
   return {
-    findings,
+    findings: reported,
     errors: uniqueErrors,
     engine: { name: options.engine.name, version: options.engine.version },
     catalog: catalogLabel(options.catalog),
+    evaluated: written.map(({ template, rules: sent }) => ({ file: template.file, stack: template.stack, controls: [...new Set(sent.map((r) => r.id))] })),
     summary: {
       files: discovery.sources.length + discovery.skipped.filter((s) => s.reason !== 'excluded directory').length,
       templates: templates.length,
       resources: templates.reduce((n, t) => n + t.resources.length, 0),
-      findings: findings.length,
-      blocking: findings.filter((f) => f.mode === 'enforce').length,
+      findings: reported.length,
+      blocking: reported.filter((f) => f.mode === 'enforce').length,
       unchecked: templates.reduce((n, t) => n + t.unchecked.length, 0),
       skipped: discovery.skipped.length,
       skippedBy,

@@ -28,6 +28,11 @@ export interface Finding {
   readonly message: string;
   readonly fix?: string;
   readonly ruleName: string;
+  /** Why the control exists, and where to read more (from the catalog or Control Tower metadata). */
+  readonly rationale?: string;
+  readonly helpUri?: string;
+  /** Control Tower rules that failed on this resource too and are reported as this finding (see control-tower-equivalents.ts). */
+  readonly controlTowerIds?: readonly string[];
 }
 
 /**
@@ -70,9 +75,16 @@ export function findingsFrom(result: JobResult): { findings: Finding[]; errors: 
       message: rule.origin === 'custom' && v.message ? v.message : rule.message,
       fix: rule.fix ?? v.message,
       ruleName: v.ruleName,
+      rationale: rule.rationale,
+      helpUri: rule.helpUri,
     });
   }
   return { findings: out, errors };
+}
+
+/** The control, and the Control Tower rules its finding stands for: `LZ.S3.2 (also CT.S3.PR.10)`. */
+export function controlLabel(f: Pick<Finding, 'controlId' | 'controlTowerIds'>): string {
+  return f.controlTowerIds?.length ? `${f.controlId} (also ${f.controlTowerIds.join(', ')})` : f.controlId;
 }
 
 /** The finding as one only some deployments have: unknown until deploy, in the mode the control's unresolved policy gives. */
@@ -120,6 +132,14 @@ export interface CheckReport {
   readonly engine: { name: string; version: string };
   /** The catalog whose controls judged: name@version from its catalog.yaml, else its directory. */
   readonly catalog: string;
+  /** Each template checked and the controls dispatched to it, failing or not (JUnit lists the passes). */
+  readonly evaluated: readonly EvaluatedTemplate[];
+}
+
+export interface EvaluatedTemplate {
+  readonly file: string;
+  readonly stack?: string;
+  readonly controls: readonly string[];
 }
 
 /** 0 nothing blocking; 1 blocking findings; 2 bad input (wins: an error is never a pass). */

@@ -7,8 +7,9 @@ const ROOT = path.resolve(__dirname, '..', '..', '..', '..');
 const BIN = path.join(ROOT, 'packages', 'cli', 'bin', 'tarmac.js');
 const EXAMPLES = path.join(ROOT, 'examples', 'templates');
 
+/** Runs the CLI with this repository's catalog, wherever it runs (temporary git repositories have none). */
 function tarmac(args: string[], cwd = ROOT) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', TARMAC_POLICIES: path.join(ROOT, 'policies') } });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -180,6 +181,53 @@ describe('tarmac check', () => {
     const ids: string[] = JSON.parse(r.stdout).findings.map((f: { controlId: string }) => f.controlId);
     expect(ids.some((id) => id.startsWith('CT.'))).toBe(true);
     expect(ids.some((id) => id.startsWith('LZ.'))).toBe(true);
+  });
+
+  test('--control-tower reports a defect a catalog control and its Control Tower equivalent both find once, naming both', () => {
+    const r = tarmac(['check', path.join(EXAMPLES, 'data-lake.yaml'), '--control-tower', '--profile', 'prod', '--format', 'json']);
+    const findings: { controlId: string; logicalId: string; controlTowerIds?: string[] }[] = JSON.parse(r.stdout).findings;
+    const raw = findings.filter((f) => f.logicalId === 'RawBucket');
+    expect(raw.filter((f) => f.controlId === 'LZ.S3.2')).toEqual([expect.objectContaining({ controlTowerIds: ['CT.S3.PR.10'] })]);
+    expect(raw.some((f) => f.controlId === 'CT.S3.PR.10')).toBe(false);
+    // LZ.S3.3 declares CT.S3.PR.8 but passed on this policy: the Control Tower finding stays.
+    expect(findings.filter((f) => f.logicalId === 'CuratedBucketPolicy').map((f) => f.controlId)).toEqual(['CT.S3.PR.8']);
+    const text = tarmac(['check', path.join(EXAMPLES, 'data-lake.yaml'), '--control-tower', '--profile', 'prod']).stdout;
+    expect(text).toMatch(/RawBucket \(AWS::S3::Bucket\) {2}\[LZ\.S3\.2 \(also CT\.S3\.PR\.10\)\] high/);
+  });
+
+  describe('reports name the catalog and the tool', () => {
+    const CATALOG = '@tarmac/example-catalog@0.1.0';
+
+    test('text names the catalog in its summary line', () => {
+      expect(tarmac(['check', EXAMPLES, '--profile', 'prod']).stdout).toMatch(new RegExp(`^FAIL .*\\(catalog ${CATALOG.replace(/\./g, '\\.')}, \\w+ engine\\)$`, 'm'));
+    });
+
+    test('json carries the catalog and the controls each template was checked against', () => {
+      const j = JSON.parse(tarmac(['check', path.join(EXAMPLES, 'ingest-queue.json'), '--format', 'json']).stdout);
+      expect(j.catalog).toBe(CATALOG);
+      expect(j.evaluated).toEqual([{ file: path.join(EXAMPLES, 'ingest-queue.json'), controls: expect.arrayContaining(['LZ.SQS.1']) }]);
+    });
+
+    test('sarif names the tool version, the catalog package, and fingerprints each result without its line', () => {
+      const sarif = JSON.parse(tarmac(['check', EXAMPLES, '--format', 'sarif']).stdout);
+      const { tool, results } = sarif.runs[0];
+      const version = JSON.parse(fs.readFileSync(path.join(ROOT, 'packages', 'guard', 'package.json'), 'utf8')).version;
+      expect(tool.driver).toMatchObject({ version, semanticVersion: version, properties: { catalog: CATALOG } });
+      expect(tool.extensions).toEqual([{ name: '@tarmac/example-catalog', version: '0.1.0' }]);
+      expect(results.every((x: { partialFingerprints: Record<string, string> }) => /^[0-9a-f]{64}$/.test(x.partialFingerprints['tarmac/v1']))).toBe(true);
+      const kms = tool.driver.rules.find((x: { id: string }) => x.id === 'LZ.S3.2');
+      expect(kms).toMatchObject({ fullDescription: { text: expect.stringMatching(/keys the organization controls/) }, helpUri: expect.stringMatching(/^https:\/\//), help: { markdown: expect.stringMatching(/^\*\*Fix:\*\*/) } });
+    });
+
+    test('junit counts a clean template\'s controls as passing tests', () => {
+      const r = tarmac(['check', path.join(EXAMPLES, 'ingest-queue.json'), '--profile', 'prod', '--format', 'junit']);
+      expect(r.code).toBe(0);
+      const [, tests, failures] = /<testsuites name="tarmac check" tests="(\d+)" failures="(\d+)"/.exec(r.stdout) ?? [];
+      expect(Number(tests)).toBeGreaterThan(0);
+      expect(Number(failures)).toBe(0);
+      expect(r.stdout.match(/<testcase /g)).toHaveLength(Number(tests));
+      expect(r.stdout).toContain(`<property name="catalog" value="${CATALOG}"/>`);
+    });
   });
 
   describe('--staged', () => {

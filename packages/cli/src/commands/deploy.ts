@@ -1,11 +1,7 @@
 import type { Tag } from '@aws-sdk/client-cloudformation';
 import { verifyBuild } from '../build-output';
-import { AwsCommandOptions, CommandDeps, engineContext, exitOnAwsError, regionFor } from '../deploy/command-support';
-import { deployAll, deployExitCode } from '../deploy/deploy';
-import { readDesired } from '../deploy/desired';
-import { deployManagement, managementDeployExitCode } from '../deploy/management';
-import { renderDeployReport, renderManagementReport } from '../deploy/render-report';
-import { selectionOf } from '../deploy/selection';
+import type { AwsCommandOptions, CommandDeps } from '../deploy/command-support';
+import { awsSdk, loadOptional } from '../optional-dependency';
 import { UsageError } from '../usage-error';
 
 export interface DeployCommandOptions extends AwsCommandOptions {
@@ -31,6 +27,10 @@ export interface DeployCommandOptions extends AwsCommandOptions {
 export async function deployCommand(opts: DeployCommandOptions, deps: CommandDeps = {}): Promise<number> {
   if (opts.allowInactiveTags && !opts.management) throw new UsageError('--allow-inactive-tags applies only with --management (the cost allocation tags are checked there)');
   if (opts.management && opts.only?.length) throw new UsageError('--only selects parts of the org-wide deployment; --management deploys the management account stacks only');
+  // The AWS SDK is an optional peer of the CLI: loaded here, so `tarmac check` never needs it.
+  const [{ engineContext, exitOnAwsError, regionFor }, { deployAll, deployExitCode }, { readDesired }, { deployManagement, managementDeployExitCode }, { renderDeployReport, renderManagementReport }, { selectionOf }] = await loadOptional(awsSdk('deploy'), () =>
+    Promise.all([import('../deploy/command-support'), import('../deploy/deploy'), import('../deploy/desired'), import('../deploy/management'), import('../deploy/render-report'), import('../deploy/selection')]),
+  );
   const built = await verifyBuild(opts.out, opts.policies);
   const desired = readDesired(opts.out);
   const ctx = engineContext(opts, desired, deps, true);

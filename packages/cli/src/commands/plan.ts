@@ -1,9 +1,6 @@
 import { verifyBuild } from '../build-output';
-import { AwsCommandOptions, CommandDeps, engineContext, exitOnAwsError, regionFor } from '../deploy/command-support';
-import { readDesired } from '../deploy/desired';
-import { managementPlanExitCode, planManagement } from '../deploy/management';
-import { planDeployment } from '../deploy/plan';
-import { renderManagementPlan, renderPlan } from '../deploy/render-plan';
+import type { AwsCommandOptions, CommandDeps } from '../deploy/command-support';
+import { awsSdk, loadOptional } from '../optional-dependency';
 
 export interface PlanCommandOptions extends AwsCommandOptions {
   /** Plan the management account's stacks and check the cost allocation tags, instead of the org-wide deployment. */
@@ -19,6 +16,10 @@ export interface PlanCommandOptions extends AwsCommandOptions {
  * a stack is blocked; 2 bad input, credentials of the wrong account, or an AWS error.
  */
 export async function planCommand(opts: PlanCommandOptions, deps: CommandDeps = {}): Promise<number> {
+  // The AWS SDK is an optional peer of the CLI: loaded here, so `tarmac check` never needs it.
+  const [{ engineContext, exitOnAwsError, regionFor }, { readDesired }, { managementPlanExitCode, planManagement }, { planDeployment }, { renderManagementPlan, renderPlan }] = await loadOptional(awsSdk('plan'), () =>
+    Promise.all([import('../deploy/command-support'), import('../deploy/desired'), import('../deploy/management'), import('../deploy/plan'), import('../deploy/render-plan')]),
+  );
   await verifyBuild(opts.out, opts.policies);
   const desired = readDesired(opts.out);
   const ctx = engineContext(opts, desired, deps, false);

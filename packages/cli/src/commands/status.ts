@@ -1,7 +1,5 @@
-import { AwsCommandOptions, CommandDeps, engineContext, exitOnAwsError } from '../deploy/command-support';
-import { readDesired } from '../deploy/desired';
-import { renderStatus } from '../deploy/render-report';
-import { statusExitCode, statusOf } from '../deploy/status';
+import type { AwsCommandOptions, CommandDeps } from '../deploy/command-support';
+import { awsSdk, loadOptional } from '../optional-dependency';
 
 export interface StatusCommandOptions extends AwsCommandOptions {
   drift?: boolean;
@@ -16,6 +14,10 @@ export interface StatusCommandOptions extends AwsCommandOptions {
  * account of an account target has its instances, 1 otherwise, 2 bad input or an AWS error.
  */
 export async function statusCommand(opts: StatusCommandOptions, deps: CommandDeps = {}): Promise<number> {
+  // The AWS SDK is an optional peer of the CLI: loaded here, so `tarmac check` never needs it.
+  const [{ engineContext, exitOnAwsError }, { readDesired }, { renderStatus }, { statusExitCode, statusOf }] = await loadOptional(awsSdk('status'), () =>
+    Promise.all([import('../deploy/command-support'), import('../deploy/desired'), import('../deploy/render-report'), import('../deploy/status')]),
+  );
   const desired = readDesired(opts.out);
   const ctx = engineContext(opts, desired, deps, opts.drift === true);
   return exitOnAwsError(async () => {

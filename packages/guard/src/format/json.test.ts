@@ -24,7 +24,7 @@ const finding = (overrides: Partial<Finding>): Finding => ({
 
 const REPORT: CheckReport = {
   findings: [
-    finding({}),
+    finding({ controlTowerIds: ['CT.S3.PR.10'], rationale: 'Keys the organization controls.', helpUri: 'https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html' }),
     finding({ verdict: 'unknown', mode: 'warn', logicalId: 'Other', line: 30, column: undefined, stack: 'Data/InnerNestedStackResource' }),
     // A finding with no resource: only the required keys.
     { controlId: 'custom', origin: 'custom', title: 'x', severity: 'medium', verdict: 'fail', mode: 'enforce', file: 't.yaml', message: 'Guard rule x failed.', ruleName: 'x' },
@@ -36,16 +36,23 @@ const REPORT: CheckReport = {
   ],
   summary: { files: 4, templates: 3, resources: 7, findings: 3, blocking: 2, unchecked: 0, skipped: 1, skippedBy: { 'not a template': 1 }, durationMs: 42 },
   engine: { name: 'native', version: '3.1.1' }, catalog: '@tarmac/example-catalog@0.1.0',
+  evaluated: [
+    { file: 'cdk.out/Data.template.json', stack: 'Data', controls: ['LZ.S3.2', 'LZ.TAG.1', 'CT.S3.PR.10'] },
+    { file: 't.yaml', controls: [] },
+  ],
 };
 
 describe('parseJsonReport(formatJson(report))', () => {
   const parsed = parseJsonReport(formatJson(REPORT));
 
-  test('keeps the findings, summary and engine', () => {
+  test('keeps the findings, summary, engine, catalog and what was evaluated', () => {
     expect(parsed.findings).toEqual(REPORT.findings);
     expect(parsed.findings.map((f) => f.verdict)).toEqual(['fail', 'unknown', 'fail']);
+    expect(parsed.findings[0].controlTowerIds).toEqual(['CT.S3.PR.10']);
     expect(parsed.summary).toEqual(REPORT.summary);
     expect(parsed.engine).toEqual(REPORT.engine);
+    expect(parsed.catalog).toBe('@tarmac/example-catalog@0.1.0');
+    expect(parsed.evaluated).toEqual(REPORT.evaluated);
   });
 
   test('turns errors back into InputErrors with file, line, column, message and expected', () => {
@@ -66,7 +73,7 @@ describe('parseJsonReport(formatJson(report))', () => {
   });
 
   test('an empty report round-trips', () => {
-    const empty: CheckReport = { findings: [], errors: [], summary: { files: 0, templates: 0, resources: 0, findings: 0, blocking: 0, unchecked: 0, skipped: 0, skippedBy: {}, durationMs: 0 }, engine: { name: 'wasm', version: '1' }, catalog: 'policies' };
+    const empty: CheckReport = { findings: [], errors: [], summary: { files: 0, templates: 0, resources: 0, findings: 0, blocking: 0, unchecked: 0, skipped: 0, skippedBy: {}, durationMs: 0 }, engine: { name: 'wasm', version: '1' }, catalog: 'policies', evaluated: [] };
     expect(parseJsonReport(formatJson(empty))).toEqual(empty);
   });
 });
@@ -85,6 +92,8 @@ describe('parseJsonReport refuses what is not a report', () => {
     ['findings without errors', '{"findings": [], "summary": {}}'],
     ['errors that are not a list', '{"findings": [], "errors": {}, "summary": {}}'],
     ['no summary', '{"findings": [], "errors": []}'],
+    ['no catalog', '{"findings": [], "errors": [], "summary": {}, "evaluated": []}'],
+    ['no list of what was evaluated', '{"findings": [], "errors": [], "summary": {}, "catalog": "policies"}'],
     ['a JSON list', '[]'],
   ])('%s is not a Tarmac JSON report', (_name, text) => {
     expect(() => parseJsonReport(text)).toThrow('not a Tarmac JSON report');

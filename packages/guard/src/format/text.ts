@@ -1,4 +1,4 @@
-import { CheckReport, Finding } from '../findings';
+import { CheckReport, Finding, controlLabel } from '../findings';
 
 export interface TextOptions {
   readonly color: boolean;
@@ -28,7 +28,7 @@ export function formatText(report: CheckReport, options: TextOptions): string {
     if ('unchecked' in item) {
       // One line for everything one transform hides, not one per control it may hide.
       const blocking = item.unchecked.filter((u) => u.mode === 'enforce');
-      const ids = item.unchecked.map((u) => u.controlId);
+      const ids = item.unchecked.map(controlLabel);
       const shown = ids.length > 6 ? `${ids.slice(0, 6).join(', ')} and ${ids.length - 6} more` : ids.join(', ');
       const level = blocking.length ? red(`not checked, blocks ${blocking.length}`) : yellow('not checked, warn');
       lines.push(`${where}  ${resource}  [${shown}] ${level}  ${f.message}${f.fix ? dim(` Fix: ${f.fix}`) : ''}`);
@@ -36,7 +36,7 @@ export function formatText(report: CheckReport, options: TextOptions): string {
     }
     const label = `${f.severity}${f.mode === 'warn' ? ', warn' : ''}${f.verdict === 'unknown' ? ', unknown until deploy' : ''}`;
     const level = f.mode === 'enforce' ? red(label) : yellow(label);
-    lines.push(`${where}  ${resource}  [${f.controlId}] ${level}  ${f.message}${f.fix ? dim(` Fix: ${f.fix}`) : ''}`);
+    lines.push(`${where}  ${resource}  [${controlLabel(f)}] ${level}  ${f.message}${f.fix ? dim(` Fix: ${f.fix}`) : ''}`);
   }
   if (report.errors.length) {
     if (lines.length) lines.push('');
@@ -81,5 +81,6 @@ export function summaryLine(report: CheckReport, color: boolean): string {
   if (s.skipped) parts.push(`${s.skipped} skipped (${Object.entries(s.skippedBy).map(([why, n]) => `${n} ${why}`).join(', ')})`);
   const verdict = report.errors.length ? 'ERROR' : s.blocking ? 'FAIL' : 'PASS';
   const paint = ansi(report.errors.length || s.blocking ? '31;1' : '32;1', color);
-  return `${paint(verdict)} ${parts.join(', ')} in ${(s.durationMs / 1000).toFixed(2)}s (${report.engine.name} engine)`;
+  // Which catalog judged: the same templates can pass one version of it and fail the next.
+  return `${paint(verdict)} ${parts.join(', ')} in ${(s.durationMs / 1000).toFixed(2)}s (catalog ${report.catalog}, ${report.engine.name} engine)`;
 }

@@ -1,12 +1,26 @@
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import { Mode, Severity, SEVERITIES } from '@tarmac/core';
+import { InputError, Mode, Severity, SEVERITIES } from '@tarmac/core';
+import { installSpec } from '../engines/native-binary';
+import { controlTowerDocsUrl } from './control-tower-docs';
 import { GuardRule, deriveResourceTypes, reportedRuleNames } from './guard-rule';
 
-/** The AWS Control Tower proactive rules shipped in @cdklabs/cdk-validator-cfnguard, with their metadata. */
+/**
+ * The AWS Control Tower proactive rules shipped in @cdklabs/cdk-validator-cfnguard, with their metadata. That
+ * package is an optional peer of @tarmac/guard: without it, an input error says how to install it.
+ */
 export function controlTowerDir(): string {
-  const pkg = path.dirname(require.resolve('@cdklabs/cdk-validator-cfnguard/package.json'));
+  let pkg: string;
+  try {
+    pkg = path.dirname(require.resolve('@cdklabs/cdk-validator-cfnguard/package.json'));
+  } catch {
+    throw new InputError(
+      { file: '--control-tower' },
+      'the AWS Control Tower rules come from @cdklabs/cdk-validator-cfnguard, which is not installed (an optional peer of @tarmac/guard; it brings aws-cdk-lib, its own peer)',
+      `npm i -D ${installSpec('@cdklabs/cdk-validator-cfnguard')}`,
+    );
+  }
   return path.join(pkg, 'rules', 'control-tower');
 }
 
@@ -16,6 +30,7 @@ interface CtMetadata {
   Severity?: string;
   RemediationMessage?: string;
   EvaluatedResourceTypes?: string[];
+  Description?: string;
 }
 
 interface ShippedRule {
@@ -74,6 +89,7 @@ export function controlTowerRules(mode: Mode): GuardRule[] {
       id: r.meta.Id, origin: 'control-tower', file: r.file, text: r.text, names: reportedRuleNames(r.text), resourceTypes: types && new Set(types),
       title: r.meta.DisplayName, severity: SEVERITIES.includes(severity) ? severity : 'medium',
       message: r.meta.DisplayName, fix: r.meta.RemediationMessage, mode, unresolved: 'warn',
+      rationale: r.meta.Description, helpUri: controlTowerDocsUrl(r.meta.Id),
     };
   });
 }

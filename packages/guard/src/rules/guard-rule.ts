@@ -25,6 +25,10 @@ export interface GuardRule {
   readonly severity: Severity;
   readonly message: string;
   readonly fix?: string;
+  /** Why the control exists, for reports that describe rules (SARIF fullDescription). */
+  readonly rationale?: string;
+  /** Where a person reads more: the control's first reference, or the AWS page of a Control Tower rule. */
+  readonly helpUri?: string;
   /** Rules that are off are never selected. */
   readonly mode: Exclude<Mode, 'off'>;
   /** A failure only on values known at deploy time: see UnresolvedPolicy. Rules outside the catalog warn. */
