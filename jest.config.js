@@ -1,7 +1,9 @@
 // One jest run for every package: tests live beside the code (src/**/*.test.ts) and in test/.
 module.exports = {
   testEnvironment: 'node',
-  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: { isolatedModules: true, module: 'commonjs', target: 'ES2022', esModuleInterop: true, resolveJsonModule: true } }] },
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { tsconfig: { isolatedModules: true, module: 'commonjs', target: 'ES2022', esModuleInterop: true, resolveJsonModule: true } }],
+  },
   moduleNameMapper: { '^@tarmac/core/org$': '<rootDir>/packages/core/src/org', '^@tarmac/(core|guard|cdk|cli|simulate)$': '<rootDir>/packages/$1/src' },
   roots: ['<rootDir>/packages', '<rootDir>/test'],
   testMatch: ['**/*.test.ts'],

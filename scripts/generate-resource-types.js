@@ -28,7 +28,11 @@ const anyType = /cfnResourceTypeName="([A-Za-z0-9]+::[A-Za-z0-9]+::[A-Za-z0-9]+)
   }
 })(root);
 
-const sorted = Object.fromEntries(Object.keys(types).sort().map((k) => [k, types[k]]));
+const sorted = Object.fromEntries(
+  Object.keys(types)
+    .sort()
+    .map((k) => [k, types[k]]),
+);
 const out = { source: `aws-cdk-lib@${version} generated L1 classes`, types: sorted };
 const file = path.join(__dirname, '..', 'packages', 'core', 'data', 'resource-types.json');
 fs.writeFileSync(file, JSON.stringify(out, null, 1) + '\n');

@@ -45,7 +45,12 @@ function workspaces() {
 
 /** npm pack DIR into OUTDIR; returns the tarball's path and the files it holds. */
 function npmPack(dir, outDir) {
-  const json = execFileSync(NPM, ['pack', '--json', '--loglevel=warn', '--pack-destination', outDir], { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], shell: process.platform === 'win32' });
+  const json = execFileSync(NPM, ['pack', '--json', '--loglevel=warn', '--pack-destination', outDir], {
+    cwd: dir,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    shell: process.platform === 'win32',
+  });
   const [result] = JSON.parse(json);
   return { tarball: path.join(outDir, result.filename), files: result.files.map((f) => f.path) };
 }
@@ -65,7 +70,11 @@ function unwanted(dir, files) {
 function missingAtRuntime(pkg, files) {
   const shipped = new Set(files);
   const under = (entry) => files.some((f) => f === entry || f.startsWith(`${entry.replace(/\/$/, '')}/`));
-  const wanted = [...(pkg.main ? [pkg.main] : []), ...Object.values(typeof pkg.bin === 'string' ? { bin: pkg.bin } : (pkg.bin ?? {})), ...(pkg.files ?? [])].map((p) => p.replace(/^\.\//, ''));
+  const wanted = [
+    ...(pkg.main ? [pkg.main] : []),
+    ...Object.values(typeof pkg.bin === 'string' ? { bin: pkg.bin } : (pkg.bin ?? {})),
+    ...(pkg.files ?? []),
+  ].map((p) => p.replace(/^\.\//, ''));
   return wanted.filter((p) => !shipped.has(p) && !under(p)).map((p) => `${p} is not in the tarball`);
 }
 

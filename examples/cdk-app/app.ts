@@ -17,7 +17,10 @@ export class DataLakeStack extends Stack {
     super(scope, id, props);
     const key = new kms.Key(this, 'DataKey', { enableKeyRotation: true });
     const accessLogs = new s3.Bucket(this, 'AccessLogs', {
-      encryption: s3.BucketEncryption.S3_MANAGED, enforceSSL: true, blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL, versioned: true,
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      versioned: true,
     });
     // Acknowledged per finding: this one bucket, this one control, with the reason on record.
     Validations.of(accessLogs).acknowledge(
@@ -25,8 +28,13 @@ export class DataLakeStack extends Stack {
       { id: 'Tarmac::LZ.S3.5', reason: 'the access log bucket does not log itself' },
     );
     new s3.Bucket(this, 'Curated', {
-      encryption: s3.BucketEncryption.KMS, encryptionKey: key, enforceSSL: true, versioned: true,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL, serverAccessLogsBucket: accessLogs, serverAccessLogsPrefix: 'curated/',
+      encryption: s3.BucketEncryption.KMS,
+      encryptionKey: key,
+      enforceSSL: true,
+      versioned: true,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      serverAccessLogsBucket: accessLogs,
+      serverAccessLogsPrefix: 'curated/',
     });
     // Blocking findings: no public access block, no KMS, no versioning, no access logs.
     new s3.Bucket(this, 'Landing');

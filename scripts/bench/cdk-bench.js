@@ -86,15 +86,24 @@ function constructApp(app, register, edit) {
     const key = new kms.Key(stack, 'Key', { enableKeyRotation: true });
     for (let i = 0; i < GROUPS_PER_STACK; i++) {
       const g = s * GROUPS_PER_STACK + i;
-      const bucket = new s3.Bucket(stack, `Bucket${i}`, [
-        { encryption: s3.BucketEncryption.KMS, encryptionKey: key, versioned: true, enforceSSL: true, blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL },
-        { encryption: s3.BucketEncryption.S3_MANAGED, versioned: true, blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL },
-        { encryption: s3.BucketEncryption.S3_MANAGED },
-        {
-          publicReadAccess: true,
-          blockPublicAccess: new s3.BlockPublicAccess({ blockPublicAcls: true, ignorePublicAcls: true, blockPublicPolicy: false, restrictPublicBuckets: false }),
-        },
-      ][g % 4]);
+      const bucket = new s3.Bucket(
+        stack,
+        `Bucket${i}`,
+        [
+          { encryption: s3.BucketEncryption.KMS, encryptionKey: key, versioned: true, enforceSSL: true, blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL },
+          { encryption: s3.BucketEncryption.S3_MANAGED, versioned: true, blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL },
+          { encryption: s3.BucketEncryption.S3_MANAGED },
+          {
+            publicReadAccess: true,
+            blockPublicAccess: new s3.BlockPublicAccess({
+              blockPublicAcls: true,
+              ignorePublicAcls: true,
+              blockPublicPolicy: false,
+              restrictPublicBuckets: false,
+            }),
+          },
+        ][g % 4],
+      );
       const queue = new sqs.Queue(stack, `Queue${i}`, {
         visibilityTimeout: cdk.Duration.seconds(s === 0 && i === 0 ? 30 + edit : 30),
         ...[
@@ -111,8 +120,13 @@ function constructApp(app, register, edit) {
       if (g % 2 === 0) {
         // Runs as the role above (no role of its own); traced, capped, configured.
         new lambda.Function(stack, `Function${i}`, {
-          runtime: RUNTIME, handler: 'index.handler', code, role,
-          tracing: lambda.Tracing.ACTIVE, reservedConcurrentExecutions: 5, environment: { QUEUE_URL: queue.queueUrl },
+          runtime: RUNTIME,
+          handler: 'index.handler',
+          code,
+          role,
+          tracing: lambda.Tracing.ACTIVE,
+          reservedConcurrentExecutions: 5,
+          environment: { QUEUE_URL: queue.queueUrl },
         });
       } else {
         // Its own service role, plus a default policy from the grants.
@@ -160,7 +174,10 @@ const BASELINE = { name: 'baseline (no plugin)', register: () => [] };
 // default) is part of the baseline above; this shows how much of it that is.
 const BARE = { name: '  ref: built-in CFN validation off', register: () => [], appProps: { builtinCloudFormationValidation: false }, reference: true };
 const TARMAC = { name: 'TarmacChecks (catalog)', register: (app) => [new TarmacChecks(app, { profile: 'prod', policies: POLICIES })] };
-const TARMAC_CT = { name: 'TarmacChecks + Control Tower', register: (app) => [new TarmacChecks(app, { profile: 'prod', policies: POLICIES, controlTower: true })] };
+const TARMAC_CT = {
+  name: 'TarmacChecks + Control Tower',
+  register: (app) => [new TarmacChecks(app, { profile: 'prod', policies: POLICIES, controlTower: true })],
+};
 // The edit loop: synthesized again into the same cdk.out after one queue of the first stack changed; only
 // the rules that read queues in that stack run again, the other verdicts come from cdk.out/.tarmac-cache.
 // Every other configuration starts cold.
@@ -226,7 +243,11 @@ function measure(config) {
 
 const started = process.hrtime.bigint();
 const elapsedMs = () => Number(process.hrtime.bigint() - started) / 1e6;
-const load = () => os.loadavg().map((l) => l.toFixed(1)).join(' ');
+const load = () =>
+  os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ');
 const loadBefore = load();
 
 // Warm-up: loads modules, the CDK's validation engine and each plugin's rules once, so cold-start costs
@@ -264,8 +285,12 @@ const base = med.get(BASELINE);
 const added = (c) => med.get(c) - base;
 
 console.log('');
-console.log(`app: ${STACKS} stacks, ${resourceCount} resources (S3 buckets, SQS queues, IAM roles and policies, Lambda functions on ${RUNTIME.name}, KMS keys)`);
-console.log(`app.synth() median of ${ROUNDS} interleaved rounds after one warm-up each; construction not timed; load average ${loadBefore} before, ${load()} after (${os.cpus().length} CPUs)`);
+console.log(
+  `app: ${STACKS} stacks, ${resourceCount} resources (S3 buckets, SQS queues, IAM roles and policies, Lambda functions on ${RUNTIME.name}, KMS keys)`,
+);
+console.log(
+  `app.synth() median of ${ROUNDS} interleaved rounds after one warm-up each; construction not timed; load average ${loadBefore} before, ${load()} after (${os.cpus().length} CPUs)`,
+);
 console.log('');
 const header = `  ${'configuration'.padEnd(36)} ${'median ms'.padStart(9)} ${'added ms'.padStart(9)} ${'x base'.padStart(7)} ${'in plugin'.padStart(9)} ${'child CPU'.padStart(9)}   ${'runs (ms)'.padEnd(22)} findings`;
 console.log(header);
@@ -277,19 +302,25 @@ for (const c of CONFIGS) {
   const findings = rs[0].findings.map((f) => `${f.resources} resources in ${f.violations} violations`).join(' + ') || '-';
   const add = c === BASELINE ? '-' : added(c).toFixed(0);
   const list = rs.map((m) => m.ms.toFixed(0)).join(', ');
-  console.log(`  ${c.name.padEnd(36)} ${med.get(c).toFixed(0).padStart(9)} ${add.padStart(9)} ${(med.get(c) / base).toFixed(2).padStart(7)} ${plugin.padStart(9)} ${child.padStart(9)}   ${list.padEnd(22)} ${findings}`);
+  console.log(
+    `  ${c.name.padEnd(36)} ${med.get(c).toFixed(0).padStart(9)} ${add.padStart(9)} ${(med.get(c) / base).toFixed(2).padStart(7)} ${plugin.padStart(9)} ${child.padStart(9)}   ${list.padEnd(22)} ${findings}`,
+  );
 }
 if (cfnGuardRounds !== ROUNDS) {
   const why = CFN_GUARD_ROUNDS ? '--cfn-guard-rounds' : `all ${ROUNDS} would not fit the ~${(BUDGET_MS / 60000).toFixed(0)} min budget`;
   console.log(`  note: CfnGuardValidator ran ${cfnGuardRounds} round(s), not ${ROUNDS} (${why}); its median is of those`);
 }
-console.log('  in plugin: median time inside the plugin\'s validate(), part of the synth time (the CDK formats the report after it)');
-console.log(`  child CPU: CPU time of the plugin's processes (Tarmac's runner and cfn-guard, or CfnGuardValidator's cfn-guard): the added time cannot fall below it / ${os.cpus().length} CPUs`);
+console.log("  in plugin: median time inside the plugin's validate(), part of the synth time (the CDK formats the report after it)");
+console.log(
+  `  child CPU: CPU time of the plugin's processes (Tarmac's runner and cfn-guard, or CfnGuardValidator's cfn-guard): the added time cannot fall below it / ${os.cpus().length} CPUs`,
+);
 console.log('');
 
 const pct = (added(TARMAC_CT) / base) * 100;
 console.log(`TarmacChecks + Control Tower adds ${pct.toFixed(0)}% of baseline synth time (target <= 50%): ${pct <= 50 ? 'MET' : 'NOT MET'}`);
-console.log(`  for reference, the same added time over the baseline without built-in CFN validation: ${((added(TARMAC_CT) / med.get(BARE)) * 100).toFixed(0)}%`);
+console.log(
+  `  for reference, the same added time over the baseline without built-in CFN validation: ${((added(TARMAC_CT) / med.get(BARE)) * 100).toFixed(0)}%`,
+);
 const editPct = (added(TARMAC_CT_EDIT) / base) * 100;
 console.log(`  in the edit loop (same cdk.out, 1 of 5 stacks changed): adds ${editPct.toFixed(0)}% (target <= 50%): ${editPct <= 50 ? 'MET' : 'NOT MET'}`);
 const tarmacAdded = added(TARMAC_CT);

@@ -65,7 +65,10 @@ function parity() {
   // Generated rules narrowed to each template's types are equivalent there; the full text for plain cfn-guard.
   rules.forEach((r, i) => fs.writeFileSync(path.join(ruleFiles, `${String(i).padStart(3, '0')}.guard`), r.text));
   const plain = new Set();
-  const run = spawnSync(cfnGuard, ['validate', '-r', ruleFiles, '-d', docs, '--structured', '-S', 'none', '-o', 'json'], { encoding: 'utf8', maxBuffer: 1 << 30 });
+  const run = spawnSync(cfnGuard, ['validate', '-r', ruleFiles, '-d', docs, '--structured', '-S', 'none', '-o', 'json'], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 30,
+  });
   for (const report of JSON.parse(run.stdout)) {
     const i = Number(path.basename(report.name, '.json'));
     for (const nc of report.not_compliant) plain.add(`${rel(templates[i].file)} ${nc.Rule.name}`);
@@ -93,7 +96,9 @@ console.log(`  ratio                      ${(baseline.ms / tarmac.ms).toFixed(1)
 parity().then(({ plain, tarmac: mine, templates }) => {
   const onlyPlain = [...plain].filter((k) => !mine.has(k));
   const onlyTarmac = [...mine].filter((k) => !plain.has(k));
-  console.log(`parity (template, rule) FAIL verdicts on ${templates} canonical documents: ${plain.size} plain cfn-guard (every rule everywhere), ${mine.size} tarmac (dispatched, narrowed, batched)`);
+  console.log(
+    `parity (template, rule) FAIL verdicts on ${templates} canonical documents: ${plain.size} plain cfn-guard (every rule everywhere), ${mine.size} tarmac (dispatched, narrowed, batched)`,
+  );
   console.log(`  only plain cfn-guard: ${onlyPlain.length}`);
   console.log(`  only tarmac:          ${onlyTarmac.length}`);
   for (const k of [...onlyPlain, ...onlyTarmac].slice(0, 20)) console.log(`    ${k}`);

@@ -34,7 +34,9 @@ const env = {
 };
 if (option('families')) env.TARMAC_GEN_FAMILIES = option('families');
 
-console.log(`generative long run: seed ${env.TARMAC_GEN_SEED}, ${env.TARMAC_GEN_COUNT} mutants, corpus ${env.TARMAC_GEN_CORPUS === '1' ? 'on' : 'off'}, report ${env.TARMAC_GEN_REPORT}`);
+console.log(
+  `generative long run: seed ${env.TARMAC_GEN_SEED}, ${env.TARMAC_GEN_COUNT} mutants, corpus ${env.TARMAC_GEN_CORPUS === '1' ? 'on' : 'off'}, report ${env.TARMAC_GEN_REPORT}`,
+);
 const jest = require.resolve('jest/bin/jest', { paths: [root] });
 const result = spawnSync(process.execPath, [jest, '--runInBand', 'test/generative/fail-closed.test.ts'], { cwd: root, env, stdio: 'inherit' });
 process.exit(result.status === null ? 1 : result.status);

@@ -10,8 +10,12 @@ test('the example app fails synthesis on its landing bucket and records both kin
   expect(error).toBeDefined();
   expect(reports.map((r) => r.pluginName)).toEqual(expect.arrayContaining(['Tarmac', 'AwsSolutions']));
   const pairs = (vs: (ReportedViolation & { acknowledgedAt?: string })[] = []) =>
-    vs.flatMap((v) => v.violatingConstructs.map((c) => `${v.ruleName} ${c.constructPath}${v.acknowledgedAt !== undefined ? ` @${v.acknowledgedAt}` : ''}`)).sort();
-  expect(pairs(tarmac!.violations.filter((v) => v.severity === 'error'))).toEqual(['LZ.S3.1', 'LZ.S3.2', 'LZ.S3.4', 'LZ.S3.5'].map((id) => `${id} DataLake/Landing/Resource`));
+    vs
+      .flatMap((v) => v.violatingConstructs.map((c) => `${v.ruleName} ${c.constructPath}${v.acknowledgedAt !== undefined ? ` @${v.acknowledgedAt}` : ''}`))
+      .sort();
+  expect(pairs(tarmac!.violations.filter((v) => v.severity === 'error'))).toEqual(
+    ['LZ.S3.1', 'LZ.S3.2', 'LZ.S3.4', 'LZ.S3.5'].map((id) => `${id} DataLake/Landing/Resource`),
+  );
   expect(pairs(tarmac!.suppressedViolations)).toEqual([
     'LZ.S3.2 DataLake/AccessLogs/Resource @DataLake/AccessLogs',
     'LZ.S3.5 DataLake/AccessLogs/Resource @DataLake/AccessLogs',

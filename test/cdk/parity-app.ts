@@ -24,11 +24,18 @@ export function parityApp(outdir: string, policies: string): App {
   const logBucket = new s3.Bucket(ingest, 'AccessLogs', { encryption: s3.BucketEncryption.S3_MANAGED, enforceSSL: true });
   new s3.Bucket(ingest, 'Landing');
   new s3.Bucket(ingest, 'Curated', {
-    encryption: s3.BucketEncryption.KMS, encryptionKey: key, versioned: true, enforceSSL: true,
-    blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL, serverAccessLogsBucket: logBucket, serverAccessLogsPrefix: 'curated/',
+    encryption: s3.BucketEncryption.KMS,
+    encryptionKey: key,
+    versioned: true,
+    enforceSSL: true,
+    blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+    serverAccessLogsBucket: logBucket,
+    serverAccessLogsPrefix: 'curated/',
   });
   const algorithm = new CfnParameter(ingest, 'ArchiveAlgorithm', { default: 'aws:kms' });
-  new s3.CfnBucket(ingest, 'Archive', { bucketEncryption: { serverSideEncryptionConfiguration: [{ serverSideEncryptionByDefault: { sseAlgorithm: algorithm.valueAsString } }] } });
+  new s3.CfnBucket(ingest, 'Archive', {
+    bucketEncryption: { serverSideEncryptionConfiguration: [{ serverSideEncryptionByDefault: { sseAlgorithm: algorithm.valueAsString } }] },
+  });
   const dlq = new sqs.Queue(ingest, 'Dead', { encryptionMasterKey: key });
   new sqs.Queue(ingest, 'Events', { deadLetterQueue: { queue: dlq, maxReceiveCount: 3 }, visibilityTimeout: Duration.minutes(2) });
   new dynamodb.Table(ingest, 'Offsets', { partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING } });
@@ -36,11 +43,16 @@ export function parityApp(outdir: string, policies: string): App {
   const serve = new Stack(app, 'Serve');
   Aspects.of(serve).add(new PermissionsBoundary({ policies }));
   const fn = new lambda.Function(serve, 'Api', {
-    runtime: lambda.Runtime.NODEJS_24_X, handler: 'index.handler', code: lambda.Code.fromInline('exports.handler = async () => ({})'),
+    runtime: lambda.Runtime.NODEJS_24_X,
+    handler: 'index.handler',
+    code: lambda.Code.fromInline('exports.handler = async () => ({})'),
   });
   new logs.LogGroup(serve, 'Audit', { retention: logs.RetentionDays.ONE_YEAR, removalPolicy: RemovalPolicy.DESTROY });
   new sns.Topic(serve, 'Alerts');
-  new iam.Role(serve, 'Operator', { assumedBy: new iam.AccountRootPrincipal(), managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('AdministratorAccess')] });
+  new iam.Role(serve, 'Operator', {
+    assumedBy: new iam.AccountRootPrincipal(),
+    managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('AdministratorAccess')],
+  });
   fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['*'], resources: ['*'] }));
 
   const network = new Stack(app, 'Network');

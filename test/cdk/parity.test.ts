@@ -3,7 +3,17 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { loadCatalog } from '@tarmac/core';
-import { EvaluationJob, HookInputSpelling, ParsedTemplate, createEngine, discoverTemplates, guardHookInput, parseTemplate, ruleApplies, selectRules } from '@tarmac/guard';
+import {
+  EvaluationJob,
+  HookInputSpelling,
+  ParsedTemplate,
+  createEngine,
+  discoverTemplates,
+  guardHookInput,
+  parseTemplate,
+  ruleApplies,
+  selectRules,
+} from '@tarmac/guard';
 import { synthesize } from '../../packages/cdk/src/__tests__/synth';
 import { parityApp } from './parity-app';
 
@@ -35,7 +45,9 @@ function triple(file: string, logicalId: string | undefined, controlId: string):
 test('the app has blocking findings, in every stack and the nested one, and an unknown verdict', () => {
   expect(synthError?.message).toContain('LZ.');
   const templates = new Set(synthTriples.map((t) => t.split(' ')[0]));
-  expect(templates).toEqual(new Set(['Ingest.template.json', 'Serve.template.json', 'Network.template.json', expect.stringMatching(/^NetworkShared.*\.nested\.template\.json$/)]));
+  expect(templates).toEqual(
+    new Set(['Ingest.template.json', 'Serve.template.json', 'Network.template.json', expect.stringMatching(/^NetworkShared.*\.nested\.template\.json$/)]),
+  );
   expect(synthTriples).toContain(triple('Ingest.template.json', 'Archive', 'LZ.S3.2'));
 });
 
@@ -47,29 +59,35 @@ test('TarmacChecks at synth and `tarmac check cdk.out` report the same findings'
   expect(findings.map((f) => triple(f.file, f.logicalId, f.controlId)).sort()).toEqual(synthTriples);
 });
 
-test.each<HookInputSpelling>(['ResourceType/ResourceProperties', 'Type/Properties'])('the same rules on the Guard Hook input (%s) of each resource fail the same findings', async (spelling) => {
-  const catalog = loadCatalog(POLICIES);
-  const rules = selectRules({ catalog, profile: catalog.profiles.get('prod')! });
-  const jobs: EvaluationJob[] = [];
-  for (const source of discoverTemplates([outdir]).sources) {
-    const template = parseTemplate(source.read(), source.file, source.stack);
-    for (const { logicalId, type } of template.resources) {
-      const resource = (template.document.Resources as Record<string, { Properties?: unknown }>)[logicalId];
-      const types = new Set([type]);
-      jobs.push({ template: hookInput(source.file, logicalId, type, resource.Properties ?? {}, spelling), rules: rules.filter((r) => ruleApplies(r, types)) });
+test.each<HookInputSpelling>(['ResourceType/ResourceProperties', 'Type/Properties'])(
+  'the same rules on the Guard Hook input (%s) of each resource fail the same findings',
+  async (spelling) => {
+    const catalog = loadCatalog(POLICIES);
+    const rules = selectRules({ catalog, profile: catalog.profiles.get('prod')! });
+    const jobs: EvaluationJob[] = [];
+    for (const source of discoverTemplates([outdir]).sources) {
+      const template = parseTemplate(source.read(), source.file, source.stack);
+      for (const { logicalId, type } of template.resources) {
+        const resource = (template.document.Resources as Record<string, { Properties?: unknown }>)[logicalId];
+        const types = new Set([type]);
+        jobs.push({
+          template: hookInput(source.file, logicalId, type, resource.Properties ?? {}, spelling),
+          rules: rules.filter((r) => ruleApplies(r, types)),
+        });
+      }
     }
-  }
-  const engine = createEngine('native');
-  try {
-    const results = await engine.evaluate(jobs);
-    expect(results.flatMap((r) => r.errors)).toEqual([]);
-    const byName = new Map(rules.flatMap((r) => r.names.map((n) => [n, r.id] as const)));
-    const hook = results.flatMap((r) => r.violations.map((v) => triple(r.job.template.file, v.logicalId, byName.get(v.ruleName)!)));
-    expect([...new Set(hook)].sort()).toEqual(synthTriples);
-  } finally {
-    engine.dispose();
-  }
-});
+    const engine = createEngine('native');
+    try {
+      const results = await engine.evaluate(jobs);
+      expect(results.flatMap((r) => r.errors)).toEqual([]);
+      const byName = new Map(rules.flatMap((r) => r.names.map((n) => [n, r.id] as const)));
+      const hook = results.flatMap((r) => r.violations.map((v) => triple(r.job.template.file, v.logicalId, byName.get(v.ruleName)!)));
+      expect([...new Set(hook)].sort()).toEqual(synthTriples);
+    } finally {
+      engine.dispose();
+    }
+  },
+);
 
 /** What a Guard Hook receives for a RESOURCE target (guardHookInput), as a document the engines evaluate. */
 function hookInput(file: string, logicalId: string, type: string, properties: unknown, spelling: HookInputSpelling): ParsedTemplate {

@@ -31,7 +31,9 @@ run('real-world corpus (../shared/corpus/templates)', () => {
       const results = await engine.evaluate(jobs);
       engine.dispose();
       expect(results.flatMap((r) => r.errors.map((e) => e.message))).toEqual([]);
-      return new Set(results.flatMap((r) => r.violations.map((v) => `${path.relative(CORPUS, r.job.template.file)} ${v.ruleName} ${v.logicalId ?? '(template)'}`)));
+      return new Set(
+        results.flatMap((r) => r.violations.map((v) => `${path.relative(CORPUS, r.job.template.file)} ${v.ruleName} ${v.logicalId ?? '(template)'}`)),
+      );
     };
     const native = await verdicts(new NativeEngine());
     const wasm = await verdicts(new WasmEngine());

@@ -38,8 +38,18 @@ function normalize(v: unknown): unknown {
     const m = HASHED_ID.exec(v);
     return m ? `${m[1]}#` : v.replace(/^RestApi deployment id: [0-9a-f]{40}$/, 'RestApi deployment id: #');
   }
-  if (Array.isArray(v)) return v.map(normalize).map((x) => [JSON.stringify(x), x] as const).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map(([, x]) => x);
-  if (isObject(v)) return Object.fromEntries(Object.keys(v).sort().map((k) => [k, normalize(v[k])]));
+  if (Array.isArray(v))
+    return v
+      .map(normalize)
+      .map((x) => [JSON.stringify(x), x] as const)
+      .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+      .map(([, x]) => x);
+  if (isObject(v))
+    return Object.fromEntries(
+      Object.keys(v)
+        .sort()
+        .map((k) => [k, normalize(v[k])]),
+    );
   return v;
 }
 const comparable = (r: Dict) => JSON.stringify(normalize({ Properties: r.Properties ?? {}, ...Object.fromEntries(COMPARED_ATTRIBUTES.map((a) => [a, r[a]])) }));
@@ -55,18 +65,22 @@ interface Case {
 }
 
 function load(): Case[] {
-  return fs.readdirSync(path.join(CORPUS, 'input')).filter((f) => f.endsWith('.yaml')).sort().flatMap((file) => {
-    const name = file.replace(/\.yaml$/, '');
-    const root = parseSource(fs.readFileSync(path.join(CORPUS, 'input', file), 'utf8'), file, { customTags: CFN_YAML_TAGS }).value;
-    if (!isObject(root) || !isObject(root.Resources)) return [];
-    const input = expandResources(root.Resources, isObject(root.Parameters) ? root.Parameters : {})
-      .filter((r) => isObject(r.resource))
-      .map((r) => ({ logicalId: r.logicalId, resource: r.resource as Dict, sourcePath: r.sourcePath }));
-    const outFile = path.join(CORPUS, 'output', `${name}.json`);
-    const output = fs.existsSync(outFile) ? JSON.parse(fs.readFileSync(outFile, 'utf8')) : undefined;
-    const oracle = !name.startsWith('error_') && isObject(output) && isObject(output.Resources) ? output.Resources : undefined;
-    return [{ name, root, input, expansion: expandServerless(root, input), oracle }];
-  });
+  return fs
+    .readdirSync(path.join(CORPUS, 'input'))
+    .filter((f) => f.endsWith('.yaml'))
+    .sort()
+    .flatMap((file) => {
+      const name = file.replace(/\.yaml$/, '');
+      const root = parseSource(fs.readFileSync(path.join(CORPUS, 'input', file), 'utf8'), file, { customTags: CFN_YAML_TAGS }).value;
+      if (!isObject(root) || !isObject(root.Resources)) return [];
+      const input = expandResources(root.Resources, isObject(root.Parameters) ? root.Parameters : {})
+        .filter((r) => isObject(r.resource))
+        .map((r) => ({ logicalId: r.logicalId, resource: r.resource as Dict, sourcePath: r.sourcePath }));
+      const outFile = path.join(CORPUS, 'output', `${name}.json`);
+      const output = fs.existsSync(outFile) ? JSON.parse(fs.readFileSync(outFile, 'utf8')) : undefined;
+      const oracle = !name.startsWith('error_') && isObject(output) && isObject(output.Resources) ? output.Resources : undefined;
+      return [{ name, root, input, expansion: expandServerless(root, input), oracle }];
+    });
 }
 
 /** What differs between Tarmac's expansion and the translator's output, beyond what unchecked parts cover. */
@@ -87,11 +101,13 @@ function differences(c: Case): string[] {
     }
     matched.add(o.id);
     if (o.r.Type !== r.resource.Type) problems.push(`${r.logicalId} is ${r.resource.Type}, SAM's is ${o.r.Type}`);
-    else if (comparable(r.resource) !== comparable(o.r)) problems.push(`${r.logicalId} (${r.resource.Type}) differs:\n  tarmac: ${comparable(r.resource)}\n  sam:    ${comparable(o.r)}`);
+    else if (comparable(r.resource) !== comparable(o.r))
+      problems.push(`${r.logicalId} (${r.resource.Type}) differs:\n  tarmac: ${comparable(r.resource)}\n  sam:    ${comparable(o.r)}`);
   }
   const mayCreate = new Set(c.expansion.unchecked.flatMap((u) => u.mayCreate));
   for (const [id, r] of generatedByOracle) {
-    if (!matched.has(id) && !mayCreate.has('*') && !mayCreate.has(r.Type)) problems.push(`${id} (${r.Type}) is neither expanded nor covered by an unchecked part`);
+    if (!matched.has(id) && !mayCreate.has('*') && !mayCreate.has(r.Type))
+      problems.push(`${id} (${r.Type}) is neither expanded nor covered by an unchecked part`);
   }
   return problems;
 }
@@ -106,7 +122,8 @@ run('SAM expansion against the SAM translator (../shared/sam-corpus)', () => {
     for (const c of cases) {
       const others = c.input.filter((r) => !isSam(r.resource));
       const kept = c.expansion.resources.filter((r) => others.some((o) => o === r));
-      if (kept.length !== others.length || kept.some((r, i) => r !== others[i])) problems.push(`${c.name}: resources other than SAM's are not returned unchanged, in order`);
+      if (kept.length !== others.length || kept.some((r, i) => r !== others[i]))
+        problems.push(`${c.name}: resources other than SAM's are not returned unchanged, in order`);
       const ids = new Set(c.expansion.resources.map((r) => r.logicalId));
       for (const r of c.input.filter((x) => isSam(x.resource))) {
         const reported = c.expansion.unchecked.some((u) => u.logicalId === r.logicalId);
@@ -114,7 +131,8 @@ run('SAM expansion against the SAM translator (../shared/sam-corpus)', () => {
         const generated = ids.has(r.logicalId) || [...ids].some((id) => id.startsWith(r.logicalId) && /^[0-9a-f]{10}$/.test(id.slice(r.logicalId.length)));
         if (!reported && !generated) problems.push(`${c.name}: ${r.logicalId} (${r.resource.Type}) vanished`);
       }
-      for (const u of c.expansion.unchecked) if (u.mayCreate.length === 0 || !u.reason) problems.push(`${c.name}: unchecked ${u.logicalId} says neither why nor what it may create`);
+      for (const u of c.expansion.unchecked)
+        if (u.mayCreate.length === 0 || !u.reason) problems.push(`${c.name}: unchecked ${u.logicalId} says neither why nor what it may create`);
     }
     expect(problems).toEqual([]);
   });

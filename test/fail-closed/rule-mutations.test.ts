@@ -66,7 +66,10 @@ function brokenCatalog(): { catalog: Catalog; mutations: Map<string, Mutation>; 
 }
 
 function withRules(catalog: Catalog, text: (c: Control) => string | undefined): Catalog {
-  return { ...catalog, controls: catalog.controls.map((c) => (text(c) === undefined ? c : { ...c, guard: text(c)!, guardFor: c.guardFor && (() => text(c)!) })) };
+  return {
+    ...catalog,
+    controls: catalog.controls.map((c) => (text(c) === undefined ? c : { ...c, guard: text(c)!, guardFor: c.guardFor && (() => text(c)!) })),
+  };
 }
 
 /** The template of the control's first FAIL case, so the check sends the broken rule to the engine. */
@@ -96,9 +99,16 @@ describe(`every catalog rule with a syntax error (seed ${SEED})`, () => {
 
   const check = async (engine: GuardEngine, control: Control) => {
     const one = withRules(pristine, (c) => (c.id === control.id ? mutations.get(c.id)!.text : undefined));
-    const report = await checkSources({ sources: [{ file: 'case.json', read: () => Buffer.from(failingTemplate(control)) }], skipped: [], errors: [] }, { catalog: one, profile, engine });
+    const report = await checkSources(
+      { sources: [{ file: 'case.json', read: () => Buffer.from(failingTemplate(control)) }], skipped: [], errors: [] },
+      { catalog: one, profile, engine },
+    );
     expect(exitCodeOf(report)).toBe(2);
-    expectNamed(report.errors, pristine.controls.find((c) => c.id === control.id)!, mutations.get(control.id)!);
+    expectNamed(
+      report.errors,
+      pristine.controls.find((c) => c.id === control.id)!,
+      mutations.get(control.id)!,
+    );
   };
 
   test('check on native cfn-guard: exit 2 naming each rule file', async () => {
@@ -133,7 +143,12 @@ describe(`every catalog rule with a syntax error (seed ${SEED})`, () => {
     const versioning = broken.controls.find((c) => c.id === 'LZ.S3.4')!;
     const template = path.join(dir, 'bucket.json');
     fs.writeFileSync(template, failingTemplate(versioning));
-    for (const r of [run('check', template), run('check', template, '--engine', 'wasm'), run('test', '--skip-simulation'), run('build', '--out', path.join(dir, 'out'))]) {
+    for (const r of [
+      run('check', template),
+      run('check', template, '--engine', 'wasm'),
+      run('test', '--skip-simulation'),
+      run('build', '--out', path.join(dir, 'out')),
+    ]) {
       expect(r.status).toBe(2);
       expect(r.stdout + r.stderr).toContain(`${versioning.guardFile}:${mutations.get('LZ.S3.4')!.line}`);
     }

@@ -81,18 +81,29 @@ beforeAll(async () => {
     if (!r || r.exit !== 1) continue;
     // Only resources written in the template (not those a transform such as SAM generates from them).
     const written = (f: { logicalId?: string }) => f.logicalId !== undefined && Object.prototype.hasOwnProperty.call(b.doc.Resources, f.logicalId);
-    targets.set(b.id, r.findings.filter((f) => f.mode === 'enforce' && written(f)).map((f) => ({ controlId: f.controlId, logicalId: f.logicalId!, path: pathSegments(f.path) })));
+    targets.set(
+      b.id,
+      r.findings
+        .filter((f) => f.mode === 'enforce' && written(f))
+        .map((f) => ({ controlId: f.controlId, logicalId: f.logicalId!, path: pathSegments(f.path) })),
+    );
   }
 
   // 2. The mutants.
   const started = Date.now();
   state.mutants = generateMutants({ runSeed: RUN_SEED, count: COUNT, bases, targets, controlTowerShare: CT_SHARE, only: ONLY, families: ONLY_FAMILIES });
   state.timings.push(`generated ${state.mutants.length} mutants in ${Date.now() - started} ms`);
-  const subjects = (ct: boolean): Subject[] => state.mutants.filter((m) => m.controlTower === ct).map((m) => ({ file: m.file, bytes: m.bytes, mutant: m, base: m.base, controlTower: ct }));
+  const subjects = (ct: boolean): Subject[] =>
+    state.mutants.filter((m) => m.controlTower === ct).map((m) => ({ file: m.file, bytes: m.bytes, mutant: m, base: m.base, controlTower: ct }));
   const plain = subjects(false);
   const ct = subjects(true);
   // With --control-tower the verdicts change: the bases of those mutants are checked again with it.
-  const ctBases: Subject[] = [...new Set(ct.map((s) => s.base))].map((b) => ({ file: baseFile(b, true), bytes: Buffer.from(write(b.doc, 'json')), base: b, controlTower: true }));
+  const ctBases: Subject[] = [...new Set(ct.map((s) => s.base))].map((b) => ({
+    file: baseFile(b, true),
+    bytes: Buffer.from(write(b.doc, 'json')),
+    base: b,
+    controlTower: true,
+  }));
 
   // 3. Every mutant on both engines: one checkSources call per engine and rule set (the WebAssembly
   //    engine is built once per call, so its bases go in the same call as the mutants).
@@ -125,14 +136,21 @@ beforeAll(async () => {
     violations.push(...checkFailClosed(s, 'native', baseResultOf('native', s), resultOf('native', s)));
     if (!onWasm(s)) continue;
     violations.push(...checkFailClosed(s, 'wasm', baseResultOf('wasm', s), resultOf('wasm', s)));
-    violations.push(...checkAgreement(s, { engine: 'native', r: resultOf('native', s) }, { engine: 'wasm', r: resultOf('wasm', s) }, baseResultOf('native', s), baseResultOf('wasm', s)));
+    violations.push(
+      ...checkAgreement(
+        s,
+        { engine: 'native', r: resultOf('native', s) },
+        { engine: 'wasm', r: resultOf('wasm', s) },
+        baseResultOf('native', s),
+        baseResultOf('wasm', s),
+      ),
+    );
   }
   state.violations = violations;
 
   const byFamily = new Map<string, number>();
   for (const m of state.mutants) byFamily.set(m.family, (byFamily.get(m.family) ?? 0) + 1);
   const blockingBases = targets.size;
-  // eslint-disable-next-line no-console
   console.log(
     [
       `generative run: seed ${RUN_SEED}, ${state.mutants.length} mutants of ${bases.length} bases (${blockingBases} blocking)${CORPUS ? ', corpus included' : ''}`,
@@ -144,8 +162,10 @@ beforeAll(async () => {
   if (process.env.TARMAC_GEN_VERBOSE) {
     // Bases the checker refuses: their mutants are only checked for crashes, locations and agreement.
     const refused = baseSubjects.filter((s) => runs.native.bases.byFile.get(s.file)?.exit === 2);
-    // eslint-disable-next-line no-console
-    if (refused.length) console.log(`bases with errors (native): ${refused.map((s) => `${s.base.name}: ${runs.native.bases.byFile.get(s.file)!.errors[0].message}`).join('\n  ')}`);
+    if (refused.length)
+      console.log(
+        `bases with errors (native): ${refused.map((s) => `${s.base.name}: ${runs.native.bases.byFile.get(s.file)!.errors[0].message}`).join('\n  ')}`,
+      );
     // Exit codes per family/variant and engine: what the checker did with each kind of mutant.
     const table = new Map<string, Record<string, number>>();
     for (const s of [...plain, ...ct]) {
@@ -157,17 +177,36 @@ beforeAll(async () => {
         counts[`${n} ${be}->${e}`] = (counts[`${n} ${be}->${e}`] ?? 0) + 1;
       }
     }
-    // eslint-disable-next-line no-console
-    console.log([...table].sort(([a], [b]) => a.localeCompare(b)).map(([k, c]) => `${k.padEnd(48)} ${Object.entries(c).sort().map(([x, y]) => `${x}: ${y}`).join('  ')}`).join('\n'));
+    console.log(
+      [...table]
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(
+          ([k, c]) =>
+            `${k.padEnd(48)} ${Object.entries(c)
+              .sort()
+              .map(([x, y]) => `${x}: ${y}`)
+              .join('  ')}`,
+        )
+        .join('\n'),
+    );
   }
   if (process.env.TARMAC_GEN_REPORT) {
     fs.writeFileSync(
       process.env.TARMAC_GEN_REPORT,
       JSON.stringify(
         violations.map((v) => ({
-          property: v.property, kind: v.kind, engine: v.engine, detail: v.detail, file: v.subject?.file, base: v.subject?.base.name,
-          seed: v.subject?.mutant?.seed, index: v.subject?.mutant?.index, family: v.subject?.mutant?.family, variant: v.subject?.mutant?.variant,
-          description: v.subject?.mutant?.description, text: v.subject ? Buffer.from(v.subject.bytes).toString('utf8').slice(0, 4000) : undefined,
+          property: v.property,
+          kind: v.kind,
+          engine: v.engine,
+          detail: v.detail,
+          file: v.subject?.file,
+          base: v.subject?.base.name,
+          seed: v.subject?.mutant?.seed,
+          index: v.subject?.mutant?.index,
+          family: v.subject?.mutant?.family,
+          variant: v.subject?.mutant?.variant,
+          description: v.subject?.mutant?.description,
+          text: v.subject ? Buffer.from(v.subject.bytes).toString('utf8').slice(0, 4000) : undefined,
         })),
         null,
         2,

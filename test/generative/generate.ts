@@ -19,7 +19,19 @@ import { Base } from './seeds';
 import { extensionOf, write } from './serialize';
 
 export const FAMILIES: readonly Family[] = [
-  typeSpellings, escapedKeys, keyOrder, serialization, valueTypes, yamlAliases, transforms, intrinsics, logicalIds, duplicates, nesting, encoding, additions,
+  typeSpellings,
+  escapedKeys,
+  keyOrder,
+  serialization,
+  valueTypes,
+  yamlAliases,
+  transforms,
+  intrinsics,
+  logicalIds,
+  duplicates,
+  nesting,
+  encoding,
+  additions,
 ];
 
 export interface GenerateOptions {
@@ -68,11 +80,19 @@ function generateOne(index: number, options: GenerateOptions, families: readonly
     const { text, ext } = render(draft, ctx.rng);
     const variant = draft.variant;
     return {
-      index, seed, family: family.name, variant, description: draft.description, base,
+      index,
+      seed,
+      family: family.name,
+      variant,
+      description: draft.description,
+      base,
       file: `gen/${String(index).padStart(5, '0')}-${family.name}-${variant.replace(/[^A-Za-z0-9-]/g, '_')}.${ext}`,
       bytes: typeof text === 'string' ? new Uint8Array(Buffer.from(text, 'utf8')) : text,
       controlTower,
-      preserving: draft.preserving, renames: draft.renames, deployTimeValue: draft.deployTimeValue, sameAsBase: draft.sameAsBase,
+      preserving: draft.preserving,
+      renames: draft.renames,
+      deployTimeValue: draft.deployTimeValue,
+      sameAsBase: draft.sameAsBase,
     };
   }
   return undefined;

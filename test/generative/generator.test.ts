@@ -45,8 +45,16 @@ test.each(FORMATS)('every base round-trips through the %s writer', (format) => {
 
 test('meaning-preserving text families (escaped keys, key order, serialization, encoding) keep the document', () => {
   // Pretend every resource of every base failed somewhere, so the families have targets.
-  const targets = new Map<number, Target[]>(bases.map((b) => [b.id, Object.keys(b.doc.Resources as object).map((logicalId) => ({ controlId: 'X', logicalId, path: ['Properties'] }))]));
-  const mutants = generateMutants({ runSeed: 'self-test', count: 1500, bases, targets, families: new Set(['escaped-keys', 'key-order', 'serialization', 'encoding']) });
+  const targets = new Map<number, Target[]>(
+    bases.map((b) => [b.id, Object.keys(b.doc.Resources as object).map((logicalId) => ({ controlId: 'X', logicalId, path: ['Properties'] }))]),
+  );
+  const mutants = generateMutants({
+    runSeed: 'self-test',
+    count: 1500,
+    bases,
+    targets,
+    families: new Set(['escaped-keys', 'key-order', 'serialization', 'encoding']),
+  });
   expect(mutants.length).toBe(1500);
   let checked = 0;
   for (const m of mutants.filter((x) => x.preserving)) {

@@ -110,7 +110,11 @@ export function resourcesOf(doc: Doc): Record<string, Record<string, unknown>> {
 
 /** A logical ID not used in the template, starting with `stem`. */
 export function freshId(doc: Doc, stem: string): string {
-  const used = new Set([...Object.keys(resourcesOf(doc)), ...Object.keys(isMap(doc.Parameters) ? doc.Parameters : {}), ...Object.keys(isMap(doc.Conditions) ? doc.Conditions : {})]);
+  const used = new Set([
+    ...Object.keys(resourcesOf(doc)),
+    ...Object.keys(isMap(doc.Parameters) ? doc.Parameters : {}),
+    ...Object.keys(isMap(doc.Conditions) ? doc.Conditions : {}),
+  ]);
   for (let i = 1; ; i++) {
     const id = i === 1 ? stem : `${stem}${i}`;
     if (!used.has(id)) return id;

@@ -62,7 +62,17 @@ export function checkRun(run: RunResult, subjects: readonly Subject[]): Violatio
   const out: Violation[] = [];
   if (run.thrown !== undefined) {
     const e = run.thrown as Error;
-    out.push({ property: 'P1 no crash', kind: 'checkSources threw', engine: run.engine, detail: `${e?.stack ?? String(e)}`.slice(0, 1500) + `\n(run of ${subjects.length} files: ${subjects.slice(0, 5).map((s) => s.file).join(', ')}...)` });
+    out.push({
+      property: 'P1 no crash',
+      kind: 'checkSources threw',
+      engine: run.engine,
+      detail:
+        `${e?.stack ?? String(e)}`.slice(0, 1500) +
+        `\n(run of ${subjects.length} files: ${subjects
+          .slice(0, 5)
+          .map((s) => s.file)
+          .join(', ')}...)`,
+    });
   }
   for (const e of run.stray) {
     out.push({ property: 'P2 errors name file and line', kind: 'error names no checked file', engine: run.engine, detail: describeError(e) });
@@ -75,9 +85,16 @@ export function checkRun(run: RunResult, subjects: readonly Subject[]): Violatio
     for (const e of r.errors) {
       const crash = crashMatch(e.message) ?? crashMatch(String(e.problem ?? ''));
       if (crash) out.push({ property: 'P1 no crash', kind: `error text matches /${crash}/`, subject: s, engine: run.engine, detail: describeError(e) });
-      if (!(e instanceof InputError)) out.push({ property: 'P1 no crash', kind: 'error is not an InputError', subject: s, engine: run.engine, detail: describeError(e) });
+      if (!(e instanceof InputError))
+        out.push({ property: 'P1 no crash', kind: 'error is not an InputError', subject: s, engine: run.engine, detail: describeError(e) });
       if (!NO_LINE_NEEDED.test(e.message) && (e.location?.line === undefined || e.location.line < 1)) {
-        out.push({ property: 'P2 errors name file and line', kind: 'parse/shape error without a line', subject: s, engine: run.engine, detail: describeError(e) });
+        out.push({
+          property: 'P2 errors name file and line',
+          kind: 'parse/shape error without a line',
+          subject: s,
+          engine: run.engine,
+          detail: describeError(e),
+        });
       }
     }
   }
@@ -136,7 +153,13 @@ export function disagreement(a: FileResult, b: FileResult): { onlyA: string[]; o
  * P4: the same findings and the same files with errors on both engines. A mutant that only repeats its
  * base's disagreement (same controls and modes) is not reported again: the base is.
  */
-export function checkAgreement(s: Subject, a: { engine: string; r?: FileResult }, b: { engine: string; r?: FileResult }, baseA?: FileResult, baseB?: FileResult): Violation[] {
+export function checkAgreement(
+  s: Subject,
+  a: { engine: string; r?: FileResult },
+  b: { engine: string; r?: FileResult },
+  baseA?: FileResult,
+  baseB?: FileResult,
+): Violation[] {
   if (!a.r || !b.r) return [];
   const engine = `${a.engine} vs ${b.engine}`;
   if (!!a.r.errors.length !== !!b.r.errors.length) {
@@ -155,7 +178,15 @@ export function checkAgreement(s: Subject, a: { engine: string; r?: FileResult }
     const knownB = new Set(base.onlyB.map(shape));
     if (onlyA.every((x) => knownA.has(shape(x))) && onlyB.every((x) => knownB.has(shape(x)))) return [];
   }
-  return [{ property: 'P4 engines agree', kind: `findings differ: ${signature}`, subject: s, engine, detail: `only ${a.engine}: [${onlyA.join(', ')}]; only ${b.engine}: [${onlyB.join(', ')}]` }];
+  return [
+    {
+      property: 'P4 engines agree',
+      kind: `findings differ: ${signature}`,
+      subject: s,
+      engine,
+      detail: `only ${a.engine}: [${onlyA.join(', ')}]; only ${b.engine}: [${onlyB.join(', ')}]`,
+    },
+  ];
 }
 
 function describeError(e: InputError): string {
@@ -166,12 +197,16 @@ function describeError(e: InputError): string {
 // ------------------------------------------------------------------------------------------- report
 
 /** Invisible and control characters made visible; long texts cut in the middle. */
+/** Control, invisible and combining characters: shown escaped (a lone combining mark in the class is meant). */
+// eslint-disable-next-line no-misleading-character-class
+const INVISIBLE = /[\u0000-\u0008\u000b\u000c\u000d\u000e-\u001f\u007f-\u009f\u00a0\u00ad\u0300-\u036f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufffd]/g;
+
 export function showText(bytes: Uint8Array, max = 1400): string {
   let text = Buffer.from(bytes).toString('utf8');
-  text = text.replace(/[\u0000-\u0008\u000b\u000c\u000d\u000e-\u001f\u007f-\u009f\u00a0\u00ad\u0300-\u036f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufffd]/g, (c) =>
-    c === '\r' ? '\\r' : `\\u{${c.codePointAt(0)!.toString(16).toUpperCase()}}`,
+  text = text.replace(INVISIBLE, (c) => (c === '\r' ? '\\r' : `\\u{${c.codePointAt(0)!.toString(16).toUpperCase()}}`));
+  text = text.replace(/[^\x00-\x7e\n]/g, (c) =>
+    /\p{L}/u.test(c) && c.codePointAt(0)! > 0x7e ? `${c}\\u{${c.codePointAt(0)!.toString(16).toUpperCase()}}` : c,
   );
-  text = text.replace(/[^\x00-\x7e\n]/g, (c) => (/\p{L}/u.test(c) && c.codePointAt(0)! > 0x7e ? `${c}\\u{${c.codePointAt(0)!.toString(16).toUpperCase()}}` : c));
   if (text.length <= max) return text;
   return `${text.slice(0, max * 0.7)}\n  [... ${text.length - max} characters ...]\n${text.slice(-max * 0.3)}`;
 }
@@ -195,10 +230,20 @@ export function formatViolations(violations: readonly Violation[], runSeed: stri
       const m = s.mutant;
       lines.push(`  file: ${s.file}${s.controlTower ? ' (with --control-tower)' : ''}`);
       lines.push(`  base: ${s.base.name}`);
-      if (m) lines.push(`  seed: ${m.seed} (replay: ${replay} TARMAC_GEN_ONLY=${m.index} npx jest test/generative/fail-closed.test.ts)`, `  mutation: ${m.description} [${m.preserving ? 'meaning-preserving' : m.deployTimeValue ? 'deploy-time value' : 'not preserving'}]`);
+      if (m)
+        lines.push(
+          `  seed: ${m.seed} (replay: ${replay} TARMAC_GEN_ONLY=${m.index} npx jest test/generative/fail-closed.test.ts)`,
+          `  mutation: ${m.description} [${m.preserving ? 'meaning-preserving' : m.deployTimeValue ? 'deploy-time value' : 'not preserving'}]`,
+        );
     }
     lines.push(`  engine ${smallest.engine}: ${smallest.detail}`);
-    if (s) lines.push('  text:', ...showText(s.bytes).split('\n').map((l) => `    | ${l}`));
+    if (s)
+      lines.push(
+        '  text:',
+        ...showText(s.bytes)
+          .split('\n')
+          .map((l) => `    | ${l}`),
+      );
     parts.push(lines.join('\n'));
   }
   return parts.join('\n');

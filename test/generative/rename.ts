@@ -11,14 +11,29 @@ export function renameResource(doc: Doc, from: string, to: string): void {
     if (typeof value === 'string') {
       if (key === 'Ref' || key === 'DependsOn') return value === from ? to : value;
       if (key === 'Fn::GetAtt') return value === from ? to : value.startsWith(`${from}.`) ? to + value.slice(from.length) : value;
-      if (key === 'Fn::Sub') return value.split('${' + from + '}').join('${' + to + '}').split('${' + from + '.').join('${' + to + '.');
+      if (key === 'Fn::Sub')
+        return value
+          .split('${' + from + '}')
+          .join('${' + to + '}')
+          .split('${' + from + '.')
+          .join('${' + to + '.');
       return value;
     }
     if (isMap(value)) {
       const out: Record<string, unknown> = {};
       for (const [k, v] of Object.entries(value)) {
-        if (k === 'Fn::GetAtt' && Array.isArray(v)) define(out, k, v.map((x, i) => (i === 0 && x === from ? to : fix(x))));
-        else if (k === 'Fn::Sub' && Array.isArray(v)) define(out, k, v.map((x, i) => (i === 0 ? fix(x, k) : fix(x))));
+        if (k === 'Fn::GetAtt' && Array.isArray(v))
+          define(
+            out,
+            k,
+            v.map((x, i) => (i === 0 && x === from ? to : fix(x))),
+          );
+        else if (k === 'Fn::Sub' && Array.isArray(v))
+          define(
+            out,
+            k,
+            v.map((x, i) => (i === 0 ? fix(x, k) : fix(x))),
+          );
         else define(out, k, fix(v, k === 'Ref' || k === 'DependsOn' || k === 'Fn::GetAtt' || k === 'Fn::Sub' ? k : undefined));
       }
       return out;

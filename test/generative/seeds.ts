@@ -49,7 +49,9 @@ let mandatory: { key: string; value: string }[] | undefined;
 /** The mandatory tags of policies/tags.yaml, each with an allowed value (its example or first value). */
 function mandatoryTags(): { key: string; value: string }[] {
   if (!mandatory) {
-    const [tags] = readCfn(fs.readFileSync(path.join(ROOT, 'policies', 'tags.yaml'), 'utf8')) as [{ tags: { key: string; example?: string; values?: string[] }[] }];
+    const [tags] = readCfn(fs.readFileSync(path.join(ROOT, 'policies', 'tags.yaml'), 'utf8')) as [
+      { tags: { key: string; example?: string; values?: string[] }[] },
+    ];
     mandatory = tags.tags.map((t) => ({ key: t.key, value: t.values?.[0] ?? t.example ?? 'x' }));
   }
   return mandatory;

@@ -76,7 +76,7 @@ export function writeJson(value: unknown, indent: number, options: WriteOptions 
 // ---------------------------------------------------------------------------------------------- YAML
 
 const RESERVED = /^(true|false|yes|no|on|off|y|n|null|~|nan|\.nan|\.inf|-\.inf|\+\.inf)$/i;
-const PLAIN = /^[A-Za-z_/$][A-Za-z0-9_/$.\-]*(:{1,3}[A-Za-z0-9_/$.\-*]+)*$/;
+const PLAIN = /^[A-Za-z_/$][A-Za-z0-9_/$.-]*(:{1,3}[A-Za-z0-9_/$.\-*]+)*$/;
 
 export function yamlString(s: string, quoteAll = false): string {
   if (!quoteAll && PLAIN.test(s) && !RESERVED.test(s) && !/^[0-9.+-]/.test(s)) return s;
@@ -95,8 +95,26 @@ function yamlScalar(value: unknown, options: WriteOptions): string {
 }
 
 const SHORT_FORMS = new Set([
-  'Ref', 'Condition', 'Fn::GetAtt', 'Fn::Sub', 'Fn::If', 'Fn::Join', 'Fn::Select', 'Fn::Split', 'Fn::Equals', 'Fn::Not', 'Fn::And',
-  'Fn::Or', 'Fn::FindInMap', 'Fn::Base64', 'Fn::ImportValue', 'Fn::GetAZs', 'Fn::Cidr', 'Fn::Transform', 'Fn::ToJsonString', 'Fn::Length',
+  'Ref',
+  'Condition',
+  'Fn::GetAtt',
+  'Fn::Sub',
+  'Fn::If',
+  'Fn::Join',
+  'Fn::Select',
+  'Fn::Split',
+  'Fn::Equals',
+  'Fn::Not',
+  'Fn::And',
+  'Fn::Or',
+  'Fn::FindInMap',
+  'Fn::Base64',
+  'Fn::ImportValue',
+  'Fn::GetAZs',
+  'Fn::Cidr',
+  'Fn::Transform',
+  'Fn::ToJsonString',
+  'Fn::Length',
 ]);
 
 /** For a one-key intrinsic map: its tag (`!Ref`, `!GetAtt`...) and the argument to write after it. */
@@ -182,7 +200,9 @@ function writeFlow(value: unknown, path: PathSegment[], options: WriteOptions): 
   if (Array.isArray(value)) return `[${value.map((v, i) => writeFlow(v, [...path, i], options)).join(', ')}]`;
   const entries = entriesOf(value);
   if (entries) {
-    const body = entries.map(([k, v]) => `${options.keyText?.(k, path, 'yaml-flow') ?? yamlString(k, options.quoteAll)}: ${writeFlow(v, [...path, k], options)}`);
+    const body = entries.map(
+      ([k, v]) => `${options.keyText?.(k, path, 'yaml-flow') ?? yamlString(k, options.quoteAll)}: ${writeFlow(v, [...path, k], options)}`,
+    );
     return `{${body.join(', ')}}`;
   }
   if (typeof value === 'string' && !PLAIN.test(value)) return JSON.stringify(value);

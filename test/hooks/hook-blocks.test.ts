@@ -34,7 +34,12 @@ const NO_VALUE = (v: unknown) => isObject(v) && Object.keys(v).length === 1 && v
 /** CloudFormation removes a property (or list item) whose value is Ref AWS::NoValue: the one intrinsic known before deploy. */
 function dropNoValue(v: unknown): unknown {
   if (Array.isArray(v)) return v.filter((x) => !NO_VALUE(x)).map(dropNoValue);
-  if (isObject(v)) return Object.fromEntries(Object.entries(v).filter(([, x]) => !NO_VALUE(x)).map(([k, x]) => [k, dropNoValue(x)]));
+  if (isObject(v))
+    return Object.fromEntries(
+      Object.entries(v)
+        .filter(([, x]) => !NO_VALUE(x))
+        .map(([k, x]) => [k, dropNoValue(x)]),
+    );
   return v;
 }
 
@@ -98,9 +103,9 @@ function collectFixtures(): { fixtures: Fixture[]; skipped: Skipped } {
 const { fixtures, skipped } = collectFixtures();
 
 /** The documents evaluated per fixture: the resource in a template (the reference) and the hook input in each spelling. */
-const DOCUMENTS = ['template', ...SPELLINGS] as const;
-type DocumentKind = (typeof DOCUMENTS)[number];
-const fileName = (f: Fixture, kind: DocumentKind) => `${String(f.index).padStart(4, '0')}-${kind === 'template' ? 'template' : kind === 'Type/Properties' ? 'hook-typed' : 'hook'}.json`;
+type DocumentKind = 'template' | (typeof SPELLINGS)[number];
+const fileName = (f: Fixture, kind: DocumentKind) =>
+  `${String(f.index).padStart(4, '0')}-${kind === 'template' ? 'template' : kind === 'Type/Properties' ? 'hook-typed' : 'hook'}.json`;
 
 function documentFor(f: Fixture, kind: DocumentKind): unknown {
   if (kind === 'template') return { Resources: { [f.logicalId]: { Type: f.type, ...(f.properties === undefined ? {} : { Properties: f.properties }) } } };
@@ -183,13 +188,19 @@ afterAll(() => {
 function validate(binary: string, rules: string, data: string, outFile: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const out = fs.openSync(outFile, 'w');
-    const child = spawn(binary, ['validate', '--rules', rules, '--data', data, '--structured', '--output-format', 'json', '--show-summary', 'none'], { stdio: ['ignore', out, 'pipe'] });
+    const child = spawn(binary, ['validate', '--rules', rules, '--data', data, '--structured', '--output-format', 'json', '--show-summary', 'none'], {
+      stdio: ['ignore', out, 'pipe'],
+    });
     fs.closeSync(out);
     const err: Buffer[] = [];
     child.stderr!.on('data', (b: Buffer) => err.push(b));
     child.on('error', reject);
     // 0: everything passed; 19: something failed. Anything else is a broken run.
-    child.on('close', (code, signal) => (code === 0 || code === 19 ? resolve() : reject(new Error(`cfn-guard exited with ${signal ?? code}: ${Buffer.concat(err).toString('utf8').slice(0, 2000)}`))));
+    child.on('close', (code, signal) =>
+      code === 0 || code === 19
+        ? resolve()
+        : reject(new Error(`cfn-guard exited with ${signal ?? code}: ${Buffer.concat(err).toString('utf8').slice(0, 2000)}`)),
+    );
   });
 }
 
@@ -242,14 +253,16 @@ describe.each(targets.map((t) => [`${t.profile} ${t.mode}`, t] as const))('%s bu
           checked++;
           const actual = verdictOf(hook, f.control.rule);
           if (actual !== f.expected) problems.push(`${about}, ${spelling}: ${f.control.rule} is ${actual}, expected ${f.expected}`);
-          if (f.expected === 'FAIL' && hook.status !== 'FAIL') problems.push(`${about}, ${spelling}: the bundle's status is ${hook.status}, so the hook would not block`);
+          if (f.expected === 'FAIL' && hook.status !== 'FAIL')
+            problems.push(`${about}, ${spelling}: the bundle's status is ${hook.status}, so the hook would not block`);
         }
         for (const c of applicable) {
           const onHook = verdictOf(hook, c.rule);
           const onTemplate = verdictOf(template, c.rule);
           if (onHook === 'ABSENT') problems.push(`${c.id}: rule ${c.rule} is not in cfn-guard's report for ${about}, ${spelling}`);
           else if (onHook === 'SKIP' && onTemplate !== 'SKIP') problems.push(`${c.id} SKIPs on ${about}, ${spelling} (the template check gives ${onTemplate})`);
-          else if (onHook !== onTemplate) problems.push(`${c.id} disagrees on ${about}, ${spelling}: ${onHook} on the hook input, ${onTemplate} on the template`);
+          else if (onHook !== onTemplate)
+            problems.push(`${c.id} disagrees on ${about}, ${spelling}: ${onHook} on the hook input, ${onTemplate} on the template`);
         }
         // The bundle's verdict: FAIL when any of its rules fails (then a FAIL-mode hook blocks), as on the template.
         const onHook = statusOf(target.controls.map((c) => verdictOf(hook, c.rule)));
@@ -257,7 +270,8 @@ describe.each(targets.map((t) => [`${t.profile} ${t.mode}`, t] as const))('%s bu
         if (hook.status !== onHook || onHook !== onTemplate) {
           problems.push(`${about}, ${spelling}: bundle status ${hook.status} (its rules say ${onHook}) on the hook input, ${onTemplate} on the template`);
         }
-        for (const e of hook.not_compliant) if (!e.Rule) problems.push(`${about}, ${spelling}: a failure outside any named rule: ${JSON.stringify(e).slice(0, 200)}`);
+        for (const e of hook.not_compliant)
+          if (!e.Rule) problems.push(`${about}, ${spelling}: a failure outside any named rule: ${JSON.stringify(e).slice(0, 200)}`);
       }
     }
     expect(problems).toEqual([]);

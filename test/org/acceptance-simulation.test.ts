@@ -13,7 +13,6 @@ import { OrgBuild, OrgControl, OrgTestRequest, PolicyTestCase, buildOrgPolicies,
 import { simulateOrgRequest } from '@tarmac/simulate';
 import { POLICIES, PoliciesFixture } from '../../packages/core/src/org/__tests__/fixture';
 
-
 /** A request as a policy file's test case would describe it; `expect` is asserted here instead. */
 interface Case {
   account?: string;
@@ -24,7 +23,10 @@ interface Case {
   context?: Record<string, string | string[]>;
 }
 
-interface Built { catalog: Catalog; build: OrgBuild }
+interface Built {
+  catalog: Catalog;
+  build: OrgBuild;
+}
 
 async function buildPolicies(dir: string): Promise<Built> {
   const catalog = loadCatalog(dir);
@@ -36,16 +38,32 @@ async function buildPolicies(dir: string): Promise<Built> {
 /** A control that carries only our test cases, so orgTests builds their requests like it builds the policy files' own. */
 function syntheticControl(tests: PolicyTestCase[]): OrgControl {
   return {
-    id: 'ACCEPTANCE.1', title: 'acceptance cases', severity: 'high', rationale: 'independent acceptance cases',
-    type: 'SERVICE_CONTROL_POLICY', targets: [], frameworks: {}, related: [], references: [], tests, file: __filename,
-    exemptions: [], statements: [],
+    id: 'ACCEPTANCE.1',
+    title: 'acceptance cases',
+    severity: 'high',
+    rationale: 'independent acceptance cases',
+    type: 'SERVICE_CONTROL_POLICY',
+    targets: [],
+    frameworks: {},
+    related: [],
+    references: [],
+    tests,
+    file: __filename,
+    exemptions: [],
+    statements: [],
   };
 }
 
 function requestFor(build: OrgBuild, c: Case): OrgTestRequest {
   const test: PolicyTestCase = {
-    name: `${c.principal} ${c.action}`, account: c.account, principal: c.principal, action: c.action,
-    resource: c.resource ?? '*', resourceAccount: c.resourceAccount, context: c.context ?? {}, expect: 'Allowed',
+    name: `${c.principal} ${c.action}`,
+    account: c.account,
+    principal: c.principal,
+    action: c.action,
+    resource: c.resource ?? '*',
+    resourceAccount: c.resourceAccount,
+    context: c.context ?? {},
+    expect: 'Allowed',
   };
   const [t] = orgTests(build, [syntheticControl([test])]);
   return t.request;
@@ -58,18 +76,28 @@ const sidsIn = (explanation: string) => [...new Set([...explanation.matchAll(/Si
 
 /** IAM action wildcard match (case-insensitive, * and ?). */
 function globMatches(pattern: string, value: string): boolean {
-  const re = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const re = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   return new RegExp(`^${re}$`, 'i').test(value);
 }
 
 /** The NotAction entries of every DenyOutsideAllowedRegions statement in a request's SCP chain. */
 function regionStatementExemptions(request: OrgTestRequest): string[] {
-  const statements = request.scpLevels.flatMap((l) => l.policies.flatMap((p) => [(p.document as { Statement: unknown }).Statement].flat() as { Sid?: string; NotAction?: string | string[] }[]));
+  const statements = request.scpLevels.flatMap((l) =>
+    l.policies.flatMap((p) => [(p.document as { Statement: unknown }).Statement].flat() as { Sid?: string; NotAction?: string | string[] }[]),
+  );
   return statements.filter((s) => s.Sid === 'DenyOutsideAllowedRegions').flatMap((s) => [s.NotAction ?? []].flat());
 }
 
 /** The Sid the mandatory-tag statement gets for a key: cost-center -> DenyCreateWithoutTagCostCenter. */
-const tagSid = (key: string) => `DenyCreateWithoutTag${key.split(/[^A-Za-z0-9]+/).filter(Boolean).map((w) => w[0].toUpperCase() + w.slice(1)).join('')}`;
+const tagSid = (key: string) =>
+  `DenyCreateWithoutTag${key
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((w) => w[0].toUpperCase() + w.slice(1))
+    .join('')}`;
 
 // Loaded at collection time (it is synchronous) so the mandatory tag keys can name test cases.
 const catalog: Catalog = loadCatalog(POLICIES);
@@ -104,12 +132,21 @@ describe('developers in prod accounts (data-prod, ml-prod) are held by the root 
   const denied: { what: string; sid: string; request: (account: string) => Omit<Case, 'account' | 'principal'> }[] = [
     { what: 'leave the organization', sid: 'DenyLeaveOrganization', request: () => ({ action: 'organizations:LeaveOrganization' }) },
     {
-      what: 'stop CloudTrail logging', sid: 'ProtectCloudTrail',
-      request: (a) => ({ action: 'cloudtrail:StopLogging', resource: `arn:aws:cloudtrail:eu-west-1:${accountId(a)}:trail/management-events`, context: { 'aws:RequestedRegion': 'eu-west-1' } }),
+      what: 'stop CloudTrail logging',
+      sid: 'ProtectCloudTrail',
+      request: (a) => ({
+        action: 'cloudtrail:StopLogging',
+        resource: `arn:aws:cloudtrail:eu-west-1:${accountId(a)}:trail/management-events`,
+        context: { 'aws:RequestedRegion': 'eu-west-1' },
+      }),
     },
     {
-      what: 'delete the GuardDuty detector', sid: 'ProtectGuardDuty',
-      request: (a) => ({ action: 'guardduty:DeleteDetector', resource: `arn:aws:guardduty:eu-west-1:${accountId(a)}:detector/0a1b2c3d4e5f60718293a4b5c6d7e8f9` }),
+      what: 'delete the GuardDuty detector',
+      sid: 'ProtectGuardDuty',
+      request: (a) => ({
+        action: 'guardduty:DeleteDetector',
+        resource: `arn:aws:guardduty:eu-west-1:${accountId(a)}:detector/0a1b2c3d4e5f60718293a4b5c6d7e8f9`,
+      }),
     },
   ];
 
@@ -121,11 +158,14 @@ describe('developers in prod accounts (data-prod, ml-prod) are held by the root 
     });
 
     it.each(['us-east-1', 'ap-southeast-2'])('cannot run a fully tagged IMDSv2 instance in %s: only the region statement denies', async (region) => {
-      const runInstances = (r: string) => simulate(build, {
-        account, principal: principal(account), action: 'ec2:RunInstances',
-        resource: `arn:aws:ec2:${r}:${accountId(account)}:instance/*`,
-        context: { 'aws:RequestedRegion': r, 'ec2:MetadataHttpTokens': 'required', ...requestTags() },
-      });
+      const runInstances = (r: string) =>
+        simulate(build, {
+          account,
+          principal: principal(account),
+          action: 'ec2:RunInstances',
+          resource: `arn:aws:ec2:${r}:${accountId(account)}:instance/*`,
+          context: { 'aws:RequestedRegion': r, 'ec2:MetadataHttpTokens': 'required', ...requestTags() },
+        });
       const outside = await runInstances(region);
       expect(outside.decision).toBe('Denied');
       expect(sidsIn(outside.explanation)).toEqual(['DenyOutsideAllowedRegions']);
@@ -137,11 +177,14 @@ describe('developers in prod accounts (data-prod, ml-prod) are held by the root 
 });
 
 describe('an account that narrows its regions in org.yaml (ml-prod: eu-west-1 only)', () => {
-  const launch = (region: string) => simulate(build, {
-    account: 'ml-prod', principal: 'role/Developer', action: 'ec2:RunInstances',
-    resource: `arn:aws:ec2:${region}:${accountId('ml-prod')}:instance/*`,
-    context: { 'aws:RequestedRegion': region, 'ec2:MetadataHttpTokens': 'required', ...requestTags() },
-  });
+  const launch = (region: string) =>
+    simulate(build, {
+      account: 'ml-prod',
+      principal: 'role/Developer',
+      action: 'ec2:RunInstances',
+      resource: `arn:aws:ec2:${region}:${accountId('ml-prod')}:instance/*`,
+      context: { 'aws:RequestedRegion': region, 'ec2:MetadataHttpTokens': 'required', ...requestTags() },
+    });
 
   it('org.yaml gives ml-prod a narrower region list than the organization', () => {
     const mlProd = build.organization.accounts.find((a) => a.name === 'ml-prod')!;
@@ -169,7 +212,13 @@ describe('IAM and STS stay callable from any region (global services exempted fr
   const cases = developerMatrix.flatMap((d) => REGIONS.flatMap((region) => calls.map((c) => ({ ...d, region, ...c }))));
 
   it.each(cases)('$kind in $account: $action from $region is allowed', async ({ account, principal, region, action, resource }) => {
-    const request = requestFor(build, { account, principal: principal(account), action, resource: resource(account), context: { 'aws:RequestedRegion': region } });
+    const request = requestFor(build, {
+      account,
+      principal: principal(account),
+      action,
+      resource: resource(account),
+      context: { 'aws:RequestedRegion': region },
+    });
     expect((await simulateOrgRequest(request)).decision).toBe('Allowed');
     // iam-simulate, like AWS, allows sts:GetCallerIdentity whatever the policies say, so the decision alone
     // cannot fail for it: require the built region statement itself to exempt each call as well.
@@ -180,7 +229,12 @@ describe('IAM and STS stay callable from any region (global services exempted fr
   it.each(developerMatrix.flatMap((d) => REGIONS.map((region) => ({ ...d, region }))))(
     '$kind in $account: a regional call (ec2:DescribeInstances) from $region is denied by the region statement',
     async ({ account, principal, region }) => {
-      const outcome = await simulate(build, { account, principal: principal(account), action: 'ec2:DescribeInstances', context: { 'aws:RequestedRegion': region } });
+      const outcome = await simulate(build, {
+        account,
+        principal: principal(account),
+        action: 'ec2:DescribeInstances',
+        context: { 'aws:RequestedRegion': region },
+      });
       expect(outcome.decision).toBe('Denied');
       expect(sidsIn(outcome.explanation)).toEqual(['DenyOutsideAllowedRegions']);
     },
@@ -191,9 +245,17 @@ describe('the platform pipeline role manages security services; developers canno
   const actions: { action: string; sid: string; resource: (account: string) => string }[] = [
     { action: 'cloudtrail:StopLogging', sid: 'ProtectCloudTrail', resource: (a) => `arn:aws:cloudtrail:eu-west-1:${accountId(a)}:trail/security-lake` },
     { action: 'cloudtrail:UpdateTrail', sid: 'ProtectCloudTrail', resource: (a) => `arn:aws:cloudtrail:eu-west-1:${accountId(a)}:trail/security-lake` },
-    { action: 'guardduty:DeleteDetector', sid: 'ProtectGuardDuty', resource: (a) => `arn:aws:guardduty:eu-west-1:${accountId(a)}:detector/f0e1d2c3b4a5968778695a4b3c2d1e0f` },
+    {
+      action: 'guardduty:DeleteDetector',
+      sid: 'ProtectGuardDuty',
+      resource: (a) => `arn:aws:guardduty:eu-west-1:${accountId(a)}:detector/f0e1d2c3b4a5968778695a4b3c2d1e0f`,
+    },
     { action: 'securityhub:DisableSecurityHub', sid: 'ProtectSecurityHub', resource: (a) => `arn:aws:securityhub:eu-west-1:${accountId(a)}:hub/default` },
-    { action: 'access-analyzer:DeleteAnalyzer', sid: 'ProtectAccessAnalyzer', resource: (a) => `arn:aws:access-analyzer:eu-west-1:${accountId(a)}:analyzer/org-unused-access` },
+    {
+      action: 'access-analyzer:DeleteAnalyzer',
+      sid: 'ProtectAccessAnalyzer',
+      resource: (a) => `arn:aws:access-analyzer:eu-west-1:${accountId(a)}:analyzer/org-unused-access`,
+    },
     { action: 'macie2:DisableMacie', sid: 'ProtectMacie', resource: () => '*' },
   ];
   const cases = ['data-prod', 'data-dev'].flatMap((account) => actions.map((a) => ({ account, ...a })));
@@ -211,7 +273,9 @@ describe('the platform pipeline role manages security services; developers canno
 
   it('a role that only ends with the pipeline role name (path prefix) is not exempt', async () => {
     const outcome = await simulate(build, {
-      account: 'data-dev', principal: 'role/impostor/TarmacPlatformPipeline', action: 'cloudtrail:StopLogging',
+      account: 'data-dev',
+      principal: 'role/impostor/TarmacPlatformPipeline',
+      action: 'cloudtrail:StopLogging',
       resource: `arn:aws:cloudtrail:eu-west-1:${accountId('data-dev')}:trail/security-lake`,
     });
     expect(outcome.decision).toBe('Denied');
@@ -255,17 +319,34 @@ describe('principals SCPs do not govern', () => {
     { action: 'organizations:LeaveOrganization', sid: 'DenyLeaveOrganization', resource: () => '*' },
     { action: 'cloudtrail:StopLogging', sid: 'ProtectCloudTrail', resource: (a) => `arn:aws:cloudtrail:eu-west-1:${accountId(a)}:trail/org-trail` },
     { action: 'lightsail:CreateInstances', sid: 'DenyUnusedServices', resource: () => '*' },
-    { action: 'sqs:CreateQueue', sid: 'DenyOutsideAllowedRegions', resource: (a) => `arn:aws:sqs:us-west-2:${accountId(a)}:untagged`, context: { 'aws:RequestedRegion': 'us-west-2' } },
+    {
+      action: 'sqs:CreateQueue',
+      sid: 'DenyOutsideAllowedRegions',
+      resource: (a) => `arn:aws:sqs:us-west-2:${accountId(a)}:untagged`,
+      context: { 'aws:RequestedRegion': 'us-west-2' },
+    },
   ];
 
   it.each(scpDenied)('a management account principal can $action (SCPs do not apply there)', async ({ action, resource, context }) => {
-    const outcome = await simulate(build, { account: 'management', principal: 'role/ops/OrganizationOperator', action, resource: resource('management'), context });
+    const outcome = await simulate(build, {
+      account: 'management',
+      principal: 'role/ops/OrganizationOperator',
+      action,
+      resource: resource('management'),
+      context,
+    });
     expect(outcome.decision).toBe('Allowed');
     expect(outcome.explanation).toContain('management account: SCPs do not apply');
   });
 
   it.each(scpDenied)('the same principal name in member account data-prod cannot $action ($sid)', async ({ action, sid, resource, context }) => {
-    const outcome = await simulate(build, { account: 'data-prod', principal: 'role/ops/OrganizationOperator', action, resource: resource('data-prod'), context });
+    const outcome = await simulate(build, {
+      account: 'data-prod',
+      principal: 'role/ops/OrganizationOperator',
+      action,
+      resource: resource('data-prod'),
+      context,
+    });
     expect(outcome.decision).toBe('Denied');
     expect(sidsIn(outcome.explanation)).toContain(sid);
   });
@@ -273,15 +354,22 @@ describe('principals SCPs do not govern', () => {
   const recorder = (a: string) => `arn:aws:config:eu-west-1:${accountId(a)}:configuration-recorder/default/0a1b2c3d4e5f6a7b`;
   it('the AWS Config service-linked role in data-prod can StopConfigurationRecorder', async () => {
     const outcome = await simulate(build, {
-      account: 'data-prod', principal: 'role/aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig',
-      action: 'config:StopConfigurationRecorder', resource: recorder('data-prod'),
+      account: 'data-prod',
+      principal: 'role/aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig',
+      action: 'config:StopConfigurationRecorder',
+      resource: recorder('data-prod'),
     });
     expect(outcome.decision).toBe('Allowed');
     expect(outcome.explanation).toContain('service-linked role: SCPs do not apply');
   });
 
   it('a developer in data-prod cannot StopConfigurationRecorder (ProtectConfig)', async () => {
-    const outcome = await simulate(build, { account: 'data-prod', principal: 'role/Developer', action: 'config:StopConfigurationRecorder', resource: recorder('data-prod') });
+    const outcome = await simulate(build, {
+      account: 'data-prod',
+      principal: 'role/Developer',
+      action: 'config:StopConfigurationRecorder',
+      resource: recorder('data-prod'),
+    });
     expect(outcome.decision).toBe('Denied');
     expect(sidsIn(outcome.explanation)).toEqual(['ProtectConfig']);
   });
@@ -334,7 +422,10 @@ describe('RCP data perimeter around data-prod resources', () => {
 
   it.each(reads)('a principal of another organization (o-otherorg123) cannot $action on a data-prod resource', async ({ action, resource }) => {
     const outcome = await simulate(build, {
-      principal: OTHER_ORG_PRINCIPAL, action, resource: resource(), resourceAccount: 'data-prod',
+      principal: OTHER_ORG_PRINCIPAL,
+      action,
+      resource: resource(),
+      resourceAccount: 'data-prod',
       context: { 'aws:PrincipalOrgID': 'o-otherorg123', 'aws:RequestedRegion': 'eu-central-1' },
     });
     expect(outcome.decision).toBe('Denied');
@@ -343,7 +434,11 @@ describe('RCP data perimeter around data-prod resources', () => {
 
   it.each(reads)('a principal in data-dev can $action on the same data-prod resource', async ({ action, resource }) => {
     const outcome = await simulate(build, {
-      account: 'data-dev', principal: 'role/teams/data/Engineer', action, resource: resource(), resourceAccount: 'data-prod',
+      account: 'data-dev',
+      principal: 'role/teams/data/Engineer',
+      action,
+      resource: resource(),
+      resourceAccount: 'data-prod',
       context: { 'aws:RequestedRegion': 'eu-central-1' },
     });
     expect(outcome.decision).toBe('Allowed');
@@ -355,9 +450,13 @@ describe('RCP data perimeter around data-prod resources', () => {
     function serviceRequest(sourceOrgId: string): OrgTestRequest {
       const OBJECT = `arn:aws:s3:::${BUCKET}/AWSLogs/${dataProd()}/CloudTrail/eu-west-1/2026/11/23/log.json.gz`;
       return requestFor(build, {
-        principal: 'cloudtrail.amazonaws.com', action: 's3:PutObject', resource: OBJECT, resourceAccount: 'data-prod',
+        principal: 'cloudtrail.amazonaws.com',
+        action: 's3:PutObject',
+        resource: OBJECT,
+        resourceAccount: 'data-prod',
         context: {
-          'aws:SourceOrgID': sourceOrgId, 'aws:SourceAccount': dataProd(),
+          'aws:SourceOrgID': sourceOrgId,
+          'aws:SourceAccount': dataProd(),
           'aws:SourceArn': `arn:aws:cloudtrail:eu-west-1:${dataProd()}:trail/org-trail`,
         },
       });
@@ -374,7 +473,7 @@ describe('RCP data perimeter around data-prod resources', () => {
       expect(outcome.decision).toBe('Allowed');
     });
 
-    it('is denied with another organization\'s aws:SourceOrgID (confused deputy)', async () => {
+    it("is denied with another organization's aws:SourceOrgID (confused deputy)", async () => {
       const outcome = await simulateOrgRequest(serviceRequest('o-otherorg123'));
       expect(outcome.decision).toBe('Denied');
       expect(sidsIn(outcome.explanation)).toEqual(['EnforceConfusedDeputyProtection']);

@@ -19,13 +19,21 @@ const document = { Version: '2012-10-17', Statement: boundary.statements };
 const ownArn = boundaryArn(boundary).replace('${aws:PrincipalAccount}', ACCOUNT);
 
 async function decide(action: string, resource: string, context: Record<string, string> = {}): Promise<string> {
-  const result = await runSimulation({
-    request: { principal: PRINCIPAL, action, resource: { resource, accountId: ACCOUNT }, contextVariables: { 'aws:PrincipalAccount': ACCOUNT, 'aws:PrincipalArn': PRINCIPAL, ...context } },
-    identityPolicies: [{ name: 'allow-all', policy: ALLOW_ALL }],
-    serviceControlPolicies: [],
-    resourceControlPolicies: [],
-    permissionBoundaryPolicies: [{ name: boundary.name, policy: document }],
-  }, { simulationMode: 'Strict' });
+  const result = await runSimulation(
+    {
+      request: {
+        principal: PRINCIPAL,
+        action,
+        resource: { resource, accountId: ACCOUNT },
+        contextVariables: { 'aws:PrincipalAccount': ACCOUNT, 'aws:PrincipalArn': PRINCIPAL, ...context },
+      },
+      identityPolicies: [{ name: 'allow-all', policy: ALLOW_ALL }],
+      serviceControlPolicies: [],
+      resourceControlPolicies: [],
+      permissionBoundaryPolicies: [{ name: boundary.name, policy: document }],
+    },
+    { simulationMode: 'Strict' },
+  );
   if (result.resultType === 'error') throw new Error(JSON.stringify(result.errors));
   return result.overallResult;
 }
@@ -43,7 +51,8 @@ test('managing the organization or the account is outside the boundary', async (
 });
 
 test.each(['iam:CreateRole', 'iam:PutRolePermissionsBoundary', 'iam:AttachRolePolicy', 'iam:PutRolePolicy', 'iam:UpdateAssumeRolePolicy'])(
-  '%s only on a role that carries this very boundary', async (action) => {
+  '%s only on a role that carries this very boundary',
+  async (action) => {
     expect(await decide(action, role('app-worker'), { 'iam:PermissionsBoundary': ownArn })).toBe('Allowed');
     expect(await decide(action, role('app-worker'))).toBe('ExplicitlyDenied');
     expect(await decide(action, role('app-worker'), { 'iam:PermissionsBoundary': `arn:aws:iam::${ACCOUNT}:policy/Weaker` })).toBe('ExplicitlyDenied');

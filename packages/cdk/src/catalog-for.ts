@@ -23,7 +23,13 @@ const catalogs = new Map<string, Catalog>();
  * and line, and the package it came from.
  */
 export function catalogFor(selection: CatalogSelection = {}): Catalog {
-  const key = JSON.stringify([selection.policies && path.resolve(selection.policies), selection.catalog, process.cwd(), process.env.TARMAC_POLICIES, process.env.TARMAC_CATALOG]);
+  const key = JSON.stringify([
+    selection.policies && path.resolve(selection.policies),
+    selection.catalog,
+    process.cwd(),
+    process.env.TARMAC_POLICIES,
+    process.env.TARMAC_CATALOG,
+  ]);
   let catalog = catalogs.get(key);
   if (!catalog) {
     catalog = resolveCatalog(selection);

@@ -24,7 +24,6 @@ export interface TarmacChecksProps extends NagPackProps, CatalogSelection {
   readonly cache?: boolean;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const VERSION: string = require('../package.json').version;
 
 /**

@@ -1,3 +1,7 @@
 #!/usr/bin/env node
 'use strict';
-require('../dist/main').main(process.argv).then((code) => { process.exitCode = code; });
+require('../dist/main')
+  .main(process.argv)
+  .then((code) => {
+    process.exitCode = code;
+  });

@@ -26,7 +26,10 @@ export async function buildOutput(policies?: string): Promise<BuildOutput> {
   const unfit = await catalogRuleProblems(catalog);
   if (unfit.length) throw new InputErrors(unfit);
   const set = await loadOrgPolicies(catalog);
-  if (!set) throw new InputErrors([new InputError({ file: path.join(policiesDir, 'org.yaml') }, 'no organization described', 'policies/org.yaml with the OU tree, accounts and regions')]);
+  if (!set)
+    throw new InputErrors([
+      new InputError({ file: path.join(policiesDir, 'org.yaml') }, 'no organization described', 'policies/org.yaml with the OU tree, accounts and regions'),
+    ]);
   const org = buildOrgPolicies(set, catalog);
   const files = new Map<string, string | Uint8Array>([
     ...org.policies.map((p): [string, string] => [p.file, p.content]),
@@ -40,7 +43,10 @@ export async function buildOutput(policies?: string): Promise<BuildOutput> {
   if (attachments.length) throw new InputErrors(attachments);
   // @tarmac/cdk and aws-cdk-lib are optional peers of the CLI: a `tarmac check` install leaves them out.
   const { synthesizeStackSets } = await loadOptional(CDK, () => import('@tarmac/cdk'));
-  const synthesized = synthesizeStackSets(deployment, org, { platformTags: { ...set.organization.deployment!.tags }, permissionsBoundary: catalog.permissionsBoundary });
+  const synthesized = synthesizeStackSets(deployment, org, {
+    platformTags: { ...set.organization.deployment!.tags },
+    permissionsBoundary: catalog.permissionsBoundary,
+  });
   for (const [rel, content] of synthesized.files) files.set(rel, content);
   return { files, org, stackSets: synthesized.manifest };
 }

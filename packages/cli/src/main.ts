@@ -25,7 +25,10 @@ function program(run: (code: Promise<number>) => void): Command {
     .option('--staged', 'check the templates staged in git (their staged content)')
     .addOption(new Option('--engine <engine>', 'Guard engine').choices(['auto', 'wasm', 'native']).default('auto'))
     .option('--catalog <name>', 'the installed catalog package to use, when several are installed ($TARMAC_CATALOG)')
-    .option('--policies <dir>', "a policies/ directory instead of an installed catalog package ($TARMAC_POLICIES; default: the catalog package among the project's dependencies, else the nearest policies/ above)")
+    .option(
+      '--policies <dir>',
+      "a policies/ directory instead of an installed catalog package ($TARMAC_POLICIES; default: the catalog package among the project's dependencies, else the nearest policies/ above)",
+    )
     .option('--cache <dir>', "remember each template's verdicts in <dir>: an unchanged template is not evaluated again")
     .option('--no-color', 'never colour the output')
     .addHelpText('after', '\nExit codes: 0 nothing blocking, 1 blocking findings, 2 bad input or usage.')
@@ -33,7 +36,9 @@ function program(run: (code: Promise<number>) => void): Command {
 
   cmd
     .command('test')
-    .description("Run every control's cfn-guard test cases (PASS/FAIL/SKIP for every input shape) with the real cfn-guard, and every organization policy's simulation cases against the effective chain of SCPs and RCPs.")
+    .description(
+      "Run every control's cfn-guard test cases (PASS/FAIL/SKIP for every input shape) with the real cfn-guard, and every organization policy's simulation cases against the effective chain of SCPs and RCPs.",
+    )
     .option('--catalog <name>', 'the installed catalog package to test, when several are installed')
     .option('--policies <dir>', 'the policies/ directory (default: as for check)')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
@@ -44,15 +49,22 @@ function program(run: (code: Promise<number>) => void): Command {
   const catalog = cmd.command('catalog').description("Package the organization's catalog for workload repositories, and review what a new version changes.");
   catalog
     .command('pack')
-    .description('Validate the catalog as tarmac build and tarmac test do, and write it as an npm package (name and version from policies/catalog.yaml) that workload repositories install; prints the tarball path last.')
+    .description(
+      'Validate the catalog as tarmac build and tarmac test do, and write it as an npm package (name and version from policies/catalog.yaml) that workload repositories install; prints the tarball path last.',
+    )
     .option('--policies <dir>', 'the policies/ directory (default: the nearest policies/ above)')
     .option('-o, --out <dir>', 'where to write the tarball', '.')
     .option('--skip-simulation', 'do not run organization policy cases (they need the optional AGPL package @tarmac/simulate)')
-    .addHelpText('after', '\nThe package holds policies/, rules/<control>.guard and, in package.json, the SHA-256 of every rule bundle the Guard Hooks run.\nPublish it to your registry with npm publish <tarball>.\nExit codes: 0 packed, 2 the catalog is invalid or its tests fail (nothing written).')
+    .addHelpText(
+      'after',
+      '\nThe package holds policies/, rules/<control>.guard and, in package.json, the SHA-256 of every rule bundle the Guard Hooks run.\nPublish it to your registry with npm publish <tarball>.\nExit codes: 0 packed, 2 the catalog is invalid or its tests fail (nothing written).',
+    )
     .action((opts) => run(import('./commands/catalog-pack').then((m) => m.catalogPackCommand(opts))));
   catalog
     .command('diff')
-    .description('What moving from one catalog version to another changes: controls added and removed, modes per profile, rule text, metadata and mandatory tags.')
+    .description(
+      'What moving from one catalog version to another changes: controls added and removed, modes per profile, rule text, metadata and mandatory tags.',
+    )
     .argument('<old>', 'a catalog: a package tarball (.tgz), a directory (package or policies/), or an npm spec such as @acme/controls@1.4.0')
     .argument('<new>', 'the other catalog, in any of those forms')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
@@ -61,11 +73,16 @@ function program(run: (code: Promise<number>) => void): Command {
 
   cmd
     .command('build')
-    .description('Validate the organization policies (policies/org.yaml, scp/, rcp/, declarative/), hooks/ and stacksets/, and build them: policies composed per target and packed under the size quotas, and the CloudFormation templates and rule bundles that deploy the controls org-wide.')
+    .description(
+      'Validate the organization policies (policies/org.yaml, scp/, rcp/, declarative/), hooks/ and stacksets/, and build them: policies composed per target and packed under the size quotas, and the CloudFormation templates and rule bundles that deploy the controls org-wide.',
+    )
     .option('--policies <dir>', 'the policies/ directory')
     .option('-o, --out <dir>', 'output directory', 'tarmac.out')
     .addOption(new Option('-f, --format <format>', 'what to print: a quota table, or the manifest').choices(['text', 'json']).default('text'))
-    .addHelpText('after', '\nWrites DIR/org/<type>/<name>.json (the exact bytes to send), DIR/org/manifest.json, DIR/config/required-tags.json,\nDIR/guard/<tag control>.guard and, from hooks/ and stacksets/, DIR/stacksets/ (templates, rule bundles, manifest.json).\nExit codes: 0 built, 2 invalid input or a quota exceeded (nothing written).')
+    .addHelpText(
+      'after',
+      '\nWrites DIR/org/<type>/<name>.json (the exact bytes to send), DIR/org/manifest.json, DIR/config/required-tags.json,\nDIR/guard/<tag control>.guard and, from hooks/ and stacksets/, DIR/stacksets/ (templates, rule bundles, manifest.json).\nExit codes: 0 built, 2 invalid input or a quota exceeded (nothing written).',
+    )
     .action((opts) => run(import('./commands/build').then((m) => m.buildCommand(opts))));
 
   // plan, deploy and status talk to AWS: credentials and region come from the standard AWS SDK chain.
@@ -78,9 +95,12 @@ function program(run: (code: Promise<number>) => void): Command {
       .addOption(new Option('--call-as <who>', 'whom StackSets calls are made as').choices(['DELEGATED_ADMIN', 'SELF']).default('DELEGATED_ADMIN'))
       .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'));
 
-  const management = 'the management account stacks only (tarmac-finops-billing in us-east-1: budgets, budget actions, anomaly detection, the CUR 2.0 export), with management-account credentials; checks first that the cost allocation tags the build relies on are active';
+  const management =
+    'the management account stacks only (tarmac-finops-billing in us-east-1: budgets, budget actions, anomaly detection, the CUR 2.0 export), with management-account credentials; checks first that the cost allocation tags the build relies on are active';
   awsOptions(cmd.command('plan'))
-    .description('Show what `tarmac deploy` would change: rule bundles, the bundle stack, organization policies, stack sets in deploy order (wave 0 baselines, then wave 1 guardrails; their kind, OUs or accounts, how many instances). Reads AWS, writes nothing.')
+    .description(
+      'Show what `tarmac deploy` would change: rule bundles, the bundle stack, organization policies, stack sets in deploy order (wave 0 baselines, then wave 1 guardrails; their kind, OUs or accounts, how many instances). Reads AWS, writes nothing.',
+    )
     .option('--management', `plan ${management}`)
     .addHelpText(
       'after',
@@ -90,11 +110,16 @@ function program(run: (code: Promise<number>) => void): Command {
     .action((opts) => run(import('./commands/plan').then((m) => m.planCommand(opts))));
 
   awsOptions(cmd.command('deploy'))
-    .description('Apply the build: the bundle stack, new rule bundle versions, organization policies, then the stack sets wave by wave (every baseline stack set completes before any guardrails stack set starts), waiting for every operation and reporting each account and region.')
+    .description(
+      'Apply the build: the bundle stack, new rule bundle versions, organization policies, then the stack sets wave by wave (every baseline stack set completes before any guardrails stack set starts), waiting for every operation and reporting each account and region.',
+    )
     .option('--allow-delete', 'also delete stack sets, stack instances and organization policies (and detach policies) that the build no longer has')
     .option('--only <name>', "deploy only this part: a stack set name, 'bundles' or 'organization-policies' (repeatable)", collect, [])
     .option('--management', `deploy ${management}`)
-    .option('--allow-inactive-tags', 'with --management: deploy even though a cost allocation tag is not active (warns; budgets filtering on it count nothing until it is)')
+    .option(
+      '--allow-inactive-tags',
+      'with --management: deploy even though a cost allocation tag is not active (warns; budgets filtering on it count nothing until it is)',
+    )
     .addHelpText(
       'after',
       '\nRefuses a build that is stale or fails validation. Without --allow-delete, removals are skipped and reported.\n' +
@@ -105,9 +130,14 @@ function program(run: (code: Promise<number>) => void): Command {
     .action((opts) => run(import('./commands/deploy').then((m) => m.deployCommand(opts))));
 
   awsOptions(cmd.command('status'))
-    .description("Show each stack set (its kind: guardrails or the account, network or finops baseline; an account target's accounts) and each instance (account and region) as deployed now: CURRENT, OUTDATED, INOPERABLE and the detailed status.")
+    .description(
+      "Show each stack set (its kind: guardrails or the account, network or finops baseline; an account target's accounts) and each instance (account and region) as deployed now: CURRENT, OUTDATED, INOPERABLE and the detailed status.",
+    )
     .option('--drift', 'detect drift on every stack set first and report each instance')
-    .addHelpText('after', '\nExit codes: 0 every instance current (and in sync with --drift) and every account of an account target deployed, 1 otherwise, 2 bad input or an AWS error.')
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 every instance current (and in sync with --drift) and every account of an account target deployed, 1 otherwise, 2 bad input or an AWS error.',
+    )
     .action((opts) => run(import('./commands/status').then((m) => m.statusCommand(opts))));
   return cmd;
 }

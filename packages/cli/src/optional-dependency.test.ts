@@ -126,7 +126,9 @@ describe('the commands, with a package missing', () => {
     } finally {
       fs.rmSync(out, { recursive: true, force: true });
     }
-    expect(stderr).toMatch(/^tarmac: the org-wide deployment \(hooks\/ and stacksets\/\) is synthesized with the AWS CDK and needs aws-cdk-lib, which is not installed .* Install it: npm i -D "aws-cdk-lib@\^2\.\d+\.\d+"\n$/);
+    expect(stderr).toMatch(
+      /^tarmac: the org-wide deployment \(hooks\/ and stacksets\/\) is synthesized with the AWS CDK and needs aws-cdk-lib, which is not installed .* Install it: npm i -D "aws-cdk-lib@\^2\.\d+\.\d+"\n$/,
+    );
     expect(stderr).not.toMatch(/internal error|\n\s+at /);
   });
 
@@ -134,7 +136,11 @@ describe('the commands, with a package missing', () => {
     uninstall('@aws-sdk/client-sts');
     const { main } = await import('./main');
     expect(await main(['node', 'tarmac', command, '--out', path.join(os.tmpdir(), 'tarmac-no-such-build')])).toBe(2);
-    expect(stderr).toMatch(new RegExp(`^tarmac: tarmac ${command} talks to AWS and needs @aws-sdk/client-sts, which is not installed .* Install it: npm i -D "@aws-sdk/client-sts@\\^3\\.\\d+\\.\\d+"\\n$`));
+    expect(stderr).toMatch(
+      new RegExp(
+        `^tarmac: tarmac ${command} talks to AWS and needs @aws-sdk/client-sts, which is not installed .* Install it: npm i -D "@aws-sdk/client-sts@\\^3\\.\\d+\\.\\d+"\\n$`,
+      ),
+    );
     expect(stderr).not.toMatch(/internal error|\n\s+at /);
   });
 });

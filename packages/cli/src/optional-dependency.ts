@@ -35,7 +35,9 @@ export class MissingDependencyError extends UsageError {
     readonly missing: readonly string[],
   ) {
     const one = missing.length === 1;
-    super(`${feature.what} needs ${listOf(missing)}, which ${one ? 'is' : 'are'} not installed (\`npm i -D @tarmac/cli\` leaves ${one ? 'it' : 'them'} out: \`tarmac check\` does not need ${one ? 'it' : 'them'}). Install ${one ? 'it' : 'them'}: ${installCommand(missing)}`);
+    super(
+      `${feature.what} needs ${listOf(missing)}, which ${one ? 'is' : 'are'} not installed (\`npm i -D @tarmac/cli\` leaves ${one ? 'it' : 'them'} out: \`tarmac check\` does not need ${one ? 'it' : 'them'}). Install ${one ? 'it' : 'them'}: ${installCommand(missing)}`,
+    );
     this.name = 'MissingDependencyError';
   }
 }
@@ -45,7 +47,6 @@ interface CliManifest {
   peerDependencies?: Record<string, string>;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const manifest: CliManifest = require('../package.json');
 
 /**
@@ -86,7 +87,11 @@ export function missingModuleOf(err: unknown): string | undefined {
  * Maps a failed require of one of the feature's packages to the message naming every one of them that is
  * missing (so one install fixes it); undefined for any other error (a bug, reported as one).
  */
-export function missingDependencyError(err: unknown, feature: OptionalFeature, installed: (name: string) => boolean = isInstalled): MissingDependencyError | undefined {
+export function missingDependencyError(
+  err: unknown,
+  feature: OptionalFeature,
+  installed: (name: string) => boolean = isInstalled,
+): MissingDependencyError | undefined {
   const name = missingModuleOf(err);
   if (!name || !feature.packages.includes(name)) return undefined;
   return new MissingDependencyError(

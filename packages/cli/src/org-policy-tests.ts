@@ -17,6 +17,7 @@ export const SIMULATOR_PACKAGE = '@tarmac/simulate';
 
 function loadSimulator(): Simulator | undefined {
   try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- optional, and loaded only when installed
     return require(SIMULATOR_PACKAGE) as Simulator;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND' && String((err as Error).message).includes(SIMULATOR_PACKAGE)) return undefined;
@@ -36,7 +37,13 @@ export async function runOrgPolicyTests(catalog: Catalog, skip: boolean): Promis
   if (skip) return { results: [], skipped: tests.length };
   const simulator = loadSimulator();
   if (!simulator) {
-    throw new InputErrors([new InputError({ file: set.organization.file }, `${tests.length} organization policy test cases need the optional package ${SIMULATOR_PACKAGE} (AGPL-3.0-or-later), which is not installed`, `npm install ${SIMULATOR_PACKAGE}, or --skip-simulation to run only the Guard tests`)]);
+    throw new InputErrors([
+      new InputError(
+        { file: set.organization.file },
+        `${tests.length} organization policy test cases need the optional package ${SIMULATOR_PACKAGE} (AGPL-3.0-or-later), which is not installed`,
+        `npm install ${SIMULATOR_PACKAGE}, or --skip-simulation to run only the Guard tests`,
+      ),
+    ]);
   }
   const results: OrgCaseResult[] = [];
   for (const test of tests) {

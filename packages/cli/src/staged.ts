@@ -26,7 +26,9 @@ export function stagedTemplates(cwd = process.cwd()): Discovery {
     top = git(cwd, ['rev-parse', '--show-toplevel']).toString('utf8').trim();
     entries = parseRawDiff(git(cwd, ['diff', '--cached', '--raw', '-z', '--no-abbrev', '--no-renames', '--diff-filter=d']).toString('utf8'));
   } catch (err) {
-    const stderr = String((err as { stderr?: Buffer }).stderr ?? '').trim().split('\n')[0];
+    const stderr = String((err as { stderr?: Buffer }).stderr ?? '')
+      .trim()
+      .split('\n')[0];
     return { sources: [], skipped: [], errors: [new InputError({ file: cwd }, `--staged needs a git repository: ${stderr || (err as Error).message}`)] };
   }
   const out: Discovery = { sources: [], skipped: [], errors: [] };
@@ -36,14 +38,21 @@ export function stagedTemplates(cwd = process.cwd()): Discovery {
   for (const e of entries) {
     const file = shown(e.file);
     if (e.mode === '160000') out.skipped.push({ path: file, reason: 'submodule' });
-    else if (NO_OBJECT.test(e.blob)) out.skipped.push({ path: file, reason: 'no staged content' }); // intent to add, unmerged
+    else if (NO_OBJECT.test(e.blob))
+      out.skipped.push({ path: file, reason: 'no staged content' }); // intent to add, unmerged
     else if (!TEMPLATE_EXTENSIONS.test(e.file)) out.skipped.push({ path: file, reason: 'not a template file name' });
     else if (e.mode === '120000') links.push(e);
     else wanted.push({ file, object: e.blob });
   }
   // A staged symlink is checked with the staged content of what it points at.
-  readBlobs(cwd, links.map((l) => l.blob)).forEach((target, i) => wanted.push({ file: shown(links[i].file), object: `:${linkTarget(links[i].file, target)}` }));
-  const contents = readBlobs(cwd, wanted.map((w) => w.object));
+  readBlobs(
+    cwd,
+    links.map((l) => l.blob),
+  ).forEach((target, i) => wanted.push({ file: shown(links[i].file), object: `:${linkTarget(links[i].file, target)}` }));
+  const contents = readBlobs(
+    cwd,
+    wanted.map((w) => w.object),
+  );
   wanted.forEach((w, i) => {
     const bytes = contents[i];
     if (bytes === undefined) {

@@ -30,7 +30,11 @@ describe('guardRegexProblem', () => {
   });
 
   test.each([
-    ['the brief\'s class range with a class escape', '^cc-[\\d-z]+$', /\\d-z: a range cannot have the class escape \\d as an end \(Guard refuses it.*write 0-9z\\- for those three/],
+    [
+      "the brief's class range with a class escape",
+      '^cc-[\\d-z]+$',
+      /\\d-z: a range cannot have the class escape \\d as an end \(Guard refuses it.*write 0-9z\\- for those three/,
+    ],
     ['\\d', '^[a-z]\\d+$', /\\d matches non-ASCII digits .* use \[0-9\] \(character 7 of the pattern\)/],
     ['\\d in a class', '[a\\d]', /\\d .*: write 0-9 in the class instead/],
     ['\\w', '\\w+', /use \[A-Za-z0-9_\]/],
@@ -130,7 +134,9 @@ describe('loadTags', () => {
     const error = errors.find((e) => e.location.file === file);
     expect(error).toBeDefined();
     expect(error!.location.line).toBe(line);
-    expect(error!.message).toMatch(new RegExp(`tags\\.yaml:${line}:\\d+: pattern \\^cc-\\[\\\\d-z\\]\\+\\$ of tag cost-center: \\\\d-z: a range cannot have the class escape`));
+    expect(error!.message).toMatch(
+      new RegExp(`tags\\.yaml:${line}:\\d+: pattern \\^cc-\\[\\\\d-z\\]\\+\\$ of tag cost-center: \\\\d-z: a range cannot have the class escape`),
+    );
     expect(error!.message).toMatch(/\(expected a regular expression JavaScript and Guard read alike/);
   });
 });

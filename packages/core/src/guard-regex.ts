@@ -98,8 +98,9 @@ class PatternParser {
       this.refuse(0, `the pattern repeats to ${size} elements, over ${MAX_EXPANDED} (Guard refuses large compiled patterns): use smaller repetition counts`);
     }
     // Guard's /.../ literal reads \/ as an escaped slash and needs a character after it before the closing /.
-    if (this.src.endsWith('/')) this.refuse(this.src.length - 1, 'a pattern ending in / does not parse inside Guard\'s /.../ literal: write the last / as [/]');
-    if (this.src.endsWith('\\')) this.refuse(this.src.length - 2, 'a pattern ending in \\\\ does not parse inside Guard\'s /.../ literal: write the last \\\\ as [\\\\]');
+    if (this.src.endsWith('/')) this.refuse(this.src.length - 1, "a pattern ending in / does not parse inside Guard's /.../ literal: write the last / as [/]");
+    if (this.src.endsWith('\\'))
+      this.refuse(this.src.length - 2, "a pattern ending in \\\\ does not parse inside Guard's /.../ literal: write the last \\\\ as [\\\\]");
   }
 
   private refuse(at: number, message: string): never {
@@ -148,15 +149,24 @@ class PatternParser {
       this.refuse(quantifierAt, `${this.src.slice(start, quantifierAt)} cannot be repeated: remove the quantifier ${this.src.slice(quantifierAt, this.i)}`);
     }
     if (!atom.consumes) {
-      this.refuse(quantifierAt, `${this.src.slice(start, quantifierAt)} holds no character to repeat (Guard refuses it): remove the quantifier ${this.src.slice(quantifierAt, this.i)}`);
+      this.refuse(
+        quantifierAt,
+        `${this.src.slice(start, quantifierAt)} holds no character to repeat (Guard refuses it): remove the quantifier ${this.src.slice(quantifierAt, this.i)}`,
+      );
     }
     if (atom.astral) {
-      this.refuse(quantifierAt, `a quantifier after ${atom.astral} repeats only its second UTF-16 unit in JavaScript: group it, (?:${atom.astral})${this.src.slice(quantifierAt, this.i)}`);
+      this.refuse(
+        quantifierAt,
+        `a quantifier after ${atom.astral} repeats only its second UTF-16 unit in JavaScript: group it, (?:${atom.astral})${this.src.slice(quantifierAt, this.i)}`,
+      );
     }
     if (this.peek() === '?') this.i++; // lazy
     const next = this.i;
     if (this.quantifier() !== undefined) {
-      this.refuse(next, `a quantifier cannot follow another (Guard reads ${this.src.slice(start, this.i)} as possessive or refuses it, JavaScript refuses it): group the first, (?:${this.src.slice(start, next)})${this.src.slice(next, this.i)}`);
+      this.refuse(
+        next,
+        `a quantifier cannot follow another (Guard reads ${this.src.slice(start, this.i)} as possessive or refuses it, JavaScript refuses it): group the first, (?:${this.src.slice(start, next)})${this.src.slice(next, this.i)}`,
+      );
     }
     return { size: atom.size * count, consumes: true };
   }
@@ -197,17 +207,20 @@ class PatternParser {
       case '[':
         return this.charClass();
       case '.':
-        this.refuse(at, '. matches \\r, \\u2028 and \\u2029 in Guard but not in JavaScript, and counts a character beyond the BMP as one in Guard, two in JavaScript: list the characters you allow in a class, such as [a-z0-9-] (to allow anything after a prefix, end the pattern after the prefix, without $)');
+        return this.refuse(
+          at,
+          '. matches \\r, \\u2028 and \\u2029 in Guard but not in JavaScript, and counts a character beyond the BMP as one in Guard, two in JavaScript: list the characters you allow in a class, such as [a-z0-9-] (to allow anything after a prefix, end the pattern after the prefix, without $)',
+        );
       case '*':
       case '+':
       case '?':
-        this.refuse(at, `${c} has nothing to repeat: escape it as \\${c}`);
+        return this.refuse(at, `${c} has nothing to repeat: escape it as \\${c}`);
       case '{':
         if (QUANTIFIER.test(this.src.slice(at))) this.refuse(at, `${QUANTIFIER.exec(this.src.slice(at))![0]} has nothing to repeat: escape the brace as \\{`);
-        this.refuse(at, 'a { that does not start a repetition {n}, {n,} or {n,m}: escape it as \\{');
+        return this.refuse(at, 'a { that does not start a repetition {n}, {n,} or {n,m}: escape it as \\{');
       case '}':
       case ']':
-        this.refuse(at, `an unescaped ${c} is read as a literal by JavaScript and by Guard only by accident: escape it as \\${c}`);
+        return this.refuse(at, `an unescaped ${c} is read as a literal by JavaScript and by Guard only by accident: escape it as \\${c}`);
       case '\\':
         return this.escape();
       default:
@@ -223,7 +236,11 @@ class PatternParser {
       this.refuse(at, `a raw control or line-break character U+${hex4(cp)}: write it as ${escapeFor(cp)}`);
     }
     if (cp > 0xffff) {
-      if (inClass) this.refuse(at, `${c} in a class is two UTF-16 units to JavaScript, one character to Guard: take it out of the class and use an alternative, (?:${c}|[...])`);
+      if (inClass)
+        this.refuse(
+          at,
+          `${c} in a class is two UTF-16 units to JavaScript, one character to Guard: take it out of the class and use an alternative, (?:${c}|[...])`,
+        );
       return { size: 1, repeatable: true, consumes: true, astral: c };
     }
     return { size: 1, repeatable: true, consumes: true };
@@ -241,7 +258,10 @@ class PatternParser {
         this.i += 2;
         repeatable = false;
       } else if (kind === '<=' || kind === '<!') {
-        this.refuse(at, 'lookbehind: Guard accepts only a fixed length and JavaScript any: match the preceding text itself, or use a lookahead (?=...) / (?!...) before it');
+        this.refuse(
+          at,
+          'lookbehind: Guard accepts only a fixed length and JavaScript any: match the preceding text itself, or use a lookahead (?=...) / (?!...) before it',
+        );
       } else if (kind[0] === '<' || kind[0] === 'P') {
         this.refuse(at, 'named groups: nothing reads the name, write (...) or (?:...)');
       } else {
@@ -260,9 +280,13 @@ class PatternParser {
     const open = this.i;
     this.i++;
     if (this.peek() === '^') {
-      this.refuse(open, 'a negated class [^...] matches half of a character beyond the BMP in JavaScript and the whole character in Guard: list the characters you allow instead, such as [a-z0-9-]');
+      this.refuse(
+        open,
+        'a negated class [^...] matches half of a character beyond the BMP in JavaScript and the whole character in Guard: list the characters you allow instead, such as [a-z0-9-]',
+      );
     }
-    if (this.peek() === ']') this.refuse(open, 'a class cannot be empty or start with ] (JavaScript reads [] as matching nothing, Guard refuses it): escape ] as \\]');
+    if (this.peek() === ']')
+      this.refuse(open, 'a class cannot be empty or start with ] (JavaScript reads [] as matching nothing, Guard refuses it): escape ] as \\]');
     for (let j = this.i; j < this.src.length && this.src[j] !== ']'; j += this.src[j] === '\\' ? 2 : 1) {
       const pair = this.src.slice(j, j + 2);
       if (pair === '&&' || pair === '~~' || pair === '--') {
@@ -289,9 +313,13 @@ class PatternParser {
         if (low.char === undefined || high.char === undefined) {
           const escape = low.char === undefined ? low : high;
           const other = low.char === undefined ? this.src.slice(highAt, this.i) : this.src.slice(at, dash);
-          this.refuse(at, `${this.src.slice(at, this.i)}: a range cannot have the class escape ${escape.text} as an end (Guard refuses it, JavaScript reads ${this.src.slice(at, dash)}, - and ${this.src.slice(highAt, this.i)} as three items): write ${escape.inClass ?? 'the characters you mean'}${other}\\- for those three, or a range of two literal characters`);
+          this.refuse(
+            at,
+            `${this.src.slice(at, this.i)}: a range cannot have the class escape ${escape.text} as an end (Guard refuses it, JavaScript reads ${this.src.slice(at, dash)}, - and ${this.src.slice(highAt, this.i)} as three items): write ${escape.inClass ?? 'the characters you mean'}${other}\\- for those three, or a range of two literal characters`,
+          );
         }
-        if (high.char < low.char) this.refuse(at, `${this.src.slice(at, this.i)} is a range backwards: write ${this.src.slice(highAt, this.i)}-${this.src.slice(at, dash)}`);
+        if (high.char < low.char)
+          this.refuse(at, `${this.src.slice(at, this.i)} is a range backwards: write ${this.src.slice(highAt, this.i)}-${this.src.slice(at, dash)}`);
       } else if (low.char === undefined) {
         this.refuse(at, classEscapeProblem(low.text[1], true));
       }
@@ -325,7 +353,10 @@ class PatternParser {
     const letter = this.peek(1);
     if (letter !== undefined && /[dwsDWS]/.test(letter)) this.refuse(at, classEscapeProblem(letter, false));
     if (letter === 'b' || letter === 'B') {
-      this.refuse(at, `\\${letter} (word boundary) uses Unicode word characters in Guard and ASCII ones in JavaScript: anchor with ^ and $ or match the separator characters themselves`);
+      this.refuse(
+        at,
+        `\\${letter} (word boundary) uses Unicode word characters in Guard and ASCII ones in JavaScript: anchor with ^ and $ or match the separator characters themselves`,
+      );
     }
     this.escapedChar(false);
     return { size: 1, repeatable: true, consumes: true };
@@ -353,17 +384,25 @@ class PatternParser {
       this.i += 4;
       return cp;
     }
-    if (/[1-9]/.test(c)) this.refuse(at, `backreferences such as \\${c} are not in the subset Guard and JavaScript read alike: repeat the group's pattern instead`);
-    if (c === 'k') this.refuse(at, 'named backreferences \\k<...> are not in the subset Guard and JavaScript read alike: repeat the group\'s pattern instead');
+    if (/[1-9]/.test(c))
+      this.refuse(at, `backreferences such as \\${c} are not in the subset Guard and JavaScript read alike: repeat the group's pattern instead`);
+    if (c === 'k') this.refuse(at, "named backreferences \\k<...> are not in the subset Guard and JavaScript read alike: repeat the group's pattern instead");
     if (c === '0') this.refuse(at, '\\0 (NUL) is not a character tag values contain: remove it');
     if (c === 'c') this.refuse(at, `control escapes \\cX are JavaScript-only: write \\xHH (for example \\x01 for \\cA)`);
-    if (c === 'p' || c === 'P') this.refuse(at, `\\${c}{...} is a Unicode class in Guard and the text "${c}{...}" in JavaScript without the u flag: list the characters you allow in a class`);
+    if (c === 'p' || c === 'P')
+      this.refuse(
+        at,
+        `\\${c}{...} is a Unicode class in Guard and the text "${c}{...}" in JavaScript without the u flag: list the characters you allow in a class`,
+      );
     if (c === 'A') this.refuse(at, '\\A is the start of the value in Guard and the letter A in JavaScript: write ^');
     if (c === 'z' || c === 'Z') this.refuse(at, `\\${c} is the end of the value in Guard (or an error) and the letter ${c} in JavaScript: write $`);
     if (/[A-Za-z0-9]/.test(c)) {
       this.refuse(at, `\\${c} is ${inClass ? '' : 'an error or '}a special sequence in Guard and the letter ${c} in JavaScript: write ${c}`);
     }
-    this.refuse(at, `\\${c} is not a needed escape (Guard refuses or reads some escapes of this kind specially, such as \\< and \\>): write ${c} without the backslash`);
+    this.refuse(
+      at,
+      `\\${c} is not a needed escape (Guard refuses or reads some escapes of this kind specially, such as \\< and \\>): write ${c} without the backslash`,
+    );
   }
 }
 

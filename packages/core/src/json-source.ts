@@ -19,7 +19,8 @@ export function parseJsonSource(text: string, file: string): SourceDocument | un
   };
   // `//` and `/* */` are not YAML either: read as YAML, the file would fail far from the real problem.
   const comment = errors.find((e) => e.error === ParseErrorCode.InvalidCommentToken);
-  if (comment) throw new InputError(at(comment.offset), 'JSON does not allow comments', 'strict JSON (CloudFormation rejects comments), or YAML with # comments');
+  if (comment)
+    throw new InputError(at(comment.offset), 'JSON does not allow comments', 'strict JSON (CloudFormation rejects comments), or YAML with # comments');
   if (!root || errors.length) return undefined;
   const duplicate = firstDuplicateKey(root);
   if (duplicate) throw new InputError(at(duplicate.offset), `duplicate key: ${String(duplicate.value)} appears twice in one object`);

@@ -35,7 +35,11 @@ function toInputError(doc: SourceDocument, e: ErrorObject): InputError {
     case 'required':
       return new InputError(doc.locate(path), `${where} is missing required key '${e.params.missingProperty}'`);
     case 'enum':
-      return new InputError(doc.locate(path), `${where} has value ${JSON.stringify(valueAt(doc.value, path))}`, `one of: ${(e.params.allowedValues as unknown[]).join(', ')}`);
+      return new InputError(
+        doc.locate(path),
+        `${where} has value ${JSON.stringify(valueAt(doc.value, path))}`,
+        `one of: ${(e.params.allowedValues as unknown[]).join(', ')}`,
+      );
     case 'type':
       return new InputError(doc.locate(path), `${where} must be ${e.params.type}`, undefined);
     case 'pattern':

@@ -25,7 +25,11 @@ describe('parseSource', () => {
   });
 
   test('merge keys are merged, explicit keys win, a quoted << is an ordinary key', () => {
-    expect(parseSource('base: &b {A: 1, B: 2}\nr:\n  <<: *b\n  B: 3\nq: {"<<": 1}\n', 'f.yaml').value).toEqual({ base: { A: 1, B: 2 }, r: { A: 1, B: 3 }, q: { '<<': 1 } });
+    expect(parseSource('base: &b {A: 1, B: 2}\nr:\n  <<: *b\n  B: 3\nq: {"<<": 1}\n', 'f.yaml').value).toEqual({
+      base: { A: 1, B: 2 },
+      r: { A: 1, B: 3 },
+      q: { '<<': 1 },
+    });
   });
 
   test('a second document is named at its separator, in words for people', () => {

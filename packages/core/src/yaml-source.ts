@@ -68,10 +68,19 @@ export function parseSource(text: string, file: string, options: YamlOptions = {
   const unknownTag = doc.warnings.find((w) => w.code === 'TAG_RESOLVE_FAILED');
   if (unknownTag) {
     const tag = /Unresolved tag: (\S+)/.exec(unknownTag.message)?.[1]?.replace('tag:yaml.org,2002:', '!!') ?? 'a tag';
-    throw new InputError(at(unknownTag.pos[0]), `unknown YAML tag ${tag}`, options.customTags ? "CloudFormation's short forms (!Ref, !GetAtt, !Sub, !If...) or no tag" : 'plain YAML, without tags');
+    throw new InputError(
+      at(unknownTag.pos[0]),
+      `unknown YAML tag ${tag}`,
+      options.customTags ? "CloudFormation's short forms (!Ref, !GetAtt, !Sub, !If...) or no tag" : 'plain YAML, without tags',
+    );
   }
   const cycle = aliasCycle(doc, text);
-  if (cycle) throw new InputError(at(cycle.range![0]), `the alias *${cycle.source} refers to a node that contains it (a cycle)`, 'aliases that refer to earlier, complete nodes');
+  if (cycle)
+    throw new InputError(
+      at(cycle.range![0]),
+      `the alias *${cycle.source} refers to a node that contains it (a cycle)`,
+      'aliases that refer to earlier, complete nodes',
+    );
   let value: unknown;
   try {
     value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });

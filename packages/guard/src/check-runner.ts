@@ -16,7 +16,13 @@ async function run(request: StackCheckRequest): Promise<CheckReport> {
   const profile = profileNamed(catalog, request.profile);
   const engine = createEngine(request.engine, request.cacheDir);
   try {
-    return await checkSources(discoverStackTemplates(request.templates), { catalog, profile, engine, controlTower: request.controlTower, rules: request.rules });
+    return await checkSources(discoverStackTemplates(request.templates), {
+      catalog,
+      profile,
+      engine,
+      controlTower: request.controlTower,
+      rules: request.rules,
+    });
   } finally {
     engine.dispose();
   }

@@ -25,7 +25,11 @@ beforeAll(() => {
       {
         Resources: {
           Plain: bucket('AES256'),
-          Inner: { Type: 'AWS::CloudFormation::Stack', Metadata: { 'aws:asset:path': path.basename(nested) }, Properties: { TemplateURL: 'https://example.com/x.json' } },
+          Inner: {
+            Type: 'AWS::CloudFormation::Stack',
+            Metadata: { 'aws:asset:path': path.basename(nested) },
+            Properties: { TemplateURL: 'https://example.com/x.json' },
+          },
         },
       },
       null,

@@ -43,7 +43,10 @@ function refuseSharedNames(rules: readonly GuardRule[]): void {
     for (const name of rule.names) {
       const first = owner.get(name);
       if (!first) owner.set(name, rule);
-      else if (first.file !== rule.file || first.id !== rule.id) errors.push(new InputError({ file: rule.file }, `rule ${name} is also defined by ${first.file} (${first.id})`, 'rule names unique across every loaded rule file'));
+      else if (first.file !== rule.file || first.id !== rule.id)
+        errors.push(
+          new InputError({ file: rule.file }, `rule ${name} is also defined by ${first.file} (${first.id})`, 'rule names unique across every loaded rule file'),
+        );
     }
   }
   if (errors.length) throw new InputErrors(errors);
@@ -79,14 +82,17 @@ export async function checkSources(discovery: Discovery, options: CheckOptions):
   for (const result of await options.engine.evaluate(jobs, progress)) {
     const world = byJob.get(result.job);
     if (!world || !unanswered.delete(result.job)) {
-      errors.push(new InputError({ file: result.job.template.file }, `the ${options.engine.name} Guard engine answered for a template it was not asked about, or twice`));
+      errors.push(
+        new InputError({ file: result.job.template.file }, `the ${options.engine.name} Guard engine answered for a template it was not asked about, or twice`),
+      );
       continue;
     }
     errors.push(...result.errors, ...world.add(result));
   }
   for (const w of worlds) findings.push(...w.findings());
   // A template the engine gave no result for was not checked: an error, never a pass.
-  for (const job of unanswered) errors.push(new InputError({ file: job.template.file }, `the ${options.engine.name} Guard engine returned no result for this template`));
+  for (const job of unanswered)
+    errors.push(new InputError({ file: job.template.file }, `the ${options.engine.name} Guard engine returned no result for this template`));
   const reported = sortFindings(mergeControlTowerEquivalents(findings, options.catalog.controls));
   // A rule that did not parse is reported by every template it was sent with: once is enough.
   const uniqueErrors = [...new Map(errors.map((e) => [e.message, e])).values()];

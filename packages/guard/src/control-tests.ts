@@ -55,7 +55,10 @@ export function readTestCases(control: Control): { cases: TestCase[]; errors: In
   const errors: InputError[] = [];
   const cases: TestCase[] = [];
   if (!Array.isArray(doc.value) || doc.value.length === 0) {
-    return { cases, errors: [new InputError({ file: control.testFile, line: 1 }, 'no test cases', 'a list of {name, input, expectations: {rules: {RULE: PASS|FAIL|SKIP}}}')] };
+    return {
+      cases,
+      errors: [new InputError({ file: control.testFile, line: 1 }, 'no test cases', 'a list of {name, input, expectations: {rules: {RULE: PASS|FAIL|SKIP}}}')],
+    };
   }
   doc.value.forEach((c: unknown, i: number) => {
     const loc = doc.locate([i]);
@@ -65,7 +68,14 @@ export function readTestCases(control: Control): { cases: TestCase[]; errors: In
     }
     const rules = c.expectations.rules;
     for (const name of Object.keys(rules)) {
-      if (name !== control.rule) errors.push(new InputError(doc.locate([i, 'expectations', 'rules', name]), `test case '${c.name}' expects unknown rule ${name}`, `the control's rule ${control.rule}`));
+      if (name !== control.rule)
+        errors.push(
+          new InputError(
+            doc.locate([i, 'expectations', 'rules', name]),
+            `test case '${c.name}' expects unknown rule ${name}`,
+            `the control's rule ${control.rule}`,
+          ),
+        );
     }
     const expected = rules[control.rule];
     if (expected !== 'PASS' && expected !== 'FAIL' && expected !== 'SKIP') {

@@ -14,7 +14,10 @@ const DATA_LAKE = path.join(ROOT, 'examples', 'templates', 'data-lake.yaml');
 async function check(file: string, text: string, profile: Profile = prod): Promise<CheckReport> {
   const engine = new NativeEngine();
   try {
-    return await checkSources({ sources: [{ file, read: () => Buffer.from(text) }], skipped: [], errors: [] }, { catalog, profile, engine, controlTower: true });
+    return await checkSources(
+      { sources: [{ file, read: () => Buffer.from(text) }], skipped: [], errors: [] },
+      { catalog, profile, engine, controlTower: true },
+    );
   } finally {
     engine.dispose();
   }
@@ -88,7 +91,9 @@ test('a Control Tower failure on another resource stays, even where the catalog 
 test('the stricter mode wins: a catalog control that only warns blocks when its Control Tower equivalent blocks', async () => {
   const lenient: Profile = { ...prod, controls: { ...prod.controls, 'LZ.S3.5': 'warn' }, controlTower: 'enforce' };
   const report = await check('data-lake.yaml', fs.readFileSync(DATA_LAKE, 'utf8'), lenient);
-  expect(report.findings.filter((f) => f.logicalId === 'RawBucket' && f.controlId === 'LZ.S3.5')).toEqual([expect.objectContaining({ mode: 'enforce', controlTowerIds: ['CT.S3.PR.2'] })]);
+  expect(report.findings.filter((f) => f.logicalId === 'RawBucket' && f.controlId === 'LZ.S3.5')).toEqual([
+    expect.objectContaining({ mode: 'enforce', controlTowerIds: ['CT.S3.PR.2'] }),
+  ]);
 });
 
 describe('mergeControlTowerEquivalents', () => {
@@ -97,20 +102,39 @@ describe('mergeControlTowerEquivalents', () => {
     { id: 'LZ.X.1', controlTower: ['CT.X.PR.1', 'CT.X.PR.2'] },
   ];
   const finding = (controlId: string, overrides: Partial<Finding> = {}): Finding => ({
-    controlId, origin: controlId.startsWith('CT.') ? 'control-tower' : 'catalog', title: controlId, severity: 'medium', verdict: 'fail', mode: 'enforce',
-    file: 't.yaml', stack: 'S', logicalId: 'B', resourceType: 'AWS::S3::Bucket', line: 3, message: `${controlId} failed`, ruleName: controlId.toLowerCase(), ...overrides,
+    controlId,
+    origin: controlId.startsWith('CT.') ? 'control-tower' : 'catalog',
+    title: controlId,
+    severity: 'medium',
+    verdict: 'fail',
+    mode: 'enforce',
+    file: 't.yaml',
+    stack: 'S',
+    logicalId: 'B',
+    resourceType: 'AWS::S3::Bucket',
+    line: 3,
+    message: `${controlId} failed`,
+    ruleName: controlId.toLowerCase(),
+    ...overrides,
   });
 
   test('takes the most severe severity and the stricter mode, and names every rule it absorbed', () => {
     const merged = mergeControlTowerEquivalents(
-      [finding('LZ.X.1', { severity: 'low', mode: 'warn' }), finding('CT.X.PR.2', { severity: 'high', mode: 'enforce' }), finding('CT.X.PR.1', { severity: 'medium', mode: 'warn' })],
+      [
+        finding('LZ.X.1', { severity: 'low', mode: 'warn' }),
+        finding('CT.X.PR.2', { severity: 'high', mode: 'enforce' }),
+        finding('CT.X.PR.1', { severity: 'medium', mode: 'warn' }),
+      ],
       controls,
     );
     expect(merged).toEqual([finding('LZ.X.1', { severity: 'high', mode: 'enforce', controlTowerIds: ['CT.X.PR.1', 'CT.X.PR.2'] })]);
   });
 
   test('keeps the catalog severity and mode when they are the stricter', () => {
-    const merged = mergeControlTowerEquivalents([finding('LZ.S3.2', { severity: 'critical' }), finding('CT.S3.PR.10', { severity: 'low', mode: 'warn' })], controls);
+    const merged = mergeControlTowerEquivalents(
+      [finding('LZ.S3.2', { severity: 'critical' }), finding('CT.S3.PR.10', { severity: 'low', mode: 'warn' })],
+      controls,
+    );
     expect(merged).toEqual([finding('LZ.S3.2', { severity: 'critical', mode: 'enforce', controlTowerIds: ['CT.S3.PR.10'] })]);
   });
 

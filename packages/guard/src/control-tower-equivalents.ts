@@ -23,7 +23,10 @@ export function mergeControlTowerEquivalents(findings: readonly Finding[], contr
   const absorbed = new Map<Finding, Finding[]>();
   const out: Finding[] = [];
   for (const f of findings) {
-    const claimants = f.origin === 'control-tower' && f.logicalId !== undefined ? (catalogAt.get(resourceKey(f)) ?? []).filter((c) => equivalents.get(c.controlId)!.has(f.controlId)) : [];
+    const claimants =
+      f.origin === 'control-tower' && f.logicalId !== undefined
+        ? (catalogAt.get(resourceKey(f)) ?? []).filter((c) => equivalents.get(c.controlId)!.has(f.controlId))
+        : [];
     if (!claimants.length) {
       out.push(f);
       continue;

@@ -66,7 +66,10 @@ describeEachEngine((engine) => {
   });
 
   test('a cloud assembly that yields no stack is an error (3)', async () => {
-    const dir = tree({ 'cdk.out/manifest.json': '{"version":"48.0.0","artifacts":{"Tree":{"type":"cdk:tree","properties":{"file":"tree.json"}}}}', 'cdk.out/bad.yaml': UNENCRYPTED_BUCKET });
+    const dir = tree({
+      'cdk.out/manifest.json': '{"version":"48.0.0","artifacts":{"Tree":{"type":"cdk:tree","properties":{"file":"tree.json"}}}}',
+      'cdk.out/bad.yaml': UNENCRYPTED_BUCKET,
+    });
     const report = await check([path.join(dir, 'cdk.out')]);
     expect(exitCodeOf(report)).toBe(2);
     expect(report.errors[0].message).toMatch(/cdk\.out\/manifest\.json: this cloud assembly \(cdk\.out\) has no stack templates/);
@@ -80,7 +83,11 @@ describeEachEngine((engine) => {
   });
 
   test('a near miss of Resources holding resources is an error in a folder scan (4)', async () => {
-    const dir = tree({ 'a.yaml': 'Resource:\n  B:\n    Type: AWS::S3::Bucket\n', 'b.json': '{"resources": {"B": {"Type": "AWS::S3::Bucket"}}}', 'k8s.yaml': 'kind: Deployment\nresources: {}\n' });
+    const dir = tree({
+      'a.yaml': 'Resource:\n  B:\n    Type: AWS::S3::Bucket\n',
+      'b.json': '{"resources": {"B": {"Type": "AWS::S3::Bucket"}}}',
+      'k8s.yaml': 'kind: Deployment\nresources: {}\n',
+    });
     const report = await check([dir]);
     expect(exitCodeOf(report)).toBe(2);
     expect(report.errors.map((e) => path.basename(located(e)))).toEqual(['a.yaml:1', 'b.json:1']);
@@ -103,8 +110,12 @@ Resources:
     const report = await check([tree({ 'sam.yaml': sam })]);
     expect(exitCodeOf(report)).toBe(1);
     // Expanded as SAM would: the generated role and URL fail, at the lines of what generated them.
-    const failed = report.findings.filter((f) => f.verdict === 'fail' && f.mode === 'enforce').map((f) => `${f.controlId} ${f.logicalId} ${f.resourceType} ${f.line}`);
-    expect(failed).toEqual(expect.arrayContaining(['LZ.LAMBDA.2 FnRole AWS::IAM::Role 9', 'LZ.IAM.1 FnRole AWS::IAM::Role 9', 'LZ.LAMBDA.1 FnUrl AWS::Lambda::Url 11']));
+    const failed = report.findings
+      .filter((f) => f.verdict === 'fail' && f.mode === 'enforce')
+      .map((f) => `${f.controlId} ${f.logicalId} ${f.resourceType} ${f.line}`);
+    expect(failed).toEqual(
+      expect.arrayContaining(['LZ.LAMBDA.2 FnRole AWS::IAM::Role 9', 'LZ.IAM.1 FnRole AWS::IAM::Role 9', 'LZ.LAMBDA.1 FnUrl AWS::Lambda::Url 11']),
+    );
     expect(report.summary.unchecked).toBe(0);
   });
 
@@ -143,12 +154,19 @@ Resources:
     const dir = tree({ 'rules/dup.guard': 'rule lz_s3_bucket_versioning_enabled { Resources exists }\n', 't.yaml': UNENCRYPTED_BUCKET });
     const report = await check([path.join(dir, 't.yaml')], catalog, [path.join(dir, 'rules')]);
     expect(exitCodeOf(report)).toBe(2);
-    expect(report.errors.map((e) => e.message)).toEqual([expect.stringMatching(/dup\.guard: rule lz_s3_bucket_versioning_enabled is also defined by .*bucket-versioning-enabled\.guard \(LZ\.S3\.4\)/)]);
+    expect(report.errors.map((e) => e.message)).toEqual([
+      expect.stringMatching(/dup\.guard: rule lz_s3_bucket_versioning_enabled is also defined by .*bucket-versioning-enabled\.guard \(LZ\.S3\.4\)/),
+    ]);
   });
 
   test('C1 control characters and line separators in values reach the rules as written', async () => {
-    const tags = '[{Key: team, Value: data-platform}, {Key: project, Value: p1x}, {Key: env, Value: dev}, {Key: domain, Value: raw}, {Key: cost-center, Value: cc-42}]';
-    const report = await check([tree({ 't.yaml': `Resources:\n  Q:\n    Type: AWS::SQS::Queue\n    Properties:\n      KmsMasterKeyId: alias/k\n      QueueName: "q\\x85\\x80\\u2028\\x9f"\n      Tags: ${tags}\n` })]);
+    const tags =
+      '[{Key: team, Value: data-platform}, {Key: project, Value: p1x}, {Key: env, Value: dev}, {Key: domain, Value: raw}, {Key: cost-center, Value: cc-42}]';
+    const report = await check([
+      tree({
+        't.yaml': `Resources:\n  Q:\n    Type: AWS::SQS::Queue\n    Properties:\n      KmsMasterKeyId: alias/k\n      QueueName: "q\\x85\\x80\\u2028\\x9f"\n      Tags: ${tags}\n`,
+      }),
+    ]);
     expect(report.errors).toEqual([]);
     expect(exitCodeOf(report)).toBe(0);
   });
@@ -166,15 +184,25 @@ Resources:
   });
 
   describe('values the template decides are judged; values a deployment decides are unknown, never silent', () => {
-    const TAGS = '[{Key: team, Value: data-platform}, {Key: project, Value: p1x}, {Key: env, Value: dev}, {Key: domain, Value: raw}, {Key: cost-center, Value: cc-42}]';
+    const TAGS =
+      '[{Key: team, Value: data-platform}, {Key: project, Value: p1x}, {Key: env, Value: dev}, {Key: domain, Value: raw}, {Key: cost-center, Value: cc-42}]';
     const queue = (properties: string, head = '') => `${head}Resources:\n  Q:\n    Type: AWS::SQS::Queue\n    Properties: ${properties}\n`;
     const sqs = (r: CheckReport) => r.findings.filter((f) => f.controlId === 'LZ.SQS.1').map((f) => `${f.verdict} ${f.mode}`);
 
     test.each([
-      ['Fn::If with both branches failing', queue(`!If [C, {Tags: ${TAGS}}, {Tags: ${TAGS}}]`, 'Conditions: {C: !Equals [!Ref P, x]}\nParameters: {P: {Type: String}}\n')],
-      ['Fn::If on a condition of literals', queue(`!If [Never, {KmsMasterKeyId: alias/k, Tags: ${TAGS}}, {Tags: ${TAGS}}]`, 'Conditions: {Never: !Equals [a, b]}\n')],
+      [
+        'Fn::If with both branches failing',
+        queue(`!If [C, {Tags: ${TAGS}}, {Tags: ${TAGS}}]`, 'Conditions: {C: !Equals [!Ref P, x]}\nParameters: {P: {Type: String}}\n'),
+      ],
+      [
+        'Fn::If on a condition of literals',
+        queue(`!If [Never, {KmsMasterKeyId: alias/k, Tags: ${TAGS}}, {Tags: ${TAGS}}]`, 'Conditions: {Never: !Equals [a, b]}\n'),
+      ],
       ['Fn::Select over a literal list', queue(`{KmsMasterKeyId: !Select [0, [alias/aws/sqs]], Tags: ${TAGS}}`)],
-      ['Fn::If whose branches both fail, one of them by having no properties', queue(`!If [C, {Tags: ${TAGS}}, !Ref AWS::NoValue]`, 'Conditions: {C: !Equals [!Ref P, x]}\nParameters: {P: {Type: String}}\n')],
+      [
+        'Fn::If whose branches both fail, one of them by having no properties',
+        queue(`!If [C, {Tags: ${TAGS}}, !Ref AWS::NoValue]`, 'Conditions: {C: !Equals [!Ref P, x]}\nParameters: {P: {Type: String}}\n'),
+      ],
     ])('%s fails and blocks', async (_name, text) => {
       const report = await check([tree({ 't.yaml': text })]);
       expect(sqs(report)).toEqual(['fail enforce']);
@@ -182,8 +210,14 @@ Resources:
     });
 
     test.each([
-      ['a Ref to a parameter whose default fails', queue(`{KmsMasterKeyId: !Ref Key, Tags: ${TAGS}}`, 'Parameters: {Key: {Type: String, Default: alias/aws/sqs}}\n')],
-      ['Fn::If between a failing and a passing value', queue(`{KmsMasterKeyId: !If [C, alias/aws/sqs, alias/mine], Tags: ${TAGS}}`, 'Conditions: {C: !Equals [!Ref P, x]}\nParameters: {P: {Type: String}}\n')],
+      [
+        'a Ref to a parameter whose default fails',
+        queue(`{KmsMasterKeyId: !Ref Key, Tags: ${TAGS}}`, 'Parameters: {Key: {Type: String, Default: alias/aws/sqs}}\n'),
+      ],
+      [
+        'Fn::If between a failing and a passing value',
+        queue(`{KmsMasterKeyId: !If [C, alias/aws/sqs, alias/mine], Tags: ${TAGS}}`, 'Conditions: {C: !Equals [!Ref P, x]}\nParameters: {P: {Type: String}}\n'),
+      ],
     ])('%s is reported unknown until deploy', async (_name, text) => {
       const report = await check([tree({ 't.yaml': text })]);
       expect(sqs(report)).toEqual(['unknown warn']);
@@ -204,7 +238,16 @@ test('an engine that drops a rule from its report is caught, whatever its exit c
   const native = new NativeEngine();
   const errors = await native.unparsableRules(
     ['rule ok_rule { Resources exists }', "rule bad_rule { Resources.*.Type === 'x' }"].map((text, i) => ({
-      id: `R${i}`, origin: 'custom' as const, file: `r${i}.guard`, text, names: [i ? 'bad_rule' : 'ok_rule'], title: '', severity: 'medium' as const, message: '', mode: 'enforce' as const, unresolved: 'warn' as const,
+      id: `R${i}`,
+      origin: 'custom' as const,
+      file: `r${i}.guard`,
+      text,
+      names: [i ? 'bad_rule' : 'ok_rule'],
+      title: '',
+      severity: 'medium' as const,
+      message: '',
+      mode: 'enforce' as const,
+      unresolved: 'warn' as const,
     })),
   );
   expect(errors.map((e) => e.message)).toEqual([expect.stringMatching(/^r1\.guard:1:\d+: Guard rule R1 was not evaluated: it does not parse/)]);
@@ -257,11 +300,18 @@ test('a failed `a or b` is judged by its first alternative on both engines, so t
     'rule intrinsic_first when %lts not empty { %lts.Properties.MetadataOptions { HttpTokens == "required" or HttpEndpoint == "disabled" } }',
     'rule literal_first when %lts not empty { %lts.Properties.MetadataOptions { HttpEndpoint == "disabled" or HttpTokens == "required" } }',
   ].join('\n');
-  const dir = tree({ 'rules/or.guard': rule, 't.yaml': 'Parameters: {T: {Type: String}}\nResources:\n  LT:\n    Type: AWS::EC2::LaunchTemplate\n    Properties: {MetadataOptions: {HttpTokens: !Ref T}}\n' });
+  const dir = tree({
+    'rules/or.guard': rule,
+    't.yaml':
+      'Parameters: {T: {Type: String}}\nResources:\n  LT:\n    Type: AWS::EC2::LaunchTemplate\n    Properties: {MetadataOptions: {HttpTokens: !Ref T}}\n',
+  });
   const verdicts = async (engine: GuardEngine) => {
     const report = await checkPaths([path.join(dir, 't.yaml')], { catalog, profile, engine, rules: [path.join(dir, 'rules')] });
     engine.dispose();
-    return report.findings.filter((f) => f.origin === 'custom').map((f) => `${f.ruleName} ${f.verdict}`).sort();
+    return report.findings
+      .filter((f) => f.origin === 'custom')
+      .map((f) => `${f.ruleName} ${f.verdict}`)
+      .sort();
   };
   const native = await verdicts(new NativeEngine());
   expect(native).toEqual(['intrinsic_first unknown', 'literal_first fail']);
@@ -269,8 +319,21 @@ test('a failed `a or b` is judged by its first alternative on both engines, so t
 });
 
 test('a rule that declares no name is never taken as evaluated: its report cannot show it', async () => {
-  const nameless = { id: 'R0', origin: 'custom' as const, file: 'r0.guard', text: 'rule hidden { Resources exists }', names: [], title: '', severity: 'medium' as const, message: '', mode: 'enforce' as const, unresolved: 'warn' as const };
-  expect((await new NativeEngine().unparsableRules([nameless])).map((e) => e.message)).toEqual([expect.stringMatching(/^r0\.guard: Guard rule R0 was not evaluated/)]);
+  const nameless = {
+    id: 'R0',
+    origin: 'custom' as const,
+    file: 'r0.guard',
+    text: 'rule hidden { Resources exists }',
+    names: [],
+    title: '',
+    severity: 'medium' as const,
+    message: '',
+    mode: 'enforce' as const,
+    unresolved: 'warn' as const,
+  };
+  expect((await new NativeEngine().unparsableRules([nameless])).map((e) => e.message)).toEqual([
+    expect.stringMatching(/^r0\.guard: Guard rule R0 was not evaluated/),
+  ]);
 });
 
 test('a WebAssembly load failure that names no rule, and does not happen again, is still an error', async () => {

@@ -8,7 +8,11 @@ const template = parseTemplate(Buffer.from('Resources:\n  Raw:\n    Type: AWS::S
 const rules = customRules(KMS_RULE, 'enforce');
 
 test('a violation becomes a finding with the resource, its type and the line of the path', () => {
-  const { findings, errors } = findingsFrom({ job: { template, rules }, violations: [{ ruleName: 'lz_s3_bucket_kms_encryption', logicalId: 'Raw', path: '/Resources/Raw/Properties' }], errors: [] });
+  const { findings, errors } = findingsFrom({
+    job: { template, rules },
+    violations: [{ ruleName: 'lz_s3_bucket_kms_encryption', logicalId: 'Raw', path: '/Resources/Raw/Properties' }],
+    errors: [],
+  });
   expect(errors).toEqual([]);
   expect(findings).toEqual([expect.objectContaining({ logicalId: 'Raw', resourceType: 'AWS::S3::Bucket', line: 4, mode: 'enforce', path: 'Properties' })]);
 });

@@ -47,7 +47,13 @@ export function findingsFrom(result: JobResult): { findings: Finding[]; errors: 
   for (const v of result.violations) {
     const rule = v.rule ?? byName.get(v.ruleName);
     if (!rule) {
-      errors.push(new InputError({ file: template.file }, `the Guard engine reported rule ${v.ruleName}, which no selected rule file defines`, 'rule names declared as `rule NAME when ... {` or `rule NAME {`'));
+      errors.push(
+        new InputError(
+          { file: template.file },
+          `the Guard engine reported rule ${v.ruleName}, which no selected rule file defines`,
+          'rule names declared as `rule NAME when ... {` or `rule NAME {`',
+        ),
+      );
       continue;
     }
     const resource = v.logicalId ? template.resources.find((r) => r.logicalId === v.logicalId) : undefined;
@@ -56,7 +62,12 @@ export function findingsFrom(result: JobResult): { findings: Finding[]; errors: 
     const verdict = paths.length && !literal.length ? 'unknown' : 'fail';
     // Point at what blocks: the first failure on a literal value, when there is one.
     const shown = literal[0] ?? v.path;
-    const segments = shown ? shown.split('/').slice(1).map((s) => (/^\d+$/.test(s) ? Number(s) : s)) : [];
+    const segments = shown
+      ? shown
+          .split('/')
+          .slice(1)
+          .map((s) => (/^\d+$/.test(s) ? Number(s) : s))
+      : [];
     const loc = segments.length ? template.locate(segments) : undefined;
     out.push({
       controlId: rule.id,

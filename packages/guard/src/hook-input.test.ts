@@ -45,12 +45,14 @@ test('the Type/Properties spelling of the docs example, with the invocation give
   expect('ChangeSetId' in guardHookInput('Queue', 'AWS::SQS::Queue', {}, 'Type/Properties').HookContext).toBe(false);
 });
 
-test('the two spellings are the control tests\' hook and hook typed shapes', () => {
+test("the two spellings are the control tests' hook and hook typed shapes", () => {
   expect(shapeOf(guardHookInput('B', 'AWS::S3::Bucket', versioned, 'ResourceType/ResourceProperties'))).toBe('hook');
   expect(shapeOf(guardHookInput('B', 'AWS::S3::Bucket', versioned, 'Type/Properties'))).toBe('hook typed');
 });
 
 test('a resource without Properties has no properties key in either spelling', () => {
-  expect(guardHookInput('Role', 'AWS::IAM::Role', undefined, 'ResourceType/ResourceProperties').Resources).toStrictEqual({ Role: { ResourceType: 'AWS::IAM::Role' } });
+  expect(guardHookInput('Role', 'AWS::IAM::Role', undefined, 'ResourceType/ResourceProperties').Resources).toStrictEqual({
+    Role: { ResourceType: 'AWS::IAM::Role' },
+  });
   expect(guardHookInput('Role', 'AWS::IAM::Role', undefined, 'Type/Properties').Resources).toStrictEqual({ Role: { Type: 'AWS::IAM::Role' } });
 });

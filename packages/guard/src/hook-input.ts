@@ -45,8 +45,7 @@ export type GuardHookContext = {
 
 /** The properties key is left out for a resource declared without Properties (`properties` undefined). */
 export type GuardHookResource =
-  | { readonly ResourceType: string; readonly ResourceProperties?: unknown }
-  | { readonly Type: string; readonly Properties?: unknown };
+  { readonly ResourceType: string; readonly ResourceProperties?: unknown } | { readonly Type: string; readonly Properties?: unknown };
 
 export type GuardHookResourceInput = {
   readonly HookContext: GuardHookContext;

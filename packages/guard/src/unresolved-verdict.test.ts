@@ -120,7 +120,11 @@ describe.each<[EngineChoice]>([['native'], ['wasm']])('%s engine, profile prod',
   test('SSEAlgorithm {"Ref": "Algo"}: LZ.S3.2 is unknown and warns', () => {
     expect(verdicts(report, 'ref')).toEqual([['LZ.S3.2', 'unknown', 'warn']]);
     const finding = report.findings.find((f) => f.file === 'ref.json')!;
-    expect(finding).toMatchObject({ logicalId: 'B', resourceType: 'AWS::S3::Bucket', path: 'Properties.BucketEncryption.ServerSideEncryptionConfiguration.0.ServerSideEncryptionByDefault.SSEAlgorithm' });
+    expect(finding).toMatchObject({
+      logicalId: 'B',
+      resourceType: 'AWS::S3::Bucket',
+      path: 'Properties.BucketEncryption.ServerSideEncryptionConfiguration.0.ServerSideEncryptionByDefault.SSEAlgorithm',
+    });
   });
 
   test('SSEAlgorithm AES256: LZ.S3.2 fails and blocks', () => {
@@ -239,7 +243,10 @@ test('an unknown unresolved value is refused with the file and line', () => {
 async function checkYaml(file: string, text: string): Promise<CheckReport> {
   const engine = createEngine('native');
   try {
-    return await checkSources({ sources: [{ file, read: () => Buffer.from(text) }], skipped: [], errors: [] }, { catalog, profile: catalog.profiles.get('prod')!, engine });
+    return await checkSources(
+      { sources: [{ file, read: () => Buffer.from(text) }], skipped: [], errors: [] },
+      { catalog, profile: catalog.profiles.get('prod')!, engine },
+    );
   } finally {
     engine.dispose();
   }

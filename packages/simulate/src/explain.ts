@@ -15,7 +15,10 @@ export function denialReasons(a: RequestAnalysis, action: string): string[] {
   const explicit: string[] = [];
   const implicit: string[] = [];
   // getDenialReasons does not say which OU/account level an SCP or RCP statement sits at, so walk those ourselves.
-  const controls: [string, ControlAnalysis | undefined][] = [['SCP', a.scpAnalysis], ['RCP', a.rcpAnalysis]];
+  const controls: [string, ControlAnalysis | undefined][] = [
+    ['SCP', a.scpAnalysis],
+    ['RCP', a.rcpAnalysis],
+  ];
   for (const [label, control] of controls) {
     for (const level of control?.ouAnalysis ?? []) {
       for (const s of level.denyStatements) {

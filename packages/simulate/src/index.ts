@@ -12,7 +12,10 @@ import {
 import { conditionErrors, denialReasons } from './explain';
 import { parsePrincipal, principalContext, type PrincipalInfo } from './principal';
 
-export interface PolicyLevel { targetId: string; policies: { name: string; document: object }[] }
+export interface PolicyLevel {
+  targetId: string;
+  policies: { name: string; document: object }[];
+}
 
 export interface OrgSimulationRequest {
   organizationId: string; // o-...
@@ -43,7 +46,10 @@ export interface OrgSimulationRequest {
 }
 
 export type Decision = 'Allowed' | 'Denied';
-export interface SimulationOutcome { decision: Decision; explanation: string }
+export interface SimulationOutcome {
+  decision: Decision;
+  explanation: string;
+}
 
 /** The input can't be evaluated faithfully (bad policy, bad context value, inconsistent request...). */
 export class SimulationInputError extends Error {
@@ -104,15 +110,22 @@ export async function simulateOrgRequest(req: OrgSimulationRequest): Promise<Sim
   if (result.overallResult === 'Allowed') {
     const allowedPatterns = analyses.filter((a) => a.analysis.result === 'Allowed' && a.pattern).map((a) => a.pattern);
     const summary = [
-      scpExemption ? undefined : req.scpLevels.length > 0 ? `every SCP level allows (${levelIds(req.scpLevels)})` : 'no SCP levels (principal outside the organization)',
+      scpExemption
+        ? undefined
+        : req.scpLevels.length > 0
+          ? `every SCP level allows (${levelIds(req.scpLevels)})`
+          : 'no SCP levels (principal outside the organization)',
       rcpExemption ? undefined : req.rcpLevels.length > 0 ? `no RCP denies (${levelIds(req.rcpLevels)})` : 'no RCP levels',
       allowedPatterns.length > 0 ? `resource pattern ${[...new Set(allowedPatterns)].join(', ')}` : undefined,
     ].filter((s): s is string => !!s);
     return { decision: 'Allowed', explanation: ['allowed', ...summary, ...notes].join('; ') };
   }
-  const reasons = analyses.length > 0
-    ? [...new Set(analyses.filter((a) => a.analysis.result !== 'Allowed').flatMap((a) => denialReasons(a.analysis, req.action)))]
-    : [`implicitly denied for every resource matching '${req.resource}' (iam-simulate keeps no per-resource analysis here; use a specific ARN to see which level denies)`];
+  const reasons =
+    analyses.length > 0
+      ? [...new Set(analyses.filter((a) => a.analysis.result !== 'Allowed').flatMap((a) => denialReasons(a.analysis, req.action)))]
+      : [
+          `implicitly denied for every resource matching '${req.resource}' (iam-simulate keeps no per-resource analysis here; use a specific ARN to see which level denies)`,
+        ];
   return { decision: 'Denied', explanation: [...reasons, ...notes].join('; ') };
 }
 
@@ -151,8 +164,7 @@ async function buildContext(req: OrgSimulationRequest, principal: PrincipalInfo,
   // above it, and the management account is in it by definition.
   const principalInOrg = req.accountId === req.managementAccountId || req.scpLevels.length > 0;
   // RCPs may not be enabled, so a same-account resource also follows the principal.
-  const resourceInOrg = resourceAccountId === req.managementAccountId || req.rcpLevels.length > 0 ||
-    (resourceAccountId === req.accountId && principalInOrg);
+  const resourceInOrg = resourceAccountId === req.managementAccountId || req.rcpLevels.length > 0 || (resourceAccountId === req.accountId && principalInOrg);
   const derived: Record<string, string> = {
     ...principalContext(req.principalArn, principal, principalInOrg ? req.organizationId : undefined),
     // Data-perimeter policies test these; without them a StringNotEquals on aws:ResourceOrgID always denies.

@@ -12,11 +12,7 @@ const doc = (...Statement: object[]) => ({ Version: '2012-10-17', Statement });
 const FULL = { name: 'FullAWSAccess', document: doc({ Effect: 'Allow', Action: '*', Resource: '*' }) };
 const level = (targetId: string, ...policies: PolicyLevel['policies']): PolicyLevel => ({ targetId, policies });
 /** root > workloads OU > member account, FullAWSAccess everywhere plus `rootExtras` at the root. */
-const chain = (account = MEMBER, ...rootExtras: PolicyLevel['policies']) => [
-  level(ROOT, FULL, ...rootExtras),
-  level(OU, FULL),
-  level(account, FULL),
-];
+const chain = (account = MEMBER, ...rootExtras: PolicyLevel['policies']) => [level(ROOT, FULL, ...rootExtras), level(OU, FULL), level(account, FULL)];
 
 const request = (overrides: Partial<OrgSimulationRequest>): OrgSimulationRequest => ({
   organizationId: ORG,
@@ -75,7 +71,12 @@ describe('SCP chain', () => {
     expect(runInstances.decision).toBe('Denied');
     expect(runInstances.explanation).toContain('Sid "DenyOutsideApprovedRegions" at r-ab12');
 
-    const inApprovedRegion = await simulateOrgRequest({ ...base, action: 'ec2:RunInstances', context: { 'aws:RequestedRegion': 'eu-west-1' }, resource: instance.replace('ap-southeast-2', 'eu-west-1') });
+    const inApprovedRegion = await simulateOrgRequest({
+      ...base,
+      action: 'ec2:RunInstances',
+      context: { 'aws:RequestedRegion': 'eu-west-1' },
+      resource: instance.replace('ap-southeast-2', 'eu-west-1'),
+    });
     expect(inApprovedRegion.decision).toBe('Allowed');
   });
 
@@ -109,7 +110,11 @@ describe('SCP chain', () => {
         Condition: { Null: { 'aws:RequestTag/team': 'true' } },
       }),
     };
-    const base = request({ action: 'ec2:RunInstances', resource: `arn:aws:ec2:eu-west-1:${MEMBER}:instance/i-0123456789abcdef0`, scpLevels: chain(MEMBER, requireTeam) });
+    const base = request({
+      action: 'ec2:RunInstances',
+      resource: `arn:aws:ec2:eu-west-1:${MEMBER}:instance/i-0123456789abcdef0`,
+      scpLevels: chain(MEMBER, requireTeam),
+    });
     const untagged = await simulateOrgRequest(base);
     expect(untagged.decision).toBe('Denied');
     expect(untagged.explanation).toContain('Sid "DenyUntaggedInstances"');
@@ -123,7 +128,9 @@ describe('AWS exemptions', () => {
 
   it('SCPs do not affect the management account', async () => {
     const scpLevels = [level(ROOT, FULL, denyAll), level(MGMT, FULL)];
-    const mgmt = await simulateOrgRequest(request({ accountId: MGMT, principalArn: `arn:aws:iam::${MGMT}:role/admin`, resource: 'arn:aws:s3:::mgmt-bucket/k', scpLevels }));
+    const mgmt = await simulateOrgRequest(
+      request({ accountId: MGMT, principalArn: `arn:aws:iam::${MGMT}:role/admin`, resource: 'arn:aws:s3:::mgmt-bucket/k', scpLevels }),
+    );
     expect(mgmt).toEqual({ decision: 'Allowed', explanation: expect.stringContaining('management account: SCPs do not apply') });
     // The same chain on a member account denies.
     const member = await simulateOrgRequest(request({ scpLevels: [level(ROOT, FULL, denyAll), level(MEMBER, FULL)] }));
@@ -131,10 +138,12 @@ describe('AWS exemptions', () => {
   });
 
   it('SCPs do not affect service-linked roles', async () => {
-    const slr = await simulateOrgRequest(request({
-      principalArn: `arn:aws:iam::${MEMBER}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling`,
-      scpLevels: chain(MEMBER, denyAll),
-    }));
+    const slr = await simulateOrgRequest(
+      request({
+        principalArn: `arn:aws:iam::${MEMBER}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling`,
+        scpLevels: chain(MEMBER, denyAll),
+      }),
+    );
     expect(slr).toEqual({ decision: 'Allowed', explanation: expect.stringContaining('service-linked role: SCPs do not apply') });
     expect((await simulateOrgRequest(request({ scpLevels: chain(MEMBER, denyAll) }))).decision).toBe('Denied');
   });
@@ -147,7 +156,12 @@ describe('AWS exemptions', () => {
       resource: `arn:aws:s3:::trail-bucket/AWSLogs/${MEMBER}/log.json.gz`,
       scpLevels: chain(DATA, denyAll),
     });
-    const bucketPolicy = doc({ Effect: 'Allow', Principal: { Service: 'cloudtrail.amazonaws.com' }, Action: 's3:PutObject', Resource: 'arn:aws:s3:::trail-bucket/AWSLogs/*' });
+    const bucketPolicy = doc({
+      Effect: 'Allow',
+      Principal: { Service: 'cloudtrail.amazonaws.com' },
+      Action: 's3:PutObject',
+      Resource: 'arn:aws:s3:::trail-bucket/AWSLogs/*',
+    });
     const allowed = await simulateOrgRequest({ ...base, resourcePolicy: bucketPolicy });
     expect(allowed).toEqual({ decision: 'Allowed', explanation: expect.stringContaining('AWS service principal: SCPs do not apply') });
     expect((await simulateOrgRequest(base)).decision).toBe('Denied');
@@ -204,14 +218,21 @@ describe('RCP data perimeter', () => {
   it('RCPs do not affect service-linked roles', async () => {
     const denyS3 = { name: 'DenyS3', document: doc({ Sid: 'NoS3', Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: '*' }) };
     const sameAccount = { accountId: DATA, scpLevels: chain(DATA), resourcePolicy: undefined, rcpLevels: [level(ROOT, denyS3), level(DATA)] };
-    const slr = await simulateOrgRequest({ ...base, ...sameAccount, principalArn: `arn:aws:iam::${DATA}:role/aws-service-role/backup.amazonaws.com/AWSServiceRoleForBackup` });
+    const slr = await simulateOrgRequest({
+      ...base,
+      ...sameAccount,
+      principalArn: `arn:aws:iam::${DATA}:role/aws-service-role/backup.amazonaws.com/AWSServiceRoleForBackup`,
+    });
     expect(slr).toEqual({ decision: 'Allowed', explanation: expect.stringContaining('service-linked role: RCPs do not apply') });
     const role = await simulateOrgRequest({ ...base, ...sameAccount, principalArn: `arn:aws:iam::${DATA}:role/app/dev` });
     expect(role.decision).toBe('Denied');
   });
 
   it('adds RCPFullAWSAccess itself: a level holding only a Deny does not deny implicitly', async () => {
-    const denyHttp = { name: 'DenyHttp', document: doc({ Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: '*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }) };
+    const denyHttp = {
+      name: 'DenyHttp',
+      document: doc({ Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: '*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+    };
     const outcome = await simulateOrgRequest({ ...base, context: { 'aws:SecureTransport': 'true' }, rcpLevels: [level(ROOT, denyHttp), level(DATA)] });
     expect(outcome.decision).toBe('Allowed');
   });
@@ -222,7 +243,9 @@ describe('bad input is an error, never a decision', () => {
     const bad = { name: 'Broken', document: doc({ Effect: 'Permit', Action: 's3:*', Resource: '*' }) };
     await expect(simulateOrgRequest(request({ scpLevels: chain(MEMBER, bad) }))).rejects.toThrow(/SCP "Broken" Statement\[0\]\.Effect/);
     // Even where SCPs don't apply.
-    await expect(simulateOrgRequest(request({ accountId: MGMT, principalArn: `arn:aws:iam::${MGMT}:role/admin`, scpLevels: chain(MGMT, bad) }))).rejects.toThrow(SimulationInputError);
+    await expect(
+      simulateOrgRequest(request({ accountId: MGMT, principalArn: `arn:aws:iam::${MGMT}:role/admin`, scpLevels: chain(MGMT, bad) })),
+    ).rejects.toThrow(SimulationInputError);
   });
 
   it('throws when the context overrides aws:PrincipalArn with another principal', async () => {
@@ -234,7 +257,10 @@ describe('bad input is an error, never a decision', () => {
   });
 
   it('throws on a context value the condition cannot parse, and on an array for a single-valued key', async () => {
-    const httpsOnly = { name: 'HttpsOnly', document: doc({ Effect: 'Deny', Action: '*', Resource: '*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }) };
+    const httpsOnly = {
+      name: 'HttpsOnly',
+      document: doc({ Effect: 'Deny', Action: '*', Resource: '*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+    };
     const scpLevels = chain(MEMBER, httpsOnly);
     await expect(simulateOrgRequest(request({ scpLevels, context: { 'aws:SecureTransport': 'maybe' } }))).rejects.toThrow(/'maybe' is not a boolean/);
     await expect(simulateOrgRequest(request({ scpLevels, context: { 'aws:SecureTransport': ['true', 'false'] } }))).rejects.toThrow(/single-valued/);

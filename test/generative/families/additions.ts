@@ -11,13 +11,31 @@ const UNRELATED: readonly Record<string, unknown>[] = [
   { Type: 'AWS::SSM::Parameter', Properties: { Type: 'String', Value: 'unrelated' } },
   { Type: 'AWS::Logs::LogGroup', Properties: { RetentionInDays: 365 } },
   { Type: 'AWS::SNS::Topic' },
-  { Type: 'AWS::IAM::ManagedPolicy', Properties: { PolicyDocument: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }] } } },
+  {
+    Type: 'AWS::IAM::ManagedPolicy',
+    Properties: { PolicyDocument: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }] } },
+  },
 ];
 
 export const additions = resourceFamily('additions', (ctx): Draft | undefined => {
   const { rng, doc, resources, logicalId: id, resource } = ctx;
-  const variant = rng.pick(['unrelated-resources', 'many-unrelated-resources', 'metadata', 'depends-on', 'deletion-policy', 'outputs', 'description', 'condition'] as const);
-  const draft = (description: string, preserving = true): Draft => ({ variant, description: `${id}: ${description}`, doc, format: pickFormat(rng, doc), preserving });
+  const variant = rng.pick([
+    'unrelated-resources',
+    'many-unrelated-resources',
+    'metadata',
+    'depends-on',
+    'deletion-policy',
+    'outputs',
+    'description',
+    'condition',
+  ] as const);
+  const draft = (description: string, preserving = true): Draft => ({
+    variant,
+    description: `${id}: ${description}`,
+    doc,
+    format: pickFormat(rng, doc),
+    preserving,
+  });
   switch (variant) {
     case 'unrelated-resources':
     case 'many-unrelated-resources': {

@@ -35,14 +35,24 @@ export const duplicates = resourceFamily('duplicates', (ctx): Draft | undefined 
   const others = Object.entries(resources);
   const withDoc = (resourcesValue: unknown, extraTop: [string, unknown][] = []): Entries =>
     new Entries([...Object.entries(doc).map(([k, v]): [string, unknown] => [k, k === 'Resources' ? resourcesValue : v]), ...extraTop]);
-  const draft = (description: string, out: unknown): Draft => ({ variant, description: `${format}: ${description}`, doc: out, format, keyText, preserving: false });
+  const draft = (description: string, out: unknown): Draft => ({
+    variant,
+    description: `${format}: ${description}`,
+    doc: out,
+    format,
+    keyText,
+    preserving: false,
+  });
   switch (variant) {
     case 'resource-after':
       return draft(`${id} defined again after it, as ${String(harmless.Type)}`, withDoc(new Entries([...others, [id, harmless]])));
     case 'resource-before':
       return draft(`${id} defined first as ${String(harmless.Type)}, then as the failing resource`, withDoc(new Entries([[id, harmless], ...others])));
     case 'resource-escaped':
-      return draft(`${id} defined again after it with an escaped spelling of the same key, as ${String(harmless.Type)}`, withDoc(new Entries([...others, [DUP + id, harmless]])));
+      return draft(
+        `${id} defined again after it with an escaped spelling of the same key, as ${String(harmless.Type)}`,
+        withDoc(new Entries([...others, [DUP + id, harmless]])),
+      );
     case 'resources-section':
       return draft(`a second Resources section holding only a ${String(harmless.Type)}`, withDoc(resources, [['Resources', { Harmless: harmless }]]));
     case 'type-twice': {

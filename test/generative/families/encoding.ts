@@ -21,7 +21,20 @@ export const encoding: Family = {
   name: 'encoding',
   mutate(ctx): Draft | undefined {
     const { rng, doc } = ctx;
-    const variant = rng.pick(['bom', 'crlf', 'cr', 'bom-crlf', 'json-tabs', 'yaml-comments', 'json-line-comments', 'json-block-comment', 'utf16', 'bom-twice', 'concatenated-json', 'nul-in-yaml-comment'] as const);
+    const variant = rng.pick([
+      'bom',
+      'crlf',
+      'cr',
+      'bom-crlf',
+      'json-tabs',
+      'yaml-comments',
+      'json-line-comments',
+      'json-block-comment',
+      'utf16',
+      'bom-twice',
+      'concatenated-json',
+      'nul-in-yaml-comment',
+    ] as const);
     const json = write(doc, 'json');
     const yaml = write(doc, rng.pick(['yaml', 'yaml-short'] as const));
     const anyText = rng.chance(0.5) ? json : yaml;
@@ -37,11 +50,26 @@ export const encoding: Family = {
       case 'bom-crlf':
         return draft(`${ext} with a BOM and CRLF line endings`, `\uFEFF${anyText.replace(/\n/g, '\r\n')}`, true);
       case 'json-tabs':
-        return draft('JSON indented with tabs', json.replace(/^( {2})+/gm, (m) => '\t'.repeat(m.length / 2)), true, 'json');
+        return draft(
+          'JSON indented with tabs',
+          json.replace(/^( {2})+/gm, (m) => '\t'.repeat(m.length / 2)),
+          true,
+          'json',
+        );
       case 'yaml-comments':
-        return draft('YAML with comment lines and trailing comments', insertLines(rng, yaml, (i) => `${i}# a comment: with Resources: and Type: AWS::S3::Bucket`, rng.int(1, 5)), true, 'yaml');
+        return draft(
+          'YAML with comment lines and trailing comments',
+          insertLines(rng, yaml, (i) => `${i}# a comment: with Resources: and Type: AWS::S3::Bucket`, rng.int(1, 5)),
+          true,
+          'yaml',
+        );
       case 'json-line-comments':
-        return draft('JSON with // comment lines', insertLines(rng, json, (i) => `${i}// reviewed`, rng.int(1, 3)), false, 'json');
+        return draft(
+          'JSON with // comment lines',
+          insertLines(rng, json, (i) => `${i}// reviewed`, rng.int(1, 3)),
+          false,
+          'json',
+        );
       case 'json-block-comment':
         return draft('JSON with a /* */ comment', `/* generated */\n${json}`, false, 'json');
       case 'utf16': {
@@ -51,7 +79,12 @@ export const encoding: Family = {
       case 'bom-twice':
         return draft(`${ext} starting with two BOMs`, `\uFEFF\uFEFF${anyText}`, false);
       case 'concatenated-json':
-        return draft('two JSON documents in one file: a harmless template, then the original', `${write({ Resources: { Harmless: { Type: 'AWS::CloudFormation::WaitConditionHandle' } } }, 'json')}${json}`, false, 'json');
+        return draft(
+          'two JSON documents in one file: a harmless template, then the original',
+          `${write({ Resources: { Harmless: { Type: 'AWS::CloudFormation::WaitConditionHandle' } } }, 'json')}${json}`,
+          false,
+          'json',
+        );
       case 'nul-in-yaml-comment':
         return draft('YAML with a NUL byte in a comment', `# generated\u0000\n${yaml}`, false, 'yaml');
     }

@@ -49,7 +49,12 @@ export const escapedKeys: Family = {
     const format = rng.pick(FORMATS);
     const style = format.startsWith('json')
       ? 'json-unicode'
-      : rng.weighted<string>([['yaml-escape', 3], ['yaml-single-quoted', 1], ['yaml-str-tag', 1], ['yaml-continuation', format === 'yaml-flow' ? 0 : 2]]);
+      : rng.weighted<string>([
+          ['yaml-escape', 3],
+          ['yaml-single-quoted', 1],
+          ['yaml-str-tag', 1],
+          ['yaml-continuation', format === 'yaml-flow' ? 0 : 2],
+        ]);
     const spelled = new Map<string, string>();
     for (const k of keys) {
       if (!k.length) continue;

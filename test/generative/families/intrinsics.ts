@@ -32,8 +32,12 @@ export const intrinsics: Family = {
       : rng.pick(['if-ancestor', 'if-ancestor-novalue'] as const);
     const deployTime = variant === 'if-novalue' || variant === 'ref-parameter' || variant === 'if-ancestor-novalue';
     const draft = (description: string): Draft => ({
-      variant, description: `${target.logicalId}.${path.join('.')} (${target.controlId}): ${description}${deployTime ? '' : ' [every outcome fails]'}`,
-      doc, format: pickFormat(rng, doc), preserving: false, deployTimeValue: deployTime,
+      variant,
+      description: `${target.logicalId}.${path.join('.')} (${target.controlId}): ${description}${deployTime ? '' : ' [every outcome fails]'}`,
+      doc,
+      format: pickFormat(rng, doc),
+      preserving: false,
+      deployTimeValue: deployTime,
     });
     const value = getAt(resource, have);
     switch (variant) {
@@ -79,7 +83,9 @@ export const intrinsics: Family = {
           return draft('Properties: Fn::If [cond, {}, AWS::NoValue] (had none)');
         }
         setAt(resource, have, { 'Fn::If': [cond, value, variant === 'if-ancestor' ? value : { Ref: 'AWS::NoValue' }] });
-        return draft(`the property is missing; Fn::If around ${have.join('.')}${variant === 'if-ancestor' ? ' (same value in both branches)' : ' and AWS::NoValue'}`);
+        return draft(
+          `the property is missing; Fn::If around ${have.join('.')}${variant === 'if-ancestor' ? ' (same value in both branches)' : ' and AWS::NoValue'}`,
+        );
       }
     }
   },

@@ -21,7 +21,13 @@ export const keyOrder: Family = {
     const variant = rng.pick(['top-level', 'everywhere', 'reversed-everywhere', 'resources-first'] as const);
     let out: unknown;
     if (variant === 'top-level') out = shuffled(rng, doc, 1, false);
-    else if (variant === 'resources-first') out = new Entries([['Resources', doc.Resources], ...Object.entries(doc).filter(([k]) => k !== 'Resources').reverse()]);
+    else if (variant === 'resources-first')
+      out = new Entries([
+        ['Resources', doc.Resources],
+        ...Object.entries(doc)
+          .filter(([k]) => k !== 'Resources')
+          .reverse(),
+      ]);
     else out = shuffled(rng, doc, 64, variant === 'reversed-everywhere');
     return { variant, description: `keys reordered (${variant})`, doc: out, format: pickFormat(rng, out), preserving: true };
   },

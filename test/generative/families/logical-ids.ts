@@ -48,8 +48,12 @@ export const logicalIds: Family = {
     if (to === from || Object.prototype.hasOwnProperty.call(resources, to)) return undefined;
     renameResource(doc, from, to);
     return {
-      variant, description: `logical ID ${from} renamed to ${JSON.stringify(to.length > 40 ? `${to.slice(0, 12)}...(${to.length} chars)` : to)}`,
-      doc, format: pickFormat(rng, doc), preserving, renames: { [from]: to },
+      variant,
+      description: `logical ID ${from} renamed to ${JSON.stringify(to.length > 40 ? `${to.slice(0, 12)}...(${to.length} chars)` : to)}`,
+      doc,
+      format: pickFormat(rng, doc),
+      preserving,
+      renames: { [from]: to },
     };
   },
 };

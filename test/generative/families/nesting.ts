@@ -16,7 +16,18 @@ function deep(depth: number, list: boolean): unknown {
 
 export const nesting = resourceFamily('nesting', (ctx): Draft | undefined => {
   const { rng, doc, resources, logicalId: id, resource } = ctx;
-  const variant = rng.pick(['deep-metadata', 'deep-metadata', 'near-miss-section', 'near-miss-attribute', 'explicit-document-start', 'document-end-marker', 'yaml-directive', 'second-document', 'first-document-harmless', 'resources-nested'] as const);
+  const variant = rng.pick([
+    'deep-metadata',
+    'deep-metadata',
+    'near-miss-section',
+    'near-miss-attribute',
+    'explicit-document-start',
+    'document-end-marker',
+    'yaml-directive',
+    'second-document',
+    'first-document-harmless',
+    'resources-nested',
+  ] as const);
   const yaml = rng.pick(['yaml', 'yaml-short'] as const);
   switch (variant) {
     case 'deep-metadata': {
@@ -36,7 +47,13 @@ export const nesting = resourceFamily('nesting', (ctx): Draft | undefined => {
         define(out, k, v);
         if (k === 'Resources') define(out, section, { [id]: resource });
       }
-      return { variant, description: `${id} moved from Resources to a section named ${JSON.stringify(section)}`, doc: out, format: rng.pick(['json', 'yaml', 'yaml-short'] as const), preserving: false };
+      return {
+        variant,
+        description: `${id} moved from Resources to a section named ${JSON.stringify(section)}`,
+        doc: out,
+        format: rng.pick(['json', 'yaml', 'yaml-short'] as const),
+        preserving: false,
+      };
     }
     case 'near-miss-attribute': {
       // `properties:` instead of `Properties:`: CloudFormation refuses the template; a checker that reads
@@ -46,7 +63,13 @@ export const nesting = resourceFamily('nesting', (ctx): Draft | undefined => {
       const out: Record<string, unknown> = {};
       for (const [k, v] of Object.entries(resource)) define(out, k === 'Properties' ? spelled : k, v);
       resources[id] = out;
-      return { variant, description: `${id}: Properties key spelled ${JSON.stringify(spelled)}`, doc, format: rng.pick(['json', 'yaml', 'yaml-short'] as const), preserving: false };
+      return {
+        variant,
+        description: `${id}: Properties key spelled ${JSON.stringify(spelled)}`,
+        doc,
+        format: rng.pick(['json', 'yaml', 'yaml-short'] as const),
+        preserving: false,
+      };
     }
     case 'explicit-document-start':
       return { variant, description: 'YAML with an explicit document start `---`', text: `---\n${write(doc, yaml)}`, ext: 'yaml', preserving: true };
@@ -59,16 +82,34 @@ export const nesting = resourceFamily('nesting', (ctx): Draft | undefined => {
       delete resources[id];
       const first = { ...doc, Resources: Object.keys(resources).length ? resources : { Harmless: { Type: 'AWS::CloudFormation::WaitConditionHandle' } } };
       const second = { Resources: { [id]: resource } };
-      return { variant, description: `two YAML documents; ${id} only in the second`, text: `${write(first, yaml)}---\n${write(second, yaml)}`, ext: 'yaml', preserving: false };
+      return {
+        variant,
+        description: `two YAML documents; ${id} only in the second`,
+        text: `${write(first, yaml)}---\n${write(second, yaml)}`,
+        ext: 'yaml',
+        preserving: false,
+      };
     }
     case 'first-document-harmless': {
       const first = { Resources: { Harmless: { Type: 'AWS::CloudFormation::WaitConditionHandle' } } };
-      return { variant, description: 'two YAML documents; the first a harmless template, the second the original', text: `${write(first, yaml)}---\n${write(doc, yaml)}`, ext: 'yaml', preserving: false };
+      return {
+        variant,
+        description: 'two YAML documents; the first a harmless template, the second the original',
+        text: `${write(first, yaml)}---\n${write(doc, yaml)}`,
+        ext: 'yaml',
+        preserving: false,
+      };
     }
     case 'resources-nested': {
       delete resources[id];
       resources.Nested = { Resources: { [id]: resource } } as never;
-      return { variant, description: `${id} moved into Resources.Nested.Resources (a map without Type)`, doc, format: rng.pick(['json', 'yaml'] as const), preserving: false };
+      return {
+        variant,
+        description: `${id} moved into Resources.Nested.Resources (a map without Type)`,
+        doc,
+        format: rng.pick(['json', 'yaml'] as const),
+        preserving: false,
+      };
     }
   }
 });

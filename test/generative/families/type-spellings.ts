@@ -36,7 +36,11 @@ function replaceOne(rng: MutationContext['rng'], s: string, from: number, to: nu
 const SPELLINGS: Record<string, (type: string, ctx: MutationContext) => string | undefined> = {
   lowercase: (t) => t.toLowerCase(),
   uppercase: (t) => t.toUpperCase(),
-  'service-lowercase': (t) => t.split('::').map((p, i) => (i === 1 ? p.toLowerCase() : p)).join('::'),
+  'service-lowercase': (t) =>
+    t
+      .split('::')
+      .map((p, i) => (i === 1 ? p.toLowerCase() : p))
+      .join('::'),
   'homoglyph-aws': (t, { rng }) => (t.startsWith('AWS::') ? replaceOne(rng, t, 0, 3) : undefined),
   'homoglyph-name': (t, { rng }) => replaceOne(rng, t, t.lastIndexOf('::') + 2, t.length),
   'trailing-space': (t) => `${t} `,
@@ -90,7 +94,8 @@ export const typeSpellings: Family = {
     }
     if (variant === 'type-as-intrinsic') {
       const fn = rng.pick(['Fn::Sub', 'Fn::Join', 'Fn::If'] as const);
-      resource.Type = fn === 'Fn::Sub' ? { 'Fn::Sub': type } : fn === 'Fn::Join' ? { 'Fn::Join': ['::', type.split('::')] } : { 'Fn::If': ['Never', type, type] };
+      resource.Type =
+        fn === 'Fn::Sub' ? { 'Fn::Sub': type } : fn === 'Fn::Join' ? { 'Fn::Join': ['::', type.split('::')] } : { 'Fn::If': ['Never', type, type] };
       return { variant, description: `${logicalId}: Type written as ${fn} (CloudFormation needs a literal type)`, doc, preserving: false };
     }
     if (variant === 'type-as-list') {

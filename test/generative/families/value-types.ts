@@ -9,10 +9,28 @@ import { Draft, pickFormat, resourceFamily } from '../mutant';
 export const valueTypes = resourceFamily('value-types', (ctx): Draft | undefined => {
   const { rng, doc, target, logicalId, resource } = ctx;
   const variant = rng.pick([
-    'scalar-as-string', 'scalar-as-string', 'false-string-as-bool', 'null-other-property', 'yaml-bool-spelling', 'tag-value-number', 'tag-value-bool',
-    'null-at-missing', 'properties-null', 'empty-properties', 'empty-tags', 'empty-metadata', 'null-metadata', 'empty-depends-on',
+    'scalar-as-string',
+    'scalar-as-string',
+    'false-string-as-bool',
+    'null-other-property',
+    'yaml-bool-spelling',
+    'tag-value-number',
+    'tag-value-bool',
+    'null-at-missing',
+    'properties-null',
+    'empty-properties',
+    'empty-tags',
+    'empty-metadata',
+    'null-metadata',
+    'empty-depends-on',
   ] as const);
-  const done = (description: string, preserving: boolean, format = pickFormat(rng, doc)): Draft => ({ variant, description: `${logicalId}: ${description}`, doc, format, preserving });
+  const done = (description: string, preserving: boolean, format = pickFormat(rng, doc)): Draft => ({
+    variant,
+    description: `${logicalId}: ${description}`,
+    doc,
+    format,
+    preserving,
+  });
   /** `key: value` added where the resource has no `key`. */
   const addMissing = (key: string, value: unknown, description: string, preserving: boolean): Draft | undefined => {
     if (key in resource) return undefined;
@@ -53,7 +71,11 @@ export const valueTypes = resourceFamily('value-types', (ctx): Draft | undefined
         const s = String(v);
         setAt(resource, p, new Raw(spelling === 'upper' ? s.toUpperCase() : s[0].toUpperCase() + s.slice(1)));
       }
-      return done(`booleans written as ${spelling === 'upper' ? 'TRUE/FALSE' : 'True/False'} (YAML 1.2 core booleans)`, true, rng.pick(['yaml', 'yaml-short'] as const));
+      return done(
+        `booleans written as ${spelling === 'upper' ? 'TRUE/FALSE' : 'True/False'} (YAML 1.2 core booleans)`,
+        true,
+        rng.pick(['yaml', 'yaml-short'] as const),
+      );
     }
     case 'tag-value-number':
     case 'tag-value-bool': {

@@ -8,9 +8,27 @@ import { Draft, pickFormat, resourceFamily } from '../mutant';
 
 export const yamlAliases = resourceFamily('yaml-aliases', (ctx): Draft | undefined => {
   const { rng, doc, resources, logicalId, resource } = ctx;
-  const variant = rng.pick(['alias-source', 'alias-copy', 'alias-properties-copy', 'unused-anchors', 'cyclic-metadata', 'cyclic-properties', 'merge-key', 'resources-alias', 'resources-merge', 'many-aliases', 'alias-bomb'] as const);
+  const variant = rng.pick([
+    'alias-source',
+    'alias-copy',
+    'alias-properties-copy',
+    'unused-anchors',
+    'cyclic-metadata',
+    'cyclic-properties',
+    'merge-key',
+    'resources-alias',
+    'resources-merge',
+    'many-aliases',
+    'alias-bomb',
+  ] as const);
   const yaml = () => rng.pick(['yaml', 'yaml-short', 'yaml-flow'] as const);
-  const draft = (description: string, preserving: boolean, out: unknown = doc): Draft => ({ variant, description: `${logicalId}: ${description}`, doc: out, format: yaml(), preserving });
+  const draft = (description: string, preserving: boolean, out: unknown = doc): Draft => ({
+    variant,
+    description: `${logicalId}: ${description}`,
+    doc: out,
+    format: yaml(),
+    preserving,
+  });
   switch (variant) {
     case 'alias-source': {
       // An earlier resource anchors the Type and Properties; the failing resource is written as aliases.
@@ -60,8 +78,14 @@ export const yamlAliases = resourceFamily('yaml-aliases', (ctx): Draft | undefin
       // The whole Resources map is an alias of a map anchored in the template's Metadata.
       const out: Record<string, unknown> = {};
       out.Metadata = { ...(isMap(doc.Metadata) ? doc.Metadata : {}), SharedResources: new Anchored('resources', doc.Resources) };
-      for (const [k, v] of Object.entries(doc)) if (k !== 'Metadata') define(out, k, k === 'Resources' ? (variant === 'resources-alias' ? new Alias('resources') : { '<<': new Alias('resources') }) : v);
-      return draft(variant === 'resources-alias' ? 'Resources: *resources (anchored in the top-level Metadata)' : 'Resources: { <<: *resources } (a merge key)', variant === 'resources-alias', out);
+      for (const [k, v] of Object.entries(doc))
+        if (k !== 'Metadata')
+          define(out, k, k === 'Resources' ? (variant === 'resources-alias' ? new Alias('resources') : { '<<': new Alias('resources') }) : v);
+      return draft(
+        variant === 'resources-alias' ? 'Resources: *resources (anchored in the top-level Metadata)' : 'Resources: { <<: *resources } (a merge key)',
+        variant === 'resources-alias',
+        out,
+      );
     }
     case 'many-aliases': {
       const n = rng.pick([50, 101, 150, 500]);
@@ -72,7 +96,11 @@ export const yamlAliases = resourceFamily('yaml-aliases', (ctx): Draft | undefin
       const levels = rng.int(6, 10);
       const width = rng.int(6, 10);
       const bomb: Record<string, unknown> = { l0: new Anchored('l0', 'lol') };
-      for (let i = 1; i < levels; i++) bomb[`l${i}`] = new Anchored(`l${i}`, Array.from({ length: width }, () => new Alias(`l${i - 1}`)));
+      for (let i = 1; i < levels; i++)
+        bomb[`l${i}`] = new Anchored(
+          `l${i}`,
+          Array.from({ length: width }, () => new Alias(`l${i - 1}`)),
+        );
       resource.Metadata = bomb;
       return draft(`Metadata is an alias bomb (${levels} levels of ${width} aliases, ${width}^${levels - 1} leaves)`, false);
     }

@@ -35,7 +35,9 @@ test('a tag set lower in the tree or in the resource props is never overwritten'
   const viaTags = new s3.Bucket(stack, 'Curated');
   Tags.of(viaTags).add('domain', 'serving');
   new s3.CfnBucket(stack, 'Raw', { tags: [{ key: 'team', value: 'ingest' }] });
-  const [curated, raw] = ['Curated', 'Raw'].map((id) => Template.fromStack(stack).toJSON().Resources[Object.keys(Template.fromStack(stack).toJSON().Resources).find((k) => k.startsWith(id))!]);
+  const [curated, raw] = ['Curated', 'Raw'].map(
+    (id) => Template.fromStack(stack).toJSON().Resources[Object.keys(Template.fromStack(stack).toJSON().Resources).find((k) => k.startsWith(id))!],
+  );
   const tags = (r: { Properties: { Tags: { Key: string; Value: string }[] } }) => Object.fromEntries(r.Properties.Tags.map((t) => [t.Key, t.Value]));
   expect(tags(curated)).toEqual({ ...TAGS, domain: 'serving' });
   expect(tags(raw)).toEqual({ ...TAGS, team: 'ingest' });
@@ -45,7 +47,9 @@ test('a value tags.yaml does not allow is refused when the aspect is created, wi
   expect(() => new MandatoryTags({ ...TAGS, env: 'production' }, { policies: POLICIES })).toThrow(
     /env = 'production' is not allowed: expected one of dev, staging, prod \(.*tags\.yaml\)/,
   );
-  expect(() => new MandatoryTags({ ...TAGS, 'cost-center': '42' }, { policies: POLICIES })).toThrow(/expected a value matching \^cc-\[0-9\]\{2,6\}\$ \(for example cc-4200\)/);
+  expect(() => new MandatoryTags({ ...TAGS, 'cost-center': '42' }, { policies: POLICIES })).toThrow(
+    /expected a value matching \^cc-\[0-9\]\{2,6\}\$ \(for example cc-4200\)/,
+  );
 });
 
 test('a key that is not a mandatory tag is refused with a suggestion', () => {

@@ -25,7 +25,11 @@ test("every IAM role and user gets the catalog's boundary, roles CDK creates for
   const stack = stackWithBoundary();
   new iam.Role(stack, 'Worker', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
   new iam.User(stack, 'Robot');
-  new lambda.Function(stack, 'Fn', { runtime: lambda.Runtime.NODEJS_24_X, handler: 'index.handler', code: lambda.Code.fromInline('exports.handler = async () => {}') });
+  new lambda.Function(stack, 'Fn', {
+    runtime: lambda.Runtime.NODEJS_24_X,
+    handler: 'index.handler',
+    code: lambda.Code.fromInline('exports.handler = async () => {}'),
+  });
   // autoDeleteObjects adds a custom resource provider whose role is a plain CfnResource.
   new s3.Bucket(stack, 'Scratch', { autoDeleteObjects: true, removalPolicy: RemovalPolicy.DESTROY });
   const template = Template.fromStack(stack);
@@ -52,7 +56,10 @@ test('a role with another boundary keeps it, with a warning on the role', () => 
     permissionsBoundary: iam.ManagedPolicy.fromManagedPolicyName(stack, 'Own', 'TeamBoundary'),
   });
   Template.fromStack(stack).hasResourceProperties('AWS::IAM::Role', { PermissionsBoundary: boundaryArn('TeamBoundary') });
-  Annotations.fromStack(stack).hasWarning('/Data/Worker/Resource', Match.stringLikeRegexp("keeps its own permissions boundary instead of the organization's /tarmac/TarmacWorkloadBoundary"));
+  Annotations.fromStack(stack).hasWarning(
+    '/Data/Worker/Resource',
+    Match.stringLikeRegexp("keeps its own permissions boundary instead of the organization's /tarmac/TarmacWorkloadBoundary"),
+  );
 });
 
 test('policyName and policyPath override the catalog', () => {

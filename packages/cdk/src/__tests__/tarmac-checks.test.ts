@@ -75,7 +75,12 @@ describe('acknowledgements', () => {
     expect(tarmac?.conclusion).toBe('failure');
     expect(findingKeys(tarmac)).toEqual(['LZ.SQS.1 Data/B/Resource']);
     expect(tarmac?.suppressedViolations).toEqual([
-      expect.objectContaining({ ruleName: 'LZ.SQS.1', reason: 'encrypted by the producer', acknowledgedAt: 'Data/A', violatingConstructs: [expect.objectContaining({ constructPath: 'Data/A/Resource' })] }),
+      expect.objectContaining({
+        ruleName: 'LZ.SQS.1',
+        reason: 'encrypted by the producer',
+        acknowledgedAt: 'Data/A',
+        violatingConstructs: [expect.objectContaining({ constructPath: 'Data/A/Resource' })],
+      }),
     ]);
   });
 
@@ -83,7 +88,10 @@ describe('acknowledgements', () => {
     const { error, tarmac } = twoPlainQueues((stack) => Validations.of(stack).acknowledge({ id: 'Tarmac::LZ.SQS.1', reason: 'queues hold public data only' }));
     expect(error).toBeUndefined();
     expect(findingKeys(tarmac)).toEqual([]);
-    expect(tarmac?.suppressedViolations?.flatMap((v) => v.violatingConstructs.map((c) => c.constructPath)).sort()).toEqual(['Data/A/Resource', 'Data/B/Resource']);
+    expect(tarmac?.suppressedViolations?.flatMap((v) => v.violatingConstructs.map((c) => c.constructPath)).sort()).toEqual([
+      'Data/A/Resource',
+      'Data/B/Resource',
+    ]);
   });
 
   test('a bare control ID or an unknown one silences nothing and says so', () => {
@@ -138,13 +146,18 @@ test('controlTower adds the Control Tower proactive rules under their own IDs', 
 });
 
 test('an unknown profile is refused when the pack is created, naming the profiles there are', () => {
-  expect(() => new TarmacChecks(newApp(), { profile: 'production', policies: POLICIES })).toThrow(/policies\/profiles: unknown profile 'production' \(expected one of dev, prod, sandbox\)/);
+  expect(() => new TarmacChecks(newApp(), { profile: 'production', policies: POLICIES })).toThrow(
+    /policies\/profiles: unknown profile 'production' \(expected one of dev, prod, sandbox\)/,
+  );
 });
 
 test('a Guard rule that does not parse fails synthesis: an engine error is never a pass', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tarmac-bad-rule-'));
   const rule = path.join(dir, 'broken.guard');
-  fs.writeFileSync(rule, "let queues = Resources.*[ Type == 'AWS::SQS::Queue' ]\nrule broken when %queues not empty { %queues.Properties.KmsMasterKeyId == }\n");
+  fs.writeFileSync(
+    rule,
+    "let queues = Resources.*[ Type == 'AWS::SQS::Queue' ]\nrule broken when %queues not empty { %queues.Properties.KmsMasterKeyId == }\n",
+  );
   const app = checkedApp({ rules: [rule] });
   compliantQueue(new Stack(app, 'Data'), 'Orders');
   const { error, tarmac } = synthesize(app);
@@ -181,7 +194,8 @@ describe('verdict cache in the cloud assembly', () => {
     expect(stored.length).toBeGreaterThan(0);
 
     const again = synthInto(outdir, false);
-    const summary = (r: typeof first) => r.tarmac?.violations.map((v) => [v.ruleName, v.severity, v.description, v.violatingConstructs.map((c) => c.cloudFormationResource)]);
+    const summary = (r: typeof first) =>
+      r.tarmac?.violations.map((v) => [v.ruleName, v.severity, v.description, v.violatingConstructs.map((c) => c.cloudFormationResource)]);
     expect(summary(again)).toEqual(summary(first));
     expect(fs.readdirSync(cache).sort()).toEqual(stored.sort());
 

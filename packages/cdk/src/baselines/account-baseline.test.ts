@@ -52,11 +52,15 @@ describe('the permissions boundary', () => {
 
   test('names exactly the AwsSolutions-IAM5 findings cdk-nag computes, to acknowledge them', () => {
     expect(wildcardFindings(ACCOUNT_PROD.permissionsBoundary.statements)).toEqual(['']); // Allow with NotAction: the rule throws
-    expect(wildcardFindings([
-      { Effect: 'Allow', Action: ['s3:Get*', 'ec2:DescribeInstances'], Resource: ['*', 'arn:aws:s3:::b'] },
-      { Effect: 'Deny', Action: '*', Resource: '*' },
-    ])).toEqual(['[Action::s3:Get*]', '[Resource::*]']);
-    expect(wildcardFindings([{ Effect: 'Allow', Action: 'iam:GetRole', Resource: 'arn:aws:iam::${aws:PrincipalAccount}:role/*' }])).toEqual(['[Resource::arn:aws:iam::<aws:PrincipalAccount>:role/*]']);
+    expect(
+      wildcardFindings([
+        { Effect: 'Allow', Action: ['s3:Get*', 'ec2:DescribeInstances'], Resource: ['*', 'arn:aws:s3:::b'] },
+        { Effect: 'Deny', Action: '*', Resource: '*' },
+      ]),
+    ).toEqual(['[Action::s3:Get*]', '[Resource::*]']);
+    expect(wildcardFindings([{ Effect: 'Allow', Action: 'iam:GetRole', Resource: 'arn:aws:iam::${aws:PrincipalAccount}:role/*' }])).toEqual([
+      '[Resource::arn:aws:iam::<aws:PrincipalAccount>:role/*]',
+    ]);
     expect(wildcardFindings([{ Effect: 'Allow', Action: 'iam:GetRole', Resource: 'arn:aws:iam::111111111111:role/x' }])).toEqual([]);
   });
 });
@@ -108,7 +112,9 @@ describe('the EBS key', () => {
   test('rotates, has the alias, and a policy for the account, EC2 and the Auto Scaling service-linked role', () => {
     const { template } = build();
     template.hasResourceProperties('AWS::KMS::Alias', { AliasName: 'alias/tarmac/ebs-default' });
-    const keys = Object.values(template.findResources('AWS::KMS::Key')) as { Properties: { EnableKeyRotation: boolean; KeyPolicy: { Statement: Record<string, unknown>[] } } }[];
+    const keys = Object.values(template.findResources('AWS::KMS::Key')) as {
+      Properties: { EnableKeyRotation: boolean; KeyPolicy: { Statement: Record<string, unknown>[] } };
+    }[];
     expect(keys).toHaveLength(1);
     expect(keys[0].Properties.EnableKeyRotation).toBe(true);
     const bySid = Object.fromEntries(keys[0].Properties.KeyPolicy.Statement.map((s) => [s.Sid, s]));
@@ -116,11 +122,36 @@ describe('the EBS key', () => {
     expect(bySid.AccountPrincipalsUseKeyThroughEc2).toMatchObject({
       Principal: { AWS: '*' },
       Action: expect.arrayContaining(['kms:CreateGrant', 'kms:Decrypt', 'kms:GenerateDataKey*']),
-      Condition: { StringEquals: { 'kms:CallerAccount': { Ref: 'AWS::AccountId' }, 'kms:ViaService': { 'Fn::Join': ['', ['ec2.', { Ref: 'AWS::Region' }, '.amazonaws.com']] } } },
+      Condition: {
+        StringEquals: {
+          'kms:CallerAccount': { Ref: 'AWS::AccountId' },
+          'kms:ViaService': { 'Fn::Join': ['', ['ec2.', { Ref: 'AWS::Region' }, '.amazonaws.com']] },
+        },
+      },
     });
-    const slr = { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::', { Ref: 'AWS::AccountId' }, ':role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling']] };
-    expect(bySid.AutoScalingUsesKey).toMatchObject({ Principal: { AWS: '*' }, Condition: { StringEquals: { 'aws:PrincipalAccount': { Ref: 'AWS::AccountId' } }, ArnEquals: { 'aws:PrincipalArn': slr } } });
-    expect([...(bySid.AutoScalingUsesKey.Action as string[])].sort()).toEqual(['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey*', 'kms:ReEncrypt*']);
+    const slr = {
+      'Fn::Join': [
+        '',
+        [
+          'arn:',
+          { Ref: 'AWS::Partition' },
+          ':iam::',
+          { Ref: 'AWS::AccountId' },
+          ':role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling',
+        ],
+      ],
+    };
+    expect(bySid.AutoScalingUsesKey).toMatchObject({
+      Principal: { AWS: '*' },
+      Condition: { StringEquals: { 'aws:PrincipalAccount': { Ref: 'AWS::AccountId' } }, ArnEquals: { 'aws:PrincipalArn': slr } },
+    });
+    expect([...(bySid.AutoScalingUsesKey.Action as string[])].sort()).toEqual([
+      'kms:Decrypt',
+      'kms:DescribeKey',
+      'kms:Encrypt',
+      'kms:GenerateDataKey*',
+      'kms:ReEncrypt*',
+    ]);
     expect(bySid.AutoScalingGrantsToAwsResources).toMatchObject({
       Action: 'kms:CreateGrant',
       Condition: { ArnEquals: { 'aws:PrincipalArn': slr }, Bool: { 'kms:GrantIsForAWSResource': 'true' } },
@@ -135,7 +166,12 @@ describe('the EBS key', () => {
 });
 
 describe('security services', () => {
-  const TYPES = { guardDuty: 'AWS::GuardDuty::Detector', securityHub: 'AWS::SecurityHub::Hub', macie: 'AWS::Macie::Session', detective: 'AWS::Detective::Graph' };
+  const TYPES = {
+    guardDuty: 'AWS::GuardDuty::Detector',
+    securityHub: 'AWS::SecurityHub::Hub',
+    macie: 'AWS::Macie::Session',
+    detective: 'AWS::Detective::Graph',
+  };
 
   test.each(Object.keys(TYPES) as (keyof typeof TYPES)[])('%s alone turns on exactly its own resource', (service) => {
     const { template } = build({ ...ACCOUNT_PROD, securityServices: { ...OFF, [service]: true } });
@@ -145,7 +181,11 @@ describe('security services', () => {
   test('are configured: GuardDuty and Macie publish every 15 minutes, Security Hub with default standards and consolidated findings', () => {
     const { template } = build({ ...ACCOUNT_PROD, securityServices: { guardDuty: true, securityHub: true, macie: true, detective: true } });
     template.hasResourceProperties('AWS::GuardDuty::Detector', { Enable: true, FindingPublishingFrequency: 'FIFTEEN_MINUTES' });
-    template.hasResourceProperties('AWS::SecurityHub::Hub', { EnableDefaultStandards: true, AutoEnableControls: true, ControlFindingGenerator: 'SECURITY_CONTROL' });
+    template.hasResourceProperties('AWS::SecurityHub::Hub', {
+      EnableDefaultStandards: true,
+      AutoEnableControls: true,
+      ControlFindingGenerator: 'SECURITY_CONTROL',
+    });
     template.hasResourceProperties('AWS::Macie::Session', { Status: 'ENABLED', FindingPublishingFrequency: 'FIFTEEN_MINUTES' });
     template.hasResourceProperties('AWS::Detective::Graph', { AutoEnableMembers: false });
   });
@@ -162,7 +202,9 @@ test('refuses a home region that is not a region name', () => {
 
 test('regional resources carry no condition: only IAM and the unused-access analyzer are home-region only', () => {
   const { template } = build({ ...ACCOUNT_PROD, securityServices: { guardDuty: true, securityHub: true, macie: true, detective: true } });
-  const conditional = Object.values(template.toJSON().Resources as Record<string, { Type: string; Condition?: string }>).filter((r) => r.Condition).map((r) => r.Type);
+  const conditional = Object.values(template.toJSON().Resources as Record<string, { Type: string; Condition?: string }>)
+    .filter((r) => r.Condition)
+    .map((r) => r.Type);
   expect(conditional.sort()).toEqual(['AWS::AccessAnalyzer::Analyzer', 'AWS::IAM::ManagedPolicy']);
   template.hasResource('AWS::GuardDuty::Detector', { Condition: Match.absent() });
 });

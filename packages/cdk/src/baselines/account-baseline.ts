@@ -61,6 +61,9 @@ export class AccountBaseline extends Construct {
 
     if (props.ebsDefaultKey) this.ebsKey = new EbsDefaultKey(this, 'EbsDefaultKey', { alias: props.ebsDefaultKey.alias }).key;
 
-    this.securityServices = new SecurityServices(this, 'SecurityServices', { ...props.securityServices, findingPublishingFrequency: props.findingPublishingFrequency });
+    this.securityServices = new SecurityServices(this, 'SecurityServices', {
+      ...props.securityServices,
+      findingPublishingFrequency: props.findingPublishingFrequency,
+    });
   }
 }

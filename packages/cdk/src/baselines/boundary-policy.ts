@@ -49,7 +49,8 @@ export class BoundaryPolicy extends Construct {
     for (const id of wildcardFindings(statements)) {
       Validations.of(this.resource).acknowledge({
         id: `AwsSolutions::AwsSolutions-IAM5${id}`,
-        reason: 'A permissions boundary grants nothing: it caps what identity policies may grant, so its Allow is deliberately broad (policies/permissions-boundary.yaml, reviewed there)',
+        reason:
+          'A permissions boundary grants nothing: it caps what identity policies may grant, so its Allow is deliberately broad (policies/permissions-boundary.yaml, reviewed there)',
       });
     }
   }

@@ -51,7 +51,11 @@ describe.each<NatGateways>(['perAz', 'single', 'none'])('account and network bas
   test('no transform, bootstrap rule, CDKMetadata or asset parameter; no Lambda', () => {
     const { template } = synthesized.template;
     const types = Object.values(template.Resources as Record<string, { Type: string }>).map((r) => r.Type);
-    expect({ transform: template.Transform, rules: template.Rules, parameters: template.Parameters }).toEqual({ transform: undefined, rules: undefined, parameters: undefined });
+    expect({ transform: template.Transform, rules: template.Rules, parameters: template.Parameters }).toEqual({
+      transform: undefined,
+      rules: undefined,
+      parameters: undefined,
+    });
     expect(types.filter((t) => /^(AWS::CDK::Metadata|AWS::Lambda::|Custom::|AWS::CloudFormation::CustomResource)/.test(t))).toEqual([]);
   });
 
@@ -61,7 +65,9 @@ describe.each<NatGateways>(['perAz', 'single', 'none'])('account and network bas
 
   test('pass cdk-nag AwsSolutionsChecks with no finding, error or warning', () => {
     expect(synthesized.nag).toHaveLength(1);
-    const findings = synthesized.nag.flatMap((r) => r.violations.map((v) => `${v.severity} ${v.ruleName} ${v.violatingResources.map((x) => x.constructPath).join(', ')}`));
+    const findings = synthesized.nag.flatMap((r) =>
+      r.violations.map((v) => `${v.severity} ${v.ruleName} ${v.violatingResources.map((x) => x.constructPath).join(', ')}`),
+    );
     expect(findings).toEqual([]);
   });
 

@@ -8,7 +8,10 @@ import { NETWORK_PROD } from './__tests__/fixture';
 type Resource = { Type: string; Properties: Record<string, any>; DependsOn?: string[] };
 
 /** A plain app and environment-agnostic stack: the construct needs nothing of the platform's. */
-function build(settings: Partial<NetworkBaselineSettings> = {}, stackProps: StackProps = {}): { template: Template; resources: Record<string, Resource>; json: Record<string, any> } {
+function build(
+  settings: Partial<NetworkBaselineSettings> = {},
+  stackProps: StackProps = {},
+): { template: Template; resources: Record<string, Resource>; json: Record<string, any> } {
   const stack = new Stack(new App(), 'Network', stackProps);
   new NetworkBaseline(stack, 'Baseline', { ...NETWORK_PROD, ...settings });
   const template = Template.fromStack(stack);
@@ -18,7 +21,9 @@ function build(settings: Partial<NetworkBaselineSettings> = {}, stackProps: Stac
 
 const ofType = (resources: Record<string, Resource>, type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
 const subnetsOf = (resources: Record<string, Resource>, kind: 'Public' | 'Private') =>
-  ofType(resources, 'AWS::EC2::Subnet').filter(([, r]) => r.Properties.Tags.some((t: { Key: string; Value: string }) => t.Key === 'aws-cdk:subnet-name' && t.Value === kind));
+  ofType(resources, 'AWS::EC2::Subnet').filter(([, r]) =>
+    r.Properties.Tags.some((t: { Key: string; Value: string }) => t.Key === 'aws-cdk:subnet-name' && t.Value === kind),
+  );
 
 describe('the VPC', () => {
   test('gets its CIDR from the IPAM pool of the deployment region, through a mapping by AWS::Region', () => {
@@ -26,7 +31,10 @@ describe('the VPC', () => {
     const [[, vpc]] = ofType(resources, 'AWS::EC2::VPC');
     const mapping = vpc.Properties.Ipv4IpamPoolId['Fn::FindInMap'];
     expect(mapping.slice(1)).toEqual([{ Ref: 'AWS::Region' }, 'PoolId']);
-    expect(json.Mappings[mapping[0]]).toEqual({ 'eu-central-1': { PoolId: 'ipam-pool-0f1e2d3c4b5a69788' }, 'eu-west-1': { PoolId: 'ipam-pool-0a1b2c3d4e5f60718' } });
+    expect(json.Mappings[mapping[0]]).toEqual({
+      'eu-central-1': { PoolId: 'ipam-pool-0f1e2d3c4b5a69788' },
+      'eu-west-1': { PoolId: 'ipam-pool-0a1b2c3d4e5f60718' },
+    });
     expect(vpc.Properties).toMatchObject({ Ipv4NetmaskLength: 22, EnableDnsHostnames: true, EnableDnsSupport: true });
     expect(vpc.Properties.CidrBlock).toBeUndefined();
   });
@@ -44,7 +52,11 @@ describe('the VPC', () => {
     const cidrs = all.map(([, s]) => s.Properties.CidrBlock['Fn::Select']);
     expect(new Set(cidrs.map(([i]: [number]) => i)).size).toBe(2 * azs);
     // 16 blocks of /24 in the /20 VPC, carved from the allocated CIDR.
-    expect(cidrs.every(([, cidr]: [number, any]) => JSON.stringify(cidr['Fn::Cidr'].slice(1)) === '[16,"8"]' && cidr['Fn::Cidr'][0]['Fn::GetAtt'][1] === 'CidrBlock')).toBe(true);
+    expect(
+      cidrs.every(
+        ([, cidr]: [number, any]) => JSON.stringify(cidr['Fn::Cidr'].slice(1)) === '[16,"8"]' && cidr['Fn::Cidr'][0]['Fn::GetAtt'][1] === 'CidrBlock',
+      ),
+    ).toBe(true);
   });
 
   test('no subnet assigns public IPs; the internet gateway is attached for the public subnets', () => {
@@ -56,7 +68,11 @@ describe('the VPC', () => {
 
   test('no custom resource or Lambda (the default security group is not restricted by one)', () => {
     const { resources } = build();
-    expect(Object.values(resources).map((r) => r.Type).filter((t) => /^(Custom::|AWS::Lambda::|AWS::CloudFormation::CustomResource)/.test(t))).toEqual([]);
+    expect(
+      Object.values(resources)
+        .map((r) => r.Type)
+        .filter((t) => /^(Custom::|AWS::Lambda::|AWS::CloudFormation::CustomResource)/.test(t)),
+    ).toEqual([]);
   });
 
   test('outputs the VPC and subnet IDs, not exported', () => {
@@ -121,7 +137,9 @@ describe('flow logs', () => {
     });
     expect(flowLog.Properties.DeliverLogsPermissionArn).toBeUndefined(); // no IAM role
     expect(flowLog.DependsOn).toContain(policyId);
-    expect(bucket.Properties.LifecycleConfiguration.Rules).toContainEqual(expect.objectContaining({ Id: 'ExpireFlowLogs', Prefix: 'AWSLogs/', ExpirationInDays: 90 }));
+    expect(bucket.Properties.LifecycleConfiguration.Rules).toContainEqual(
+      expect.objectContaining({ Id: 'ExpireFlowLogs', Prefix: 'AWSLogs/', ExpirationInDays: 90 }),
+    );
     const sids = policy.Properties.PolicyDocument.Statement.map((s: { Sid?: string }) => s.Sid);
     expect(sids).toEqual(expect.arrayContaining(['AWSLogDeliveryWrite', 'AWSLogDeliveryAclCheck', 'S3ServerAccessLogs']));
   });
@@ -131,9 +149,15 @@ describe('flow logs', () => {
     const [[keyId, key]] = ofType(resources, 'AWS::KMS::Key');
     expect(key.Properties.EnableKeyRotation).toBe(true);
     const delivery = key.Properties.KeyPolicy.Statement.find((s: { Sid: string }) => s.Sid === 'LogDeliveryEncryptsFlowLogs');
-    expect(delivery).toMatchObject({ Principal: { Service: 'delivery.logs.amazonaws.com' }, Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } } });
+    expect(delivery).toMatchObject({
+      Principal: { Service: 'delivery.logs.amazonaws.com' },
+      Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+    });
     const [[, bucket]] = ofType(resources, 'AWS::S3::Bucket');
-    expect(bucket.Properties.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault).toEqual({ SSEAlgorithm: 'aws:kms', KMSMasterKeyID: { 'Fn::GetAtt': [keyId, 'Arn'] } });
+    expect(bucket.Properties.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault).toEqual({
+      SSEAlgorithm: 'aws:kms',
+      KMSMasterKeyID: { 'Fn::GetAtt': [keyId, 'Arn'] },
+    });
     expect(bucket.Properties.LoggingConfiguration).toEqual({ LogFilePrefix: 'access-logs/' });
   });
 });
@@ -143,7 +167,9 @@ describe('endpoints', () => {
 
   test('interface endpoints for each service, private DNS, in the private subnets, behind one security group', () => {
     const { resources } = build();
-    const endpoints = ofType(resources, 'AWS::EC2::VPCEndpoint').filter(([, r]) => r.Properties.VpcEndpointType === 'Interface').map(([, r]) => r);
+    const endpoints = ofType(resources, 'AWS::EC2::VPCEndpoint')
+      .filter(([, r]) => r.Properties.VpcEndpointType === 'Interface')
+      .map(([, r]) => r);
     expect(endpoints.map(serviceOf)).toEqual(['ssm', 'ssmmessages', 'ec2messages'].map((s) => ['com.amazonaws.', { Ref: 'AWS::Region' }, `.${s}`]));
     const privateIds = subnetsOf(resources, 'Private').map(([id]) => ({ Ref: id }));
     const [[sgId]] = ofType(resources, 'AWS::EC2::SecurityGroup');
@@ -160,14 +186,18 @@ describe('endpoints', () => {
     expect(groups).toHaveLength(1);
     const vpcId = ofType(resources, 'AWS::EC2::VPC')[0][0];
     const { SecurityGroupIngress, SecurityGroupEgress } = groups[0][1].Properties;
-    expect(SecurityGroupIngress).toEqual([{ IpProtocol: 'tcp', FromPort: 443, ToPort: 443, CidrIp: { 'Fn::GetAtt': [vpcId, 'CidrBlock'] }, Description: 'HTTPS from the VPC' }]);
+    expect(SecurityGroupIngress).toEqual([
+      { IpProtocol: 'tcp', FromPort: 443, ToPort: 443, CidrIp: { 'Fn::GetAtt': [vpcId, 'CidrBlock'] }, Description: 'HTTPS from the VPC' },
+    ]);
     expect(SecurityGroupEgress).toEqual([expect.objectContaining({ CidrIp: '255.255.255.255/32', Description: 'Disallow all traffic' })]);
     expect(ofType(resources, 'AWS::EC2::SecurityGroupIngress')).toEqual([]);
   });
 
   test('gateway endpoints for S3 and DynamoDB on the private route tables', () => {
     const { resources } = build();
-    const gateways = ofType(resources, 'AWS::EC2::VPCEndpoint').filter(([, r]) => r.Properties.VpcEndpointType === 'Gateway').map(([, r]) => r);
+    const gateways = ofType(resources, 'AWS::EC2::VPCEndpoint')
+      .filter(([, r]) => r.Properties.VpcEndpointType === 'Gateway')
+      .map(([, r]) => r);
     expect(gateways.map((g) => serviceOf(g)[2])).toEqual(['.s3', '.dynamodb']);
     const privateTables = ofType(resources, 'AWS::EC2::SubnetRouteTableAssociation')
       .filter(([, a]) => subnetsOf(resources, 'Private').some(([id]) => id === a.Properties.SubnetId.Ref))
@@ -186,11 +216,23 @@ describe('impossible settings are refused', () => {
     ['one AZ', { availabilityZones: 1 }, /availabilityZones is 1; expected a whole number from 2 to 6/],
     ['seven AZs', { availabilityZones: 7 }, /availabilityZones is 7/],
     ['a fraction of an AZ', { availabilityZones: 2.5 }, /availabilityZones is 2.5/],
-    ['subnets that do not fit', { vpcNetmaskLength: 24, subnetNetmaskLength: 26, availabilityZones: 3 }, /6 subnets of \/26 .* do not fit in a \/24 VPC, which holds 4/],
+    [
+      'subnets that do not fit',
+      { vpcNetmaskLength: 24, subnetNetmaskLength: 26, availabilityZones: 3 },
+      /6 subnets of \/26 .* do not fit in a \/24 VPC, which holds 4/,
+    ],
     ['subnets larger than the VPC', { vpcNetmaskLength: 24, subnetNetmaskLength: 22 }, /do not fit in a \/24 VPC/],
     ['a VPC larger than EC2 allows', { vpcNetmaskLength: 12 }, /vpcNetmaskLength is 12; EC2 takes \/16 to \/28/],
-    ['a pool smaller than one VPC', { ipamPools: [{ ...NETWORK_PROD.ipamPools[0], cidr: '10.0.0.0/24' }] }, /IPAM pool ipam-pool-0a1b2c3d4e5f60718 \(10.0.0.0\/24\) is smaller than one \/22 VPC/],
-    ['two pools for a region', { ipamPools: [NETWORK_PROD.ipamPools[0], { ...NETWORK_PROD.ipamPools[1], region: 'eu-west-1' }] }, /two IPAM pools for eu-west-1/],
+    [
+      'a pool smaller than one VPC',
+      { ipamPools: [{ ...NETWORK_PROD.ipamPools[0], cidr: '10.0.0.0/24' }] },
+      /IPAM pool ipam-pool-0a1b2c3d4e5f60718 \(10.0.0.0\/24\) is smaller than one \/22 VPC/,
+    ],
+    [
+      'two pools for a region',
+      { ipamPools: [NETWORK_PROD.ipamPools[0], { ...NETWORK_PROD.ipamPools[1], region: 'eu-west-1' }] },
+      /two IPAM pools for eu-west-1/,
+    ],
     ['a pool ID that is not one', { ipamPools: [{ ...NETWORK_PROD.ipamPools[0], id: 'pool-1' }] }, /'pool-1' is not an IPAM pool ID/],
     ['no pool', { ipamPools: [] }, /ipamPools is empty/],
     ['a gateway endpoint AWS does not offer', { gatewayEndpoints: ['sqs'] }, /'sqs' has no gateway endpoint; expected one of dynamodb, s3/],

@@ -114,7 +114,19 @@ export class NetworkBaseline extends Construct {
     }
 
     new CfnOutput(this, 'VpcId', { value: this.vpc.vpcId, description: 'The baseline VPC' }).overrideLogicalId('VpcId');
-    new CfnOutput(this, 'PublicSubnetIds', { value: Fn.join(',', this.publicSubnets.map((s) => s.subnetId)), description: 'Public subnets, one per AZ, in AZ order' }).overrideLogicalId('PublicSubnetIds');
-    new CfnOutput(this, 'PrivateSubnetIds', { value: Fn.join(',', this.privateSubnets.map((s) => s.subnetId)), description: 'Private subnets, one per AZ, in AZ order' }).overrideLogicalId('PrivateSubnetIds');
+    new CfnOutput(this, 'PublicSubnetIds', {
+      value: Fn.join(
+        ',',
+        this.publicSubnets.map((s) => s.subnetId),
+      ),
+      description: 'Public subnets, one per AZ, in AZ order',
+    }).overrideLogicalId('PublicSubnetIds');
+    new CfnOutput(this, 'PrivateSubnetIds', {
+      value: Fn.join(
+        ',',
+        this.privateSubnets.map((s) => s.subnetId),
+      ),
+      description: 'Private subnets, one per AZ, in AZ order',
+    }).overrideLogicalId('PrivateSubnetIds');
   }
 }

@@ -18,13 +18,18 @@ export function networkSettingsProblems(s: NetworkBaselineSettings): string[] {
   const problems: string[] = [];
   const { availabilityZones: azs, vpcNetmaskLength: vpc, subnetNetmaskLength: subnet } = s;
   if (!Number.isInteger(azs) || azs < 2 || azs > 6) problems.push(`availabilityZones is ${azs}; expected a whole number from 2 to 6`);
-  for (const [name, mask] of [['vpcNetmaskLength', vpc], ['subnetNetmaskLength', subnet]] as const) {
+  for (const [name, mask] of [
+    ['vpcNetmaskLength', vpc],
+    ['subnetNetmaskLength', subnet],
+  ] as const) {
     if (!Number.isInteger(mask) || mask < MIN_NETMASK || mask > MAX_NETMASK) problems.push(`${name} is ${mask}; EC2 takes /${MIN_NETMASK} to /${MAX_NETMASK}`);
   }
   if (!problems.length) {
     const fits = 2 ** (subnet - vpc);
     if (2 * azs > fits) {
-      problems.push(`${2 * azs} subnets of /${subnet} (a public and a private one in each of ${azs} AZs) do not fit in a /${vpc} VPC, which holds ${Math.max(fits, 0)}`);
+      problems.push(
+        `${2 * azs} subnets of /${subnet} (a public and a private one in each of ${azs} AZs) do not fit in a /${vpc} VPC, which holds ${Math.max(fits, 0)}`,
+      );
     }
   }
   if (!s.ipamPools.length) problems.push('ipamPools is empty; expected the IPAM pool of every region the baseline is deployed to');
@@ -38,10 +43,13 @@ export function networkSettingsProblems(s: NetworkBaselineSettings): string[] {
     if (Number.isNaN(prefix)) problems.push(`IPAM pool ${pool.id}: '${pool.cidr}' is not an IPv4 CIDR`);
     else if (prefix > vpc) problems.push(`IPAM pool ${pool.id} (${pool.cidr}) is smaller than one /${vpc} VPC`);
   }
-  if (!Number.isInteger(s.flowLogs.retentionDays) || s.flowLogs.retentionDays < 1) problems.push(`flowLogs.retentionDays is ${s.flowLogs.retentionDays}; expected a whole number of days, at least 1`);
-  for (const name of s.interfaceEndpoints) if (!SERVICE_NAME.test(name)) problems.push(`interface endpoint '${name}' is not a service name such as ssm or ssmmessages`);
+  if (!Number.isInteger(s.flowLogs.retentionDays) || s.flowLogs.retentionDays < 1)
+    problems.push(`flowLogs.retentionDays is ${s.flowLogs.retentionDays}; expected a whole number of days, at least 1`);
+  for (const name of s.interfaceEndpoints)
+    if (!SERVICE_NAME.test(name)) problems.push(`interface endpoint '${name}' is not a service name such as ssm or ssmmessages`);
   if (new Set(s.interfaceEndpoints).size !== s.interfaceEndpoints.length) problems.push('interfaceEndpoints names a service twice');
-  for (const name of s.gatewayEndpoints) if (!GATEWAY_ENDPOINT_SERVICES.includes(name)) problems.push(`'${name}' has no gateway endpoint; expected one of ${GATEWAY_ENDPOINT_SERVICES.join(', ')}`);
+  for (const name of s.gatewayEndpoints)
+    if (!GATEWAY_ENDPOINT_SERVICES.includes(name)) problems.push(`'${name}' has no gateway endpoint; expected one of ${GATEWAY_ENDPOINT_SERVICES.join(', ')}`);
   if (new Set(s.gatewayEndpoints).size !== s.gatewayEndpoints.length) problems.push('gatewayEndpoints names a service twice');
   return problems;
 }

@@ -78,7 +78,10 @@ export class BudgetGuardrails extends Construct {
     super(scope, id);
     const sorted = [...props.budgets].sort((a, b) => compareNames(a.name, b.name));
     this.validate(sorted, props);
-    const ids = uniqueLogicalIds(sorted.map((b) => b.name), 'budget');
+    const ids = uniqueLogicalIds(
+      sorted.map((b) => b.name),
+      'budget',
+    );
     const stack = Stack.of(this);
     const hard = sorted.filter((b) => b.hard);
 
@@ -88,7 +91,13 @@ export class BudgetGuardrails extends Construct {
     if (hard.length && !props.permissionsBoundary) {
       this.boundary = new iam.ManagedPolicy(this, 'ActionRoleBoundary', {
         description: 'Tarmac budget actions: the most their roles can ever do, whatever is attached to them later',
-        statements: [attachDetach('BudgetActionsAttachTheirStopPolicies', [...policies.values()].map((p) => p.attrArn), [...new Set(hard.flatMap((b) => targetArns(b.hard!)))].sort())],
+        statements: [
+          attachDetach(
+            'BudgetActionsAttachTheirStopPolicies',
+            [...policies.values()].map((p) => p.attrArn),
+            [...new Set(hard.flatMap((b) => targetArns(b.hard!)))].sort(),
+          ),
+        ],
       });
     }
     const boundary = props.permissionsBoundary ?? this.boundary;
@@ -99,7 +108,9 @@ export class BudgetGuardrails extends Construct {
       const logicalId = ids.get(b.name)!;
       const targets = resolveTargets(`${this.node.path}: budget '${b.name}'${atLine(b.line)}`, b.notify, props.notifications, props.topics);
       if (targets.topicArns.length > 1 || targets.emails.length > MAX_EMAILS) {
-        throw new Error(`${this.node.path}: budget '${b.name}'${atLine(b.line)} notifies ${targets.topicArns.length} topics and ${targets.emails.length} e-mail addresses; AWS Budgets allows one SNS topic and ${MAX_EMAILS} e-mail addresses per notification`);
+        throw new Error(
+          `${this.node.path}: budget '${b.name}'${atLine(b.line)} notifies ${targets.topicArns.length} topics and ${targets.emails.length} e-mail addresses; AWS Budgets allows one SNS topic and ${MAX_EMAILS} e-mail addresses per notification`,
+        );
       }
       const subscribers = budgetSubscribers(targets);
       const budget = new budgets.CfnBudget(this, logicalId, {
@@ -111,8 +122,19 @@ export class BudgetGuardrails extends Construct {
           costFilters: { TagKeyValue: [`user:${b.scope.tag}$${b.scope.value}`] },
         },
         notificationsWithSubscribers: [
-          { notification: { notificationType: 'ACTUAL', comparisonOperator: 'GREATER_THAN', threshold: b.soft.actualPercent, thresholdType: 'PERCENTAGE' }, subscribers },
-          { notification: { notificationType: 'FORECASTED', comparisonOperator: 'GREATER_THAN', threshold: b.soft.forecastPercent, thresholdType: 'PERCENTAGE' }, subscribers },
+          {
+            notification: { notificationType: 'ACTUAL', comparisonOperator: 'GREATER_THAN', threshold: b.soft.actualPercent, thresholdType: 'PERCENTAGE' },
+            subscribers,
+          },
+          {
+            notification: {
+              notificationType: 'FORECASTED',
+              comparisonOperator: 'GREATER_THAN',
+              threshold: b.soft.forecastPercent,
+              thresholdType: 'PERCENTAGE',
+            },
+            subscribers,
+          },
         ],
       });
       created.set(b.name, budget);
@@ -150,7 +172,10 @@ export class BudgetGuardrails extends Construct {
       name: hard.policyName,
       type: 'SERVICE_CONTROL_POLICY',
       content: hard.policy,
-      description: shorten(`Tarmac: attached by the action of budget ${awsName(budget.name)} at ${hard.thresholdPercent}% (${hard.targetRefs.join(', ')}); detach to lift`, MAX_DESCRIPTION),
+      description: shorten(
+        `Tarmac: attached by the action of budget ${awsName(budget.name)} at ${hard.thresholdPercent}% (${hard.targetRefs.join(', ')}); detach to lift`,
+        MAX_DESCRIPTION,
+      ),
     });
   }
 
@@ -171,7 +196,10 @@ export class BudgetGuardrails extends Construct {
       if (!b.scope.tag || !b.scope.value || b.scope.tag.includes('$')) {
         throw new Error(`${where(b)}: the scope needs a cost allocation tag key (without '$') and a value, not '${b.scope.tag}'='${b.scope.value}'`);
       }
-      for (const [what, value] of [['soft.actualPercent', b.soft.actualPercent], ['soft.forecastPercent', b.soft.forecastPercent]] as const) {
+      for (const [what, value] of [
+        ['soft.actualPercent', b.soft.actualPercent],
+        ['soft.forecastPercent', b.soft.forecastPercent],
+      ] as const) {
         if (!(Number.isFinite(value) && value > 0)) throw new Error(`${where(b)}: ${what} must be a positive percentage, not ${value}`);
       }
       if (b.hard) this.validateHard(where(b), b.hard, props);
@@ -179,20 +207,28 @@ export class BudgetGuardrails extends Construct {
   }
 
   private validateHard(where: string, hard: HardGuardrail, props: BudgetGuardrailsProps): void {
-    if (!(Number.isFinite(hard.thresholdPercent) && hard.thresholdPercent > 0)) throw new Error(`${where}: hard.thresholdPercent must be a positive percentage, not ${hard.thresholdPercent}`);
-    if (hard.approval !== 'AUTOMATIC' && hard.approval !== 'MANUAL') throw new Error(`${where}: hard.approval must be AUTOMATIC or MANUAL, not '${String(hard.approval)}'`);
+    if (!(Number.isFinite(hard.thresholdPercent) && hard.thresholdPercent > 0))
+      throw new Error(`${where}: hard.thresholdPercent must be a positive percentage, not ${hard.thresholdPercent}`);
+    if (hard.approval !== 'AUTOMATIC' && hard.approval !== 'MANUAL')
+      throw new Error(`${where}: hard.approval must be AUTOMATIC or MANUAL, not '${String(hard.approval)}'`);
     if (hard.policyName.toLowerCase().startsWith(FINOPS_PREFIX)) {
-      throw new Error(`${where}: the stop policy name ${hard.policyName} starts with '${FINOPS_PREFIX}', which tarmac deploy's organization policy reconciler owns and would detach`);
+      throw new Error(
+        `${where}: the stop policy name ${hard.policyName} starts with '${FINOPS_PREFIX}', which tarmac deploy's organization policy reconciler owns and would detach`,
+      );
     }
-    if (!/^[\w+=,.@-]{1,128}$/.test(hard.policyName)) throw new Error(`${where}: the stop policy name '${hard.policyName}' is not a valid Organizations policy name (1-128 of letters, digits and +=,.@-_)`);
+    if (!/^[\w+=,.@-]{1,128}$/.test(hard.policyName))
+      throw new Error(`${where}: the stop policy name '${hard.policyName}' is not a valid Organizations policy name (1-128 of letters, digits and +=,.@-_)`);
     if (!hard.policy.Statement.length) throw new Error(`${where}: the stop policy has no statement`);
     if (!hard.targetIds.length) throw new Error(`${where}: the hard guardrail has no target to attach its policy to`);
     for (const t of hard.targetIds) {
-      if (t.startsWith('r-')) throw new Error(`${where}: the hard guardrail targets the organization root ${t}; a budget stop must never deny the whole organization`);
+      if (t.startsWith('r-'))
+        throw new Error(`${where}: the hard guardrail targets the organization root ${t}; a budget stop must never deny the whole organization`);
       if (!ACCOUNT_ID.test(t) && !OU_ID.test(t)) throw new Error(`${where}: target '${t}' is neither an account ID (12 digits) nor an OU ID (ou-...)`);
     }
-    if (props.organizationId === undefined) throw new Error(`${where}: a hard guardrail needs organizationId, so its action role can be limited to that organization's accounts and OUs`);
-    if (!ORGANIZATION_ID.test(props.organizationId)) throw new Error(`${this.node.path}: organizationId '${props.organizationId}' is not an organization ID (o-...)`);
+    if (props.organizationId === undefined)
+      throw new Error(`${where}: a hard guardrail needs organizationId, so its action role can be limited to that organization's accounts and OUs`);
+    if (!ORGANIZATION_ID.test(props.organizationId))
+      throw new Error(`${this.node.path}: organizationId '${props.organizationId}' is not an organization ID (o-...)`);
   }
 }
 
@@ -225,8 +261,5 @@ function budgetSubscribers(targets: ResolvedTargets): budgets.CfnBudget.Subscrib
 }
 
 function actionSubscribers(targets: ResolvedTargets): budgets.CfnBudgetsAction.SubscriberProperty[] {
-  return [
-    ...targets.topicArns.map((address) => ({ type: 'SNS', address })),
-    ...targets.emails.map((address) => ({ type: 'EMAIL', address })),
-  ];
+  return [...targets.topicArns.map((address) => ({ type: 'SNS', address })), ...targets.emails.map((address) => ({ type: 'EMAIL', address }))];
 }

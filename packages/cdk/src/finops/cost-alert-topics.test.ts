@@ -16,7 +16,10 @@ function synth(topics: { name: string; description: string }[]): { template: Tem
 
 describe('CostAlertTopics', () => {
   test('one topic tarmac-<name> per topic, encrypted with a rotating key of its own', () => {
-    const { template } = synth([{ name: 'cost-alerts', description: 'alerts' }, { name: 'finops-chat', description: 'chat' }]);
+    const { template } = synth([
+      { name: 'cost-alerts', description: 'alerts' },
+      { name: 'finops-chat', description: 'chat' },
+    ]);
     template.resourceCountIs('AWS::SNS::Topic', 2);
     template.resourceCountIs('AWS::KMS::Key', 1);
     template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
@@ -25,7 +28,7 @@ describe('CostAlertTopics', () => {
     }
   });
 
-  test('Budgets (for this account\'s budgets) and Cost Anomaly Detection (for this account) may publish, over TLS only', () => {
+  test("Budgets (for this account's budgets) and Cost Anomaly Detection (for this account) may publish, over TLS only", () => {
     const { template } = synth([{ name: 'cost-alerts', description: 'alerts' }]);
     template.hasResourceProperties('AWS::SNS::TopicPolicy', {
       PolicyDocument: {
@@ -80,7 +83,12 @@ describe('CostAlertTopics', () => {
   });
 
   test('refuses duplicate names and names SNS would refuse', () => {
-    expect(() => synth([{ name: 'a', description: '' }, { name: 'a', description: '' }])).toThrow(/topic names must be unique; 'a' appear/);
+    expect(() =>
+      synth([
+        { name: 'a', description: '' },
+        { name: 'a', description: '' },
+      ]),
+    ).toThrow(/topic names must be unique; 'a' appear/);
     expect(() => synth([{ name: 'cost alerts', description: '' }])).toThrow(/topic 'cost alerts'.*SNS topic names are letters, digits/);
   });
 });

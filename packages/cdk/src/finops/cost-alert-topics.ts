@@ -45,7 +45,9 @@ export class CostAlertTopics extends Construct {
     if (twice.length) throw new Error(`${this.node.path}: topic names must be unique; ${twice.map((n) => `'${n}'`).join(', ')} appear more than once`);
     for (const t of props.topics) {
       if (!TOPIC_NAME.test(awsName(t.name))) {
-        throw new Error(`${this.node.path}: topic '${t.name}'${atLine(t.line)}: SNS topic names are letters, digits, '-' and '_', at most 256 characters with the '${awsName('')}' prefix`);
+        throw new Error(
+          `${this.node.path}: topic '${t.name}'${atLine(t.line)}: SNS topic names are letters, digits, '-' and '_', at most 256 characters with the '${awsName('')}' prefix`,
+        );
       }
     }
     const topics = new Map<string, sns.Topic>();

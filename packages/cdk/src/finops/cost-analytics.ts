@@ -96,16 +96,20 @@ export class CostAnalytics extends Construct {
     const l = c.lifecycle;
     this.bucket = new s3.Bucket(this, 'CostData', {
       ...hardenedBucketProps(c.bucketName, this.key),
-      lifecycleRules: [{
-        id: 'CostDataLifecycle',
-        transitions: [
-          { storageClass: s3.StorageClass.INFREQUENT_ACCESS, transitionAfter: Duration.days(l.infrequentAccessAfterDays) },
-          ...(l.glacierAfterDays === undefined ? [] : [{ storageClass: s3.StorageClass.GLACIER_INSTANT_RETRIEVAL, transitionAfter: Duration.days(l.glacierAfterDays) }]),
-        ],
-        expiration: Duration.days(l.expireAfterDays),
-        noncurrentVersionExpiration: props.noncurrentVersionExpiration ?? Duration.days(7),
-        abortIncompleteMultipartUploadAfter: Duration.days(7),
-      }],
+      lifecycleRules: [
+        {
+          id: 'CostDataLifecycle',
+          transitions: [
+            { storageClass: s3.StorageClass.INFREQUENT_ACCESS, transitionAfter: Duration.days(l.infrequentAccessAfterDays) },
+            ...(l.glacierAfterDays === undefined
+              ? []
+              : [{ storageClass: s3.StorageClass.GLACIER_INSTANT_RETRIEVAL, transitionAfter: Duration.days(l.glacierAfterDays) }]),
+          ],
+          expiration: Duration.days(l.expireAfterDays),
+          noncurrentVersionExpiration: props.noncurrentVersionExpiration ?? Duration.days(7),
+          abortIncompleteMultipartUploadAfter: Duration.days(7),
+        },
+      ],
     });
     this.logs.logAccessOf(this.bucket, c.bucketName);
     this.bucket.addToResourcePolicy(
@@ -129,12 +133,14 @@ export class CostAnalytics extends Construct {
     const resultsName = `tarmac-cost-athena-${c.account.id}-${c.region}`;
     this.resultsBucket = new s3.Bucket(this, 'QueryResults', {
       ...hardenedBucketProps(resultsName, this.key),
-      lifecycleRules: [{
-        id: 'ExpireQueryResults',
-        expiration: Duration.days(c.athena.resultsExpireAfterDays),
-        noncurrentVersionExpiration: Duration.days(1),
-        abortIncompleteMultipartUploadAfter: Duration.days(1),
-      }],
+      lifecycleRules: [
+        {
+          id: 'ExpireQueryResults',
+          expiration: Duration.days(c.athena.resultsExpireAfterDays),
+          noncurrentVersionExpiration: Duration.days(1),
+          abortIncompleteMultipartUploadAfter: Duration.days(1),
+        },
+      ],
     });
     this.logs.logAccessOf(this.resultsBucket, resultsName);
 
@@ -190,7 +196,10 @@ export class CostAnalytics extends Construct {
     });
     this.workGroup.node.addDependency(this.resultsBucket);
 
-    const ids = uniqueLogicalIds(c.savedQueries.map((q) => q.name), 'saved query');
+    const ids = uniqueLogicalIds(
+      c.savedQueries.map((q) => q.name),
+      'saved query',
+    );
     const queries = new Map<string, athena.CfnNamedQuery>();
     for (const q of c.savedQueries) {
       const query = new athena.CfnNamedQuery(this, `${ids.get(q.name)}Query`, {
@@ -217,33 +226,52 @@ export class CostAnalytics extends Construct {
       throw new Error(`${where}: the export delivers to ${c.region}; this stack is in ${stack.region}`);
     }
     for (const name of [c.bucketName, `tarmac-cost-athena-${c.account.id}-${c.region}`, `tarmac-cost-logs-${c.account.id}-${c.region}`]) {
-      if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(name)) throw new Error(`${where}: '${name}' is not a valid S3 bucket name (3-63 lower-case letters, digits, '.' and '-')`);
+      if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(name))
+        throw new Error(`${where}: '${name}' is not a valid S3 bucket name (3-63 lower-case letters, digits, '.' and '-')`);
     }
-    if (!c.prefix || c.prefix.startsWith('/') || c.prefix.endsWith('/')) throw new Error(`${where}: prefix '${c.prefix}' must be non-empty, without a leading or trailing '/'`);
+    if (!c.prefix || c.prefix.startsWith('/') || c.prefix.endsWith('/'))
+      throw new Error(`${where}: prefix '${c.prefix}' must be non-empty, without a leading or trailing '/'`);
     const l = c.lifecycle;
     if (!(Number.isInteger(l.infrequentAccessAfterDays) && l.infrequentAccessAfterDays >= MIN_DAYS_BEFORE_IA)) {
-      throw new Error(`${where}: lifecycle.infrequentAccessAfterDays must be a whole number of days, at least ${MIN_DAYS_BEFORE_IA} (S3's minimum before Standard-IA), not ${l.infrequentAccessAfterDays}`);
+      throw new Error(
+        `${where}: lifecycle.infrequentAccessAfterDays must be a whole number of days, at least ${MIN_DAYS_BEFORE_IA} (S3's minimum before Standard-IA), not ${l.infrequentAccessAfterDays}`,
+      );
     }
     if (l.glacierAfterDays !== undefined && !(Number.isInteger(l.glacierAfterDays) && l.glacierAfterDays >= l.infrequentAccessAfterDays + MIN_DAYS_BEFORE_IA)) {
-      throw new Error(`${where}: lifecycle.glacierAfterDays must be at least ${MIN_DAYS_BEFORE_IA} days after infrequentAccessAfterDays (${l.infrequentAccessAfterDays}), not ${l.glacierAfterDays}`);
+      throw new Error(
+        `${where}: lifecycle.glacierAfterDays must be at least ${MIN_DAYS_BEFORE_IA} days after infrequentAccessAfterDays (${l.infrequentAccessAfterDays}), not ${l.glacierAfterDays}`,
+      );
     }
     const lastMove = l.glacierAfterDays ?? l.infrequentAccessAfterDays;
     if (!(Number.isInteger(l.expireAfterDays) && l.expireAfterDays > lastMove)) {
-      throw new Error(`${where}: lifecycle.expireAfterDays must be a whole number of days after the last transition (day ${lastMove}), not ${l.expireAfterDays}`);
+      throw new Error(
+        `${where}: lifecycle.expireAfterDays must be a whole number of days after the last transition (day ${lastMove}), not ${l.expireAfterDays}`,
+      );
     }
     if (!(Number.isInteger(c.athena.resultsExpireAfterDays) && c.athena.resultsExpireAfterDays >= 1)) {
       throw new Error(`${where}: athena.resultsExpireAfterDays must be a whole number of days, at least 1, not ${c.athena.resultsExpireAfterDays}`);
     }
     if (!(Number.isInteger(c.athena.bytesScannedCutoffPerQuery) && c.athena.bytesScannedCutoffPerQuery >= MIN_BYTES_SCANNED_CUTOFF)) {
-      throw new Error(`${where}: athena.bytesScannedCutoffPerQuery must be a whole number of bytes, at least ${MIN_BYTES_SCANNED_CUTOFF} (Athena's minimum), not ${c.athena.bytesScannedCutoffPerQuery}`);
+      throw new Error(
+        `${where}: athena.bytesScannedCutoffPerQuery must be a whole number of bytes, at least ${MIN_BYTES_SCANNED_CUTOFF} (Athena's minimum), not ${c.athena.bytesScannedCutoffPerQuery}`,
+      );
     }
-    if (!/^[A-Za-z0-9._-]{1,128}$/.test(awsName(c.athena.workgroup))) throw new Error(`${where}: the workgroup name ${awsName(c.athena.workgroup)} may hold letters, digits, '.', '_' and '-' only`);
-    for (const [what, name] of [['athena.database', c.athena.database], ['the table name', tableName]] as const) {
+    if (!/^[A-Za-z0-9._-]{1,128}$/.test(awsName(c.athena.workgroup)))
+      throw new Error(`${where}: the workgroup name ${awsName(c.athena.workgroup)} may hold letters, digits, '.', '_' and '-' only`);
+    for (const [what, name] of [
+      ['athena.database', c.athena.database],
+      ['the table name', tableName],
+    ] as const) {
       if (!/^[a-z0-9_]{1,255}$/.test(name)) throw new Error(`${where}: ${what} '${name}' must be lower-case letters, digits and '_' (Glue and Athena names)`);
     }
     // The projection below is of billing_period only: a build that partitions otherwise needs another table.
-    if (c.partitionKeys && JSON.stringify(c.partitionKeys.map(({ name, type }) => ({ name, type }))) !== JSON.stringify([{ name: BILLING_PERIOD, type: 'string' }])) {
-      throw new Error(`${where}: the table is partitioned by ${BILLING_PERIOD} (string) only, not ${c.partitionKeys.map((k) => `${k.name} (${k.type})`).join(', ')}`);
+    if (
+      c.partitionKeys &&
+      JSON.stringify(c.partitionKeys.map(({ name, type }) => ({ name, type }))) !== JSON.stringify([{ name: BILLING_PERIOD, type: 'string' }])
+    ) {
+      throw new Error(
+        `${where}: the table is partitioned by ${BILLING_PERIOD} (string) only, not ${c.partitionKeys.map((k) => `${k.name} (${k.type})`).join(', ')}`,
+      );
     }
     if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(firstPeriod)) throw new Error(`${where}: firstBillingPeriod '${firstPeriod}' is not YYYY-MM`);
     if (!c.columns.length) throw new Error(`${where}: the table has no column`);

@@ -23,8 +23,18 @@ describe('CostAnomalyDetection', () => {
   test('AWS managed monitors: per service, and per value of a cost allocation tag named in MonitorSpecification', () => {
     const { template } = build();
     template.resourceCountIs('AWS::CE::AnomalyMonitor', 2);
-    template.hasResourceProperties('AWS::CE::AnomalyMonitor', { MonitorName: 'tarmac-services', MonitorType: 'DIMENSIONAL', MonitorDimension: 'SERVICE', MonitorSpecification: Match.absent() });
-    template.hasResourceProperties('AWS::CE::AnomalyMonitor', { MonitorName: 'tarmac-cost-centers', MonitorType: 'DIMENSIONAL', MonitorDimension: 'TAG', MonitorSpecification: '{"Tags":{"Key":"cost-center"}}' });
+    template.hasResourceProperties('AWS::CE::AnomalyMonitor', {
+      MonitorName: 'tarmac-services',
+      MonitorType: 'DIMENSIONAL',
+      MonitorDimension: 'SERVICE',
+      MonitorSpecification: Match.absent(),
+    });
+    template.hasResourceProperties('AWS::CE::AnomalyMonitor', {
+      MonitorName: 'tarmac-cost-centers',
+      MonitorType: 'DIMENSIONAL',
+      MonitorDimension: 'TAG',
+      MonitorSpecification: '{"Tags":{"Key":"cost-center"}}',
+    });
   });
 
   test('an IMMEDIATE subscription of both monitors to the topic, alerting on a large amount or a large deviation', () => {
@@ -58,7 +68,9 @@ describe('CostAnomalyDetection', () => {
   });
 
   test('a percentage threshold alone', () => {
-    expect(thresholdExpression('x', { thresholdPercent: 25 })).toEqual({ Dimensions: { Key: 'ANOMALY_TOTAL_IMPACT_PERCENTAGE', MatchOptions: ['GREATER_THAN_OR_EQUAL'], Values: ['25'] } });
+    expect(thresholdExpression('x', { thresholdPercent: 25 })).toEqual({
+      Dimensions: { Key: 'ANOMALY_TOTAL_IMPACT_PERCENTAGE', MatchOptions: ['GREATER_THAN_OR_EQUAL'], Values: ['25'] },
+    });
   });
 
   test('exposes monitors and subscriptions by name', () => {
@@ -69,16 +81,44 @@ describe('CostAnomalyDetection', () => {
 
   describe('refuses what AWS would refuse', () => {
     const cases: [string, AnomalyDetection, RegExp][] = [
-      ['an IMMEDIATE subscription to e-mail', withSubscription('immediate', (s) => ({ ...s, notify: ['finance'] })), /subscription 'immediate' \(line 10\): IMMEDIATE alerts go to SNS topics only/],
-      ['a DAILY subscription to a topic', withSubscription('daily-summary', (s) => ({ ...s, notify: ['cost-alerts'] })), /subscription 'daily-summary' \(line 16\): DAILY summaries go to e-mail only/],
+      [
+        'an IMMEDIATE subscription to e-mail',
+        withSubscription('immediate', (s) => ({ ...s, notify: ['finance'] })),
+        /subscription 'immediate' \(line 10\): IMMEDIATE alerts go to SNS topics only/,
+      ],
+      [
+        'a DAILY subscription to a topic',
+        withSubscription('daily-summary', (s) => ({ ...s, notify: ['cost-alerts'] })),
+        /subscription 'daily-summary' \(line 16\): DAILY summaries go to e-mail only/,
+      ],
       ['no threshold', withSubscription('daily-summary', (s) => ({ ...s, thresholdAbsolute: undefined })), /needs thresholdAbsolute, thresholdPercent or both/],
-      ['a negative threshold', withSubscription('daily-summary', (s) => ({ ...s, thresholdAbsolute: -1 })), /threshold -1 is not a number between 0 and 10000000000/],
-      ['an unknown monitor', withSubscription('daily-summary', (s) => ({ ...s, monitors: ['cost-center'] })), /unknown anomaly monitor 'cost-center'; did you mean 'cost-centers'\?/],
+      [
+        'a negative threshold',
+        withSubscription('daily-summary', (s) => ({ ...s, thresholdAbsolute: -1 })),
+        /threshold -1 is not a number between 0 and 10000000000/,
+      ],
+      [
+        'an unknown monitor',
+        withSubscription('daily-summary', (s) => ({ ...s, monitors: ['cost-center'] })),
+        /unknown anomaly monitor 'cost-center'; did you mean 'cost-centers'\?/,
+      ],
       ['an unknown target', withSubscription('daily-summary', (s) => ({ ...s, notify: ['fin'] })), /unknown notification target 'fin'/],
-      ['a TAG monitor without a tag', { ...DETECTION, monitors: [{ name: 'cost-centers', dimension: 'TAG', line: 5 }, DETECTION.monitors[0]] }, /monitor 'cost-centers' \(line 5\): a TAG monitor needs the cost allocation tag/],
-      ['a SERVICE monitor with a tag', { ...DETECTION, monitors: [{ name: 'services', dimension: 'SERVICE', tag: 'team' }, DETECTION.monitors[1]] }, /a SERVICE monitor takes no tag/],
+      [
+        'a TAG monitor without a tag',
+        { ...DETECTION, monitors: [{ name: 'cost-centers', dimension: 'TAG', line: 5 }, DETECTION.monitors[0]] },
+        /monitor 'cost-centers' \(line 5\): a TAG monitor needs the cost allocation tag/,
+      ],
+      [
+        'a SERVICE monitor with a tag',
+        { ...DETECTION, monitors: [{ name: 'services', dimension: 'SERVICE', tag: 'team' }, DETECTION.monitors[1]] },
+        /a SERVICE monitor takes no tag/,
+      ],
       ['a duplicate monitor name', { ...DETECTION, monitors: [...DETECTION.monitors, DETECTION.monitors[0]] }, /monitor names must be unique; 'services'/],
-      ['a duplicate subscription name', { ...DETECTION, subscriptions: [...DETECTION.subscriptions, DETECTION.subscriptions[0]] }, /subscription names must be unique; 'immediate'/],
+      [
+        'a duplicate subscription name',
+        { ...DETECTION, subscriptions: [...DETECTION.subscriptions, DETECTION.subscriptions[0]] },
+        /subscription names must be unique; 'immediate'/,
+      ],
     ];
     test.each(cases)('%s', (_, detection, message) => {
       expect(() => build(detection)).toThrow(message);

@@ -39,25 +39,37 @@ export class CostAnomalyDetection extends Construct {
   constructor(scope: Construct, id: string, props: CostAnomalyDetectionProps) {
     super(scope, id);
     const { monitors, subscriptions } = props.anomalyDetection;
-    for (const [what, names] of [['monitor', monitors.map((m) => m.name)], ['subscription', subscriptions.map((s) => s.name)]] as const) {
+    for (const [what, names] of [
+      ['monitor', monitors.map((m) => m.name)],
+      ['subscription', subscriptions.map((s) => s.name)],
+    ] as const) {
       const twice = duplicates(names);
       if (twice.length) throw new Error(`${this.node.path}: ${what} names must be unique; ${twice.map((n) => `'${n}'`).join(', ')} appear more than once`);
     }
     const sortedMonitors = [...monitors].sort((a, b) => compareNames(a.name, b.name));
-    const monitorIds = uniqueLogicalIds(sortedMonitors.map((m) => m.name), 'anomaly monitor');
+    const monitorIds = uniqueLogicalIds(
+      sortedMonitors.map((m) => m.name),
+      'anomaly monitor',
+    );
     const created = new Map<string, ce.CfnAnomalyMonitor>();
     for (const m of sortedMonitors) {
-      created.set(m.name, new ce.CfnAnomalyMonitor(this, `${monitorIds.get(m.name)}Monitor`, {
-        monitorName: awsName(m.name),
-        monitorType: 'DIMENSIONAL',
-        monitorDimension: m.dimension,
-        monitorSpecification: this.specification(m),
-      }));
+      created.set(
+        m.name,
+        new ce.CfnAnomalyMonitor(this, `${monitorIds.get(m.name)}Monitor`, {
+          monitorName: awsName(m.name),
+          monitorType: 'DIMENSIONAL',
+          monitorDimension: m.dimension,
+          monitorSpecification: this.specification(m),
+        }),
+      );
     }
     this.monitors = created;
 
     const sortedSubscriptions = [...subscriptions].sort((a, b) => compareNames(a.name, b.name));
-    const subscriptionIds = uniqueLogicalIds(sortedSubscriptions.map((s) => s.name), 'anomaly subscription');
+    const subscriptionIds = uniqueLogicalIds(
+      sortedSubscriptions.map((s) => s.name),
+      'anomaly subscription',
+    );
     const subs = new Map<string, ce.CfnAnomalySubscription>();
     for (const s of sortedSubscriptions) {
       const where = `${this.node.path}: subscription '${s.name}'${atLine(s.line)}`;
@@ -74,16 +86,16 @@ export class CostAnomalyDetection extends Construct {
       if (s.frequency !== 'IMMEDIATE' && targets.topicArns.length) {
         throw new Error(`${where}: ${s.frequency} summaries go to e-mail only; notify SNS topics with an IMMEDIATE subscription`);
       }
-      subs.set(s.name, new ce.CfnAnomalySubscription(this, `${subscriptionIds.get(s.name)}Subscription`, {
-        subscriptionName: awsName(s.name),
-        frequency: s.frequency,
-        monitorArnList: monitorArns,
-        subscribers: [
-          ...targets.topicArns.map((address) => ({ type: 'SNS', address })),
-          ...targets.emails.map((address) => ({ type: 'EMAIL', address })),
-        ],
-        thresholdExpression: JSON.stringify(thresholdExpression(where, s)),
-      }));
+      subs.set(
+        s.name,
+        new ce.CfnAnomalySubscription(this, `${subscriptionIds.get(s.name)}Subscription`, {
+          subscriptionName: awsName(s.name),
+          frequency: s.frequency,
+          monitorArnList: monitorArns,
+          subscribers: [...targets.topicArns.map((address) => ({ type: 'SNS', address })), ...targets.emails.map((address) => ({ type: 'EMAIL', address }))],
+          thresholdExpression: JSON.stringify(thresholdExpression(where, s)),
+        }),
+      );
     }
     this.subscriptions = subs;
   }
@@ -103,7 +115,8 @@ export class CostAnomalyDetection extends Construct {
 /** The subscription's ThresholdExpression (a Cost Explorer Expression), before JSON encoding. */
 export function thresholdExpression(where: string, s: Pick<AnomalySubscription, 'thresholdAbsolute' | 'thresholdPercent'>): Record<string, unknown> {
   const dimension = (key: string, value: number) => {
-    if (!(Number.isFinite(value) && value >= 0 && value <= MAX_THRESHOLD)) throw new Error(`${where}: threshold ${value} is not a number between 0 and ${MAX_THRESHOLD}`);
+    if (!(Number.isFinite(value) && value >= 0 && value <= MAX_THRESHOLD))
+      throw new Error(`${where}: threshold ${value} is not a number between 0 and ${MAX_THRESHOLD}`);
     return { Dimensions: { Key: key, MatchOptions: ['GREATER_THAN_OR_EQUAL'], Values: [String(value)] } };
   };
   const parts = [

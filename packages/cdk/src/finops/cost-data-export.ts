@@ -57,7 +57,8 @@ export class CostDataExport extends Construct {
     if (c.account.id === c.managementAccountId) {
       throw new Error(`${where}: the cost data bucket belongs in the FinOps account, not the management account ${c.managementAccountId}`);
     }
-    if (!c.prefix || c.prefix.startsWith('/') || c.prefix.endsWith('/')) throw new Error(`${where}: prefix '${c.prefix}' must be non-empty, without a leading or trailing '/'`);
+    if (!c.prefix || c.prefix.startsWith('/') || c.prefix.endsWith('/'))
+      throw new Error(`${where}: prefix '${c.prefix}' must be non-empty, without a leading or trailing '/'`);
     if (!new RegExp(`\\bFROM\\s+${CUR2_TABLE}\\b`, 'i').test(c.query)) throw new Error(`${where}: the query must select FROM ${CUR2_TABLE} (CUR 2.0)`);
     // The Glue table and the saved queries expect daily line items with resource IDs; other settings change the columns.
     const config = c.tableConfiguration ?? cur2TableConfiguration(c);
@@ -65,7 +66,9 @@ export class CostDataExport extends Construct {
       if (config[key] !== value) throw new Error(`${where}: the table configuration must set ${key} to ${value}, not ${config[key] ?? 'nothing'}`);
     }
     if ((config.INCLUDE_IAM_PRINCIPAL_DATA === 'TRUE') !== c.includeIamPrincipal) {
-      throw new Error(`${where}: includeIamPrincipal is ${c.includeIamPrincipal} but the table configuration sets INCLUDE_IAM_PRINCIPAL_DATA to ${config.INCLUDE_IAM_PRINCIPAL_DATA ?? 'nothing'}`);
+      throw new Error(
+        `${where}: includeIamPrincipal is ${c.includeIamPrincipal} but the table configuration sets INCLUDE_IAM_PRINCIPAL_DATA to ${config.INCLUDE_IAM_PRINCIPAL_DATA ?? 'nothing'}`,
+      );
     }
     this.exportName = awsName(c.name);
     this.export = new bcm.CfnExport(this, 'Resource', {

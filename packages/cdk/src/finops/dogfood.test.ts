@@ -45,13 +45,21 @@ function synthesize(source: Source, edit: (billing: FinOpsBillingStack) => void 
     const app = platformApp({ outdir });
     Validations.of(app).addPlugins(capturing(new AwsSolutionsChecks(app), nag));
     const billing = new FinOpsBillingStack(app, FINOPS_BILLING_STACK, {
-      stackName: FINOPS_BILLING_STACK, env: { account: source.managementAccountId }, platformTags: source.platformTags, finops: source.finops, organizationId: source.organizationId,
+      stackName: FINOPS_BILLING_STACK,
+      env: { account: source.managementAccountId },
+      platformTags: source.platformTags,
+      finops: source.finops,
+      organizationId: source.organizationId,
     });
     edit(billing);
     const stacks: Stack[] = [billing];
     const costExport = source.finops.costExport;
     if (costExport) {
-      const analytics = new PlatformStack(app, ANALYTICS_STACK, { stackName: ANALYTICS_STACK, env: { account: costExport.account.id, region: costExport.region }, platformTags: source.platformTags });
+      const analytics = new PlatformStack(app, ANALYTICS_STACK, {
+        stackName: ANALYTICS_STACK,
+        env: { account: costExport.account.id, region: costExport.region },
+        platformTags: source.platformTags,
+      });
       new CostAnalytics(analytics, 'CostAnalytics', { costExport });
       stacks.push(analytics);
     }
@@ -78,7 +86,12 @@ async function repositorySource(): Promise<Source> {
   const set = (await loadOrgPolicies(catalog))!;
   const finops = loadFinOps(catalog, set.organization);
   if (!finops) throw new Error(`${POLICIES}/finops exists but loadFinOps built nothing`);
-  return { finops, organizationId: set.organization.id, managementAccountId: set.organization.managementAccountId, platformTags: { ...set.organization.deployment!.tags } };
+  return {
+    finops,
+    organizationId: set.organization.id,
+    managementAccountId: set.organization.managementAccountId,
+    platformTags: { ...set.organization.deployment!.tags },
+  };
 }
 
 const builds: [string, () => Source | Promise<Source>][] = [
@@ -106,7 +119,9 @@ describe.each(builds)('%s', (_, load) => {
 
   test('pass cdk-nag AwsSolutionsChecks with no finding, error or warning', () => {
     expect(synthesized.nag).toHaveLength(1);
-    const findings = synthesized.nag.flatMap((r) => r.violations.map((v) => `${v.severity} ${v.ruleName} ${v.violatingResources.map((x) => x.constructPath ?? x.resourceLogicalId).join(', ')}`));
+    const findings = synthesized.nag.flatMap((r) =>
+      r.violations.map((v) => `${v.severity} ${v.ruleName} ${v.violatingResources.map((x) => x.constructPath ?? x.resourceLogicalId).join(', ')}`),
+    );
     expect(findings).toEqual([]);
   });
 
@@ -131,16 +146,19 @@ describe('the dogfood checks, on FinOps templates', () => {
     const { templates } = synthesize(fixtureSource());
     const billing = templates[0];
     const broken = JSON.parse(billing.text) as { Resources: Record<string, { Type: string; Properties: Record<string, unknown> }> };
-    const [id] = Object.keys(broken.Resources).filter((k) => k.startsWith('BudgetsTeamDataPlatformStop') && broken.Resources[k].Type === 'AWS::Budgets::BudgetsAction');
+    const [id] = Object.keys(broken.Resources).filter(
+      (k) => k.startsWith('BudgetsTeamDataPlatformStop') && broken.Resources[k].Type === 'AWS::Budgets::BudgetsAction',
+    );
     delete broken.Resources[id].Properties.ExecutionRoleArn;
     const text = JSON.stringify(broken);
     expect(schemaErrors([{ name: billing.name, text, template: broken }])).toEqual([expect.stringMatching(new RegExp(`${id} .*ExecutionRoleArn`))]);
   });
 
   test('cdk-nag refuses them at synth when a rule breaks', () => {
-    const unrotated = () => synthesize(fixtureSource(), (billing) => {
-      (billing.topics.key!.node.defaultChild as kms.CfnKey).enableKeyRotation = false;
-    });
+    const unrotated = () =>
+      synthesize(fixtureSource(), (billing) => {
+        (billing.topics.key!.node.defaultChild as kms.CfnKey).enableKeyRotation = false;
+      });
     expect(unrotated).toThrow(/AwsSolutions-KMS5/);
   });
 });

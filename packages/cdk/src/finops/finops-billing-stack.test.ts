@@ -7,7 +7,12 @@ const PLATFORM_TAGS = { team: 'platform', project: 'tarmac', env: 'prod', domain
 
 function build(props: Partial<FinOpsBillingStackProps> = {}): FinOpsBillingStack {
   return new FinOpsBillingStack(platformApp(), 'Billing', {
-    stackName: 'tarmac-finops-billing', env: { account: MANAGEMENT }, platformTags: PLATFORM_TAGS, finops: fixtureFinOps(), organizationId: ORGANIZATION_ID, ...props,
+    stackName: 'tarmac-finops-billing',
+    env: { account: MANAGEMENT },
+    platformTags: PLATFORM_TAGS,
+    finops: fixtureFinOps(),
+    organizationId: ORGANIZATION_ID,
+    ...props,
   });
 }
 
@@ -29,7 +34,14 @@ describe('FinOpsBillingStack', () => {
   test('every taggable resource carries the platform tags, budgets and cost monitors included', () => {
     const template = Template.fromStack(build());
     const tags = Object.entries(PLATFORM_TAGS).map(([Key, Value]) => ({ Key, Value }));
-    for (const [type, property] of [['AWS::Budgets::Budget', 'ResourceTags'], ['AWS::Budgets::BudgetsAction', 'ResourceTags'], ['AWS::CE::AnomalyMonitor', 'ResourceTags'], ['AWS::BCMDataExports::Export', 'Tags'], ['AWS::Organizations::Policy', 'Tags'], ['AWS::SNS::Topic', 'Tags']]) {
+    for (const [type, property] of [
+      ['AWS::Budgets::Budget', 'ResourceTags'],
+      ['AWS::Budgets::BudgetsAction', 'ResourceTags'],
+      ['AWS::CE::AnomalyMonitor', 'ResourceTags'],
+      ['AWS::BCMDataExports::Export', 'Tags'],
+      ['AWS::Organizations::Policy', 'Tags'],
+      ['AWS::SNS::Topic', 'Tags'],
+    ]) {
       for (const resource of Object.values(template.findResources(type))) {
         expect({ type, tags: resource.Properties[property] }).toEqual({ type, tags: expect.arrayContaining(tags) });
       }

@@ -41,7 +41,9 @@ export class FinOpsBillingStack extends PlatformStack {
       env: { ...props.env, region: props.env?.region ?? BILLING_REGION },
     });
     if (!Token.isUnresolved(this.region) && this.region !== BILLING_REGION) {
-      throw new Error(`${this.node.path}: the billing stack belongs in ${BILLING_REGION}, where Budgets, Cost Anomaly Detection and Data Exports have their resources; not in ${this.region}`);
+      throw new Error(
+        `${this.node.path}: the billing stack belongs in ${BILLING_REGION}, where Budgets, Cost Anomaly Detection and Data Exports have their resources; not in ${this.region}`,
+      );
     }
     const { finops } = props;
     this.topics = new CostAlertTopics(this, 'Topics', { topics: finops.notifications.topics });
@@ -53,7 +55,11 @@ export class FinOpsBillingStack extends PlatformStack {
       permissionsBoundary: props.actionRoleBoundary && boundaryPolicy(this, props.actionRoleBoundary),
     });
     if (finops.anomalyDetection) {
-      this.anomalyDetection = new CostAnomalyDetection(this, 'AnomalyDetection', { anomalyDetection: finops.anomalyDetection, notifications: finops.notifications, topics: this.topics });
+      this.anomalyDetection = new CostAnomalyDetection(this, 'AnomalyDetection', {
+        anomalyDetection: finops.anomalyDetection,
+        notifications: finops.notifications,
+        topics: this.topics,
+      });
     }
     if (finops.costExport) this.dataExport = new CostDataExport(this, 'DataExport', { costExport: finops.costExport });
   }

@@ -18,7 +18,8 @@ export function resolveTargets(owner: string, notify: readonly string[], targets
   const topicNames = new Set(targets.topics.map((t) => t.name));
   const emails = new Map(targets.emails.map((e) => [e.name, e.address]));
   const both = [...topicNames].filter((n) => emails.has(n));
-  if (both.length) throw new Error(`${owner}: ${both.map((n) => `'${n}'`).join(', ')} names both a topic and an e-mail contact; notification target names must be unique`);
+  if (both.length)
+    throw new Error(`${owner}: ${both.map((n) => `'${n}'`).join(', ')} names both a topic and an e-mail contact; notification target names must be unique`);
   if (!notify.length) throw new Error(`${owner}: notify lists no target, so its alerts would go nowhere`);
   const twice = duplicates(notify);
   if (twice.length) throw new Error(`${owner}: notify lists ${twice.map((n) => `'${n}'`).join(', ')} more than once`);

@@ -42,7 +42,12 @@ export class AccessLogBucket extends Construct {
       lifecycleRules: [
         // Logs of reading logs: needed for LZ.S3.5, worth little after a week.
         { id: 'ExpireOwnAccessLogs', prefix: own, expiration: props.selfLogRetention ?? Duration.days(7), noncurrentVersionExpiration: Duration.days(1) },
-        { id: retentionRuleId, expiration: props.retention ?? Duration.days(365), noncurrentVersionExpiration: Duration.days(30), abortIncompleteMultipartUploadAfter: Duration.days(7) },
+        {
+          id: retentionRuleId,
+          expiration: props.retention ?? Duration.days(365),
+          noncurrentVersionExpiration: Duration.days(30),
+          abortIncompleteMultipartUploadAfter: Duration.days(7),
+        },
       ],
     });
   }

@@ -16,19 +16,24 @@ beforeAll(async () => {
   const set = (await loadOrgPolicies(catalog))!;
   const build = loadDeployment(catalog, set.organization)!;
   finopsAccount = build.finops!.costExport!.account.id;
-  built = synthesizeStackSets(build, buildOrgPolicies(set, catalog), { platformTags: { ...set.organization.deployment!.tags }, permissionsBoundary: catalog.permissionsBoundary });
+  built = synthesizeStackSets(build, buildOrgPolicies(set, catalog), {
+    platformTags: { ...set.organization.deployment!.tags },
+    permissionsBoundary: catalog.permissionsBoundary,
+  });
 });
 
 const template = (file: string) => Template.fromJSON(JSON.parse(String(built.files.get(file))));
 
 test('baselines are wave 0 and hooks wave 1, each with its kind', () => {
   const kinds = built.manifest.stackSets.map((s) => [s.name, s.kind, s.wave]);
-  expect(kinds).toEqual(expect.arrayContaining([
-    ['tarmac-account-baseline-prod', 'account', 0],
-    ['tarmac-network-baseline-dev', 'network', 0],
-    ['tarmac-finops-cost-data', 'finops', 0],
-    ['tarmac-guardrails-prod', 'guardrails', 1],
-  ]));
+  expect(kinds).toEqual(
+    expect.arrayContaining([
+      ['tarmac-account-baseline-prod', 'account', 0],
+      ['tarmac-network-baseline-dev', 'network', 0],
+      ['tarmac-finops-cost-data', 'finops', 0],
+      ['tarmac-guardrails-prod', 'guardrails', 1],
+    ]),
+  );
   expect(built.manifest.stackSets.filter((s) => s.kind === 'guardrails').every((s) => s.wave === 1)).toBe(true);
   expect(built.manifest.stackSets.filter((s) => s.kind !== 'guardrails').every((s) => s.wave === 0 && s.bundles.length === 0)).toBe(true);
 });
@@ -39,7 +44,12 @@ test('the FinOps stack set reaches the FinOps account only, through its OU narro
   const stackSets = template('stacksets/tarmac-stacksets.template.json');
   stackSets.hasResourceProperties('AWS::CloudFormation::StackSet', {
     StackSetName: finops.name,
-    StackInstancesGroup: [{ DeploymentTargets: { OrganizationalUnitIds: finops.ous.map((o) => o.id), AccountFilterType: 'INTERSECTION', Accounts: [finopsAccount] }, Regions: finops.regions }],
+    StackInstancesGroup: [
+      {
+        DeploymentTargets: { OrganizationalUnitIds: finops.ous.map((o) => o.id), AccountFilterType: 'INTERSECTION', Accounts: [finopsAccount] },
+        Regions: finops.regions,
+      },
+    ],
   });
   const instance = template(finops.instanceTemplate);
   instance.resourceCountIs('AWS::Glue::Table', 1);
@@ -58,7 +68,9 @@ test('account and network baselines carry their constructs, and the boundary onl
 });
 
 test('the billing stack is a management-account stack in us-east-1, with what the manifest says plan must check', () => {
-  expect(built.manifest.managementStacks).toEqual([{ name: 'tarmac-finops-billing', template: 'stacksets/tarmac-finops-billing.template.json', region: 'us-east-1' }]);
+  expect(built.manifest.managementStacks).toEqual([
+    { name: 'tarmac-finops-billing', template: 'stacksets/tarmac-finops-billing.template.json', region: 'us-east-1' },
+  ]);
   expect(built.manifest.costAllocationTags).toEqual(['cost-center', 'domain', 'project', 'team']);
   const billing = template('stacksets/tarmac-finops-billing.template.json');
   billing.resourceCountIs('AWS::Budgets::Budget', 5);

@@ -8,12 +8,26 @@ import { platformApp } from './platform-stack';
 import { ProfileConformancePack, conformancePackTemplate } from './profile-conformance-pack';
 import { RuleBundlesStack } from './rule-bundles-stack';
 import { StackSetInstanceStack } from './stack-set-instance-stack';
-import { BOUNDARY, BUNDLE_BUCKET, DEV_CONFIG_RULES, HOOK, LOG_BUCKET, PLATFORM_TAGS, PROD_ADVISORY, PROD_ENFORCED, SCP, TAG_POLICY, UNITS } from './__tests__/fixture';
+import {
+  BOUNDARY,
+  BUNDLE_BUCKET,
+  DEV_CONFIG_RULES,
+  HOOK,
+  LOG_BUCKET,
+  PLATFORM_TAGS,
+  PROD_ADVISORY,
+  PROD_ENFORCED,
+  SCP,
+  TAG_POLICY,
+  UNITS,
+} from './__tests__/fixture';
 import { resourcesOf } from './__tests__/templates';
 
 const ORG = 'o-a1b2c3d4e5';
 const KEY_ARN = 'arn:aws:kms:eu-west-1:333333333333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
-const TAGS = Object.entries(PLATFORM_TAGS).map(([Key, Value]) => ({ Key, Value })).sort((a, b) => a.Key.localeCompare(b.Key));
+const TAGS = Object.entries(PLATFORM_TAGS)
+  .map(([Key, Value]) => ({ Key, Value }))
+  .sort((a, b) => a.Key.localeCompare(b.Key));
 
 function stack(): Stack {
   return new Stack(platformApp(), 'Test');
@@ -69,8 +83,13 @@ describe('GuardHookBaseline', () => {
     const arn = 'arn:aws:iam::111111111111:role/Deployer';
     const none = baseline({ enforced, hook: { ...HOOK, stackFilters: undefined } });
     expect(Object.values(none.findResources('AWS::CloudFormation::GuardHook'))[0].Properties.StackFilters).toBeUndefined();
-    const byArn = baseline({ enforced, hook: { ...HOOK, stackFilters: { filteringCriteria: 'ANY', stackNames: { include: ['app-*'] }, stackRoles: { include: [arn] } } } });
-    byArn.hasResourceProperties('AWS::CloudFormation::GuardHook', { StackFilters: { FilteringCriteria: 'ANY', StackNames: { Include: ['app-*'] }, StackRoles: { Include: [arn] } } });
+    const byArn = baseline({
+      enforced,
+      hook: { ...HOOK, stackFilters: { filteringCriteria: 'ANY', stackNames: { include: ['app-*'] }, stackRoles: { include: [arn] } } },
+    });
+    byArn.hasResourceProperties('AWS::CloudFormation::GuardHook', {
+      StackFilters: { FilteringCriteria: 'ANY', StackNames: { Include: ['app-*'] }, StackRoles: { Include: [arn] } },
+    });
   });
 
   test('the execution role is trusted by CloudFormation hooks of its own account and region only, under /tarmac/, with no name', () => {
@@ -79,15 +98,17 @@ describe('GuardHookBaseline', () => {
       Path: '/tarmac/',
       RoleName: Match.absent(),
       AssumeRolePolicyDocument: {
-        Statement: [{
-          Effect: 'Allow',
-          Action: 'sts:AssumeRole',
-          Principal: { Service: 'hooks.cloudformation.amazonaws.com' },
-          Condition: {
-            StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
-            ArnLike: { 'aws:SourceArn': { 'Fn::Sub': 'arn:${AWS::Partition}:cloudformation:${AWS::Region}:${AWS::AccountId}:type/hook/*' } },
+        Statement: [
+          {
+            Effect: 'Allow',
+            Action: 'sts:AssumeRole',
+            Principal: { Service: 'hooks.cloudformation.amazonaws.com' },
+            Condition: {
+              StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+              ArnLike: { 'aws:SourceArn': { 'Fn::Sub': 'arn:${AWS::Partition}:cloudformation:${AWS::Region}:${AWS::AccountId}:type/hook/*' } },
+            },
           },
-        }],
+        ],
       },
     });
   });
@@ -96,16 +117,23 @@ describe('GuardHookBaseline', () => {
     const template = baseline({ enforced, advisory });
     const object = (bucket: string, key: string) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:s3:::${bucket}/${key}`]] });
     template.hasResourceProperties('AWS::IAM::Role', {
-      Policies: [{
-        PolicyName: 'GuardRulesAndReports',
-        PolicyDocument: {
-          Statement: [
-            { Sid: 'ReadPinnedRuleBundles', Effect: 'Allow', Action: ['s3:GetObject', 's3:GetObjectVersion'], Resource: [PROD_ENFORCED.key, PROD_ADVISORY.key].sort().map((k) => object(BUNDLE_BUCKET, k)) },
-            { Sid: 'WriteGuardReports', Effect: 'Allow', Action: 's3:PutObject', Resource: object(LOG_BUCKET, '*') },
-            { Sid: 'DecryptBundlesEncryptReports', Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: KEY_ARN },
-          ],
+      Policies: [
+        {
+          PolicyName: 'GuardRulesAndReports',
+          PolicyDocument: {
+            Statement: [
+              {
+                Sid: 'ReadPinnedRuleBundles',
+                Effect: 'Allow',
+                Action: ['s3:GetObject', 's3:GetObjectVersion'],
+                Resource: [PROD_ENFORCED.key, PROD_ADVISORY.key].sort().map((k) => object(BUNDLE_BUCKET, k)),
+              },
+              { Sid: 'WriteGuardReports', Effect: 'Allow', Action: 's3:PutObject', Resource: object(LOG_BUCKET, '*') },
+              { Sid: 'DecryptBundlesEncryptReports', Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: KEY_ARN },
+            ],
+          },
         },
-      }],
+      ],
     });
   });
 
@@ -117,7 +145,11 @@ describe('GuardHookBaseline', () => {
 describe('RuleBundlesStack', () => {
   const bundles = () => {
     const s = new RuleBundlesStack(platformApp(), 'tarmac-rule-bundles', {
-      env: { account: '333333333333', region: 'eu-west-1' }, platformTags: PLATFORM_TAGS, organizationId: ORG, bundleBucketName: BUNDLE_BUCKET, logBucketName: LOG_BUCKET,
+      env: { account: '333333333333', region: 'eu-west-1' },
+      platformTags: PLATFORM_TAGS,
+      organizationId: ORG,
+      bundleBucketName: BUNDLE_BUCKET,
+      logBucketName: LOG_BUCKET,
     });
     return { template: Template.fromStack(s) };
   };
@@ -130,7 +162,10 @@ describe('RuleBundlesStack', () => {
       KeyPolicy: {
         Statement: Match.arrayWith([
           Match.objectLike({
-            Sid: 'OrganizationHookRolesUseKeyThroughS3', Effect: 'Allow', Principal: { AWS: '*' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+            Sid: 'OrganizationHookRolesUseKeyThroughS3',
+            Effect: 'Allow',
+            Principal: { AWS: '*' },
+            Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
             Condition: { StringEquals: { 'aws:PrincipalOrgID': ORG, 'kms:ViaService': 's3.eu-west-1.amazonaws.com' }, ArnLike: hookRoles.ArnLike },
           }),
           Match.objectLike({ Sid: 'S3ServerAccessLogsEncryptLogs', Principal: { Service: 'logging.s3.amazonaws.com' }, Action: 'kms:GenerateDataKey' }),
@@ -148,7 +183,14 @@ describe('RuleBundlesStack', () => {
     template.hasResourceProperties('AWS::S3::Bucket', {
       BucketName: BUNDLE_BUCKET,
       VersioningConfiguration: { Status: 'Enabled' },
-      BucketEncryption: { ServerSideEncryptionConfiguration: [{ BucketKeyEnabled: true, ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: { 'Fn::GetAtt': [Match.stringLikeRegexp('^RulesKey'), 'Arn'] } } }] },
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [
+          {
+            BucketKeyEnabled: true,
+            ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: { 'Fn::GetAtt': [Match.stringLikeRegexp('^RulesKey'), 'Arn'] } },
+          },
+        ],
+      },
       PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
       OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
       LoggingConfiguration: { DestinationBucketName: { Ref: logBucket }, LogFilePrefix: `access-logs/${BUNDLE_BUCKET}/` },
@@ -165,7 +207,10 @@ describe('RuleBundlesStack', () => {
         Statement: [
           Match.objectLike({ Effect: 'Deny', Action: 's3:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
           {
-            Sid: 'OrganizationHookRolesReadBundles', Effect: 'Allow', Principal: { AWS: '*' }, Action: ['s3:GetObject', 's3:GetObjectVersion'],
+            Sid: 'OrganizationHookRolesReadBundles',
+            Effect: 'Allow',
+            Principal: { AWS: '*' },
+            Action: ['s3:GetObject', 's3:GetObjectVersion'],
             Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [bundleBucket, 'Arn'] }, '/hooks/*']] },
             Condition: hookRoles,
           },
@@ -189,10 +234,17 @@ describe('RuleBundlesStack', () => {
       { Sid: 'OrganizationHookRolesWriteReports', Effect: 'Allow', Principal: { AWS: '*' }, Action: 's3:PutObject', Condition: hookRoles },
       { Sid: 'HookRolesNeverWriteAccessLogs', Effect: 'Deny', Action: 's3:PutObject', Condition: { ArnLike: hookRoles.ArnLike } },
       // Its own access logs, and the bundle bucket's, each from that bucket only.
-      ...[logBucket, bundleBucket].map((source) => ({ Effect: 'Allow', Principal: { Service: 'logging.s3.amazonaws.com' }, Condition: { ArnLike: { 'aws:SourceArn': { 'Fn::GetAtt': [source, 'Arn'] } }, StringEquals: { 'aws:SourceAccount': '333333333333' } } })),
+      ...[logBucket, bundleBucket].map((source) => ({
+        Effect: 'Allow',
+        Principal: { Service: 'logging.s3.amazonaws.com' },
+        Condition: { ArnLike: { 'aws:SourceArn': { 'Fn::GetAtt': [source, 'Arn'] } }, StringEquals: { 'aws:SourceAccount': '333333333333' } },
+      })),
     ];
     for (const statement of statements) {
-      template.hasResourceProperties('AWS::S3::BucketPolicy', { Bucket: { Ref: logBucket }, PolicyDocument: { Statement: Match.arrayWith([Match.objectLike(statement)]) } });
+      template.hasResourceProperties('AWS::S3::BucketPolicy', {
+        Bucket: { Ref: logBucket },
+        PolicyDocument: { Statement: Match.arrayWith([Match.objectLike(statement)]) },
+      });
     }
   });
 
@@ -209,7 +261,12 @@ describe('OrgStackSet', () => {
     template: instance,
     organizationalUnitIds: ['ou-a1b2-11111111'],
     regions: ['eu-west-1', 'eu-central-1'],
-    operationPreferences: { maxConcurrentPercentage: 25, failureTolerancePercentage: 10, regionConcurrencyType: 'PARALLEL', concurrencyMode: 'STRICT_FAILURE_TOLERANCE' } as const,
+    operationPreferences: {
+      maxConcurrentPercentage: 25,
+      failureTolerancePercentage: 10,
+      regionConcurrencyType: 'PARALLEL',
+      concurrencyMode: 'STRICT_FAILURE_TOLERANCE',
+    } as const,
     parameters: { RulesVersionId: 'v1', RulesKeyArn: KEY_ARN },
   };
 
@@ -224,9 +281,17 @@ describe('OrgStackSet', () => {
       AutoDeployment: { Enabled: true, RetainStacksOnAccountRemoval: false },
       ManagedExecution: { Active: true },
       Capabilities: ['CAPABILITY_IAM'],
-      OperationPreferences: { MaxConcurrentPercentage: 25, FailureTolerancePercentage: 10, RegionConcurrencyType: 'PARALLEL', ConcurrencyMode: 'STRICT_FAILURE_TOLERANCE' },
+      OperationPreferences: {
+        MaxConcurrentPercentage: 25,
+        FailureTolerancePercentage: 10,
+        RegionConcurrencyType: 'PARALLEL',
+        ConcurrencyMode: 'STRICT_FAILURE_TOLERANCE',
+      },
       StackInstancesGroup: [{ DeploymentTargets: { OrganizationalUnitIds: ['ou-a1b2-11111111'] }, Regions: ['eu-west-1', 'eu-central-1'] }],
-      Parameters: [{ ParameterKey: 'RulesKeyArn', ParameterValue: KEY_ARN }, { ParameterKey: 'RulesVersionId', ParameterValue: 'v1' }],
+      Parameters: [
+        { ParameterKey: 'RulesKeyArn', ParameterValue: KEY_ARN },
+        { ParameterKey: 'RulesVersionId', ParameterValue: 'v1' },
+      ],
       TemplateBody: JSON.stringify(instance),
     });
     // The construct ID is the logical ID: readable in plans, stable across builds.
@@ -241,7 +306,9 @@ describe('OrgStackSet', () => {
 
   test("refuses an instance template over CloudFormation's 51,200-byte TemplateBody limit, naming the stack set", () => {
     const big = { Resources: { Role: { Type: 'AWS::IAM::Role', Properties: { Description: 'x'.repeat(51_200) } } } };
-    expect(() => new OrgStackSet(stack(), 'Big', { ...props, template: big })).toThrow(/stack set tarmac-guardrails-prod: its template is 51,\d{3} bytes minified, over CloudFormation's 51,200-byte TemplateBody limit/);
+    expect(() => new OrgStackSet(stack(), 'Big', { ...props, template: big })).toThrow(
+      /stack set tarmac-guardrails-prod: its template is 51,\d{3} bytes minified, over CloudFormation's 51,200-byte TemplateBody limit/,
+    );
   });
 
   test('a template of exactly 51,200 bytes is accepted', () => {
@@ -270,7 +337,11 @@ describe('ProfileConformancePack', () => {
       },
       TarmacS3BucketLoggingEnabled: {
         Type: 'AWS::Config::ConfigRule',
-        Properties: { ConfigRuleName: 'tarmac-s3-bucket-logging-enabled', Description: 'LZ.S3.5: S3 buckets have server access logging configured', Source: { Owner: 'AWS', SourceIdentifier: 'S3_BUCKET_LOGGING_ENABLED' } },
+        Properties: {
+          ConfigRuleName: 'tarmac-s3-bucket-logging-enabled',
+          Description: 'LZ.S3.5: S3 buckets have server access logging configured',
+          Source: { Owner: 'AWS', SourceIdentifier: 'S3_BUCKET_LOGGING_ENABLED' },
+        },
       },
     });
   });
@@ -278,14 +349,23 @@ describe('ProfileConformancePack', () => {
   test('a description over 256 characters is cut to fit; rules whose logical IDs collide are refused', () => {
     const long = conformancePackTemplate([{ name: 'tarmac-x', identifier: 'X', description: 'd'.repeat(300) }]);
     expect((long.Resources.TarmacX as { Properties: { Description: string } }).Properties.Description).toHaveLength(256);
-    expect(() => conformancePackTemplate([{ name: 'tarmac-a-b', identifier: 'X' }, { name: 'tarmac-a_b', identifier: 'Y' }])).toThrow(/config rule 'tarmac-a[-_]b' and 'tarmac-a[-_]b' would both have the logical ID TarmacAB/);
+    expect(() =>
+      conformancePackTemplate([
+        { name: 'tarmac-a-b', identifier: 'X' },
+        { name: 'tarmac-a_b', identifier: 'Y' },
+      ]),
+    ).toThrow(/config rule 'tarmac-a[-_]b' and 'tarmac-a[-_]b' would both have the logical ID TarmacAB/);
   });
 });
 
 describe('StackSetInstanceStack', () => {
   const instance = (unit = UNITS[0], boundary = true) => {
     const s = new StackSetInstanceStack(platformApp(), unit.name, {
-      unit, platformTags: PLATFORM_TAGS, bundleBucketName: BUNDLE_BUCKET, logBucketName: LOG_BUCKET, hookRoleBoundary: boundary ? BOUNDARY : undefined,
+      unit,
+      platformTags: PLATFORM_TAGS,
+      bundleBucketName: BUNDLE_BUCKET,
+      logBucketName: LOG_BUCKET,
+      hookRoleBoundary: boundary ? BOUNDARY : undefined,
     });
     return { stack: s, template: Template.fromStack(s) };
   };
@@ -293,10 +373,24 @@ describe('StackSetInstanceStack', () => {
   test('declares exactly the parameters its hooks use, pinning VersionIds by Ref', () => {
     const prod = instance(UNITS[0]);
     expect(prod.stack.parameterNames).toEqual(['RulesVersionId', 'AdvisoryRulesVersionId', 'RulesKeyArn']);
-    prod.template.hasResourceProperties('AWS::CloudFormation::GuardHook', { Alias: HOOK.alias, FailureMode: 'FAIL', RuleLocation: { VersionId: { Ref: 'RulesVersionId' } } });
-    prod.template.hasResourceProperties('AWS::CloudFormation::GuardHook', { Alias: HOOK.advisoryAlias, FailureMode: 'WARN', RuleLocation: { VersionId: { Ref: 'AdvisoryRulesVersionId' } } });
-    prod.template.hasResourceProperties('AWS::IAM::Role', { Policies: [{ PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Resource: { Ref: 'RulesKeyArn' } })]) } }] });
-    prod.template.hasParameter('RulesVersionId', { Type: 'String', AllowedPattern: Match.anyValue(), Description: Match.stringLikeRegexp(`sha256 ${PROD_ENFORCED.sha256}`) });
+    prod.template.hasResourceProperties('AWS::CloudFormation::GuardHook', {
+      Alias: HOOK.alias,
+      FailureMode: 'FAIL',
+      RuleLocation: { VersionId: { Ref: 'RulesVersionId' } },
+    });
+    prod.template.hasResourceProperties('AWS::CloudFormation::GuardHook', {
+      Alias: HOOK.advisoryAlias,
+      FailureMode: 'WARN',
+      RuleLocation: { VersionId: { Ref: 'AdvisoryRulesVersionId' } },
+    });
+    prod.template.hasResourceProperties('AWS::IAM::Role', {
+      Policies: [{ PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Resource: { Ref: 'RulesKeyArn' } })]) } }],
+    });
+    prod.template.hasParameter('RulesVersionId', {
+      Type: 'String',
+      AllowedPattern: Match.anyValue(),
+      Description: Match.stringLikeRegexp(`sha256 ${PROD_ENFORCED.sha256}`),
+    });
     prod.template.resourceCountIs('AWS::Config::ConformancePack', 0);
   });
 
@@ -320,7 +414,9 @@ describe('StackSetInstanceStack', () => {
   test('the execution role carries the platform tags and the organization boundary', () => {
     instance().template.hasResourceProperties('AWS::IAM::Role', {
       Tags: TAGS,
-      PermissionsBoundary: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::', { Ref: 'AWS::AccountId' }, ':policy/tarmac/TarmacWorkloadBoundary']] },
+      PermissionsBoundary: {
+        'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::', { Ref: 'AWS::AccountId' }, ':policy/tarmac/TarmacWorkloadBoundary']],
+      },
     });
     instance(UNITS[0], false).template.hasResourceProperties('AWS::IAM::Role', { PermissionsBoundary: Match.absent() });
   });
@@ -349,6 +445,8 @@ describe('OrganizationPolicies', () => {
   });
 
   test('refuses content that is not JSON, naming the policy', () => {
-    expect(() => new OrganizationPolicies(stack(), 'P', { policies: [{ ...SCP, content: '{"Version":' }] })).toThrow('organization policy tarmac-scp-root-1: its content is not JSON');
+    expect(() => new OrganizationPolicies(stack(), 'P', { policies: [{ ...SCP, content: '{"Version":' }] })).toThrow(
+      'organization policy tarmac-scp-root-1: its content is not JSON',
+    );
   });
 });

@@ -20,7 +20,11 @@ interface Synthesized {
 
 function synthesizeWithNag(run: (opts: SynthesizeStackSetsOptions) => ReturnType<typeof synthesizeStackSets>): Synthesized {
   const nag: PolicyValidationPluginReport[] = [];
-  const { files } = run({ platformTags: PLATFORM_TAGS, permissionsBoundary: BOUNDARY, validationPlugins: (app) => [capturing(new AwsSolutionsChecks(app), nag)] });
+  const { files } = run({
+    platformTags: PLATFORM_TAGS,
+    permissionsBoundary: BOUNDARY,
+    validationPlugins: (app) => [capturing(new AwsSolutionsChecks(app), nag)],
+  });
   return { templates: allTemplates(files), nag };
 }
 
@@ -33,7 +37,9 @@ const builds: [string, () => Promise<Synthesized>][] = [
       const set = (await loadOrgPolicies(catalog))!;
       const org = buildOrgPolicies(set, catalog);
       const build = loadDeployment(catalog, set.organization)!;
-      return synthesizeWithNag((opts) => synthesizeStackSets(build, org, { ...opts, platformTags: { ...set.organization.deployment!.tags }, permissionsBoundary: catalog.permissionsBoundary }));
+      return synthesizeWithNag((opts) =>
+        synthesizeStackSets(build, org, { ...opts, platformTags: { ...set.organization.deployment!.tags }, permissionsBoundary: catalog.permissionsBoundary }),
+      );
     },
   ],
 ];
@@ -46,22 +52,28 @@ describe.each(builds)('%s', (_, load) => {
 
   test('every template is checked, inner ones included', () => {
     const names = synthesized.templates.map((t) => t.name);
-    expect(names).toEqual(expect.arrayContaining([
-      'stacksets/tarmac-rule-bundles.template.json',
-      'stacksets/tarmac-stacksets.template.json',
-      'stacksets/tarmac-organization-policies.template.json',
-      expect.stringMatching(/^stacksets\/instances\/[^#]+\.template\.json$/),
-      expect.stringMatching(/^stacksets\/tarmac-stacksets\.template\.json#\w+$/),
-      expect.stringMatching(/^stacksets\/instances\/.+\.template\.json#\w+$/), // a conformance pack's
-    ]));
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'stacksets/tarmac-rule-bundles.template.json',
+        'stacksets/tarmac-stacksets.template.json',
+        'stacksets/tarmac-organization-policies.template.json',
+        expect.stringMatching(/^stacksets\/instances\/[^#]+\.template\.json$/),
+        expect.stringMatching(/^stacksets\/tarmac-stacksets\.template\.json#\w+$/),
+        expect.stringMatching(/^stacksets\/instances\/.+\.template\.json#\w+$/), // a conformance pack's
+      ]),
+    );
   });
 
   test('no template has a transform, the bootstrap version rule, CDKMetadata or asset parameters', () => {
     for (const { name, template } of synthesized.templates) {
       const parameters = Object.keys((template.Parameters ?? {}) as object);
       const types = Object.values((template.Resources ?? {}) as Record<string, { Type: string }>).map((r) => r.Type);
-      expect({ name, transform: template.Transform, rules: template.Rules, cdkMetadata: types.includes('AWS::CDK::Metadata') })
-        .toEqual({ name, transform: undefined, rules: undefined, cdkMetadata: false });
+      expect({ name, transform: template.Transform, rules: template.Rules, cdkMetadata: types.includes('AWS::CDK::Metadata') }).toEqual({
+        name,
+        transform: undefined,
+        rules: undefined,
+        cdkMetadata: false,
+      });
       expect(parameters.filter((p) => p === 'BootstrapVersion' || p.startsWith('AssetParameters'))).toEqual([]);
     }
   });
@@ -73,7 +85,9 @@ describe.each(builds)('%s', (_, load) => {
   test('pass cdk-nag AwsSolutionsChecks with no finding, error or warning', () => {
     // One report per app: the instance, bundle and policy stacks, then the stack sets.
     expect(synthesized.nag).toHaveLength(2);
-    const findings = synthesized.nag.flatMap((r) => r.violations.map((v) => `${v.severity} ${v.ruleName} ${v.violatingResources.map((x) => x.constructPath ?? x.resourceLogicalId).join(', ')}`));
+    const findings = synthesized.nag.flatMap((r) =>
+      r.violations.map((v) => `${v.severity} ${v.ruleName} ${v.violatingResources.map((x) => x.constructPath ?? x.resourceLogicalId).join(', ')}`),
+    );
     expect(findings).toEqual([]);
   });
 

@@ -24,7 +24,10 @@ export class OrganizationPolicies extends Construct {
   constructor(scope: Construct, id: string, props: OrganizationPoliciesProps) {
     super(scope, id);
     const sorted = [...props.policies].sort((a, b) => compareNames(a.type, b.type) || compareNames(a.name, b.name));
-    const ids = uniqueLogicalIds(sorted.map((p) => p.name), 'organization policy');
+    const ids = uniqueLogicalIds(
+      sorted.map((p) => p.name),
+      'organization policy',
+    );
     for (const policy of sorted) {
       if (this.policies.has(policy.name)) throw new Error(`organization policy ${policy.name} appears twice`);
       let content: unknown;
@@ -52,7 +55,10 @@ export class OrganizationPoliciesStack extends PlatformStack {
   readonly policies: OrganizationPolicies;
 
   constructor(scope: Construct, id: string, props: OrganizationPoliciesStackProps) {
-    super(scope, id, { description: 'Tarmac: the organization policies as tarmac build built them, for organizations that manage them with CloudFormation.', ...props });
+    super(scope, id, {
+      description: 'Tarmac: the organization policies as tarmac build built them, for organizations that manage them with CloudFormation.',
+      ...props,
+    });
     this.policies = new OrganizationPolicies(this, 'Policies', { policies: props.policies });
   }
 }

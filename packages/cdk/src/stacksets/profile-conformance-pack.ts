@@ -28,7 +28,10 @@ const MAX_DESCRIPTION = 256;
  */
 export function conformancePackTemplate(rules: readonly ManagedConfigRule[]): { Resources: Record<string, unknown> } {
   const sorted = [...rules].sort((a, b) => compareNames(a.name, b.name));
-  const ids = uniqueLogicalIds(sorted.map((r) => r.name), 'config rule');
+  const ids = uniqueLogicalIds(
+    sorted.map((r) => r.name),
+    'config rule',
+  );
   const resources: Record<string, unknown> = {};
   for (const rule of sorted) {
     const id = ids.get(rule.name)!;

@@ -26,8 +26,16 @@ export class RuleBundlesStack extends PlatformStack {
     const { organizationId } = props;
     this.key = new RulesKey(this, 'RulesKey', { organizationId });
     this.logs = new RuleLogBucket(this, 'LogBucket', { bucketName: props.logBucketName, encryptionKey: this.key, organizationId });
-    this.bundles = new RuleBundleBucket(this, 'BundleBucket', { bucketName: props.bundleBucketName, encryptionKey: this.key, organizationId, accessLogsBucket: this.logs });
-    new CfnOutput(this, RULES_KEY_ARN, { value: this.key.keyArn, description: 'Key of the rule bundles and Guard reports: the stack sets\' RulesKeyArn parameter' });
+    this.bundles = new RuleBundleBucket(this, 'BundleBucket', {
+      bucketName: props.bundleBucketName,
+      encryptionKey: this.key,
+      organizationId,
+      accessLogsBucket: this.logs,
+    });
+    new CfnOutput(this, RULES_KEY_ARN, {
+      value: this.key.keyArn,
+      description: "Key of the rule bundles and Guard reports: the stack sets' RulesKeyArn parameter",
+    });
     new CfnOutput(this, BUNDLE_BUCKET_NAME, { value: this.bundles.bucket.bucketName, description: 'Where tarmac deploy uploads the rule bundles' });
     new CfnOutput(this, LOG_BUCKET_NAME, { value: this.logs.bucket.bucketName, description: 'Server access logs and Guard Hook reports' });
   }

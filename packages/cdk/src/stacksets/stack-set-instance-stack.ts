@@ -54,14 +54,27 @@ export class StackSetInstanceStack extends PlatformStack {
     }
     if (!unit.hook) throw new Error(`stack set ${unit.name}: neither a hook nor a baseline`);
     if (!unit.enforced && !unit.advisory && !unit.configRules.length) {
-      throw new Error(`stack set ${unit.name}: profile ${unit.target.profile} has no controls to enforce or warn about and no Config rules, so its template would be empty`);
+      throw new Error(
+        `stack set ${unit.name}: profile ${unit.target.profile} has no controls to enforce or warn about and no Config rules, so its template would be empty`,
+      );
     }
     if (unit.enforced || unit.advisory) {
       const rules = (name: string, bundle: RuleBundle | undefined, what: string) =>
-        bundle && { key: bundle.key, versionId: this.parameter(name, S3_VERSION_ID_PATTERN, `S3 VersionId of ${bundle.key} (sha256 ${bundle.sha256}): the ${what} of profile ${bundle.profile}`) };
+        bundle && {
+          key: bundle.key,
+          versionId: this.parameter(
+            name,
+            S3_VERSION_ID_PATTERN,
+            `S3 VersionId of ${bundle.key} (sha256 ${bundle.sha256}): the ${what} of profile ${bundle.profile}`,
+          ),
+        };
       const enforced = rules(RULES_VERSION_ID, unit.enforced, unit.target.failureMode === 'WARN' ? 'controls' : 'enforced controls');
       const advisory = rules(ADVISORY_RULES_VERSION_ID, unit.advisory, 'warned controls');
-      const rulesKeyArn = this.parameter(RULES_KEY_ARN, KMS_KEY_ARN_PATTERN, 'ARN of the KMS key of the rule bundle and log buckets (output RulesKeyArn of tarmac-rule-bundles)');
+      const rulesKeyArn = this.parameter(
+        RULES_KEY_ARN,
+        KMS_KEY_ARN_PATTERN,
+        'ARN of the KMS key of the rule bundle and log buckets (output RulesKeyArn of tarmac-rule-bundles)',
+      );
       this.baseline = new GuardHookBaseline(this, 'GuardHooks', {
         hook: unit.hook,
         bundleBucketName: props.bundleBucketName,
@@ -72,7 +85,8 @@ export class StackSetInstanceStack extends PlatformStack {
         permissionsBoundary: boundary(),
       });
     }
-    if (unit.configRules.length) this.conformancePack = new ProfileConformancePack(this, 'ConfigRules', { profile: unit.target.profile ?? unit.name, rules: unit.configRules });
+    if (unit.configRules.length)
+      this.conformancePack = new ProfileConformancePack(this, 'ConfigRules', { profile: unit.target.profile ?? unit.name, rules: unit.configRules });
   }
 
   private parameter(name: string, allowedPattern: string, description: string): string {

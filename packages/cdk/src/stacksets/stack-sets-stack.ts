@@ -1,7 +1,17 @@
 import { CfnParameter } from 'aws-cdk-lib';
 import type { StackSetUnit, StackSetsBuild } from '@tarmac/core/org';
 import { Construct } from 'constructs';
-import { ADVISORY_RULES_VERSION_ID, KMS_KEY_ARN_PATTERN, RULES_KEY_ARN, RULES_VERSION_ID, S3_VERSION_ID_PATTERN, bundleVersionParameter, compareNames, shorten, uniqueLogicalIds } from './names';
+import {
+  ADVISORY_RULES_VERSION_ID,
+  KMS_KEY_ARN_PATTERN,
+  RULES_KEY_ARN,
+  RULES_VERSION_ID,
+  S3_VERSION_ID_PATTERN,
+  bundleVersionParameter,
+  compareNames,
+  shorten,
+  uniqueLogicalIds,
+} from './names';
 import { OrgStackSet } from './org-stack-set';
 import { PlatformStack, PlatformStackProps } from './platform-stack';
 
@@ -35,23 +45,34 @@ export class StackSetsStack extends PlatformStack {
     const versionRefs = new Map<string, string>();
     for (const bundle of [...build.bundles].sort((a, b) => compareNames(a.key, b.key))) {
       const name = bundleVersionParameter(bundle.sha256);
-      if (this.parameterSources.has(name)) throw new Error(`bundles ${bundle.key} and ${(this.parameterSources.get(name) as { bundle: string }).bundle} share the parameter ${name}`);
+      if (this.parameterSources.has(name))
+        throw new Error(`bundles ${bundle.key} and ${(this.parameterSources.get(name) as { bundle: string }).bundle} share the parameter ${name}`);
       this.parameterSources.set(name, { bundle: bundle.key });
-      versionRefs.set(bundle.key, new CfnParameter(this, name, {
-        type: 'String',
-        allowedPattern: S3_VERSION_ID_PATTERN,
-        description: `S3 VersionId of ${bundle.key} (sha256 ${bundle.sha256}, profile ${bundle.profile}, ${bundle.mode})`,
-      }).valueAsString);
+      versionRefs.set(
+        bundle.key,
+        new CfnParameter(this, name, {
+          type: 'String',
+          allowedPattern: S3_VERSION_ID_PATTERN,
+          description: `S3 VersionId of ${bundle.key} (sha256 ${bundle.sha256}, profile ${bundle.profile}, ${bundle.mode})`,
+        }).valueAsString,
+      );
     }
     const usesRules = build.units.some((u) => u.enforced || u.advisory);
     let keyArn: string | undefined;
     if (usesRules) {
       this.parameterSources.set(RULES_KEY_ARN, { output: RULES_KEY_ARN });
-      keyArn = new CfnParameter(this, RULES_KEY_ARN, { type: 'String', allowedPattern: KMS_KEY_ARN_PATTERN, description: 'ARN of the rule bundles key: output RulesKeyArn of tarmac-rule-bundles' }).valueAsString;
+      keyArn = new CfnParameter(this, RULES_KEY_ARN, {
+        type: 'String',
+        allowedPattern: KMS_KEY_ARN_PATTERN,
+        description: 'ARN of the rule bundles key: output RulesKeyArn of tarmac-rule-bundles',
+      }).valueAsString;
     }
 
     const units = [...build.units].sort((a, b) => compareNames(a.name, b.name));
-    const ids = uniqueLogicalIds(units.map((u) => u.name), 'stack set');
+    const ids = uniqueLogicalIds(
+      units.map((u) => u.name),
+      'stack set',
+    );
     for (const unit of units) {
       const instance = props.instanceTemplates.get(unit.name);
       if (!instance) throw new Error(`stack set ${unit.name}: no instance template was synthesized`);
@@ -66,17 +87,20 @@ export class StackSetsStack extends PlatformStack {
       pass(RULES_KEY_ARN, keyArn);
       const unknown = instance.parameterNames.filter((n) => !(n in values));
       if (unknown.length) throw new Error(`stack set ${unit.name}: its template declares ${unknown.join(', ')}, which nothing fills`);
-      this.stackSets.set(unit.name, new OrgStackSet(this, ids.get(unit.name)!, {
-        stackSetName: unit.name,
-        description: describe(unit),
-        template: instance.template,
-        organizationalUnitIds: unit.target.ouIds,
-        accounts: unit.target.accountIds,
-        regions: unit.definition.regions,
-        operationPreferences: unit.definition.operationPreferences,
-        retainStacksOnAccountRemoval: unit.definition.retainStacksOnAccountRemoval,
-        parameters: values,
-      }));
+      this.stackSets.set(
+        unit.name,
+        new OrgStackSet(this, ids.get(unit.name)!, {
+          stackSetName: unit.name,
+          description: describe(unit),
+          template: instance.template,
+          organizationalUnitIds: unit.target.ouIds,
+          accounts: unit.target.accountIds,
+          regions: unit.definition.regions,
+          operationPreferences: unit.definition.operationPreferences,
+          retainStacksOnAccountRemoval: unit.definition.retainStacksOnAccountRemoval,
+          parameters: values,
+        }),
+      );
     }
   }
 }
@@ -89,7 +113,9 @@ function versionRef(refs: ReadonlyMap<string, string>, unit: StackSetUnit, key: 
 
 /** StackSet Description: at most 1,024 characters. */
 function describe(unit: StackSetUnit): string {
-  const what = unit.hook ? `Profile ${unit.target.profile} (${unit.target.failureMode})` : `Baseline ${unit.baseline?.kind}${unit.target.profile ? `, profile ${unit.target.profile}` : ''}`;
+  const what = unit.hook
+    ? `Profile ${unit.target.profile} (${unit.target.failureMode})`
+    : `Baseline ${unit.baseline?.kind}${unit.target.profile ? `, profile ${unit.target.profile}` : ''}`;
   const where = unit.target.accountNames.length ? `accounts ${unit.target.accountNames.join(', ')}` : unit.target.ouPaths.join(', ');
   const text = `${unit.definition.description} ${what} for ${where}; from ${unit.definition.name} by Tarmac.`;
   return shorten(text, 1024);

@@ -6,7 +6,17 @@ import type { ConfigRuleSpec, StackSetsManifest } from '@tarmac/core/org';
 import { SynthesizedStackSets, synthesizeStackSets } from './synthesize';
 import { conformancePackTemplate } from './profile-conformance-pack';
 import {
-  BOUNDARY, DEV_ENFORCED, HOOK, PLATFORM_TAGS, PROD_ADVISORY, PROD_ENFORCED, SANDBOX_ALL, UNITS, bundle, fixtureBuild, fixtureOrg,
+  BOUNDARY,
+  DEV_ENFORCED,
+  HOOK,
+  PLATFORM_TAGS,
+  PROD_ADVISORY,
+  PROD_ENFORCED,
+  SANDBOX_ALL,
+  UNITS,
+  bundle,
+  fixtureBuild,
+  fixtureOrg,
 } from './__tests__/fixture';
 import { allTemplates, resourcesOf } from './__tests__/templates';
 
@@ -31,16 +41,23 @@ test('writes every template, every bundle and the manifest, and nothing else', (
     'stacksets/tarmac-rule-bundles.template.json',
     'stacksets/tarmac-stacksets.template.json',
   ]);
-  for (const b of [DEV_ENFORCED, PROD_ADVISORY, PROD_ENFORCED, SANDBOX_ALL]) expect(Buffer.from(built.files.get(`stacksets/bundles/${b.sha256}.zip`)!)).toEqual(Buffer.from(b.bytes));
+  for (const b of [DEV_ENFORCED, PROD_ADVISORY, PROD_ENFORCED, SANDBOX_ALL])
+    expect(Buffer.from(built.files.get(`stacksets/bundles/${b.sha256}.zip`)!)).toEqual(Buffer.from(b.bytes));
   expect(built.files.get('stacksets/manifest.json')).toBe(JSON.stringify(built.manifest, null, 2) + '\n');
-  for (const [file, content] of built.files) if (file.endsWith('.json')) expect(String(content)).toBe(JSON.stringify(JSON.parse(String(content)), null, 2) + '\n');
+  for (const [file, content] of built.files)
+    if (file.endsWith('.json')) expect(String(content)).toBe(JSON.stringify(JSON.parse(String(content)), null, 2) + '\n');
 });
 
 test('is byte-identical across runs, whatever order the units and bundles come in', () => {
   const build = fixtureBuild();
-  const again = synthesizeStackSets({ ...build, units: [...build.units].reverse(), bundles: [...build.bundles].reverse() }, fixtureOrg([...fixtureOrg().policies].reverse()), OPTS);
+  const again = synthesizeStackSets(
+    { ...build, units: [...build.units].reverse(), bundles: [...build.bundles].reverse() },
+    fixtureOrg([...fixtureOrg().policies].reverse()),
+    OPTS,
+  );
   expect([...again.files.keys()]).toEqual([...built.files.keys()]);
-  for (const [file, content] of built.files) expect({ file, same: Buffer.from(again.files.get(file)!).equals(Buffer.from(content)) }).toEqual({ file, same: true });
+  for (const [file, content] of built.files)
+    expect({ file, same: Buffer.from(again.files.get(file)!).equals(Buffer.from(content)) }).toEqual({ file, same: true });
 });
 
 test('the manifest describes the bundles, the stacks, the parameters and each stack set', () => {
@@ -59,7 +76,13 @@ test('the manifest describes the bundles, the stacks, the parameters and each st
   });
   expect(m.bundles.map((b) => b.key)).toEqual([DEV_ENFORCED, PROD_ADVISORY, PROD_ENFORCED, SANDBOX_ALL].map((b) => b.key).sort());
   expect(m.bundles.find((b) => b.key === PROD_ADVISORY.key)).toEqual({
-    key: PROD_ADVISORY.key, file: `stacksets/bundles/${PROD_ADVISORY.sha256}.zip`, sha256: PROD_ADVISORY.sha256, profile: 'prod', mode: 'warn', controls: ['LZ.TAG.2'], versionParameter: param(PROD_ADVISORY.sha256),
+    key: PROD_ADVISORY.key,
+    file: `stacksets/bundles/${PROD_ADVISORY.sha256}.zip`,
+    sha256: PROD_ADVISORY.sha256,
+    profile: 'prod',
+    mode: 'warn',
+    controls: ['LZ.TAG.2'],
+    versionParameter: param(PROD_ADVISORY.sha256),
   });
   expect(m.parameters).toEqual({
     ...Object.fromEntries([DEV_ENFORCED, PROD_ADVISORY, PROD_ENFORCED, SANDBOX_ALL].map((b) => [param(b.sha256), { bundle: b.key }])),
@@ -68,17 +91,46 @@ test('the manifest describes the bundles, the stacks, the parameters and each st
   expect(Object.keys(m.parameters)).toEqual(Object.keys(m.parameters).sort());
   expect(m.stackSets).toEqual([
     {
-      name: 'tarmac-baseline-dev', logicalId: 'TarmacBaselineDev', source: 'stacksets/baseline.yaml', instanceTemplate: 'stacksets/instances/tarmac-baseline-dev.template.json', kind: 'guardrails', wave: 1,
-      ous: [{ id: 'ou-a1b2-55555555', path: 'Workloads/Dev', accounts: 1 }], regions: ['eu-west-1'], profile: 'dev', failureMode: 'FAIL', bundles: [DEV_ENFORCED.key],
+      name: 'tarmac-baseline-dev',
+      logicalId: 'TarmacBaselineDev',
+      source: 'stacksets/baseline.yaml',
+      instanceTemplate: 'stacksets/instances/tarmac-baseline-dev.template.json',
+      kind: 'guardrails',
+      wave: 1,
+      ous: [{ id: 'ou-a1b2-55555555', path: 'Workloads/Dev', accounts: 1 }],
+      regions: ['eu-west-1'],
+      profile: 'dev',
+      failureMode: 'FAIL',
+      bundles: [DEV_ENFORCED.key],
     },
     {
-      name: 'tarmac-guardrails-prod', logicalId: 'TarmacGuardrailsProd', source: 'stacksets/guardrails.yaml', instanceTemplate: 'stacksets/instances/tarmac-guardrails-prod.template.json', kind: 'guardrails', wave: 1,
-      ous: [{ id: 'ou-a1b2-11111111', path: 'Security', accounts: 2 }, { id: 'ou-a1b2-44444444', path: 'Workloads/Prod', accounts: 2 }],
-      regions: ['eu-west-1', 'eu-central-1'], profile: 'prod', failureMode: 'FAIL', bundles: [PROD_ENFORCED.key, PROD_ADVISORY.key],
+      name: 'tarmac-guardrails-prod',
+      logicalId: 'TarmacGuardrailsProd',
+      source: 'stacksets/guardrails.yaml',
+      instanceTemplate: 'stacksets/instances/tarmac-guardrails-prod.template.json',
+      kind: 'guardrails',
+      wave: 1,
+      ous: [
+        { id: 'ou-a1b2-11111111', path: 'Security', accounts: 2 },
+        { id: 'ou-a1b2-44444444', path: 'Workloads/Prod', accounts: 2 },
+      ],
+      regions: ['eu-west-1', 'eu-central-1'],
+      profile: 'prod',
+      failureMode: 'FAIL',
+      bundles: [PROD_ENFORCED.key, PROD_ADVISORY.key],
     },
     {
-      name: 'tarmac-guardrails-sandbox', logicalId: 'TarmacGuardrailsSandbox', source: 'stacksets/guardrails.yaml', instanceTemplate: 'stacksets/instances/tarmac-guardrails-sandbox.template.json', kind: 'guardrails', wave: 1,
-      ous: [{ id: 'ou-a1b2-66666666', path: 'Sandbox', accounts: 1 }], regions: ['eu-west-1', 'eu-central-1'], profile: 'sandbox', failureMode: 'WARN', bundles: [SANDBOX_ALL.key],
+      name: 'tarmac-guardrails-sandbox',
+      logicalId: 'TarmacGuardrailsSandbox',
+      source: 'stacksets/guardrails.yaml',
+      instanceTemplate: 'stacksets/instances/tarmac-guardrails-sandbox.template.json',
+      kind: 'guardrails',
+      wave: 1,
+      ous: [{ id: 'ou-a1b2-66666666', path: 'Sandbox', accounts: 1 }],
+      regions: ['eu-west-1', 'eu-central-1'],
+      profile: 'sandbox',
+      failureMode: 'WARN',
+      bundles: [SANDBOX_ALL.key],
     },
   ]);
 });
@@ -87,7 +139,9 @@ test('the stack sets template declares a VersionId parameter per bundle and the 
   const template = Template.fromJSON(json('stacksets/tarmac-stacksets.template.json'));
   expect(Object.keys(template.toJSON().Parameters).sort()).toEqual(Object.keys(built.manifest.parameters).sort());
   template.hasParameter(param(PROD_ENFORCED.sha256), {
-    Type: 'String', AllowedPattern: '^[A-Za-z0-9._-]{1,1024}$', Description: Match.stringLikeRegexp(`${PROD_ENFORCED.key} \\(sha256 ${PROD_ENFORCED.sha256}`),
+    Type: 'String',
+    AllowedPattern: '^[A-Za-z0-9._-]{1,1024}$',
+    Description: Match.stringLikeRegexp(`${PROD_ENFORCED.key} \\(sha256 ${PROD_ENFORCED.sha256}`),
   });
   template.hasParameter('RulesKeyArn', { Type: 'String' });
   const m = built.manifest;
@@ -148,7 +202,13 @@ test('the organization policies template: one policy per built policy, content a
   template.resourceCountIs('AWS::Organizations::Policy', 2);
   const org = fixtureOrg();
   for (const p of org.policies) {
-    template.hasResourceProperties('AWS::Organizations::Policy', { Name: p.name, Type: p.type, Content: JSON.parse(p.content), TargetIds: p.targetIds, Description: `Tarmac: ${p.controls.join(', ')}` });
+    template.hasResourceProperties('AWS::Organizations::Policy', {
+      Name: p.name,
+      Type: p.type,
+      Content: JSON.parse(p.content),
+      TargetIds: p.targetIds,
+      Description: `Tarmac: ${p.controls.join(', ')}`,
+    });
   }
 });
 
@@ -162,11 +222,18 @@ describe('refuses, with a message naming what is wrong', () => {
     }
     const build = fixtureBuild();
     const units = build.units.map((u) => (u.name === 'tarmac-baseline-dev' ? { ...u, configRules: rules } : u));
-    expect(() => synthesizeStackSets({ ...build, units }, fixtureOrg(), OPTS)).toThrow(/^stack set tarmac-baseline-dev: its template is [\d,]+ bytes minified, over CloudFormation's 51,200-byte TemplateBody limit/);
+    expect(() => synthesizeStackSets({ ...build, units }, fixtureOrg(), OPTS)).toThrow(
+      /^stack set tarmac-baseline-dev: its template is [\d,]+ bytes minified, over CloudFormation's 51,200-byte TemplateBody limit/,
+    );
   });
 
   test('a conformance pack over the limit on its own', () => {
-    const rules = Array.from({ length: 200 }, (_, i) => ({ name: `tarmac-rule-${i}`, identifier: 'S3_BUCKET_LOGGING_ENABLED', description: 'x'.repeat(250), controls: [] }));
+    const rules = Array.from({ length: 200 }, (_, i) => ({
+      name: `tarmac-rule-${i}`,
+      identifier: 'S3_BUCKET_LOGGING_ENABLED',
+      description: 'x'.repeat(250),
+      controls: [],
+    }));
     const build = fixtureBuild();
     const units = build.units.map((u) => (u.name === 'tarmac-baseline-dev' ? { ...u, configRules: rules } : u));
     expect(() => synthesizeStackSets({ ...build, units }, fixtureOrg(), OPTS)).toThrow(/^conformance pack tarmac-dev: its template is [\d,]+ bytes/);
@@ -175,15 +242,28 @@ describe('refuses, with a message naming what is wrong', () => {
   test('a bundle whose bytes do not hash to its sha256', () => {
     const tampered = { ...PROD_ENFORCED, bytes: Buffer.from('something else') };
     const build = fixtureBuild();
-    expect(() => synthesizeStackSets({ ...build, bundles: build.bundles.map((b) => (b === PROD_ENFORCED ? tampered : b)) }, fixtureOrg(), OPTS)).toThrow(`rule bundle ${PROD_ENFORCED.key}: its bytes hash to`);
+    expect(() => synthesizeStackSets({ ...build, bundles: build.bundles.map((b) => (b === PROD_ENFORCED ? tampered : b)) }, fixtureOrg(), OPTS)).toThrow(
+      `rule bundle ${PROD_ENFORCED.key}: its bytes hash to`,
+    );
   });
 
   test('two bundles of the same bytes under two hooks, which would share a VersionId parameter', () => {
     const twin = bundle('prod', 'enforce', ['LZ.S3.1', 'LZ.S3.2', 'LZ.TAG.1'], 'other');
     expect(twin.sha256).toBe(PROD_ENFORCED.sha256);
     const build = fixtureBuild();
-    const units = [...build.units, { ...UNITS[0], name: 'tarmac-other-prod', hook: { ...HOOK, name: 'other', alias: 'Tarmac::Guard::Other', advisoryAlias: 'Tarmac::Guard::OtherAdvisory' }, enforced: twin, advisory: undefined }];
-    expect(() => synthesizeStackSets({ ...build, units, bundles: [...build.bundles, twin] }, fixtureOrg(), OPTS)).toThrow(`share the parameter ${param(twin.sha256)}`);
+    const units = [
+      ...build.units,
+      {
+        ...UNITS[0],
+        name: 'tarmac-other-prod',
+        hook: { ...HOOK, name: 'other', alias: 'Tarmac::Guard::Other', advisoryAlias: 'Tarmac::Guard::OtherAdvisory' },
+        enforced: twin,
+        advisory: undefined,
+      },
+    ];
+    expect(() => synthesizeStackSets({ ...build, units, bundles: [...build.bundles, twin] }, fixtureOrg(), OPTS)).toThrow(
+      `share the parameter ${param(twin.sha256)}`,
+    );
   });
 
   test('a hook alias CloudFormation would refuse (the CDK validates every resource against its schema)', () => {

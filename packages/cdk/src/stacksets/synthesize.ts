@@ -5,7 +5,20 @@ import * as path from 'path';
 import { App, IPolicyValidationPlugin, Stack, Validations } from 'aws-cdk-lib';
 import type { OrgBuild, StackSetUnit, StackSetsBuild, StackSetsManifest } from '@tarmac/core/org';
 import { FinOpsBillingStack } from '../finops/finops-billing-stack';
-import { BILLING_REGION, FINOPS_BILLING_STACK, MANIFEST_FILE, ORGANIZATION_POLICIES_STACK, RULES_KEY_ARN, RULE_BUNDLES_STACK, STACK_SETS_STACK, bundleFile, bundleVersionParameter, compareNames, instanceTemplateFile, templateFile } from './names';
+import {
+  BILLING_REGION,
+  FINOPS_BILLING_STACK,
+  MANIFEST_FILE,
+  ORGANIZATION_POLICIES_STACK,
+  RULES_KEY_ARN,
+  RULE_BUNDLES_STACK,
+  STACK_SETS_STACK,
+  bundleFile,
+  bundleVersionParameter,
+  compareNames,
+  instanceTemplateFile,
+  templateFile,
+} from './names';
 import { OrganizationPoliciesStack } from './organization-policies';
 import { platformApp } from './platform-stack';
 import { RuleBundlesStack } from './rule-bundles-stack';
@@ -53,19 +66,42 @@ export function synthesizeStackSets(build: StackSetsBuild, org: OrgBuild, opts: 
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tarmac-stacksets-'));
   try {
     const first = newApp(path.join(tmp, 'instances'), opts);
-    const instanceStacks = units.map((unit) => new StackSetInstanceStack(first, unit.name, {
-      stackName: unit.name, unit, platformTags, bundleBucketName: build.bundleBucket, logBucketName: build.logBucket, hookRoleBoundary: opts.permissionsBoundary,
-    }));
+    const instanceStacks = units.map(
+      (unit) =>
+        new StackSetInstanceStack(first, unit.name, {
+          stackName: unit.name,
+          unit,
+          platformTags,
+          bundleBucketName: build.bundleBucket,
+          logBucketName: build.logBucket,
+          hookRoleBoundary: opts.permissionsBoundary,
+        }),
+    );
     const ruleBundles = new RuleBundlesStack(first, RULE_BUNDLES_STACK, {
-      stackName: RULE_BUNDLES_STACK, env: admin, platformTags, organizationId: build.organizationId, bundleBucketName: build.bundleBucket, logBucketName: build.logBucket,
+      stackName: RULE_BUNDLES_STACK,
+      env: admin,
+      platformTags,
+      organizationId: build.organizationId,
+      bundleBucketName: build.bundleBucket,
+      logBucketName: build.logBucket,
     });
     const policies = new OrganizationPoliciesStack(first, ORGANIZATION_POLICIES_STACK, {
-      stackName: ORGANIZATION_POLICIES_STACK, env: { account: build.managementAccountId }, platformTags, policies: org.policies,
+      stackName: ORGANIZATION_POLICIES_STACK,
+      env: { account: build.managementAccountId },
+      platformTags,
+      policies: org.policies,
     });
     const finops = build.finops;
-    const billing = finops && (finops.budgets.length || finops.anomalyDetection || finops.costExport)
-      ? new FinOpsBillingStack(first, FINOPS_BILLING_STACK, { stackName: FINOPS_BILLING_STACK, env: { account: build.managementAccountId, region: BILLING_REGION }, platformTags, finops, organizationId: build.organizationId })
-      : undefined;
+    const billing =
+      finops && (finops.budgets.length || finops.anomalyDetection || finops.costExport)
+        ? new FinOpsBillingStack(first, FINOPS_BILLING_STACK, {
+            stackName: FINOPS_BILLING_STACK,
+            env: { account: build.managementAccountId, region: BILLING_REGION },
+            platformTags,
+            finops,
+            organizationId: build.organizationId,
+          })
+        : undefined;
     const firstTemplates = synth(first);
 
     const instanceTemplates = new Map<string, InstanceTemplate>();
@@ -79,7 +115,13 @@ export function synthesizeStackSets(build: StackSetsBuild, org: OrgBuild, opts: 
     if (billing) files.set(templateFile(FINOPS_BILLING_STACK), pretty(firstTemplates.get(billing)!));
 
     const second = newApp(path.join(tmp, 'stacksets'), opts);
-    const stackSets = new StackSetsStack(second, STACK_SETS_STACK, { stackName: STACK_SETS_STACK, env: admin, platformTags, build: { ...build, units, bundles }, instanceTemplates });
+    const stackSets = new StackSetsStack(second, STACK_SETS_STACK, {
+      stackName: STACK_SETS_STACK,
+      env: admin,
+      platformTags,
+      build: { ...build, units, bundles },
+      instanceTemplates,
+    });
     files.set(templateFile(STACK_SETS_STACK), pretty(synth(second).get(stackSets)!));
 
     for (const bundle of bundles) files.set(bundleFile(bundle.sha256), bundle.bytes);
@@ -90,7 +132,13 @@ export function synthesizeStackSets(build: StackSetsBuild, org: OrgBuild, opts: 
       managementAccountId: build.managementAccountId,
       bundleBucket: build.bundleBucket,
       bundles: bundles.map((b) => ({
-        key: b.key, file: bundleFile(b.sha256), sha256: b.sha256, profile: b.profile, mode: b.mode, controls: [...b.controls], versionParameter: bundleVersionParameter(b.sha256),
+        key: b.key,
+        file: bundleFile(b.sha256),
+        sha256: b.sha256,
+        profile: b.profile,
+        mode: b.mode,
+        controls: [...b.controls],
+        versionParameter: bundleVersionParameter(b.sha256),
       })),
       stacks: [{ name: RULE_BUNDLES_STACK, template: templateFile(RULE_BUNDLES_STACK), region: build.delegatedAdmin.region }],
       organizationPoliciesTemplate: templateFile(ORGANIZATION_POLICIES_STACK),

@@ -5,7 +5,9 @@ export const MAX_TEMPLATE_BODY_BYTES = 51_200;
 export function checkTemplateBodySize(body: string, what: string): string {
   const bytes = Buffer.byteLength(body, 'utf8');
   if (bytes > MAX_TEMPLATE_BODY_BYTES) {
-    throw new Error(`${what}: its template is ${bytes.toLocaleString('en-US')} bytes minified, over CloudFormation's ${MAX_TEMPLATE_BODY_BYTES.toLocaleString('en-US')}-byte TemplateBody limit; split its targets or turn controls off in the profile`);
+    throw new Error(
+      `${what}: its template is ${bytes.toLocaleString('en-US')} bytes minified, over CloudFormation's ${MAX_TEMPLATE_BODY_BYTES.toLocaleString('en-US')}-byte TemplateBody limit; split its targets or turn controls off in the profile`,
+    );
   }
   return body;
 }

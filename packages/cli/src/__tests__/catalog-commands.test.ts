@@ -51,11 +51,26 @@ describe('tarmac catalog pack', () => {
     expect(packOutput.stdout).toMatch(/^packed @tarmac\/example-catalog@0\.1\.0: \d+ controls, profiles dev, prod, sandbox\n/);
     expect(path.basename(tarball)).toBe('tarmac-example-catalog-0.1.0.tgz');
     const listing = spawnSync('tar', ['-tzf', tarball], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean);
-    expect(listing).toEqual(expect.arrayContaining(['package/package.json', 'package/README.md', 'package/policies/catalog.yaml', 'package/policies/tags.yaml', 'package/policies/profiles/prod.yaml', 'package/rules/LZ.S3.1.guard', 'package/rules/LZ.TAG.1.guard']));
+    expect(listing).toEqual(
+      expect.arrayContaining([
+        'package/package.json',
+        'package/README.md',
+        'package/policies/catalog.yaml',
+        'package/policies/tags.yaml',
+        'package/policies/profiles/prod.yaml',
+        'package/rules/LZ.S3.1.guard',
+        'package/rules/LZ.TAG.1.guard',
+      ]),
+    );
     expect(listing.filter((f) => /\/\.|\.tarmac-cache/.test(f))).toEqual([]);
     const dir = workload(tarball);
     const pkg = JSON.parse(fs.readFileSync(path.join(dir, 'node_modules', '@tarmac', 'example-catalog', 'package.json'), 'utf8'));
-    expect(pkg).toMatchObject({ name: '@tarmac/example-catalog', version: '0.1.0', license: 'Apache-2.0', tarmac: { catalog: 1, policies: 'policies', rules: 'rules' } });
+    expect(pkg).toMatchObject({
+      name: '@tarmac/example-catalog',
+      version: '0.1.0',
+      license: 'Apache-2.0',
+      tarmac: { catalog: 1, policies: 'policies', rules: 'rules' },
+    });
     expect(pkg.tarmac.identity.bundles.prod.enforce).toMatch(/^[0-9a-f]{64}$/);
   });
 
@@ -110,7 +125,9 @@ describe('a workload repository with the catalog package installed', () => {
     fs.copyFileSync(path.join(EXAMPLES, 'data-lake.yaml'), path.join(dir, 'data-lake.yaml'));
     const r = tarmac(['check', 'data-lake.yaml'], dir);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/catalog package @tarmac\/example-catalog@0\.1\.0 \(.*\): control LZ\.S3\.2 has rule text that differs from the one it was packed with/);
+    expect(r.stderr).toMatch(
+      /catalog package @tarmac\/example-catalog@0\.1\.0 \(.*\): control LZ\.S3\.2 has rule text that differs from the one it was packed with/,
+    );
   });
 
   test('two installed catalogs: exit 2 naming both until --catalog chooses', () => {
@@ -154,7 +171,8 @@ describe('tarmac catalog diff', () => {
 
   test('says what a bump changes: newly blocking controls first, then removals, rule text and tags', () => {
     const next = editedPolicies((dir) => {
-      const edit = (file: string, from: RegExp | string, to: string) => fs.writeFileSync(path.join(dir, file), fs.readFileSync(path.join(dir, file), 'utf8').replace(from, to));
+      const edit = (file: string, from: RegExp | string, to: string) =>
+        fs.writeFileSync(path.join(dir, file), fs.readFileSync(path.join(dir, file), 'utf8').replace(from, to));
       edit('catalog.yaml', 'version: 0.1.0', 'version: 0.2.0');
       edit('profiles/dev.yaml', 'LZ.S3.4: warn', 'LZ.S3.4: enforce');
       fs.rmSync(path.join(dir, 'controls', 's3', 'bucket-policy-tls-only.yaml'));
@@ -168,7 +186,12 @@ describe('tarmac catalog diff', () => {
     expect(r.stdout).toMatch(/Controls removed:\n {2}LZ\.S3\.3 /);
     expect(r.stdout).toMatch(/Rule text changed:\n {2}LZ\.S3\.2\n/);
     const json = JSON.parse(tarmac(['catalog', 'diff', tarball, next, '--format', 'json']).stdout);
-    expect(json.modes).toEqual(expect.arrayContaining([{ profile: 'dev', id: 'LZ.S3.4', from: 'warn', to: 'enforce' }, { profile: 'prod', id: 'LZ.S3.3', from: 'enforce', to: 'absent' }]));
+    expect(json.modes).toEqual(
+      expect.arrayContaining([
+        { profile: 'dev', id: 'LZ.S3.4', from: 'warn', to: 'enforce' },
+        { profile: 'prod', id: 'LZ.S3.3', from: 'enforce', to: 'absent' },
+      ]),
+    );
   });
 
   test('a tarball that is not a catalog, or a missing path, is exit 2', () => {

@@ -9,7 +9,11 @@ const EXAMPLES = path.join(ROOT, 'examples', 'templates');
 
 /** Runs the CLI with this repository's catalog, wherever it runs (temporary git repositories have none). */
 function tarmac(args: string[], cwd = ROOT) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', TARMAC_POLICIES: path.join(ROOT, 'policies') } });
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1', TARMAC_POLICIES: path.join(ROOT, 'policies') },
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -43,8 +47,24 @@ describe('tarmac check', () => {
   test('json output has findings, errors and the summary', () => {
     const r = tarmac(['check', EXAMPLES, '--format', 'json']);
     const j = JSON.parse(r.stdout);
-    expect(Object.keys(j.summary).sort()).toEqual(['blocking', 'durationMs', 'files', 'findings', 'resources', 'skipped', 'skippedBy', 'templates', 'unchecked']);
-    expect(j.findings[0]).toMatchObject({ controlId: expect.stringMatching(/^LZ\./), file: expect.any(String), logicalId: expect.any(String), line: expect.any(Number), fix: expect.any(String) });
+    expect(Object.keys(j.summary).sort()).toEqual([
+      'blocking',
+      'durationMs',
+      'files',
+      'findings',
+      'resources',
+      'skipped',
+      'skippedBy',
+      'templates',
+      'unchecked',
+    ]);
+    expect(j.findings[0]).toMatchObject({
+      controlId: expect.stringMatching(/^LZ\./),
+      file: expect.any(String),
+      logicalId: expect.any(String),
+      line: expect.any(Number),
+      fix: expect.any(String),
+    });
     expect(j.summary.blocking).toBe(j.findings.filter((f: { mode: string }) => f.mode === 'enforce').length);
   });
 
@@ -64,7 +84,10 @@ describe('tarmac check', () => {
     const report = () => {
       const r = tarmac(['check', path.join(dir, 't.yaml'), '--format', 'json', '--cache', cache]);
       const j = JSON.parse(r.stdout);
-      return { code: r.code, findings: j.findings.map((f: { controlId: string; logicalId: string; line: number }) => `${f.controlId} ${f.logicalId} ${f.line}`) };
+      return {
+        code: r.code,
+        findings: j.findings.map((f: { controlId: string; logicalId: string; line: number }) => `${f.controlId} ${f.logicalId} ${f.line}`),
+      };
     };
     fs.copyFileSync(path.join(EXAMPLES, 'data-lake.yaml'), path.join(dir, 't.yaml'));
     const first = report();
@@ -77,7 +100,10 @@ describe('tarmac check', () => {
 
   test('the dev profile turns tag findings into warnings', () => {
     const dir = tmpdir();
-    fs.writeFileSync(path.join(dir, 't.yaml'), 'Resources:\n  Log:\n    Type: AWS::Logs::LogGroup\n    Properties: { RetentionInDays: 30, KmsKeyId: arn:aws:kms:eu-west-1:111122223333:key/x }\n');
+    fs.writeFileSync(
+      path.join(dir, 't.yaml'),
+      'Resources:\n  Log:\n    Type: AWS::Logs::LogGroup\n    Properties: { RetentionInDays: 30, KmsKeyId: arn:aws:kms:eu-west-1:111122223333:key/x }\n',
+    );
     const dev = tarmac(['check', dir, '--profile', 'dev']);
     expect(dev.stdout).toMatch(/\[LZ\.TAG\.1\] medium, warn/);
     expect(dev.code).toBe(0);
@@ -133,7 +159,11 @@ describe('tarmac check', () => {
     expect(quiet).toMatchObject({ code: 0, stdout: '' });
     const r = tarmac(['check', ...named, path.join(EXAMPLES, 'ingest-queue.json'), '--format', 'json']);
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout).summary).toMatchObject({ templates: 1, skipped: 8, skippedBy: { 'not a template': 5, 'not a single JSON or YAML document': 3 } });
+    expect(JSON.parse(r.stdout).summary).toMatchObject({
+      templates: 1,
+      skipped: 8,
+      skippedBy: { 'not a template': 5, 'not a single JSON or YAML document': 3 },
+    });
   });
 
   test('bad input next to findings still exits 2: an error is never a pass', () => {
@@ -199,7 +229,9 @@ describe('tarmac check', () => {
     const CATALOG = '@tarmac/example-catalog@0.1.0';
 
     test('text names the catalog in its summary line', () => {
-      expect(tarmac(['check', EXAMPLES, '--profile', 'prod']).stdout).toMatch(new RegExp(`^FAIL .*\\(catalog ${CATALOG.replace(/\./g, '\\.')}, \\w+ engine\\)$`, 'm'));
+      expect(tarmac(['check', EXAMPLES, '--profile', 'prod']).stdout).toMatch(
+        new RegExp(`^FAIL .*\\(catalog ${CATALOG.replace(/\./g, '\\.')}, \\w+ engine\\)$`, 'm'),
+      );
     });
 
     test('json carries the catalog and the controls each template was checked against', () => {
@@ -216,10 +248,14 @@ describe('tarmac check', () => {
       expect(tool.extensions).toEqual([{ name: '@tarmac/example-catalog', version: '0.1.0' }]);
       expect(results.every((x: { partialFingerprints: Record<string, string> }) => /^[0-9a-f]{64}$/.test(x.partialFingerprints['tarmac/v1']))).toBe(true);
       const kms = tool.driver.rules.find((x: { id: string }) => x.id === 'LZ.S3.2');
-      expect(kms).toMatchObject({ fullDescription: { text: expect.stringMatching(/keys the organization controls/) }, helpUri: expect.stringMatching(/^https:\/\//), help: { markdown: expect.stringMatching(/^\*\*Fix:\*\*/) } });
+      expect(kms).toMatchObject({
+        fullDescription: { text: expect.stringMatching(/keys the organization controls/) },
+        helpUri: expect.stringMatching(/^https:\/\//),
+        help: { markdown: expect.stringMatching(/^\*\*Fix:\*\*/) },
+      });
     });
 
-    test('junit counts a clean template\'s controls as passing tests', () => {
+    test("junit counts a clean template's controls as passing tests", () => {
       const r = tarmac(['check', path.join(EXAMPLES, 'ingest-queue.json'), '--profile', 'prod', '--format', 'junit']);
       expect(r.code).toBe(0);
       const [, tests, failures] = /<testsuites name="tarmac check" tests="(\d+)" failures="(\d+)"/.exec(r.stdout) ?? [];

@@ -46,8 +46,16 @@ describe('tarmac build', () => {
     expect(r.stdout).toMatch(/^tarmac-finops-cost-data +finops +- +- +account finops +1 account x 1 region$/m);
     expect(r.stdout.indexOf('tarmac-network-baseline-sandbox')).toBeLessThan(r.stdout.indexOf('tarmac-guardrails-dev'));
     expect(r.stdout).toMatch(/^management account stack tarmac-finops-billing \(us-east-1\): deploy with tarmac deploy --management$/m);
-    const stackSets = JSON.parse(fs.readFileSync(path.join(out, 'stacksets', 'manifest.json'), 'utf8')) as { bundles: { file: string; sha256: string }[]; stackSets: { instanceTemplate: string }[] };
-    for (const b of stackSets.bundles) expect(createHash('sha256').update(fs.readFileSync(path.join(out, b.file))).digest('hex')).toBe(b.sha256);
+    const stackSets = JSON.parse(fs.readFileSync(path.join(out, 'stacksets', 'manifest.json'), 'utf8')) as {
+      bundles: { file: string; sha256: string }[];
+      stackSets: { instanceTemplate: string }[];
+    };
+    for (const b of stackSets.bundles)
+      expect(
+        createHash('sha256')
+          .update(fs.readFileSync(path.join(out, b.file)))
+          .digest('hex'),
+      ).toBe(b.sha256);
     for (const s of stackSets.stackSets) expect(fs.existsSync(path.join(out, s.instanceTemplate))).toBe(true);
   });
 
@@ -67,7 +75,11 @@ describe('tarmac build', () => {
     const manifest = JSON.parse(r.stdout);
     expect(Object.keys(manifest)).toEqual(['organization', 'policies', 'stackSets']);
     const stackSets: { name: string; kind: string }[] = manifest.stackSets.stackSets;
-    expect(stackSets.filter((s) => s.kind === 'guardrails').map((s) => s.name)).toEqual(['tarmac-guardrails-dev', 'tarmac-guardrails-prod', 'tarmac-guardrails-sandbox']);
+    expect(stackSets.filter((s) => s.kind === 'guardrails').map((s) => s.name)).toEqual([
+      'tarmac-guardrails-dev',
+      'tarmac-guardrails-prod',
+      'tarmac-guardrails-sandbox',
+    ]);
     expect(new Set(stackSets.map((s) => s.kind))).toEqual(new Set(['account', 'finops', 'guardrails', 'network']));
     expect(manifest.stackSets.managementStacks.map((m: { name: string }) => m.name)).toEqual(['tarmac-finops-billing']);
     expect(manifest.policies.map((p: { type: string }) => p.type)).toContain('RESOURCE_CONTROL_POLICY');
@@ -78,17 +90,28 @@ describe('tarmac build', () => {
     const out = path.join(tmp(), 'out');
     const r = tarmac(['build', '--policies', policies, '--out', out]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(new RegExp(`^error ${policies}/scp/deny-services\\.yaml:\\d+:\\d+: unknown action lightsail:CreateInstance; did you mean lightsail:CreateInstances\\?`, 'm'));
+    expect(r.stderr).toMatch(
+      new RegExp(
+        `^error ${policies}/scp/deny-services\\.yaml:\\d+:\\d+: unknown action lightsail:CreateInstance; did you mean lightsail:CreateInstances\\?`,
+        'm',
+      ),
+    );
     expect(fs.existsSync(out)).toBe(false);
   });
 });
 
 describe('tarmac test with organization policies', () => {
   test('a simulation case that does not hold fails the run with its file and line', () => {
-    const policies = policiesWith('scp/deny-leave-organization.yaml', 'action: organizations:LeaveOrganization\n    expect: Denied', 'action: organizations:LeaveOrganization\n    expect: Allowed');
+    const policies = policiesWith(
+      'scp/deny-leave-organization.yaml',
+      'action: organizations:LeaveOrganization\n    expect: Denied',
+      'action: organizations:LeaveOrganization\n    expect: Allowed',
+    );
     const r = tarmac(['test', '--policies', policies]);
     expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/^FAIL LZ\.SCP\.1 .*deny-leave-organization\.yaml:\d+ {2}'a developer in a prod account cannot leave the organization': expected Allowed, got Denied \(SCP "tarmac-scp-root-1" statement Sid "DenyLeaveOrganization"/m);
+    expect(r.stdout).toMatch(
+      /^FAIL LZ\.SCP\.1 .*deny-leave-organization\.yaml:\d+ {2}'a developer in a prod account cannot leave the organization': expected Allowed, got Denied \(SCP "tarmac-scp-root-1" statement Sid "DenyLeaveOrganization"/m,
+    );
     expect(r.stdout).toMatch(/^\d+ passed, 1 failed \(\d+ organization policy cases, simulated\)$/m);
   });
 

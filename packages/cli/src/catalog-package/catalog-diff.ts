@@ -63,7 +63,16 @@ export function diffCatalogs(a: Catalog, b: Catalog): CatalogDiff {
 }
 
 export function isEmptyDiff(d: CatalogDiff): boolean {
-  return !(d.added.length || d.removed.length || d.modes.length || d.profilesAdded.length || d.profilesRemoved.length || d.ruleChanged.length || d.metadata.length || d.tags.length);
+  return !(
+    d.added.length ||
+    d.removed.length ||
+    d.modes.length ||
+    d.profilesAdded.length ||
+    d.profilesRemoved.length ||
+    d.ruleChanged.length ||
+    d.metadata.length ||
+    d.tags.length
+  );
 }
 
 function modesOf(catalog: Catalog, control: Control): Record<string, Mode> {
@@ -99,13 +108,36 @@ export function formatCatalogDiff(d: CatalogDiff): string {
     if (lines.length) out.push('', `${title}:`, ...lines.map((l) => `  ${l}`));
   };
   const blocking = d.modes.filter((m) => m.to === 'enforce');
-  section('Newly blocking (enforce)', blocking.map((m) => `${m.profile}: ${m.id} ${m.from} -> enforce`));
-  section('Other mode changes', d.modes.filter((m) => m.to !== 'enforce').map((m) => `${m.profile}: ${m.id} ${m.from} -> ${m.to}`));
-  section('Controls added', d.added.map((c) => `${c.id} ${c.title} (${Object.entries(c.modes).map(([p, m]) => `${p}: ${m}`).join(', ')})`));
-  section('Controls removed', d.removed.map((c) => `${c.id} ${c.title}`));
+  section(
+    'Newly blocking (enforce)',
+    blocking.map((m) => `${m.profile}: ${m.id} ${m.from} -> enforce`),
+  );
+  section(
+    'Other mode changes',
+    d.modes.filter((m) => m.to !== 'enforce').map((m) => `${m.profile}: ${m.id} ${m.from} -> ${m.to}`),
+  );
+  section(
+    'Controls added',
+    d.added.map(
+      (c) =>
+        `${c.id} ${c.title} (${Object.entries(c.modes)
+          .map(([p, m]) => `${p}: ${m}`)
+          .join(', ')})`,
+    ),
+  );
+  section(
+    'Controls removed',
+    d.removed.map((c) => `${c.id} ${c.title}`),
+  );
   section('Rule text changed', d.ruleChanged);
-  section('Metadata changed', d.metadata.map((m) => `${m.id} ${m.field}: ${m.from} -> ${m.to}`));
+  section(
+    'Metadata changed',
+    d.metadata.map((m) => `${m.id} ${m.field}: ${m.from} -> ${m.to}`),
+  );
   section('Profiles', [...d.profilesAdded.map((p) => `${p} added`), ...d.profilesRemoved.map((p) => `${p} removed`)]);
-  section('Mandatory tags', d.tags.map((t) => `${t.key}: ${t.change}`));
+  section(
+    'Mandatory tags',
+    d.tags.map((t) => `${t.key}: ${t.change}`),
+  );
   return out.join('\n') + '\n';
 }

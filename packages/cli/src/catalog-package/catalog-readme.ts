@@ -4,7 +4,9 @@ import { Catalog, CatalogIdentity, CatalogPackageManifest, modeOf } from '@tarma
 export function catalogReadme(catalog: Catalog, identity: CatalogIdentity, manifest: CatalogPackageManifest): string {
   const profiles = [...catalog.profiles.keys()].sort();
   const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
-  const rows = catalog.controls.map((c) => `| ${c.id} | ${cell(c.title)} | ${c.severity} | ${profiles.map((p) => modeOf(catalog.profiles.get(p)!, c.id)).join(' | ')} |`);
+  const rows = catalog.controls.map(
+    (c) => `| ${c.id} | ${cell(c.title)} | ${c.severity} | ${profiles.map((p) => modeOf(catalog.profiles.get(p)!, c.id)).join(' | ')} |`,
+  );
   const bundles = profiles.map((p) => {
     const b = manifest.identity.bundles[p];
     return `| ${p} | ${b.enforce ?? '-'} | ${b.warn ?? '-'} | ${b.all ?? '-'} |`;

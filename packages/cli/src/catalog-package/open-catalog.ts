@@ -2,7 +2,17 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { Catalog, InputError, loadCatalog, packageLabel, packagePoliciesDir, readCatalogPackage, verifyCatalogPackage, InputErrors, collectInputErrors } from '@tarmac/core';
+import {
+  Catalog,
+  InputError,
+  loadCatalog,
+  packageLabel,
+  packagePoliciesDir,
+  readCatalogPackage,
+  verifyCatalogPackage,
+  InputErrors,
+  collectInputErrors,
+} from '@tarmac/core';
 
 /**
  * A catalog named on the command line: a package tarball, a package directory, a policies/ directory (or one
@@ -15,7 +25,8 @@ export function openCatalog(spec: string, scratch: string): Catalog {
     if (stat.isFile()) return fromTarball(spec, scratch);
     return fromDirectory(spec);
   }
-  if (/^[./~]/.test(spec) || /\.tgz$/.test(spec)) throw new InputError({ file: spec }, 'no such file or directory', 'a catalog package tarball, a directory or an npm spec');
+  if (/^[./~]/.test(spec) || /\.tgz$/.test(spec))
+    throw new InputError({ file: spec }, 'no such file or directory', 'a catalog package tarball, a directory or an npm spec');
   return fromTarball(fetchPackage(spec, scratch), scratch);
 }
 
@@ -33,7 +44,11 @@ function fromDirectory(dir: string): Catalog {
   }
   if (fs.existsSync(path.join(dir, 'tags.yaml'))) return loadCatalog(dir);
   if (fs.existsSync(path.join(dir, 'policies', 'tags.yaml'))) return loadCatalog(path.join(dir, 'policies'));
-  throw new InputError({ file: dir }, 'not a Tarmac catalog: no package.json with a "tarmac" key, no tags.yaml, no policies/', 'a catalog package or a policies/ directory');
+  throw new InputError(
+    { file: dir },
+    'not a Tarmac catalog: no package.json with a "tarmac" key, no tags.yaml, no policies/',
+    'a catalog package or a policies/ directory',
+  );
 }
 
 function fromTarball(file: string, scratch: string): Catalog {
@@ -44,13 +59,23 @@ function fromTarball(file: string, scratch: string): Catalog {
   const [top] = fs.readdirSync(dir);
   if (!top) throw new InputError({ file }, 'the tarball is empty', 'an npm package tarball (.tgz)');
   const root = path.join(dir, top);
-  if (!readCatalogPackage(root)) throw new InputError({ file }, 'not a Tarmac catalog: its package.json has no "tarmac" key', 'a package made by `tarmac catalog pack`');
+  if (!readCatalogPackage(root))
+    throw new InputError({ file }, 'not a Tarmac catalog: its package.json has no "tarmac" key', 'a package made by `tarmac catalog pack`');
   return fromDirectory(root);
 }
 
 function fetchPackage(spec: string, scratch: string): string {
-  const r = spawnSync('npm', ['pack', spec, '--json', '--ignore-scripts', '--pack-destination', scratch], { cwd: scratch, encoding: 'utf8', shell: process.platform === 'win32' });
-  if (r.error || r.status !== 0) throw new InputError({ file: spec }, `cannot fetch it with npm pack: ${r.error?.message ?? lastLines(r.stderr)}`, 'a catalog package tarball, a directory or an npm spec such as @acme/controls@1.4.0');
+  const r = spawnSync('npm', ['pack', spec, '--json', '--ignore-scripts', '--pack-destination', scratch], {
+    cwd: scratch,
+    encoding: 'utf8',
+    shell: process.platform === 'win32',
+  });
+  if (r.error || r.status !== 0)
+    throw new InputError(
+      { file: spec },
+      `cannot fetch it with npm pack: ${r.error?.message ?? lastLines(r.stderr)}`,
+      'a catalog package tarball, a directory or an npm spec such as @acme/controls@1.4.0',
+    );
   const [packed] = JSON.parse(r.stdout) as { filename: string }[];
   return path.join(scratch, packed.filename);
 }

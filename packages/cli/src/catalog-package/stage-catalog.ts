@@ -37,7 +37,11 @@ export function stageCatalog(catalog: Catalog, dir: string, packedWith: string):
 /** The name and version a package of the catalog takes, from its catalog.yaml. */
 export function packageIdentity(catalog: Catalog): CatalogIdentity {
   if (catalog.identity) return catalog.identity;
-  throw new InputError({ file: path.join(catalog.root, 'catalog.yaml') }, 'the catalog has no catalog.yaml: a package needs a name and a version', 'catalog.yaml with name (e.g. "@acme/landing-zone-controls"), version and description');
+  throw new InputError(
+    { file: path.join(catalog.root, 'catalog.yaml') },
+    'the catalog has no catalog.yaml: a package needs a name and a version',
+    'catalog.yaml with name (e.g. "@acme/landing-zone-controls"), version and description',
+  );
 }
 
 /** The sources as written: regular files only, no dot files (editor state, .tarmac-cache), symlinks refused. */

@@ -16,13 +16,20 @@ export interface BuildCommandOptions {
 export async function buildCommand(opts: BuildCommandOptions): Promise<number> {
   const output = await buildOutput(opts.policies);
   writeBuildOutput(opts.out, output);
-  process.stdout.write(opts.format === 'json' ? JSON.stringify({ ...manifestOf(output.org), stackSets: output.stackSets }, null, 2) + '\n' : usageTable(output.org) + stackSetsTable(output.stackSets));
+  process.stdout.write(
+    opts.format === 'json'
+      ? JSON.stringify({ ...manifestOf(output.org), stackSets: output.stackSets }, null, 2) + '\n'
+      : usageTable(output.org) + stackSetsTable(output.stackSets),
+  );
   return 0;
 }
 
 function usageTable(build: OrgBuild): string {
   const n = (x: number) => x.toLocaleString('en-US');
-  const rows = [['TARGET', 'TYPE', 'ATTACHED', 'LARGEST POLICY (CHARACTERS)'], ...build.usage.map((u) => [u.target, POLICY_TYPE_DIR[u.type].toUpperCase(), `${u.attached}/${u.maxAttached}`, `${n(u.largest)}/${n(u.maxSize)}`])];
+  const rows = [
+    ['TARGET', 'TYPE', 'ATTACHED', 'LARGEST POLICY (CHARACTERS)'],
+    ...build.usage.map((u) => [u.target, POLICY_TYPE_DIR[u.type].toUpperCase(), `${u.attached}/${u.maxAttached}`, `${n(u.largest)}/${n(u.maxSize)}`]),
+  ];
   return table(rows) + `${build.policies.length} policies built\n`;
 }
 
@@ -30,13 +37,30 @@ function stackSetsTable(manifest: StackSetsManifest | undefined): string {
   if (!manifest) return '';
   // Wave 0 (baselines) deploys before wave 1 (hooks): listed in that order.
   const stackSets = [...manifest.stackSets].sort((a, b) => a.wave - b.wave);
-  const rows = [['STACK SET', 'DEPLOYS', 'PROFILE', 'FAILURE MODE', 'TARGETS', 'INSTANCES'], ...stackSets.map((s) => {
-    const accounts = s.accounts?.length ?? s.ous.reduce((n, o) => n + o.accounts, 0);
-    const targets = s.accounts?.length ? s.accounts.map((a) => `account ${a.name}`).join(', ') : s.ous.map((o) => o.path).join(', ');
-    return [s.name, s.kind, s.profile ?? '-', s.kind === 'guardrails' ? s.failureMode : '-', targets, `${plural(accounts, 'account')} x ${plural(s.regions.length, 'region')}`];
-  })];
-  const management = manifest.managementStacks.map((m) => `management account stack ${m.name} (${m.region}): deploy with tarmac deploy --management\n`).join('');
-  return '\n' + table(rows) + `${manifest.stackSets.length} stack sets and ${manifest.bundles.length} rule bundles built for delegated administrator ${manifest.delegatedAdmin.accountName} (${manifest.delegatedAdmin.accountId}, ${manifest.delegatedAdmin.region})\n` + management;
+  const rows = [
+    ['STACK SET', 'DEPLOYS', 'PROFILE', 'FAILURE MODE', 'TARGETS', 'INSTANCES'],
+    ...stackSets.map((s) => {
+      const accounts = s.accounts?.length ?? s.ous.reduce((n, o) => n + o.accounts, 0);
+      const targets = s.accounts?.length ? s.accounts.map((a) => `account ${a.name}`).join(', ') : s.ous.map((o) => o.path).join(', ');
+      return [
+        s.name,
+        s.kind,
+        s.profile ?? '-',
+        s.kind === 'guardrails' ? s.failureMode : '-',
+        targets,
+        `${plural(accounts, 'account')} x ${plural(s.regions.length, 'region')}`,
+      ];
+    }),
+  ];
+  const management = manifest.managementStacks
+    .map((m) => `management account stack ${m.name} (${m.region}): deploy with tarmac deploy --management\n`)
+    .join('');
+  return (
+    '\n' +
+    table(rows) +
+    `${manifest.stackSets.length} stack sets and ${manifest.bundles.length} rule bundles built for delegated administrator ${manifest.delegatedAdmin.accountName} (${manifest.delegatedAdmin.accountId}, ${manifest.delegatedAdmin.region})\n` +
+    management
+  );
 }
 
 const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;

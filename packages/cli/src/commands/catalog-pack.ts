@@ -14,7 +14,6 @@ export interface CatalogPackOptions {
   skipSimulation?: boolean;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const CLI_VERSION: string = require('../../package.json').version;
 
 /**
@@ -28,7 +27,11 @@ export async function catalogPackCommand(opts: CatalogPackOptions): Promise<numb
   const tests = await runCatalogTests(catalog, opts.skipSimulation === true);
   if (testExitCode(tests) !== 0) {
     process.stderr.write(testReportText(tests));
-    throw new InputError({ file: catalog.root }, 'the catalog does not pass tarmac test (above); nothing was packed', 'every control and organization policy case passing');
+    throw new InputError(
+      { file: catalog.root },
+      'the catalog does not pass tarmac test (above); nothing was packed',
+      'every control and organization policy case passing',
+    );
   }
   const out = path.resolve(opts.out);
   fs.mkdirSync(out, { recursive: true });
@@ -39,7 +42,9 @@ export async function catalogPackCommand(opts: CatalogPackOptions): Promise<numb
     const staged = readCatalogPackage(stage)!;
     verifyCatalogPackage(loadCatalog(path.join(stage, manifest.policies)), staged);
     const tarball = npmPack(stage, out);
-    process.stdout.write(`packed ${identity.name}@${identity.version}: ${catalog.controls.length} controls, profiles ${[...catalog.profiles.keys()].sort().join(', ')}\n${tarball}\n`);
+    process.stdout.write(
+      `packed ${identity.name}@${identity.version}: ${catalog.controls.length} controls, profiles ${[...catalog.profiles.keys()].sort().join(', ')}\n${tarball}\n`,
+    );
   } finally {
     fs.rmSync(stage, { recursive: true, force: true });
   }
@@ -47,7 +52,11 @@ export async function catalogPackCommand(opts: CatalogPackOptions): Promise<numb
 }
 
 function npmPack(dir: string, out: string): string {
-  const r = spawnSync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', out], { cwd: dir, encoding: 'utf8', shell: process.platform === 'win32' });
+  const r = spawnSync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', out], {
+    cwd: dir,
+    encoding: 'utf8',
+    shell: process.platform === 'win32',
+  });
   if (r.error) throw new UsageError(`cannot run npm to write the tarball: ${r.error.message}`);
   if (r.status !== 0) throw new InputErrors([new InputError({ file: dir }, `npm pack failed (exit ${r.status}): ${r.stderr.trim()}`)]);
   const [packed] = JSON.parse(r.stdout) as { filename: string }[];

@@ -1,7 +1,20 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { profileNamed, resolveCatalog } from '@tarmac/core';
-import { CheckReport, EngineChoice, NOT_TEMPLATE_SKIPS, SkipReason, checkPaths, checkSources, createEngine, exitCodeOf, formatJson, formatJunit, formatSarif, formatText } from '@tarmac/guard';
+import {
+  CheckReport,
+  EngineChoice,
+  NOT_TEMPLATE_SKIPS,
+  SkipReason,
+  checkPaths,
+  checkSources,
+  createEngine,
+  exitCodeOf,
+  formatJson,
+  formatJunit,
+  formatSarif,
+  formatText,
+} from '@tarmac/guard';
 import { stagedTemplates } from '../staged';
 import { UsageError } from '../usage-error';
 

@@ -25,11 +25,27 @@ export interface DeployCommandOptions extends AwsCommandOptions {
  * was skipped, or --management refused; 2 bad input, or AWS refused a read before anything was changed.
  */
 export async function deployCommand(opts: DeployCommandOptions, deps: CommandDeps = {}): Promise<number> {
-  if (opts.allowInactiveTags && !opts.management) throw new UsageError('--allow-inactive-tags applies only with --management (the cost allocation tags are checked there)');
-  if (opts.management && opts.only?.length) throw new UsageError('--only selects parts of the org-wide deployment; --management deploys the management account stacks only');
+  if (opts.allowInactiveTags && !opts.management)
+    throw new UsageError('--allow-inactive-tags applies only with --management (the cost allocation tags are checked there)');
+  if (opts.management && opts.only?.length)
+    throw new UsageError('--only selects parts of the org-wide deployment; --management deploys the management account stacks only');
   // The AWS SDK is an optional peer of the CLI: loaded here, so `tarmac check` never needs it.
-  const [{ engineContext, exitOnAwsError, regionFor }, { deployAll, deployExitCode }, { readDesired }, { deployManagement, managementDeployExitCode }, { renderDeployReport, renderManagementReport }, { selectionOf }] = await loadOptional(awsSdk('deploy'), () =>
-    Promise.all([import('../deploy/command-support'), import('../deploy/deploy'), import('../deploy/desired'), import('../deploy/management'), import('../deploy/render-report'), import('../deploy/selection')]),
+  const [
+    { engineContext, exitOnAwsError, regionFor },
+    { deployAll, deployExitCode },
+    { readDesired },
+    { deployManagement, managementDeployExitCode },
+    { renderDeployReport, renderManagementReport },
+    { selectionOf },
+  ] = await loadOptional(awsSdk('deploy'), () =>
+    Promise.all([
+      import('../deploy/command-support'),
+      import('../deploy/deploy'),
+      import('../deploy/desired'),
+      import('../deploy/management'),
+      import('../deploy/render-report'),
+      import('../deploy/selection'),
+    ]),
   );
   const built = await verifyBuild(opts.out, opts.policies);
   const desired = readDesired(opts.out);
@@ -43,7 +59,12 @@ export async function deployCommand(opts: DeployCommandOptions, deps: CommandDep
       process.stdout.write(opts.format === 'json' ? JSON.stringify({ report, exitCode: code }, null, 2) + '\n' : renderManagementReport(report));
       return code;
     }
-    const { plan, report } = await deployAll(ctx, desired, { allowDelete: opts.allowDelete === true, selection: selectionOf(opts.only), stackTags, region: regionFor(opts, desired) });
+    const { plan, report } = await deployAll(ctx, desired, {
+      allowDelete: opts.allowDelete === true,
+      selection: selectionOf(opts.only),
+      stackTags,
+      region: regionFor(opts, desired),
+    });
     const code = deployExitCode(report);
     process.stdout.write(opts.format === 'json' ? JSON.stringify({ plan, report, exitCode: code }, null, 2) + '\n' : renderDeployReport(report));
     return code;

@@ -17,8 +17,20 @@ export interface PlanCommandOptions extends AwsCommandOptions {
  */
 export async function planCommand(opts: PlanCommandOptions, deps: CommandDeps = {}): Promise<number> {
   // The AWS SDK is an optional peer of the CLI: loaded here, so `tarmac check` never needs it.
-  const [{ engineContext, exitOnAwsError, regionFor }, { readDesired }, { managementPlanExitCode, planManagement }, { planDeployment }, { renderManagementPlan, renderPlan }] = await loadOptional(awsSdk('plan'), () =>
-    Promise.all([import('../deploy/command-support'), import('../deploy/desired'), import('../deploy/management'), import('../deploy/plan'), import('../deploy/render-plan')]),
+  const [
+    { engineContext, exitOnAwsError, regionFor },
+    { readDesired },
+    { managementPlanExitCode, planManagement },
+    { planDeployment },
+    { renderManagementPlan, renderPlan },
+  ] = await loadOptional(awsSdk('plan'), () =>
+    Promise.all([
+      import('../deploy/command-support'),
+      import('../deploy/desired'),
+      import('../deploy/management'),
+      import('../deploy/plan'),
+      import('../deploy/render-plan'),
+    ]),
   );
   await verifyBuild(opts.out, opts.policies);
   const desired = readDesired(opts.out);

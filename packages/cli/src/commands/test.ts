@@ -28,7 +28,10 @@ export async function runCatalogTests(catalog: Catalog, skipSimulation: boolean)
 export function testExitCode(run: CatalogTestRun): 0 | 1 | 2 {
   const orgResults = run.org?.results ?? [];
   if (run.errors.length || orgResults.some((r) => r.error !== undefined)) return 2;
-  return run.results.some((r) => r.failures.length || r.missingCoverage.length) || orgResults.some((r) => r.actual !== undefined && r.actual !== r.test.test.expect) ? 1 : 0;
+  return run.results.some((r) => r.failures.length || r.missingCoverage.length) ||
+    orgResults.some((r) => r.actual !== undefined && r.actual !== r.test.test.expect)
+    ? 1
+    : 0;
 }
 
 /**
@@ -50,11 +53,33 @@ function testReportJson({ results, org, errors }: CatalogTestRun): string {
   return (
     JSON.stringify(
       {
-        controls: results.map((r) => ({ id: r.control.id, rule: r.control.rule, cases: r.cases, failures: r.failures, missingCoverage: r.missingCoverage, errors: r.errors.map((e) => e.message) })),
-        organizationPolicyCases: orgResults.map((r) => ({ control: r.test.control.id, file: r.test.control.file, line: r.test.test.line, name: r.test.test.name, expected: r.test.test.expect, actual: r.actual, explanation: r.explanation, error: r.error })),
+        controls: results.map((r) => ({
+          id: r.control.id,
+          rule: r.control.rule,
+          cases: r.cases,
+          failures: r.failures,
+          missingCoverage: r.missingCoverage,
+          errors: r.errors.map((e) => e.message),
+        })),
+        organizationPolicyCases: orgResults.map((r) => ({
+          control: r.test.control.id,
+          file: r.test.control.file,
+          line: r.test.test.line,
+          name: r.test.test.name,
+          expected: r.test.test.expect,
+          actual: r.actual,
+          explanation: r.explanation,
+          error: r.error,
+        })),
         summary: {
-          controls: results.length, cases: results.reduce((n, r) => n + r.cases, 0), failed: failed.length, errors: errors.length,
-          organizationPolicyCases: orgResults.length, organizationPolicyFailed: orgFailed.length, organizationPolicyErrors: orgErrors.length, organizationPolicySkipped: org?.skipped ?? 0,
+          controls: results.length,
+          cases: results.reduce((n, r) => n + r.cases, 0),
+          failed: failed.length,
+          errors: errors.length,
+          organizationPolicyCases: orgResults.length,
+          organizationPolicyFailed: orgFailed.length,
+          organizationPolicyErrors: orgErrors.length,
+          organizationPolicySkipped: org?.skipped ?? 0,
         },
       },
       null,
@@ -71,7 +96,8 @@ export function testReportText({ results, org, errors }: CatalogTestRun): string
   const failed = results.filter((r) => r.failures.length || r.missingCoverage.length);
   const out: string[] = [];
   for (const r of failed) {
-    for (const f of r.failures) out.push(`FAIL ${r.control.id} ${formatLocation({ file: r.control.testFile, line: f.line })}  '${f.case}': expected ${f.expected}, got ${f.actual}`);
+    for (const f of r.failures)
+      out.push(`FAIL ${r.control.id} ${formatLocation({ file: r.control.testFile, line: f.line })}  '${f.case}': expected ${f.expected}, got ${f.actual}`);
     if (r.missingCoverage.length) out.push(`FAIL ${r.control.id} ${r.control.testFile}: no case for ${r.missingCoverage.join(', ')}`);
   }
   for (const e of errors) out.push(`error ${e.message}`);
@@ -79,12 +105,22 @@ export function testReportText({ results, org, errors }: CatalogTestRun): string
   // A control whose cases could not run did not pass.
   const broken = results.filter((r) => r.errors.length && !failed.includes(r)).length;
   const passed = results.length - failed.length - broken;
-  out.push(`${passed} passed, ${failed.length} failed${broken ? `, ${broken} not run (errors above)` : ''} (${results.length} controls, ${cases} cases, cfn-guard test)`);
-  for (const r of orgFailed) out.push(`FAIL ${r.test.control.id} ${formatLocation({ file: r.test.control.file, line: r.test.test.line })}  '${r.test.test.name}': expected ${r.test.test.expect}, got ${r.actual} (${r.explanation})`);
-  for (const r of orgErrors) out.push(`error ${formatLocation({ file: r.test.control.file, line: r.test.test.line })}: '${r.test.test.name}' could not be simulated: ${r.error}`);
+  out.push(
+    `${passed} passed, ${failed.length} failed${broken ? `, ${broken} not run (errors above)` : ''} (${results.length} controls, ${cases} cases, cfn-guard test)`,
+  );
+  for (const r of orgFailed)
+    out.push(
+      `FAIL ${r.test.control.id} ${formatLocation({ file: r.test.control.file, line: r.test.test.line })}  '${r.test.test.name}': expected ${r.test.test.expect}, got ${r.actual} (${r.explanation})`,
+    );
+  for (const r of orgErrors)
+    out.push(`error ${formatLocation({ file: r.test.control.file, line: r.test.test.line })}: '${r.test.test.name}' could not be simulated: ${r.error}`);
   if (org) {
     const passedOrg = orgResults.length - orgFailed.length - orgErrors.length;
-    out.push(org.skipped ? `${org.skipped} organization policy cases not run (--skip-simulation)` : `${passedOrg} passed, ${orgFailed.length} failed (${orgResults.length} organization policy cases, simulated)`);
+    out.push(
+      org.skipped
+        ? `${org.skipped} organization policy cases not run (--skip-simulation)`
+        : `${passedOrg} passed, ${orgFailed.length} failed (${orgResults.length} organization policy cases, simulated)`,
+    );
   }
   return out.join('\n') + '\n';
 }

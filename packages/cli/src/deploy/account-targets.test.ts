@@ -40,19 +40,38 @@ const moveFinOpsTo = (account: string, name: string) => {
 
 const plan = async () => (await planDeployment(fake.context(), readDesired(fixture.dir), selectionOf(undefined), 'eu-west-1')).plan;
 const deploy = async (allowDelete = false) => {
-  const { report } = await deployAll(fake.context(), readDesired(fixture.dir), { allowDelete, selection: selectionOf(undefined), stackTags: [], region: 'eu-west-1' });
+  const { report } = await deployAll(fake.context(), readDesired(fixture.dir), {
+    allowDelete,
+    selection: selectionOf(undefined),
+    stackTags: [],
+    region: 'eu-west-1',
+  });
   return { report, code: deployExitCode(report) };
 };
-const inputs = (command: unknown) => fake.cfn.commandCalls(command as never).map((c) => c.args[0].input as Record<string, any>).filter((i) => i.StackSetName === FINOPS);
+const inputs = (command: unknown) =>
+  fake.cfn
+    .commandCalls(command as never)
+    .map((c) => c.args[0].input as Record<string, any>)
+    .filter((i) => i.StackSetName === FINOPS);
 
 describe('an account target', () => {
   test('plan: its accounts, and accounts × regions instances (not the OU’s account count)', async () => {
     const p = await plan();
     const finops = p.stackSets.find((s) => s.name === FINOPS)!;
-    expect(finops).toMatchObject({ kind: 'finops', wave: 0, instances: 1, accounts: [{ id: FINOPS_ACCOUNT, name: 'finops' }], addTargets: [{ ous: ['ou-prod-1111'], accounts: [FINOPS_ACCOUNT], regions: ['us-east-1'] }] });
+    expect(finops).toMatchObject({
+      kind: 'finops',
+      wave: 0,
+      instances: 1,
+      accounts: [{ id: FINOPS_ACCOUNT, name: 'finops' }],
+      addTargets: [{ ous: ['ou-prod-1111'], accounts: [FINOPS_ACCOUNT], regions: ['us-east-1'] }],
+    });
     expect(finops).not.toHaveProperty('profile');
     expect(renderPlan(p)).toContain(
-      ['  + tarmac-finops-finops  finops baseline  create  1 account × 1 region = 1 instance', `      accounts: finops (${FINOPS_ACCOUNT}), narrowed from Workloads/Prod (ou-prod-1111)`, '      regions: us-east-1'].join('\n'),
+      [
+        '  + tarmac-finops-finops  finops baseline  create  1 account × 1 region = 1 instance',
+        `      accounts: finops (${FINOPS_ACCOUNT}), narrowed from Workloads/Prod (ou-prod-1111)`,
+        '      regions: us-east-1',
+      ].join('\n'),
     );
   });
 
@@ -63,14 +82,18 @@ describe('an account target', () => {
     expect(create.DeploymentTargets).toEqual({ OrganizationalUnitIds: ['ou-prod-1111'], Accounts: [FINOPS_ACCOUNT], AccountFilterType: 'INTERSECTION' });
     expect(create.Regions).toEqual(['us-east-1']);
     expect(inputs(CreateStackInstancesCommand)).toHaveLength(1);
-    expect(fake.stackSets.get(FINOPS)!.instances.map((i) => [i.Account, i.Region, i.OrganizationalUnitId])).toEqual([[FINOPS_ACCOUNT, 'us-east-1', 'ou-prod-1111']]);
+    expect(fake.stackSets.get(FINOPS)!.instances.map((i) => [i.Account, i.Region, i.OrganizationalUnitId])).toEqual([
+      [FINOPS_ACCOUNT, 'us-east-1', 'ou-prod-1111'],
+    ]);
   });
 
   test('after a deploy it is unchanged: the OU’s other account is not a missing instance', async () => {
     await deploy();
     const finops = (await plan()).stackSets.find((s) => s.name === FINOPS)!;
     expect(finops).toMatchObject({ action: 'unchanged', addTargets: [], removeTargets: [] });
-    expect(renderPlan(await plan())).toContain(['  = tarmac-finops-finops  finops baseline  unchanged  1 account × 1 region = 1 instance', `      accounts: finops (${FINOPS_ACCOUNT})`].join('\n'));
+    expect(renderPlan(await plan())).toContain(
+      ['  = tarmac-finops-finops  finops baseline  unchanged  1 account × 1 region = 1 instance', `      accounts: finops (${FINOPS_ACCOUNT})`].join('\n'),
+    );
   });
 
   test('moved to another account: the new one created and the old one deleted (with --allow-delete), each by INTERSECTION', async () => {
@@ -81,19 +104,28 @@ describe('an account target', () => {
     expect(p).toMatchObject({ action: 'update', needsAllowDelete: true });
     expect(p.addTargets).toEqual([{ ous: ['ou-prod-1111'], accounts: [OTHER_ACCOUNT], regions: ['us-east-1'] }]);
     expect(p.removeTargets).toEqual([{ ous: ['ou-prod-1111'], accounts: [FINOPS_ACCOUNT], regions: ['us-east-1'] }]);
-    expect(renderPlan(await plan())).toContain([`      + instances: finops-2 (${OTHER_ACCOUNT}) in us-east-1`, `      - instances: ${FINOPS_ACCOUNT} in us-east-1 (needs --allow-delete)`].join('\n'));
+    expect(renderPlan(await plan())).toContain(
+      [`      + instances: finops-2 (${OTHER_ACCOUNT}) in us-east-1`, `      - instances: ${FINOPS_ACCOUNT} in us-east-1 (needs --allow-delete)`].join('\n'),
+    );
 
     const { code } = await deploy(true);
     expect(code).toBe(0);
-    expect(inputs(CreateStackInstancesCommand).map((c) => c.DeploymentTargets)).toEqual([{ OrganizationalUnitIds: ['ou-prod-1111'], Accounts: [OTHER_ACCOUNT], AccountFilterType: 'INTERSECTION' }]);
-    expect(inputs(DeleteStackInstancesCommand).map((c) => [c.DeploymentTargets, c.Regions, c.RetainStacks])).toEqual([[{ OrganizationalUnitIds: ['ou-prod-1111'], Accounts: [FINOPS_ACCOUNT], AccountFilterType: 'INTERSECTION' }, ['us-east-1'], false]]);
+    expect(inputs(CreateStackInstancesCommand).map((c) => c.DeploymentTargets)).toEqual([
+      { OrganizationalUnitIds: ['ou-prod-1111'], Accounts: [OTHER_ACCOUNT], AccountFilterType: 'INTERSECTION' },
+    ]);
+    expect(inputs(DeleteStackInstancesCommand).map((c) => [c.DeploymentTargets, c.Regions, c.RetainStacks])).toEqual([
+      [{ OrganizationalUnitIds: ['ou-prod-1111'], Accounts: [FINOPS_ACCOUNT], AccountFilterType: 'INTERSECTION' }, ['us-east-1'], false],
+    ]);
     expect(fake.stackSets.get(FINOPS)!.instances.map((i) => i.Account)).toEqual([OTHER_ACCOUNT]);
   });
 
   test('a template change updates the staying account only, named with its OU and INTERSECTION', async () => {
     await deploy();
     fake.cfn.resetHistory();
-    edit('stacksets/stacksets.template.json', (t) => (t.Resources.FinOpsStackSet.Properties.TemplateBody = JSON.stringify({ Resources: { Changed: { Type: 'AWS::S3::Bucket' } } })));
+    edit(
+      'stacksets/stacksets.template.json',
+      (t) => (t.Resources.FinOpsStackSet.Properties.TemplateBody = JSON.stringify({ Resources: { Changed: { Type: 'AWS::S3::Bucket' } } })),
+    );
     expect((await deploy()).code).toBe(0);
     const [update] = inputs(UpdateStackSetCommand);
     expect(update.DeploymentTargets).toEqual({ OrganizationalUnitIds: ['ou-prod-1111'], Accounts: [FINOPS_ACCOUNT], AccountFilterType: 'INTERSECTION' });
@@ -105,7 +137,9 @@ describe('an account target', () => {
     let stackSets = await statusOf(fake.context(), readDesired(fixture.dir), { drift: false });
     expect(statusExitCode(stackSets, false)).toBe(0);
     const text = renderStatus(stackSets, false);
-    expect(text).toMatch(new RegExp(`^tarmac-finops-finops +finops +ACTIVE +CREATE SUCCEEDED \\S+ +1/1 current\\n  accounts: finops \\(${FINOPS_ACCOUNT}\\)$`, 'm'));
+    expect(text).toMatch(
+      new RegExp(`^tarmac-finops-finops +finops +ACTIVE +CREATE SUCCEEDED \\S+ +1/1 current\\n  accounts: finops \\(${FINOPS_ACCOUNT}\\)$`, 'm'),
+    );
     // Wave 0 first: the baselines are listed before the guardrails.
     expect(stackSets.map((s) => [s.name, s.kind, s.wave])).toEqual([
       ['tarmac-baselines-prod', 'account', 0],
@@ -118,7 +152,9 @@ describe('an account target', () => {
     fake.stackSets.get(FINOPS)!.instances = [];
     stackSets = await statusOf(fake.context(), readDesired(fixture.dir), { drift: false });
     expect(statusExitCode(stackSets, false)).toBe(1);
-    expect(stackSets.find((s) => s.name === FINOPS)!.errors).toEqual([`no instance in account finops (${FINOPS_ACCOUNT}) us-east-1: is the account in the OU the build names for it? (tarmac deploy creates it)`]);
+    expect(stackSets.find((s) => s.name === FINOPS)!.errors).toEqual([
+      `no instance in account finops (${FINOPS_ACCOUNT}) us-east-1: is the account in the OU the build names for it? (tarmac deploy creates it)`,
+    ]);
   });
 });
 
@@ -140,13 +176,26 @@ describe('reading an account target from the build', () => {
   });
 
   test('a filter Tarmac does not build, or accounts the manifest does not list, are input errors naming the file', () => {
-    edit('stacksets/stacksets.template.json', (t) => (t.Resources.FinOpsStackSet.Properties.StackInstancesGroup[0].DeploymentTargets.AccountFilterType = 'DIFFERENCE'));
-    expect(errorsOf()).toEqual([expect.stringMatching(/stacksets\.template\.json: FinOpsStackSet \(tarmac-finops-finops\): DeploymentTargets has AccountFilterType DIFFERENCE with 1 account\(s\) \(expected OrganizationalUnitIds alone, or with Accounts and AccountFilterType INTERSECTION\)/)]);
+    edit(
+      'stacksets/stacksets.template.json',
+      (t) => (t.Resources.FinOpsStackSet.Properties.StackInstancesGroup[0].DeploymentTargets.AccountFilterType = 'DIFFERENCE'),
+    );
+    expect(errorsOf()).toEqual([
+      expect.stringMatching(
+        /stacksets\.template\.json: FinOpsStackSet \(tarmac-finops-finops\): DeploymentTargets has AccountFilterType DIFFERENCE with 1 account\(s\) \(expected OrganizationalUnitIds alone, or with Accounts and AccountFilterType INTERSECTION\)/,
+      ),
+    ]);
 
     fixture.remove();
     fixture = makeFixture({ baselines: true });
     edit('stacksets/manifest.json', (m) => (m.stackSets.find((s: { name: string }) => s.name === FINOPS).accounts = [{ id: OTHER_ACCOUNT, name: 'x' }]));
-    expect(errorsOf()).toEqual([expect.stringMatching(new RegExp(`FinOpsStackSet \\(tarmac-finops-finops\\): DeploymentTargets narrow to accounts \\[${FINOPS_ACCOUNT}\\], the manifest says \\[${OTHER_ACCOUNT}\\]`))]);
+    expect(errorsOf()).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `FinOpsStackSet \\(tarmac-finops-finops\\): DeploymentTargets narrow to accounts \\[${FINOPS_ACCOUNT}\\], the manifest says \\[${OTHER_ACCOUNT}\\]`,
+        ),
+      ),
+    ]);
   });
 
   test('a manifest without kind and wave, or without the management lists, is refused: never read as "nothing there"', () => {

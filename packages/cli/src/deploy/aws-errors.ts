@@ -22,7 +22,10 @@ export function httpStatus(err: unknown): number | undefined {
  */
 export function isThrottle(err: unknown): boolean {
   const name = errorName(err);
-  return ['Throttling', 'ThrottlingException', 'TooManyRequestsException', 'RequestLimitExceeded', 'SlowDown'].includes(name) || /rate exceeded/i.test(errorMessage(err));
+  return (
+    ['Throttling', 'ThrottlingException', 'TooManyRequestsException', 'RequestLimitExceeded', 'SlowDown'].includes(name) ||
+    /rate exceeded/i.test(errorMessage(err))
+  );
 }
 
 /** One line for people: AWS's error code and its own message; other errors by their message. */

@@ -22,7 +22,8 @@ export async function planBundle(ctx: EngineContext, bucket: string, bundle: Des
   const base = { key: bundle.key, sha256: bundle.sha256, profile: bundle.profile, mode: bundle.mode };
   const existing = await head(ctx, bucket, bundle.key);
   if (!existing) return { ...base, action: 'upload', note: 'new version will be uploaded' };
-  if (existing.sha256 !== bundle.sha256) return { ...base, action: 'conflict', note: `the object under this key has sha256 ${existing.sha256 ?? '(none)'}; keys are never overwritten` };
+  if (existing.sha256 !== bundle.sha256)
+    return { ...base, action: 'conflict', note: `the object under this key has sha256 ${existing.sha256 ?? '(none)'}; keys are never overwritten` };
   return { ...base, action: 'unchanged', ...(existing.versionId ? { versionId: existing.versionId } : {}) };
 }
 
@@ -36,29 +37,37 @@ export async function uploadBundle(ctx: EngineContext, bucket: string, bundle: D
   const checksum = Buffer.from(createHash('sha256').update(bundle.bytes).digest()).toString('base64');
   let out;
   try {
-    out = await withRetry(`s3:PutObject ${where}`, ctx.retry, (err) => httpStatus(err) === 409 || errorName(err) === 'ConditionalRequestConflict', () =>
-      call(ctx, `s3:PutObject ${where}`, () =>
-        ctx.clients.s3.send(
-          new PutObjectCommand({
-            Bucket: bucket,
-            Key: bundle.key,
-            Body: bundle.bytes,
-            IfNoneMatch: '*',
-            ChecksumSHA256: checksum,
-            ServerSideEncryption: 'aws:kms',
-            ContentType: 'application/zip',
-            Metadata: { sha256: bundle.sha256 },
-          }),
+    out = await withRetry(
+      `s3:PutObject ${where}`,
+      ctx.retry,
+      (err) => httpStatus(err) === 409 || errorName(err) === 'ConditionalRequestConflict',
+      () =>
+        call(ctx, `s3:PutObject ${where}`, () =>
+          ctx.clients.s3.send(
+            new PutObjectCommand({
+              Bucket: bucket,
+              Key: bundle.key,
+              Body: bundle.bytes,
+              IfNoneMatch: '*',
+              ChecksumSHA256: checksum,
+              ServerSideEncryption: 'aws:kms',
+              ContentType: 'application/zip',
+              Metadata: { sha256: bundle.sha256 },
+            }),
+          ),
         ),
-      ),
     );
   } catch (err) {
     if (httpStatus(err) !== 412 && errorName(err) !== 'PreconditionFailed') throw err;
     const existing = await head(ctx, bucket, bundle.key);
-    if (existing?.sha256 !== bundle.sha256) throw new Error(`${where} already exists with sha256 ${existing?.sha256 ?? '(none)'}, not ${bundle.sha256}: a bundle key is never overwritten; remove that object by hand if it is not a Tarmac bundle`);
+    if (existing?.sha256 !== bundle.sha256)
+      throw new Error(
+        `${where} already exists with sha256 ${existing?.sha256 ?? '(none)'}, not ${bundle.sha256}: a bundle key is never overwritten; remove that object by hand if it is not a Tarmac bundle`,
+      );
     if (!existing.versionId) throw new Error(`${where} has no VersionId: the bundle bucket must be versioned (the hooks pin a version)`);
     return existing.versionId;
   }
-  if (!out.VersionId) throw new AwsCallError(`s3:PutObject ${where}`, new Error('the response has no VersionId: the bundle bucket must be versioned (the hooks pin a version)'));
+  if (!out.VersionId)
+    throw new AwsCallError(`s3:PutObject ${where}`, new Error('the response has no VersionId: the bundle bucket must be versioned (the hooks pin a version)'));
   return out.VersionId;
 }

@@ -49,7 +49,10 @@ export async function exitOnAwsError(run: () => Promise<number>): Promise<number
     return await run();
   } catch (err) {
     if (!(err instanceof AwsCallError)) throw err;
-    const hint = errorName(err) === 'CredentialsProviderError' ? ' (credentials come from the standard AWS SDK chain: AWS_PROFILE, environment variables, SSO, instance roles)' : '';
+    const hint =
+      errorName(err) === 'CredentialsProviderError'
+        ? ' (credentials come from the standard AWS SDK chain: AWS_PROFILE, environment variables, SSO, instance roles)'
+        : '';
     process.stderr.write(`tarmac: ${describeError(err)}${hint}\n`);
     return 2;
   }

@@ -60,9 +60,14 @@ describe('tarmac plan', () => {
   });
 
   test('an AWS error is one line naming the call: exit 2', async () => {
-    fake.failNext('DescribeStacks', cfnError('AccessDenied', 'User: arn:aws:iam::111111111111:user/x is not authorized to perform: cloudformation:DescribeStacks'));
+    fake.failNext(
+      'DescribeStacks',
+      cfnError('AccessDenied', 'User: arn:aws:iam::111111111111:user/x is not authorized to perform: cloudformation:DescribeStacks'),
+    );
     expect(await planCommand(opts(), deps())).toBe(2);
-    expect(stderr).toBe('tarmac: cloudformation:DescribeStacks tarmac-rule-bundles failed: AccessDenied: User: arn:aws:iam::111111111111:user/x is not authorized to perform: cloudformation:DescribeStacks\n');
+    expect(stderr).toBe(
+      'tarmac: cloudformation:DescribeStacks tarmac-rule-bundles failed: AccessDenied: User: arn:aws:iam::111111111111:user/x is not authorized to perform: cloudformation:DescribeStacks\n',
+    );
     expect(stdout).toBe('');
   });
 });
@@ -81,7 +86,9 @@ describe('tarmac deploy', () => {
   test('removals without --allow-delete: a loud warning, skipped, exit 1', async () => {
     fake.addStackSet('tarmac-guardrails-old', { ous: ['ou-old-9999'], regions: ['eu-west-1'] });
     expect(await deployCommand(opts(), deps())).toBe(1);
-    expect(stderr).toContain('warning: the build removes 1 thing(s) that exist in AWS (run tarmac plan to see them); without --allow-delete they are skipped and deploy exits 1');
+    expect(stderr).toContain(
+      'warning: the build removes 1 thing(s) that exist in AWS (run tarmac plan to see them); without --allow-delete they are skipped and deploy exits 1',
+    );
     expect(stdout).toContain('Skipped without --allow-delete (1):\n  - tarmac-guardrails-old: delete the stack set and its instances');
     expect(fake.stackSets.has('tarmac-guardrails-old')).toBe(true);
   });
@@ -124,7 +131,9 @@ describe('the command line', () => {
       expect(await main(['node', 'tarmac', command, '--help'])).toBe(0);
       return stdout.replace(/\s+/g, ' ');
     };
-    expect(await help('plan')).toContain('--management plan the management account stacks only (tarmac-finops-billing in us-east-1: budgets, budget actions, anomaly detection, the CUR 2.0 export)');
+    expect(await help('plan')).toContain(
+      '--management plan the management account stacks only (tarmac-finops-billing in us-east-1: budgets, budget actions, anomaly detection, the CUR 2.0 export)',
+    );
     const deploy = await help('deploy');
     expect(deploy).toContain('--management deploy the management account stacks only');
     expect(deploy).toContain('--allow-inactive-tags with --management: deploy even though a cost allocation tag is not active');

@@ -37,13 +37,22 @@ test('tag keys are case-sensitive: an active `Team` does not make `team` active'
 
 test('LimitExceededException (Cost Explorer’s "too many calls") is waited out', async () => {
   fake.costAllocationTags.set('team', 'Active');
-  fake.failNext('ListCostAllocationTags', new LimitExceededException({ message: 'You made too many calls in a short period of time. Try again later.', $metadata: { httpStatusCode: 400 } }));
+  fake.failNext(
+    'ListCostAllocationTags',
+    new LimitExceededException({ message: 'You made too many calls in a short period of time. Try again later.', $metadata: { httpStatusCode: 400 } }),
+  );
   expect(await checkCostAllocationTags(fake.context(), ['team'])).toEqual({ keys: ['team'], inactive: [] });
   expect(requests()).toHaveLength(2);
 });
 
 test('an error is the check’s result, never a pass', async () => {
-  fake.failNext('ListCostAllocationTags', ...Array.from({ length: 8 }, () => new LimitExceededException({ message: 'You made too many calls in a short period of time. Try again later.', $metadata: { httpStatusCode: 400 } })));
+  fake.failNext(
+    'ListCostAllocationTags',
+    ...Array.from(
+      { length: 8 },
+      () => new LimitExceededException({ message: 'You made too many calls in a short period of time. Try again later.', $metadata: { httpStatusCode: 400 } }),
+    ),
+  );
   const check = await checkCostAllocationTags(fake.context(), ['team']);
   expect(check.error).toMatch(/^ce:ListCostAllocationTags: still LimitExceededException after 8 attempts/);
   expect(tagsReady(check)).toBe(false);

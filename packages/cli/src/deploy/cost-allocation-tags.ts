@@ -23,8 +23,14 @@ export async function checkCostAllocationTags(ctx: EngineContext, keys: readonly
       const TagKeys = wanted.slice(i, i + KEYS_PER_REQUEST);
       const tags = await paginate(async (NextToken) => {
         // Cost Explorer says "too many calls" with LimitExceededException.
-        const out = await withRetry('ce:ListCostAllocationTags', ctx.retry, (err) => errorName(err) === 'LimitExceededException', () =>
-          call(ctx, 'ce:ListCostAllocationTags', () => ctx.clients.costExplorer.send(new ListCostAllocationTagsCommand({ TagKeys, Type: 'UserDefined', NextToken }))),
+        const out = await withRetry(
+          'ce:ListCostAllocationTags',
+          ctx.retry,
+          (err) => errorName(err) === 'LimitExceededException',
+          () =>
+            call(ctx, 'ce:ListCostAllocationTags', () =>
+              ctx.clients.costExplorer.send(new ListCostAllocationTagsCommand({ TagKeys, Type: 'UserDefined', NextToken })),
+            ),
         );
         return { items: out.CostAllocationTags, nextToken: out.NextToken };
       });
@@ -47,10 +53,16 @@ export const tagsReady = (check: TagCheck) => !check.error && !check.inactive.le
 
 /** What the check found, for people: each inactive or unknown key with the command that activates it. */
 export function tagCheckLines(check: TagCheck): string[] {
-  if (check.error) return [`could not check cost allocation tags: ${check.error}`, '  (run with management-account credentials allowed ce:ListCostAllocationTags; the tags count as not active until checked)'];
+  if (check.error)
+    return [
+      `could not check cost allocation tags: ${check.error}`,
+      '  (run with management-account credentials allowed ce:ListCostAllocationTags; the tags count as not active until checked)',
+    ];
   if (!check.keys.length) return ['Cost allocation tags: none used by this build'];
   if (!check.inactive.length) return [`Cost allocation tags: all active (${check.keys.join(', ')})`];
-  const lines = [`Cost allocation tags not active (${check.inactive.length} of ${check.keys.length}): budgets and anomaly monitors filtering on them count nothing`];
+  const lines = [
+    `Cost allocation tags not active (${check.inactive.length} of ${check.keys.length}): budgets and anomaly monitors filtering on them count nothing`,
+  ];
   for (const { key, status } of check.inactive) {
     lines.push(
       status === 'Inactive'

@@ -11,7 +11,16 @@ import {
   UpdateStackCommand,
   UpdateStackSetCommand,
 } from '@aws-sdk/client-cloudformation';
-import { AttachPolicyCommand, ConcurrentModificationException, ConstraintViolationException, CreatePolicyCommand, DeletePolicyCommand, DetachPolicyCommand, PolicyTypeNotEnabledException, TooManyRequestsException } from '@aws-sdk/client-organizations';
+import {
+  AttachPolicyCommand,
+  ConcurrentModificationException,
+  ConstraintViolationException,
+  CreatePolicyCommand,
+  DeletePolicyCommand,
+  DetachPolicyCommand,
+  PolicyTypeNotEnabledException,
+  TooManyRequestsException,
+} from '@aws-sdk/client-organizations';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { UsageError } from '../usage-error';
 import { FakeAws, cfnError, paramMap } from './__tests__/fake-aws';
@@ -36,7 +45,12 @@ afterEach(() => {
 });
 
 async function deploy(opts: { allowDelete?: boolean; only?: string[]; dir?: string } = {}) {
-  const { plan, report } = await deployAll(fake.context(), readDesired(opts.dir ?? fixture.dir), { allowDelete: opts.allowDelete ?? false, selection: selectionOf(opts.only), stackTags: TAGS, region: 'eu-west-1' });
+  const { plan, report } = await deployAll(fake.context(), readDesired(opts.dir ?? fixture.dir), {
+    allowDelete: opts.allowDelete ?? false,
+    selection: selectionOf(opts.only),
+    stackTags: TAGS,
+    region: 'eu-west-1',
+  });
   return { plan, report, code: deployExitCode(report), text: renderDeployReport(report) };
 }
 
@@ -48,7 +62,8 @@ async function deployed(): Promise<void> {
   fake.org.resetHistory();
 }
 
-const inputs = <T>(stub: FakeAws['cfn'], command: new (input: T) => unknown) => stub.commandCalls(command as never).map((c) => c.args[0].input as Record<string, any>);
+const inputs = <T>(stub: FakeAws['cfn'], command: new (input: T) => unknown) =>
+  stub.commandCalls(command as never).map((c) => c.args[0].input as Record<string, any>);
 
 describe('deploy to a fresh organization', () => {
   test('creates the stack, uploads the bundles, creates and attaches the policies, then creates each stack set and its instances', async () => {
@@ -80,7 +95,13 @@ describe('deploy to a fresh organization', () => {
     const created = inputs(fake.cfn, CreateStackSetCommand);
     const prod = created.find((c) => c.StackSetName === PROD)!;
     const prodVersion = fake.objects.get(fixture.bundles[0].key)!.versionId;
-    expect(prod).toMatchObject({ CallAs: 'DELEGATED_ADMIN', PermissionModel: 'SERVICE_MANAGED', AutoDeployment: { Enabled: true, RetainStacksOnAccountRemoval: false }, Capabilities: ['CAPABILITY_NAMED_IAM'], ManagedExecution: { Active: true } });
+    expect(prod).toMatchObject({
+      CallAs: 'DELEGATED_ADMIN',
+      PermissionModel: 'SERVICE_MANAGED',
+      AutoDeployment: { Enabled: true, RetainStacksOnAccountRemoval: false },
+      Capabilities: ['CAPABILITY_NAMED_IAM'],
+      ManagedExecution: { Active: true },
+    });
     // The VersionId S3 returned for this very upload, and the bundle stack's output.
     expect(paramMap(prod.Parameters)).toEqual({ RulesVersion: prodVersion, RulesUri: 's3://bucket/hooks', Profile: 'prod' });
     expect(JSON.parse(prod.TemplateBody)).toEqual(JSON.parse(instanceTemplate('Tarmac::Guard::Guardrails')));
@@ -90,7 +111,12 @@ describe('deploy to a fresh organization', () => {
       CallAs: 'DELEGATED_ADMIN',
       DeploymentTargets: { OrganizationalUnitIds: ['ou-prod-1111', 'ou-prod-2222'] },
       Regions: ['eu-central-1', 'eu-west-1'],
-      OperationPreferences: { MaxConcurrentPercentage: 25, FailureTolerancePercentage: 10, RegionConcurrencyType: 'PARALLEL', ConcurrencyMode: 'SOFT_FAILURE_TOLERANCE' },
+      OperationPreferences: {
+        MaxConcurrentPercentage: 25,
+        FailureTolerancePercentage: 10,
+        RegionConcurrencyType: 'PARALLEL',
+        ConcurrencyMode: 'SOFT_FAILURE_TOLERANCE',
+      },
     });
     const ids = instances.map((c) => c.OperationId);
     expect(ids.every((id) => UUID.test(id))).toBe(true);
@@ -120,7 +146,13 @@ describe('retries', () => {
     await deployed();
     fixture.remove();
     fixture = makeFixture({ devTemplate: instanceTemplate('Tarmac::Guard::Changed') });
-    fake.failNext('UpdateStackSet', new OperationInProgressException({ message: 'Another Operation on StackSet arn:aws:cloudformation:eu-west-1:111111111111:stackset/tarmac-guardrails-dev:1 is in progress', $metadata: { httpStatusCode: 409 } }));
+    fake.failNext(
+      'UpdateStackSet',
+      new OperationInProgressException({
+        message: 'Another Operation on StackSet arn:aws:cloudformation:eu-west-1:111111111111:stackset/tarmac-guardrails-dev:1 is in progress',
+        $metadata: { httpStatusCode: 409 },
+      }),
+    );
     const { code } = await deploy();
     expect(code).toBe(0);
     const updates = inputs(fake.cfn, UpdateStackSetCommand);
@@ -133,7 +165,13 @@ describe('retries', () => {
   });
 
   test('StaleRequestException: retried under a new operation ID', async () => {
-    fake.failNext('CreateStackInstances', new StaleRequestException({ message: 'Another Operation has been performed on this StackSet since the specified operation was performed', $metadata: { httpStatusCode: 409 } }));
+    fake.failNext(
+      'CreateStackInstances',
+      new StaleRequestException({
+        message: 'Another Operation has been performed on this StackSet since the specified operation was performed',
+        $metadata: { httpStatusCode: 409 },
+      }),
+    );
     const { code } = await deploy({ only: [DEV] });
     expect(code).toBe(0);
     const calls = inputs(fake.cfn, CreateStackInstancesCommand);
@@ -144,8 +182,17 @@ describe('retries', () => {
   test('throttling (Throttling: Rate exceeded, TooManyRequestsException, ConcurrentModificationException) is waited out', async () => {
     fake.failNext('CreateStackInstances', cfnError('Throttling', 'Rate exceeded'));
     fake.failNext('DescribeStackSet', cfnError('Throttling', 'Rate exceeded'), cfnError('Throttling', 'Rate exceeded'));
-    fake.failNext('AttachPolicy', new TooManyRequestsException({ message: 'You have sent too many requests in too short a period of time.', $metadata: { httpStatusCode: 400 } }));
-    fake.failNext('CreatePolicy', new ConcurrentModificationException({ message: 'The target of the operation is currently being modified by a different request.', $metadata: { httpStatusCode: 400 } }));
+    fake.failNext(
+      'AttachPolicy',
+      new TooManyRequestsException({ message: 'You have sent too many requests in too short a period of time.', $metadata: { httpStatusCode: 400 } }),
+    );
+    fake.failNext(
+      'CreatePolicy',
+      new ConcurrentModificationException({
+        message: 'The target of the operation is currently being modified by a different request.',
+        $metadata: { httpStatusCode: 400 },
+      }),
+    );
     const { code } = await deploy();
     expect(code).toBe(0);
     const creates = inputs(fake.cfn, CreateStackInstancesCommand);
@@ -169,14 +216,26 @@ describe('retries', () => {
 
   test('NameAlreadyExistsException on create (a concurrent create): goes on as an update', async () => {
     fake.before('CreateStackSet', (input) =>
-      fake.addStackSet(input.StackSetName, { ous: [], regions: [], TemplateBody: input.TemplateBody, Parameters: input.Parameters, Capabilities: input.Capabilities, AutoDeployment: input.AutoDeployment, ManagedExecution: input.ManagedExecution }),
+      fake.addStackSet(input.StackSetName, {
+        ous: [],
+        regions: [],
+        TemplateBody: input.TemplateBody,
+        Parameters: input.Parameters,
+        Capabilities: input.Capabilities,
+        AutoDeployment: input.AutoDeployment,
+        ManagedExecution: input.ManagedExecution,
+      }),
     );
     const { code, report } = await deploy({ only: [DEV] });
     expect(code).toBe(0);
     expect(report.stackSets[0].action).toBe('update');
     expect(inputs(fake.cfn, CreateStackSetCommand)).toHaveLength(1);
     expect(inputs(fake.cfn, UpdateStackSetCommand)).toHaveLength(0);
-    expect(inputs(fake.cfn, CreateStackInstancesCommand)[0]).toMatchObject({ StackSetName: DEV, DeploymentTargets: { OrganizationalUnitIds: ['ou-dev-3333'] }, Regions: ['eu-west-1'] });
+    expect(inputs(fake.cfn, CreateStackInstancesCommand)[0]).toMatchObject({
+      StackSetName: DEV,
+      DeploymentTargets: { OrganizationalUnitIds: ['ou-dev-3333'] },
+      Regions: ['eu-west-1'],
+    });
   });
 });
 
@@ -200,7 +259,9 @@ describe('updates', () => {
     const [update] = inputs(fake.cfn, UpdateStackSetCommand);
     expect(paramMap(update.Parameters).Profile).toBe('prod');
     expect(update).not.toHaveProperty('DeploymentTargets');
-    expect(inputs(fake.cfn, CreateStackInstancesCommand)).toEqual([expect.objectContaining({ StackSetName: PROD, DeploymentTargets: { OrganizationalUnitIds: ['ou-prod-2222'] }, Regions: ['eu-central-1'] })]);
+    expect(inputs(fake.cfn, CreateStackInstancesCommand)).toEqual([
+      expect.objectContaining({ StackSetName: PROD, DeploymentTargets: { OrganizationalUnitIds: ['ou-prod-2222'] }, Regions: ['eu-central-1'] }),
+    ]);
   });
 });
 
@@ -211,44 +272,71 @@ describe('operation and instance failures', () => {
         ? {
             status: 'FAILED',
             statusReason: 'The Operation failed because the failure tolerance was exceeded',
-            instance: (account, region) => (region === 'eu-central-1' ? { Status: 'OUTDATED', DetailedStatus: 'FAILED', StatusReason: `ResourceLogicalId:Hook, ResourceType:AWS::CloudFormation::GuardHook, ResourceStatusReason:Access Denied in ${account}` } : undefined),
+            instance: (account, region) =>
+              region === 'eu-central-1'
+                ? {
+                    Status: 'OUTDATED',
+                    DetailedStatus: 'FAILED',
+                    StatusReason: `ResourceLogicalId:Hook, ResourceType:AWS::CloudFormation::GuardHook, ResourceStatusReason:Access Denied in ${account}`,
+                  }
+                : undefined,
           }
         : {};
     const { code, text, report } = await deploy();
     expect(code).toBe(1);
     const prod = report.stackSets.find((s) => s.name === PROD)!;
     expect(prod.errors[0]).toMatch(/^CreateStackInstances operation [0-9a-f-]{36} FAILED: The Operation failed because the failure tolerance was exceeded$/);
-    expect(text).toMatch(/^ {2}tarmac-guardrails-prod +200000000003 +eu-central-1 +ou-prod-2222 +OUTDATED +FAILED +FAILED +ResourceLogicalId:Hook.*Access Denied in 200000000003$/m);
+    expect(text).toMatch(
+      /^ {2}tarmac-guardrails-prod +200000000003 +eu-central-1 +ou-prod-2222 +OUTDATED +FAILED +FAILED +ResourceLogicalId:Hook.*Access Denied in 200000000003$/m,
+    );
     expect(report.stackSets.find((s) => s.name === DEV)!.errors).toEqual([]);
   });
 
   test('an operation that SUCCEEDED with one instance FAILED within the tolerance is exit 1, naming that account', async () => {
-    fake.operations = ({ stackSet }) => (stackSet === PROD ? { instance: (account, region) => (account === '200000000002' && region === 'eu-west-1' ? { Status: 'OUTDATED', DetailedStatus: 'FAILED', StatusReason: 'Hook failed to create: quota exceeded' } : undefined) } : {});
+    fake.operations = ({ stackSet }) =>
+      stackSet === PROD
+        ? {
+            instance: (account, region) =>
+              account === '200000000002' && region === 'eu-west-1'
+                ? { Status: 'OUTDATED', DetailedStatus: 'FAILED', StatusReason: 'Hook failed to create: quota exceeded' }
+                : undefined,
+          }
+        : {};
     const { code, text, report } = await deploy();
     expect(code).toBe(1);
     const prod = report.stackSets.find((s) => s.name === PROD)!;
     expect(prod.operations.every((o) => o.status === 'SUCCEEDED')).toBe(true);
     expect(prod.errors).toEqual(['1 instance(s) not current although the operations succeeded (within the failure tolerance)']);
     expect(text).toMatch(/^stack set +tarmac-guardrails-prod +create +not current|FAILED/m);
-    expect(text).toMatch(/^ {2}tarmac-guardrails-prod +200000000002 +eu-west-1 +ou-prod-1111 +OUTDATED +FAILED +FAILED +Hook failed to create: quota exceeded$/m);
+    expect(text).toMatch(
+      /^ {2}tarmac-guardrails-prod +200000000002 +eu-west-1 +ou-prod-1111 +OUTDATED +FAILED +FAILED +Hook failed to create: quota exceeded$/m,
+    );
     expect(text).not.toMatch(/200000000001/);
   });
 
   test('an INOPERABLE instance is exit 1 with what AWS advises: delete it retaining the stack, for that one account', async () => {
-    fake.operations = ({ stackSet }) => (stackSet === DEV ? { instance: () => ({ Status: 'INOPERABLE', DetailedStatus: 'INOPERABLE', StatusReason: 'Stack deletion failed' }) } : {});
+    fake.operations = ({ stackSet }) =>
+      stackSet === DEV ? { instance: () => ({ Status: 'INOPERABLE', DetailedStatus: 'INOPERABLE', StatusReason: 'Stack deletion failed' }) } : {};
     const { code, text } = await deploy();
     expect(code).toBe(1);
     expect(text).toContain('tarmac-guardrails-dev 300000000001 eu-west-1 is INOPERABLE');
-    expect(text).toContain('aws cloudformation delete-stack-instances --stack-set-name tarmac-guardrails-dev --deployment-targets OrganizationalUnitIds=ou-dev-3333,Accounts=300000000001,AccountFilterType=INTERSECTION --regions eu-west-1 --retain-stacks --call-as DELEGATED_ADMIN');
+    expect(text).toContain(
+      'aws cloudformation delete-stack-instances --stack-set-name tarmac-guardrails-dev --deployment-targets OrganizationalUnitIds=ou-dev-3333,Accounts=300000000001,AccountFilterType=INTERSECTION --regions eu-west-1 --retain-stacks --call-as DELEGATED_ADMIN',
+    );
     expect(text).toMatch(/^ {2}tarmac-guardrails-dev +300000000001 +eu-west-1 +ou-dev-3333 +INOPERABLE +INOPERABLE +INOPERABLE +Stack deletion failed$/m);
   });
 
   test('SKIPPED_SUSPENDED_ACCOUNT is reported as skipped, not as a failure', async () => {
-    fake.operations = ({ stackSet }) => (stackSet === PROD ? { instance: (account) => (account === '200000000003' ? { Status: 'OUTDATED', DetailedStatus: 'SKIPPED_SUSPENDED_ACCOUNT' } : undefined) } : {});
+    fake.operations = ({ stackSet }) =>
+      stackSet === PROD
+        ? { instance: (account) => (account === '200000000003' ? { Status: 'OUTDATED', DetailedStatus: 'SKIPPED_SUSPENDED_ACCOUNT' } : undefined) }
+        : {};
     const { code, text } = await deploy();
     expect(code).toBe(0);
     expect(text).toMatch(/^stack set +tarmac-guardrails-prod +create +ok +4\/6 current, 2 skipped \(suspended account\)$/m);
-    expect(text).toMatch(/^ {2}tarmac-guardrails-prod +200000000003 +eu-central-1 +ou-prod-2222 +OUTDATED +SKIPPED_SUSPENDED_ACCOUNT +skipped \(suspended account\)$/m);
+    expect(text).toMatch(
+      /^ {2}tarmac-guardrails-prod +200000000003 +eu-central-1 +ou-prod-2222 +OUTDATED +SKIPPED_SUSPENDED_ACCOUNT +skipped \(suspended account\)$/m,
+    );
   });
 });
 
@@ -287,15 +375,52 @@ describe('plain stacks', () => {
     fake.stacks.set(BUNDLE_STACK, { status: 'CREATE_COMPLETE', template: '{"Resources":{}}', outputs: { BucketUri: 's3://bucket/hooks' } });
     fake.stackFinal = 'UPDATE_ROLLBACK_COMPLETE';
     fake.stackEvents = [
-      { StackId: 's', EventId: '4', StackName: BUNDLE_STACK, LogicalResourceId: BUNDLE_STACK, ResourceType: 'AWS::CloudFormation::Stack', ResourceStatus: 'UPDATE_ROLLBACK_COMPLETE', Timestamp: new Date(4) },
-      { StackId: 's', EventId: '3', StackName: BUNDLE_STACK, LogicalResourceId: 'Bucket', ResourceType: 'AWS::S3::Bucket', ResourceStatus: 'UPDATE_FAILED', ResourceStatusReason: 'Resource handler returned message: "Access Denied (Service: S3, Status Code: 403)"', Timestamp: new Date(3) },
-      { StackId: 's', EventId: '2', StackName: BUNDLE_STACK, LogicalResourceId: BUNDLE_STACK, ResourceType: 'AWS::CloudFormation::Stack', ResourceStatus: 'UPDATE_IN_PROGRESS', ResourceStatusReason: 'User Initiated', Timestamp: new Date(2) },
-      { StackId: 's', EventId: '1', StackName: BUNDLE_STACK, LogicalResourceId: 'Old', ResourceType: 'AWS::S3::Bucket', ResourceStatus: 'CREATE_FAILED', ResourceStatusReason: 'an older failure', Timestamp: new Date(1) },
+      {
+        StackId: 's',
+        EventId: '4',
+        StackName: BUNDLE_STACK,
+        LogicalResourceId: BUNDLE_STACK,
+        ResourceType: 'AWS::CloudFormation::Stack',
+        ResourceStatus: 'UPDATE_ROLLBACK_COMPLETE',
+        Timestamp: new Date(4),
+      },
+      {
+        StackId: 's',
+        EventId: '3',
+        StackName: BUNDLE_STACK,
+        LogicalResourceId: 'Bucket',
+        ResourceType: 'AWS::S3::Bucket',
+        ResourceStatus: 'UPDATE_FAILED',
+        ResourceStatusReason: 'Resource handler returned message: "Access Denied (Service: S3, Status Code: 403)"',
+        Timestamp: new Date(3),
+      },
+      {
+        StackId: 's',
+        EventId: '2',
+        StackName: BUNDLE_STACK,
+        LogicalResourceId: BUNDLE_STACK,
+        ResourceType: 'AWS::CloudFormation::Stack',
+        ResourceStatus: 'UPDATE_IN_PROGRESS',
+        ResourceStatusReason: 'User Initiated',
+        Timestamp: new Date(2),
+      },
+      {
+        StackId: 's',
+        EventId: '1',
+        StackName: BUNDLE_STACK,
+        LogicalResourceId: 'Old',
+        ResourceType: 'AWS::S3::Bucket',
+        ResourceStatus: 'CREATE_FAILED',
+        ResourceStatusReason: 'an older failure',
+        Timestamp: new Date(1),
+      },
     ];
     const { code, report, text } = await deploy();
     expect(code).toBe(1);
     expect(inputs(fake.cfn, UpdateStackCommand)).toHaveLength(1);
-    expect(report.stacks[0].detail).toBe(`stack ${BUNDLE_STACK} ended UPDATE_ROLLBACK_COMPLETE:\n  Bucket (AWS::S3::Bucket) UPDATE_FAILED: Resource handler returned message: "Access Denied (Service: S3, Status Code: 403)"`);
+    expect(report.stacks[0].detail).toBe(
+      `stack ${BUNDLE_STACK} ended UPDATE_ROLLBACK_COMPLETE:\n  Bucket (AWS::S3::Bucket) UPDATE_FAILED: Resource handler returned message: "Access Denied (Service: S3, Status Code: 403)"`,
+    );
     expect(inputs(fake.s3, PutObjectCommand)).toHaveLength(0);
     expect(inputs(fake.cfn, CreateStackSetCommand)).toHaveLength(0);
     expect(report.bundles.every((b) => b.action === 'not attempted')).toBe(true);
@@ -323,8 +448,18 @@ describe('plain stacks', () => {
 
 describe('organization policies', () => {
   test('PolicyTypeNotEnabledException and ConstraintViolationException are failures naming the policy and the target', async () => {
-    fake.failNext('CreatePolicy', new PolicyTypeNotEnabledException({ message: 'This operation can be performed only for enabled policy types.', $metadata: { httpStatusCode: 400 } }));
-    fake.failNext('AttachPolicy', new ConstraintViolationException({ message: 'You have attached the maximum number of policies to the target.', Reason: 'MAX_POLICY_TYPE_ATTACHMENT_LIMIT_EXCEEDED', $metadata: { httpStatusCode: 400 } }));
+    fake.failNext(
+      'CreatePolicy',
+      new PolicyTypeNotEnabledException({ message: 'This operation can be performed only for enabled policy types.', $metadata: { httpStatusCode: 400 } }),
+    );
+    fake.failNext(
+      'AttachPolicy',
+      new ConstraintViolationException({
+        message: 'You have attached the maximum number of policies to the target.',
+        Reason: 'MAX_POLICY_TYPE_ATTACHMENT_LIMIT_EXCEEDED',
+        $metadata: { httpStatusCode: 400 },
+      }),
+    );
     const { code, report, text } = await deploy({ only: ['organization-policies'] });
     expect(code).toBe(1);
     // The SCP comes first: its type is not enabled. The tag policy is created, and one attachment hits the limit.
@@ -332,8 +467,12 @@ describe('organization policies', () => {
       ['tarmac-scp-root-1', false],
       ['tarmac-tag-lz-tag-1', false],
     ]);
-    expect(text).toContain('tarmac-scp-root-1: create tarmac-scp-root-1: the policy type is not enabled in the organization root (enable it in AWS Organizations first)');
-    expect(text).toContain('tarmac-tag-lz-tag-1: created; attached to ou-prod-1111; attach tarmac-tag-lz-tag-1 to ou-dev-3333: an AWS Organizations limit refuses it (MAX_POLICY_TYPE_ATTACHMENT_LIMIT_EXCEEDED)');
+    expect(text).toContain(
+      'tarmac-scp-root-1: create tarmac-scp-root-1: the policy type is not enabled in the organization root (enable it in AWS Organizations first)',
+    );
+    expect(text).toContain(
+      'tarmac-tag-lz-tag-1: created; attached to ou-prod-1111; attach tarmac-tag-lz-tag-1 to ou-dev-3333: an AWS Organizations limit refuses it (MAX_POLICY_TYPE_ATTACHMENT_LIMIT_EXCEEDED)',
+    );
   });
 
   test('an attachment that exists already counts as done', async () => {
@@ -421,7 +560,9 @@ describe('--only', () => {
 
   test('a name that is not part of the build is a usage error before anything is changed', async () => {
     await expect(deploy({ only: ['tarmac-guardrails-typo'] })).rejects.toThrow(UsageError);
-    await expect(deploy({ only: ['tarmac-guardrails-typo'] })).rejects.toThrow(/--only tarmac-guardrails-typo: not a part of this build \(expected bundles, organization-policies, tarmac-guardrails-prod, tarmac-guardrails-dev\)/);
+    await expect(deploy({ only: ['tarmac-guardrails-typo'] })).rejects.toThrow(
+      /--only tarmac-guardrails-typo: not a part of this build \(expected bundles, organization-policies, tarmac-guardrails-prod, tarmac-guardrails-dev\)/,
+    );
     expect(inputs(fake.cfn, CreateStackCommand)).toHaveLength(0);
   });
 });

@@ -36,7 +36,9 @@ export async function deployAll(ctx: EngineContext, desired: Desired, opts: Depl
   const { plan, versions: known, outputs: knownOutputs, removedStackSets } = await planDeployment(ctx, desired, opts.selection, opts.region);
   const parts = selectedParts(desired, opts.selection);
   if (plan.removals && !opts.allowDelete) {
-    ctx.progress.warn(`the build removes ${plan.removals} thing(s) that exist in AWS (run tarmac plan to see them); without --allow-delete they are skipped and deploy exits 1`);
+    ctx.progress.warn(
+      `the build removes ${plan.removals} thing(s) that exist in AWS (run tarmac plan to see them); without --allow-delete they are skipped and deploy exits 1`,
+    );
   }
   const skippedRemovals: string[] = [];
 
@@ -108,7 +110,9 @@ export async function deployAll(ctx: EngineContext, desired: Desired, opts: Depl
       ctx.progress.warn(`stopping after wave ${wave}: ${failed.join(', ')} failed, so no stack set of a later wave is started`);
     }
   }
-  const removals = await mapBounded(removedStackSets, limit, (name) => removeStackSet(ctx, name, plan.stackSets.find((p) => p.name === name)?.removeTargets ?? [], opts.allowDelete));
+  const removals = await mapBounded(removedStackSets, limit, (name) =>
+    removeStackSet(ctx, name, plan.stackSets.find((p) => p.name === name)?.removeTargets ?? [], opts.allowDelete),
+  );
   const allStackSets = [...stackSets, ...removals];
   for (const s of allStackSets) skippedRemovals.push(...s.skippedRemovals);
   ctx.progress.stop();

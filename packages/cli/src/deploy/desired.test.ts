@@ -57,7 +57,9 @@ describe('readDesired', () => {
     const errors = errorsOf(fixture.dir);
     expect(errors).toEqual([
       expect.stringMatching(/bundles\/[0-9a-f]{64}\.zip: has sha256 [0-9a-f]{64}, the manifest says [0-9a-f]{64}/),
-      expect.stringMatching(/stacksets\.template\.json: ProdStackSet \(tarmac-guardrails-prod\): parameter RulesVersion refers to Unmapped, which the manifest's parameters do not map/),
+      expect.stringMatching(
+        /stacksets\.template\.json: ProdStackSet \(tarmac-guardrails-prod\): parameter RulesVersion refers to Unmapped, which the manifest's parameters do not map/,
+      ),
       expect.stringMatching(/stacksets\.template\.json: DevStackSet \(tarmac-guardrails-dev\): PermissionModel is "SELF_MANAGED" \(expected SERVICE_MANAGED\)/),
     ]);
   });
@@ -69,12 +71,20 @@ describe('readDesired', () => {
 
   test('a missing org manifest says what DIR should be', () => {
     fs.rmSync(path.join(fixture.dir, 'org'), { recursive: true });
-    expect(errorsOf(fixture.dir)).toEqual([expect.stringMatching(/org\/manifest\.json: is missing \(expected the output directory of tarmac build \(--out\)\)/)]);
+    expect(errorsOf(fixture.dir)).toEqual([
+      expect.stringMatching(/org\/manifest\.json: is missing \(expected the output directory of tarmac build \(--out\)\)/),
+    ]);
   });
 });
 
 test('groupPairs: OUs that need the same regions share one call', () => {
-  const pairs = [pairKey('ou-a', 'eu-west-1'), pairKey('ou-a', 'us-east-1'), pairKey('ou-b', 'us-east-1'), pairKey('ou-b', 'eu-west-1'), pairKey('ou-c', 'eu-west-1')];
+  const pairs = [
+    pairKey('ou-a', 'eu-west-1'),
+    pairKey('ou-a', 'us-east-1'),
+    pairKey('ou-b', 'us-east-1'),
+    pairKey('ou-b', 'eu-west-1'),
+    pairKey('ou-c', 'eu-west-1'),
+  ];
   expect(groupPairs(pairs)).toEqual([
     { ous: ['ou-a', 'ou-b'], regions: ['eu-west-1', 'us-east-1'] },
     { ous: ['ou-c'], regions: ['eu-west-1'] },

@@ -7,10 +7,7 @@ import type { StackSetOperationPreferences, Tag } from '@aws-sdk/client-cloudfor
 import type { TargetGroup } from './targets';
 
 /** Where a stack set parameter's value comes from at deploy time. */
-export type ParameterSource =
-  | { readonly value: string }
-  | { readonly bundle: string }
-  | { readonly output: { readonly stack: string; readonly key: string } };
+export type ParameterSource = { readonly value: string } | { readonly bundle: string } | { readonly output: { readonly stack: string; readonly key: string } };
 
 export interface OuTarget {
   readonly id: string;
@@ -104,7 +101,8 @@ export function readDesired(dir: string): Desired {
     return { dir, bundles: [], stacks: [], policies, stackSets: [], managementStacks: [], costAllocationTags: [] };
   }
   const manifest = readJson(manifestFile, errors) as StackSetsManifest | undefined;
-  if (manifest && manifest.formatVersion !== 1) errors.push(new InputError({ file: manifestFile }, `formatVersion ${String(manifest.formatVersion)} is not one this tarmac reads`, 'formatVersion: 1'));
+  if (manifest && manifest.formatVersion !== 1)
+    errors.push(new InputError({ file: manifestFile }, `formatVersion ${String(manifest.formatVersion)} is not one this tarmac reads`, 'formatVersion: 1'));
   if (!manifest || errors.length) throw new InputErrors(errors);
 
   const bundles = manifest.bundles.flatMap((b): DesiredBundle[] => {
@@ -124,11 +122,14 @@ export function readDesired(dir: string): Desired {
   // A manifest without these lists must not read as "nothing in the management account, no tag to check".
   if (!Array.isArray(manifest.managementStacks)) errors.push(new InputError({ file: manifestFile }, 'has no managementStacks list', REBUILD));
   const costAllocationTags = manifest.costAllocationTags;
-  if (!Array.isArray(costAllocationTags) || costAllocationTags.some((t) => typeof t !== 'string')) errors.push(new InputError({ file: manifestFile }, 'has no costAllocationTags list of tag keys', REBUILD));
+  if (!Array.isArray(costAllocationTags) || costAllocationTags.some((t) => typeof t !== 'string'))
+    errors.push(new InputError({ file: manifestFile }, 'has no costAllocationTags list of tag keys', REBUILD));
   const managementStacks = Array.isArray(manifest.managementStacks) ? readStacks(manifest.managementStacks) : [];
   const templateFile = path.join(dir, manifest.stackSetsTemplate);
   const template = readJson(templateFile, errors) as { Resources?: Record<string, { Type?: string; Properties?: Record<string, unknown> }> } | undefined;
-  const stackSets = template ? manifest.stackSets.flatMap((unit) => stackSetOf(unit, template.Resources?.[unit.logicalId], manifest, templateFile, errors)) : [];
+  const stackSets = template
+    ? manifest.stackSets.flatMap((unit) => stackSetOf(unit, template.Resources?.[unit.logicalId], manifest, templateFile, errors))
+    : [];
   if (errors.length) throw new InputErrors(errors);
   return {
     dir,
@@ -163,7 +164,13 @@ function readPolicies(dir: string, errors: InputError[]): DesiredPolicy[] {
 type Unit = StackSetsManifest['stackSets'][number];
 const KINDS: readonly StackSetKind[] = ['guardrails', 'account', 'network', 'finops'];
 
-function stackSetOf(unit: Unit, resource: { Type?: string; Properties?: Record<string, unknown> } | undefined, manifest: StackSetsManifest, file: string, errors: InputError[]): DesiredStackSet[] {
+function stackSetOf(
+  unit: Unit,
+  resource: { Type?: string; Properties?: Record<string, unknown> } | undefined,
+  manifest: StackSetsManifest,
+  file: string,
+  errors: InputError[],
+): DesiredStackSet[] {
   const fail = (problem: string, expected?: string) => {
     errors.push(new InputError({ file }, `${unit.logicalId} (${unit.name}): ${problem}`, expected ?? REBUILD));
     return [];
@@ -181,24 +188,40 @@ function stackSetOf(unit: Unit, resource: { Type?: string; Properties?: Record<s
       const ref = (v as { Ref: string }).Ref;
       const source = manifest.parameters[ref];
       if (!source) return fail(`parameter ${param.ParameterKey} refers to ${ref}, which the manifest's parameters do not map`);
-      if ('bundle' in source && !manifest.bundles.some((b) => b.key === source.bundle)) return fail(`parameter ${param.ParameterKey} pins bundle ${source.bundle}, which the manifest does not list`);
-      if ('output' in source && !manifest.stacks.some((s) => s.name === source.output.stack)) return fail(`parameter ${param.ParameterKey} takes an output of stack ${source.output.stack}, which the manifest does not list`);
+      if ('bundle' in source && !manifest.bundles.some((b) => b.key === source.bundle))
+        return fail(`parameter ${param.ParameterKey} pins bundle ${source.bundle}, which the manifest does not list`);
+      if ('output' in source && !manifest.stacks.some((s) => s.name === source.output.stack))
+        return fail(`parameter ${param.ParameterKey} takes an output of stack ${source.output.stack}, which the manifest does not list`);
       parameters.push({ key: param.ParameterKey, source });
     } else return fail(`parameter ${param.ParameterKey} has a value tarmac cannot resolve: ${JSON.stringify(v)}`, 'a string or { Ref: <parameter> }');
   }
-  if (!KINDS.includes(unit.kind) || (unit.wave !== 0 && unit.wave !== 1)) return fail(`the manifest gives kind ${JSON.stringify(unit.kind)} and wave ${JSON.stringify(unit.wave)}`, `kind one of ${KINDS.join(', ')} and wave 0 or 1 (${REBUILD})`);
+  if (!KINDS.includes(unit.kind) || (unit.wave !== 0 && unit.wave !== 1))
+    return fail(
+      `the manifest gives kind ${JSON.stringify(unit.kind)} and wave ${JSON.stringify(unit.wave)}`,
+      `kind one of ${KINDS.join(', ')} and wave 0 or 1 (${REBUILD})`,
+    );
   const groups: TargetGroup[] = [];
-  for (const g of (p.StackInstancesGroup as { DeploymentTargets?: { OrganizationalUnitIds?: string[]; Accounts?: string[]; AccountFilterType?: string }; Regions?: string[] }[] | undefined) ?? []) {
+  for (const g of (p.StackInstancesGroup as
+    { DeploymentTargets?: { OrganizationalUnitIds?: string[]; Accounts?: string[]; AccountFilterType?: string }; Regions?: string[] }[] | undefined) ?? []) {
     const t = g.DeploymentTargets ?? {};
     const filter = t.AccountFilterType ?? 'NONE';
     // Tarmac builds OU targets and INTERSECTION account targets; anything else would be deployed wrongly.
     if (filter === 'NONE' && !t.Accounts?.length) groups.push({ ous: t.OrganizationalUnitIds ?? [], regions: g.Regions ?? [] });
-    else if (filter === 'INTERSECTION' && t.Accounts?.length) groups.push({ ous: t.OrganizationalUnitIds ?? [], accounts: [...t.Accounts].sort(), regions: g.Regions ?? [] });
-    else return fail(`DeploymentTargets has AccountFilterType ${filter} with ${t.Accounts?.length ?? 0} account(s)`, 'OrganizationalUnitIds alone, or with Accounts and AccountFilterType INTERSECTION');
+    else if (filter === 'INTERSECTION' && t.Accounts?.length)
+      groups.push({ ous: t.OrganizationalUnitIds ?? [], accounts: [...t.Accounts].sort(), regions: g.Regions ?? [] });
+    else
+      return fail(
+        `DeploymentTargets has AccountFilterType ${filter} with ${t.Accounts?.length ?? 0} account(s)`,
+        'OrganizationalUnitIds alone, or with Accounts and AccountFilterType INTERSECTION',
+      );
   }
   const templateAccounts = [...new Set(groups.flatMap((g) => g.accounts ?? []))].sort().join(', ');
-  const manifestAccounts = (unit.accounts ?? []).map((a) => a.id).sort().join(', ');
-  if (templateAccounts !== manifestAccounts || (manifestAccounts && groups.some((g) => !g.accounts))) return fail(`DeploymentTargets narrow to accounts [${templateAccounts}], the manifest says [${manifestAccounts}]`);
+  const manifestAccounts = (unit.accounts ?? [])
+    .map((a) => a.id)
+    .sort()
+    .join(', ');
+  if (templateAccounts !== manifestAccounts || (manifestAccounts && groups.some((g) => !g.accounts)))
+    return fail(`DeploymentTargets narrow to accounts [${templateAccounts}], the manifest says [${manifestAccounts}]`);
   const auto = (p.AutoDeployment as { Enabled?: boolean; RetainStacksOnAccountRemoval?: boolean } | undefined) ?? {};
   return [
     {
@@ -215,7 +238,10 @@ function stackSetOf(unit: Unit, resource: { Type?: string; Properties?: Record<s
       targets: groups,
       templateBody: p.TemplateBody,
       parameters,
-      autoDeployment: { Enabled: auto.Enabled === true, ...(auto.RetainStacksOnAccountRemoval !== undefined ? { RetainStacksOnAccountRemoval: auto.RetainStacksOnAccountRemoval } : {}) },
+      autoDeployment: {
+        Enabled: auto.Enabled === true,
+        ...(auto.RetainStacksOnAccountRemoval !== undefined ? { RetainStacksOnAccountRemoval: auto.RetainStacksOnAccountRemoval } : {}),
+      },
       capabilities: ((p.Capabilities as string[] | undefined) ?? []).slice().sort(),
       ...(p.ManagedExecution ? { managedExecution: { Active: (p.ManagedExecution as { Active?: boolean }).Active === true } } : {}),
       ...(typeof p.Description === 'string' ? { description: p.Description } : {}),

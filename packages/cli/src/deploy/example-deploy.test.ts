@@ -62,11 +62,15 @@ test('plan on an empty organization creates every stack set by wave, naming its 
   expect(stdout).toMatch(/^ {6}Workloads\/Prod \(ou-a1b2-44444444\) +2$/m);
   expect(stdout).toMatch(/^ {2}\+ SCP +tarmac-scp-root-1 +create; attach r-a1b2$/m);
   const [finops] = unitsOf('finops');
-  expect(stdout).toContain(`  + ${finops.name}  finops baseline  create  1 account × ${finops.regions.length} region${finops.regions.length === 1 ? '' : 's'} = ${finops.regions.length} instance`);
+  expect(stdout).toContain(
+    `  + ${finops.name}  finops baseline  create  1 account × ${finops.regions.length} region${finops.regions.length === 1 ? '' : 's'} = ${finops.regions.length} instance`,
+  );
   expect(stdout).toContain(`      accounts: finops (${account('finops')}), narrowed from Infrastructure (ou-a1b2-22222222)`);
   expect(stdout.indexOf('Stack sets, wave 0')).toBeGreaterThan(-1);
   expect(stdout.indexOf(unitsOf('account')[0].name)).toBeLessThan(stdout.indexOf('Stack sets, wave 1'));
-  expect(stdout).toContain(`  ${BILLING_STACK}: management account stack, not planned here: run \`tarmac plan --management\` with management-account credentials`);
+  expect(stdout).toContain(
+    `  ${BILLING_STACK}: management account stack, not planned here: run \`tarmac plan --management\` with management-account credentials`,
+  );
   expect(fake.cfn.commandCalls(CreateStackSetCommand)).toHaveLength(0);
   expect(fake.ce.calls()).toHaveLength(0);
 });
@@ -76,7 +80,8 @@ test('deploy creates the baselines first, then each guardrails stack set with th
   fake.operations = ({ stackSet }) => ({
     instance: (acct, region) => {
       if (stackSet === 'tarmac-guardrails-prod' && acct === account('log-archive')) return { Status: 'OUTDATED', DetailedStatus: 'SKIPPED_SUSPENDED_ACCOUNT' };
-      if (stackSet === 'tarmac-guardrails-dev' && region === 'eu-central-1') return { Status: 'OUTDATED', DetailedStatus: 'FAILED', StatusReason: 'Hook role creation failed: policy TarmacWorkloadBoundary does not exist' };
+      if (stackSet === 'tarmac-guardrails-dev' && region === 'eu-central-1')
+        return { Status: 'OUTDATED', DetailedStatus: 'FAILED', StatusReason: 'Hook role creation failed: policy TarmacWorkloadBoundary does not exist' };
       return undefined;
     },
   });
@@ -93,9 +98,13 @@ test('deploy creates the baselines first, then each guardrails stack set with th
     expect(JSON.parse(create.TemplateBody!)).toEqual(JSON.parse(fs.readFileSync(path.join(out, unit.instanceTemplate), 'utf8')));
     if (unit.kind !== 'guardrails') continue;
     // Every hook's RuleLocation pins the VersionId S3 gave its bundle on upload.
-    const hooks = Object.values(JSON.parse(create.TemplateBody!).Resources as Record<string, { Type: string; Properties: { RuleLocation: { Uri: string; VersionId: { Ref: string } } } }>).filter((r) => r.Type === 'AWS::CloudFormation::GuardHook');
+    const hooks = Object.values(
+      JSON.parse(create.TemplateBody!).Resources as Record<string, { Type: string; Properties: { RuleLocation: { Uri: string; VersionId: { Ref: string } } } }>,
+    ).filter((r) => r.Type === 'AWS::CloudFormation::GuardHook');
     expect(hooks.length).toBe(unit.bundles.length);
-    for (const { Properties: { RuleLocation } } of hooks) {
+    for (const {
+      Properties: { RuleLocation },
+    } of hooks) {
       const key = RuleLocation.Uri.replace(/^s3:\/\/[^/]+\//, '');
       expect(unit.bundles).toContain(key);
       expect(paramMap(create.Parameters)[RuleLocation.VersionId.Ref]).toBe(fake.objects.get(key)!.versionId);
@@ -104,11 +113,17 @@ test('deploy creates the baselines first, then each guardrails stack set with th
   }
   const instances = fake.cfn.commandCalls(CreateStackInstancesCommand).map((c) => c.args[0].input);
   const prodInstances = instances.filter((i) => i.StackSetName === 'tarmac-guardrails-prod');
-  expect(prodInstances.flatMap((i) => i.DeploymentTargets!.OrganizationalUnitIds!).sort()).toEqual(['ou-a1b2-11111111', 'ou-a1b2-22222222', 'ou-a1b2-44444444']);
+  expect(prodInstances.flatMap((i) => i.DeploymentTargets!.OrganizationalUnitIds!).sort()).toEqual([
+    'ou-a1b2-11111111',
+    'ou-a1b2-22222222',
+    'ou-a1b2-44444444',
+  ]);
   expect(new Set(prodInstances.flatMap((i) => i.Regions))).toEqual(new Set(['eu-west-1', 'eu-central-1']));
   // The FinOps stack set reaches the finops account alone, through its OU.
   const [finops] = unitsOf('finops');
-  expect(instances.filter((i) => i.StackSetName === finops.name).map((i) => i.DeploymentTargets)).toEqual([{ OrganizationalUnitIds: ['ou-a1b2-22222222'], Accounts: [account('finops')], AccountFilterType: 'INTERSECTION' }]);
+  expect(instances.filter((i) => i.StackSetName === finops.name).map((i) => i.DeploymentTargets)).toEqual([
+    { OrganizationalUnitIds: ['ou-a1b2-22222222'], Accounts: [account('finops')], AccountFilterType: 'INTERSECTION' },
+  ]);
   expect(fake.stackSets.get(finops.name)!.instances.map((i) => i.Account)).toEqual(finops.regions.map(() => account('finops')));
   // The billing stack is the management account's: not deployed from here.
   expect(fake.cfn.commandCalls(CreateStackCommand).map((c) => c.args[0].input.StackName)).not.toContain(BILLING_STACK);

@@ -25,7 +25,9 @@ export function allCurrent(instances: readonly InstanceStatus[]): boolean {
  * the OU target to the one account, so no other account's instance is touched.
  */
 export function inoperableAdvice(stackSet: string, instance: InstanceStatus, callAs: CallAs): string {
-  const targets = instance.ou ? `OrganizationalUnitIds=${instance.ou},Accounts=${instance.account},AccountFilterType=INTERSECTION` : `Accounts=${instance.account}`;
+  const targets = instance.ou
+    ? `OrganizationalUnitIds=${instance.ou},Accounts=${instance.account},AccountFilterType=INTERSECTION`
+    : `Accounts=${instance.account}`;
   return (
     `${stackSet} ${instance.account} ${instance.region} is INOPERABLE: a DeleteStackInstances operation failed and left the stack unstable, and StackSets excludes it from updates. ` +
     `AWS recommends deleting the instance while retaining the stack, then deleting the stack in account ${instance.account} by hand:\n` +

@@ -13,10 +13,16 @@ jest.mock('../build-output', () => ({ verifyBuild: jest.fn() }));
 const verify = verifyBuild as jest.MockedFunction<typeof verifyBuild>;
 
 const TAGS = { team: 'platform', project: 'tarmac', 'cost-center': 'cc-1000' };
-const NOTE = "tarmac-finops-billing: management account stack, not planned here: run `tarmac plan --management` with management-account credentials";
-const FIX = (key: string) => `fix, from the management account: aws ce update-cost-allocation-tags-status --cost-allocation-tags-status TagKey=${key},Status=Active`;
+const NOTE = 'tarmac-finops-billing: management account stack, not planned here: run `tarmac plan --management` with management-account credentials';
+const FIX = (key: string) =>
+  `fix, from the management account: aws ce update-cost-allocation-tags-status --cost-allocation-tags-status TagKey=${key},Status=Active`;
 const accessDenied = () =>
-  new CostExplorerServiceException({ name: 'AccessDeniedException', $fault: 'client', message: 'User: arn:aws:sts::000000000000:assumed-role/Deployer/x is not authorized to perform: ce:ListCostAllocationTags', $metadata: { httpStatusCode: 400 } });
+  new CostExplorerServiceException({
+    name: 'AccessDeniedException',
+    $fault: 'client',
+    message: 'User: arn:aws:sts::000000000000:assumed-role/Deployer/x is not authorized to perform: ce:ListCostAllocationTags',
+    $metadata: { httpStatusCode: 400 },
+  });
 
 let fake: FakeAws;
 let fixture: Fixture;
@@ -41,13 +47,20 @@ afterEach(() => {
 
 const deps = () => ({ clients: fake.clients(), retry: { sleep: async () => {} }, progress: plainProgress((s) => (stderr += s)) });
 const opts = () => ({ out: fixture.dir, policies: '/somewhere/policies', format: 'text' as const });
-const billingCalls = (command: unknown) => fake.cfn.commandCalls(command as never).filter((c) => (c.args[0].input as { StackName?: string }).StackName === BILLING_STACK);
+const billingCalls = (command: unknown) =>
+  fake.cfn.commandCalls(command as never).filter((c) => (c.args[0].input as { StackName?: string }).StackName === BILLING_STACK);
 const ceInputs = () => fake.ce.commandCalls(ListCostAllocationTagsCommand).map((c) => c.args[0].input);
 
 describe('without --management', () => {
   test('plan names the management stack and leaves it alone, in text and JSON; the tags are said to be checked with --management', async () => {
     expect(await planCommand(opts(), deps())).toBe(0);
-    expect(stdout).toContain(['Management account (left alone by this plan)', `  ${NOTE}`, '  cost allocation tags cost-center, project, team: checked by `tarmac plan --management`: cost allocation tags are managed in the management account'].join('\n'));
+    expect(stdout).toContain(
+      [
+        'Management account (left alone by this plan)',
+        `  ${NOTE}`,
+        '  cost allocation tags cost-center, project, team: checked by `tarmac plan --management`: cost allocation tags are managed in the management account',
+      ].join('\n'),
+    );
     stdout = '';
     expect(await planCommand({ ...opts(), format: 'json' }, deps())).toBe(0);
     const plan = JSON.parse(stdout);
@@ -62,7 +75,9 @@ describe('without --management', () => {
     expect(billingCalls(CreateStackCommand)).toHaveLength(0);
     expect(fake.stacks.has(BILLING_STACK)).toBe(false);
     expect(fake.ce.calls().length + fake.sts.calls().length).toBe(0);
-    expect(stdout).toContain(`Not deployed here:\n  ${BILLING_STACK}: management account stack, not deployed here: run \`tarmac deploy --management\` with management-account credentials`);
+    expect(stdout).toContain(
+      `Not deployed here:\n  ${BILLING_STACK}: management account stack, not deployed here: run \`tarmac deploy --management\` with management-account credentials`,
+    );
   });
 });
 
@@ -79,7 +94,9 @@ describe('plan --management', () => {
     expect(describes).toHaveLength(1);
     expect(await FakeAws.regionOf(describes[0])).toBe('us-east-1');
     // Only the management stack: no stack set, bundle or policy is read.
-    expect(fake.cfn.calls().map((c) => [c.args[0].constructor.name, (c.args[0].input as { StackName?: string }).StackName])).toEqual([['DescribeStacksCommand', BILLING_STACK]]);
+    expect(fake.cfn.calls().map((c) => [c.args[0].constructor.name, (c.args[0].input as { StackName?: string }).StackName])).toEqual([
+      ['DescribeStacksCommand', BILLING_STACK],
+    ]);
     expect(fake.s3.calls().length + fake.org.calls().length).toBe(0);
     expect(stdout).toContain(`Plan for the management account ${MANAGEMENT_ACCOUNT}`);
     expect(stdout).toContain('Cost allocation tags: all active (cost-center, project, team)');
@@ -93,7 +110,9 @@ describe('plan --management', () => {
     expect(await planCommand({ ...opts(), management: true }, deps())).toBe(1);
     expect(stdout).toContain('Cost allocation tags not active (2 of 3): budgets and anomaly monitors filtering on them count nothing');
     expect(stdout).toContain(`  ! project: Inactive\n      ${FIX('project')}`);
-    expect(stdout).toMatch(/ {2}! team: not listed by Cost Explorer: no resource has carried it yet.*\n {6}fix, from the management account: aws ce update-cost-allocation-tags-status --cost-allocation-tags-status TagKey=team,Status=Active/);
+    expect(stdout).toMatch(
+      / {2}! team: not listed by Cost Explorer: no resource has carried it yet.*\n {6}fix, from the management account: aws ce update-cost-allocation-tags-status --cost-allocation-tags-status TagKey=team,Status=Active/,
+    );
     expect(stdout).not.toContain('TagKey=cost-center');
     expect(stdout).toContain('Activation takes up to 24 hours and applies to costs from then on');
     expect(stdout).toMatch(/; 2 cost allocation tags not active: deploy --management refuses without --allow-inactive-tags$/m);
@@ -131,7 +150,11 @@ describe('deploy --management', () => {
     expect(await deployCommand({ ...opts(), management: true }, deps())).toBe(0);
     const [create] = billingCalls(CreateStackCommand);
     expect(await FakeAws.regionOf(create)).toBe('us-east-1');
-    expect(create.args[0].input).toMatchObject({ StackName: BILLING_STACK, Capabilities: ['CAPABILITY_NAMED_IAM'], Tags: Object.entries(TAGS).map(([Key, Value]) => ({ Key, Value })) });
+    expect(create.args[0].input).toMatchObject({
+      StackName: BILLING_STACK,
+      Capabilities: ['CAPABILITY_NAMED_IAM'],
+      Tags: Object.entries(TAGS).map(([Key, Value]) => ({ Key, Value })),
+    });
     expect(JSON.parse((create.args[0].input as { TemplateBody: string }).TemplateBody)).toEqual(JSON.parse(billingTemplate()));
     expect(fake.stacks.get(BILLING_STACK)).toMatchObject({ region: 'us-east-1', status: 'CREATE_COMPLETE' });
     // Nothing of the org-wide deployment.
@@ -154,13 +177,17 @@ describe('deploy --management', () => {
     expect(await deployCommand({ ...opts(), management: true }, deps())).toBe(1);
     expect(billingCalls(CreateStackCommand).length + billingCalls(UpdateStackCommand).length).toBe(0);
     expect(stdout).toContain(FIX('team'));
-    expect(stdout).toContain('Refused: cost allocation tag(s) not active: team; activate them (below), or deploy with --allow-inactive-tags. Nothing was changed.');
+    expect(stdout).toContain(
+      'Refused: cost allocation tag(s) not active: team; activate them (below), or deploy with --allow-inactive-tags. Nothing was changed.',
+    );
   });
 
   test('--allow-inactive-tags: warns and deploys', async () => {
     fake.costAllocationTags.set('team', 'Inactive');
     expect(await deployCommand({ ...opts(), management: true, allowInactiveTags: true }, deps())).toBe(0);
-    expect(stderr).toContain('warning: deploying with cost allocation tag(s) not active (--allow-inactive-tags): team; budgets and anomaly monitors filtering on them count nothing until they are activated');
+    expect(stderr).toContain(
+      'warning: deploying with cost allocation tag(s) not active (--allow-inactive-tags): team; budgets and anomaly monitors filtering on them count nothing until they are activated',
+    );
     expect(billingCalls(CreateStackCommand)).toHaveLength(1);
     expect(stdout).toContain(FIX('team'));
   });
@@ -184,7 +211,9 @@ describe('deploy --management', () => {
 
   test('flags that do not go together are usage errors before anything is read', async () => {
     await expect(deployCommand({ ...opts(), allowInactiveTags: true }, deps())).rejects.toThrow('--allow-inactive-tags applies only with --management');
-    await expect(deployCommand({ ...opts(), management: true, only: ['bundles'] }, deps())).rejects.toThrow('--only selects parts of the org-wide deployment; --management deploys the management account stacks only');
+    await expect(deployCommand({ ...opts(), management: true, only: ['bundles'] }, deps())).rejects.toThrow(
+      '--only selects parts of the org-wide deployment; --management deploys the management account stacks only',
+    );
     expect(verify).not.toHaveBeenCalled();
   });
 });

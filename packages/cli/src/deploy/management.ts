@@ -18,10 +18,13 @@ export const managementNote = (command: 'plan' | 'deploy') =>
  */
 export async function assertManagementAccount(ctx: EngineContext, desired: Desired): Promise<string> {
   const expected = desired.managementAccountId;
-  if (!expected) throw new UsageError('--management: this build has no org-wide deployment manifest (DIR/stacksets/manifest.json), so no management account stacks');
+  if (!expected)
+    throw new UsageError('--management: this build has no org-wide deployment manifest (DIR/stacksets/manifest.json), so no management account stacks');
   const who = await call(ctx, 'sts:GetCallerIdentity', () => ctx.clients.sts.send(new GetCallerIdentityCommand({})));
   if (who.Account !== expected) {
-    throw new UsageError(`--management needs credentials of the management account ${expected}; these are of account ${who.Account ?? '?'} (${who.Arn ?? 'unknown principal'}). Nothing was read or changed.`);
+    throw new UsageError(
+      `--management needs credentials of the management account ${expected}; these are of account ${who.Account ?? '?'} (${who.Arn ?? 'unknown principal'}). Nothing was read or changed.`,
+    );
   }
   return expected;
 }
@@ -45,14 +48,25 @@ export function managementPlanExitCode(plan: ManagementPlan): number {
  * is not active and `allowInactiveTags` is false (with it, warns and goes on). Then creates or updates each
  * management stack in its own region; a failed stack does not stop the next.
  */
-export async function deployManagement(ctx: EngineContext, desired: Desired, opts: { allowInactiveTags: boolean; stackTags: readonly Tag[] }): Promise<ManagementReport> {
+export async function deployManagement(
+  ctx: EngineContext,
+  desired: Desired,
+  opts: { allowInactiveTags: boolean; stackTags: readonly Tag[] },
+): Promise<ManagementReport> {
   await assertManagementAccount(ctx, desired);
   const costAllocationTags = await checkCostAllocationTags(ctx, desired.costAllocationTags);
   if (costAllocationTags.error) return { costAllocationTags, refused: 'the cost allocation tags could not be checked, so nothing was deployed', stacks: [] };
   if (costAllocationTags.inactive.length) {
     const keys = costAllocationTags.inactive.map((t) => t.key).join(', ');
-    if (!opts.allowInactiveTags) return { costAllocationTags, refused: `cost allocation tag(s) not active: ${keys}; activate them (below), or deploy with --allow-inactive-tags`, stacks: [] };
-    ctx.progress.warn(`deploying with cost allocation tag(s) not active (--allow-inactive-tags): ${keys}; budgets and anomaly monitors filtering on them count nothing until they are activated`);
+    if (!opts.allowInactiveTags)
+      return {
+        costAllocationTags,
+        refused: `cost allocation tag(s) not active: ${keys}; activate them (below), or deploy with --allow-inactive-tags`,
+        stacks: [],
+      };
+    ctx.progress.warn(
+      `deploying with cost allocation tag(s) not active (--allow-inactive-tags): ${keys}; budgets and anomaly monitors filtering on them count nothing until they are activated`,
+    );
   }
   const stacks: StepOutcome[] = [];
   for (const stack of desired.managementStacks) {

@@ -1,4 +1,14 @@
-import { AttachPolicyCommand, CreatePolicyCommand, DeletePolicyCommand, DescribePolicyCommand, DetachPolicyCommand, ListPoliciesCommand, ListTargetsForPolicyCommand, PolicyType, UpdatePolicyCommand } from '@aws-sdk/client-organizations';
+import {
+  AttachPolicyCommand,
+  CreatePolicyCommand,
+  DeletePolicyCommand,
+  DescribePolicyCommand,
+  DetachPolicyCommand,
+  ListPoliciesCommand,
+  ListTargetsForPolicyCommand,
+  PolicyType,
+  UpdatePolicyCommand,
+} from '@aws-sdk/client-organizations';
 import { describeError, errorName } from './aws-errors';
 import { sameDocument } from './canonical-json';
 import { EngineContext, call } from './context';
@@ -39,10 +49,21 @@ export async function readPolicies(ctx: EngineContext): Promise<ActualPolicy[]> 
       const id = s.Id!;
       const described = await orgCall(ctx, `organizations:DescribePolicy ${s.Name}`, () => org.send(new DescribePolicyCommand({ PolicyId: id })));
       const targets = await paginate(async (NextToken) => {
-        const out = await orgCall(ctx, `organizations:ListTargetsForPolicy ${s.Name}`, () => org.send(new ListTargetsForPolicyCommand({ PolicyId: id, NextToken })));
+        const out = await orgCall(ctx, `organizations:ListTargetsForPolicy ${s.Name}`, () =>
+          org.send(new ListTargetsForPolicyCommand({ PolicyId: id, NextToken })),
+        );
         return { items: out.Targets, nextToken: out.NextToken };
       });
-      policies.push({ id, type, name: s.Name!, content: described.Policy?.Content ?? '', targets: targets.map((t) => t.TargetId ?? '').filter(Boolean).sort() });
+      policies.push({
+        id,
+        type,
+        name: s.Name!,
+        content: described.Policy?.Content ?? '',
+        targets: targets
+          .map((t) => t.TargetId ?? '')
+          .filter(Boolean)
+          .sort(),
+      });
     }
   }
   return policies;
@@ -73,7 +94,12 @@ export function planPolicies(desired: readonly DesiredPolicy[], actual: readonly
  * Attaching comes before detaching so a target is never left without a policy it needs in between.
  * Each failure names the policy and the target and does not stop the other policies.
  */
-export async function deployPolicies(ctx: EngineContext, desired: readonly DesiredPolicy[], plans: readonly PolicyPlan[], allowDelete: boolean): Promise<{ outcomes: StepOutcome[]; skipped: string[] }> {
+export async function deployPolicies(
+  ctx: EngineContext,
+  desired: readonly DesiredPolicy[],
+  plans: readonly PolicyPlan[],
+  allowDelete: boolean,
+): Promise<{ outcomes: StepOutcome[]; skipped: string[] }> {
   const org = ctx.clients.organizations;
   const outcomes: StepOutcome[] = [];
   const skipped: string[] = [];
@@ -94,14 +120,18 @@ export async function deployPolicies(ctx: EngineContext, desired: readonly Desir
     let id = plan.id;
     if (plan.action === 'create' && d) {
       await attempt(`create ${plan.name}`, async () => {
-        const out = await orgCall(ctx, `organizations:CreatePolicy ${plan.name}`, () => org.send(new CreatePolicyCommand({ Name: d.name, Type: d.type as PolicyType, Content: d.content, Description: descriptionOf(d) })));
+        const out = await orgCall(ctx, `organizations:CreatePolicy ${plan.name}`, () =>
+          org.send(new CreatePolicyCommand({ Name: d.name, Type: d.type as PolicyType, Content: d.content, Description: descriptionOf(d) })),
+        );
         id = out.Policy?.PolicySummary?.Id;
         done.push('created');
       });
     } else if (plan.contentChanged && d && id) {
       const policyId = id;
       await attempt(`update ${plan.name}`, async () => {
-        await orgCall(ctx, `organizations:UpdatePolicy ${plan.name}`, () => org.send(new UpdatePolicyCommand({ PolicyId: policyId, Content: d.content, Description: descriptionOf(d) })));
+        await orgCall(ctx, `organizations:UpdatePolicy ${plan.name}`, () =>
+          org.send(new UpdatePolicyCommand({ PolicyId: policyId, Content: d.content, Description: descriptionOf(d) })),
+        );
         done.push('content updated');
       });
     }
@@ -109,18 +139,46 @@ export async function deployPolicies(ctx: EngineContext, desired: readonly Desir
       const policyId = id;
       for (const target of plan.attach) {
         // Already attached (a concurrent deploy, a retried call) is what we wanted.
-        if (await attempt(`attach ${plan.name} to ${target}`, () => orgCall(ctx, `organizations:AttachPolicy ${plan.name} ${target}`, () => org.send(new AttachPolicyCommand({ PolicyId: policyId, TargetId: target }))), ['DuplicatePolicyAttachmentException'])) done.push(`attached to ${target}`);
+        if (
+          await attempt(
+            `attach ${plan.name} to ${target}`,
+            () =>
+              orgCall(ctx, `organizations:AttachPolicy ${plan.name} ${target}`, () =>
+                org.send(new AttachPolicyCommand({ PolicyId: policyId, TargetId: target })),
+              ),
+            ['DuplicatePolicyAttachmentException'],
+          )
+        )
+          done.push(`attached to ${target}`);
       }
       for (const target of plan.detach) {
         if (!allowDelete) {
           skipped.push(`detach organization policy ${plan.name} from ${target}`);
           continue;
         }
-        if (await attempt(`detach ${plan.name} from ${target}`, () => orgCall(ctx, `organizations:DetachPolicy ${plan.name} ${target}`, () => org.send(new DetachPolicyCommand({ PolicyId: policyId, TargetId: target }))), ['PolicyNotAttachedException'])) done.push(`detached from ${target}`);
+        if (
+          await attempt(
+            `detach ${plan.name} from ${target}`,
+            () =>
+              orgCall(ctx, `organizations:DetachPolicy ${plan.name} ${target}`, () =>
+                org.send(new DetachPolicyCommand({ PolicyId: policyId, TargetId: target })),
+              ),
+            ['PolicyNotAttachedException'],
+          )
+        )
+          done.push(`detached from ${target}`);
       }
       if (plan.action === 'delete') {
         if (!allowDelete) skipped.push(`delete organization policy ${plan.name}`);
-        else if (!problems.length && (await attempt(`delete ${plan.name}`, () => orgCall(ctx, `organizations:DeletePolicy ${plan.name}`, () => org.send(new DeletePolicyCommand({ PolicyId: policyId }))), ['PolicyNotFoundException']))) done.push('deleted');
+        else if (
+          !problems.length &&
+          (await attempt(
+            `delete ${plan.name}`,
+            () => orgCall(ctx, `organizations:DeletePolicy ${plan.name}`, () => org.send(new DeletePolicyCommand({ PolicyId: policyId }))),
+            ['PolicyNotFoundException'],
+          ))
+        )
+          done.push('deleted');
       }
     }
     outcomes.push({ name: plan.name, action: plan.action, ok: problems.length === 0, detail: [...done, ...problems].join('; ') || undefined });
@@ -132,8 +190,10 @@ export async function deployPolicies(ctx: EngineContext, desired: readonly Desir
 function explain(err: unknown): string {
   const name = errorName(err);
   const cause = (err as { cause?: { Reason?: string } }).cause;
-  if (name === 'PolicyTypeNotEnabledException') return `the policy type is not enabled in the organization root (enable it in AWS Organizations first): ${describeError(err)}`;
-  if (name === 'ConstraintViolationException') return `an AWS Organizations limit refuses it${cause?.Reason ? ` (${cause.Reason})` : ''}: ${describeError(err)}`;
+  if (name === 'PolicyTypeNotEnabledException')
+    return `the policy type is not enabled in the organization root (enable it in AWS Organizations first): ${describeError(err)}`;
+  if (name === 'ConstraintViolationException')
+    return `an AWS Organizations limit refuses it${cause?.Reason ? ` (${cause.Reason})` : ''}: ${describeError(err)}`;
   return describeError(err);
 }
 

@@ -44,8 +44,12 @@ describe('plan for a fresh organization', () => {
     expect(p.removals).toBe(0);
 
     const text = renderPlan(p);
-    expect(text).toContain('Plan for organization o-abc123: delegated administrator platform (111111111111) in eu-west-1, calling StackSets as DELEGATED_ADMIN');
-    expect(text).toMatch(/^Rule bundles \(s3:\/\/tarmac-rule-bundles-111111111111-eu-west-1\)\n {2}\+ hooks\/guardrails\/[0-9a-f]{64}\.zip +prod enforce +new version will be uploaded$/m);
+    expect(text).toContain(
+      'Plan for organization o-abc123: delegated administrator platform (111111111111) in eu-west-1, calling StackSets as DELEGATED_ADMIN',
+    );
+    expect(text).toMatch(
+      /^Rule bundles \(s3:\/\/tarmac-rule-bundles-111111111111-eu-west-1\)\n {2}\+ hooks\/guardrails\/[0-9a-f]{64}\.zip +prod enforce +new version will be uploaded$/m,
+    );
     expect(text).toMatch(/^Stacks\n {2}\+ tarmac-rule-bundles +eu-west-1 +create$/m);
     expect(text).toMatch(/^ {2}\+ SCP +tarmac-scp-root-1 +create; attach r-root$/m);
     expect(text).toContain(
@@ -137,7 +141,9 @@ describe('plan after a deploy', () => {
     fake.objects.delete(fixture.bundles[1].key);
     const p = await plan();
     expect(p.bundles[1]).toMatchObject({ action: 'upload', note: 'new version will be uploaded' });
-    expect(p.stackSets.find((s) => s.name === DEV)!.changes).toEqual([{ field: 'parameter RulesVersion', from: expect.any(String), to: `(new version of ${fixture.bundles[1].key})` }]);
+    expect(p.stackSets.find((s) => s.name === DEV)!.changes).toEqual([
+      { field: 'parameter RulesVersion', from: expect.any(String), to: `(new version of ${fixture.bundles[1].key})` },
+    ]);
   });
 
   test('a stack that cannot be updated is reported', async () => {
@@ -148,7 +154,17 @@ describe('plan after a deploy', () => {
   });
 
   test('an AWS error while reading is thrown with the operation named', async () => {
-    fake.failNext('ListPolicies', new CloudFormationServiceException({ name: 'AccessDeniedException', $fault: 'client', message: 'You don’t have permissions to access this resource.', $metadata: { httpStatusCode: 400 } }));
-    await expect(plan()).rejects.toThrow('organizations:ListPolicies SERVICE_CONTROL_POLICY failed: AccessDeniedException: You don’t have permissions to access this resource.');
+    fake.failNext(
+      'ListPolicies',
+      new CloudFormationServiceException({
+        name: 'AccessDeniedException',
+        $fault: 'client',
+        message: 'You don’t have permissions to access this resource.',
+        $metadata: { httpStatusCode: 400 },
+      }),
+    );
+    await expect(plan()).rejects.toThrow(
+      'organizations:ListPolicies SERVICE_CONTROL_POLICY failed: AccessDeniedException: You don’t have permissions to access this resource.',
+    );
   });
 });

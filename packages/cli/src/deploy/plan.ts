@@ -26,7 +26,12 @@ export interface PlanResult {
 }
 
 /** Reads AWS and compares it with the build: writes nothing. */
-export async function planDeployment(ctx: EngineContext, desired: Desired, selection: Selection = selectionOf(undefined), region?: string): Promise<PlanResult> {
+export async function planDeployment(
+  ctx: EngineContext,
+  desired: Desired,
+  selection: Selection = selectionOf(undefined),
+  region?: string,
+): Promise<PlanResult> {
   const parts = selectedParts(desired, selection);
   const bucket = desired.bundleBucket ?? '';
 
@@ -59,10 +64,14 @@ export async function planDeployment(ctx: EngineContext, desired: Desired, selec
   const orphans = mayRemove && desired.delegatedAdmin ? (await listTarmacStackSets(ctx)).filter((n) => !built.has(n)) : [];
   const unknown = [...selection.names].filter((n) => n !== BUNDLES && n !== ORGANIZATION_POLICIES && !built.has(n) && !orphans.includes(n));
   if (unknown.length) {
-    throw new UsageError(`--only ${unknown.join(', ')}: not a part of this build (expected ${[BUNDLES, ORGANIZATION_POLICIES, ...built, ...orphans].join(', ')})`);
+    throw new UsageError(
+      `--only ${unknown.join(', ')}: not a part of this build (expected ${[BUNDLES, ORGANIZATION_POLICIES, ...built, ...orphans].join(', ')})`,
+    );
   }
   const removedStackSets = orphans.filter((n) => selectsName(selection, n));
-  const removalPlans = await mapBounded(removedStackSets, STACK_SET_CONCURRENCY, async (name) => removalPlan(name, { stackSet: await describeStackSet(ctx, name), instances: await listInstances(ctx, name) }));
+  const removalPlans = await mapBounded(removedStackSets, STACK_SET_CONCURRENCY, async (name) =>
+    removalPlan(name, { stackSet: await describeStackSet(ctx, name), instances: await listInstances(ctx, name) }),
+  );
 
   const stackSets = [...stackSetPlans, ...removalPlans];
   const plan: Plan = {
@@ -77,7 +86,10 @@ export async function planDeployment(ctx: EngineContext, desired: Desired, selec
     stackSets,
     removals: policyPlans.filter((p) => p.needsAllowDelete).length + stackSets.filter((s) => s.needsAllowDelete).length,
     managementStacks: desired.managementStacks.map((s) => ({ name: s.name, region: s.region, note: managementNote('plan') })),
-    costAllocationTags: { keys: desired.costAllocationTags, note: 'checked by `tarmac plan --management`: cost allocation tags are managed in the management account' },
+    costAllocationTags: {
+      keys: desired.costAllocationTags,
+      note: 'checked by `tarmac plan --management`: cost allocation tags are managed in the management account',
+    },
   };
   return { plan, versions, outputs, actualPolicies, removedStackSets };
 }

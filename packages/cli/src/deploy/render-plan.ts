@@ -21,13 +21,26 @@ export function renderPlan(plan: Plan): string {
   const admin = plan.delegatedAdmin;
   out.push(
     `Plan${plan.organizationId ? ` for organization ${plan.organizationId}` : ''}` +
-      (admin ? `: delegated administrator ${admin.accountName} (${admin.accountId}) in ${plan.region ?? admin.region}` : plan.region ? ` in ${plan.region}` : '') +
+      (admin
+        ? `: delegated administrator ${admin.accountName} (${admin.accountId}) in ${plan.region ?? admin.region}`
+        : plan.region
+          ? ` in ${plan.region}`
+          : '') +
       `, calling StackSets as ${plan.callAs}`,
   );
 
   if (plan.bundles.length) {
     out.push('', `Rule bundles${plan.bundleBucket ? ` (s3://${plan.bundleBucket})` : ''}`);
-    out.push(...alignRows(plan.bundles.map((b) => [`${MARK[b.action]} ${b.key}`, `${b.profile} ${b.mode}`, b.action === 'unchanged' ? `version ${b.versionId ?? '?'}` : b.note ?? b.action]), '  '));
+    out.push(
+      ...alignRows(
+        plan.bundles.map((b) => [
+          `${MARK[b.action]} ${b.key}`,
+          `${b.profile} ${b.mode}`,
+          b.action === 'unchanged' ? `version ${b.versionId ?? '?'}` : (b.note ?? b.action),
+        ]),
+        '  ',
+      ),
+    );
   }
   if (plan.stacks.length) out.push('', 'Stacks', ...stackRows(plan.stacks));
   if (plan.policies.length) {
@@ -86,7 +99,12 @@ export function renderManagementPlan(plan: ManagementPlan): string {
 }
 
 function stackRows(stacks: readonly StackPlan[]): string[] {
-  return alignRows(stacks.map((s) => [`${MARK[s.action]} ${s.name}`, s.region, s.action === 'update' ? 'template changed' : s.action, s.note ?? ''].filter((c, i) => i < 3 || c)), '  ');
+  return alignRows(
+    stacks.map((s) =>
+      [`${MARK[s.action]} ${s.name}`, s.region, s.action === 'update' ? 'template changed' : s.action, s.note ?? ''].filter((c, i) => i < 3 || c),
+    ),
+    '  ',
+  );
 }
 
 const KIND_LABEL: Record<string, string> = { guardrails: 'guardrails', account: 'account baseline', network: 'network baseline', finops: 'finops baseline' };
@@ -94,28 +112,41 @@ const KIND_LABEL: Record<string, string> = { guardrails: 'guardrails', account: 
 function stackSetLines(s: StackSetPlan): string[] {
   const pathOf = new Map(s.ous.map((o) => [o.id, o.path === o.id ? o.id : `${o.path} (${o.id})`]));
   const nameOf = new Map((s.accounts ?? []).map((a) => [a.id, a.name === a.id ? a.id : `${a.name} (${a.id})`]));
-  const targets = (g: TargetGroup) => `${(g.accounts ? g.accounts.map((id) => nameOf.get(id) ?? id) : g.ous.map((id) => pathOf.get(id) ?? id)).join(', ')} in ${g.regions.join(', ')}`;
+  const targets = (g: TargetGroup) =>
+    `${(g.accounts ? g.accounts.map((id) => nameOf.get(id) ?? id) : g.ous.map((id) => pathOf.get(id) ?? id)).join(', ')} in ${g.regions.join(', ')}`;
   if (s.action === 'delete') {
-    return [`  - ${s.name}  delete the stack set and its ${plural(s.instances, 'instance')} ${NEEDS}`, ...s.removeTargets.map((g) => `      - instances: ${targets(g)}`)];
+    return [
+      `  - ${s.name}  delete the stack set and its ${plural(s.instances, 'instance')} ${NEEDS}`,
+      ...s.removeTargets.map((g) => `      - instances: ${targets(g)}`),
+    ];
   }
   const what = `${KIND_LABEL[s.kind ?? ''] ?? s.kind}${s.profile ? ` (${s.profile})` : ''}`;
   const size = `${s.accounts ? plural(s.accounts.length, 'account') : plural(s.ous.length, 'OU')} × ${plural(s.regions.length, 'region')} = ${plural(s.instances, 'instance')}`;
   const lines = [`  ${MARK[s.action]} ${s.name}  ${what}  ${s.action}  ${size}`];
   if (s.action === 'create') {
-    if (s.accounts) lines.push(`      accounts: ${s.accounts.map((a) => nameOf.get(a.id)).join(', ')}, narrowed from ${s.ous.map((o) => pathOf.get(o.id) ?? o.id).join(', ')}`);
+    if (s.accounts)
+      lines.push(
+        `      accounts: ${s.accounts.map((a) => nameOf.get(a.id)).join(', ')}, narrowed from ${s.ous.map((o) => pathOf.get(o.id) ?? o.id).join(', ')}`,
+      );
     else lines.push(...alignRows([['OU', 'ACCOUNTS'], ...s.ous.map((o) => [pathOf.get(o.id) ?? o.id, String(o.accounts)])], '      '));
     lines.push(`      regions: ${s.regions.join(', ')}`);
     return lines;
   }
   if (s.accounts) lines.push(`      accounts: ${s.accounts.map((a) => nameOf.get(a.id)).join(', ')}`);
-  for (const c of s.changes) lines.push(`      ${c.field}${c.from !== undefined || c.to !== undefined ? `: ${c.from ?? '(none)'} → ${c.to ?? '(none)'}` : ' changed'}`);
+  for (const c of s.changes)
+    lines.push(`      ${c.field}${c.from !== undefined || c.to !== undefined ? `: ${c.from ?? '(none)'} → ${c.to ?? '(none)'}` : ' changed'}`);
   for (const g of s.addTargets) lines.push(`      + instances: ${targets(g)}`);
   for (const g of s.removeTargets) lines.push(`      - instances: ${targets(g)} ${NEEDS}`);
   return lines;
 }
 
 function summaryLine(plan: Plan): string {
-  const actions = [...plan.bundles.map((b) => (b.action === 'upload' ? 'create' : b.action)), ...plan.stacks.map((s) => s.action), ...plan.policies.map((p) => p.action), ...plan.stackSets.map((s) => s.action)];
+  const actions = [
+    ...plan.bundles.map((b) => (b.action === 'upload' ? 'create' : b.action)),
+    ...plan.stacks.map((s) => s.action),
+    ...plan.policies.map((p) => p.action),
+    ...plan.stackSets.map((s) => s.action),
+  ];
   const count = (a: string) => actions.filter((x) => x === a).length;
   const parts = [`${count('create')} to create`, `${count('update')} to update`, `${count('delete')} to delete`, `${count('unchanged')} unchanged`];
   const problems = count('conflict') + count('blocked');

@@ -43,7 +43,9 @@ describe('withOperationId', () => {
       throw busy();
     });
     await expect(run).rejects.toThrow(RetriesExhausted);
-    await expect(run).rejects.toThrow('CreateStackInstances s: still OperationInProgressException after 3 attempts (Another Operation on StackSet is in progress)');
+    await expect(run).rejects.toThrow(
+      'CreateStackInstances s: still OperationInProgressException after 3 attempts (Another Operation on StackSet is in progress)',
+    );
   });
 });
 

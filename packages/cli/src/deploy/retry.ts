@@ -54,9 +54,19 @@ const STACK_SET_BUSY = ['OperationInProgressException', 'StaleRequestException']
  * Starts a stack set operation. Every attempt gets a fresh operation ID: an ID is an idempotency token,
  * so reusing one after OperationInProgressException would be answered as the call that was refused.
  */
-export async function withOperationId<T>(what: string, policy: RetryPolicy, fn: (operationId: string) => Promise<T>, newId: () => string = randomUUID): Promise<{ result: T; operationId: string }> {
-  return withRetry(what, policy, (err) => STACK_SET_BUSY.includes(errorName(err)) || isThrottle(err), async () => {
-    const operationId = newId();
-    return { result: await fn(operationId), operationId };
-  });
+export async function withOperationId<T>(
+  what: string,
+  policy: RetryPolicy,
+  fn: (operationId: string) => Promise<T>,
+  newId: () => string = randomUUID,
+): Promise<{ result: T; operationId: string }> {
+  return withRetry(
+    what,
+    policy,
+    (err) => STACK_SET_BUSY.includes(errorName(err)) || isThrottle(err),
+    async () => {
+      const operationId = newId();
+      return { result: await fn(operationId), operationId };
+    },
+  );
 }

@@ -16,7 +16,10 @@ export function selectionOf(only: readonly string[] | undefined): Selection {
 export const selectsName = (sel: Selection, name: string) => sel.all || sel.names.has(name);
 
 /** The parts a selection deploys, with what they need: a stack set needs its bundles, bundles need the bucket stack. */
-export function selectedParts(desired: Desired, sel: Selection): { stackSets: DesiredStackSet[]; bundles: DesiredBundle[]; stacks: Desired['stacks']; policies: boolean } {
+export function selectedParts(
+  desired: Desired,
+  sel: Selection,
+): { stackSets: DesiredStackSet[]; bundles: DesiredBundle[]; stacks: Desired['stacks']; policies: boolean } {
   const stackSets = desired.stackSets.filter((s) => selectsName(sel, s.name));
   const needed = new Set(stackSets.flatMap((s) => [...s.bundles, ...s.parameters.flatMap((p) => ('bundle' in p.source ? [p.source.bundle] : []))]));
   const bundles = selectsName(sel, BUNDLES) ? [...desired.bundles] : desired.bundles.filter((b) => needed.has(b.key));

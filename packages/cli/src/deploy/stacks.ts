@@ -1,4 +1,14 @@
-import { CloudFormationClient, CreateStackCommand, DescribeStackEventsCommand, DescribeStacksCommand, GetTemplateCommand, Stack, StackEvent, Tag, UpdateStackCommand } from '@aws-sdk/client-cloudformation';
+import {
+  CloudFormationClient,
+  CreateStackCommand,
+  DescribeStackEventsCommand,
+  DescribeStacksCommand,
+  GetTemplateCommand,
+  Stack,
+  StackEvent,
+  Tag,
+  UpdateStackCommand,
+} from '@aws-sdk/client-cloudformation';
 import { errorMessage, errorName } from './aws-errors';
 import { sameDocument } from './canonical-json';
 import { EngineContext, call } from './context';
@@ -24,7 +34,8 @@ export function outputsOf(stack: Stack | undefined): Map<string, string> {
   return new Map((stack?.Outputs ?? []).filter((o) => o.OutputKey).map((o) => [o.OutputKey!, o.OutputValue ?? '']));
 }
 
-const blockedNote = (status: string) => `the stack is ${status} and cannot be updated: delete it (or continue its rollback) in the CloudFormation console, then deploy again`;
+const blockedNote = (status: string) =>
+  `the stack is ${status} and cannot be updated: delete it (or continue its rollback) in the CloudFormation console, then deploy again`;
 
 export async function planStack(ctx: EngineContext, stack: DesiredStack): Promise<{ plan: StackPlan; outputs?: Map<string, string> }> {
   const client = ctx.clients.cloudFormationIn(stack.region);
@@ -33,7 +44,9 @@ export async function planStack(ctx: EngineContext, stack: DesiredStack): Promis
   if (!actual) return { plan: { ...base, action: 'create' } };
   const status = actual.StackStatus ?? 'UNKNOWN';
   if (BLOCKED.includes(status)) return { plan: { ...base, action: 'blocked', status, note: blockedNote(status) } };
-  const template = await call(ctx, `cloudformation:GetTemplate ${stack.name}`, () => client.send(new GetTemplateCommand({ StackName: stack.name, TemplateStage: 'Original' })));
+  const template = await call(ctx, `cloudformation:GetTemplate ${stack.name}`, () =>
+    client.send(new GetTemplateCommand({ StackName: stack.name, TemplateStage: 'Original' })),
+  );
   const action = sameDocument(stack.templateBody, template.TemplateBody) ? 'unchanged' : 'update';
   const note = status.endsWith('_IN_PROGRESS') ? 'an operation is in progress: deploy waits for it' : undefined;
   return { plan: { ...base, action, status, ...(note ? { note } : {}) }, outputs: outputsOf(actual) };
@@ -125,7 +138,9 @@ const IAM_NAME_PROPERTIES: Readonly<Record<string, string>> = {
 export function capabilitiesFor(templateBody: string): ('CAPABILITY_IAM' | 'CAPABILITY_NAMED_IAM')[] {
   let resources: { Type?: string; Properties?: Record<string, unknown> }[];
   try {
-    resources = Object.values((JSON.parse(templateBody) as { Resources?: Record<string, { Type?: string; Properties?: Record<string, unknown> }> }).Resources ?? {});
+    resources = Object.values(
+      (JSON.parse(templateBody) as { Resources?: Record<string, { Type?: string; Properties?: Record<string, unknown> }> }).Resources ?? {},
+    );
   } catch {
     return /AWS::IAM::/.test(templateBody) ? ['CAPABILITY_IAM', 'CAPABILITY_NAMED_IAM'] : [];
   }

@@ -1,5 +1,12 @@
 import { randomUUID } from 'crypto';
-import { Capability, CreateStackInstancesCommand, CreateStackSetCommand, DeleteStackInstancesCommand, DeleteStackSetCommand, UpdateStackSetCommand } from '@aws-sdk/client-cloudformation';
+import {
+  Capability,
+  CreateStackInstancesCommand,
+  CreateStackSetCommand,
+  DeleteStackInstancesCommand,
+  DeleteStackSetCommand,
+  UpdateStackSetCommand,
+} from '@aws-sdk/client-cloudformation';
 import { AwsCallError, describeError, errorName, isThrottle } from './aws-errors';
 import { EngineContext } from './context';
 import type { DesiredStackSet } from './desired';
@@ -41,7 +48,12 @@ class Operations {
  * properties where instances stay, create instances for new OU × region targets, and delete instances of
  * targets the build dropped, only with --allow-delete. Then reports every instance.
  */
-export async function deployStackSet(ctx: EngineContext, desired: DesiredStackSet, params: readonly ResolvedParameter[], allowDelete: boolean): Promise<StackSetOutcome> {
+export async function deployStackSet(
+  ctx: EngineContext,
+  desired: DesiredStackSet,
+  params: readonly ResolvedParameter[],
+  allowDelete: boolean,
+): Promise<StackSetOutcome> {
   const name = desired.name;
   const ops = new Operations();
   const skippedRemovals: string[] = [];
@@ -83,7 +95,14 @@ export async function deployStackSet(ctx: EngineContext, desired: DesiredStackSe
       ok = ops.record(
         await runOperation(ctx, name, 'CreateStackInstances', (operationId) =>
           ctx.clients.cloudFormation.send(
-            new CreateStackInstancesCommand({ StackSetName: name, CallAs: ctx.callAs, OperationId: operationId, DeploymentTargets: apiDeploymentTargets(group), Regions: [...group.regions], OperationPreferences: desired.operationPreferences }),
+            new CreateStackInstancesCommand({
+              StackSetName: name,
+              CallAs: ctx.callAs,
+              OperationId: operationId,
+              DeploymentTargets: apiDeploymentTargets(group),
+              Regions: [...group.regions],
+              OperationPreferences: desired.operationPreferences,
+            }),
           ),
         ),
       );
@@ -171,11 +190,17 @@ export async function removeStackSet(ctx: EngineContext, name: string, groups: r
     }
     if (ok) {
       ctx.progress.update(name, 'DeleteStackSet');
-      await withRetry(`DeleteStackSet ${name}`, ctx.retry, (err) => errorName(err) === 'OperationInProgressException' || isThrottle(err), () =>
-        ctx.clients.cloudFormation.send(new DeleteStackSetCommand({ StackSetName: name, CallAs: ctx.callAs })),
+      await withRetry(
+        `DeleteStackSet ${name}`,
+        ctx.retry,
+        (err) => errorName(err) === 'OperationInProgressException' || isThrottle(err),
+        () => ctx.clients.cloudFormation.send(new DeleteStackSetCommand({ StackSetName: name, CallAs: ctx.callAs })),
       ).catch((err) => {
         if (errorName(err) === 'StackSetNotFoundException') return;
-        if (errorName(err) === 'StackSetNotEmptyException') throw new Error(`DeleteStackSet ${name}: instances remain (see them with tarmac status); an INOPERABLE one has to be removed as AWS advises before the stack set can go`);
+        if (errorName(err) === 'StackSetNotEmptyException')
+          throw new Error(
+            `DeleteStackSet ${name}: instances remain (see them with tarmac status); an INOPERABLE one has to be removed as AWS advises before the stack set can go`,
+          );
         throw new AwsCallError(`cloudformation:DeleteStackSet ${name}`, err);
       });
     }
@@ -189,11 +214,22 @@ export async function removeStackSet(ctx: EngineContext, name: string, groups: r
  * Lists every instance and says what is wrong. Instances of targets being removed are left out of the
  * "not current" count: an update marks them OUTDATED, and their removal (done or skipped) says why.
  */
-async function finish(ctx: EngineContext, name: string, action: StackSetOutcome['action'], ops: Operations, skippedRemovals: string[], removing: ReadonlySet<string>, readInstances = true, accountTarget = false): Promise<StackSetOutcome> {
+async function finish(
+  ctx: EngineContext,
+  name: string,
+  action: StackSetOutcome['action'],
+  ops: Operations,
+  skippedRemovals: string[],
+  removing: ReadonlySet<string>,
+  readInstances = true,
+  accountTarget = false,
+): Promise<StackSetOutcome> {
   let instances: InstanceStatus[] = [];
   if (readInstances) {
     try {
-      instances = (await listInstances(ctx, name)).map((i) => (i.reason || !ops.reasons.has(`${i.account} ${i.region}`) ? i : { ...i, reason: ops.reasons.get(`${i.account} ${i.region}`) }));
+      instances = (await listInstances(ctx, name)).map((i) =>
+        i.reason || !ops.reasons.has(`${i.account} ${i.region}`) ? i : { ...i, reason: ops.reasons.get(`${i.account} ${i.region}`) },
+      );
     } catch (err) {
       // The stack set may be gone (deleted on purpose): nothing to list then.
       if (errorName(err) !== 'StackSetNotFoundException') ops.errors.push(describeError(err));

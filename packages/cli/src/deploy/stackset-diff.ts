@@ -48,12 +48,16 @@ export function diffStackSet(desired: DesiredStackSet, actual: ActualStackSet, p
   if (!sameDocument(desired.templateBody, current.TemplateBody)) changes.push({ field: 'template' });
   changes.push(...parameterChanges(params, current));
   const auto = current.AutoDeployment ?? {};
-  const autoDeploymentChanged = desired.autoDeployment.Enabled !== (auto.Enabled ?? false) || (desired.autoDeployment.Enabled && (desired.autoDeployment.RetainStacksOnAccountRemoval ?? false) !== (auto.RetainStacksOnAccountRemoval ?? false));
+  const autoDeploymentChanged =
+    desired.autoDeployment.Enabled !== (auto.Enabled ?? false) ||
+    (desired.autoDeployment.Enabled && (desired.autoDeployment.RetainStacksOnAccountRemoval ?? false) !== (auto.RetainStacksOnAccountRemoval ?? false));
   if (autoDeploymentChanged) changes.push({ field: 'auto-deployment', from: autoText(auto), to: autoText(desired.autoDeployment) });
   const caps = (list: readonly string[] | undefined) => [...(list ?? [])].sort().join(',');
-  if (caps(desired.capabilities) !== caps(current.Capabilities)) changes.push({ field: 'capabilities', from: caps(current.Capabilities) || '(none)', to: caps(desired.capabilities) || '(none)' });
+  if (caps(desired.capabilities) !== caps(current.Capabilities))
+    changes.push({ field: 'capabilities', from: caps(current.Capabilities) || '(none)', to: caps(desired.capabilities) || '(none)' });
   const active = (m: { Active?: boolean } | undefined) => String(m?.Active ?? false);
-  if (active(desired.managedExecution) !== active(current.ManagedExecution)) changes.push({ field: 'managed execution', from: active(current.ManagedExecution), to: active(desired.managedExecution) });
+  if (active(desired.managedExecution) !== active(current.ManagedExecution))
+    changes.push({ field: 'managed execution', from: active(current.ManagedExecution), to: active(desired.managedExecution) });
   if (desired.description !== undefined && desired.description !== (current.Description ?? '')) changes.push({ field: 'description' });
   if (desired.tags && canonicalJson(sortTags(desired.tags)) !== canonicalJson(sortTags(current.Tags ?? []))) changes.push({ field: 'tags' });
   const permissionModelChanged = current.PermissionModel !== 'SERVICE_MANAGED';
@@ -77,13 +81,23 @@ export function diffStackSet(desired: DesiredStackSet, actual: ActualStackSet, p
     needsAllowDelete: remove.length > 0,
     ...(current.Status ? { status: current.Status } : {}),
   };
-  return { plan, propertiesChanged: changes.length > 0, autoDeploymentChanged, permissionModelChanged, ...(stayingGroup ? { updateTargets: stayingGroup } : {}) };
+  return {
+    plan,
+    propertiesChanged: changes.length > 0,
+    autoDeploymentChanged,
+    permissionModelChanged,
+    ...(stayingGroup ? { updateTargets: stayingGroup } : {}),
+  };
 }
 
 /** A stack set that the build no longer has: every instance and the stack set itself go. */
 export function removalPlan(name: string, actual: ActualStackSet): StackSetPlan {
   const present = actualPairs(actual);
-  const ous = unique([...present].map((p) => p.split(' ')[0])).map((id): OuTarget => ({ id, path: id, accounts: unique(actual.instances.filter((i) => i.ou === id).map((i) => i.account)).length }));
+  const ous = unique([...present].map((p) => p.split(' ')[0])).map((id): OuTarget => ({
+    id,
+    path: id,
+    accounts: unique(actual.instances.filter((i) => i.ou === id).map((i) => i.account)).length,
+  }));
   return {
     name,
     action: 'delete',
@@ -102,12 +116,15 @@ export function removalPlan(name: string, actual: ActualStackSet): StackSetPlan 
  * How pairs become calls. An account target reaches a new account through the OUs the build places it in,
  * and an existing instance through the OU AWS reports for it (or, failing that, the stack set's OUs).
  */
-function grouping(desired: DesiredStackSet, actual: ActualStackSet): { toCreate: (pairs: Iterable<string>) => TargetGroup[]; toRemove: (pairs: Iterable<string>) => TargetGroup[] } {
+function grouping(
+  desired: DesiredStackSet,
+  actual: ActualStackSet,
+): { toCreate: (pairs: Iterable<string>) => TargetGroup[]; toRemove: (pairs: Iterable<string>) => TargetGroup[] } {
   if (!isAccountTarget(desired)) return { toCreate: groupPairs, toRemove: groupPairs };
   const desiredOus = (account: string) => desired.targets.filter((g) => g.accounts?.includes(account)).flatMap((g) => g.ous);
   const actualOus = (account: string) => {
     const reported = actual.instances.filter((i) => i.account === account && i.ou).map((i) => i.ou!);
-    return reported.length ? reported : actual.stackSet?.OrganizationalUnitIds ?? desiredOus(account);
+    return reported.length ? reported : (actual.stackSet?.OrganizationalUnitIds ?? desiredOus(account));
   };
   return { toCreate: (pairs) => groupAccountPairs(pairs, desiredOus), toRemove: (pairs) => groupAccountPairs(pairs, actualOus) };
 }
@@ -129,7 +146,7 @@ function actualPairs(actual: ActualStackSet, desired?: DesiredStackSet): Set<str
   for (const ou of actual.stackSet?.OrganizationalUnitIds ?? []) {
     if (withInstances.has(ou)) continue;
     const wantedRegions = desired?.targets.filter((g) => g.ous.includes(ou)).flatMap((g) => g.regions) ?? [];
-    for (const region of wantedRegions.length ? wantedRegions : actual.stackSet?.Regions ?? []) pairs.add(pairKey(ou, region));
+    for (const region of wantedRegions.length ? wantedRegions : (actual.stackSet?.Regions ?? [])) pairs.add(pairKey(ou, region));
   }
   return pairs;
 }
@@ -146,7 +163,8 @@ function parameterChanges(params: readonly ResolvedParameter[], current: StackSe
   return changes;
 }
 
-const autoText = (a: { Enabled?: boolean; RetainStacksOnAccountRemoval?: boolean }) => (a.Enabled ? `enabled${a.RetainStacksOnAccountRemoval ? ', retain stacks on account removal' : ''}` : 'disabled');
+const autoText = (a: { Enabled?: boolean; RetainStacksOnAccountRemoval?: boolean }) =>
+  a.Enabled ? `enabled${a.RetainStacksOnAccountRemoval ? ', retain stacks on account removal' : ''}` : 'disabled';
 const sortTags = (tags: readonly { Key?: string; Value?: string }[]) => [...tags].sort((a, b) => (a.Key ?? '').localeCompare(b.Key ?? ''));
 const unique = (xs: readonly string[]) => [...new Set(xs)].sort();
 

@@ -17,7 +17,12 @@ export interface OperationRun {
  * Starts one stack set operation (a fresh operation ID per attempt, retried while another operation holds
  * the stack set or AWS throttles), waits for it to end, and collects its per-instance results.
  */
-export async function runOperation(ctx: EngineContext, stackSet: string, action: string, start: (operationId: string) => Promise<unknown>): Promise<OperationRun> {
+export async function runOperation(
+  ctx: EngineContext,
+  stackSet: string,
+  action: string,
+  start: (operationId: string) => Promise<unknown>,
+): Promise<OperationRun> {
   ctx.progress.update(stackSet, `${action}: starting`);
   // Not through call(): a throttled start is retried by withOperationId too, under a new operation ID.
   const { operationId } = await withOperationId(`${action} ${stackSet}`, ctx.retry, start).catch((err) => {
@@ -54,7 +59,9 @@ function countDone(results: readonly StackSetOperationResultSummary[]): string {
 async function operationResults(ctx: EngineContext, stackSet: string, operationId: string): Promise<StackSetOperationResultSummary[]> {
   return paginate(async (NextToken) => {
     const out = await call(ctx, `cloudformation:ListStackSetOperationResults ${stackSet} ${operationId}`, () =>
-      ctx.clients.cloudFormation.send(new ListStackSetOperationResultsCommand({ StackSetName: stackSet, OperationId: operationId, CallAs: ctx.callAs, NextToken })),
+      ctx.clients.cloudFormation.send(
+        new ListStackSetOperationResultsCommand({ StackSetName: stackSet, OperationId: operationId, CallAs: ctx.callAs, NextToken }),
+      ),
     );
     return { items: out.Summaries, nextToken: out.NextToken };
   });

@@ -42,7 +42,9 @@ describe('status', () => {
     const { code, text } = await status();
     expect(code).toBe(1);
     expect(text).toMatch(/^tarmac-guardrails-prod +guardrails +ACTIVE +CREATE SUCCEEDED \S+ +5\/6 current, 1 FAILED$/m);
-    expect(text).toMatch(/^ {2}tarmac-guardrails-prod +200000000002 +eu-central-1 +ou-prod-1111 +OUTDATED +FAILED +FAILED +Hook creation failed: AccessDenied$/m);
+    expect(text).toMatch(
+      /^ {2}tarmac-guardrails-prod +200000000002 +eu-central-1 +ou-prod-1111 +OUTDATED +FAILED +FAILED +Hook creation failed: AccessDenied$/m,
+    );
   });
 
   test('a suspended account does not make status fail', async () => {

@@ -18,7 +18,13 @@ export interface StackSetStatus {
   readonly accounts?: readonly { readonly id: string; readonly name: string }[];
   readonly exists: boolean;
   readonly status?: string;
-  readonly lastOperation?: { readonly operationId: string; readonly action: string; readonly status: string; readonly ended?: string; readonly reason?: string };
+  readonly lastOperation?: {
+    readonly operationId: string;
+    readonly action: string;
+    readonly status: string;
+    readonly ended?: string;
+    readonly reason?: string;
+  };
   readonly drift?: OperationOutcome;
   readonly instances: readonly InstanceStatus[];
   readonly errors: readonly string[];
@@ -40,10 +46,18 @@ export async function statusOf(ctx: EngineContext, desired: Desired, opts: { dri
     if (opts.drift) {
       try {
         const run = await runOperation(ctx, s.name, 'DetectStackSetDrift', (operationId) =>
-          ctx.clients.cloudFormation.send(new DetectStackSetDriftCommand({ StackSetName: s.name, CallAs: ctx.callAs, OperationId: operationId, OperationPreferences: s.operationPreferences })),
+          ctx.clients.cloudFormation.send(
+            new DetectStackSetDriftCommand({
+              StackSetName: s.name,
+              CallAs: ctx.callAs,
+              OperationId: operationId,
+              OperationPreferences: s.operationPreferences,
+            }),
+          ),
         );
         drift = run.outcome;
-        if (run.outcome.status !== 'SUCCEEDED') errors.push(`drift detection ${run.outcome.operationId} ${run.outcome.status}${run.outcome.reason ? `: ${run.outcome.reason}` : ''}`);
+        if (run.outcome.status !== 'SUCCEEDED')
+          errors.push(`drift detection ${run.outcome.operationId} ${run.outcome.status}${run.outcome.reason ? `: ${run.outcome.reason}` : ''}`);
         ctx.progress.done(s.name, `drift detection ${run.outcome.status.toLowerCase()}`);
       } catch (err) {
         errors.push(describeError(err));
@@ -55,7 +69,9 @@ export async function statusOf(ctx: EngineContext, desired: Desired, opts: { dri
       const names = new Map((s.accounts ?? []).map((a) => [a.id, a.name]));
       for (const key of [...desiredPairs(s)].filter((k) => !present.has(k)).sort()) {
         const [account, region] = splitPair(key);
-        errors.push(`no instance in account ${names.get(account) ?? account} (${account}) ${region}: is the account in the OU the build names for it? (tarmac deploy creates it)`);
+        errors.push(
+          `no instance in account ${names.get(account) ?? account} (${account}) ${region}: is the account in the OU the build names for it? (tarmac deploy creates it)`,
+        );
       }
     }
     return {
@@ -63,7 +79,15 @@ export async function statusOf(ctx: EngineContext, desired: Desired, opts: { dri
       exists: true,
       ...(stackSet.Status ? { status: stackSet.Status } : {}),
       ...(last?.OperationId
-        ? { lastOperation: { operationId: last.OperationId, action: last.Action ?? '?', status: last.Status ?? '?', ...(last.EndTimestamp ? { ended: last.EndTimestamp.toISOString() } : {}), ...(last.StatusReason ? { reason: last.StatusReason } : {}) } }
+        ? {
+            lastOperation: {
+              operationId: last.OperationId,
+              action: last.Action ?? '?',
+              status: last.Status ?? '?',
+              ...(last.EndTimestamp ? { ended: last.EndTimestamp.toISOString() } : {}),
+              ...(last.StatusReason ? { reason: last.StatusReason } : {}),
+            },
+          }
         : {}),
       ...(drift ? { drift } : {}),
       instances,
@@ -76,6 +100,12 @@ export async function statusOf(ctx: EngineContext, desired: Desired, opts: { dri
 
 /** 0 when every built stack set exists and every instance is CURRENT (and IN_SYNC with drift); 1 otherwise. */
 export function statusExitCode(stackSets: readonly StackSetStatus[], drift: boolean): number {
-  const clean = stackSets.every((s) => s.exists && !s.errors.length && allCurrent(s.instances) && (!drift || s.instances.every((i) => i.drift === 'IN_SYNC' || i.detailedStatus === 'SKIPPED_SUSPENDED_ACCOUNT')));
+  const clean = stackSets.every(
+    (s) =>
+      s.exists &&
+      !s.errors.length &&
+      allCurrent(s.instances) &&
+      (!drift || s.instances.every((i) => i.drift === 'IN_SYNC' || i.detailedStatus === 'SKIPPED_SUSPENDED_ACCOUNT')),
+  );
   return clean ? 0 : 1;
 }

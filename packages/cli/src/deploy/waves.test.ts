@@ -28,13 +28,21 @@ afterEach(() => {
 
 async function deploy() {
   const progress = plainProgress((s) => (warnings += s.startsWith('warning:') ? s : ''));
-  const { report } = await deployAll(fake.context(progress), readDesired(fixture.dir), { allowDelete: false, selection: selectionOf(undefined), stackTags: [], region: 'eu-west-1' });
+  const { report } = await deployAll(fake.context(progress), readDesired(fixture.dir), {
+    allowDelete: false,
+    selection: selectionOf(undefined),
+    stackTags: [],
+    region: 'eu-west-1',
+  });
   return { report, code: deployExitCode(report), text: renderDeployReport(report) };
 }
 
 /** The stack set each CloudFormation call is about, in the order they were sent, from the first write on (the plan reads every stack set first). */
 const stackSetCalls = () => {
-  const calls = fake.cfn.calls().map((c) => ({ command: c.args[0].constructor.name, stackSet: (c.args[0].input as { StackSetName?: string }).StackSetName })).filter((c) => c.stackSet);
+  const calls = fake.cfn
+    .calls()
+    .map((c) => ({ command: c.args[0].constructor.name, stackSet: (c.args[0].input as { StackSetName?: string }).StackSetName }))
+    .filter((c) => c.stackSet);
   return calls.slice(calls.findIndex((c) => c.command === 'CreateStackSetCommand'));
 };
 
@@ -58,7 +66,14 @@ describe('deploy waves', () => {
   });
 
   test('a failed wave 0 stack set stops the deploy before wave 1: exit 1, saying why, and no wave 1 call at all', async () => {
-    fake.operations = ({ stackSet }) => (stackSet === ACCOUNT_BASELINE ? { status: 'FAILED', statusReason: 'The Operation failed because the failure tolerance was exceeded', instance: () => ({ Status: 'OUTDATED', DetailedStatus: 'FAILED', StatusReason: 'ManagedPolicy TarmacWorkloadBoundary: Access Denied' }) } : {});
+    fake.operations = ({ stackSet }) =>
+      stackSet === ACCOUNT_BASELINE
+        ? {
+            status: 'FAILED',
+            statusReason: 'The Operation failed because the failure tolerance was exceeded',
+            instance: () => ({ Status: 'OUTDATED', DetailedStatus: 'FAILED', StatusReason: 'ManagedPolicy TarmacWorkloadBoundary: Access Denied' }),
+          }
+        : {};
     const { code, report, text } = await deploy();
     expect(code).toBe(1);
     expect(stackSetCalls().filter((c) => WAVE_1.includes(c.stackSet!))).toEqual([]);
@@ -73,7 +88,13 @@ describe('deploy waves', () => {
   });
 
   test('an instance that failed within the tolerance also holds wave 1 back: its account would get a hook without the boundary', async () => {
-    fake.operations = ({ stackSet }) => (stackSet === ACCOUNT_BASELINE ? { instance: (account, region) => (account === '200000000003' && region === 'eu-west-1' ? { Status: 'OUTDATED', DetailedStatus: 'FAILED', StatusReason: 'quota' } : undefined) } : {});
+    fake.operations = ({ stackSet }) =>
+      stackSet === ACCOUNT_BASELINE
+        ? {
+            instance: (account, region) =>
+              account === '200000000003' && region === 'eu-west-1' ? { Status: 'OUTDATED', DetailedStatus: 'FAILED', StatusReason: 'quota' } : undefined,
+          }
+        : {};
     const { code, report } = await deploy();
     expect(code).toBe(1);
     expect(report.stackSets.filter((s) => WAVE_1.includes(s.name)).map((s) => s.action)).toEqual(['not attempted', 'not attempted']);

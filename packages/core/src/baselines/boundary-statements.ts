@@ -24,10 +24,22 @@ export function boundaryArn(boundary: Pick<PermissionsBoundaryPolicy, 'name' | '
 export function permissionsBoundaryDocument(catalog: Catalog, usedAt: InputError['location']): PermissionsBoundaryDocument | InputError[] {
   const boundary = catalog.permissionsBoundary;
   if (!boundary) {
-    return [new InputError(usedAt, 'the account baseline deploys the permissions boundary, but there is no policies/permissions-boundary.yaml', 'policies/permissions-boundary.yaml with name, path, description and statements')];
+    return [
+      new InputError(
+        usedAt,
+        'the account baseline deploys the permissions boundary, but there is no policies/permissions-boundary.yaml',
+        'policies/permissions-boundary.yaml with name, path, description and statements',
+      ),
+    ];
   }
   if (!boundary.statements?.length) {
-    return [new InputError({ file: boundary.file, line: 1 }, 'the permissions boundary has no statements, so the account baseline cannot create it', 'statements: the policy document the boundary deploys (an Allow of what identity policies grant, and the Denys that stop escalation)')];
+    return [
+      new InputError(
+        { file: boundary.file, line: 1 },
+        'the permissions boundary has no statements, so the account baseline cannot create it',
+        'statements: the policy document the boundary deploys (an Allow of what identity policies grant, and the Denys that stop escalation)',
+      ),
+    ];
   }
   const own = boundaryArn(boundary);
   const doc = readSourceFile(boundary.file);

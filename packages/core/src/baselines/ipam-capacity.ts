@@ -12,7 +12,12 @@ import { NetworkBaselineSettings } from './model';
  * in the region's pool. Sizes are powers of two and IPAM aligns them, so fitting the sum is fitting.
  * Problems are reported at the pool's line in network.yaml.
  */
-export function ipamCapacityProblems(org: Organization, network: ReadonlyMap<string, NetworkBaselineSettings>, file: string, definitions: readonly StackSetDefinition[]): InputError[] {
+export function ipamCapacityProblems(
+  org: Organization,
+  network: ReadonlyMap<string, NetworkBaselineSettings>,
+  file: string,
+  definitions: readonly StackSetDefinition[],
+): InputError[] {
   const pools = [...network.values()][0]?.ipamPools ?? [];
   const problems: InputError[] = [];
   for (const pool of pools) {
@@ -34,14 +39,17 @@ export function ipamCapacityProblems(org: Organization, network: ReadonlyMap<str
     if (needed <= capacity) continue;
     const stackSets = [...new Set(needs.map((r) => r.stackSet))].sort().join(', ');
     const sizes = [...new Set(needs.map((r) => r.netmask))].sort((a, b) => a - b);
-    const holds = sizes.length === 1
-      ? `holds ${capacity / blockSize(sizes[0])} VPCs of /${sizes[0]}`
-      : `has room for ${capacity} addresses, and VPCs of ${sizes.map((s) => `/${s} (${needs.filter((r) => r.netmask === s).length})`).join(', ')} need ${needed}`;
-    problems.push(new InputError(
-      { file, line: pool.line },
-      `pool ${pool.cidr} in ${pool.region} ${holds}; stack sets ${stackSets} reach ${needs.length} accounts there`,
-      'a larger pool, smaller VPCs (vpc.netmaskLength) or fewer accounts in the network stack sets of this region',
-    ));
+    const holds =
+      sizes.length === 1
+        ? `holds ${capacity / blockSize(sizes[0])} VPCs of /${sizes[0]}`
+        : `has room for ${capacity} addresses, and VPCs of ${sizes.map((s) => `/${s} (${needs.filter((r) => r.netmask === s).length})`).join(', ')} need ${needed}`;
+    problems.push(
+      new InputError(
+        { file, line: pool.line },
+        `pool ${pool.cidr} in ${pool.region} ${holds}; stack sets ${stackSets} reach ${needs.length} accounts there`,
+        'a larger pool, smaller VPCs (vpc.netmaskLength) or fewer accounts in the network stack sets of this region',
+      ),
+    );
   }
   return problems;
 }

@@ -26,7 +26,14 @@ export function loadAccountBaseline(file: string, catalog: Catalog, org: Organiz
 
   const alias = src.ebsDefaultKey?.alias;
   // KMS reserves alias/aws/ for AWS managed keys; CreateAlias refuses it.
-  if (alias?.toLowerCase().startsWith('alias/aws/')) errors.push(new InputError(doc.locate(['ebsDefaultKey', 'alias']), `alias ${alias} is in the alias/aws/ namespace AWS reserves for its managed keys`, 'an alias such as alias/tarmac/ebs-default'));
+  if (alias?.toLowerCase().startsWith('alias/aws/'))
+    errors.push(
+      new InputError(
+        doc.locate(['ebsDefaultKey', 'alias']),
+        `alias ${alias} is in the alias/aws/ namespace AWS reserves for its managed keys`,
+        'an alias such as alias/tarmac/ebs-default',
+      ),
+    );
 
   const boundary = permissionsBoundaryDocument(catalog, doc.locate([]));
   if (Array.isArray(boundary)) errors.push(...boundary);
@@ -49,8 +56,14 @@ export function loadAccountBaseline(file: string, catalog: Catalog, org: Organiz
 /** Profile keys of account.yaml and network.yaml name profiles of policies/profiles. */
 export function profileNameProblems(doc: SourceDocument, names: readonly string[], catalog: Catalog): InputError[] {
   const known = [...catalog.profiles.keys()];
-  return names.filter((n) => !catalog.profiles.has(n)).map((n) => {
-    const close = closestMatch(n, known);
-    return new InputError(doc.locate(['profiles', n]), `unknown profile ${n}${close ? `; did you mean ${close}?` : ''}`, `a profile of policies/profiles (${known.join(', ')})`);
-  });
+  return names
+    .filter((n) => !catalog.profiles.has(n))
+    .map((n) => {
+      const close = closestMatch(n, known);
+      return new InputError(
+        doc.locate(['profiles', n]),
+        `unknown profile ${n}${close ? `; did you mean ${close}?` : ''}`,
+        `a profile of policies/profiles (${known.join(', ')})`,
+      );
+    });
 }

@@ -50,25 +50,35 @@ describe('the example policies/baselines', () => {
     expect([...account.keys()].sort()).toEqual(['dev', 'prod', 'sandbox']);
     const prod = account.get('prod')!;
     expect(prod).toMatchObject({
-      profile: 'prod', homeRegion: 'eu-west-1', ebsDefaultKey: { alias: 'alias/tarmac/ebs-default' },
+      profile: 'prod',
+      homeRegion: 'eu-west-1',
+      ebsDefaultKey: { alias: 'alias/tarmac/ebs-default' },
       securityServices: { guardDuty: true, securityHub: true, macie: true, detective: true },
       accessAnalyzer: { unusedAccessAgeDays: 90 },
     });
     expect(account.get('sandbox')!.securityServices).toEqual({ guardDuty: true, securityHub: false, macie: false, detective: false });
     expect(account.get('sandbox')!.accessAnalyzer).toEqual({});
     expect(prod.permissionsBoundary).toMatchObject({ name: 'TarmacWorkloadBoundary', path: '/tarmac/' });
-    expect(prod.permissionsBoundary.statements.map((s) => s.Sid)).toEqual(expect.arrayContaining(['AllowWhatIdentityPoliciesGrant', 'DenyRolesAndUsersWithoutThisBoundary', 'DenyBoundaryRemoval']));
+    expect(prod.permissionsBoundary.statements.map((s) => s.Sid)).toEqual(
+      expect.arrayContaining(['AllowWhatIdentityPoliciesGrant', 'DenyRolesAndUsersWithoutThisBoundary', 'DenyBoundaryRemoval']),
+    );
   });
 
   it('resolves the network baseline per profile: shared VPC settings, the NAT gateways of each', () => {
     const network = baselines.network!;
     expect(Object.fromEntries([...network].map(([p, s]) => [p, s.natGateways]))).toEqual({ prod: 'perAz', dev: 'single', sandbox: 'none' });
     expect(network.get('dev')).toMatchObject({
-      vpcNetmaskLength: 22, availabilityZones: 3, subnetNetmaskLength: 25,
+      vpcNetmaskLength: 22,
+      availabilityZones: 3,
+      subnetNetmaskLength: 25,
       flowLogs: { retentionDays: 365, trafficType: 'ALL' },
-      interfaceEndpoints: ['ssm', 'ssmmessages', 'ec2messages'], gatewayEndpoints: ['s3'],
+      interfaceEndpoints: ['ssm', 'ssmmessages', 'ec2messages'],
+      gatewayEndpoints: ['s3'],
     });
-    expect(network.get('prod')!.ipamPools.map((p) => [p.region, p.cidr])).toEqual([['eu-central-1', '10.4.0.0/14'], ['eu-west-1', '10.0.0.0/14']]);
+    expect(network.get('prod')!.ipamPools.map((p) => [p.region, p.cidr])).toEqual([
+      ['eu-central-1', '10.4.0.0/14'],
+      ['eu-west-1', '10.0.0.0/14'],
+    ]);
     expect(network.get('prod')!.ipamPools.every((p) => /^ipam-pool-[0-9a-f]{17}$/.test(p.id))).toBe(true);
   });
 
@@ -114,7 +124,11 @@ describe('account.yaml', () => {
   it('needs the permissions boundary and its statements', () => {
     const f = fixture();
     fs.rmSync(f.file(BOUNDARY));
-    expect(errorsOf(f).map((e) => e.message)).toEqual([expect.stringMatching(/account\.yaml:\d+:\d+: the account baseline deploys the permissions boundary, but there is no policies\/permissions-boundary\.yaml/)]);
+    expect(errorsOf(f).map((e) => e.message)).toEqual([
+      expect.stringMatching(
+        /account\.yaml:\d+:\d+: the account baseline deploys the permissions boundary, but there is no policies\/permissions-boundary\.yaml/,
+      ),
+    ]);
     const g = fixture();
     fs.writeFileSync(g.file(BOUNDARY), 'name: TarmacWorkloadBoundary\npath: /tarmac/\ndescription: Caps every workload role and user.\n');
     const [e] = errorsOf(g);
@@ -142,8 +156,16 @@ describe("the permissions boundary's IAM names", () => {
       .replace(BOUNDARY, '      StringNotEquals:', '      StringNotEqual:');
     const problems = await permissionsBoundaryProblems(loadCatalog(f.dir));
     expect(problems.map((p) => [p.location.file, p.location.line, p.problem])).toEqual([
-      [f.file(BOUNDARY), f.lineOf(BOUNDARY, 'StringNotEqual:'), expect.stringMatching(/unknown condition operator StringNotEqual; did you mean StringNotEquals\?/)],
-      [f.file(BOUNDARY), f.lineOf(BOUNDARY, 'iam:DeleteUserPermissionBoundary'), expect.stringMatching(/unknown action iam:DeleteUserPermissionBoundary; did you mean iam:DeleteUserPermissionsBoundary\?/)],
+      [
+        f.file(BOUNDARY),
+        f.lineOf(BOUNDARY, 'StringNotEqual:'),
+        expect.stringMatching(/unknown condition operator StringNotEqual; did you mean StringNotEquals\?/),
+      ],
+      [
+        f.file(BOUNDARY),
+        f.lineOf(BOUNDARY, 'iam:DeleteUserPermissionBoundary'),
+        expect.stringMatching(/unknown action iam:DeleteUserPermissionBoundary; did you mean iam:DeleteUserPermissionsBoundary\?/),
+      ],
     ]);
   });
 
@@ -194,7 +216,11 @@ describe('network.yaml', () => {
     const f = fixture().replace(NETWORK, 'sandbox: { natGateways: none }', 'sandbox: { natGateways: none, vpc: { netmaskLength: 26 } }');
     const e = onlyErrorAt(f, NETWORK, 'netmaskLength: 26');
     expect(e.problem).toBe('a /26 VPC holds 0 subnets of /25, but 3 AZs × 2 tiers (public, private) need 6 (profile sandbox)');
-    const ok = fixture().replace(NETWORK, 'sandbox: { natGateways: none }', 'sandbox: { natGateways: none, vpc: { netmaskLength: 24, availabilityZones: 2, subnetNetmaskLength: 26 } }');
+    const ok = fixture().replace(
+      NETWORK,
+      'sandbox: { natGateways: none }',
+      'sandbox: { natGateways: none, vpc: { netmaskLength: 24, availabilityZones: 2, subnetNetmaskLength: 26 } }',
+    );
     const sandbox = load(ok).network!.get('sandbox')!;
     expect([sandbox.vpcNetmaskLength, sandbox.availabilityZones, sandbox.subnetNetmaskLength]).toEqual([24, 2, 26]);
     expect(load(ok).network!.get('prod')!.vpcNetmaskLength).toBe(22);

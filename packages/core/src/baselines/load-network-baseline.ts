@@ -43,16 +43,38 @@ export function loadNetworkBaseline(file: string, catalog: Catalog, org: Organiz
   const ids = new Map<string, string>();
   for (const [region, pool] of Object.entries(src.ipam.pools)) {
     const line = doc.locate(['ipam', 'pools', region]).line;
-    if (!org.regions.allowed.includes(region)) errors.push(new InputError(doc.locate(['ipam', 'pools', region]), `region ${region} is not allowed in org.yaml`, `pools for regions of ${org.regions.allowed.join(', ')}`));
+    if (!org.regions.allowed.includes(region))
+      errors.push(
+        new InputError(
+          doc.locate(['ipam', 'pools', region]),
+          `region ${region} is not allowed in org.yaml`,
+          `pools for regions of ${org.regions.allowed.join(', ')}`,
+        ),
+      );
     // A pool is regional (its locale): one pool cannot serve two regions.
-    if (ids.has(pool.id)) errors.push(new InputError(doc.locate(['ipam', 'pools', region, 'id']), `pool ${pool.id} is also the pool of ${ids.get(pool.id)}`, 'one pool per region, each with its own locale'));
+    if (ids.has(pool.id))
+      errors.push(
+        new InputError(
+          doc.locate(['ipam', 'pools', region, 'id']),
+          `pool ${pool.id} is also the pool of ${ids.get(pool.id)}`,
+          'one pool per region, each with its own locale',
+        ),
+      );
     ids.set(pool.id, region);
     const parsed = parseCidr(pool.cidr);
-    if (typeof parsed === 'string') errors.push(new InputError(doc.locate(['ipam', 'pools', region, 'cidr']), parsed, 'the pool\'s provisioned IPv4 CIDR, such as 10.0.0.0/14'));
+    if (typeof parsed === 'string')
+      errors.push(new InputError(doc.locate(['ipam', 'pools', region, 'cidr']), parsed, "the pool's provisioned IPv4 CIDR, such as 10.0.0.0/14"));
     else {
       // Overlapping pools would hand out the same addresses twice: the promise of IPAM is that none overlap.
       const clash = pools.find((p) => p.parsed && cidrsOverlap(p.parsed, parsed));
-      if (clash) errors.push(new InputError(doc.locate(['ipam', 'pools', region, 'cidr']), `pool ${pool.cidr} of ${region} overlaps pool ${clash.cidr} of ${clash.region} (line ${clash.line})`, 'disjoint pool CIDRs'));
+      if (clash)
+        errors.push(
+          new InputError(
+            doc.locate(['ipam', 'pools', region, 'cidr']),
+            `pool ${pool.cidr} of ${region} overlaps pool ${clash.cidr} of ${clash.region} (line ${clash.line})`,
+            'disjoint pool CIDRs',
+          ),
+        );
     }
     pools.push({ region, id: pool.id, cidr: pool.cidr, line, ...(typeof parsed === 'string' ? {} : { parsed }) });
   }
@@ -72,7 +94,13 @@ export function loadNetworkBaseline(file: string, catalog: Catalog, org: Organiz
     const of = (...keys: (keyof VpcSource)[]) => (own(...keys) ? ` (profile ${profile})` : '');
     for (const pool of pools) {
       if (pool.parsed && vpc.netmaskLength < pool.parsed.prefix) {
-        report(new InputError(at('netmaskLength'), `a /${vpc.netmaskLength} VPC${of('netmaskLength')} is larger than pool ${pool.cidr} of ${pool.region}`, `a netmask length of at least ${pool.parsed.prefix}`));
+        report(
+          new InputError(
+            at('netmaskLength'),
+            `a /${vpc.netmaskLength} VPC${of('netmaskLength')} is larger than pool ${pool.cidr} of ${pool.region}`,
+            `a netmask length of at least ${pool.parsed.prefix}`,
+          ),
+        );
       }
     }
     // Fn::Cidr cuts the VPC into equal blocks of the subnet size: one per AZ and tier must fit.
@@ -81,7 +109,13 @@ export function loadNetworkBaseline(file: string, catalog: Catalog, org: Organiz
     if (needed > room) {
       // Blame what this profile changed, if it changed any of the three; else the shared subnet size.
       const blamed = (['subnetNetmaskLength', 'netmaskLength', 'availabilityZones'] as const).find((k) => own(k)) ?? 'subnetNetmaskLength';
-      report(new InputError(at(blamed), `a /${vpc.netmaskLength} VPC holds ${room} subnets of /${vpc.subnetNetmaskLength}, but ${vpc.availabilityZones} AZs × ${TIERS} tiers (public, private) need ${needed}${of('netmaskLength', 'availabilityZones', 'subnetNetmaskLength')}`, `a subnet netmask length of at least ${vpc.netmaskLength + Math.ceil(Math.log2(needed))} (at most 28), a larger VPC or fewer AZs`));
+      report(
+        new InputError(
+          at(blamed),
+          `a /${vpc.netmaskLength} VPC holds ${room} subnets of /${vpc.subnetNetmaskLength}, but ${vpc.availabilityZones} AZs × ${TIERS} tiers (public, private) need ${needed}${of('netmaskLength', 'availabilityZones', 'subnetNetmaskLength')}`,
+          `a subnet netmask length of at least ${vpc.netmaskLength + Math.ceil(Math.log2(needed))} (at most 28), a larger VPC or fewer AZs`,
+        ),
+      );
     }
     settings.set(profile, {
       profile,

@@ -75,17 +75,24 @@ export function readCatalogPackage(root: string): CatalogPackage | undefined {
   const name = typeof pkg.name === 'string' ? pkg.name : '(unnamed)';
   const version = typeof pkg.version === 'string' ? pkg.version : '(no version)';
   const m = pkg.tarmac as Partial<CatalogPackageManifest> | null;
-  const bad = (problem: string) => new InputErrors([new InputError({ file }, `${packageLabel({ name, version, root })}: ${problem}`, 'a package made by `tarmac catalog pack`')]);
+  const bad = (problem: string) =>
+    new InputErrors([new InputError({ file }, `${packageLabel({ name, version, root })}: ${problem}`, 'a package made by `tarmac catalog pack`')]);
   if (!m || typeof m !== 'object' || typeof m.catalog !== 'number') throw bad('its "tarmac" key does not say which catalog layout it has');
-  if (m.catalog > CATALOG_PACKAGE_FORMAT) throw bad(`it has catalog layout ${m.catalog}; this tarmac reads layout ${CATALOG_PACKAGE_FORMAT} (upgrade @tarmac/cli)`);
-  if (typeof m.policies !== 'string' || typeof m.rules !== 'string' || !m.identity || typeof m.identity !== 'object') throw bad('its "tarmac" key lacks policies, rules or identity');
+  if (m.catalog > CATALOG_PACKAGE_FORMAT)
+    throw bad(`it has catalog layout ${m.catalog}; this tarmac reads layout ${CATALOG_PACKAGE_FORMAT} (upgrade @tarmac/cli)`);
+  if (typeof m.policies !== 'string' || typeof m.rules !== 'string' || !m.identity || typeof m.identity !== 'object')
+    throw bad('its "tarmac" key lacks policies, rules or identity');
   return { name, version, root, manifest: m as CatalogPackageManifest };
 }
 
 /** The policies/ directory inside a catalog package, refusing one that would lead outside it. */
 export function packagePoliciesDir(pkg: CatalogPackage): string {
   const dir = path.resolve(pkg.root, pkg.manifest.policies);
-  if (path.relative(pkg.root, dir).startsWith('..')) throw new InputError({ file: path.join(pkg.root, 'package.json') }, `${packageLabel(pkg)}: its policies directory ${pkg.manifest.policies} is outside the package`);
+  if (path.relative(pkg.root, dir).startsWith('..'))
+    throw new InputError(
+      { file: path.join(pkg.root, 'package.json') },
+      `${packageLabel(pkg)}: its policies directory ${pkg.manifest.policies} is outside the package`,
+    );
   return dir;
 }
 
@@ -100,13 +107,21 @@ export function verifyCatalogPackage(catalog: Catalog, pkg: CatalogPackage): voi
   const errors: InputError[] = [];
   if (!catalog.identity) errors.push(new InputError({ file }, `${label}: its policies have no catalog.yaml`));
   else if (catalog.identity.name !== pkg.name || catalog.identity.version !== pkg.version) {
-    errors.push(new InputError({ file }, `${label}: its catalog.yaml says ${catalog.identity.name}@${catalog.identity.version}`, 'the name and version of the package'));
+    errors.push(
+      new InputError({ file }, `${label}: its catalog.yaml says ${catalog.identity.name}@${catalog.identity.version}`, 'the name and version of the package'),
+    );
   }
   const actual = catalogBundleIdentity(catalog);
   const declared = pkg.manifest.identity;
   for (const id of new Set([...Object.keys(actual.controls), ...Object.keys(declared.controls ?? {})])) {
     if (actual.controls[id] !== declared.controls?.[id]) {
-      errors.push(new InputError({ file }, `${label}: control ${id} ${!declared.controls?.[id] ? 'is not in the identity it was packed with' : !actual.controls[id] ? 'was packed but is missing' : 'has rule text that differs from the one it was packed with'}`, 'the package exactly as `tarmac catalog pack` wrote it: reinstall it'));
+      errors.push(
+        new InputError(
+          { file },
+          `${label}: control ${id} ${!declared.controls?.[id] ? 'is not in the identity it was packed with' : !actual.controls[id] ? 'was packed but is missing' : 'has rule text that differs from the one it was packed with'}`,
+          'the package exactly as `tarmac catalog pack` wrote it: reinstall it',
+        ),
+      );
     }
   }
   for (const profile of new Set([...Object.keys(actual.bundles), ...Object.keys(declared.bundles ?? {})])) {
@@ -114,7 +129,13 @@ export function verifyCatalogPackage(catalog: Catalog, pkg: CatalogPackage): voi
     const d = declared.bundles?.[profile];
     for (const kind of ['enforce', 'warn', 'all'] as const) {
       if (a?.[kind] !== d?.[kind]) {
-        errors.push(new InputError({ file }, `${label}: the ${kind} rule bundle of profile ${profile} is ${short(a?.[kind])}, not the ${short(d?.[kind])} it declares`, 'the package exactly as `tarmac catalog pack` wrote it: reinstall it'));
+        errors.push(
+          new InputError(
+            { file },
+            `${label}: the ${kind} rule bundle of profile ${profile} is ${short(a?.[kind])}, not the ${short(d?.[kind])} it declares`,
+            'the package exactly as `tarmac catalog pack` wrote it: reinstall it',
+          ),
+        );
       }
     }
   }

@@ -44,7 +44,8 @@ export function loadCatalog(root: string): Catalog {
   const byRule = new Map<string, Control>();
   for (const c of controls) {
     const clash = byId.get(c.id);
-    if (clash) errors.push(new InputError({ file: c.file, line: 1, column: 1 }, `control ID ${c.id} is already used by ${clash.file}`, 'a unique, never reused ID'));
+    if (clash)
+      errors.push(new InputError({ file: c.file, line: 1, column: 1 }, `control ID ${c.id} is already used by ${clash.file}`, 'a unique, never reused ID'));
     byId.set(c.id, c);
     const ruleClash = byRule.get(c.rule);
     if (ruleClash) errors.push(new InputError({ file: c.file }, `rule name ${c.rule} is already used by ${ruleClash.file}`, 'a unique Guard rule name'));
@@ -57,7 +58,8 @@ export function loadCatalog(root: string): Catalog {
     const profile = attempt(() => loadProfile(file, byId));
     if (profile) profiles.set(profile.name, profile);
   }
-  if (profiles.size === 0 && !errors.length) errors.push(new InputError({ file: profileDir }, 'no profiles found', 'profiles/<name>.yaml, e.g. sandbox, dev, prod'));
+  if (profiles.size === 0 && !errors.length)
+    errors.push(new InputError({ file: profileDir }, 'no profiles found', 'profiles/<name>.yaml, e.g. sandbox, dev, prod'));
 
   const boundaryFile = path.join(root, 'permissions-boundary.yaml');
   const permissionsBoundary = fs.existsSync(boundaryFile) ? attempt(() => loadPermissionsBoundary(boundaryFile)) : undefined;
@@ -109,9 +111,19 @@ function loadTags(file: string): MandatoryTag[] {
 }
 
 interface ControlSource {
-  id: string; title: string; severity: Control['severity']; rationale: string; resourceTypes: string[];
-  rule?: string; generatedFrom?: 'tags.yaml'; message: string; fix: string;
-  frameworks: Record<string, string[]>; configRule?: string; controlTower?: string[]; references?: string[];
+  id: string;
+  title: string;
+  severity: Control['severity'];
+  rationale: string;
+  resourceTypes: string[];
+  rule?: string;
+  generatedFrom?: 'tags.yaml';
+  message: string;
+  fix: string;
+  frameworks: Record<string, string[]>;
+  configRule?: string;
+  controlTower?: string[];
+  references?: string[];
   unresolved?: Control['unresolved'];
 }
 
@@ -144,16 +156,35 @@ function loadControl(file: string, root: string, tags: readonly MandatoryTag[]):
       throw new InputError(doc.locate(['rule']), `Guard rule file ${path.basename(guardFile)} is missing`, `${guardFile} defining rule ${rule}`);
     }
     if (!new RegExp(`^\\s*rule\\s+${rule}\\b`, 'm').test(guard)) {
-      throw new InputError(doc.locate(['rule']), `rule ${rule} is not defined in ${path.basename(guardFile)}`, `a line 'rule ${rule} when ...' in ${guardFile}`);
+      throw new InputError(
+        doc.locate(['rule']),
+        `rule ${rule} is not defined in ${path.basename(guardFile)}`,
+        `a line 'rule ${rule} when ...' in ${guardFile}`,
+      );
     }
   }
   if (!fs.existsSync(testFile)) {
     throw new InputError({ file }, `test cases are missing`, `cfn-guard test cases in ${testFile}`);
   }
   return {
-    id: src.id, title: src.title, severity: src.severity, rationale: src.rationale, resourceTypes: src.resourceTypes,
-    rule, message: src.message, fix: src.fix, frameworks: src.frameworks, configRule: src.configRule,
-    controlTower: src.controlTower, references: src.references, unresolved: src.unresolved ?? 'warn', file, guardFile, guard, guardFor, testFile,
+    id: src.id,
+    title: src.title,
+    severity: src.severity,
+    rationale: src.rationale,
+    resourceTypes: src.resourceTypes,
+    rule,
+    message: src.message,
+    fix: src.fix,
+    frameworks: src.frameworks,
+    configRule: src.configRule,
+    controlTower: src.controlTower,
+    references: src.references,
+    unresolved: src.unresolved ?? 'warn',
+    file,
+    guardFile,
+    guard,
+    guardFor,
+    testFile,
   };
 }
 
@@ -162,7 +193,13 @@ function checkResourceTypes(doc: SourceDocument, types: readonly string[]): void
   types.forEach((t, i) => {
     if (t === '*' || isKnownResourceType(t)) return;
     const guess = closestResourceType(t);
-    problems.push(new InputError(doc.locate(['resourceTypes', i]), `unknown resource type ${t}${guess ? `; did you mean ${guess}?` : ''}`, 'a CloudFormation resource type such as AWS::S3::Bucket'));
+    problems.push(
+      new InputError(
+        doc.locate(['resourceTypes', i]),
+        `unknown resource type ${t}${guess ? `; did you mean ${guess}?` : ''}`,
+        'a CloudFormation resource type such as AWS::S3::Bucket',
+      ),
+    );
   });
   if (problems.length) throw new InputErrors(problems);
 }
@@ -170,7 +207,14 @@ function checkResourceTypes(doc: SourceDocument, types: readonly string[]): void
 function loadProfile(file: string, controls: ReadonlyMap<string, Control>): Profile {
   const doc = readSourceFile(file);
   const problems = validateAgainstSchema(doc, loadSchema('profile'));
-  const src = doc.value as { name: string; description: string; default: Mode; controls?: Record<string, Mode>; controlTower?: Mode; uncheckable?: Profile['uncheckable'] };
+  const src = doc.value as {
+    name: string;
+    description: string;
+    default: Mode;
+    controls?: Record<string, Mode>;
+    controlTower?: Mode;
+    uncheckable?: Profile['uncheckable'];
+  };
   if (!problems.length) {
     for (const id of Object.keys(src.controls ?? {})) {
       if (!controls.has(id)) problems.push(new InputError(doc.locate(['controls', id]), `unknown control ${id}`, 'the ID of a control in policies/controls'));
@@ -179,7 +223,15 @@ function loadProfile(file: string, controls: ReadonlyMap<string, Control>): Prof
     if (src.name !== expectedName) problems.push(new InputError(doc.locate(['name']), `profile name ${src.name} differs from its file name`, expectedName));
   }
   if (problems.length) throw new InputErrors(problems);
-  return { name: src.name, description: src.description, default: src.default, controls: src.controls ?? {}, controlTower: src.controlTower ?? 'warn', uncheckable: src.uncheckable ?? 'enforce', file };
+  return {
+    name: src.name,
+    description: src.description,
+    default: src.default,
+    controls: src.controls ?? {},
+    controlTower: src.controlTower ?? 'warn',
+    uncheckable: src.uncheckable ?? 'enforce',
+    file,
+  };
 }
 
 function controlMetadataFiles(dir: string): string[] {

@@ -12,7 +12,10 @@ const IDENTITY = catalogBundleIdentity(loadCatalog(POLICIES));
 /** A workload project: a package.json declaring `deps`, each installed under node_modules as a catalog package (or as given). */
 function project(deps: Record<string, 'catalog' | 'plain' | 'missing'>): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tarmac-project-'));
-  fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'shop', version: '1.0.0', devDependencies: Object.fromEntries(Object.keys(deps).map((d) => [d, '*'])) }));
+  fs.writeFileSync(
+    path.join(dir, 'package.json'),
+    JSON.stringify({ name: 'shop', version: '1.0.0', devDependencies: Object.fromEntries(Object.keys(deps).map((d) => [d, '*'])) }),
+  );
   for (const [name, kind] of Object.entries(deps)) if (kind !== 'missing') install(dir, name, kind);
   return dir;
 }
@@ -26,7 +29,10 @@ function install(dir: string, name: string, kind: 'catalog' | 'plain'): string {
   }
   fs.cpSync(POLICIES, path.join(root, 'policies'), { recursive: true });
   fs.writeFileSync(path.join(root, 'policies', 'catalog.yaml'), `name: "${name}"\nversion: 2.1.0\ndescription: test catalog\n`);
-  fs.writeFileSync(path.join(root, 'package.json'), JSON.stringify({ name, version: '2.1.0', tarmac: { catalog: CATALOG_PACKAGE_FORMAT, policies: 'policies', rules: 'rules', identity: IDENTITY } }));
+  fs.writeFileSync(
+    path.join(root, 'package.json'),
+    JSON.stringify({ name, version: '2.1.0', tarmac: { catalog: CATALOG_PACKAGE_FORMAT, policies: 'policies', rules: 'rules', identity: IDENTITY } }),
+  );
   return root;
 }
 
@@ -75,7 +81,11 @@ describe('locateCatalog', () => {
 
   test('two installed catalogs with no choice are an error naming both; --catalog or $TARMAC_CATALOG chooses', () => {
     const dir = project({ '@acme/controls': 'catalog', '@acme/pci-controls': 'catalog' });
-    expect(messages(() => locateCatalog({ cwd: dir }))).toEqual([expect.stringMatching(/several Tarmac catalogs apply here: @acme\/controls@2\.1\.0, @acme\/pci-controls@2\.1\.0 \(expected one chosen with --catalog NAME/)]);
+    expect(messages(() => locateCatalog({ cwd: dir }))).toEqual([
+      expect.stringMatching(
+        /several Tarmac catalogs apply here: @acme\/controls@2\.1\.0, @acme\/pci-controls@2\.1\.0 \(expected one chosen with --catalog NAME/,
+      ),
+    ]);
     expect(locateCatalog({ cwd: dir, catalog: '@acme/pci-controls' })).toMatchObject({ package: { name: '@acme/pci-controls' } });
     process.env.TARMAC_CATALOG = '@acme/controls';
     expect(locateCatalog({ cwd: dir })).toMatchObject({ package: { name: '@acme/controls' } });
@@ -90,13 +100,19 @@ describe('locateCatalog', () => {
 
   test('no catalog: the error says how to get one', () => {
     const dir = project({ 'left-pad': 'plain' });
-    expect(messages(() => locateCatalog({ cwd: dir }))).toEqual([expect.stringMatching(/no Tarmac catalog: .*\(expected your organization's catalog package installed \(npm i -D /)]);
+    expect(messages(() => locateCatalog({ cwd: dir }))).toEqual([
+      expect.stringMatching(/no Tarmac catalog: .*\(expected your organization's catalog package installed \(npm i -D /),
+    ]);
   });
 
   test('--catalog naming a package that is not installed, or not a catalog, is an error naming it', () => {
     const dir = project({ 'left-pad': 'plain' });
-    expect(messages(() => locateCatalog({ cwd: dir, catalog: '@acme/controls' }))).toEqual([expect.stringMatching(/catalog package @acme\/controls is not installed here \(expected npm i -D @acme\/controls\)/)]);
-    expect(messages(() => locateCatalog({ cwd: dir, catalog: 'left-pad' }))).toEqual([expect.stringMatching(/left-pad is not a Tarmac catalog: its package.json has no "tarmac" key/)]);
+    expect(messages(() => locateCatalog({ cwd: dir, catalog: '@acme/controls' }))).toEqual([
+      expect.stringMatching(/catalog package @acme\/controls is not installed here \(expected npm i -D @acme\/controls\)/),
+    ]);
+    expect(messages(() => locateCatalog({ cwd: dir, catalog: 'left-pad' }))).toEqual([
+      expect.stringMatching(/left-pad is not a Tarmac catalog: its package.json has no "tarmac" key/),
+    ]);
   });
 
   test('a package whose "tarmac" key is malformed, or from a newer layout, is refused with the package named', () => {
@@ -104,7 +120,9 @@ describe('locateCatalog', () => {
     const file = path.join(dir, 'node_modules', '@acme', 'controls', 'package.json');
     const pkg = JSON.parse(fs.readFileSync(file, 'utf8'));
     fs.writeFileSync(file, JSON.stringify({ ...pkg, tarmac: { catalog: CATALOG_PACKAGE_FORMAT + 1 } }));
-    expect(messages(() => locateCatalog({ cwd: dir }))).toEqual([expect.stringMatching(/catalog package @acme\/controls@2\.1\.0 .*: it has catalog layout 2; this tarmac reads layout 1/)]);
+    expect(messages(() => locateCatalog({ cwd: dir }))).toEqual([
+      expect.stringMatching(/catalog package @acme\/controls@2\.1\.0 .*: it has catalog layout 2; this tarmac reads layout 1/),
+    ]);
     fs.writeFileSync(file, JSON.stringify({ ...pkg, tarmac: { catalog: 1, policies: '../../../etc', rules: 'rules', identity: IDENTITY } }));
     expect(messages(() => locateCatalog({ cwd: dir }))).toEqual([expect.stringContaining('is outside the package')]);
     fs.writeFileSync(file, JSON.stringify({ ...pkg, tarmac: true }));
@@ -137,7 +155,9 @@ describe('resolveCatalog refuses a package that is not what it says', () => {
   test('catalog.yaml naming another package or version', () => {
     const dir = project({ '@acme/controls': 'catalog' });
     fs.writeFileSync(path.join(policiesOf(dir), 'catalog.yaml'), 'name: "@acme/controls"\nversion: 2.0.0\ndescription: x\n');
-    expect(messages(() => resolveCatalog({ cwd: dir }))).toEqual([expect.stringMatching(/its catalog\.yaml says @acme\/controls@2\.0\.0 \(expected the name and version of the package\)/)]);
+    expect(messages(() => resolveCatalog({ cwd: dir }))).toEqual([
+      expect.stringMatching(/its catalog\.yaml says @acme\/controls@2\.0\.0 \(expected the name and version of the package\)/),
+    ]);
   });
 
   test('broken sources inside a package: every error carries the package name and the file', () => {

@@ -16,7 +16,9 @@ export interface CatalogChoice {
   readonly packages?: boolean;
 }
 
-export type CatalogLocation = { readonly dir: string; readonly source: 'option' | 'environment' | 'policies directory' } | { readonly dir: string; readonly source: 'package'; readonly package: CatalogPackage };
+export type CatalogLocation =
+  | { readonly dir: string; readonly source: 'option' | 'environment' | 'policies directory' }
+  | { readonly dir: string; readonly source: 'package'; readonly package: CatalogPackage };
 
 /** This package's own directory: catalogs installed beside Tarmac (a global or pre-commit install) are found from it. */
 const TOOL_DIR = path.resolve(__dirname, '..', '..');
@@ -43,16 +45,25 @@ export function locateCatalog(choice: CatalogChoice = {}): CatalogLocation {
     ...(policiesDir ? [{ dir: policiesDir, source: 'policies directory' as const }] : []),
     ...declared.map((pkg) => ({ dir: packagePoliciesDir(pkg), source: 'package' as const, package: pkg })),
   ];
-  if (!candidates.length && choice.packages !== false) candidates.push(...besideTool().map((pkg) => ({ dir: packagePoliciesDir(pkg), source: 'package' as const, package: pkg })));
+  if (!candidates.length && choice.packages !== false)
+    candidates.push(...besideTool().map((pkg) => ({ dir: packagePoliciesDir(pkg), source: 'package' as const, package: pkg })));
   if (candidates.length === 1) return candidates[0];
   if (candidates.length > 1) {
     const list = candidates.map((c) => (c.source === 'package' ? `${c.package.name}@${c.package.version}` : `${c.dir}`)).join(', ');
-    throw new InputError({ file: cwd }, `several Tarmac catalogs apply here: ${list}`, `one chosen with --catalog NAME (or { catalog: 'NAME' } in a CDK app) or --policies DIR`);
+    throw new InputError(
+      { file: cwd },
+      `several Tarmac catalogs apply here: ${list}`,
+      `one chosen with --catalog NAME (or { catalog: 'NAME' } in a CDK app) or --policies DIR`,
+    );
   }
   throw new InputError(
     { file: cwd },
-    choice.packages === false ? 'no policies/ directory (with tags.yaml) here or above' : "no Tarmac catalog: no catalog package among the project's dependencies or installed beside tarmac, and no policies/ directory above",
-    choice.packages === false ? 'to run in the repository that holds policies/, or --policies DIR' : "your organization's catalog package installed (npm i -D @your-org/<catalog>; your platform team names it), or --policies DIR",
+    choice.packages === false
+      ? 'no policies/ directory (with tags.yaml) here or above'
+      : "no Tarmac catalog: no catalog package among the project's dependencies or installed beside tarmac, and no policies/ directory above",
+    choice.packages === false
+      ? 'to run in the repository that holds policies/, or --policies DIR'
+      : "your organization's catalog package installed (npm i -D @your-org/<catalog>; your platform team names it), or --policies DIR",
   );
 }
 
@@ -72,10 +83,17 @@ export function resolveCatalog(choice: CatalogChoice = {}): Catalog {
 }
 
 function named(name: string, cwd: string): CatalogLocation {
-  const root = [...nodeModulesAbove(cwd), ...nodeModulesAbove(TOOL_DIR)].map((nm) => path.join(nm, name)).find((dir) => fs.existsSync(path.join(dir, 'package.json')));
+  const root = [...nodeModulesAbove(cwd), ...nodeModulesAbove(TOOL_DIR)]
+    .map((nm) => path.join(nm, name))
+    .find((dir) => fs.existsSync(path.join(dir, 'package.json')));
   if (!root) throw new InputError({ file: cwd }, `catalog package ${name} is not installed here`, `npm i -D ${name}`);
   const pkg = readCatalogPackage(root);
-  if (!pkg) throw new InputError({ file: path.join(root, 'package.json') }, `${name} is not a Tarmac catalog: its package.json has no "tarmac" key`, 'a package made by `tarmac catalog pack`');
+  if (!pkg)
+    throw new InputError(
+      { file: path.join(root, 'package.json') },
+      `${name} is not a Tarmac catalog: its package.json has no "tarmac" key`,
+      'a package made by `tarmac catalog pack`',
+    );
   return { dir: packagePoliciesDir(pkg), source: 'package', package: pkg };
 }
 
@@ -93,7 +111,9 @@ function declaredCatalogs(cwd: string): CatalogPackage[] {
   for (let dir = cwd; ; dir = path.dirname(dir)) {
     for (const name of dependencyNames(path.join(dir, 'package.json'))) {
       if (found.has(name)) continue;
-      const root = nodeModulesAbove(dir).map((nm) => path.join(nm, name)).find((d) => fs.existsSync(path.join(d, 'package.json')));
+      const root = nodeModulesAbove(dir)
+        .map((nm) => path.join(nm, name))
+        .find((d) => fs.existsSync(path.join(d, 'package.json')));
       const pkg = root && readCatalogPackage(root);
       if (pkg) found.set(name, pkg);
     }

@@ -96,7 +96,9 @@ test('a missing name is refused, naming the file', () => {
 test('a boundary problem is reported with the other catalog problems in one pass', () => {
   const root = catalogWithBoundary(`name: Bad Name\n${DESCRIPTION}`);
   fs.appendFileSync(path.join(root, 'profiles', 'dev.yaml'), '  LZ.NOPE.1: warn\n');
-  const messages = errorsOf(root).map((e) => e.message).join('\n');
+  const messages = errorsOf(root)
+    .map((e) => e.message)
+    .join('\n');
   expect(messages).toMatch(/permissions-boundary\.yaml:1:\d+: 'name' has value "Bad Name"/);
   expect(messages).toMatch(/dev\.yaml:\d+:\d+: unknown control LZ\.NOPE\.1/);
 });

@@ -94,7 +94,11 @@ export function compileTagRule(id: TagControlId, tags: readonly MandatoryTag[], 
   out.push('');
   for (const g of groups) {
     const check = `check_${g.name}`;
-    for (const [variable, props] of [[`template_${g.name}`, 'Properties'], [`hook_${g.name}`, 'ResourceProperties'], [`legacy_${g.name}`, 'resourceProperties']]) {
+    for (const [variable, props] of [
+      [`template_${g.name}`, 'Properties'],
+      [`hook_${g.name}`, 'ResourceProperties'],
+      [`legacy_${g.name}`, 'resourceProperties'],
+    ]) {
       // A resource without properties has no tags: missing (LZ.TAG.1), not wrong, whichever shape omits them.
       const say = ['    <<', `    ${message}`, '    >>'];
       const call =

@@ -30,7 +30,14 @@ export interface BudgetDenyPolicy {
 
 /** The Sid of a budget's deny statement: letters and digits only, stable for a budget name. */
 export function budgetSid(budget: string): string {
-  return 'DenyNewSpend' + budget.split(/[^A-Za-z0-9]+/).filter(Boolean).map((w) => w[0].toUpperCase() + w.slice(1)).join('');
+  return (
+    'DenyNewSpend' +
+    budget
+      .split(/[^A-Za-z0-9]+/)
+      .filter(Boolean)
+      .map((w) => w[0].toUpperCase() + w.slice(1))
+      .join('')
+  );
 }
 
 /**
@@ -48,10 +55,19 @@ export function budgetDenyPolicy(org: Organization, tags: readonly MandatoryTag[
     Condition: { StringEquals: { [`aws:PrincipalTag/${input.scope.tag}`]: input.scope.value } },
   };
   const control: OrgControl = {
-    id: `budget:${input.budget}`, title: `Budget ${input.budget} hard guardrail`, severity: 'high',
-    rationale: 'Stops new spend of a team or project whose budget is exhausted.', type: 'SERVICE_CONTROL_POLICY',
-    targets: input.targetRefs, frameworks: {}, related: [], references: [], tests: [], file: input.file,
-    exemptions: input.exemptions, statements: [{ statement, index: 0, line: input.line }],
+    id: `budget:${input.budget}`,
+    title: `Budget ${input.budget} hard guardrail`,
+    severity: 'high',
+    rationale: 'Stops new spend of a team or project whose budget is exhausted.',
+    type: 'SERVICE_CONTROL_POLICY',
+    targets: input.targetRefs,
+    frameworks: {},
+    related: [],
+    references: [],
+    tests: [],
+    file: input.file,
+    exemptions: input.exemptions,
+    statements: [{ statement, index: 0, line: input.line }],
   };
   const composed = composeStatements({ organization: org, controls: [control] }, tags, 'SERVICE_CONTROL_POLICY');
   // No placeholders, so every target composes the same statement; more than one form would be a bug here.

@@ -12,11 +12,21 @@ export interface AttachedScp {
 /** A budget SCP over the size quota cannot be created, so its action could never run. */
 export function budgetSizeProblems(org: Organization, budgets: readonly Budget[], file: string): InputError[] {
   const max = org.quotas.SERVICE_CONTROL_POLICY.maxSize;
-  return budgets.filter((b) => b.hard).flatMap((budget) => {
-    const g = budget.hard!;
-    const size = g.content?.length ?? JSON.stringify(g.policy).length;
-    return size <= max ? [] : [new InputError({ file, line: budget.line }, `the deny SCP ${g.policyName} of budget ${budget.name} is ${size} characters`, `at most ${max} (quotas.SERVICE_CONTROL_POLICY.maxSize in org.yaml): shorten denyActions, for example with wildcards`)];
-  });
+  return budgets
+    .filter((b) => b.hard)
+    .flatMap((budget) => {
+      const g = budget.hard!;
+      const size = g.content?.length ?? JSON.stringify(g.policy).length;
+      return size <= max
+        ? []
+        : [
+            new InputError(
+              { file, line: budget.line },
+              `the deny SCP ${g.policyName} of budget ${budget.name} is ${size} characters`,
+              `at most ${max} (quotas.SERVICE_CONTROL_POLICY.maxSize in org.yaml): shorten denyActions, for example with wildcards`,
+            ),
+          ];
+    });
 }
 
 /**
@@ -38,11 +48,13 @@ export function budgetAttachmentProblems(org: Organization, budgets: readonly Bu
         ...hard.filter((b) => b.hard!.targetIds.includes(targetId)).map((b) => b.hard!.policyName),
       ];
       if (names.length <= max) return;
-      errors.push(new InputError(
-        { file, line: g.targetLines?.[i] ?? budget.line },
-        `budget ${budget.name}: when its action runs, ${targetName(org, targetId)} would have ${names.length} SCPs attached (${names.join(', ')}), so attaching ${g.policyName} would fail`,
-        `at most ${max} per target (quotas.SERVICE_CONTROL_POLICY.maxAttached in org.yaml): target the accounts below it instead, or attach fewer SCPs there`,
-      ));
+      errors.push(
+        new InputError(
+          { file, line: g.targetLines?.[i] ?? budget.line },
+          `budget ${budget.name}: when its action runs, ${targetName(org, targetId)} would have ${names.length} SCPs attached (${names.join(', ')}), so attaching ${g.policyName} would fail`,
+          `at most ${max} per target (quotas.SERVICE_CONTROL_POLICY.maxAttached in org.yaml): target the accounts below it instead, or attach fewer SCPs there`,
+        ),
+      );
     });
   }
   return errors;

@@ -4,8 +4,17 @@ import { iamActionProblem } from './iam-actions';
 // The synchronous check must agree with iam-validation.ts (the async one the SCP loader uses) on every form
 // budgets.yaml allows, so a budget's deny actions and an SCP's actions are judged alike.
 const CASES = [
-  'ec2:RunInstances', 'EC2:runinstances', 'bedrock:InvokeModel*', 'sagemaker:Create*Job', 'emr-serverless:StartJobRun',
-  'ec2:RunInstance', 'bedrock:Converse', 'bedrok:InvokeModel', 'glue:Nothing*Here', 'ec2:', 'RunInstances',
+  'ec2:RunInstances',
+  'EC2:runinstances',
+  'bedrock:InvokeModel*',
+  'sagemaker:Create*Job',
+  'emr-serverless:StartJobRun',
+  'ec2:RunInstance',
+  'bedrock:Converse',
+  'bedrok:InvokeModel',
+  'glue:Nothing*Here',
+  'ec2:',
+  'RunInstances',
 ];
 
 describe('iamActionProblem', () => {

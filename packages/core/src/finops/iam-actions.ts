@@ -38,17 +38,31 @@ function actionsOf(service: string): string[] {
 /** Why an action name is not a real IAM action (with a suggestion), or undefined when it is. */
 export function iamActionProblem(action: string): { problem: string; expected: string } | undefined {
   const parts = action.split(':');
-  if (parts.length !== 2 || !parts[0] || !parts[1]) return { problem: `action ${action} is not of the form service:Action`, expected: 'service:Action, such as ec2:RunInstances' };
+  if (parts.length !== 2 || !parts[0] || !parts[1])
+    return { problem: `action ${action} is not of the form service:Action`, expected: 'service:Action, such as ec2:RunInstances' };
   const [servicePart, actionPart] = parts;
   const service = servicePart.toLowerCase();
   if (!knownServices().has(service)) {
     const guess = closestMatch(service, [...knownServices()]);
-    return { problem: `unknown service ${servicePart} in action ${action}${guess ? `; did you mean ${guess}:${actionPart}?` : ''}`, expected: 'an IAM service prefix such as ec2, sagemaker or bedrock' };
+    return {
+      problem: `unknown service ${servicePart} in action ${action}${guess ? `; did you mean ${guess}:${actionPart}?` : ''}`,
+      expected: 'an IAM service prefix such as ec2, sagemaker or bedrock',
+    };
   }
   const names = actionsOf(service);
   if (/[*?]/.test(actionPart)) {
-    const pattern = new RegExp('^' + actionPart.split(/([*?])/).map((p) => (p === '*' ? '.*' : p === '?' ? '.' : p.replace(/[.+^${}()|[\]\\]/g, '\\$&'))).join('') + '$', 'i');
-    return names.some((n) => pattern.test(n)) ? undefined : { problem: `action ${action} matches no ${service} action`, expected: `a pattern that matches at least one ${service} action` };
+    const pattern = new RegExp(
+      '^' +
+        actionPart
+          .split(/([*?])/)
+          .map((p) => (p === '*' ? '.*' : p === '?' ? '.' : p.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
+          .join('') +
+        '$',
+      'i',
+    );
+    return names.some((n) => pattern.test(n))
+      ? undefined
+      : { problem: `action ${action} matches no ${service} action`, expected: `a pattern that matches at least one ${service} action` };
   }
   if (names.some((n) => n.toLowerCase() === actionPart.toLowerCase())) return undefined;
   const guess = closestMatch(actionPart, names);

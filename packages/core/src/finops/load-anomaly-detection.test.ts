@@ -11,7 +11,10 @@ describe('anomaly-detection.yaml', () => {
 
   it('loads a SERVICE monitor and a TAG monitor on cost-center, with the specification CloudFormation takes', () => {
     const a = finops(fx)!.anomalyDetection!;
-    expect(a.monitors.map((m) => [m.name, m.dimension, m.tag])).toEqual([['services', 'SERVICE', undefined], ['cost-centers', 'TAG', 'cost-center']]);
+    expect(a.monitors.map((m) => [m.name, m.dimension, m.tag])).toEqual([
+      ['services', 'SERVICE', undefined],
+      ['cost-centers', 'TAG', 'cost-center'],
+    ]);
     expect(a.monitors[0].monitorSpecification).toBeUndefined();
     expect(JSON.parse(a.monitors[1].monitorSpecification!)).toEqual({ Tags: { Key: 'cost-center' } });
     const now = a.subscriptions.find((s) => s.frequency === 'IMMEDIATE')!;

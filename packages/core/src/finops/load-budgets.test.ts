@@ -40,7 +40,10 @@ describe('budgets.yaml', () => {
       // region-restriction.yaml exempts the same roles (exemptions: [platform, breakGlass]): same ArnNotLike.
       const catalog = loadCatalog(fx.dir);
       const built = buildOrgPolicies((await loadOrgPolicies(catalog))!, catalog);
-      const regions = built.policies.filter((p) => p.type === 'SERVICE_CONTROL_POLICY').flatMap((p) => (JSON.parse(p.content) as { Statement: { Sid: string; Condition?: Record<string, unknown> }[] }).Statement).find((s) => s.Sid === 'DenyOutsideAllowedRegions')!;
+      const regions = built.policies
+        .filter((p) => p.type === 'SERVICE_CONTROL_POLICY')
+        .flatMap((p) => (JSON.parse(p.content) as { Statement: { Sid: string; Condition?: Record<string, unknown> }[] }).Statement)
+        .find((s) => s.Sid === 'DenyOutsideAllowedRegions')!;
       expect(statement.Condition!.ArnNotLike).toEqual(regions.Condition!.ArnNotLike);
       const org = loadOrganization(fx.file('org.yaml'));
       expect(statement.Condition!.ArnNotLike).toEqual({ 'aws:PrincipalArn': [roleArnPattern(org.roles.platform), roleArnPattern(org.roles.breakGlass)] });
@@ -177,7 +180,9 @@ describe('budgets.yaml', () => {
       const catalog = loadCatalog(fx.dir);
       const org = loadOrganization(fx.file('org.yaml'));
       const sandbox = org.ous.find((o) => o.path === 'Sandbox')!.id;
-      const ours = buildOrgPolicies((await loadOrgPolicies(catalog))!, catalog).policies.filter((p) => p.type === 'SERVICE_CONTROL_POLICY' && p.targetIds.includes(sandbox));
+      const ours = buildOrgPolicies((await loadOrgPolicies(catalog))!, catalog).policies.filter(
+        (p) => p.type === 'SERVICE_CONTROL_POLICY' && p.targetIds.includes(sandbox),
+      );
       expect(ours.length).toBeGreaterThan(0);
       // Fill ou:Sandbox so the organization policies alone fit exactly; the budget SCP is one too many.
       const max = org.quotas.SERVICE_CONTROL_POLICY.maxAttached;
@@ -194,6 +199,12 @@ describe('budgets.yaml', () => {
 
   it('refuses two budgets with the same name, at the second', () => {
     fx.replace(BUDGETS, 'name: project-churn-model', 'name: project-customer-360 # twice');
-    errorAt(errors(), file(), line('name: project-customer-360 # twice'), 'budget project-customer-360 is already defined', `line ${line('name: project-customer-360')}`);
+    errorAt(
+      errors(),
+      file(),
+      line('name: project-customer-360 # twice'),
+      'budget project-customer-360 is already defined',
+      `line ${line('name: project-customer-360')}`,
+    );
   });
 });

@@ -28,10 +28,20 @@ const DEFAULT_APPROVAL: ApprovalModel = 'MANUAL';
 const DEFAULT_EXEMPTIONS = ['platform', 'breakGlass'];
 const DEFAULT_CURRENCY = 'USD';
 
-interface HardSource { thresholdPercent?: number; approval?: ApprovalModel; targets: string[] }
+interface HardSource {
+  thresholdPercent?: number;
+  approval?: ApprovalModel;
+  targets: string[];
+}
 interface BudgetSource {
-  name: string; description?: string; amount: number; currency?: string; scope: { tag: string; value: string };
-  notify: string[]; soft?: Partial<SoftGuardrail>; hard?: HardSource;
+  name: string;
+  description?: string;
+  amount: number;
+  currency?: string;
+  scope: { tag: string; value: string };
+  notify: string[];
+  soft?: Partial<SoftGuardrail>;
+  hard?: HardSource;
 }
 interface BudgetsSource {
   currency?: string;
@@ -70,34 +80,69 @@ export function loadBudgets(file: string, catalog: Catalog, org: Organization): 
   src.budgets.forEach((b, i) => {
     const at = ['budgets', i];
     const line = doc.locate(at).line;
-    if (seen.has(b.name)) errors.push(new InputError(doc.locate([...at, 'name']), `budget ${b.name} is already defined at line ${seen.get(b.name)}`, 'unique budget names'));
+    if (seen.has(b.name))
+      errors.push(new InputError(doc.locate([...at, 'name']), `budget ${b.name} is already defined at line ${seen.get(b.name)}`, 'unique budget names'));
     else seen.set(b.name, line);
     const before = errors.length;
     checkScope(doc, at, b, catalog, errors);
     const count = checkNotify(doc, [...at, 'notify'], b.notify, notifications, errors);
     if (count.topics > MAX_BUDGET_TOPICS || count.emails > MAX_BUDGET_EMAILS) {
-      errors.push(new InputError(doc.locate([...at, 'notify']), `budget ${b.name} notifies ${count.topics} topics and ${count.emails} e-mails`, `at most ${MAX_BUDGET_TOPICS} SNS topic and ${MAX_BUDGET_EMAILS} e-mail addresses per budget notification (AWS Budgets)`));
+      errors.push(
+        new InputError(
+          doc.locate([...at, 'notify']),
+          `budget ${b.name} notifies ${count.topics} topics and ${count.emails} e-mails`,
+          `at most ${MAX_BUDGET_TOPICS} SNS topic and ${MAX_BUDGET_EMAILS} e-mail addresses per budget notification (AWS Budgets)`,
+        ),
+      );
     }
     const soft: SoftGuardrail = { ...DEFAULT_SOFT, ...src.defaults?.soft, ...b.soft };
     let hard: HardGuardrail | undefined;
     if (b.hard) {
       const targets = hardTargets(doc, [...at, 'hard', 'targets'], b.hard.targets, org, errors);
-      if (!denyActions.length) errors.push(new InputError(doc.locate([...at, 'hard']), `budget ${b.name} has a hard guardrail but budgets.yaml lists no new-spend actions to deny`, 'defaults.denyActions: the IAM actions the deny SCP refuses'));
+      if (!denyActions.length)
+        errors.push(
+          new InputError(
+            doc.locate([...at, 'hard']),
+            `budget ${b.name} has a hard guardrail but budgets.yaml lists no new-spend actions to deny`,
+            'defaults.denyActions: the IAM actions the deny SCP refuses',
+          ),
+        );
       const policyName = `${BUDGET_POLICY_PREFIX}${b.name}`;
-      if (policyName.length > MAX_POLICY_NAME) errors.push(new InputError(doc.locate([...at, 'name']), `policy name ${policyName} is ${policyName.length} characters`, `at most ${MAX_POLICY_NAME}`));
+      if (policyName.length > MAX_POLICY_NAME)
+        errors.push(new InputError(doc.locate([...at, 'name']), `policy name ${policyName} is ${policyName.length} characters`, `at most ${MAX_POLICY_NAME}`));
       if (errors.length === before && exemptionsOk) {
-        const deny = budgetDenyPolicy(org, catalog.tags, { budget: b.name, scope: b.scope, denyActions, exemptions, targetRefs: b.hard.targets, file, line: doc.locate([...at, 'hard']).line });
+        const deny = budgetDenyPolicy(org, catalog.tags, {
+          budget: b.name,
+          scope: b.scope,
+          denyActions,
+          exemptions,
+          targetRefs: b.hard.targets,
+          file,
+          line: doc.locate([...at, 'hard']).line,
+        });
         hard = {
           thresholdPercent: b.hard.thresholdPercent ?? src.defaults?.hard?.thresholdPercent ?? DEFAULT_THRESHOLD,
           approval: b.hard.approval ?? src.defaults?.hard?.approval ?? DEFAULT_APPROVAL,
-          targetRefs: b.hard.targets, targetIds: targets.ids, targetLines: targets.lines, exemptions,
-          policyName: deny.policyName, policy: deny.policy, content: deny.content,
+          targetRefs: b.hard.targets,
+          targetIds: targets.ids,
+          targetLines: targets.lines,
+          exemptions,
+          policyName: deny.policyName,
+          policy: deny.policy,
+          content: deny.content,
         };
       }
     }
     budgets.push({
-      name: b.name, description: b.description, amount: b.amount, currency: b.currency ?? src.currency ?? DEFAULT_CURRENCY,
-      scope: b.scope, soft, hard, notify: b.notify, line,
+      name: b.name,
+      description: b.description,
+      amount: b.amount,
+      currency: b.currency ?? src.currency ?? DEFAULT_CURRENCY,
+      scope: b.scope,
+      soft,
+      hard,
+      notify: b.notify,
+      line,
     });
   });
   errors.push(...budgetSizeProblems(org, budgets, file), ...budgetAttachmentProblems(org, budgets, file));
@@ -111,25 +156,56 @@ function checkScope(doc: SourceDocument, at: (string | number)[], b: BudgetSourc
   const tag = catalog.tags.find((t) => t.key === b.scope.tag);
   if (!tag) {
     const guess = closestMatch(b.scope.tag, keys);
-    errors.push(new InputError(doc.locate([...at, 'scope', 'tag']), `budget ${b.name} is scoped by tag ${b.scope.tag}, which is not a mandatory tag${guess ? `; did you mean ${guess}?` : ''}`, `a key of tags.yaml: ${keys.join(', ')} (only mandatory tags are sure to be on every resource and activated for cost allocation)`));
+    errors.push(
+      new InputError(
+        doc.locate([...at, 'scope', 'tag']),
+        `budget ${b.name} is scoped by tag ${b.scope.tag}, which is not a mandatory tag${guess ? `; did you mean ${guess}?` : ''}`,
+        `a key of tags.yaml: ${keys.join(', ')} (only mandatory tags are sure to be on every resource and activated for cost allocation)`,
+      ),
+    );
     return;
   }
   const problem = tagValueProblem(tag, b.scope.value);
-  if (problem) errors.push(new InputError(doc.locate([...at, 'scope', 'value']), `budget ${b.name}: ${JSON.stringify(b.scope.value)} is not a valid ${tag.key} value`, problem.replace(/^expected /, '')));
+  if (problem)
+    errors.push(
+      new InputError(
+        doc.locate([...at, 'scope', 'value']),
+        `budget ${b.name}: ${JSON.stringify(b.scope.value)} is not a valid ${tag.key} value`,
+        problem.replace(/^expected /, ''),
+      ),
+    );
 }
 
 /** Accounts and OUs only: a budget action must not attach a deny to the whole organization. */
-function hardTargets(doc: SourceDocument, at: (string | number)[], refs: readonly string[], org: Organization, errors: InputError[]): { ids: string[]; lines: (number | undefined)[] } {
+function hardTargets(
+  doc: SourceDocument,
+  at: (string | number)[],
+  refs: readonly string[],
+  org: Organization,
+  errors: InputError[],
+): { ids: string[]; lines: (number | undefined)[] } {
   const ids: string[] = [];
   const lines: (number | undefined)[] = [];
   refs.forEach((ref, i) => {
     const where = doc.locate([...at, i]);
     if (ref === 'root' || ref === '*') {
-      errors.push(new InputError(where, `a budget action must not attach a deny to the whole organization (${ref})`, 'account:<name> or ou:<path>: the accounts or OUs whose spend the budget counts'));
+      errors.push(
+        new InputError(
+          where,
+          `a budget action must not attach a deny to the whole organization (${ref})`,
+          'account:<name> or ou:<path>: the accounts or OUs whose spend the budget counts',
+        ),
+      );
       return;
     }
     if (!/^(account|ou):/.test(ref)) {
-      errors.push(new InputError(where, `budget action target ${ref} is not understood`, 'account:<name> or ou:<path> (an SCP attaches to accounts and OUs; list the accounts of a type by name)'));
+      errors.push(
+        new InputError(
+          where,
+          `budget action target ${ref} is not understood`,
+          'account:<name> or ou:<path> (an SCP attaches to accounts and OUs; list the accounts of a type by name)',
+        ),
+      );
       return;
     }
     try {
@@ -142,7 +218,14 @@ function hardTargets(doc: SourceDocument, at: (string | number)[], refs: readonl
     }
   });
   const duplicated = ids.findIndex((id, i) => ids.indexOf(id) !== i);
-  if (duplicated >= 0) errors.push(new InputError({ file: doc.file, line: lines[duplicated] }, `${targetName(org, ids[duplicated])} is listed twice (by name and by ID?)`, 'each account or OU once'));
+  if (duplicated >= 0)
+    errors.push(
+      new InputError(
+        { file: doc.file, line: lines[duplicated] },
+        `${targetName(org, ids[duplicated])} is listed twice (by name and by ID?)`,
+        'each account or OU once',
+      ),
+    );
   return { ids, lines };
 }
 
@@ -153,7 +236,13 @@ function checkExemptions(doc: SourceDocument, keys: readonly string[], written: 
     if (key in org.roles) return;
     ok = false;
     const where = written ? doc.locate(['defaults', 'hard', 'exemptions', i]) : doc.locate(['defaults']);
-    errors.push(new InputError(where, `no role ${key} in org.yaml roles${written ? '' : ' (hard guardrails exempt platform and breakGlass unless defaults.hard.exemptions says otherwise)'}`, `one of ${Object.keys(org.roles).join(', ')}`));
+    errors.push(
+      new InputError(
+        where,
+        `no role ${key} in org.yaml roles${written ? '' : ' (hard guardrails exempt platform and breakGlass unless defaults.hard.exemptions says otherwise)'}`,
+        `one of ${Object.keys(org.roles).join(', ')}`,
+      ),
+    );
   });
   return ok;
 }

@@ -4,11 +4,19 @@ import { EXPORT, errorAt, finops, finopsErrors } from './__tests__/finops-fixtur
 import { CUR2_TABLE } from './cur2-columns';
 
 /** Column-like identifiers a query reads: CUR 2.0 column families and the partition key. */
-const COLUMN_REF = /\b(?:bill|line_item|product|resource_tags|cost_category|tags|identity|pricing|reservation|savings_plan|split_line_item|discount|billing_period)\w*\b/g;
+const COLUMN_REF =
+  /\b(?:bill|line_item|product|resource_tags|cost_category|tags|identity|pricing|reservation|savings_plan|split_line_item|discount|billing_period)\w*\b/g;
 
 function identifiersOf(sql: string): string[] {
   // Strings hold map keys and literals ('user_team', 'AmazonBedrock'), not column names.
-  return [...new Set(sql.replace(/'[^']*'/g, "''").replace(/"[^"]*"/g, '""').match(COLUMN_REF) ?? [])];
+  return [
+    ...new Set(
+      sql
+        .replace(/'[^']*'/g, "''")
+        .replace(/"[^"]*"/g, '""')
+        .match(COLUMN_REF) ?? [],
+    ),
+  ];
 }
 
 describe('cost-export.yaml', () => {
@@ -43,7 +51,13 @@ describe('cost-export.yaml', () => {
 
   it('ships the saved queries, each reading only columns the table has, from the export database and table', () => {
     const e = finops(fx)!.costExport!;
-    expect(e.savedQueries.map((q) => q.name)).toEqual(['cost-by-team', 'cost-by-project', 'cost-by-domain', 'bedrock-cost-by-principal', 'bedrock-cost-by-team']);
+    expect(e.savedQueries.map((q) => q.name)).toEqual([
+      'cost-by-team',
+      'cost-by-project',
+      'cost-by-domain',
+      'bedrock-cost-by-principal',
+      'bedrock-cost-by-team',
+    ]);
     const known = new Set([...e.columns, ...(e.partitionKeys ?? [])].map((c) => c.name));
     for (const q of e.savedQueries) {
       expect(q.sql).toContain(`FROM "${e.athena.database}"."${e.athena.table}"`);

@@ -18,7 +18,10 @@ const DEFAULT_TABLE = 'cur2';
 const MIN_DAYS_IN_IA = 30;
 
 interface CostExportSource {
-  name: string; account: string; prefix: string; includeIamPrincipal?: boolean;
+  name: string;
+  account: string;
+  prefix: string;
+  includeIamPrincipal?: boolean;
   lifecycle: CostExport['lifecycle'];
   athena: { workgroup: string; database: string; table?: string; bytesScannedCutoffPerQuery: number; resultsExpireAfterDays: number };
 }
@@ -37,20 +40,44 @@ export function loadCostExport(file: string, catalog: Catalog, org: Organization
 
   const account = org.accounts.find((a) => a.name === src.account || a.id === src.account);
   if (src.account === org.managementAccountName || src.account === org.managementAccountId) {
-    errors.push(new InputError(doc.locate(['account']), `${src.account} is the management account`, 'the FinOps member account: the management account creates the export and delivers it there, and stack sets cannot deploy to the management account'));
+    errors.push(
+      new InputError(
+        doc.locate(['account']),
+        `${src.account} is the management account`,
+        'the FinOps member account: the management account creates the export and delivers it there, and stack sets cannot deploy to the management account',
+      ),
+    );
   } else if (!account) {
     const names = org.accounts.map((a) => a.name);
     const guess = closestMatch(src.account, names);
-    errors.push(new InputError(doc.locate(['account']), `no member account ${src.account} in org.yaml${guess ? `; did you mean ${guess}?` : ''}`, `a member account of org.yaml: ${names.join(', ')}`));
+    errors.push(
+      new InputError(
+        doc.locate(['account']),
+        `no member account ${src.account} in org.yaml${guess ? `; did you mean ${guess}?` : ''}`,
+        `a member account of org.yaml: ${names.join(', ')}`,
+      ),
+    );
   }
 
   const { infrequentAccessAfterDays: ia, glacierAfterDays: glacier, expireAfterDays: expire } = src.lifecycle;
   if (glacier !== undefined && glacier < ia + MIN_DAYS_IN_IA) {
-    errors.push(new InputError(doc.locate(['lifecycle', 'glacierAfterDays']), `files would move to Glacier Instant Retrieval ${glacier - ia} days after Standard-IA`, `glacierAfterDays at least ${ia + MIN_DAYS_IN_IA} (${MIN_DAYS_IN_IA} days after infrequentAccessAfterDays; S3 refuses less)`));
+    errors.push(
+      new InputError(
+        doc.locate(['lifecycle', 'glacierAfterDays']),
+        `files would move to Glacier Instant Retrieval ${glacier - ia} days after Standard-IA`,
+        `glacierAfterDays at least ${ia + MIN_DAYS_IN_IA} (${MIN_DAYS_IN_IA} days after infrequentAccessAfterDays; S3 refuses less)`,
+      ),
+    );
   }
   const lastMove = Math.max(ia, glacier ?? 0);
   if (expire <= lastMove) {
-    errors.push(new InputError(doc.locate(['lifecycle', 'expireAfterDays']), `files would be deleted after ${expire} days, before or when they move storage class (day ${lastMove})`, `expireAfterDays greater than ${lastMove}`));
+    errors.push(
+      new InputError(
+        doc.locate(['lifecycle', 'expireAfterDays']),
+        `files would be deleted after ${expire} days, before or when they move storage class (day ${lastMove})`,
+        `expireAfterDays greater than ${lastMove}`,
+      ),
+    );
   }
   if (errors.length) throw new InputErrors(errors);
 
@@ -72,7 +99,12 @@ export function loadCostExport(file: string, catalog: Catalog, org: Organization
     partitionKeys: CUR2_PARTITION_KEYS.map(({ name, type }) => ({ name, type })),
     tableConfiguration: cur2TableConfiguration(includeIamPrincipal),
     query: cur2Query(columns),
-    savedQueries: savedQueries(src.athena.database, table, includeIamPrincipal, catalog.tags.map((t) => t.key)),
+    savedQueries: savedQueries(
+      src.athena.database,
+      table,
+      includeIamPrincipal,
+      catalog.tags.map((t) => t.key),
+    ),
     line: doc.locate([]).line,
   };
 }

@@ -33,18 +33,23 @@ export function loadFinOps(catalog: Catalog, org: Organization): FinOpsBuild | u
     }
   };
 
-  const loaded: LoadedBudgets | undefined = files.budgets ? attempt(() => loadBudgets(files.budgets!, catalog, org)) : { notifications: { topics: [], emails: [] }, budgets: [] };
+  const loaded: LoadedBudgets | undefined = files.budgets
+    ? attempt(() => loadBudgets(files.budgets!, catalog, org))
+    : { notifications: { topics: [], emails: [] }, budgets: [] };
   // Subscriptions name budgets.yaml's targets; when that file failed, its own errors say why, so skip them.
-  const anomalyDetection: AnomalyDetection | undefined = files.anomalyDetection && loaded ? attempt(() => loadAnomalyDetection(files.anomalyDetection!, catalog, loaded.notifications)) : undefined;
+  const anomalyDetection: AnomalyDetection | undefined =
+    files.anomalyDetection && loaded ? attempt(() => loadAnomalyDetection(files.anomalyDetection!, catalog, loaded.notifications)) : undefined;
   const costExport: CostExport | undefined = files.costExport ? attempt(() => loadCostExport(files.costExport!, catalog, org)) : undefined;
   if (errors.length) throw new InputErrors(errors);
 
   const tagKeys = catalog.tags.map((t) => t.key);
-  const costAllocationTags = [...new Set([
-    ...loaded!.budgets.map((b) => b.scope.tag),
-    ...(anomalyDetection?.monitors ?? []).flatMap((m) => (m.tag ? [m.tag] : [])),
-    ...(costExport ? savedQueryTags(costExport.includeIamPrincipal, tagKeys) : []),
-  ])].sort();
+  const costAllocationTags = [
+    ...new Set([
+      ...loaded!.budgets.map((b) => b.scope.tag),
+      ...(anomalyDetection?.monitors ?? []).flatMap((m) => (m.tag ? [m.tag] : [])),
+      ...(costExport ? savedQueryTags(costExport.includeIamPrincipal, tagKeys) : []),
+    ]),
+  ].sort();
   return {
     notifications: loaded!.notifications,
     budgets: loaded!.budgets,

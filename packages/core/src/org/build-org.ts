@@ -63,7 +63,14 @@ export function buildOrgPolicies(set: OrgPolicySet, catalog: Catalog): OrgBuild 
     const content = JSON.stringify(compileSettings(control, catalog));
     policies.push(builtPolicy(control.type, `tarmac-${POLICY_TYPE_DIR[control.type]}-${slug(control.id)}`, content, targetIdsOf(org, control), [control.id]));
     const max = org.quotas[control.type].maxSize;
-    if (content.length > max) errors.push(new InputError({ file: control.file, line: 1 }, `the ${control.type} built from this file is ${content.length} characters`, `at most ${max} (quotas in org.yaml)`));
+    if (content.length > max)
+      errors.push(
+        new InputError(
+          { file: control.file, line: 1 },
+          `the ${control.type} built from this file is ${content.length} characters`,
+          `at most ${max} (quotas in org.yaml)`,
+        ),
+      );
   }
   policies.sort((a, b) => a.type.localeCompare(b.type) || a.name.localeCompare(b.name));
   const usage = usageOf(org, policies);
@@ -98,11 +105,20 @@ function packPerTarget(org: Organization, type: OrgPolicyType, composed: Map<str
     const statements = composed.get(targetId)!;
     let bins: number[][];
     try {
-      bins = packStatements(statements.map((s) => s.json.length), maxSize);
+      bins = packStatements(
+        statements.map((s) => s.json.length),
+        maxSize,
+      );
     } catch (err) {
       if (!(err instanceof RangeError)) throw err;
       const s = statements[Number(err.message)];
-      errors.push(new InputError({ file: s.file, line: s.line }, `statement ${String(s.statement.Sid)} alone is ${s.json.length} characters`, `a ${type} statement that fits the ${maxSize}-character quota with room for the policy around it`));
+      errors.push(
+        new InputError(
+          { file: s.file, line: s.line },
+          `statement ${String(s.statement.Sid)} alone is ${s.json.length} characters`,
+          `a ${type} statement that fits the ${maxSize}-character quota with room for the policy around it`,
+        ),
+      );
       continue;
     }
     const packs = bins.map((bin) => bin.map((i) => statements[i]));
@@ -158,9 +174,13 @@ function usageOf(org: Organization, policies: readonly BuiltPolicy[]): TargetUsa
       const theirs = org.alreadyAttached.filter((p) => p.type === type && p.targetIds.includes(targetId));
       if (!ours.length) continue;
       usage.push({
-        targetId, target: targetName(org, targetId), type,
-        attached: ours.length + theirs.length, maxAttached: org.quotas[type].maxAttached,
-        largest: Math.max(...ours.map((p) => p.content.length)), maxSize: org.quotas[type].maxSize,
+        targetId,
+        target: targetName(org, targetId),
+        type,
+        attached: ours.length + theirs.length,
+        maxAttached: org.quotas[type].maxAttached,
+        largest: Math.max(...ours.map((p) => p.content.length)),
+        maxSize: org.quotas[type].maxSize,
       });
     }
   }
@@ -168,17 +188,19 @@ function usageOf(org: Organization, policies: readonly BuiltPolicy[]): TargetUsa
 }
 
 function overQuota(org: Organization, usage: readonly TargetUsage[], policies: readonly BuiltPolicy[]): InputError[] {
-  return usage.filter((u) => u.attached > u.maxAttached).map((u) => {
-    const names = [
-      ...org.alreadyAttached.filter((p) => p.type === u.type && p.targetIds.includes(u.targetId)).map((p) => p.name),
-      ...policies.filter((p) => p.type === u.type && p.targetIds.includes(u.targetId)).map((p) => p.name),
-    ];
-    return new InputError(
-      { file: org.file, line: org.lineOf.get(u.targetId) },
-      `${u.target} would have ${u.attached} ${u.type} attached (${names.join(', ')})`,
-      `at most ${u.maxAttached}: target fewer controls here, or raise quotas.${u.type}.maxAttached in org.yaml if AWS raised it for you`,
-    );
-  });
+  return usage
+    .filter((u) => u.attached > u.maxAttached)
+    .map((u) => {
+      const names = [
+        ...org.alreadyAttached.filter((p) => p.type === u.type && p.targetIds.includes(u.targetId)).map((p) => p.name),
+        ...policies.filter((p) => p.type === u.type && p.targetIds.includes(u.targetId)).map((p) => p.name),
+      ];
+      return new InputError(
+        { file: org.file, line: org.lineOf.get(u.targetId) },
+        `${u.target} would have ${u.attached} ${u.type} attached (${names.join(', ')})`,
+        `at most ${u.maxAttached}: target fewer controls here, or raise quotas.${u.type}.maxAttached in org.yaml if AWS raised it for you`,
+      );
+    });
 }
 
 /** The other enforcement points of the mandatory tag set: AWS Config REQUIRED_TAGS and the catalog's Guard rules. */
@@ -191,7 +213,10 @@ function companions(catalog: Catalog): Map<string, string> {
 }
 
 function slug(s: string): string {
-  return s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+  return s
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
 }
 
 /** manifest.json: the organization as built and every policy with its file, size, targets and controls. */
@@ -202,7 +227,14 @@ export interface OrgManifest {
     readonly ous: readonly { readonly id: string; readonly name: string; readonly path: string; readonly parentId: string }[];
     readonly accounts: readonly { readonly id: string; readonly name: string; readonly ouId: string; readonly type: string }[];
   };
-  readonly policies: readonly { readonly type: OrgPolicyType; readonly name: string; readonly file: string; readonly bytes: number; readonly targets: readonly string[]; readonly controls: readonly string[] }[];
+  readonly policies: readonly {
+    readonly type: OrgPolicyType;
+    readonly name: string;
+    readonly file: string;
+    readonly bytes: number;
+    readonly targets: readonly string[];
+    readonly controls: readonly string[];
+  }[];
 }
 
 export function manifestOf(build: OrgBuild): OrgManifest {

@@ -28,29 +28,35 @@ const KEY_ORDER = ['Sid', 'Effect', 'Principal', 'NotPrincipal', 'Action', 'NotA
 export function composeStatements(set: OrgPolicySet, tags: readonly MandatoryTag[], type: OrgPolicyType): Map<string, ComposedStatement[]> {
   const { organization: org } = set;
   const byTarget = new Map<string, ComposedStatement[]>();
-  set.controls.filter((c) => c.type === type).forEach((control, controlIndex) => {
-    const exemptArns = control.exemptions.map((key) => roleArnPattern(org.roles[key]));
-    for (const ref of control.targets) {
-      for (const targetId of resolveTarget(org, ref)) {
-        const values = valuesForTarget(org, targetId);
-        const list = byTarget.get(targetId) ?? [];
-        for (const source of control.statements) {
-          const variants = source.forEach === 'mandatoryTag' ? tags.map((t) => ({ ...values, ...tagValues(t) })) : [values];
-          const usesRegions = placeholdersIn(source.statement).some((p) => p.name === 'regions.allowed');
-          variants.forEach((v, variant) => {
-            const expanded = expandPlaceholders(source.statement, v);
-            const statement = normalize(withExemptions(expanded, exemptArns), expanded.Sid ?? derivedSid(control, source, v));
-            list.push({
-              controlId: control.id, statement, json: JSON.stringify(statement),
-              rank: [targetRank(ref), controlIndex, source.index, variant], file: control.file, line: source.line,
-              regions: usesRegions ? (v['regions.allowed'] as readonly string[]) : undefined,
+  set.controls
+    .filter((c) => c.type === type)
+    .forEach((control, controlIndex) => {
+      const exemptArns = control.exemptions.map((key) => roleArnPattern(org.roles[key]));
+      for (const ref of control.targets) {
+        for (const targetId of resolveTarget(org, ref)) {
+          const values = valuesForTarget(org, targetId);
+          const list = byTarget.get(targetId) ?? [];
+          for (const source of control.statements) {
+            const variants = source.forEach === 'mandatoryTag' ? tags.map((t) => ({ ...values, ...tagValues(t) })) : [values];
+            const usesRegions = placeholdersIn(source.statement).some((p) => p.name === 'regions.allowed');
+            variants.forEach((v, variant) => {
+              const expanded = expandPlaceholders(source.statement, v);
+              const statement = normalize(withExemptions(expanded, exemptArns), expanded.Sid ?? derivedSid(control, source, v));
+              list.push({
+                controlId: control.id,
+                statement,
+                json: JSON.stringify(statement),
+                rank: [targetRank(ref), controlIndex, source.index, variant],
+                file: control.file,
+                line: source.line,
+                regions: usesRegions ? (v['regions.allowed'] as readonly string[]) : undefined,
+              });
             });
-          });
+          }
+          byTarget.set(targetId, list);
         }
-        byTarget.set(targetId, list);
       }
-    }
-  });
+    });
   for (const [id, list] of byTarget) byTarget.set(id, dedupe(list.sort((a, b) => compareRank(a.rank, b.rank))));
   return byTarget;
 }

@@ -53,7 +53,9 @@ describe('DECLARATIVE_EC2_SETTINGS_SCHEMA', () => {
   });
 
   test('ranges, patterns and required keys are checked', () => {
-    expect(errorsOf('instanceMetadataDefaults:\n  httpPutResponseHopLimit: 65\n')).toEqual(["ec2.yaml:2:3: 'instanceMetadataDefaults.httpPutResponseHopLimit' must be <= 64"]);
+    expect(errorsOf('instanceMetadataDefaults:\n  httpPutResponseHopLimit: 65\n')).toEqual([
+      "ec2.yaml:2:3: 'instanceMetadataDefaults.httpPutResponseHopLimit' must be <= 64",
+    ]);
     expect(errorsOf("allowedImages:\n  state: enabled\n  criteria:\n    - providers: ['aws-marketplace']\n")[0]).toMatch(
       /^ec2\.yaml:4:19: 'allowedImages\.criteria\.0\.providers\.0' has value "aws-marketplace"/,
     );

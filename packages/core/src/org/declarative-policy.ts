@@ -92,9 +92,21 @@ export const DECLARATIVE_EC2_SETTINGS_SCHEMA = {
             minProperties: 1,
             properties: {
               // The declarative policy page spells the aliases with underscores (the EC2 API uses hyphens).
-              providers: { type: 'array', minItems: 1, maxItems: 200, uniqueItems: true, items: { type: 'string', pattern: '^([0-9]{12}|amazon|aws_marketplace|aws_backup_vault)$' } },
+              providers: {
+                type: 'array',
+                minItems: 1,
+                maxItems: 200,
+                uniqueItems: true,
+                items: { type: 'string', pattern: '^([0-9]{12}|amazon|aws_marketplace|aws_backup_vault)$' },
+              },
               imageNames: { type: 'array', minItems: 1, maxItems: 50, uniqueItems: true, items: { type: 'string', minLength: 1, maxLength: 128 } },
-              marketplaceProductCodes: { type: 'array', minItems: 1, maxItems: 50, uniqueItems: true, items: { type: 'string', pattern: '^[A-Za-z0-9]{1,25}$' } },
+              marketplaceProductCodes: {
+                type: 'array',
+                minItems: 1,
+                maxItems: 50,
+                uniqueItems: true,
+                items: { type: 'string', pattern: '^[A-Za-z0-9]{1,25}$' },
+              },
               maxDaysSinceCreated: DAYS,
               maxDaysSinceDeprecated: DAYS,
             },

@@ -6,7 +6,17 @@ import { IamStatement } from './model';
 import { validateActionList, validateStatement } from './iam-validation';
 
 /** A fake file: each element starts on a fixed line, list items follow it, one per line. */
-const LINE: Record<string, number> = { Sid: 2, Effect: 3, Principal: 4, NotPrincipal: 5, Action: 10, NotAction: 20, Resource: 30, NotResource: 35, Condition: 40 };
+const LINE: Record<string, number> = {
+  Sid: 2,
+  Effect: 3,
+  Principal: 4,
+  NotPrincipal: 5,
+  Action: 10,
+  NotAction: 20,
+  Resource: 30,
+  NotResource: 35,
+  Condition: 40,
+};
 function locate(p: (string | number)[]): SourceLocation {
   if (p.length === 0) return { file: 'x.yaml', line: 1 };
   const last = p[p.length - 1];
@@ -111,12 +121,14 @@ describe('conditions', () => {
 
   test('set prefixes and IfExists are accepted', async () => {
     expect(
-      await scp(withCondition({
-        'ForAnyValue:StringLike': { 'aws:TagKeys': ['team*'] },
-        'ForAllValues:StringEqualsIfExists': { 'aws:TagKeys': ['team', 'env'] },
-        ArnNotLikeIfExists: { 'aws:PrincipalArn': 'arn:aws:iam::*:role/Admin' },
-        Null: { 'aws:TokenIssueTime': true },
-      })),
+      await scp(
+        withCondition({
+          'ForAnyValue:StringLike': { 'aws:TagKeys': ['team*'] },
+          'ForAllValues:StringEqualsIfExists': { 'aws:TagKeys': ['team', 'env'] },
+          ArnNotLikeIfExists: { 'aws:PrincipalArn': 'arn:aws:iam::*:role/Admin' },
+          Null: { 'aws:TokenIssueTime': true },
+        }),
+      ),
     ).toEqual([]);
   });
 
@@ -148,10 +160,15 @@ describe('conditions', () => {
 
   test('keys with a variable part match by pattern', async () => {
     expect(
-      await scp(withCondition({
-        Null: { 'aws:RequestTag/CostCenter': 'true', 'aws:ResourceTag/owner': 'false', 'aws:PrincipalTag/team': 'false' },
-        StringEquals: { 's3:ExistingObjectTag/classification': 'public', 'aws:RequestTag/${TagKey}': 'x' },
-      }, ['s3:PutObject', 's3:GetObject'])),
+      await scp(
+        withCondition(
+          {
+            Null: { 'aws:RequestTag/CostCenter': 'true', 'aws:ResourceTag/owner': 'false', 'aws:PrincipalTag/team': 'false' },
+            StringEquals: { 's3:ExistingObjectTag/classification': 'public', 'aws:RequestTag/${TagKey}': 'x' },
+          },
+          ['s3:PutObject', 's3:GetObject'],
+        ),
+      ),
     ).toEqual([]);
     const errors = await scp(withCondition({ Null: { 'aws:RequestTag/': 'true', 's3:ExistingObjectTag/x': 'true' } }, 'ec2:RunInstances'));
     expect(errors.map((e) => e.problem)).toEqual([
@@ -161,10 +178,12 @@ describe('conditions', () => {
   });
 
   test('Bool and Null take true or false; values are scalars or lists of them', async () => {
-    const errors = await scp(withCondition({
-      Bool: { 'aws:SecureTransport': 'yes', 'aws:MultiFactorAuthPresent': [true, 'false'] },
-      StringEquals: { 'aws:RequestedRegion': [{ region: 'eu-west-1' }], 'aws:PrincipalAccount': 123456789012 },
-    }));
+    const errors = await scp(
+      withCondition({
+        Bool: { 'aws:SecureTransport': 'yes', 'aws:MultiFactorAuthPresent': [true, 'false'] },
+        StringEquals: { 'aws:RequestedRegion': [{ region: 'eu-west-1' }], 'aws:PrincipalAccount': 123456789012 },
+      }),
+    );
     expect(messages(errors)).toEqual([
       'x.yaml:42: Bool value "yes" is not true or false (expected "true" or "false")',
       'x.yaml:41: condition value {"region":"eu-west-1"} is not a string, number or boolean (expected a string, number or boolean, or a list of them)',
@@ -173,7 +192,9 @@ describe('conditions', () => {
 
   test('a Condition that is not a map of maps is an error', async () => {
     expect((await scp(withCondition(['StringEquals'])))[0].problem).toBe('Condition is not a map of operators');
-    expect((await scp(withCondition({ StringEquals: 'aws:RequestedRegion' })))[0].problem).toBe('condition operator StringEquals is not followed by a map of condition keys');
+    expect((await scp(withCondition({ StringEquals: 'aws:RequestedRegion' })))[0].problem).toBe(
+      'condition operator StringEquals is not followed by a map of condition keys',
+    );
   });
 });
 
@@ -195,7 +216,14 @@ describe('placeholders', () => {
   });
 
   test('text around a placeholder is still checked', async () => {
-    const errors = await scp(deny({ Sid: 'Deny-{{tag.Name}}', Action: ['ec2:{{verb}}*', '{{service}}:Get*'], Resource: '{{bucket.arn}}/*', Condition: { Null: { 'aws:RequestTg/{{tag.key}}': 'true' } } }));
+    const errors = await scp(
+      deny({
+        Sid: 'Deny-{{tag.Name}}',
+        Action: ['ec2:{{verb}}*', '{{service}}:Get*'],
+        Resource: '{{bucket.arn}}/*',
+        Condition: { Null: { 'aws:RequestTg/{{tag.key}}': 'true' } },
+      }),
+    );
     expect(errors.map((e) => e.problem)).toEqual([
       'Sid "Deny-{{tag.Name}}" is not alphanumeric',
       // A placeholder inside an action or in front of a resource would expand unchecked: it is refused.
@@ -236,7 +264,13 @@ describe('SCP', () => {
 });
 
 describe('RCP', () => {
-  const ok = { Effect: 'Deny', Principal: '*', Action: ['s3:*', 'sts:AssumeRole', 'kms:Decrypt'], Resource: '*', Condition: { BoolIfExists: { 'aws:SecureTransport': 'false' } } } as IamStatement;
+  const ok = {
+    Effect: 'Deny',
+    Principal: '*',
+    Action: ['s3:*', 'sts:AssumeRole', 'kms:Decrypt'],
+    Resource: '*',
+    Condition: { BoolIfExists: { 'aws:SecureTransport': 'false' } },
+  } as IamStatement;
 
   test('a valid RCP statement has no errors', async () => {
     expect(await rcp(ok)).toEqual([]);
@@ -286,7 +320,11 @@ describe('data/global-service-actions.yaml', () => {
     const lineOf = (i: number) => lines.indexOf(`  - ${data.actions[i]}`) + 1;
     expect(await validateActionList(data.actions, (i) => ({ file: 'global-service-actions.yaml', line: lineOf(i) }))).toEqual([]);
     // The same list as the NotAction of a region-deny SCP.
-    const stmt = deny({ Sid: 'DenyOutsideAllowedRegions', NotAction: data.actions, Condition: { StringNotEquals: { 'aws:RequestedRegion': '{{ regions }}' } } });
+    const stmt = deny({
+      Sid: 'DenyOutsideAllowedRegions',
+      NotAction: data.actions,
+      Condition: { StringNotEquals: { 'aws:RequestedRegion': '{{ regions }}' } },
+    });
     expect(await scp(stmt)).toEqual([]);
   });
 });

@@ -29,10 +29,33 @@ const SAMPLE = 'TagKey';
 
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html
 const BASE_OPERATORS = [
-  'StringEquals', 'StringNotEquals', 'StringEqualsIgnoreCase', 'StringNotEqualsIgnoreCase', 'StringLike', 'StringNotLike',
-  'NumericEquals', 'NumericNotEquals', 'NumericLessThan', 'NumericLessThanEquals', 'NumericGreaterThan', 'NumericGreaterThanEquals',
-  'DateEquals', 'DateNotEquals', 'DateLessThan', 'DateLessThanEquals', 'DateGreaterThan', 'DateGreaterThanEquals',
-  'Bool', 'BinaryEquals', 'IpAddress', 'NotIpAddress', 'ArnEquals', 'ArnLike', 'ArnNotEquals', 'ArnNotLike', 'Null',
+  'StringEquals',
+  'StringNotEquals',
+  'StringEqualsIgnoreCase',
+  'StringNotEqualsIgnoreCase',
+  'StringLike',
+  'StringNotLike',
+  'NumericEquals',
+  'NumericNotEquals',
+  'NumericLessThan',
+  'NumericLessThanEquals',
+  'NumericGreaterThan',
+  'NumericGreaterThanEquals',
+  'DateEquals',
+  'DateNotEquals',
+  'DateLessThan',
+  'DateLessThanEquals',
+  'DateGreaterThan',
+  'DateGreaterThanEquals',
+  'Bool',
+  'BinaryEquals',
+  'IpAddress',
+  'NotIpAddress',
+  'ArnEquals',
+  'ArnLike',
+  'ArnNotEquals',
+  'ArnNotLike',
+  'Null',
 ];
 /** Every spelling IAM accepts: optional set prefix, optional IfExists suffix (never on Null). */
 const OPERATORS: readonly string[] = ['', 'ForAllValues:', 'ForAnyValue:'].flatMap((prefix) =>
@@ -125,17 +148,24 @@ export async function validateStatement(stmt: IamStatement, kind: 'scp' | 'rcp',
   if (!isPlaceholder(s.Effect)) {
     if (s.Effect === undefined) err([], 'a statement has no Effect', 'Effect: Allow or Deny');
     else if (s.Effect !== 'Allow' && s.Effect !== 'Deny') err(['Effect'], `Effect is ${JSON.stringify(s.Effect)}`, 'Allow or Deny');
-    else if (kind === 'rcp' && s.Effect !== 'Deny') err(['Effect'], 'Effect Allow in an RCP: RCPs are deny-only (only the AWS-managed RCPFullAWSAccess may allow)', 'Deny');
+    else if (kind === 'rcp' && s.Effect !== 'Deny')
+      err(['Effect'], 'Effect Allow in an RCP: RCPs are deny-only (only the AWS-managed RCPFullAWSAccess may allow)', 'Deny');
   }
 
   if (kind === 'scp') {
     for (const el of ['Principal', 'NotPrincipal']) {
-      if (s[el] !== undefined) err([el], `${el} is not allowed in an SCP: SCPs apply to the principals of the accounts they are attached to`, `no ${el}; restrict principals with a Condition such as aws:PrincipalArn`);
+      if (s[el] !== undefined)
+        err(
+          [el],
+          `${el} is not allowed in an SCP: SCPs apply to the principals of the accounts they are attached to`,
+          `no ${el}; restrict principals with a Condition such as aws:PrincipalArn`,
+        );
     }
   } else {
     // https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps_syntax.html
     if (s.Principal === undefined) err([], 'an RCP statement needs Principal', 'Principal: "*" (restrict principals with a Condition)');
-    else if (s.Principal !== '*' && !isPlaceholder(s.Principal)) err(['Principal'], `Principal is ${JSON.stringify(s.Principal)}; an RCP can only name "*"`, 'Principal: "*" (restrict principals with a Condition)');
+    else if (s.Principal !== '*' && !isPlaceholder(s.Principal))
+      err(['Principal'], `Principal is ${JSON.stringify(s.Principal)}; an RCP can only name "*"`, 'Principal: "*" (restrict principals with a Condition)');
     if (s.NotPrincipal !== undefined) err(['NotPrincipal'], 'NotPrincipal is not supported in RCPs', 'Principal: "*" with a Condition');
     if (s.NotAction !== undefined) err(['NotAction'], 'NotAction is not supported in RCPs', 'Action listing the actions to deny');
   }
@@ -182,7 +212,8 @@ async function checkActionElement(s: Record<string, unknown>, kind: 'scp' | 'rcp
       if (el !== 'Action') continue;
       if (r.service === undefined) scope = 'any';
       else if (scope !== 'any') scope.add(r.service);
-      if (kind === 'rcp' && value === '*') err(path, 'Action "*" is not allowed in an RCP', 'service-specific actions such as s3:* (customer-managed RCPs must name the service)');
+      if (kind === 'rcp' && value === '*')
+        err(path, 'Action "*" is not allowed in an RCP', 'service-specific actions such as s3:* (customer-managed RCPs must name the service)');
       else if (kind === 'rcp' && r.service && !r.problem && !(await rcpSupported()).has(r.service)) {
         err(path, `${r.service} does not support RCPs, so ${value} would have no effect`, `an action of a service listed at ${RCP_DOCS}`);
       }
@@ -213,17 +244,32 @@ async function checkAction(raw: unknown): Promise<ActionResult> {
   const parts = raw.split(':');
   if (parts.length !== 2 || !parts[0] || !parts[1]) return { problem: `action ${raw} is not of the form service:Action`, expected: ACTION_FORM };
   const [servicePart, actionPart] = parts;
-  if (/[*?]/.test(servicePart)) return { problem: `action ${raw} has a wildcard in the service prefix`, expected: 'a literal service prefix such as s3; wildcards belong in the action part' };
+  if (/[*?]/.test(servicePart))
+    return {
+      problem: `action ${raw} has a wildcard in the service prefix`,
+      expected: 'a literal service prefix such as s3; wildcards belong in the action part',
+    };
 
   const service = servicePart.toLowerCase();
   const services = await knownServices();
   if (!services.has(service)) {
     const guess = closestMatch(service, [...services]);
-    return { problem: `unknown service ${servicePart} in action ${raw}${guess ? `; did you mean ${guess}:${actionPart}?` : ''}`, expected: 'an IAM service prefix such as s3, ec2 or iam' };
+    return {
+      problem: `unknown service ${servicePart} in action ${raw}${guess ? `; did you mean ${guess}:${actionPart}?` : ''}`,
+      expected: 'an IAM service prefix such as s3, ec2 or iam',
+    };
   }
   const actions = await actionsOf(service);
   if (/[*?]/.test(actionPart)) {
-    const pattern = new RegExp('^' + actionPart.split(/([*?])/).map((p) => (p === '*' ? '.*' : p === '?' ? '.' : escapeRegExp(p))).join('') + '$', 'i');
+    const pattern = new RegExp(
+      '^' +
+        actionPart
+          .split(/([*?])/)
+          .map((p) => (p === '*' ? '.*' : p === '?' ? '.' : escapeRegExp(p)))
+          .join('') +
+        '$',
+      'i',
+    );
     if (actions.names.some((a) => pattern.test(a))) return { service };
     return { problem: `action ${raw} matches no ${service} action`, expected: `a pattern that matches at least one ${service} action`, service };
   }
@@ -266,9 +312,14 @@ async function checkConditions(condition: unknown, scope: KeyScope, err: Report)
 function checkOperator(operator: string, err: Report): void {
   if (OPERATOR_SET.has(operator)) return;
   const path = ['Condition', operator];
-  if (/^(ForAllValues:|ForAnyValue:)?NullIfExists$/.test(operator)) return err(path, `${operator}: IfExists cannot be added to Null, which already tests whether the key exists`, 'Null');
+  if (/^(ForAllValues:|ForAnyValue:)?NullIfExists$/.test(operator))
+    return err(path, `${operator}: IfExists cannot be added to Null, which already tests whether the key exists`, 'Null');
   const guess = closestMatch(operator, OPERATORS);
-  err(path, `unknown condition operator ${operator}${guess ? `; did you mean ${guess}?` : ''}`, 'an IAM condition operator such as StringEquals, ArnNotLike or BoolIfExists, optionally prefixed ForAllValues: or ForAnyValue:');
+  err(
+    path,
+    `unknown condition operator ${operator}${guess ? `; did you mean ${guess}?` : ''}`,
+    'an IAM condition operator such as StringEquals, ArnNotLike or BoolIfExists, optionally prefixed ForAllValues: or ForAnyValue:',
+  );
 }
 
 async function checkConditionKey(written: string, scope: KeyScope, path: Path, err: Report): Promise<void> {
@@ -283,7 +334,11 @@ async function checkConditionKey(written: string, scope: KeyScope, path: Path, e
     // With "*" or NotAction the statement covers every service, so any service's key may apply.
     if (await knownAnywhere()) return;
     const guess = closestMatch(key, [...getAllGlobalConditionKeys(), ...(ownService?.names ?? [])]);
-    return err(path, `unknown condition key ${written}${guess ? `; did you mean ${guess}?` : ''}`, 'a global condition key (aws:...) or a condition key of an IAM service');
+    return err(
+      path,
+      `unknown condition key ${written}${guess ? `; did you mean ${guess}?` : ''}`,
+      'a global condition key (aws:...) or a condition key of an IAM service',
+    );
   }
   const sets = await Promise.all([...scope].map(conditionKeysOf));
   if (sets.some((keys) => matches(keys, key))) return;
@@ -326,7 +381,8 @@ function forEachScalar(value: unknown, path: Path, err: Report): Item<string | n
   const scalars: Item<string | number | boolean>[] = [];
   for (const item of items) {
     if (isPlaceholder(item.value)) continue;
-    if (typeof item.value === 'string' || typeof item.value === 'number' || typeof item.value === 'boolean') scalars.push(item as Item<string | number | boolean>);
+    if (typeof item.value === 'string' || typeof item.value === 'number' || typeof item.value === 'boolean')
+      scalars.push(item as Item<string | number | boolean>);
     else err(item.path, `condition value ${JSON.stringify(item.value)} is not a string, number or boolean`, 'a string, number or boolean, or a list of them');
   }
   return scalars;

@@ -26,15 +26,33 @@ const SETTINGS_SCHEMAS: Partial<Record<OrgPolicyType, object>> = {
   DECLARATIVE_POLICY_EC2: DECLARATIVE_EC2_SETTINGS_SCHEMA,
   AISERVICES_OPT_OUT_POLICY: AI_OPT_OUT_SETTINGS_SCHEMA,
   TAG_POLICY: {
-    type: 'object', additionalProperties: false,
-    properties: { enforcedFor: { type: 'array', uniqueItems: true, items: { type: 'string' }, description: 'service:resourceType values whose noncompliant tagging operations are refused' } },
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      enforcedFor: {
+        type: 'array',
+        uniqueItems: true,
+        items: { type: 'string' },
+        description: 'service:resourceType values whose noncompliant tagging operations are refused',
+      },
+    },
   },
 };
 
 interface PolicySource {
-  id: string; title: string; severity: OrgControl['severity']; rationale: string; type?: OrgPolicyType; generatedFrom?: 'tags.yaml';
-  targets: string[]; exemptions?: string[]; frameworks: Record<string, string[]>; related?: string[]; references?: string[];
-  statements?: (IamStatement & { forEach?: 'mandatoryTag' })[]; settings?: Record<string, unknown>;
+  id: string;
+  title: string;
+  severity: OrgControl['severity'];
+  rationale: string;
+  type?: OrgPolicyType;
+  generatedFrom?: 'tags.yaml';
+  targets: string[];
+  exemptions?: string[];
+  frameworks: Record<string, string[]>;
+  related?: string[];
+  references?: string[];
+  statements?: (IamStatement & { forEach?: 'mandatoryTag' })[];
+  settings?: Record<string, unknown>;
   tests?: (Omit<PolicyTestCase, 'line' | 'context' | 'resource'> & { resource?: string; context?: Record<string, string | string[]> })[];
 }
 
@@ -85,10 +103,12 @@ async function loadOrgControl(file: string, dirType: OrgPolicyType | undefined, 
     }
   });
   (src.exemptions ?? []).forEach((key, i) => {
-    if (!(key in org.roles)) errors.push(new InputError(doc.locate(['exemptions', i]), `no role ${key} in org.yaml roles`, `one of ${Object.keys(org.roles).join(', ')}`));
+    if (!(key in org.roles))
+      errors.push(new InputError(doc.locate(['exemptions', i]), `no role ${key} in org.yaml roles`, `one of ${Object.keys(org.roles).join(', ')}`));
   });
   (src.related ?? []).forEach((id, i) => {
-    if (!catalog.controls.some((c) => c.id === id)) errors.push(new InputError(doc.locate(['related', i]), `unknown control ${id}`, 'the ID of a control in policies/controls'));
+    if (!catalog.controls.some((c) => c.id === id))
+      errors.push(new InputError(doc.locate(['related', i]), `unknown control ${id}`, 'the ID of a control in policies/controls'));
   });
 
   const statements: StatementSource[] = [];
@@ -111,7 +131,8 @@ async function loadOrgControl(file: string, dirType: OrgPolicyType | undefined, 
     const test: PolicyTestCase = { ...t, resource: t.resource ?? '*', context: t.context ?? {}, line: doc.locate(['tests', i]).line };
     for (const key of ['account', 'resourceAccount'] as const) {
       const name = t[key];
-      if (name !== undefined && !findAccount(org, name)) errors.push(new InputError(doc.locate(['tests', i, key]), `no account ${name} in org.yaml`, 'a member or management account name or ID'));
+      if (name !== undefined && !findAccount(org, name))
+        errors.push(new InputError(doc.locate(['tests', i, key]), `no account ${name} in org.yaml`, 'a member or management account name or ID'));
     }
     try {
       resolveTestParties(org, test);
@@ -123,9 +144,21 @@ async function loadOrgControl(file: string, dirType: OrgPolicyType | undefined, 
 
   if (errors.length) throw new InputErrors(errors);
   return {
-    id: src.id, title: src.title, severity: src.severity, rationale: src.rationale, type, targets: src.targets,
-    frameworks: src.frameworks, related: src.related ?? [], references: src.references ?? [], tests, file,
-    exemptions: src.exemptions ?? [], statements, settings: src.settings, generatedFrom: src.generatedFrom,
+    id: src.id,
+    title: src.title,
+    severity: src.severity,
+    rationale: src.rationale,
+    type,
+    targets: src.targets,
+    frameworks: src.frameworks,
+    related: src.related ?? [],
+    references: src.references ?? [],
+    tests,
+    file,
+    exemptions: src.exemptions ?? [],
+    statements,
+    settings: src.settings,
+    generatedFrom: src.generatedFrom,
   };
 }
 
@@ -145,8 +178,10 @@ function shapeCheck(doc: SourceDocument, src: PolicySource, dirType: OrgPolicyTy
   if (src.statements) errors.push(new InputError(doc.locate(['statements']), `statements belong in policies/scp or policies/rcp`, 'settings'));
   if (src.exemptions) errors.push(new InputError(doc.locate(['exemptions']), `exemptions apply to SCP and RCP statements only`));
   if (src.tests) errors.push(new InputError(doc.locate(['tests']), `${src.type} is not simulated; tests belong to SCPs and RCPs`));
-  if (src.type === 'TAG_POLICY' && src.generatedFrom !== 'tags.yaml') errors.push(new InputError(doc.locate(['type']), 'a tag policy is generated from the mandatory tag set', "generatedFrom: tags.yaml"));
-  if (src.type !== 'TAG_POLICY' && src.generatedFrom) errors.push(new InputError(doc.locate(['generatedFrom']), `only tag policies are generated from tags.yaml`));
+  if (src.type === 'TAG_POLICY' && src.generatedFrom !== 'tags.yaml')
+    errors.push(new InputError(doc.locate(['type']), 'a tag policy is generated from the mandatory tag set', 'generatedFrom: tags.yaml'));
+  if (src.type !== 'TAG_POLICY' && src.generatedFrom)
+    errors.push(new InputError(doc.locate(['generatedFrom']), `only tag policies are generated from tags.yaml`));
   if (!src.settings && src.type !== 'TAG_POLICY') errors.push(new InputError(doc.locate([]), 'settings are missing', `the ${src.type} settings`));
   return src.type;
 }
@@ -156,7 +191,8 @@ function duplicateIds(controls: readonly OrgControl[], catalog: Catalog): InputE
   const seen = new Map<string, string>(catalog.controls.map((c) => [c.id, c.file]));
   const errors: InputError[] = [];
   for (const c of controls) {
-    if (seen.has(c.id)) errors.push(new InputError({ file: c.file, line: 1, column: 1 }, `control ID ${c.id} is already used by ${seen.get(c.id)}`, 'a unique, never reused ID'));
+    if (seen.has(c.id))
+      errors.push(new InputError({ file: c.file, line: 1, column: 1 }, `control ID ${c.id} is already used by ${seen.get(c.id)}`, 'a unique, never reused ID'));
     seen.set(c.id, c.file);
   }
   return errors;
@@ -171,7 +207,10 @@ function duplicateSids(controls: readonly OrgControl[], catalog: Catalog): Input
       const sids = s.forEach ? catalog.tags.map((t) => expandPlaceholders(s.statement.Sid ?? '', tagValues(t))) : [s.statement.Sid ?? ''];
       for (const sid of sids.filter(Boolean)) {
         const key = `${c.type}|${sid}`;
-        if (seen.has(key)) errors.push(new InputError({ file: c.file, line: s.line }, `Sid ${sid} is already used by ${seen.get(key)}`, 'a Sid unique among all policies of this type'));
+        if (seen.has(key))
+          errors.push(
+            new InputError({ file: c.file, line: s.line }, `Sid ${sid} is already used by ${seen.get(key)}`, 'a Sid unique among all policies of this type'),
+          );
         seen.set(key, c.file);
       }
     }

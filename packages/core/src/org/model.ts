@@ -7,12 +7,7 @@ export const ACCOUNT_TYPES: readonly AccountType[] = ['sandbox', 'dev', 'prod'];
 
 /** The AWS Organizations policy types Tarmac builds. */
 export type OrgPolicyType =
-  | 'SERVICE_CONTROL_POLICY'
-  | 'RESOURCE_CONTROL_POLICY'
-  | 'TAG_POLICY'
-  | 'DECLARATIVE_POLICY_EC2'
-  | 'AISERVICES_OPT_OUT_POLICY'
-  | 'BACKUP_POLICY';
+  'SERVICE_CONTROL_POLICY' | 'RESOURCE_CONTROL_POLICY' | 'TAG_POLICY' | 'DECLARATIVE_POLICY_EC2' | 'AISERVICES_OPT_OUT_POLICY' | 'BACKUP_POLICY';
 
 /** Directory name under DIR/org/ for each policy type. */
 export const POLICY_TYPE_DIR: Readonly<Record<OrgPolicyType, string>> = {

@@ -32,7 +32,11 @@ export function placeholderSpecs(org: Organization, forEachTag: boolean): Map<st
  * data); Resource and NotResource whole ARNs or text inside an ARN; a list never sits inside a longer
  * string, a key or a Sid. Anything else is refused, so no unchecked value reaches a policy.
  */
-export function misplacedPlaceholders(uses: readonly PlaceholderUse[], specs: ReadonlyMap<string, PlaceholderSpec>, locate: (path: (string | number)[]) => SourceLocation): InputError[] {
+export function misplacedPlaceholders(
+  uses: readonly PlaceholderUse[],
+  specs: ReadonlyMap<string, PlaceholderSpec>,
+  locate: (path: (string | number)[]) => SourceLocation,
+): InputError[] {
   const errors: InputError[] = [];
   for (const use of uses) {
     const spec = specs.get(use.name);
@@ -44,9 +48,21 @@ export function misplacedPlaceholders(uses: readonly PlaceholderUse[], specs: Re
     const field = String(use.path[0]);
     const actions = field === 'Action' || field === 'NotAction';
     if (actions !== (spec.kind === 'action') || (actions && !use.whole)) {
-      errors.push(new InputError(at, `{{${use.name}}} cannot be used in ${field}`, actions ? 'a whole action list placeholder such as {{data.globalServiceActions}}' : 'action list placeholders only in Action or NotAction'));
+      errors.push(
+        new InputError(
+          at,
+          `{{${use.name}}} cannot be used in ${field}`,
+          actions ? 'a whole action list placeholder such as {{data.globalServiceActions}}' : 'action list placeholders only in Action or NotAction',
+        ),
+      );
     } else if ((field === 'Resource' || field === 'NotResource') && use.whole && spec.kind !== 'arn') {
-      errors.push(new InputError(at, `{{${use.name}}} is not an ARN and cannot be a whole ${field} value`, 'an ARN placeholder such as {{roles.platform}}, or text inside an ARN'));
+      errors.push(
+        new InputError(
+          at,
+          `{{${use.name}}} is not an ARN and cannot be a whole ${field} value`,
+          'an ARN placeholder such as {{roles.platform}}, or text inside an ARN',
+        ),
+      );
     } else if (spec.list && (!use.whole || field === 'Sid')) {
       errors.push(new InputError(at, `{{${use.name}}} is a list and cannot be part of a longer string, a key or a Sid`, 'a placeholder that holds one value'));
     }

@@ -41,7 +41,11 @@ export function expandPlaceholders<T>(value: T, values: PlaceholderValues): T {
 
 function expand(value: unknown, values: PlaceholderValues): unknown {
   if (typeof value === 'string') return expandString(value, values);
-  if (Array.isArray(value)) return value.flatMap((v) => { const e = expand(v, values); return Array.isArray(e) ? e : [e]; });
+  if (Array.isArray(value))
+    return value.flatMap((v) => {
+      const e = expand(v, values);
+      return Array.isArray(e) ? e : [e];
+    });
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) {

@@ -66,7 +66,10 @@ export function resolveTestParties(org: Organization, test: PolicyTestCase): Tes
     principalArn = test.principal === 'root' ? `arn:aws:iam::${accountId}:root` : `arn:aws:iam::${accountId}:${test.principal}`;
   }
   const resourceAccountId = test.resourceAccount === undefined ? accountId : accountIdOf(test.resourceAccount);
-  if (!findAccount(org, resourceAccountId)) throw new Error(`resource account ${test.resourceAccount ?? accountId} is not in the organization, so no organization policy applies; name the member account that owns the resource (resourceAccount)`);
+  if (!findAccount(org, resourceAccountId))
+    throw new Error(
+      `resource account ${test.resourceAccount ?? accountId} is not in the organization, so no organization policy applies; name the member account that owns the resource (resourceAccount)`,
+    );
   return { principalArn, accountId, resourceAccountId };
 }
 
@@ -80,27 +83,49 @@ export function orgTests(build: OrgBuild, controls: readonly OrgControl[]): OrgT
     return chainTo(org, accountId).map((targetId) => ({
       targetId,
       policies: [
-        ...org.alreadyAttached.filter((p) => p.type === type && p.document && p.targetIds.includes(targetId)).map((p) => ({ name: p.name, document: p.document! })),
-        ...build.policies.filter((p) => p.type === type && p.targetIds.includes(targetId)).map((p) => ({ name: p.name, document: JSON.parse(p.content) as object })),
+        ...org.alreadyAttached
+          .filter((p) => p.type === type && p.document && p.targetIds.includes(targetId))
+          .map((p) => ({ name: p.name, document: p.document! })),
+        ...build.policies
+          .filter((p) => p.type === type && p.targetIds.includes(targetId))
+          .map((p) => ({ name: p.name, document: JSON.parse(p.content) as object })),
       ],
     }));
   };
-  return controls.flatMap((control) => control.tests.map((test): OrgTest => {
-    const { principalArn, accountId, resourceAccountId, service } = resolveTestParties(org, test);
-    const crossAccount = service || accountId !== resourceAccountId;
-    return {
-      control, test,
-      request: {
-        organizationId: org.id, managementAccountId: org.managementAccountId, accountId, principalArn,
-        action: test.action, resource: test.resource, resourceAccountId,
-        context: { 'aws:RequestedRegion': homeRegionOf(org, accountId), ...Object.fromEntries(Object.entries(test.context).map(([k, v]) => [k, typeof v === 'string' ? v : [...v]])) },
-        scpLevels: service ? [] : levels(accountId, 'SERVICE_CONTROL_POLICY'),
-        rcpLevels: levels(resourceAccountId, 'RESOURCE_CONTROL_POLICY'),
-        // Guardrails are under test, not grants: a cross-account resource policy is assumed to allow the call.
-        resourcePolicy: crossAccount ? { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: service ? { Service: principalArn } : { AWS: principalArn }, Action: test.action, Resource: test.resource }] } : undefined,
-      },
-    };
-  }));
+  return controls.flatMap((control) =>
+    control.tests.map((test): OrgTest => {
+      const { principalArn, accountId, resourceAccountId, service } = resolveTestParties(org, test);
+      const crossAccount = service || accountId !== resourceAccountId;
+      return {
+        control,
+        test,
+        request: {
+          organizationId: org.id,
+          managementAccountId: org.managementAccountId,
+          accountId,
+          principalArn,
+          action: test.action,
+          resource: test.resource,
+          resourceAccountId,
+          context: {
+            'aws:RequestedRegion': homeRegionOf(org, accountId),
+            ...Object.fromEntries(Object.entries(test.context).map(([k, v]) => [k, typeof v === 'string' ? v : [...v]])),
+          },
+          scpLevels: service ? [] : levels(accountId, 'SERVICE_CONTROL_POLICY'),
+          rcpLevels: levels(resourceAccountId, 'RESOURCE_CONTROL_POLICY'),
+          // Guardrails are under test, not grants: a cross-account resource policy is assumed to allow the call.
+          resourcePolicy: crossAccount
+            ? {
+                Version: '2012-10-17',
+                Statement: [
+                  { Effect: 'Allow', Principal: service ? { Service: principalArn } : { AWS: principalArn }, Action: test.action, Resource: test.resource },
+                ],
+              }
+            : undefined,
+        },
+      };
+    }),
+  );
 }
 
 function homeRegionOf(org: Organization, accountId: string): string {

@@ -9,8 +9,16 @@ import { chainTo } from './targets';
  * does not exist yet (which would hand out the exemption).
  */
 export const ROLE_PROTECTION_ACTIONS = [
-  'iam:AttachRolePolicy', 'iam:CreateRole', 'iam:DeleteRole', 'iam:DeleteRolePermissionsBoundary', 'iam:DeleteRolePolicy',
-  'iam:DetachRolePolicy', 'iam:PutRolePermissionsBoundary', 'iam:PutRolePolicy', 'iam:UpdateAssumeRolePolicy', 'iam:UpdateRole',
+  'iam:AttachRolePolicy',
+  'iam:CreateRole',
+  'iam:DeleteRole',
+  'iam:DeleteRolePermissionsBoundary',
+  'iam:DeleteRolePolicy',
+  'iam:DetachRolePolicy',
+  'iam:PutRolePermissionsBoundary',
+  'iam:PutRolePolicy',
+  'iam:UpdateAssumeRolePolicy',
+  'iam:UpdateRole',
 ];
 
 /** Condition operators that exempt principals by ARN. */
@@ -35,7 +43,13 @@ export function unprotectedExemptions(org: Organization, composed: ReadonlyMap<s
         const key = `${s.file}|${arn}`;
         if (missing.length && !reported.has(key)) {
           reported.add(key);
-          errors.push(new InputError({ file: s.file, line: s.line }, `${arn} is exempted here but not protected where the exemption applies (nothing denies ${missing.join(', ')} on it)`, `an SCP attached at the root or above this target that denies those actions on ${arn}`));
+          errors.push(
+            new InputError(
+              { file: s.file, line: s.line },
+              `${arn} is exempted here but not protected where the exemption applies (nothing denies ${missing.join(', ')} on it)`,
+              `an SCP attached at the root or above this target that denies those actions on ${arn}`,
+            ),
+          );
         }
       }
     }
@@ -54,9 +68,10 @@ function protects(statement: Record<string, unknown>, action: string, arn: strin
   const condition = (statement.Condition ?? {}) as Record<string, Record<string, unknown>>;
   const onlyExemptions = Object.entries(condition).every(([op, block]) => EXEMPTING.includes(op) && Object.keys(block).every((k) => k === 'aws:PrincipalArn'));
   if (!onlyExemptions) return false;
-  const actionCovered = statement.NotAction !== undefined
-    ? !toList(statement.NotAction).some((p) => globMatch(p, action, true))
-    : toList(statement.Action).some((p) => globMatch(p, action, true));
+  const actionCovered =
+    statement.NotAction !== undefined
+      ? !toList(statement.NotAction).some((p) => globMatch(p, action, true))
+      : toList(statement.Action).some((p) => globMatch(p, action, true));
   return actionCovered && toList(statement.Resource).some((p) => globMatch(p, arn, false));
 }
 
@@ -66,7 +81,15 @@ export function globMatch(pattern: string, value: string, ignoreCase: boolean): 
   const key = `${ignoreCase ? 'i' : ''}|${pattern}`;
   let re = compiled.get(key);
   if (!re) {
-    re = new RegExp('^' + pattern.split('').map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&'))).join('') + '$', ignoreCase ? 'i' : '');
+    re = new RegExp(
+      '^' +
+        pattern
+          .split('')
+          .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
+          .join('') +
+        '$',
+      ignoreCase ? 'i' : '',
+    );
     compiled.set(key, re);
   }
   return re.test(value);

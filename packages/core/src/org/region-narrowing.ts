@@ -16,7 +16,13 @@ export function unenforcedRegionNarrowing(org: Organization, composed: ReadonlyM
     const enforced = chainTo(org, target.id).some((id) => (composed.get(id) ?? []).some((s) => s.regions?.every((r) => allowed.has(r))));
     if (!enforced) {
       const name = 'path' in target ? `OU ${target.path}` : `account ${target.name}`;
-      errors.push(new InputError({ file: org.file, line: target.line }, `${name} narrows its regions to ${target.regions.allowed.join(', ')}, but no SCP on its path enforces that list`, `a control using {{regions.allowed}} (such as the region restriction) that also targets ${'path' in target ? `ou:${target.path}` : `account:${target.name}`}`));
+      errors.push(
+        new InputError(
+          { file: org.file, line: target.line },
+          `${name} narrows its regions to ${target.regions.allowed.join(', ')}, but no SCP on its path enforces that list`,
+          `a control using {{regions.allowed}} (such as the region restriction) that also targets ${'path' in target ? `ou:${target.path}` : `account:${target.name}`}`,
+        ),
+      );
     }
   }
   return errors;

@@ -87,7 +87,9 @@ describe('validateEnforcedFor', () => {
   test('a typo is reported at its line with a suggestion; ALL_SUPPORTED is accepted where AWS lists it', () => {
     const messages = errors.map((e) => e.message);
     expect(messages).toHaveLength(3);
-    expect(messages[0]).toMatch(/^org\/tag\.yaml:3:5: unknown enforced_for resource type 'ec2:instnce'; did you mean ec2:instance\? \(expected a resource type that supports tag policy enforcement/);
+    expect(messages[0]).toMatch(
+      /^org\/tag\.yaml:3:5: unknown enforced_for resource type 'ec2:instnce'; did you mean ec2:instance\? \(expected a resource type that supports tag policy enforcement/,
+    );
     expect(messages[0]).toContain('orgs_manage_policies_supported-resources-enforcement.html');
   });
 

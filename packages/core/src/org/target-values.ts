@@ -35,6 +35,10 @@ export function valuesForTarget(org: Organization, targetId: string): Placeholde
 
 /** The values of {{tag.key}} (the key as written) and {{tag.Name}} (alphanumeric, for Sids). */
 export function tagValues(tag: MandatoryTag): PlaceholderValues {
-  const name = tag.key.split(/[^A-Za-z0-9]+/).filter(Boolean).map((w) => w[0].toUpperCase() + w.slice(1)).join('');
+  const name = tag.key
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((w) => w[0].toUpperCase() + w.slice(1))
+    .join('');
   return { 'tag.key': tag.key, 'tag.Name': name };
 }

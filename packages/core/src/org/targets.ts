@@ -18,7 +18,13 @@ export function resolveTarget(org: Pick<Organization, 'rootId' | 'ous' | 'accoun
   switch (kind) {
     case 'ou': {
       const ou = org.ous.find((o) => o.path.toLowerCase() === value.replace(/^\/|\/$/g, '').toLowerCase());
-      if (!ou) throw new Error(`no OU at path ${value}${suggest(value, org.ous.map((o) => o.path))}`);
+      if (!ou)
+        throw new Error(
+          `no OU at path ${value}${suggest(
+            value,
+            org.ous.map((o) => o.path),
+          )}`,
+        );
       return [ou.id];
     }
     case 'type': {
@@ -27,7 +33,13 @@ export function resolveTarget(org: Pick<Organization, 'rootId' | 'ous' | 'accoun
     }
     case 'account': {
       const account = org.accounts.find((a) => a.name === value || a.id === value);
-      if (!account) throw new Error(`no member account named ${value}${suggest(value, org.accounts.map((a) => a.name))}`);
+      if (!account)
+        throw new Error(
+          `no member account named ${value}${suggest(
+            value,
+            org.accounts.map((a) => a.name),
+          )}`,
+        );
       return [account.id];
     }
     default:

@@ -73,11 +73,20 @@ describe('the example stacksets/', () => {
   it("gives each baseline target its profile's settings, and no bundle or Config rule", () => {
     const account = unit(build, 'tarmac-account-baseline-sandbox');
     expect(account.baseline).toEqual({ kind: 'account', settings: expect.objectContaining({ profile: 'sandbox', homeRegion: 'eu-west-1' }) });
-    expect(unit(build, 'tarmac-network-baseline-prod').baseline).toEqual({ kind: 'network', settings: expect.objectContaining({ profile: 'prod', natGateways: 'perAz' }) });
+    expect(unit(build, 'tarmac-network-baseline-prod').baseline).toEqual({
+      kind: 'network',
+      settings: expect.objectContaining({ profile: 'prod', natGateways: 'perAz' }),
+    });
     expect(unit(build, 'tarmac-network-baseline-dev').baseline).toEqual({ kind: 'network', settings: expect.objectContaining({ natGateways: 'single' }) });
     for (const u of build.units.filter((x) => x.baseline)) {
-      expect({ name: u.name, hook: u.hook, enforced: u.enforced, advisory: u.advisory, rules: u.configRules, config: u.definition.config })
-        .toEqual({ name: u.name, hook: undefined, enforced: undefined, advisory: undefined, rules: [], config: false });
+      expect({ name: u.name, hook: u.hook, enforced: u.enforced, advisory: u.advisory, rules: u.configRules, config: u.definition.config }).toEqual({
+        name: u.name,
+        hook: undefined,
+        enforced: undefined,
+        advisory: undefined,
+        rules: [],
+        config: false,
+      });
     }
   });
 
@@ -116,7 +125,9 @@ describe('loadDeploymentChecked', () => {
   it('refuses a misspelt boundary action even when everything else builds', async () => {
     const f = fixture().replace('permissions-boundary.yaml', '      - iam:CreateUser\n', '      - iam:CreateUsers\n');
     expect(load(f)).toBeDefined(); // the synchronous build cannot know
-    await expect(loadDeploymentChecked(loadCatalog(f.dir), loadOrganization(f.file('org.yaml')))).rejects.toThrow(/permissions-boundary\.yaml:\d+:\d+: unknown action iam:CreateUsers/);
+    await expect(loadDeploymentChecked(loadCatalog(f.dir), loadOrganization(f.file('org.yaml')))).rejects.toThrow(
+      /permissions-boundary\.yaml:\d+:\d+: unknown action iam:CreateUsers/,
+    );
   });
 });
 
@@ -194,28 +205,41 @@ describe('account targets', () => {
     const f = fixture().replace(ACCOUNT_SETS, '    ous: [Sandbox]', '    accounts: [sandbox-alic]');
     expect(onlyErrorAt(f, ACCOUNT_SETS, 'sandbox-alic').problem).toBe('no member account sandbox-alic in org.yaml; did you mean sandbox-alice?');
     const g = fixture().replace(ACCOUNT_SETS, '    ous: [Sandbox]', '    accounts: [management]');
-    expect(onlyErrorAt(g, ACCOUNT_SETS, 'accounts: [management]').problem).toMatch(/is the management account, which service-managed stack sets never deploy to/);
+    expect(onlyErrorAt(g, ACCOUNT_SETS, 'accounts: [management]').problem).toMatch(
+      /is the management account, which service-managed stack sets never deploy to/,
+    );
   });
 
   it('cannot reach an account directly under the root', () => {
     const f = fixture()
       .replace('org.yaml', 'ous:\n  - name: Security', 'accounts:\n  - { id: "123456789012", name: shared-tools, type: prod }\nous:\n  - name: Security')
       .replace(ACCOUNT_SETS, '    ous: [Sandbox]', '    accounts: [shared-tools]');
-    expect(onlyErrorAt(f, ACCOUNT_SETS, 'accounts: [shared-tools]').problem).toBe('account shared-tools sits directly under the root, and a stack set reaches accounts only through their OU');
+    expect(onlyErrorAt(f, ACCOUNT_SETS, 'accounts: [shared-tools]').problem).toBe(
+      'account shared-tools sits directly under the root, and a stack set reaches accounts only through their OU',
+    );
   });
 });
 
 describe('overlap', () => {
   it('refuses two targets of one baseline kind that reach the same account, naming both places', () => {
-    const f = fixture().replace(NETWORK_SETS, '  - profile: sandbox\n    ous: [Sandbox]', '  - profile: sandbox\n    ous: [Sandbox]\n  - name: extra\n    profile: prod\n    accounts: [data-prod]');
+    const f = fixture().replace(
+      NETWORK_SETS,
+      '  - profile: sandbox\n    ous: [Sandbox]',
+      '  - profile: sandbox\n    ous: [Sandbox]\n  - name: extra\n    profile: prod\n    accounts: [data-prod]',
+    );
     const e = onlyErrorAt(f, NETWORK_SETS, 'accounts: [data-prod]');
-    expect(e.problem).toBe(`account data-prod overlaps Workloads/Prod (network-baseline.yaml:${f.lineOf(NETWORK_SETS, 'ous: [Workloads/Prod]')}), which also gets baseline network`);
+    expect(e.problem).toBe(
+      `account data-prod overlaps Workloads/Prod (network-baseline.yaml:${f.lineOf(NETWORK_SETS, 'ous: [Workloads/Prod]')}), which also gets baseline network`,
+    );
     expect(e.expected).toMatch(/an account holds each baseline once/);
   });
 
   it('checks across files, and not across kinds', () => {
     const f = fixture();
-    fs.writeFileSync(f.file('../stacksets/more-network.yaml'), 'description: Another VPC.\nbaseline: network\ntargets:\n  - profile: dev\n    accounts: [data-dev]\nregions: [eu-west-1]\n');
+    fs.writeFileSync(
+      f.file('../stacksets/more-network.yaml'),
+      'description: Another VPC.\nbaseline: network\ntargets:\n  - profile: dev\n    accounts: [data-dev]\nregions: [eu-west-1]\n',
+    );
     const [e] = errorsOf(f);
     expect(e.location.file).toBe(f.file('../stacksets/network-baseline.yaml'));
     expect(e.problem).toMatch(/^OU Workloads\/Dev overlaps account data-dev \(more-network\.yaml:5\), which also gets baseline network$/);
@@ -225,9 +249,11 @@ describe('overlap', () => {
 });
 
 describe('regions', () => {
-  it("of an account baseline include the home region, where IAM resources are created", () => {
+  it('of an account baseline include the home region, where IAM resources are created', () => {
     const f = fixture().replace(ACCOUNT_SETS, 'regions: [eu-west-1, eu-central-1]', 'regions: [eu-central-1]');
-    expect(onlyErrorAt(f, ACCOUNT_SETS, 'regions: [eu-central-1]').problem).toMatch(/in the home region eu-west-1 only, and this stack set does not deploy there/);
+    expect(onlyErrorAt(f, ACCOUNT_SETS, 'regions: [eu-central-1]').problem).toMatch(
+      /in the home region eu-west-1 only, and this stack set does not deploy there/,
+    );
   });
 
   it('of a network baseline each have an IPAM pool, blaming the region or, by default, the baseline', () => {
@@ -236,7 +262,9 @@ describe('regions', () => {
     expect(e.problem).toBe('no IPAM pool for eu-central-1 in policies/baselines/network.yaml: a VPC there would get no CIDR');
     // At the region itself, not at the regions key.
     expect(e.location.column).toBe(fs.readFileSync(f.file(NETWORK_SETS), 'utf8').split('\n')[e.location.line! - 1].indexOf('eu-central-1') + 1);
-    const g = fixture().replace(NETWORK, '    eu-central-1: { id: ipam-pool-0f1e2d3c4b5a69788, cidr: 10.4.0.0/14 }\n', '').replace(NETWORK_SETS, 'regions: [eu-west-1, eu-central-1]\n', '');
+    const g = fixture()
+      .replace(NETWORK, '    eu-central-1: { id: ipam-pool-0f1e2d3c4b5a69788, cidr: 10.4.0.0/14 }\n', '')
+      .replace(NETWORK_SETS, 'regions: [eu-west-1, eu-central-1]\n', '');
     expect(onlyErrorAt(g, NETWORK_SETS, 'baseline: network').problem).toMatch(/no IPAM pool for eu-central-1/);
   });
 
@@ -261,14 +289,18 @@ describe('IPAM pool capacity', () => {
     // A /21 holds two /22 VPCs; Workloads/Prod (2), Workloads/Dev (1) and Sandbox (1) hold four accounts.
     const f = fixture().replace(NETWORK, 'cidr: 10.0.0.0/14', 'cidr: 10.0.0.0/21');
     const e = onlyErrorAt(f, NETWORK, 'cidr: 10.0.0.0/21');
-    expect(e.problem).toBe('pool 10.0.0.0/21 in eu-west-1 holds 2 VPCs of /22; stack sets tarmac-network-baseline-dev, tarmac-network-baseline-prod, tarmac-network-baseline-sandbox reach 4 accounts there');
+    expect(e.problem).toBe(
+      'pool 10.0.0.0/21 in eu-west-1 holds 2 VPCs of /22; stack sets tarmac-network-baseline-dev, tarmac-network-baseline-prod, tarmac-network-baseline-sandbox reach 4 accounts there',
+    );
   });
 
   it('counts only the regions a stack set deploys to; a pool that fits exactly is enough', () => {
     // /20 holds exactly four /22 VPCs: enough.
     expect(load(fixture().replace(NETWORK, 'cidr: 10.0.0.0/14', 'cidr: 10.0.0.0/20'))).toBeDefined();
     // eu-central-1 is not deployed to by the network stack sets once they name eu-west-1 only.
-    const g = fixture().replace(NETWORK, 'cidr: 10.4.0.0/14', 'cidr: 10.4.0.0/22').replace(NETWORK_SETS, 'regions: [eu-west-1, eu-central-1]', 'regions: [eu-west-1]');
+    const g = fixture()
+      .replace(NETWORK, 'cidr: 10.4.0.0/14', 'cidr: 10.4.0.0/22')
+      .replace(NETWORK_SETS, 'regions: [eu-west-1, eu-central-1]', 'regions: [eu-west-1]');
     expect(load(g)).toBeDefined();
   });
 
@@ -278,6 +310,8 @@ describe('IPAM pool capacity', () => {
       .replace(NETWORK, 'cidr: 10.0.0.0/14', 'cidr: 10.0.0.0/20')
       .replace(NETWORK, 'sandbox: { natGateways: none }', 'sandbox: { natGateways: none, vpc: { netmaskLength: 21, subnetNetmaskLength: 24 } }');
     const e = onlyErrorAt(f, NETWORK, 'cidr: 10.0.0.0/20');
-    expect(e.problem).toBe('pool 10.0.0.0/20 in eu-west-1 has room for 4096 addresses, and VPCs of /21 (1), /22 (3) need 5120; stack sets tarmac-network-baseline-dev, tarmac-network-baseline-prod, tarmac-network-baseline-sandbox reach 4 accounts there');
+    expect(e.problem).toBe(
+      'pool 10.0.0.0/20 in eu-west-1 has room for 4096 addresses, and VPCs of /21 (1), /22 (3) need 5120; stack sets tarmac-network-baseline-dev, tarmac-network-baseline-prod, tarmac-network-baseline-sandbox reach 4 accounts there',
+    );
   });
 });

@@ -17,10 +17,21 @@ import { buildRuleBundle, bundleControls } from './rule-bundle';
  * section of org.yaml, the platform's tags against tags.yaml, Config's quotas and the IPAM pools' capacity.
  * `sources` are the baselines and FinOps build loadStackSets checked the definitions against.
  */
-export function compileStackSets(catalog: Catalog, org: Organization, hooks: ReadonlyMap<string, HookDefinition>, definitions: readonly StackSetDefinition[], sources: BaselineSources = {}): StackSetsBuild | undefined {
+export function compileStackSets(
+  catalog: Catalog,
+  org: Organization,
+  hooks: ReadonlyMap<string, HookDefinition>,
+  definitions: readonly StackSetDefinition[],
+  sources: BaselineSources = {},
+): StackSetsBuild | undefined {
   if (!definitions.length) return undefined;
   const deployment = org.deployment;
-  if (!deployment) throw new InputError({ file: org.file }, 'stacksets/ describes stack sets but org.yaml has no deployment section', 'deployment: { delegatedAdmin: <member account name>, tags: {...} }');
+  if (!deployment)
+    throw new InputError(
+      { file: org.file },
+      'stacksets/ describes stack sets but org.yaml has no deployment section',
+      'deployment: { delegatedAdmin: <member account name>, tags: {...} }',
+    );
   const errors = platformTagProblems(catalog, org);
   const bundles = new Map<string, RuleBundle>();
   const bundle = (hook: HookDefinition, controls: Control[], profile: string, mode: 'enforce' | 'warn') => {
@@ -46,10 +57,18 @@ export function compileStackSets(catalog: Catalog, org: Organization, hooks: Rea
       const [blocking, advisory] = target.failureMode === 'WARN' ? [[...enforced, ...warned].sort(byId), []] : [enforced, warned];
       const configRules = definition.config ? configRulesFor(catalog, profile) : [];
       if (configRules.length > org.configQuotas.rulesPerConformancePack) {
-        errors.push(new InputError({ file: definition.file, line: target.line }, `profile ${profile.name} maps to ${configRules.length} AWS Config rules`, `at most ${org.configQuotas.rulesPerConformancePack} in one conformance pack (configQuotas in org.yaml), or config: false`));
+        errors.push(
+          new InputError(
+            { file: definition.file, line: target.line },
+            `profile ${profile.name} maps to ${configRules.length} AWS Config rules`,
+            `at most ${org.configQuotas.rulesPerConformancePack} in one conformance pack (configQuotas in org.yaml), or config: false`,
+          ),
+        );
       }
       units.push({
-        ...common, hook, wave: 1,
+        ...common,
+        hook,
+        wave: 1,
         enforced: bundle(hook, blocking, profile.name, target.failureMode === 'WARN' ? 'warn' : 'enforce'),
         advisory: bundle(hook, advisory, profile.name, 'warn'),
         configRules,
@@ -105,7 +124,12 @@ export function configRulesFor(catalog: Catalog, profile: Profile): ConfigRuleSp
       continue;
     }
     const titles = controls.map((id) => catalog.controls.find((c) => c.id === id)!.title);
-    rules.push({ name: `tarmac-${identifier.toLowerCase().replace(/_/g, '-')}`, identifier, description: `${controls.join(', ')}: ${titles.join('; ')}`, controls });
+    rules.push({
+      name: `tarmac-${identifier.toLowerCase().replace(/_/g, '-')}`,
+      identifier,
+      description: `${controls.join(', ')}: ${titles.join('; ')}`,
+      controls,
+    });
   }
   return rules;
 }
@@ -117,14 +141,18 @@ function platformTagProblems(catalog: Catalog, org: Organization): InputError[] 
   const problems: InputError[] = [];
   for (const tag of catalog.tags) {
     const value = deployment.tags[tag.key];
-    if (value === undefined) problems.push(new InputError(at, `deployment.tags has no ${tag.key}`, `every mandatory tag of tags.yaml (${catalog.tags.map((t) => t.key).join(', ')})`));
+    if (value === undefined)
+      problems.push(new InputError(at, `deployment.tags has no ${tag.key}`, `every mandatory tag of tags.yaml (${catalog.tags.map((t) => t.key).join(', ')})`));
     else {
       const problem = tagValueProblem(tag, value);
       if (problem) problems.push(new InputError(at, `deployment.tags ${tag.key}: ${problem}`));
     }
   }
   for (const key of Object.keys(deployment.tags)) {
-    if (!catalog.tags.some((t) => t.key === key)) problems.push(new InputError(at, `deployment.tags has ${key}, which is not a mandatory tag`, `only keys of tags.yaml (${catalog.tags.map((t) => t.key).join(', ')})`));
+    if (!catalog.tags.some((t) => t.key === key))
+      problems.push(
+        new InputError(at, `deployment.tags has ${key}, which is not a mandatory tag`, `only keys of tags.yaml (${catalog.tags.map((t) => t.key).join(', ')})`),
+      );
   }
   return problems;
 }
@@ -138,8 +166,22 @@ function perAccountConfigProblems(org: Organization, units: readonly StackSetUni
     const reaching = reachedBy.filter((r) => r.accounts.has(account.id)).map((r) => r.unit);
     const rules = reaching.reduce((n, u) => n + u.configRules.length, 0);
     const where = { file: org.file, line: account.line };
-    if (reaching.length > q.conformancePacksPerAccount) problems.push(new InputError(where, `account ${account.name} would get ${reaching.length} conformance packs (${reaching.map((u) => u.name).join(', ')})`, `at most ${q.conformancePacksPerAccount} (configQuotas in org.yaml)`));
-    if (rules > q.rulesPerAccount) problems.push(new InputError(where, `account ${account.name} would get ${rules} AWS Config rules from ${reaching.map((u) => u.name).join(', ')}`, `at most ${q.rulesPerAccount} per account and region (configQuotas in org.yaml)`));
+    if (reaching.length > q.conformancePacksPerAccount)
+      problems.push(
+        new InputError(
+          where,
+          `account ${account.name} would get ${reaching.length} conformance packs (${reaching.map((u) => u.name).join(', ')})`,
+          `at most ${q.conformancePacksPerAccount} (configQuotas in org.yaml)`,
+        ),
+      );
+    if (rules > q.rulesPerAccount)
+      problems.push(
+        new InputError(
+          where,
+          `account ${account.name} would get ${rules} AWS Config rules from ${reaching.map((u) => u.name).join(', ')}`,
+          `at most ${q.rulesPerAccount} per account and region (configQuotas in org.yaml)`,
+        ),
+      );
   }
   return problems;
 }

@@ -60,7 +60,12 @@ describe('the example hooks/ and stacksets/', () => {
     const dev = guardrails(build, 'dev');
     const devProfile = catalog.profiles.get('dev')!;
     expect(dev.target.failureMode).toBe('FAIL');
-    expect(dev.advisory!.controls).toEqual(Object.entries(devProfile.controls).filter(([, m]) => m === 'warn').map(([id]) => id).sort());
+    expect(dev.advisory!.controls).toEqual(
+      Object.entries(devProfile.controls)
+        .filter(([, m]) => m === 'warn')
+        .map(([id]) => id)
+        .sort(),
+    );
     expect(dev.enforced!.controls).not.toEqual(expect.arrayContaining(['LZ.TAG.1']));
     expect(dev.enforced!.controls.length + dev.advisory!.controls.length).toBe(catalog.controls.length);
     // prod warns about nothing: no advisory hook at all.
@@ -77,7 +82,10 @@ describe('the example hooks/ and stacksets/', () => {
   });
 
   it('lists every bundle once, content-addressed', () => {
-    const used = build.units.flatMap((u) => [u.enforced, u.advisory]).filter((b) => b).map((b) => b!.key);
+    const used = build.units
+      .flatMap((u) => [u.enforced, u.advisory])
+      .filter((b) => b)
+      .map((b) => b!.key);
     expect(build.bundles.map((b) => b.key).sort()).toEqual([...new Set(used)].sort());
     for (const b of build.bundles) expect(b.key).toBe(`hooks/guardrails/${b.sha256}.zip`);
   });
@@ -105,7 +113,11 @@ describe('validation', () => {
   it('refuses targets of one hook that overlap, naming both places', () => {
     const f = fixture().replace('../stacksets/guardrails.yaml', 'ous: [Workloads/Dev]', 'ous: [Workloads]');
     const [e] = errorsOf(f);
-    expect(e.location).toEqual({ file: f.file('../stacksets/guardrails.yaml'), line: f.lineOf('../stacksets/guardrails.yaml', 'ous: [Workloads]'), column: expect.any(Number) });
+    expect(e.location).toEqual({
+      file: f.file('../stacksets/guardrails.yaml'),
+      line: f.lineOf('../stacksets/guardrails.yaml', 'ous: [Workloads]'),
+      column: expect.any(Number),
+    });
     expect(e.problem).toMatch(/OU Workloads overlaps Workloads\/Prod \(guardrails.yaml:\d+\)/);
   });
 
@@ -115,11 +127,13 @@ describe('validation', () => {
       .replace('../stacksets/guardrails.yaml', 'profile: dev', 'profile: devel')
       .replace('../stacksets/guardrails.yaml', 'regions: [eu-west-1, eu-central-1]', 'regions: [eu-west-1, us-east-1]');
     const messages = errorsOf(f).map((e) => e.message);
-    expect(messages).toEqual(expect.arrayContaining([
-      expect.stringMatching(/guardrails.yaml:\d+:\d+: no OU Sandbx in org.yaml; did you mean Sandbox\?/),
-      expect.stringMatching(/unknown profile devel \(expected one of dev, prod, sandbox\)/),
-      expect.stringMatching(/region us-east-1 is not allowed in org.yaml/),
-    ]));
+    expect(messages).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/guardrails.yaml:\d+:\d+: no OU Sandbx in org.yaml; did you mean Sandbox\?/),
+        expect.stringMatching(/unknown profile devel \(expected one of dev, prod, sandbox\)/),
+        expect.stringMatching(/region us-east-1 is not allowed in org.yaml/),
+      ]),
+    );
     const g = fixture().replace('../stacksets/guardrails.yaml', 'hook: guardrails', 'hook: guardrail');
     expect(errorsOf(g).map((e) => e.message)).toEqual([expect.stringMatching(/no hook guardrail in hooks\/; did you mean guardrails\?/)]);
   });
@@ -156,9 +170,17 @@ describe('validation', () => {
     const f = fixture();
     fs.copyFileSync(f.file('../stacksets/guardrails.yaml'), f.file('../stacksets/more.yaml'));
     fs.copyFileSync(f.file('../hooks/guardrails.yaml'), f.file('../hooks/more.yaml'));
-    f.replace('../hooks/more.yaml', 'alias: Tarmac::Guard::Guardrails', 'alias: Tarmac::Guard::More').replace('../stacksets/more.yaml', 'hook: guardrails', 'hook: more');
+    f.replace('../hooks/more.yaml', 'alias: Tarmac::Guard::Guardrails', 'alias: Tarmac::Guard::More').replace(
+      '../stacksets/more.yaml',
+      'hook: guardrails',
+      'hook: more',
+    );
     f.replace('org.yaml', 'quotas:', 'configQuotas: { rulesPerAccount: 60 }\nquotas:');
     const messages = errorsOf(f).map((e) => e.message);
-    expect(messages).toEqual(expect.arrayContaining([expect.stringMatching(/org.yaml:\d+: account data-prod would get \d+ AWS Config rules from tarmac-guardrails-prod, tarmac-more-prod/)]));
+    expect(messages).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/org.yaml:\d+: account data-prod would get \d+ AWS Config rules from tarmac-guardrails-prod, tarmac-more-prod/),
+      ]),
+    );
   });
 });

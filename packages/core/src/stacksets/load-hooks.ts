@@ -29,7 +29,10 @@ export function loadHooks(dir: string): Map<string, HookDefinition> {
       const hook = loadHook(file);
       for (const alias of [hook.alias, hook.advisoryAlias]) {
         const other = aliases.get(alias.toLowerCase());
-        if (other) errors.push(new InputError({ file, line: 1 }, `alias ${alias} is also used by ${other}`, 'one alias per hook: an account and region holds each alias once'));
+        if (other)
+          errors.push(
+            new InputError({ file, line: 1 }, `alias ${alias} is also used by ${other}`, 'one alias per hook: an account and region holds each alias once'),
+          );
         aliases.set(alias.toLowerCase(), file);
       }
       hooks.set(hook.name, hook);
@@ -47,7 +50,8 @@ function loadHook(file: string): HookDefinition {
   if (problems.length) throw new InputErrors(problems);
   const src = doc.value as HookSource;
   // JSON Schema patterns have no case-insensitive flag; AWS reserves every casing of the AWS prefix.
-  if (/^aws/i.test(src.alias)) throw new InputError(doc.locate(['alias']), `alias ${src.alias} starts with AWS`, 'an alias under your organization\'s namespace (AWS is reserved)');
+  if (/^aws/i.test(src.alias))
+    throw new InputError(doc.locate(['alias']), `alias ${src.alias} starts with AWS`, "an alias under your organization's namespace (AWS is reserved)");
   return {
     name: path.basename(file).replace(/\.ya?ml$/, ''),
     file,

@@ -67,7 +67,13 @@ interface Claim {
  * reaches every OU below it, and an account holds each hook alias and each baseline once. Collects every
  * problem and throws InputErrors.
  */
-export function loadStackSets(dir: string, org: Organization, catalog: Catalog, hooks: ReadonlyMap<string, HookDefinition>, sources: BaselineSources = {}): StackSetDefinition[] {
+export function loadStackSets(
+  dir: string,
+  org: Organization,
+  catalog: Catalog,
+  hooks: ReadonlyMap<string, HookDefinition>,
+  sources: BaselineSources = {},
+): StackSetDefinition[] {
   const errors: InputError[] = [];
   const definitions: StackSetDefinition[] = [];
   const claimed = new Map<string, Claim[]>();
@@ -82,9 +88,10 @@ export function loadStackSets(dir: string, org: Organization, catalog: Catalog, 
           const clash = taken.find((c) => chainTo(org, reach.id).includes(c.id) || chainTo(org, c.id).includes(reach.id));
           if (clash) {
             const where = `${path.basename(clash.file)}${clash.line ? `:${clash.line}` : ''}`;
-            const expected = definition.hook !== undefined
-              ? 'targets of one hook that share no OU and no OU below another: a stack set reaches every OU below its targets'
-              : `targets of baseline ${definition.baseline} that share no account: an account holds each baseline once`;
+            const expected =
+              definition.hook !== undefined
+                ? 'targets of one hook that share no OU and no OU below another: a stack set reaches every OU below its targets'
+                : `targets of baseline ${definition.baseline} that share no account: an account holds each baseline once`;
             errors.push(new InputError(at, `${reach.label} overlaps ${clash.name} (${where}), which also gets ${deploys}`, expected));
           }
           taken.push({ id: reach.id, name: reach.name, file, line: at.line });
@@ -100,7 +107,8 @@ export function loadStackSets(dir: string, org: Organization, catalog: Catalog, 
   for (const d of definitions) {
     for (const t of d.targets) {
       const name = stackSetName(d, t);
-      if (names.has(name)) errors.push(new InputError({ file: d.file, line: t.line }, `stack set name ${name} is also built from ${names.get(name)}`, 'unique target names'));
+      if (names.has(name))
+        errors.push(new InputError({ file: d.file, line: t.line }, `stack set name ${name} is also built from ${names.get(name)}`, 'unique target names'));
       names.set(name, d.file);
     }
   }
@@ -125,7 +133,13 @@ export function targetAccounts(org: Organization, target: Pick<StackSetTarget, '
 /** What a target claims: its OUs (each with everything below), or its accounts. */
 function reachOf(org: Organization, target: StackSetTarget): { id: string; name: string; label: string; key: 'ous' | 'accounts'; index: number }[] {
   if (target.accountIds.length) {
-    return target.accountIds.map((id, index) => ({ id, name: `account ${target.accountNames[index]}`, label: `account ${target.accountNames[index]}`, key: 'accounts', index }));
+    return target.accountIds.map((id, index) => ({
+      id,
+      name: `account ${target.accountNames[index]}`,
+      label: `account ${target.accountNames[index]}`,
+      key: 'accounts',
+      index,
+    }));
   }
   return target.ouIds.map((id, index) => {
     const ou = org.ous.find((o) => o.id === id)!;
@@ -133,21 +147,36 @@ function reachOf(org: Organization, target: StackSetTarget): { id: string; name:
   });
 }
 
-function loadStackSet(file: string, org: Organization, catalog: Catalog, hooks: ReadonlyMap<string, HookDefinition>, sources: BaselineSources): { definition: StackSetDefinition; doc: SourceDocument } {
+function loadStackSet(
+  file: string,
+  org: Organization,
+  catalog: Catalog,
+  hooks: ReadonlyMap<string, HookDefinition>,
+  sources: BaselineSources,
+): { definition: StackSetDefinition; doc: SourceDocument } {
   const doc = readSourceFile(file);
   const problems = validateAgainstSchema(doc, loadSchema('stackset'));
   if (problems.length) throw new InputErrors(problems);
   const src = doc.value as StackSetSource;
   const name = path.basename(file).replace(/\.ya?ml$/, '');
   const errors: InputError[] = [];
-  const err = (at: (string | number)[] | SourceLocation, problem: string, expected?: string) => errors.push(new InputError(Array.isArray(at) ? doc.locate(at) : at, problem, expected));
+  const err = (at: (string | number)[] | SourceLocation, problem: string, expected?: string) =>
+    errors.push(new InputError(Array.isArray(at) ? doc.locate(at) : at, problem, expected));
 
   // A hook and a baseline deploy in different waves (baselines first): one stack set cannot be both.
-  if (src.hook === undefined && src.baseline === undefined) err([], 'the stack set deploys nothing: it has neither hook nor baseline', 'hook: <a file of hooks/> or baseline: account, network or finops');
-  if (src.hook !== undefined && src.baseline !== undefined) err(['baseline'], 'the stack set has both hook and baseline', 'one of them: hooks and baselines are separate stack sets, deployed in separate waves');
+  if (src.hook === undefined && src.baseline === undefined)
+    err([], 'the stack set deploys nothing: it has neither hook nor baseline', 'hook: <a file of hooks/> or baseline: account, network or finops');
+  if (src.hook !== undefined && src.baseline !== undefined)
+    err(['baseline'], 'the stack set has both hook and baseline', 'one of them: hooks and baselines are separate stack sets, deployed in separate waves');
   const hook = src.hook === undefined ? undefined : hooks.get(src.hook);
-  if (src.hook !== undefined && !hook) err(['hook'], `no hook ${src.hook} in hooks/${suggest(src.hook, [...hooks.keys()])}`, `the name of a file in hooks/ (${[...hooks.keys()].join(', ') || 'none yet'})`);
-  if (src.hook === undefined && src.config !== undefined) err(['config'], 'config is only for hook stack sets', 'no config: a baseline deploys no Config rules');
+  if (src.hook !== undefined && !hook)
+    err(
+      ['hook'],
+      `no hook ${src.hook} in hooks/${suggest(src.hook, [...hooks.keys()])}`,
+      `the name of a file in hooks/ (${[...hooks.keys()].join(', ') || 'none yet'})`,
+    );
+  if (src.hook === undefined && src.config !== undefined)
+    err(['config'], 'config is only for hook stack sets', 'no config: a baseline deploys no Config rules');
   const baseline = src.hook === undefined ? src.baseline : undefined;
   const settings = baseline === 'account' || baseline === 'network' ? sources.baselines?.[baseline] : undefined;
   if ((baseline === 'account' || baseline === 'network') && !settings) {
@@ -155,40 +184,63 @@ function loadStackSet(file: string, org: Organization, catalog: Catalog, hooks: 
   }
   const costExport = baseline === 'finops' ? sources.finops?.costExport : undefined;
   if (baseline === 'finops' && !costExport) {
-    err(['baseline'], "baseline: finops deploys the FinOps account's side of the cost export (bucket, Glue table, Athena workgroup), but there is no policies/finops/cost-export.yaml", 'policies/finops/cost-export.yaml naming the FinOps account');
+    err(
+      ['baseline'],
+      "baseline: finops deploys the FinOps account's side of the cost export (bucket, Glue table, Athena workgroup), but there is no policies/finops/cost-export.yaml",
+      'policies/finops/cost-export.yaml naming the FinOps account',
+    );
   }
 
   const targetNames = new Set<string>();
   const targets: StackSetTarget[] = src.targets.map((t, i) => {
     const at = (...p: (string | number)[]) => ['targets', i, ...p];
-    if (t.failureMode !== undefined && src.hook === undefined) err(at('failureMode'), 'failureMode is only for hook stack sets', 'no failureMode: a baseline has no hook to fail');
+    if (t.failureMode !== undefined && src.hook === undefined)
+      err(at('failureMode'), 'failureMode is only for hook stack sets', 'no failureMode: a baseline has no hook to fail');
     checkProfile(t, at, src, settings, catalog, err);
     const targetName = t.name ?? t.profile ?? baseline ?? 'default';
     if (targetNames.has(targetName)) err(at(), `two targets are named ${targetName}`, 'a name: for every target after the first with the same profile');
     targetNames.add(targetName);
     const stackSet = stackSetName({ name }, { name: targetName });
-    if (!STACK_SET_NAME.test(stackSet)) err(at(), `stack set name ${stackSet} is not valid`, 'a file and target name giving a letter then letters, digits and hyphens, at most 128 characters');
+    if (!STACK_SET_NAME.test(stackSet))
+      err(at(), `stack set name ${stackSet} is not valid`, 'a file and target name giving a letter then letters, digits and hyphens, at most 128 characters');
 
-    if (t.ous && t.accounts) err(at('accounts'), 'the target has both ous and accounts', 'ous (every account in and below them) or accounts (those accounts only)');
+    if (t.ous && t.accounts)
+      err(at('accounts'), 'the target has both ous and accounts', 'ous (every account in and below them) or accounts (those accounts only)');
     if (!t.ous && !t.accounts) err(at(), 'the target has neither ous nor accounts', 'ous: [<OU path>] or accounts: [<account name>]');
-    const ous = (t.ous ?? []).map((ref, j) => {
-      const ou = org.ous.find((o) => o.id === ref || o.path.toLowerCase() === ref.replace(/^\/|\/$/g, '').toLowerCase());
-      if (!ou) err(at('ous', j), `no OU ${ref} in org.yaml${suggest(ref, org.ous.map((o) => o.path))}`, 'an OU path such as Workloads/Prod, or an OU ID');
-      return ou;
-    }).filter((o): o is OrganizationalUnit => !!o);
+    const ous = (t.ous ?? [])
+      .map((ref, j) => {
+        const ou = org.ous.find((o) => o.id === ref || o.path.toLowerCase() === ref.replace(/^\/|\/$/g, '').toLowerCase());
+        if (!ou)
+          err(
+            at('ous', j),
+            `no OU ${ref} in org.yaml${suggest(
+              ref,
+              org.ous.map((o) => o.path),
+            )}`,
+            'an OU path such as Workloads/Prod, or an OU ID',
+          );
+        return ou;
+      })
+      .filter((o): o is OrganizationalUnit => !!o);
     const accounts = t.ous ? [] : (t.accounts ?? []).map((ref, j) => resolveAccount(org, ref, at('accounts', j), err)).filter((a): a is Account => !!a);
     // An account target is the accounts' OUs narrowed to the accounts (AccountFilterType INTERSECTION).
     const parents = [...new Set(accounts.map((a) => a.ouId!))].map((id) => org.ous.find((o) => o.id === id)!);
     const targetOus = t.ous ? ous : parents;
 
     if (costExport && !(accounts.length === 1 && accounts[0].id === costExport.account.id)) {
-      err(at(t.ous ? 'ous' : 'accounts'), `baseline: finops deploys to the cost export's account ${costExport.account.name} (policies/finops/cost-export.yaml) and no other`, `accounts: [${costExport.account.name}]`);
+      err(
+        at(t.ous ? 'ous' : 'accounts'),
+        `baseline: finops deploys to the cost export's account ${costExport.account.name} (policies/finops/cost-export.yaml) and no other`,
+        `accounts: [${costExport.account.name}]`,
+      );
     }
     return {
       name: targetName,
       ...(t.profile !== undefined ? { profile: t.profile } : {}),
-      ouIds: targetOus.map((o) => o.id), ouPaths: targetOus.map((o) => o.path),
-      accountIds: accounts.map((a) => a.id), accountNames: accounts.map((a) => a.name),
+      ouIds: targetOus.map((o) => o.id),
+      ouPaths: targetOus.map((o) => o.path),
+      accountIds: accounts.map((a) => a.id),
+      accountNames: accounts.map((a) => a.name),
       failureMode: t.failureMode ?? hook?.failureMode ?? 'FAIL',
       line: doc.locate(at()).line,
     };
@@ -201,27 +253,43 @@ function loadStackSet(file: string, org: Organization, catalog: Catalog, hooks: 
   // Where regions are not written, they default: blame the baseline line.
   const regionsAt = (i?: number) => (src.regions ? (i === undefined ? ['regions'] : ['regions', i]) : ['baseline']);
   if (baseline === 'account' && !regions.includes(org.regions.home)) {
-    err(regionsAt(), `the account baseline creates the permissions boundary (IAM is global) in the home region ${org.regions.home} only, and this stack set does not deploy there`, `regions including ${org.regions.home}`);
+    err(
+      regionsAt(),
+      `the account baseline creates the permissions boundary (IAM is global) in the home region ${org.regions.home} only, and this stack set does not deploy there`,
+      `regions including ${org.regions.home}`,
+    );
   }
   const network = baseline === 'network' ? sources.baselines?.network : undefined;
   if (network) {
     const pools = [...network.values()][0]?.ipamPools ?? [];
     regions.forEach((r, i) => {
-      if (!pools.some((p) => p.region === r)) err(regionsAt(i), `no IPAM pool for ${r} in policies/baselines/network.yaml: a VPC there would get no CIDR`, `a pool under ipam.pools for every region of the stack set (${pools.map((p) => p.region).join(', ') || 'none'})`);
+      if (!pools.some((p) => p.region === r))
+        err(
+          regionsAt(i),
+          `no IPAM pool for ${r} in policies/baselines/network.yaml: a VPC there would get no CIDR`,
+          `a pool under ipam.pools for every region of the stack set (${pools.map((p) => p.region).join(', ') || 'none'})`,
+        );
     });
   }
   if (costExport && (regions.length !== 1 || regions[0] !== costExport.region)) {
-    err(regionsAt(), `the cost export delivers to ${costExport.region}, the FinOps account's home region, where its bucket, Glue table and workgroup must be`, `regions: [${costExport.region}] (or no regions)`);
+    err(
+      regionsAt(),
+      `the cost export delivers to ${costExport.region}, the FinOps account's home region, where its bucket, Glue table and workgroup must be`,
+      `regions: [${costExport.region}] (or no regions)`,
+    );
   }
   if (errors.length) throw new InputErrors(errors);
   return {
     doc,
     definition: {
-      name, file, description: src.description,
+      name,
+      file,
+      description: src.description,
       ...(src.hook !== undefined ? { hook: src.hook } : {}),
       ...(baseline !== undefined ? { baseline } : {}),
       config: src.hook !== undefined && (src.config ?? true),
-      targets, regions,
+      targets,
+      regions,
       operationPreferences: { ...DEFAULT_PREFERENCES, ...src.operationPreferences },
       retainStacksOnAccountRemoval: src.autoDeployment?.retainStacksOnAccountRemoval ?? false,
     },
@@ -231,10 +299,18 @@ function loadStackSet(file: string, org: Organization, catalog: Catalog, hooks: 
 type Report = (at: (string | number)[], problem: string, expected?: string) => void;
 
 /** Hooks and the account and network baselines have per-profile settings; finops has none. */
-function checkProfile(t: TargetSource, at: (...p: (string | number)[]) => (string | number)[], src: StackSetSource, settings: ReadonlyMap<string, unknown> | undefined, catalog: Catalog, err: Report): void {
+function checkProfile(
+  t: TargetSource,
+  at: (...p: (string | number)[]) => (string | number)[],
+  src: StackSetSource,
+  settings: ReadonlyMap<string, unknown> | undefined,
+  catalog: Catalog,
+  err: Report,
+): void {
   const profiles = [...catalog.profiles.keys()];
   if (src.hook === undefined && src.baseline === 'finops') {
-    if (t.profile !== undefined) err(at('profile'), 'a baseline: finops target has no profile: the FinOps account\'s resources do not differ by profile', 'no profile');
+    if (t.profile !== undefined)
+      err(at('profile'), "a baseline: finops target has no profile: the FinOps account's resources do not differ by profile", 'no profile');
     return;
   }
   if (t.profile === undefined) return err(at(), 'the target has no profile', `profile: one of ${profiles.join(', ')}`);
@@ -242,7 +318,11 @@ function checkProfile(t: TargetSource, at: (...p: (string | number)[]) => (strin
     if (!catalog.profiles.has(t.profile)) err(at('profile'), `unknown profile ${t.profile}`, `one of ${profiles.join(', ')}`);
   } else if (settings && !settings.has(t.profile)) {
     const known = [...settings.keys()];
-    err(at('profile'), `policies/baselines/${src.baseline}.yaml has no settings for profile ${t.profile}${suggest(t.profile, known)}`, `a profile under profiles: in ${src.baseline}.yaml (${known.join(', ')})`);
+    err(
+      at('profile'),
+      `policies/baselines/${src.baseline}.yaml has no settings for profile ${t.profile}${suggest(t.profile, known)}`,
+      `a profile under profiles: in ${src.baseline}.yaml (${known.join(', ')})`,
+    );
   }
 }
 
@@ -250,12 +330,25 @@ function checkProfile(t: TargetSource, at: (...p: (string | number)[]) => (strin
 function resolveAccount(org: Organization, ref: string, at: (string | number)[], err: Report): Account | undefined {
   const account = org.accounts.find((a) => a.name === ref || a.id === ref);
   if (!account) {
-    if (ref === org.managementAccountName || ref === org.managementAccountId) err(at, `${ref} is the management account, which service-managed stack sets never deploy to`, 'a member account of org.yaml');
-    else err(at, `no member account ${ref} in org.yaml${suggest(ref, org.accounts.map((a) => a.name))}`, 'a member account name or ID');
+    if (ref === org.managementAccountName || ref === org.managementAccountId)
+      err(at, `${ref} is the management account, which service-managed stack sets never deploy to`, 'a member account of org.yaml');
+    else
+      err(
+        at,
+        `no member account ${ref} in org.yaml${suggest(
+          ref,
+          org.accounts.map((a) => a.name),
+        )}`,
+        'a member account name or ID',
+      );
     return undefined;
   }
   if (!account.ouId) {
-    err(at, `account ${account.name} sits directly under the root, and a stack set reaches accounts only through their OU`, 'an account in an OU (the target is its OU narrowed to it)');
+    err(
+      at,
+      `account ${account.name} sits directly under the root, and a stack set reaches accounts only through their OU`,
+      'an account in an OU (the target is its OU narrowed to it)',
+    );
     return undefined;
   }
   return account;

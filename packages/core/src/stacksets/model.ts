@@ -102,7 +102,15 @@ export interface StackSetsManifest {
   readonly delegatedAdmin: { readonly accountId: string; readonly accountName: string; readonly region: string };
   readonly managementAccountId: string;
   readonly bundleBucket: string;
-  readonly bundles: readonly { readonly key: string; readonly file: string; readonly sha256: string; readonly profile: string; readonly mode: string; readonly controls: readonly string[]; readonly versionParameter: string }[];
+  readonly bundles: readonly {
+    readonly key: string;
+    readonly file: string;
+    readonly sha256: string;
+    readonly profile: string;
+    readonly mode: string;
+    readonly controls: readonly string[];
+    readonly versionParameter: string;
+  }[];
   /** Stacks `tarmac deploy` deploys as plain stacks in the delegated admin account: the bundle bucket stack. */
   readonly stacks: readonly { readonly name: string; readonly template: string; readonly region: string }[];
   /**

@@ -42,7 +42,19 @@ with zipfile.ZipFile(sys.argv[1]) as z:
 interface PyReport {
   names: string[];
   testzip: string | null;
-  infos: { name: string; date_time: number[]; compress_type: number; extra: string; comment: string; flag_bits: number; create_system: number; mode: string; file_size: number; compress_size: number; sha256: string }[];
+  infos: {
+    name: string;
+    date_time: number[];
+    compress_type: number;
+    extra: string;
+    comment: string;
+    flag_bits: number;
+    create_system: number;
+    mode: string;
+    file_size: number;
+    compress_size: number;
+    sha256: string;
+  }[];
 }
 
 function python(script: string, ...args: string[]): string {
@@ -67,7 +79,12 @@ describe('buildRuleBundle', () => {
     const again = buildRuleBundle('guardrails', controls, 'prod', 'enforce');
     const reversed = buildRuleBundle('guardrails', [...controls].reverse(), 'prod', 'enforce');
     // A fixed permutation (not random: a failure must reproduce).
-    const interleaved = buildRuleBundle('guardrails', controls.map((_, i) => controls[(i * 7) % controls.length]), 'prod', 'enforce');
+    const interleaved = buildRuleBundle(
+      'guardrails',
+      controls.map((_, i) => controls[(i * 7) % controls.length]),
+      'prod',
+      'enforce',
+    );
     expect(new Set(controls.map((_, i) => (i * 7) % controls.length)).size).toBe(controls.length);
     for (const other of [again, reversed, interleaved]) {
       expect(Buffer.from(other.bytes).equals(Buffer.from(first.bytes))).toBe(true);
@@ -78,7 +95,12 @@ describe('buildRuleBundle', () => {
   });
 
   test('the key is the SHA-256 of the bytes under hooks/<hook>/, and the controls are the sorted IDs', () => {
-    const bundle = buildRuleBundle('guardrails', [control('LZ.B.1', 'rule b {}\n'), control('LZ.A.10', 'rule a10 {}\n'), control('LZ.A.2', 'rule a2 {}\n')], 'dev', 'warn');
+    const bundle = buildRuleBundle(
+      'guardrails',
+      [control('LZ.B.1', 'rule b {}\n'), control('LZ.A.10', 'rule a10 {}\n'), control('LZ.A.2', 'rule a2 {}\n')],
+      'dev',
+      'warn',
+    );
     expect(bundle.sha256).toBe(sha256(bundle.bytes));
     expect(bundle.sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(bundle.key).toBe(`hooks/guardrails/${bundle.sha256}.zip`);
@@ -186,7 +208,8 @@ with zipfile.ZipFile(sys.argv[2], "w", zipfile.ZIP_STORED) as z:
 });
 
 describe('readZipEntries', () => {
-  const bundle = () => buildRuleBundle('guardrails', [control('LZ.A.1', 'rule a { Resources exists }\n'), control('LZ.B.1', 'rule b { Resources exists }\n')], 'prod', 'enforce');
+  const bundle = () =>
+    buildRuleBundle('guardrails', [control('LZ.A.1', 'rule a { Resources exists }\n'), control('LZ.B.1', 'rule b { Resources exists }\n')], 'prod', 'enforce');
 
   test('a flipped byte in a rule is a CRC error, here and for python3 zipfile', () => {
     const bytes = Buffer.from(bundle().bytes);
@@ -254,8 +277,18 @@ describe('bundleControls', () => {
     for (const profile of catalog.profiles.values()) {
       const enforce = bundleControls(catalog, profile, 'enforce').map((c) => c.id);
       const warn = bundleControls(catalog, profile, 'warn').map((c) => c.id);
-      expect(enforce).toEqual(catalog.controls.filter((c) => modeOf(profile, c.id) === 'enforce').map((c) => c.id).sort());
-      expect(warn).toEqual(catalog.controls.filter((c) => modeOf(profile, c.id) === 'warn').map((c) => c.id).sort());
+      expect(enforce).toEqual(
+        catalog.controls
+          .filter((c) => modeOf(profile, c.id) === 'enforce')
+          .map((c) => c.id)
+          .sort(),
+      );
+      expect(warn).toEqual(
+        catalog.controls
+          .filter((c) => modeOf(profile, c.id) === 'warn')
+          .map((c) => c.id)
+          .sort(),
+      );
       const off = catalog.controls.filter((c) => modeOf(profile, c.id) === 'off').map((c) => c.id);
       expect(enforce.length + warn.length + off.length).toBe(catalog.controls.length);
     }

@@ -117,7 +117,15 @@ export function readZipEntries(bytes: Uint8Array): Map<string, Buffer> {
       nameLength: buf.readUInt16LE(localOffset + 26),
       extraLength: buf.readUInt16LE(localOffset + 28),
     };
-    if (local.flags !== flags || local.method !== method || local.crc !== crc || local.compressedSize !== compressedSize || local.size !== size || local.nameLength !== nameLength || local.extraLength !== 0) {
+    if (
+      local.flags !== flags ||
+      local.method !== method ||
+      local.crc !== crc ||
+      local.compressedSize !== compressedSize ||
+      local.size !== size ||
+      local.nameLength !== nameLength ||
+      local.extraLength !== 0
+    ) {
       fail(`${name}: local header disagrees with the central directory`);
     }
     const dataStart = localOffset + LOCAL_HEADER_SIZE + nameLength;
@@ -171,7 +179,8 @@ function writeStoredZip(files: ReadonlyMap<string, Buffer>): Uint8Array {
   for (const name of names) {
     const data = files.get(name)!;
     const nameBytes = Buffer.from(name, 'utf8');
-    if (offset + LOCAL_HEADER_SIZE + nameBytes.length + data.length > MAX_U32) throw new Error('a rule bundle of 4 GiB or more needs zip64, which bundles do not use');
+    if (offset + LOCAL_HEADER_SIZE + nameBytes.length + data.length > MAX_U32)
+      throw new Error('a rule bundle of 4 GiB or more needs zip64, which bundles do not use');
     const crc = crc32(data);
     const local = Buffer.alloc(LOCAL_HEADER_SIZE);
     local.writeUInt32LE(LOCAL_HEADER, 0);

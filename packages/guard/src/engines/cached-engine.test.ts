@@ -15,7 +15,8 @@ const QUEUE_KMS = customRules(path.join(POLICIES, '..', 'sqs', 'queue-kms-encryp
 
 const bucket = (name: string, versioned: boolean) =>
   `  ${name}:\n    Type: AWS::S3::Bucket\n    Properties: { VersioningConfiguration: { Status: ${versioned ? 'Enabled' : 'Suspended'} } }\n`;
-const queue = (name: string, kms: boolean) => `  ${name}:\n    Type: AWS::SQS::Queue\n    Properties: { ${kms ? 'KmsMasterKeyId: alias/app' : 'SqsManagedSseEnabled: true'} }\n`;
+const queue = (name: string, kms: boolean) =>
+  `  ${name}:\n    Type: AWS::SQS::Queue\n    Properties: { ${kms ? 'KmsMasterKeyId: alias/app' : 'SqsManagedSseEnabled: true'} }\n`;
 const job = (file: string, body: string, rules: GuardRule[] = [KMS, VERSIONING]): EvaluationJob => ({
   template: parseTemplate(Buffer.from(`Resources:\n${body}`), file),
   rules,
@@ -126,8 +127,18 @@ describe('CachedEngine', () => {
       unparsableRules: async () => [],
       dispose: () => undefined,
     });
-    expect(verdicts(await new CachedEngine(answering((r) => r.reverse()), dir).evaluate(jobs))).toEqual(expected);
-    const dropping = new CachedEngine(answering((r) => r.slice(1)), fs.mkdtempSync(path.join(os.tmpdir(), 'tarmac-cache-')));
+    expect(
+      verdicts(
+        await new CachedEngine(
+          answering((r) => r.reverse()),
+          dir,
+        ).evaluate(jobs),
+      ),
+    ).toEqual(expected);
+    const dropping = new CachedEngine(
+      answering((r) => r.slice(1)),
+      fs.mkdtempSync(path.join(os.tmpdir(), 'tarmac-cache-')),
+    );
     await expect(dropping.evaluate(jobs)).rejects.toThrow(/returned no result for a\.yaml/);
   });
 

@@ -37,7 +37,6 @@ ${kmsBucket('Good', 'Key')}  Bad:
 `;
 
 describeEachEngine((engine) => {
-
   test('reports the failing resource and nothing for the compliant one', async () => {
     const [result] = await engine().evaluate([{ template: template(BUCKETS), rules: [rule(KMS_RULE)] }]);
     expect(result.errors).toEqual([]);
@@ -101,16 +100,31 @@ describe('native engine', () => {
   test('rules merged into one process report only on the templates they were dispatched to', async () => {
     // Fails on any template without a bucket: only dispatch keeps it off the queue template.
     const needsBucket = ruleFile('needs-bucket.guard', "rule needs_bucket { Resources.*[ Type == 'AWS::S3::Bucket' ] not empty }\n");
-    const queueRule = ruleFile('queue-named.guard', "let q = Resources.*[ Type == 'AWS::SQS::Queue' ]\nrule queue_named when %q not empty { %q.Properties.QueueName exists }\n");
+    const queueRule = ruleFile(
+      'queue-named.guard',
+      "let q = Resources.*[ Type == 'AWS::SQS::Queue' ]\nrule queue_named when %q not empty { %q.Properties.QueueName exists }\n",
+    );
     const bucket = template('Resources:\n  B: { Type: AWS::S3::Bucket }\n', 'bucket.yaml');
     const queue = template('Resources:\n  Q: { Type: AWS::SQS::Queue, Properties: { QueueName: q } }\n', 'queue.yaml');
-    const results = await engine.evaluate([{ template: bucket, rules: [needsBucket] }, { template: queue, rules: [queueRule] }]);
-    expect(results.map((r) => [r.errors, r.violations])).toEqual([[[], []], [[], []]]);
+    const results = await engine.evaluate([
+      { template: bucket, rules: [needsBucket] },
+      { template: queue, rules: [queueRule] },
+    ]);
+    expect(results.map((r) => [r.errors, r.violations])).toEqual([
+      [[], []],
+      [[], []],
+    ]);
   });
 
   test('two rule files with the same rule name: each violation names the file that reported it', async () => {
-    const strict = ruleFile('strict.guard', "let b = Resources.*[ Type == 'AWS::S3::Bucket' ]\nrule same_name when %b not empty { %b.Properties.BucketName exists }\n");
-    const lenient = { ...ruleFile('lenient.guard', "let b = Resources.*[ Type == 'AWS::S3::Bucket' ]\nrule same_name when %b not empty { %b.Type exists }\n"), id: 'LENIENT' };
+    const strict = ruleFile(
+      'strict.guard',
+      "let b = Resources.*[ Type == 'AWS::S3::Bucket' ]\nrule same_name when %b not empty { %b.Properties.BucketName exists }\n",
+    );
+    const lenient = {
+      ...ruleFile('lenient.guard', "let b = Resources.*[ Type == 'AWS::S3::Bucket' ]\nrule same_name when %b not empty { %b.Type exists }\n"),
+      id: 'LENIENT',
+    };
     const [result] = await engine.evaluate([{ template: template('Resources:\n  B: { Type: AWS::S3::Bucket }\n'), rules: [lenient, strict] }]);
     expect(result.violations.map((v) => [v.rule?.file, v.logicalId])).toEqual([[strict.file, 'B']]);
   });

@@ -6,7 +6,10 @@ describe('readsResourcesOnlyByType', () => {
   test.each([
     ['a type filter', "let b = Resources.*[ Type == 'AWS::S3::Bucket' ]"],
     ['a hook type filter through a variable', 'let b = Resources.*[ ResourceType == %T ]'],
-    ['a multi-line filter whose first conjunct is the type', 'let k = Resources.*[\n    Type == %T\n    Properties.KeySpec not exists or\n    Properties.KeySpec == "X"\n]'],
+    [
+      'a multi-line filter whose first conjunct is the type',
+      'let k = Resources.*[\n    Type == %T\n    Properties.KeySpec not exists or\n    Properties.KeySpec == "X"\n]',
+    ],
     ['a disjunction of types', 'let p = Resources.*[\n    Type == %A or\n    Type == %B\n]'],
     ['a type list', "let p = Resources.*[ Type in ['AWS::S3::Bucket', 'AWS::SQS::Queue'] ]"],
     ['a keyed lookup', 'let r = %doc.Resources[ keys == %resource_key ]'],
@@ -27,10 +30,13 @@ describe('readsResourcesOnlyByType', () => {
     ['a literal key lookup', "let x = Resources[ keys == 'MyBucket' ]"],
     ['a property named Resources', 'rule t { EncryptionConfig[*] { some Resources[*] == "secrets" } }'],
     ['an unclosed filter', "let x = Resources.*[ Type == 'AWS::S3::Bucket'"],
-['the root read with a wildcard', 'let d = this\nrule t { %d.*.* { Properties.X exists } }'],
+    ['the root read with a wildcard', 'let d = this\nrule t { %d.*.* { Properties.X exists } }'],
     ['the root read with a filter', "let d = this\nrule t { %d[ Type == 'AWS::S3::Bucket' ] exists }"],
     ['a lookup by a key bound to a pattern', 'let k = /Bucket/\nlet r = Resources[ keys == %k ]\nrule t { %r.Properties exists }'],
-    ['a lookup by a computed key', "let b = Resources.*[ Type == 'AWS::S3::Bucket' ]\nlet k = regex_replace(%b.Properties.Name, 'x', 'y')\nrule t { Resources[ keys == %k ].Properties exists }"],
+    [
+      'a lookup by a computed key',
+      "let b = Resources.*[ Type == 'AWS::S3::Bucket' ]\nlet k = regex_replace(%b.Properties.Name, 'x', 'y')\nrule t { Resources[ keys == %k ].Properties exists }",
+    ],
     ['the legacy shape with a pattern', 'let d = this\nlet l = %d[ keys == /::/ ]\nrule t { %l.*.resourceProperties exists }'],
     ['the whole Resources map passed to a function', 'let n = count(Resources)\nrule t { %n > 1 }'],
   ])('not narrowable: %s', (_name, text) => {
@@ -38,7 +44,7 @@ describe('readsResourcesOnlyByType', () => {
   });
 
   test.each([
-['a lookup by a logical ID read from a typed resource', 'keyed-lookup.guard'],
+    ['a lookup by a logical ID read from a typed resource', 'keyed-lookup.guard'],
     ['the legacy hook shape by a literal type', 'catalog-style.guard'],
     ['Control Tower utility rules on the root', 'control-tower-style.guard'],
   ])('narrowable fixture: %s', (_name, fixture) => {
@@ -50,7 +56,13 @@ describe('narrowDocument', () => {
   const doc = {
     AWSTemplateFormatVersion: '2010-09-09',
     Resources: {
-      Bucket: { Type: 'AWS::S3::Bucket', Properties: { BucketEncryption: { KMSMasterKeyID: { 'Fn::GetAtt': ['Key', 'Arn'] } }, LoggingConfiguration: { DestinationBucketName: { Ref: 'Logs' } } } },
+      Bucket: {
+        Type: 'AWS::S3::Bucket',
+        Properties: {
+          BucketEncryption: { KMSMasterKeyID: { 'Fn::GetAtt': ['Key', 'Arn'] } },
+          LoggingConfiguration: { DestinationBucketName: { Ref: 'Logs' } },
+        },
+      },
       Key: { Type: 'AWS::KMS::Key', Properties: { Description: { 'Fn::Sub': '${Alias} key' } } },
       Alias: { Type: 'AWS::KMS::Alias', Properties: { AliasName: 'alias/x' } },
       Logs: { Type: 'AWS::Logs::LogGroup', Properties: { RetentionInDays: 7 } },

@@ -21,7 +21,8 @@ export function typesReadBy(rule: GuardRule): ReadonlySet<string> | undefined {
   if (types === undefined && rule.generated && rule.resourceTypes) types = rule.resourceTypes;
   if (types === undefined) {
     const analysis = analyzeRule(rule.text);
-    types = rule.resourceTypes && !analysis.narrowingBlockers.length ? new Set([...rule.resourceTypes, ...analysis.filterTypes, ...quotedTypes(rule.text)]) : null;
+    types =
+      rule.resourceTypes && !analysis.narrowingBlockers.length ? new Set([...rule.resourceTypes, ...analysis.filterTypes, ...quotedTypes(rule.text)]) : null;
     cache.set(rule, types);
   }
   return types ?? undefined;
@@ -56,7 +57,9 @@ function mentionsOf(document: Record<string, unknown>): Mentions {
     const resources = document.Resources as Record<string, unknown>;
     const byResource = new Map<string, string[]>();
     for (const [id, resource] of Object.entries(resources)) byResource.set(id, logicalIdsIn(resource, resources));
-    const rest = Object.entries(document).filter(([k]) => k !== 'Resources').map(([, v]) => v);
+    const rest = Object.entries(document)
+      .filter(([k]) => k !== 'Resources')
+      .map(([, v]) => v);
     mentions = { byResource, outside: logicalIdsIn(rest, resources) };
     mentionsCache.set(document, mentions);
   }
@@ -94,7 +97,7 @@ function logicalIdsIn(value: unknown, resources: Record<string, unknown>): strin
 export function withReferrers(document: Record<string, unknown>, ids: Iterable<string>): Set<string> {
   const { byResource } = mentionsOf(document);
   const out = new Set(ids);
-  for (let grew = true; grew; ) {
+  for (let grew = true; grew;) {
     grew = false;
     for (const [id, mentioned] of byResource) {
       if (!out.has(id) && mentioned.some((m) => out.has(m))) {
@@ -112,11 +115,7 @@ export function withReferrers(document: Record<string, unknown>, ids: Iterable<s
  * to one) and those named in `names` (string literals of the rules), which stay whole so keyed lookups see
  * them as they are.
  */
-export function narrowDocument(
-  document: Record<string, unknown>,
-  keep: ReadonlySet<string>,
-  names: Iterable<string> = [],
-): Record<string, unknown> {
+export function narrowDocument(document: Record<string, unknown>, keep: ReadonlySet<string>, names: Iterable<string> = []): Record<string, unknown> {
   const resources = document.Resources as Record<string, { Type?: unknown }>;
   const ids = Object.keys(resources);
   const whole = new Set(ids.filter((id) => keep.has(resources[id]?.Type as string)));

@@ -3,7 +3,17 @@ import * as os from 'os';
 import * as path from 'path';
 import { InputError } from '@tarmac/core';
 import { noGuardEngine } from './create-engine';
-import { CDKLABS_PACKAGE, NATIVE_PLATFORMS, NativeGuardEnvironment, installSpec, missingNativeGuard, nativeGuardBinary, nativeGuardVersion, platformPackage, resolveNativeGuard } from './native-binary';
+import {
+  CDKLABS_PACKAGE,
+  NATIVE_PLATFORMS,
+  NativeGuardEnvironment,
+  installSpec,
+  missingNativeGuard,
+  nativeGuardBinary,
+  nativeGuardVersion,
+  platformPackage,
+  resolveNativeGuard,
+} from './native-binary';
 import { EXPECTED_WASM_VERSION, wasmProblem, wasmUnavailable } from './wasm-validate';
 
 const guardPackage = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')) as {
@@ -73,12 +83,19 @@ describe('resolveNativeGuard', () => {
   });
 
   test('each platform finds its own binary in either package; a platform without one finds none', () => {
-    const layout: Record<string, string> = { 'linux-x64': 'ubuntu/x86_64', 'linux-arm64': 'ubuntu/aarch64', 'darwin-x64': 'macos/x86_64', 'darwin-arm64': 'macos/aarch64' };
+    const layout: Record<string, string> = {
+      'linux-x64': 'ubuntu/x86_64',
+      'linux-arm64': 'ubuntu/aarch64',
+      'darwin-x64': 'macos/x86_64',
+      'darwin-arm64': 'macos/aarch64',
+    };
     expect([...NATIVE_PLATFORMS].sort()).toEqual(Object.keys(layout).sort());
     for (const [key, dir] of Object.entries(layout)) {
       const [platform, arch] = key.split('-');
       const cdklabs = fakePackage(`cdklabs-${key}`, `bin/${dir}/cfn-guard`);
-      expect(resolveNativeGuard(environment({ [CDKLABS_PACKAGE]: cdklabs }, { platform, arch }))?.binary).toBe(path.join(cdklabs, 'bin', ...dir.split('/'), 'cfn-guard'));
+      expect(resolveNativeGuard(environment({ [CDKLABS_PACKAGE]: cdklabs }, { platform, arch }))?.binary).toBe(
+        path.join(cdklabs, 'bin', ...dir.split('/'), 'cfn-guard'),
+      );
       const own = fakePackage(`own-${key}`, 'bin/cfn-guard');
       expect(resolveNativeGuard(environment({ [`@tarmac/cfn-guard-${key}`]: own }, { platform, arch }))?.binary).toBe(path.join(own, 'bin', 'cfn-guard'));
     }
@@ -108,7 +125,9 @@ describe('the messages when an engine is missing', () => {
   test('no native binary: the platform package to install, at its version', () => {
     const err = missingNativeGuard('linux', 'arm64');
     expect(err).toBeInstanceOf(InputError);
-    expect(err.message).toMatch(/^Guard engine: the native cfn-guard binary for linux\/arm64 is not installed \(@tarmac\/cfn-guard-linux-arm64, an optional dependency of @tarmac\/guard, is missing: .*\) \(expected npm i -D @tarmac\/cfn-guard-linux-arm64@\d+\.\d+\.\d+\)$/);
+    expect(err.message).toMatch(
+      /^Guard engine: the native cfn-guard binary for linux\/arm64 is not installed \(@tarmac\/cfn-guard-linux-arm64, an optional dependency of @tarmac\/guard, is missing: .*\) \(expected npm i -D @tarmac\/cfn-guard-linux-arm64@\d+\.\d+\.\d+\)$/,
+    );
     expect(missingNativeGuard('win32', 'x64').message).toBe(
       `Guard engine: no native cfn-guard binary is published for win32/x64 (expected --engine wasm after npm i -D ${installSpec('aws-cdk-lib')}, or TARMAC_CFN_GUARD set to a cfn-guard binary)`,
     );
@@ -116,11 +135,15 @@ describe('the messages when an engine is missing', () => {
 
   test('the WebAssembly engine: aws-cdk-lib missing, bundling no validator, or a major it was not written for; any 1.x is used', () => {
     const range = guardPackage.peerDependencies['aws-cdk-lib'];
-    expect(wasmProblem(undefined, undefined)?.message).toBe(`Guard engine: the WebAssembly engine runs inside aws-cdk-lib, which is not installed (expected npm i -D "aws-cdk-lib@${range}")`);
+    expect(wasmProblem(undefined, undefined)?.message).toBe(
+      `Guard engine: the WebAssembly engine runs inside aws-cdk-lib, which is not installed (expected npm i -D "aws-cdk-lib@${range}")`,
+    );
     expect(wasmProblem('2.100.0', undefined)?.message).toBe(
       `Guard engine: the WebAssembly engine runs inside aws-cdk-lib, and aws-cdk-lib 2.100.0 bundles no @aws/cloudformation-validate (expected npm i -D "aws-cdk-lib@${range}"; 2.276.0 bundles @aws/cloudformation-validate ${EXPECTED_WASM_VERSION})`,
     );
-    expect(wasmProblem('2.400.0', '2.0.0')?.message).toMatch(/aws-cdk-lib 2\.400\.0 bundles @aws\/cloudformation-validate 2\.0\.0, and the WebAssembly engine is written for 1\.x/);
+    expect(wasmProblem('2.400.0', '2.0.0')?.message).toMatch(
+      /aws-cdk-lib 2\.400\.0 bundles @aws\/cloudformation-validate 2\.0\.0, and the WebAssembly engine is written for 1\.x/,
+    );
     expect(wasmProblem('2.276.0', EXPECTED_WASM_VERSION)).toBeUndefined();
     expect(wasmProblem('2.300.0', '1.20.3')).toBeUndefined();
     expect(wasmUnavailable()).toBeUndefined(); // this repository's aws-cdk-lib
@@ -133,6 +156,8 @@ describe('the messages when an engine is missing', () => {
         'and the WebAssembly engine runs inside aws-cdk-lib, which is not installed ' +
         `(expected npm i -D @tarmac/cfn-guard-linux-x64@${guardPackage.version} for the native engine, or npm i -D "aws-cdk-lib@${guardPackage.peerDependencies['aws-cdk-lib']}" for the WebAssembly engine)`,
     );
-    expect(noGuardEngine(wasm, 'win32', 'x64').message).toMatch(/no native cfn-guard binary is published for win32\/x64, and .* \(expected npm i -D "aws-cdk-lib@\S+" for the WebAssembly engine, or TARMAC_CFN_GUARD set to a cfn-guard binary\)$/);
+    expect(noGuardEngine(wasm, 'win32', 'x64').message).toMatch(
+      /no native cfn-guard binary is published for win32\/x64, and .* \(expected npm i -D "aws-cdk-lib@\S+" for the WebAssembly engine, or TARMAC_CFN_GUARD set to a cfn-guard binary\)$/,
+    );
   });
 });

@@ -63,10 +63,11 @@ export class NativeEngine implements GuardEngine {
     const workers = Array.from({ length: Math.min(workerCount, Math.max(1, queue.length)) }, async () => {
       for (let batch = queue.shift(); batch; batch = queue.shift()) {
         const names = batch.narrowTo && batch.rules.flatMap((r) => stringLiterals(r.text));
-        const dataOf = batch.narrowTo
-          ? (job: EvaluationJob) => engineJson(narrowDocument(job.template.document, batch.narrowTo!, names))
-          : wholeJson;
-        for (const r of await this.evaluateBatch(batch.rules, batch.jobs.map((job) => ({ job, data: dataOf(job) })))) {
+        const dataOf = batch.narrowTo ? (job: EvaluationJob) => engineJson(narrowDocument(job.template.document, batch.narrowTo!, names)) : wholeJson;
+        for (const r of await this.evaluateBatch(
+          batch.rules,
+          batch.jobs.map((job) => ({ job, data: dataOf(job) })),
+        )) {
           // A merged batch also runs some rules on templates they were not dispatched to: not their verdicts.
           const dispatched = new Set(r.job.rules.map(ruleKey));
           violations.get(r.job)!.push(...r.violations.filter((v) => !v.rule || dispatched.has(ruleKey(v.rule))));
@@ -88,7 +89,10 @@ export class NativeEngine implements GuardEngine {
   /** Rules cfn-guard cannot parse, each an error at its file and line: one process for all of them. */
   async unparsableRules(rules: readonly GuardRule[]): Promise<InputError[]> {
     if (!rules.length) return [];
-    const run = await this.run(rules.map((r) => r.text), ['{}']);
+    const run = await this.run(
+      rules.map((r) => r.text),
+      ['{}'],
+    );
     if (!run.reports) return [new InputError({ file: rules[0].file }, `cfn-guard could not check the rules: ${run.failure}`)];
     return unevaluatedRules(rules, run.reports, run.stderr ?? '').map((u) => u.error);
   }
@@ -96,7 +100,10 @@ export class NativeEngine implements GuardEngine {
   private async evaluateBatch(rules: readonly GuardRule[], inputs: readonly { job: EvaluationJob; data: string }[]): Promise<BatchResult[]> {
     const jobs = inputs.map((i) => i.job);
     const types = resourceTypesOf(jobs);
-    const run = await this.run(rules.map((r) => ruleTextFor(r, types)), inputs.map((i) => i.data));
+    const run = await this.run(
+      rules.map((r) => ruleTextFor(r, types)),
+      inputs.map((i) => i.data),
+    );
     if (run.reports) {
       // Names are unique within a batch, so each reported name belongs to exactly one rule file.
       const byName = new Map(rules.flatMap((r) => r.names.map((n) => [n, r] as const)));
@@ -169,7 +176,10 @@ export class NativeEngine implements GuardEngine {
 
 /** A rule file absent from cfn-guard's report: it was not evaluated (it did not parse), so it passed nothing. */
 class RuleNotEvaluated extends InputError {
-  constructor(readonly rule: GuardRule, detail: string | undefined) {
+  constructor(
+    readonly rule: GuardRule,
+    detail: string | undefined,
+  ) {
     const error = ruleParseError(rule, detail ?? 'cfn-guard left it out of its report', detail ? 'was not evaluated: it does not parse' : 'was not evaluated');
     super(error.location, error.problem, error.expected);
   }
@@ -196,7 +206,11 @@ const namesOfReport = new WeakMap<NativeReport, Set<string>>();
 function reportedNames(report: NativeReport): Set<string> {
   let names = namesOfReport.get(report);
   if (!names) {
-    names = new Set([...(report.compliant ?? []), ...(report.not_applicable ?? []), ...(report.not_compliant ?? []).map((e) => e.Rule?.name).filter((n): n is string => !!n)]);
+    names = new Set([
+      ...(report.compliant ?? []),
+      ...(report.not_applicable ?? []),
+      ...(report.not_compliant ?? []).map((e) => e.Rule?.name).filter((n): n is string => !!n),
+    ]);
     namesOfReport.set(report, names);
   }
   return names;

@@ -66,7 +66,12 @@ function collectPaths(node: unknown, message: string | undefined, out: { path: s
   // `value` is template data (whose own keys may be named path), except in a check's result, where it is
   // the value checked, { path, value }, or how far an unresolved query got, { traversed_to: { path, value } }.
   const checked = obj.value as { path?: unknown; traversed_to?: unknown } | null | undefined;
-  if (typeof obj.path !== 'string' && checked && typeof checked === 'object' && ('traversed_to' in checked || (typeof checked.path === 'string' && 'value' in checked))) {
+  if (
+    typeof obj.path !== 'string' &&
+    checked &&
+    typeof checked === 'object' &&
+    ('traversed_to' in checked || (typeof checked.path === 'string' && 'value' in checked))
+  ) {
     collectPaths(checked.traversed_to ?? checked, message, out);
   }
   for (const [k, v] of Object.entries(obj)) if (k !== 'path' && k !== 'value') collectPaths(v, message, out);

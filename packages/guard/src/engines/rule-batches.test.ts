@@ -3,9 +3,22 @@ import { parseTemplate } from '../template/parse-template';
 import { EvaluationJob } from './engine';
 import { planRuleBatches } from './rule-batches';
 
-const rule = (id: string, types: string[], text = `let r = Resources.*[ Type == '${types[0]}' ]\nrule ${id.toLowerCase()} when %r not empty { %r.Properties exists }`): GuardRule => ({
-  id, origin: 'custom', file: `${id}.guard`, text, names: [id.toLowerCase()], resourceTypes: new Set(types),
-  title: id, severity: 'high', message: id, mode: 'enforce', unresolved: 'warn',
+const rule = (
+  id: string,
+  types: string[],
+  text = `let r = Resources.*[ Type == '${types[0]}' ]\nrule ${id.toLowerCase()} when %r not empty { %r.Properties exists }`,
+): GuardRule => ({
+  id,
+  origin: 'custom',
+  file: `${id}.guard`,
+  text,
+  names: [id.toLowerCase()],
+  resourceTypes: new Set(types),
+  title: id,
+  severity: 'high',
+  message: id,
+  mode: 'enforce',
+  unresolved: 'warn',
 });
 const job = (name: string, rules: GuardRule[]): EvaluationJob => ({
   template: parseTemplate(Buffer.from(`Resources:\n  ${name}:\n    Type: AWS::S3::Bucket\n`), `${name}.yaml`),
@@ -93,7 +106,11 @@ describe('planRuleBatches', () => {
     const [whole] = planRuleBatches([job('One', [a, everywhere])]);
     expect(whole.narrowTo).toBeUndefined();
     // Dispatched on buckets, but it filters on bucket policies too: those must not be stubbed.
-    const policies = rule('P', ['AWS::S3::Bucket'], "let p = Resources.*[ Type == 'AWS::S3::BucketPolicy' ]\nrule p when %p not empty { %p.Properties exists }");
+    const policies = rule(
+      'P',
+      ['AWS::S3::Bucket'],
+      "let p = Resources.*[ Type == 'AWS::S3::BucketPolicy' ]\nrule p when %p not empty { %p.Properties exists }",
+    );
     const [both] = planRuleBatches([job('One', [policies])]);
     expect([...both.narrowTo!].sort()).toEqual(['AWS::S3::Bucket', 'AWS::S3::BucketPolicy']);
   });

@@ -95,7 +95,12 @@ export function planRuleBatches(jobs: readonly EvaluationJob[], options: PlanOpt
   for (const group of merged) {
     const keep = group.types && ((t: string) => group.types!.has(t));
     for (const rules of withUniqueNames(group.rules)) {
-      for (const chunk of chunkJobs([...group.jobs].sort((a, b) => a - b), (j) => evaluation(rules.length, [j], keep), piece, maxTemplates)) {
+      for (const chunk of chunkJobs(
+        [...group.jobs].sort((a, b) => a - b),
+        (j) => evaluation(rules.length, [j], keep),
+        piece,
+        maxTemplates,
+      )) {
         const perRule = evaluation(1, chunk, keep);
         const parts = Math.min(rules.length, Math.max(1, Math.round((perRule * rules.length) / piece)));
         for (let p = 0; p < parts; p++) {

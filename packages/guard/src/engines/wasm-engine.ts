@@ -90,7 +90,10 @@ export class WasmEngine implements GuardEngine {
   }
 
   async unparsableRules(rules: readonly GuardRule[]): Promise<InputError[]> {
-    return this.unparsable(rules, rules.map((r) => r.text));
+    return this.unparsable(
+      rules,
+      rules.map((r) => r.text),
+    );
   }
 
   /** Loading stops at the first rule that does not parse: load the rest again until none is left. */
@@ -104,7 +107,12 @@ export class WasmEngine implements GuardEngine {
       } catch (err) {
         const detail = String(err);
         const culprit = left.find((r) => detail.includes(`'${ruleKey(r.rule)}'`));
-        errors.push(ruleError(left.map((r) => r.rule), detail));
+        errors.push(
+          ruleError(
+            left.map((r) => r.rule),
+            detail,
+          ),
+        );
         if (!culprit) break;
         left = left.filter((r) => r !== culprit);
       }
@@ -138,5 +146,7 @@ export class WasmEngine implements GuardEngine {
 /** The engine names the rule file it could not parse (by rule key, see engineFor). */
 function ruleError(rules: readonly GuardRule[], detail: string): InputError {
   const culprit = rules.find((r) => detail.includes(`'${ruleKey(r)}'`));
-  return culprit ? ruleParseError(culprit, detail) : new InputError({ file: rules[0]?.file ?? 'Guard rules' }, `the Guard rules could not be loaded: ${detail.replace(/\s+/g, ' ').slice(0, 400)}`);
+  return culprit
+    ? ruleParseError(culprit, detail)
+    : new InputError({ file: rules[0]?.file ?? 'Guard rules' }, `the Guard rules could not be loaded: ${detail.replace(/\s+/g, ' ').slice(0, 400)}`);
 }

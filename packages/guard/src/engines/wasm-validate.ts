@@ -80,9 +80,14 @@ export function wasmProblem(cdkVersion: string | undefined, validateVersion: str
   if (!cdkVersion) return new InputError(WASM, 'the WebAssembly engine runs inside aws-cdk-lib, which is not installed', install);
   // What a working one looks like: the range @tarmac/guard declares, and the version its tests pin.
   const known = `${install}; 2.276.0 bundles @aws/cloudformation-validate ${EXPECTED_WASM_VERSION}`;
-  if (!validateVersion) return new InputError(WASM, `the WebAssembly engine runs inside aws-cdk-lib, and aws-cdk-lib ${cdkVersion} bundles no @aws/cloudformation-validate`, known);
+  if (!validateVersion)
+    return new InputError(WASM, `the WebAssembly engine runs inside aws-cdk-lib, and aws-cdk-lib ${cdkVersion} bundles no @aws/cloudformation-validate`, known);
   if (Number(validateVersion.split('.')[0]) !== SUPPORTED_WASM_MAJOR) {
-    return new InputError(WASM, `aws-cdk-lib ${cdkVersion} bundles @aws/cloudformation-validate ${validateVersion}, and the WebAssembly engine is written for ${SUPPORTED_WASM_MAJOR}.x`, known);
+    return new InputError(
+      WASM,
+      `aws-cdk-lib ${cdkVersion} bundles @aws/cloudformation-validate ${validateVersion}, and the WebAssembly engine is written for ${SUPPORTED_WASM_MAJOR}.x`,
+      known,
+    );
   }
   return undefined;
 }

@@ -24,10 +24,24 @@ const finding = (overrides: Partial<Finding>): Finding => ({
 
 const REPORT: CheckReport = {
   findings: [
-    finding({ controlTowerIds: ['CT.S3.PR.10'], rationale: 'Keys the organization controls.', helpUri: 'https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html' }),
+    finding({
+      controlTowerIds: ['CT.S3.PR.10'],
+      rationale: 'Keys the organization controls.',
+      helpUri: 'https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html',
+    }),
     finding({ verdict: 'unknown', mode: 'warn', logicalId: 'Other', line: 30, column: undefined, stack: 'Data/InnerNestedStackResource' }),
     // A finding with no resource: only the required keys.
-    { controlId: 'custom', origin: 'custom', title: 'x', severity: 'medium', verdict: 'fail', mode: 'enforce', file: 't.yaml', message: 'Guard rule x failed.', ruleName: 'x' },
+    {
+      controlId: 'custom',
+      origin: 'custom',
+      title: 'x',
+      severity: 'medium',
+      verdict: 'fail',
+      mode: 'enforce',
+      file: 't.yaml',
+      message: 'Guard rule x failed.',
+      ruleName: 'x',
+    },
   ],
   errors: [
     new InputError({ file: 'policies', line: 3, column: 7 }, "unknown profile 'qa'", 'one of dev, prod, sandbox'),
@@ -35,7 +49,8 @@ const REPORT: CheckReport = {
     new InputError({ file: 'missing.json' }, 'cannot read file: ENOENT'),
   ],
   summary: { files: 4, templates: 3, resources: 7, findings: 3, blocking: 2, unchecked: 0, skipped: 1, skippedBy: { 'not a template': 1 }, durationMs: 42 },
-  engine: { name: 'native', version: '3.1.1' }, catalog: '@tarmac/example-catalog@0.1.0',
+  engine: { name: 'native', version: '3.1.1' },
+  catalog: '@tarmac/example-catalog@0.1.0',
   evaluated: [
     { file: 'cdk.out/Data.template.json', stack: 'Data', controls: ['LZ.S3.2', 'LZ.TAG.1', 'CT.S3.PR.10'] },
     { file: 't.yaml', controls: [] },
@@ -73,7 +88,14 @@ describe('parseJsonReport(formatJson(report))', () => {
   });
 
   test('an empty report round-trips', () => {
-    const empty: CheckReport = { findings: [], errors: [], summary: { files: 0, templates: 0, resources: 0, findings: 0, blocking: 0, unchecked: 0, skipped: 0, skippedBy: {}, durationMs: 0 }, engine: { name: 'wasm', version: '1' }, catalog: 'policies', evaluated: [] };
+    const empty: CheckReport = {
+      findings: [],
+      errors: [],
+      summary: { files: 0, templates: 0, resources: 0, findings: 0, blocking: 0, unchecked: 0, skipped: 0, skippedBy: {}, durationMs: 0 },
+      engine: { name: 'wasm', version: '1' },
+      catalog: 'policies',
+      evaluated: [],
+    };
     expect(parseJsonReport(formatJson(empty))).toEqual(empty);
   });
 });

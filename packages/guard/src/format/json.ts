@@ -15,7 +15,13 @@ export function formatJson(report: CheckReport): string {
     JSON.stringify(
       {
         findings: report.findings,
-        errors: report.errors.map((e): JsonError => ({ file: e.location.file, line: e.location.line, column: e.location.column, message: e.problem, expected: e.expected })),
+        errors: report.errors.map((e): JsonError => ({
+          file: e.location.file,
+          line: e.location.line,
+          column: e.location.column,
+          message: e.problem,
+          expected: e.expected,
+        })),
         summary: report.summary,
         engine: report.engine,
         catalog: report.catalog,

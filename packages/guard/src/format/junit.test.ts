@@ -20,13 +20,39 @@ const casesOf = (suite: Node) => list(suite.testcase as Node | Node[] | '').filt
 const counts = (n: Node) => [Number(n.tests), Number(n.failures), Number(n.errors)];
 
 const finding = (overrides: Partial<Finding>): Finding => ({
-  controlId: 'LZ.S3.2', origin: 'catalog', title: 't', severity: 'high', verdict: 'fail', mode: 'enforce', file: 'data.yaml', logicalId: 'Raw', resourceType: 'AWS::S3::Bucket',
-  line: 12, message: 'Bucket is not encrypted with KMS.', fix: 'Set SSEAlgorithm to aws:kms.', ruleName: 'lz_s3_bucket_kms_encryption', ...overrides,
+  controlId: 'LZ.S3.2',
+  origin: 'catalog',
+  title: 't',
+  severity: 'high',
+  verdict: 'fail',
+  mode: 'enforce',
+  file: 'data.yaml',
+  logicalId: 'Raw',
+  resourceType: 'AWS::S3::Bucket',
+  line: 12,
+  message: 'Bucket is not encrypted with KMS.',
+  fix: 'Set SSEAlgorithm to aws:kms.',
+  ruleName: 'lz_s3_bucket_kms_encryption',
+  ...overrides,
 });
 
 const report = (findings: Finding[], evaluated: EvaluatedTemplate[], errors: InputError[] = []): CheckReport => ({
-  findings, errors, evaluated, engine: { name: 'native', version: '3.1.1' }, catalog: '@tarmac/example-catalog@0.1.0',
-  summary: { files: 2, templates: evaluated.length, resources: 4, findings: findings.length, blocking: findings.filter((f) => f.mode === 'enforce').length, unchecked: 0, skipped: 0, skippedBy: {}, durationMs: 1234 },
+  findings,
+  errors,
+  evaluated,
+  engine: { name: 'native', version: '3.1.1' },
+  catalog: '@tarmac/example-catalog@0.1.0',
+  summary: {
+    files: 2,
+    templates: evaluated.length,
+    resources: 4,
+    findings: findings.length,
+    blocking: findings.filter((f) => f.mode === 'enforce').length,
+    unchecked: 0,
+    skipped: 0,
+    skippedBy: {},
+    durationMs: 1234,
+  },
 });
 
 test('a clean template counts one passing test per control that applies to it, not 0', () => {
@@ -73,7 +99,9 @@ describe('a template with blocking, warning and merged findings, next to a clean
 
   test('warnings pass, with the finding in system-out; a control with no finding passes', () => {
     expect(data['LZ.TAG.1'].failure).toBeUndefined();
-    expect(data['LZ.TAG.1']['system-out']).toBe('warning: data.yaml:12 Raw (AWS::S3::Bucket) [LZ.TAG.1] Resource is missing one or more mandatory tags. Fix: Add the tags.');
+    expect(data['LZ.TAG.1']['system-out']).toBe(
+      'warning: data.yaml:12 Raw (AWS::S3::Bucket) [LZ.TAG.1] Resource is missing one or more mandatory tags. Fix: Add the tags.',
+    );
     expect(data['LZ.S3.1']).toEqual({ classname: 'data.yaml', name: 'LZ.S3.1' });
   });
 
@@ -83,7 +111,9 @@ describe('a template with blocking, warning and merged findings, next to a clean
   });
 
   test('input errors stay error cases', () => {
-    expect(casesOf(suites[2]).map((c) => [c.name, (c.error as Node).message, (c.error as Node)['#text']])).toEqual([['broken.yaml', 'duplicate key', 'broken.yaml:2: duplicate key']]);
+    expect(casesOf(suites[2]).map((c) => [c.name, (c.error as Node).message, (c.error as Node)['#text']])).toEqual([
+      ['broken.yaml', 'duplicate key', 'broken.yaml:2: duplicate key'],
+    ]);
   });
 
   test('tests, failures and errors agree with the cases, in each suite and in total', () => {

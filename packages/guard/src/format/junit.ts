@@ -4,6 +4,7 @@ import { CheckReport, Finding, controlLabel } from '../findings';
 // XML 1.0 has no way to write most control characters, even escaped: they are dropped.
 const esc = (s: string) =>
   s
+    // eslint-disable-next-line no-control-regex -- the characters XML 1.0 cannot hold, removed on purpose
     .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '')
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
@@ -50,10 +51,21 @@ export function formatJunit(report: CheckReport): string {
     const failed = cases.filter((c) => c.failed).length;
     tests += cases.length;
     failures += failed;
-    blocks.push(testSuite(s.name, cases.length, failed, 0, report.catalog, cases.map((c) => c.xml)));
+    blocks.push(
+      testSuite(
+        s.name,
+        cases.length,
+        failed,
+        0,
+        report.catalog,
+        cases.map((c) => c.xml),
+      ),
+    );
   }
   if (report.errors.length) {
-    const cases = report.errors.map((e) => `    <testcase classname="tarmac" name="${esc(e.location.file)}"><error message="${esc(e.problem)}">${esc(e.message)}</error></testcase>`);
+    const cases = report.errors.map(
+      (e) => `    <testcase classname="tarmac" name="${esc(e.location.file)}"><error message="${esc(e.problem)}">${esc(e.message)}</error></testcase>`,
+    );
     blocks.push(testSuite('input errors', cases.length, 0, cases.length, report.catalog, cases));
     tests += cases.length;
   }

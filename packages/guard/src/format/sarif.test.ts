@@ -26,26 +26,82 @@ function sarifValidator(): ValidateFunction {
 }
 
 const finding = (overrides: Partial<Finding>): Finding => ({
-  controlId: 'LZ.S3.2', origin: 'catalog', title: 'S3 buckets are encrypted with a KMS key', severity: 'high', verdict: 'fail', mode: 'enforce',
-  file: 'cdk.out/Data.template.json', stack: 'Data', logicalId: 'Bucket', resourceType: 'AWS::S3::Bucket', path: 'Properties.BucketEncryption', line: 12, column: 9,
-  message: 'Bucket is not encrypted with KMS.', fix: 'Set SSEAlgorithm to aws:kms [see *docs*].', ruleName: 'lz_s3_bucket_kms_encryption',
-  rationale: 'Keys the organization controls.', helpUri: 'https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html',
+  controlId: 'LZ.S3.2',
+  origin: 'catalog',
+  title: 'S3 buckets are encrypted with a KMS key',
+  severity: 'high',
+  verdict: 'fail',
+  mode: 'enforce',
+  file: 'cdk.out/Data.template.json',
+  stack: 'Data',
+  logicalId: 'Bucket',
+  resourceType: 'AWS::S3::Bucket',
+  path: 'Properties.BucketEncryption',
+  line: 12,
+  column: 9,
+  message: 'Bucket is not encrypted with KMS.',
+  fix: 'Set SSEAlgorithm to aws:kms [see *docs*].',
+  ruleName: 'lz_s3_bucket_kms_encryption',
+  rationale: 'Keys the organization controls.',
+  helpUri: 'https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html',
   ...overrides,
 });
 
 const report = (findings: Finding[], overrides: Partial<CheckReport> = {}): CheckReport => ({
-  findings, errors: [], engine: { name: 'native', version: '3.1.1' }, catalog: '@tarmac/example-catalog@0.1.0', evaluated: [],
-  summary: { files: 1, templates: 1, resources: 2, findings: findings.length, blocking: findings.filter((f) => f.mode === 'enforce').length, unchecked: 0, skipped: 0, skippedBy: {}, durationMs: 5 },
+  findings,
+  errors: [],
+  engine: { name: 'native', version: '3.1.1' },
+  catalog: '@tarmac/example-catalog@0.1.0',
+  evaluated: [],
+  summary: {
+    files: 1,
+    templates: 1,
+    resources: 2,
+    findings: findings.length,
+    blocking: findings.filter((f) => f.mode === 'enforce').length,
+    unchecked: 0,
+    skipped: 0,
+    skippedBy: {},
+    durationMs: 5,
+  },
   ...overrides,
 });
 
 const sarifOf = (r: CheckReport, cwd = '/repo') => JSON.parse(formatSarif(r, cwd));
-const fingerprints = (r: CheckReport, cwd = '/repo') => sarifOf(r, cwd).runs[0].results.map((x: { partialFingerprints: Record<string, string> }) => x.partialFingerprints['tarmac/v1']);
+const fingerprints = (r: CheckReport, cwd = '/repo') =>
+  sarifOf(r, cwd).runs[0].results.map((x: { partialFingerprints: Record<string, string> }) => x.partialFingerprints['tarmac/v1']);
 
 describe('SARIF 2.1.0 for code scanning', () => {
-  const CT = finding({ controlId: 'CT.S3.PR.1', origin: 'control-tower', severity: 'medium', logicalId: 'Logs', line: 40, ruleName: 's3_bucket_level_public_access_prohibited_check', helpUri: 'https://docs.aws.amazon.com/controltower/latest/controlreference/s3-rules.html#ct-s3-pr-1-description', rationale: 'BPA.' });
+  const CT = finding({
+    controlId: 'CT.S3.PR.1',
+    origin: 'control-tower',
+    severity: 'medium',
+    logicalId: 'Logs',
+    line: 40,
+    ruleName: 's3_bucket_level_public_access_prohibited_check',
+    helpUri: 'https://docs.aws.amazon.com/controltower/latest/controlreference/s3-rules.html#ct-s3-pr-1-description',
+    rationale: 'BPA.',
+  });
   const sample = report(
-    [finding({ controlTowerIds: ['CT.S3.PR.10'] }), CT, finding({ controlId: 'custom', origin: 'custom', title: 'x', mode: 'warn', file: 'dir with space/t#1.yaml', stack: undefined, logicalId: undefined, line: undefined, column: undefined, path: undefined, rationale: undefined, helpUri: undefined, fix: undefined })],
+    [
+      finding({ controlTowerIds: ['CT.S3.PR.10'] }),
+      CT,
+      finding({
+        controlId: 'custom',
+        origin: 'custom',
+        title: 'x',
+        mode: 'warn',
+        file: 'dir with space/t#1.yaml',
+        stack: undefined,
+        logicalId: undefined,
+        line: undefined,
+        column: undefined,
+        path: undefined,
+        rationale: undefined,
+        helpUri: undefined,
+        fix: undefined,
+      }),
+    ],
     { errors: [new InputError({ file: 'broken.yaml', line: 2 }, 'duplicate key'), new InputError({ file: 'missing.json' }, 'cannot read file: ENOENT')] },
   );
 
@@ -57,7 +113,10 @@ describe('SARIF 2.1.0 for code scanning', () => {
     const file = path.join(ROOT, 'examples', 'templates', 'data-lake.yaml');
     let real: CheckReport;
     try {
-      real = await checkSources({ sources: [{ file, read: () => fs.readFileSync(file) }], skipped: [], errors: [] }, { catalog, profile: catalog.profiles.get('prod')!, engine, controlTower: true });
+      real = await checkSources(
+        { sources: [{ file, read: () => fs.readFileSync(file) }], skipped: [], errors: [] },
+        { catalog, profile: catalog.profiles.get('prod')!, engine, controlTower: true },
+      );
     } finally {
       engine.dispose();
     }
@@ -71,7 +130,12 @@ describe('SARIF 2.1.0 for code scanning', () => {
 
   test('names the tool by its package version, and the catalog as a property and an extension', () => {
     const { tool } = sarifOf(sample).runs[0];
-    expect(tool.driver).toMatchObject({ name: 'tarmac', version: GUARD_VERSION, semanticVersion: GUARD_VERSION, informationUri: expect.stringMatching(/^https:\/\//) });
+    expect(tool.driver).toMatchObject({
+      name: 'tarmac',
+      version: GUARD_VERSION,
+      semanticVersion: GUARD_VERSION,
+      informationUri: expect.stringMatching(/^https:\/\//),
+    });
     expect(tool.driver.properties).toEqual({ catalog: '@tarmac/example-catalog@0.1.0' });
     expect(tool.extensions).toEqual([{ name: '@tarmac/example-catalog', version: '0.1.0' }]);
     // A catalog without catalog.yaml is named by its directory: a property, not a package.
@@ -125,7 +189,9 @@ describe('SARIF 2.1.0 for code scanning', () => {
 
   test('the Control Tower rules a finding stands for are in its message and properties', () => {
     const result = sarifOf(sample).runs[0].results[0];
-    expect(result.message.text).toBe('Bucket (AWS::S3::Bucket): Bucket is not encrypted with KMS. Reported as LZ.S3.2 (also CT.S3.PR.10). Fix: Set SSEAlgorithm to aws:kms [see *docs*].');
+    expect(result.message.text).toBe(
+      'Bucket (AWS::S3::Bucket): Bucket is not encrypted with KMS. Reported as LZ.S3.2 (also CT.S3.PR.10). Fix: Set SSEAlgorithm to aws:kms [see *docs*].',
+    );
     expect(result.properties).toEqual({ severity: 'high', verdict: 'fail', controlTowerIds: ['CT.S3.PR.10'] });
     expect(sarifOf(sample).runs[0].results[1].properties.controlTowerIds).toBeUndefined();
   });
@@ -167,6 +233,9 @@ describe('SARIF 2.1.0 for code scanning', () => {
   test('input errors are tool notifications, and the run did not succeed', () => {
     const [invocation] = sarifOf(sample).runs[0].invocations;
     expect(invocation.executionSuccessful).toBe(false);
-    expect(invocation.toolExecutionNotifications.map((n: { message: { text: string } }) => n.message.text)).toEqual(['broken.yaml:2: duplicate key', 'missing.json: cannot read file: ENOENT']);
+    expect(invocation.toolExecutionNotifications.map((n: { message: { text: string } }) => n.message.text)).toEqual([
+      'broken.yaml:2: duplicate key',
+      'missing.json: cannot read file: ENOENT',
+    ]);
   });
 });

@@ -48,7 +48,9 @@ export function formatSarif(report: CheckReport, cwd = process.cwd()): string {
                 artifactLocation: { uri: uri(f.file) },
                 region: { startLine: f.line ?? 1, ...(f.column ? { startColumn: f.column } : {}) },
               },
-              ...(f.logicalId ? { logicalLocations: [{ name: f.logicalId, kind: 'resource', fullyQualifiedName: f.stack ? `${f.stack}/${f.logicalId}` : f.logicalId }] } : {}),
+              ...(f.logicalId
+                ? { logicalLocations: [{ name: f.logicalId, kind: 'resource', fullyQualifiedName: f.stack ? `${f.stack}/${f.logicalId}` : f.logicalId }] }
+                : {}),
             },
           ],
           partialFingerprints: { 'tarmac/v1': fingerprint(f, relative(f.file)) },
@@ -60,7 +62,11 @@ export function formatSarif(report: CheckReport, cwd = process.cwd()): string {
             toolExecutionNotifications: report.errors.map((e) => ({
               level: 'error',
               message: { text: e.message },
-              locations: [{ physicalLocation: { artifactLocation: { uri: uri(e.location.file) }, ...(e.location.line ? { region: { startLine: e.location.line } } : {}) } }],
+              locations: [
+                {
+                  physicalLocation: { artifactLocation: { uri: uri(e.location.file) }, ...(e.location.line ? { region: { startLine: e.location.line } } : {}) },
+                },
+              ],
             })),
           },
         ],
@@ -78,7 +84,13 @@ function reportingDescriptor(id: string, findings: readonly Finding[]) {
   const rationale = findings.find((x) => x.rationale)?.rationale;
   const helpUri = findings.find((x) => x.helpUri)?.helpUri;
   const helpText = fix ? `Fix: ${fix}` : f.message;
-  const helpMarkdown = [fix ? `**Fix:** ${markdown(fix)}` : markdown(f.message), rationale && `**Why:** ${markdown(rationale)}`, helpUri && `[Read more](${helpUri})`].filter(Boolean).join('\n\n');
+  const helpMarkdown = [
+    fix ? `**Fix:** ${markdown(fix)}` : markdown(f.message),
+    rationale && `**Why:** ${markdown(rationale)}`,
+    helpUri && `[Read more](${helpUri})`,
+  ]
+    .filter(Boolean)
+    .join('\n\n');
   return {
     id,
     name: f.ruleName,
@@ -101,7 +113,9 @@ function resultMessage(f: Finding): string {
  * path, and no line, so moving a resource in its file does not open a new alert and close the old one.
  */
 function fingerprint(f: Finding, file: string): string {
-  return createHash('sha256').update([f.controlId, file, f.stack ?? '', f.logicalId ?? '', f.path ?? ''].join('\0')).digest('hex');
+  return createHash('sha256')
+    .update([f.controlId, file, f.stack ?? '', f.logicalId ?? '', f.path ?? ''].join('\0'))
+    .digest('hex');
 }
 
 /** The catalog as a tool extension when its label is a package (name@version, the name possibly @scoped). */

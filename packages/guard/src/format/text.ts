@@ -78,7 +78,12 @@ export function summaryLine(report: CheckReport, color: boolean): string {
   ];
   if (s.unchecked) parts.push(`${s.unchecked} not checkable (owned by transforms Tarmac cannot expand: check the processed template, see Fix)`);
   if (report.errors.length) parts.push(`${report.errors.length} error${report.errors.length === 1 ? '' : 's'}`);
-  if (s.skipped) parts.push(`${s.skipped} skipped (${Object.entries(s.skippedBy).map(([why, n]) => `${n} ${why}`).join(', ')})`);
+  if (s.skipped)
+    parts.push(
+      `${s.skipped} skipped (${Object.entries(s.skippedBy)
+        .map(([why, n]) => `${n} ${why}`)
+        .join(', ')})`,
+    );
   const verdict = report.errors.length ? 'ERROR' : s.blocking ? 'FAIL' : 'PASS';
   const paint = ansi(report.errors.length || s.blocking ? '31;1' : '32;1', color);
   // Which catalog judged: the same templates can pass one version of it and fail the next.

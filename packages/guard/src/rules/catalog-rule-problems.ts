@@ -3,7 +3,14 @@ import { createEngine } from '../engines/create-engine';
 import { catalogDispatchProblems, catalogRules } from './catalog-rules';
 
 /** Every control on: a rule must parse whichever profile will run it. */
-const EVERY_CONTROL: Omit<Profile, 'file'> = { name: 'every-control', description: '', default: 'enforce', controls: {}, controlTower: 'off', uncheckable: 'enforce' };
+const EVERY_CONTROL: Omit<Profile, 'file'> = {
+  name: 'every-control',
+  description: '',
+  default: 'enforce',
+  controls: {},
+  controlTower: 'off',
+  uncheckable: 'enforce',
+};
 
 /**
  * What makes the catalog's rules unfit to run, each an error at its file and line: a rule (generated ones

@@ -18,9 +18,22 @@ export function catalogRules(catalog: Catalog, profile: Profile): GuardRule[] {
     if (mode === 'off') continue;
     const types = c.resourceTypes.includes('*') ? (taggable ??= new Set(taggableResourceTypes())) : new Set(c.resourceTypes);
     rules.push({
-      id: c.id, origin: 'catalog', file: c.guardFile, text: c.guard, textFor: c.guardFor, generated: c.guardFor !== undefined, names: reportedRuleNames(c.guard),
-      resourceTypes: types, title: c.title, severity: c.severity, message: c.message, fix: c.fix, mode, unresolved: c.unresolved,
-      rationale: c.rationale, helpUri: c.references?.[0],
+      id: c.id,
+      origin: 'catalog',
+      file: c.guardFile,
+      text: c.guard,
+      textFor: c.guardFor,
+      generated: c.guardFor !== undefined,
+      names: reportedRuleNames(c.guard),
+      resourceTypes: types,
+      title: c.title,
+      severity: c.severity,
+      message: c.message,
+      fix: c.fix,
+      mode,
+      unresolved: c.unresolved,
+      rationale: c.rationale,
+      helpUri: c.references?.[0],
     });
   }
   return rules;

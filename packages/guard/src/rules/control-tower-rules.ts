@@ -46,7 +46,10 @@ function shippedRules(): ShippedRule[] {
   const rules: ShippedRule[] = [];
   for (const service of fs.readdirSync(path.join(root, 'cfn-guard')).sort()) {
     const dir = path.join(root, 'cfn-guard', service);
-    for (const name of fs.readdirSync(dir).filter((f) => f.endsWith('.guard')).sort()) {
+    for (const name of fs
+      .readdirSync(dir)
+      .filter((f) => f.endsWith('.guard'))
+      .sort()) {
       const metaFile = path.join(root, 'metadata', service, name.replace(/\.guard$/, '.metadata.json'));
       const file = path.join(dir, name);
       rules.push({ rel: `${service}/${name}`, file, text: fs.readFileSync(file, 'utf8'), meta: JSON.parse(fs.readFileSync(metaFile, 'utf8')) as CtMetadata });
@@ -73,7 +76,9 @@ let precomputed: ReturnType<typeof controlTowerDispatch>['rules'] | undefined;
 
 /** The analysis of the shipped rules, read once (data/control-tower-dispatch.json); a rule whose text differs is analysed again. */
 function precomputedTypes(rule: ShippedRule): string[] | undefined | 'unknown' {
-  precomputed ??= (JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'data', 'control-tower-dispatch.json'), 'utf8')) as ReturnType<typeof controlTowerDispatch>).rules;
+  precomputed ??= (
+    JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'data', 'control-tower-dispatch.json'), 'utf8')) as ReturnType<typeof controlTowerDispatch>
+  ).rules;
   const entry = Object.hasOwn(precomputed, rule.rel) ? precomputed[rule.rel] : undefined;
   if (!entry || entry.sha256 !== sha256(rule.text)) return 'unknown';
   return entry.types ?? undefined;
@@ -86,10 +91,20 @@ export function controlTowerRules(mode: Mode): GuardRule[] {
     const known = precomputedTypes(r);
     const types = known === 'unknown' ? dispatchTypes(r) : known;
     return {
-      id: r.meta.Id, origin: 'control-tower', file: r.file, text: r.text, names: reportedRuleNames(r.text), resourceTypes: types && new Set(types),
-      title: r.meta.DisplayName, severity: SEVERITIES.includes(severity) ? severity : 'medium',
-      message: r.meta.DisplayName, fix: r.meta.RemediationMessage, mode, unresolved: 'warn',
-      rationale: r.meta.Description, helpUri: controlTowerDocsUrl(r.meta.Id),
+      id: r.meta.Id,
+      origin: 'control-tower',
+      file: r.file,
+      text: r.text,
+      names: reportedRuleNames(r.text),
+      resourceTypes: types && new Set(types),
+      title: r.meta.DisplayName,
+      severity: SEVERITIES.includes(severity) ? severity : 'medium',
+      message: r.meta.DisplayName,
+      fix: r.meta.RemediationMessage,
+      mode,
+      unresolved: 'warn',
+      rationale: r.meta.Description,
+      helpUri: controlTowerDocsUrl(r.meta.Id),
     };
   });
 }

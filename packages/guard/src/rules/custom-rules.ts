@@ -24,8 +24,17 @@ export function customRules(location: string, mode: GuardRule['mode']): GuardRul
     if (names.length === 0) throw new InputError({ file }, 'the file defines no rule', "at least one 'rule NAME when ... { }' or 'rule NAME { }'");
     const id = path.basename(file).replace(/\.(guard|ruleset)$/, '');
     return {
-      id, origin: 'custom', file, text, names, resourceTypes: deriveResourceTypes(text),
-      title: names.join(', '), severity: 'medium', message: `Guard rule ${names.join(', ')} failed.`, mode, unresolved: 'warn',
+      id,
+      origin: 'custom',
+      file,
+      text,
+      names,
+      resourceTypes: deriveResourceTypes(text),
+      title: names.join(', '),
+      severity: 'medium',
+      message: `Guard rule ${names.join(', ')} failed.`,
+      mode,
+      unresolved: 'warn',
     } satisfies GuardRule;
   });
 }

@@ -36,7 +36,10 @@ function templates(): ParsedTemplate[] {
   for (const service of fs.readdirSync(controls).sort()) {
     const tests = path.join(controls, service, 'tests');
     if (!fs.existsSync(tests)) continue;
-    for (const f of fs.readdirSync(tests).filter((x) => x.endsWith('.yaml')).sort()) {
+    for (const f of fs
+      .readdirSync(tests)
+      .filter((x) => x.endsWith('.yaml'))
+      .sort()) {
       const cases = parse(fs.readFileSync(path.join(tests, f), 'utf8')) as { name?: string; input?: unknown }[];
       cases.forEach((c, i) => {
         const resources = (c.input as { Resources?: unknown } | undefined)?.Resources;
@@ -90,10 +93,11 @@ const bin = nativeGuardBinary();
 (bin ? test : test.skip)('a rule that does not apply to a template never fails it in cfn-guard', async () => {
   const rules = [...controlTowerRules('enforce'), ...customRules(FIXTURES, 'enforce')].filter((r) => r.resourceTypes);
   const owner = new Map<string, GuardRule>();
-  for (const r of rules) for (const n of r.names) {
-    expect([n, owner.get(n)?.file]).toEqual([n, undefined]);
-    owner.set(n, r);
-  }
+  for (const r of rules)
+    for (const n of r.names) {
+      expect([n, owner.get(n)?.file]).toEqual([n, undefined]);
+      owner.set(n, r);
+    }
   const docs = templates();
   expect(docs.length).toBeGreaterThan(100);
   // The fixtures typed on a type must meet templates of that type, and ones without it.
@@ -115,18 +119,19 @@ const bin = nativeGuardBinary();
   let skipped = 0;
   for (const [batchRules, batchDocs] of batches) checkBatch(batchRules, batchDocs, await guardInParts(bin!, batchRules, batchDocs, 2));
   function checkBatch(rules: GuardRule[], docs: ParsedTemplate[], reports: Report[]): void {
-  expect(reports).toHaveLength(docs.length);
-  reports.forEach((report, i) => {
-    const doc = docs[i];
-    const seen = new Set([...report.compliant, ...report.not_applicable, ...report.not_compliant.map((e) => e.Rule?.name ?? '')]);
-    for (const r of rules) for (const n of r.names) if (!seen.has(n)) missing.add(`${r.id}: ${n}`);
-    for (const e of report.not_compliant) {
-      const rule = owner.get(e.Rule?.name ?? '');
-      if (!rule) continue;
-      if (!ruleApplies(rule, doc.types)) unsound.push(`${rule.id} (${[...rule.resourceTypes!].join(', ')}) fails ${doc.file} (${[...doc.types].join(', ')}) but is not dispatched to it`);
-    }
-    skipped += rules.filter((r) => !ruleApplies(r, doc.types)).length;
-  });
+    expect(reports).toHaveLength(docs.length);
+    reports.forEach((report, i) => {
+      const doc = docs[i];
+      const seen = new Set([...report.compliant, ...report.not_applicable, ...report.not_compliant.map((e) => e.Rule?.name ?? '')]);
+      for (const r of rules) for (const n of r.names) if (!seen.has(n)) missing.add(`${r.id}: ${n}`);
+      for (const e of report.not_compliant) {
+        const rule = owner.get(e.Rule?.name ?? '');
+        if (!rule) continue;
+        if (!ruleApplies(rule, doc.types))
+          unsound.push(`${rule.id} (${[...rule.resourceTypes!].join(', ')}) fails ${doc.file} (${[...doc.types].join(', ')}) but is not dispatched to it`);
+      }
+      skipped += rules.filter((r) => !ruleApplies(r, doc.types)).length;
+    });
   }
   expect([...missing]).toEqual([]);
   expect(unsound).toEqual([]);

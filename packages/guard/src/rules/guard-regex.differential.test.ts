@@ -24,13 +24,82 @@ type Node =
   | { kind: 'repeat'; body: Node; src: string; min: number; max: number };
 
 /** Characters tag values may hold, and ones where the engines could disagree. */
-const TRICKY = ['é', 'É', 'ß', '٣', '１', 'K', 'ſ', 'İ', '\u00a0', '\u2028', '\u2029', '\r', '\n', '\t', '\u000b', '\u0085', '\ufeff', '😀', '𝐀', '_', ' ', '/'];
+const TRICKY = [
+  'é',
+  'É',
+  'ß',
+  '٣',
+  '１',
+  'K',
+  'ſ',
+  'İ',
+  '\u00a0',
+  '\u2028',
+  '\u2029',
+  '\r',
+  '\n',
+  '\t',
+  '\u000b',
+  '\u0085',
+  '\ufeff',
+  '😀',
+  '𝐀',
+  '_',
+  ' ',
+  '/',
+];
 const LITERALS = [...'abcxyzABZ019-_:@= ,', 'é', 'ß', '٣'];
 const ESCAPED = ['\\.', '\\*', '\\+', '\\?', '\\(', '\\)', '\\[', '\\]', '\\{', '\\}', '\\|', '\\^', '\\$', '\\\\', '\\/', '\\-'];
-const CHAR_ESCAPES: [string, string][] = [['\\t', '\t'], ['\\n', '\n'], ['\\r', '\r'], ['\\f', '\f'], ['\\v', '\v'], ['\\x41', 'A'], ['\\x2f', '/'], ['\\u00e9', 'é'], ['\\u2028', '\u2028'], ['\\xa0', '\u00a0']];
+const CHAR_ESCAPES: [string, string][] = [
+  ['\\t', '\t'],
+  ['\\n', '\n'],
+  ['\\r', '\r'],
+  ['\\f', '\f'],
+  ['\\v', '\v'],
+  ['\\x41', 'A'],
+  ['\\x2f', '/'],
+  ['\\u00e9', 'é'],
+  ['\\u2028', '\u2028'],
+  ['\\xa0', '\u00a0'],
+];
 /** Constructs outside the subset, so the boundary is exercised (refusals must not throw). */
-const OUTSIDE = ['.', '\\d', '\\w', '\\s', '\\b', '\\B', '\\D', '[^a-z]', '[\\d-z]', '(?i)', '\\Z', '\\z', '\\A', '{,2}', '\\p{L}', '\\cA', '\\x{41}', '[[a]]', '[a&&b]', '\\1', '(?<=a)', '\\q', 'a**', ']', '}', '{', '😀+'];
-const RANGES: [string, string][] = [['a', 'z'], ['0', '9'], ['A', 'F'], ['é', 'ü'], ['!', '/'], ['\\x30', '\\x39']];
+const OUTSIDE = [
+  '.',
+  '\\d',
+  '\\w',
+  '\\s',
+  '\\b',
+  '\\B',
+  '\\D',
+  '[^a-z]',
+  '[\\d-z]',
+  '(?i)',
+  '\\Z',
+  '\\z',
+  '\\A',
+  '{,2}',
+  '\\p{L}',
+  '\\cA',
+  '\\x{41}',
+  '[[a]]',
+  '[a&&b]',
+  '\\1',
+  '(?<=a)',
+  '\\q',
+  'a**',
+  ']',
+  '}',
+  '{',
+  '😀+',
+];
+const RANGES: [string, string][] = [
+  ['a', 'z'],
+  ['0', '9'],
+  ['A', 'F'],
+  ['é', 'ü'],
+  ['!', '/'],
+  ['\\x30', '\\x39'],
+];
 
 function generate(rnd: () => number): Node {
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)];
@@ -95,7 +164,15 @@ function generate(rnd: () => number): Node {
     const body = atom(depth);
     const r = rnd();
     if (r > 0.35) return body;
-    const [q, min, max] = pick<[string, number, number]>([['*', 0, 3], ['+', 1, 3], ['?', 0, 1], ['{2}', 2, 2], ['{1,3}', 1, 3], ['{2,}', 2, 4], ['{0,2}', 0, 2]]);
+    const [q, min, max] = pick<[string, number, number]>([
+      ['*', 0, 3],
+      ['+', 1, 3],
+      ['?', 0, 1],
+      ['{2}', 2, 2],
+      ['{1,3}', 1, 3],
+      ['{2,}', 2, 4],
+      ['{0,2}', 0, 2],
+    ]);
     const lazy = rnd() < 0.2 ? '?' : '';
     return { kind: 'repeat', body, src: q + lazy, min, max };
   };
@@ -207,7 +284,13 @@ const bin = nativeGuardBinary();
     }
     expect(() => new RegExp(pattern)).not.toThrow();
     const base = Array.from({ length: 3 }, () => sampleOf(node, rnd));
-    const samples = [...base, ...base.map((s) => mutate(s, rnd)), ...base.map((s) => mutate(mutate(s, rnd), rnd)), TRICKY[Math.floor(rnd() * TRICKY.length)], ''];
+    const samples = [
+      ...base,
+      ...base.map((s) => mutate(s, rnd)),
+      ...base.map((s) => mutate(mutate(s, rnd), rnd)),
+      TRICKY[Math.floor(rnd() * TRICKY.length)],
+      '',
+    ];
     cases.push({ pattern, samples });
   }
   // The grammar must exercise both sides of the boundary.

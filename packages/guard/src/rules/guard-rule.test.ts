@@ -18,13 +18,29 @@ const POLICIES = path.resolve(__dirname, '..', '..', '..', '..', 'policies');
 function expectedTypes(file: string): string[] | undefined {
   const m = /^# expect: (.*)$/m.exec(fs.readFileSync(file, 'utf8'));
   if (!m) throw new Error(`${file} has no # expect: line`);
-  return m[1].trim() === 'every template' ? undefined : m[1].split(',').map((t) => t.trim()).sort();
+  return m[1].trim() === 'every template'
+    ? undefined
+    : m[1]
+        .split(',')
+        .map((t) => t.trim())
+        .sort();
 }
 
-const fixtures = fs.readdirSync(FIXTURES).filter((f) => f.endsWith('.guard')).sort();
+const fixtures = fs
+  .readdirSync(FIXTURES)
+  .filter((f) => f.endsWith('.guard'))
+  .sort();
 
 /** Every control on. */
-const everything = { name: 'all', description: '', default: 'enforce' as const, controls: {}, controlTower: 'off' as const, uncheckable: 'enforce' as const, file: 'all.yaml' };
+const everything = {
+  name: 'all',
+  description: '',
+  default: 'enforce' as const,
+  controls: {},
+  controlTower: 'off' as const,
+  uncheckable: 'enforce' as const,
+  file: 'all.yaml',
+};
 
 describe('deriveResourceTypes', () => {
   test.each(fixtures)('%s', (name) => {
@@ -53,7 +69,7 @@ describe('deriveResourceTypes', () => {
       "let buckets = Resources.*[ Type == 'AWS::S3::Bucket' ] # Resources.* and 'AWS::SQS::Queue' here are a comment",
       'rule r when %buckets not empty {',
       "    %buckets.Properties.BucketName == /Resources\\.\\*|AWS::SQS::Queue/ << Outputs.* 'AWS::EC2::Instance' >>",
-      "    %buckets.Properties.Description != 'Resources.*[ Type == \"AWS::SNS::Topic\" ] # not a comment'",
+      '    %buckets.Properties.Description != \'Resources.*[ Type == "AWS::SNS::Topic" ] # not a comment\'',
       '}',
     ].join('\n');
     expect([...deriveResourceTypes(text)!]).toEqual(['AWS::S3::Bucket']);
@@ -61,7 +77,7 @@ describe('deriveResourceTypes', () => {
   });
 
   test('a rule with no type filter runs everywhere', () => {
-    expect(deriveResourceTypes("rule r { Parameters.Env.AllowedValues exists }")).toBeUndefined();
+    expect(deriveResourceTypes('rule r { Parameters.Env.AllowedValues exists }')).toBeUndefined();
   });
 });
 
@@ -119,16 +135,28 @@ describe('catalogRules', () => {
     const control = catalog.controls.find((c) => c.id === 'LZ.S3.2')!;
     const broken = { ...catalog, controls: [{ ...control, resourceTypes: ['AWS::SQS::Queue'] }] };
     const errors = catalogDispatchProblems(broken).map((x) => x.message);
-    const line = fs.readFileSync(control.file, 'utf8').split('\n').findIndex((l) => l.startsWith('resourceTypes')) + 1;
-    expect(errors).toEqual([expect.stringContaining(`${control.file}:${line}:1: LZ.S3.2: its rule filters on AWS::S3::Bucket, which resourceTypes does not list`)]);
-    expect(errors[0]).toMatch(/expected resourceTypes listing every type the rule in .*bucket-kms-encryption\.guard filters on: AWS::SQS::Queue, AWS::S3::Bucket/);
+    const line =
+      fs
+        .readFileSync(control.file, 'utf8')
+        .split('\n')
+        .findIndex((l) => l.startsWith('resourceTypes')) + 1;
+    expect(errors).toEqual([
+      expect.stringContaining(`${control.file}:${line}:1: LZ.S3.2: its rule filters on AWS::S3::Bucket, which resourceTypes does not list`),
+    ]);
+    expect(errors[0]).toMatch(
+      /expected resourceTypes listing every type the rule in .*bucket-kms-encryption\.guard filters on: AWS::SQS::Queue, AWS::S3::Bucket/,
+    );
   });
 
   test('a rule that can fail on templates without its types is an error naming the metadata file', () => {
     const control = catalog.controls.find((c) => c.id === 'LZ.S3.2')!;
     const guard = `${control.guard}\nrule lz_outputs_exported { Outputs.*.Export exists }\n`;
     const broken = { ...catalog, controls: [{ ...control, guard }] };
-    expect(catalogDispatchProblems(broken).map((e) => e.message)).toEqual([expect.stringMatching(/bucket-kms-encryption\.yaml:\d+:1: LZ\.S3\.2: its rule can fail on templates without any of its resourceTypes \(rule lz_outputs_exported/)]);
+    expect(catalogDispatchProblems(broken).map((e) => e.message)).toEqual([
+      expect.stringMatching(
+        /bucket-kms-encryption\.yaml:\d+:1: LZ\.S3\.2: its rule can fail on templates without any of its resourceTypes \(rule lz_outputs_exported/,
+      ),
+    ]);
   });
 });
 

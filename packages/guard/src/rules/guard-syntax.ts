@@ -58,7 +58,12 @@ export function tokenize(text: string): Token[] {
     }
     if (c === '/') {
       // cfn-guard's regex literal: up to a / that does not follow a backslash; \/ stands for /.
-      const read = readDelimited(text, i + 1, '/', (at, from) => (at < 0 || at === from) && new SyntaxProblem(start, 'a regular expression /.../ is never closed'));
+      const read = readDelimited(
+        text,
+        i + 1,
+        '/',
+        (at, from) => (at < 0 || at === from) && new SyntaxProblem(start, 'a regular expression /.../ is never closed'),
+      );
       tokens.push({ kind: 'regex', text: read.value, pos: start });
       i = read.end;
       continue;
@@ -115,13 +120,24 @@ export type Literal =
   | { readonly kind: 'list'; readonly items: readonly Literal[] }
   | { readonly kind: 'other' };
 
-export type Expr = { readonly kind: 'literal'; readonly value: Literal } | { readonly kind: 'query'; readonly query: Query } | { readonly kind: 'function'; readonly name: string; readonly args: readonly Expr[] };
+export type Expr =
+  | { readonly kind: 'literal'; readonly value: Literal }
+  | { readonly kind: 'query'; readonly query: Query }
+  | { readonly kind: 'function'; readonly name: string; readonly args: readonly Expr[] };
 
 export type UnaryOp = 'exists' | 'empty' | 'is_string' | 'is_list' | 'is_struct' | 'is_bool' | 'is_int' | 'is_float' | 'is_null';
 export type BinaryOp = '==' | '!=' | '>=' | '<=' | '>' | '<' | 'in';
 
 export type Clause =
-  | { readonly kind: 'compare'; readonly not: boolean; readonly lhs: Query; readonly op: UnaryOp | BinaryOp; readonly negated: boolean; readonly rhs?: Expr; readonly pos: number }
+  | {
+      readonly kind: 'compare';
+      readonly not: boolean;
+      readonly lhs: Query;
+      readonly op: UnaryOp | BinaryOp;
+      readonly negated: boolean;
+      readonly rhs?: Expr;
+      readonly pos: number;
+    }
   | { readonly kind: 'block'; readonly query: Query; readonly notEmpty: boolean; readonly body: Block; readonly pos: number }
   | { readonly kind: 'typeBlock'; readonly type: string; readonly conditions?: Conjunction; readonly body: Block; readonly pos: number }
   | { readonly kind: 'when'; readonly conditions: Conjunction; readonly body: Block; readonly pos: number }
@@ -166,9 +182,14 @@ const OR_WORDS = new Set(['or', 'OR', '|OR|']);
  * the delimiter), and the index after it. `refuse(close, from)` returns the error for a closing position
  * cfn-guard does not accept (-1: none), checked at every segment.
  */
-function readDelimited(text: string, from: number, delimiter: string, refuse: (close: number, from: number) => SyntaxProblem | false): { value: string; end: number } {
+function readDelimited(
+  text: string,
+  from: number,
+  delimiter: string,
+  refuse: (close: number, from: number) => SyntaxProblem | false,
+): { value: string; end: number } {
   let value = '';
-  for (let i = from; ; ) {
+  for (let i = from; ;) {
     const close = text.indexOf(delimiter, i);
     const problem = refuse(close, i);
     if (problem) throw problem;
@@ -483,10 +504,10 @@ class Parser {
     const t = this.tok;
     const close = this.peek();
     if (this.is(']', close)) {
-      if (this.is('*')) return (this.i += 2), { kind: 'all' };
-      if (t.kind === 'number') return (this.i += 2), { kind: 'index' };
-      if (t.kind === 'string') return (this.i += 2), { kind: 'key', name: t.text };
-      if (t.kind === 'ident') return (this.i += 2), { kind: 'all', capture: t.text };
+      if (this.is('*')) return ((this.i += 2), { kind: 'all' });
+      if (t.kind === 'number') return ((this.i += 2), { kind: 'index' });
+      if (t.kind === 'string') return ((this.i += 2), { kind: 'key', name: t.text });
+      if (t.kind === 'ident') return ((this.i += 2), { kind: 'all', capture: t.text });
     }
     let capture: string | undefined;
     if (t.kind === 'ident' && this.is('|', close)) {

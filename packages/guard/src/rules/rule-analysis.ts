@@ -119,7 +119,11 @@ function onlyStrings(v: Val): boolean {
 }
 
 function signature(v: Val): string {
-  return JSON.stringify(Object.entries(v).map(([k, x]) => [k, x instanceof Set ? [...x].sort() : x]).sort());
+  return JSON.stringify(
+    Object.entries(v)
+      .map(([k, x]) => [k, x instanceof Set ? [...x].sort() : x])
+      .sort(),
+  );
 }
 
 /** A top-level key that is a resource type (CloudFormation's sections never contain ::): the legacy hook input. */
@@ -392,7 +396,8 @@ class Analyzer {
       for (const atom of atoms) if (atom instanceof Set) for (const t of atom) this.filterTypes.add(t);
       if (atoms.some((atom) => atom === undefined)) continue;
       typeOnly = true;
-      if (atoms.some((atom) => atom === 'non-literal')) this.blockNarrowing('filters resources on a type that is not a literal (a pattern or a computed value)');
+      if (atoms.some((atom) => atom === 'non-literal'))
+        this.blockNarrowing('filters resources on a type that is not a literal (a pattern or a computed value)');
       else if (atoms.some((atom) => atom === 'unbound')) unbound = true;
       else typed ??= new Set(atoms.flatMap((atom) => [...(atom as Set<string>)]));
     }
@@ -409,7 +414,8 @@ class Analyzer {
   private typeAtom(c: Clause, env: Env): Set<string> | 'non-literal' | 'unbound' | undefined {
     if (c.kind !== 'compare' || c.not || c.negated || (c.op !== '==' && c.op !== 'in') || !c.rhs) return undefined;
     if (c.lhs.head.kind !== 'key' || c.lhs.steps.length || (c.lhs.head.name !== 'Type' && c.lhs.head.name !== 'ResourceType')) return undefined;
-    const v = c.rhs.kind === 'literal' ? literalVal(c.rhs.value) : c.rhs.kind === 'query' ? this.query(c.rhs.query, { data: true }, env) : { computed: true as const };
+    const v =
+      c.rhs.kind === 'literal' ? literalVal(c.rhs.value) : c.rhs.kind === 'query' ? this.query(c.rhs.query, { data: true }, env) : { computed: true as const };
     if (onlyStrings(v)) return v.strings!;
     if (v.unbound && isBottom({ ...v, unbound: undefined })) return 'unbound';
     return 'non-literal';
@@ -540,10 +546,18 @@ class DispatchCheck {
         if (lhs.typed) {
           // No resource of the types: an empty selection, or on a template whose Resources is empty nothing to
           // select from, and then cfn-guard fails the check (`exists`, comparisons; their negations pass).
-          const why = this.at(c.pos, `checks resources of literal types outside a when condition that requires them (such as when %x not empty): cfn-guard fails it on a template whose Resources is empty`);
+          const why = this.at(
+            c.pos,
+            `checks resources of literal types outside a when condition that requires them (such as when %x not empty): cfn-guard fails it on a template whose Resources is empty`,
+          );
           // A variable holds the (empty) selection itself, so `empty` decides; a query into it is skipped.
           const whole = c.lhs.head.kind === 'var' && c.lhs.steps.length === 0;
-          if (c.op === 'empty') parts.push(negated ? { pass: false, fail: true, skip: !whole, why: this.at(c.pos, 'is a !empty check, which fails when no resource is selected') } : { pass: true, fail: false, skip: !whole });
+          if (c.op === 'empty')
+            parts.push(
+              negated
+                ? { pass: false, fail: true, skip: !whole, why: this.at(c.pos, 'is a !empty check, which fails when no resource is selected') }
+                : { pass: true, fail: false, skip: !whole },
+            );
           else if (UNARY_CHECKS.has(c.op)) parts.push(negated ? { pass: true, fail: false, skip: true } : { pass: false, fail: true, skip: true, why });
           else parts.push({ pass: false, fail: true, skip: true, why });
         }
@@ -553,7 +567,8 @@ class DispatchCheck {
           if (c.op === 'empty') parts.push(negated ? { pass: false, fail: true, skip: false, why } : { pass: true, fail: false, skip: false });
           else parts.push(negated ? any(why) : { pass: false, fail: true, skip: false, why });
         }
-        if (!isBottom({ ...lhs, typed: undefined, absent: undefined })) parts.push(any(this.at(c.pos, 'checks something other than resources of literal types')));
+        if (!isBottom({ ...lhs, typed: undefined, absent: undefined }))
+          parts.push(any(this.at(c.pos, 'checks something other than resources of literal types')));
         return union3(parts);
       }
       case 'block': {
@@ -561,8 +576,24 @@ class DispatchCheck {
         if (c.notEmpty) return any(this.at(c.pos, 'is a !empty block, which fails when no resource is selected'));
         if (isBottom(v)) return SKIP;
         // Over an empty selection a block is skipped, but over an empty Resources map cfn-guard fails it.
-        if (onlyTyped(v)) return { pass: false, fail: true, skip: true, why: this.at(c.pos, 'is a block over resources of literal types outside a when condition that requires them (such as when %x not empty): cfn-guard fails it on a template whose Resources is empty') };
-        return any(this.at(c.pos, v.absent ? 'reads the legacy hook input (%INPUT_DOCUMENT.%TYPE), which a template never has, outside a when condition' : 'is a block over something other than resources of literal types'));
+        if (onlyTyped(v))
+          return {
+            pass: false,
+            fail: true,
+            skip: true,
+            why: this.at(
+              c.pos,
+              'is a block over resources of literal types outside a when condition that requires them (such as when %x not empty): cfn-guard fails it on a template whose Resources is empty',
+            ),
+          };
+        return any(
+          this.at(
+            c.pos,
+            v.absent
+              ? 'reads the legacy hook input (%INPUT_DOCUMENT.%TYPE), which a template never has, outside a when condition'
+              : 'is a block over something other than resources of literal types',
+          ),
+        );
       }
       case 'typeBlock':
         return SKIP;
@@ -586,8 +617,14 @@ class DispatchCheck {
       case 'ruleRef': {
         // A reference to a skipped rule fails; `not` of a skipped rule passes.
         const o = this.rule(c.name);
-        if (c.not) return { pass: o.fail || o.skip, fail: o.pass, skip: false, why: o.pass ? this.at(c.pos, `negates rule ${c.name}, which can pass`) : undefined };
-        return { pass: o.pass, fail: o.fail || o.skip, skip: false, why: o.fail ? o.why : this.at(c.pos, `refers to rule ${c.name}, and a reference to a skipped rule fails`) };
+        if (c.not)
+          return { pass: o.fail || o.skip, fail: o.pass, skip: false, why: o.pass ? this.at(c.pos, `negates rule ${c.name}, which can pass`) : undefined };
+        return {
+          pass: o.pass,
+          fail: o.fail || o.skip,
+          skip: false,
+          why: o.fail ? o.why : this.at(c.pos, `refers to rule ${c.name}, and a reference to a skipped rule fails`),
+        };
       }
     }
   }

@@ -15,5 +15,9 @@ export function ruleParseError(rule: { readonly id: string; readonly file: strin
 /** cfn-guard's parse error without its preamble and the echoed fragment's backticks. */
 function parseErrorText(detail: string): string {
   const after = /at line \d+ at column \d+, when handling ([\s\S]*)/.exec(detail);
-  return (after ? after[1] : detail).replace(/\s+/g, ' ').replace(/[`\s-]+$/, '').trim().slice(0, 300);
+  return (after ? after[1] : detail)
+    .replace(/\s+/g, ' ')
+    .replace(/[`\s-]+$/, '')
+    .trim()
+    .slice(0, 300);
 }

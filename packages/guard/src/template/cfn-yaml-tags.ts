@@ -5,8 +5,24 @@ import { ScalarTag, CollectionTag, YAMLMap, YAMLSeq } from 'yaml';
  * parsing, so a rule sees `!GetAtt Key.Arn` exactly as `{"Fn::GetAtt": ["Key", "Arn"]}`.
  */
 const FUNCTIONS = [
-  'And', 'Base64', 'Cidr', 'Equals', 'FindInMap', 'GetAZs', 'If', 'ImportValue', 'Join', 'Not', 'Or',
-  'Select', 'Split', 'Sub', 'Transform', 'ToJsonString', 'Length', 'ForEach',
+  'And',
+  'Base64',
+  'Cidr',
+  'Equals',
+  'FindInMap',
+  'GetAZs',
+  'If',
+  'ImportValue',
+  'Join',
+  'Not',
+  'Or',
+  'Select',
+  'Split',
+  'Sub',
+  'Transform',
+  'ToJsonString',
+  'Length',
+  'ForEach',
 ];
 
 function longForm(name: string): string {

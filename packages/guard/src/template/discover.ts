@@ -58,7 +58,9 @@ export function discoverTemplates(paths: readonly string[]): Discovery {
       stat = fs.statSync(p);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      out.errors.push(new InputError({ file: p }, code === 'ENOENT' ? 'no such file or directory' : code === 'ELOOP' ? 'symbolic link loop' : `cannot read: ${code}`));
+      out.errors.push(
+        new InputError({ file: p }, code === 'ENOENT' ? 'no such file or directory' : code === 'ELOOP' ? 'symbolic link loop' : `cannot read: ${code}`),
+      );
       continue;
     }
     if (stat.isDirectory()) walk(p, out, seenDirs, seenFiles);
@@ -200,14 +202,22 @@ function addCloudAssembly(dir: string, manifest: CloudAssemblyManifest, out: Dis
       addFile(file, true, stack, out, seenFiles);
       addNestedStacks(dir, file, stack, out, seenFiles, assets);
     } else if (artifact.type === 'aws:cloudformation:stack') {
-      out.errors.push(new InputError({ file: path.join(dir, 'manifest.json') }, `stack artifact ${id} names no templateFile`, 'the cdk.out of a complete synthesis'));
+      out.errors.push(
+        new InputError({ file: path.join(dir, 'manifest.json') }, `stack artifact ${id} names no templateFile`, 'the cdk.out of a complete synthesis'),
+      );
     } else if (artifact.type === 'cdk:cloud-assembly' && typeof artifact.properties?.directoryName === 'string') {
       walk(path.join(dir, artifact.properties.directoryName), out, seenDirs, seenFiles);
     }
   }
   // A cloud assembly that yields nothing would pass with nothing checked.
   if (out.sources.length + out.errors.length === before) {
-    out.errors.push(new InputError({ file: path.join(dir, 'manifest.json') }, 'this cloud assembly (cdk.out) has no stack templates', 'the cdk.out of a synthesis with at least one stack'));
+    out.errors.push(
+      new InputError(
+        { file: path.join(dir, 'manifest.json') },
+        'this cloud assembly (cdk.out) has no stack templates',
+        'the cdk.out of a synthesis with at least one stack',
+      ),
+    );
   }
 }
 
@@ -230,7 +240,14 @@ function addNestedStacks(dir: string, templateFile: string, stack: string, out: 
     if (asset === undefined) {
       // A CDK nested stack whose template is not in the assembly would go unchecked: never a silent pass.
       const hash = assetHashOf(r);
-      if (hash) out.errors.push(new InputError({ file: templateFile }, `nested stack ${logicalId}: no asset manifest in ${dir} lists its template (asset ${hash})`, 'the complete cdk.out of a synthesis'));
+      if (hash)
+        out.errors.push(
+          new InputError(
+            { file: templateFile },
+            `nested stack ${logicalId}: no asset manifest in ${dir} lists its template (asset ${hash})`,
+            'the complete cdk.out of a synthesis',
+          ),
+        );
       continue;
     }
     const nested = path.join(dir, asset);

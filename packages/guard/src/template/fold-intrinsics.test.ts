@@ -60,7 +60,10 @@ describe('IntrinsicFolder: what the template alone decides', () => {
 
 describe('alternativeResources: the same resources under other deployments', () => {
   const resources = {
-    Log: { Type: 'AWS::Logs::LogGroup', Properties: { RetentionInDays: { Ref: 'Days' }, Other: { Ref: 'NoDefault' }, Ami: { Ref: 'Ami' }, Subnets: { Ref: 'Subnets' } } },
+    Log: {
+      Type: 'AWS::Logs::LogGroup',
+      Properties: { RetentionInDays: { Ref: 'Days' }, Other: { Ref: 'NoDefault' }, Ami: { Ref: 'Ami' }, Subnets: { Ref: 'Subnets' } },
+    },
     Db: { Type: 'AWS::RDS::DBInstance', Properties: { 'Fn::If': ['IsProd', { PubliclyAccessible: true }, { Ref: 'AWS::NoValue' }] } },
   };
   const worlds = alternativeResources(template, resources) as Record<string, Record<string, { Properties?: unknown }>>;
@@ -78,7 +81,11 @@ describe('alternativeResources: the same resources under other deployments', () 
 
   test('a world that reads as the written template is left out; a template without parameters or conditions has none', () => {
     const onlyDefaults = alternativeResources(template, { L: { Type: 'AWS::Logs::LogGroup', Properties: { RetentionInDays: { Ref: 'Days' } } } });
-    expect(Object.entries(onlyDefaults).filter(([, r]) => r).map(([w]) => w)).toEqual(['parameterDefaults']);
+    expect(
+      Object.entries(onlyDefaults)
+        .filter(([, r]) => r)
+        .map(([w]) => w),
+    ).toEqual(['parameterDefaults']);
     expect(alternativeResources({}, { B: { Type: 'AWS::S3::Bucket', Properties: { A: 1 } } })).toEqual({});
   });
 });

@@ -85,7 +85,8 @@ export class IntrinsicFolder {
     const folded = this.value(args);
     if (Array.isArray(folded) && folded.length === 2 && Array.isArray(folded[1])) {
       const index = typeof folded[0] === 'string' && /^\d+$/.test(folded[0]) ? Number(folded[0]) : folded[0];
-      if (typeof index === 'number' && Number.isInteger(index) && index >= 0 && index < folded[1].length && !folded[1].some(isIntrinsic)) return folded[1][index];
+      if (typeof index === 'number' && Number.isInteger(index) && index >= 0 && index < folded[1].length && !folded[1].some(isIntrinsic))
+        return folded[1][index];
     }
     return { 'Fn::Select': folded };
   }

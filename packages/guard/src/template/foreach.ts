@@ -10,7 +10,10 @@ export interface ExpandedResource {
 }
 
 export class ForEachError extends Error {
-  constructor(readonly sourcePath: readonly (string | number)[], message: string) {
+  constructor(
+    readonly sourcePath: readonly (string | number)[],
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -34,7 +37,10 @@ function expandEntry(key: string, value: unknown, sourcePath: (string | number)[
   const [identifier, collectionSpec, body] = value as [string, unknown, Record<string, unknown>];
   const collection = resolveCollection(collectionSpec, parameters);
   if (!collection) {
-    throw new ForEachError([...sourcePath, 1], `cannot expand ${key}: its collection is neither a list of strings nor a Ref to a CommaDelimitedList parameter with a default`);
+    throw new ForEachError(
+      [...sourcePath, 1],
+      `cannot expand ${key}: its collection is neither a list of strings nor a Ref to a CommaDelimitedList parameter with a default`,
+    );
   }
   for (const item of collection) {
     for (const [outKey, outValue] of Object.entries(body)) {
@@ -55,7 +61,11 @@ function resolveCollection(spec: unknown, parameters: Record<string, unknown>): 
 }
 
 function substituteString(s: string, identifier: string, item: string): string {
-  return s.split('${' + identifier + '}').join(item).split('&{' + identifier + '}').join(item.replace(/[^A-Za-z0-9]/g, ''));
+  return s
+    .split('${' + identifier + '}')
+    .join(item)
+    .split('&{' + identifier + '}')
+    .join(item.replace(/[^A-Za-z0-9]/g, ''));
 }
 
 function substitute(value: unknown, identifier: string, item: string): unknown {

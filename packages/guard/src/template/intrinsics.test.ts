@@ -68,7 +68,9 @@ describe('pointerReachesIntrinsic', () => {
   test('the value at the pointer is a Ref', () => {
     expect(pointerReachesIntrinsic(template, sse('Referenced'))).toBe(true);
     // The map that holds the Ref is not itself one.
-    expect(pointerReachesIntrinsic(template, '/Resources/Referenced/Properties/BucketEncryption/ServerSideEncryptionConfiguration/0/ServerSideEncryptionByDefault')).toBe(false);
+    expect(
+      pointerReachesIntrinsic(template, '/Resources/Referenced/Properties/BucketEncryption/ServerSideEncryptionConfiguration/0/ServerSideEncryptionByDefault'),
+    ).toBe(false);
   });
 
   test('a pointer past a Ref (the engine looked for a key under it) reaches the Ref', () => {

@@ -81,7 +81,12 @@ Resources:
 
   test('refuses a YAML alias bomb instead of expanding it', () => {
     const bomb = ['a: &a ["x","x","x","x","x","x","x","x","x"]'];
-    for (let i = 1; i < 9; i++) bomb.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9).fill('*' + String.fromCharCode(96 + i)).join(',')}]`);
+    for (let i = 1; i < 9; i++)
+      bomb.push(
+        `${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9)
+          .fill('*' + String.fromCharCode(96 + i))
+          .join(',')}]`,
+      );
     bomb.push('Resources:\n  B:\n    Type: AWS::S3::Bucket\n    Properties: { Tags: *i }');
     expect(errorOf(bomb.join('\n')).message).toMatch(/alias/);
   });
@@ -150,12 +155,16 @@ Resources:
     expect(errors.map((e) => e.location.line)).toEqual([3, 4, 7]);
   });
 
-  test.each(['MyOrg::Foo::Bar', 'MyOrg::Foo::Bar::MODULE', 'Custom::Thing', 'Custom::my-thing_v2@x', 'AWS::CloudFormation::CustomResource', 'Alexa::ASK::Skill'])(
-    'third-party, module and custom resource types stay allowed: %s',
-    (type) => {
-      expect(parse(`Resources:\n  X:\n    Type: ${type}\n`).types).toEqual(new Set([type]));
-    },
-  );
+  test.each([
+    'MyOrg::Foo::Bar',
+    'MyOrg::Foo::Bar::MODULE',
+    'Custom::Thing',
+    'Custom::my-thing_v2@x',
+    'AWS::CloudFormation::CustomResource',
+    'Alexa::ASK::Skill',
+  ])('third-party, module and custom resource types stay allowed: %s', (type) => {
+    expect(parse(`Resources:\n  X:\n    Type: ${type}\n`).types).toEqual(new Set([type]));
+  });
 
   test.each([
     ['resources', 'resources:\n  B:\n    Type: AWS::S3::Bucket\n'],
@@ -170,9 +179,15 @@ Resources:
   });
 
   test('numbers and booleans in tags become the strings CloudFormation makes of them', () => {
-    const t = parse('Resources:\n  Q:\n    Type: AWS::SQS::Queue\n    Properties:\n      Tags: [{Key: env, Value: 1}, {Key: 2, Value: true}, {Key: x, Value: {Ref: P}}]\n  P:\n    Type: AWS::SSM::Parameter\n    Properties: {Type: String, Value: v, Tags: {domain: false, n: 1.5}}\n');
+    const t = parse(
+      'Resources:\n  Q:\n    Type: AWS::SQS::Queue\n    Properties:\n      Tags: [{Key: env, Value: 1}, {Key: 2, Value: true}, {Key: x, Value: {Ref: P}}]\n  P:\n    Type: AWS::SSM::Parameter\n    Properties: {Type: String, Value: v, Tags: {domain: false, n: 1.5}}\n',
+    );
     const r = t.document.Resources as any;
-    expect(r.Q.Properties.Tags).toEqual([{ Key: 'env', Value: '1' }, { Key: '2', Value: 'true' }, { Key: 'x', Value: { Ref: 'P' } }]);
+    expect(r.Q.Properties.Tags).toEqual([
+      { Key: 'env', Value: '1' },
+      { Key: '2', Value: 'true' },
+      { Key: 'x', Value: { Ref: 'P' } },
+    ]);
     expect(r.P.Properties.Tags).toEqual({ domain: 'false', n: '1.5' });
   });
 
@@ -182,7 +197,9 @@ Resources:
   });
 
   test('YAML merge keys are merged, as aws cloudformation package does, so rules see the merged properties', () => {
-    const t = parse('Metadata:\n  open: &open {PubliclyAccessible: true}\nResources:\n  Db:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      <<: *open\n      Engine: mysql\n');
+    const t = parse(
+      'Metadata:\n  open: &open {PubliclyAccessible: true}\nResources:\n  Db:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      <<: *open\n      Engine: mysql\n',
+    );
     expect((t.document.Resources as any).Db.Properties).toEqual({ PubliclyAccessible: true, Engine: 'mysql' });
   });
 
@@ -200,7 +217,9 @@ Resources:
   });
 
   test('an empty Properties map reads as no Properties, as CloudFormation provisions both alike', () => {
-    const t = parse('Resources:\n  I:\n    Type: AWS::EC2::SecurityGroupIngress\n    Properties: {}\n  Q:\n    Type: AWS::SQS::Queue\n    Properties: {QueueName: q}\n');
+    const t = parse(
+      'Resources:\n  I:\n    Type: AWS::EC2::SecurityGroupIngress\n    Properties: {}\n  Q:\n    Type: AWS::SQS::Queue\n    Properties: {QueueName: q}\n',
+    );
     expect(t.document.Resources).toEqual({ I: { Type: 'AWS::EC2::SecurityGroupIngress' }, Q: { Type: 'AWS::SQS::Queue', Properties: { QueueName: 'q' } } });
   });
 });

@@ -65,10 +65,18 @@ export function templateFromSource(source: SourceDocument, stack?: string): Pars
   const root = source.value;
   const shape = templateShape(root);
   if (shape.kind === 'near-miss') {
-    throw new InputError(source.locate([shape.key]), `${shape.key} holds resources, but CloudFormation reads only Resources: every resource here would go unchecked`, 'the section name Resources');
+    throw new InputError(
+      source.locate([shape.key]),
+      `${shape.key} holds resources, but CloudFormation reads only Resources: every resource here would go unchecked`,
+      'the section name Resources',
+    );
   }
   if (!isObject(root)) {
-    throw new InputError({ file, line: 1, column: 1 }, `not a CloudFormation template: the top level is ${describeValue(root)}`, 'a map with a Resources section');
+    throw new InputError(
+      { file, line: 1, column: 1 },
+      `not a CloudFormation template: the top level is ${describeValue(root)}`,
+      'a map with a Resources section',
+    );
   }
   if (!Object.hasOwn(root, 'Resources')) {
     throw new InputError({ file, line: 1, column: 1 }, 'not a CloudFormation template: there is no Resources section', 'a map with a Resources section');
@@ -80,7 +88,8 @@ export function templateFromSource(source: SourceDocument, stack?: string): Pars
   let expanded: SourcedResource[];
   try {
     expanded = expandResources(root.Resources, parameters).map((r) => {
-      if (!isObject(r.resource)) throw new InputError(source.locate(r.sourcePath), `resource ${r.logicalId} is ${describeValue(r.resource)}`, 'a map with Type and Properties');
+      if (!isObject(r.resource))
+        throw new InputError(source.locate(r.sourcePath), `resource ${r.logicalId} is ${describeValue(r.resource)}`, 'a map with Type and Properties');
       return { logicalId: r.logicalId, resource: r.resource, sourcePath: r.sourcePath };
     });
   } catch (err) {
@@ -105,10 +114,18 @@ export function templateFromSource(source: SourceDocument, stack?: string): Pars
     if (problem && transformed.macros.length) {
       // A macro's own resource types (AWS::S3::Object for S3Objects): what it turns them into is unknown.
       const macros = transformed.macros.join(', ');
-      unchecked.push({ logicalId: r.logicalId, type, transform: macros, reason: `${r.logicalId} has type ${type}, which only the macro ${macros} can turn into resources`, mayCreate: ['*'], location: source.locate([...r.sourcePath, 'Type']) });
+      unchecked.push({
+        logicalId: r.logicalId,
+        type,
+        transform: macros,
+        reason: `${r.logicalId} has type ${type}, which only the macro ${macros} can turn into resources`,
+        mayCreate: ['*'],
+        location: source.locate([...r.sourcePath, 'Type']),
+      });
       continue;
     }
-    if (problem) problems.push(new InputError(source.locate([...r.sourcePath, 'Type']), `resource ${r.logicalId}: ${problem}`, 'a CloudFormation resource type'));
+    if (problem)
+      problems.push(new InputError(source.locate([...r.sourcePath, 'Type']), `resource ${r.logicalId}: ${problem}`, 'a CloudFormation resource type'));
     if (sourcePaths.has(r.logicalId)) {
       problems.push(new InputError(source.locate(r.sourcePath), `logical ID ${r.logicalId} is defined twice (after expanding Fn::ForEach and transforms)`));
     }
@@ -123,11 +140,21 @@ export function templateFromSource(source: SourceDocument, stack?: string): Pars
   };
   // What the template alone decides is evaluated; tag values take CloudFormation's string form; an empty
   // Properties map is no Properties, as CloudFormation provisions both alike (rules tell them apart).
-  const deployed = (r: Record<string, unknown>) => mapValues(r, (resource) => (isObject(resource) ? withStringTags(withoutEmptyProperties(resource)) : resource));
+  const deployed = (r: Record<string, unknown>) =>
+    mapValues(r, (resource) => (isObject(resource) ? withStringTags(withoutEmptyProperties(resource)) : resource));
   const document = { ...root, Resources: deployed(foldResources(new IntrinsicFolder(root), canonicalResources)) };
   const tooDeep = pathDeeperThan(document, MAX_TEMPLATE_NESTING);
-  if (tooDeep) throw new InputError(locate(tooDeep), `the template nests more than ${MAX_TEMPLATE_NESTING} levels deep`, `at most ${MAX_TEMPLATE_NESTING} levels, as both Guard engines read`);
-  const alternatives = Object.fromEntries(Object.entries(alternativeResources(root, document.Resources)).filter(([, r]) => r).map(([world, r]) => [world, { ...document, Resources: deployed(r!) }]));
+  if (tooDeep)
+    throw new InputError(
+      locate(tooDeep),
+      `the template nests more than ${MAX_TEMPLATE_NESTING} levels deep`,
+      `at most ${MAX_TEMPLATE_NESTING} levels, as both Guard engines read`,
+    );
+  const alternatives = Object.fromEntries(
+    Object.entries(alternativeResources(root, document.Resources))
+      .filter(([, r]) => r)
+      .map(([world, r]) => [world, { ...document, Resources: deployed(r!) }]),
+  );
   return { file, stack, document, resources, types: new Set(resources.map((r) => r.type)), unchecked, alternatives, locate };
 }
 

@@ -7,12 +7,16 @@ const parts = (text: string) => parse(text).unchecked.map((u) => ({ id: u.logica
 describe('transforms Tarmac cannot run are reported, never dropped', () => {
   test('a macro named in Transform may change anything: the template is unchecked, its resources still checked', () => {
     const t = parse('Transform: [AWS::LanguageExtensions, MyMacro]\nResources:\n  B:\n    Type: AWS::S3::Bucket\n');
-    expect(t.unchecked.map((u) => ({ transform: u.transform, mayCreate: u.mayCreate, line: u.location.line, id: u.logicalId }))).toEqual([{ transform: 'MyMacro', mayCreate: ['*'], line: 1, id: undefined }]);
+    expect(t.unchecked.map((u) => ({ transform: u.transform, mayCreate: u.mayCreate, line: u.location.line, id: u.logicalId }))).toEqual([
+      { transform: 'MyMacro', mayCreate: ['*'], line: 1, id: undefined },
+    ]);
     expect(t.resources).toEqual([{ logicalId: 'B', type: 'AWS::S3::Bucket' }]);
   });
 
   test('AWS::Include at the top ({Name, Parameters}) is a macro like any other', () => {
-    expect(parts('Transform:\n  Name: AWS::Include\n  Parameters: {Location: s3://b/k.yaml}\nResources:\n  Q:\n    Type: AWS::SQS::Queue\n')).toEqual([{ id: undefined, transform: 'AWS::Include', mayCreate: ['*'], line: 1 }]);
+    expect(parts('Transform:\n  Name: AWS::Include\n  Parameters: {Location: s3://b/k.yaml}\nResources:\n  Q:\n    Type: AWS::SQS::Queue\n')).toEqual([
+      { id: undefined, transform: 'AWS::Include', mayCreate: ['*'], line: 1 },
+    ]);
   });
 
   test('Fn::Transform under Resources adds resources Tarmac cannot see; it is not a resource without a Type', () => {
@@ -22,9 +26,9 @@ describe('transforms Tarmac cannot run are reported, never dropped', () => {
   });
 
   test('Fn::Transform inside a resource makes that resource unchecked for its own type', () => {
-    expect(parts('Resources:\n  B:\n    Type: AWS::S3::Bucket\n    Properties:\n      Fn::Transform: {Name: AWS::Include, Parameters: {Location: s3://b/p.yaml}}\n')).toEqual([
-      { id: 'B', transform: 'AWS::Include', mayCreate: ['AWS::S3::Bucket'], line: 5 },
-    ]);
+    expect(
+      parts('Resources:\n  B:\n    Type: AWS::S3::Bucket\n    Properties:\n      Fn::Transform: {Name: AWS::Include, Parameters: {Location: s3://b/p.yaml}}\n'),
+    ).toEqual([{ id: 'B', transform: 'AWS::Include', mayCreate: ['AWS::S3::Bucket'], line: 5 }]);
   });
 
   test("a macro's own resource types are unchecked, not errors; without a macro they are errors", () => {
@@ -37,9 +41,21 @@ describe('transforms Tarmac cannot run are reported, never dropped', () => {
   });
 
   test.each([
-    ['a module as the type, short form', 'Resources:\n  Net:\n    Type: !Rain::Module network.yaml\n', [{ id: 'Net', transform: 'rain pkg', mayCreate: ['*'], line: 2 }]],
-    ['a module as the type, JSON', '{"Resources": {"Net": {"Type": {"Rain::Module": "network.yaml"}}}}', [{ id: 'Net', transform: 'rain pkg', mayCreate: ['*'], line: 1 }]],
-    ['an embedded file in a property', 'Resources:\n  F:\n    Type: AWS::Lambda::Function\n    Properties:\n      Code:\n        ZipFile: !Rain::Embed index.py\n', [{ id: 'F', transform: 'rain pkg', mayCreate: ['AWS::Lambda::Function'], line: 6 }]],
+    [
+      'a module as the type, short form',
+      'Resources:\n  Net:\n    Type: !Rain::Module network.yaml\n',
+      [{ id: 'Net', transform: 'rain pkg', mayCreate: ['*'], line: 2 }],
+    ],
+    [
+      'a module as the type, JSON',
+      '{"Resources": {"Net": {"Type": {"Rain::Module": "network.yaml"}}}}',
+      [{ id: 'Net', transform: 'rain pkg', mayCreate: ['*'], line: 1 }],
+    ],
+    [
+      'an embedded file in a property',
+      'Resources:\n  F:\n    Type: AWS::Lambda::Function\n    Properties:\n      Code:\n        ZipFile: !Rain::Embed index.py\n',
+      [{ id: 'F', transform: 'rain pkg', mayCreate: ['AWS::Lambda::Function'], line: 6 }],
+    ],
   ])("Rain's directives are content only rain pkg produces: %s", (_name, text, expected) => {
     expect(parts(text)).toEqual(expected);
   });

@@ -54,7 +54,9 @@ export function applyTransforms(root: Record<string, unknown>, resources: readon
       logicalId: r.logicalId,
       type,
       transform: rain ? 'rain pkg' : transformNameAt(r.resource, at),
-      reason: rain ? `${at[at.length - 1]} in ${r.logicalId} is replaced by rain pkg` : `Fn::Transform replaces part of ${r.logicalId} with content only CloudFormation sees`,
+      reason: rain
+        ? `${at[at.length - 1]} in ${r.logicalId} is replaced by rain pkg`
+        : `Fn::Transform replaces part of ${r.logicalId} with content only CloudFormation sees`,
       mayCreate: type ? [type] : ['*'],
       location: source.locate([...r.sourcePath, ...at]),
     });

@@ -26,7 +26,12 @@ export const ACCOUNT_PROD: AccountBaselineSettings = {
         Condition: { StringNotEquals: { 'iam:PermissionsBoundary': BOUNDARY_ARN } },
       },
       { Sid: 'KeepTheBoundary', Effect: 'Deny', Action: ['iam:DeleteRolePermissionsBoundary', 'iam:DeleteUserPermissionsBoundary'], Resource: '*' },
-      { Sid: 'LeaveTheBoundaryAlone', Effect: 'Deny', Action: ['iam:CreatePolicyVersion', 'iam:DeletePolicy', 'iam:SetDefaultPolicyVersion'], Resource: BOUNDARY_RESOURCE },
+      {
+        Sid: 'LeaveTheBoundaryAlone',
+        Effect: 'Deny',
+        Action: ['iam:CreatePolicyVersion', 'iam:DeletePolicy', 'iam:SetDefaultPolicyVersion'],
+        Resource: BOUNDARY_RESOURCE,
+      },
     ],
   },
   accessAnalyzer: { unusedAccessAgeDays: 90 },

@@ -13,7 +13,8 @@ export async function blockingFindings(templates: readonly NamedTemplate[]): Pro
       { sources: templates.map((t) => ({ file: t.name, read: () => Buffer.from(t.text) })), skipped: [], errors: [] },
       { catalog, profile: profileNamed(catalog, 'prod'), engine },
     );
-    if (report.errors.length || report.summary.templates !== templates.length) throw new Error(`not every template was checked: ${report.errors.map((e) => e.message).join('; ')}`);
+    if (report.errors.length || report.summary.templates !== templates.length)
+      throw new Error(`not every template was checked: ${report.errors.map((e) => e.message).join('; ')}`);
     return report.findings.filter((f) => f.mode === 'enforce').map((f) => `${f.file} ${f.logicalId} [${f.controlId}] ${f.message}`);
   } finally {
     engine.dispose();
@@ -38,4 +39,3 @@ export function schemaErrors(templates: readonly NamedTemplate[]): string[] {
     engine.free();
   }
 }
-

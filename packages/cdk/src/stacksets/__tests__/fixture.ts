@@ -1,6 +1,17 @@
 import { createHash } from 'crypto';
 import * as path from 'path';
-import type { BuiltPolicy, ConfigRuleSpec, HookDefinition, OrgBuild, Organization, RuleBundle, StackSetDefinition, StackSetTarget, StackSetUnit, StackSetsBuild } from '@tarmac/core/org';
+import type {
+  BuiltPolicy,
+  ConfigRuleSpec,
+  HookDefinition,
+  OrgBuild,
+  Organization,
+  RuleBundle,
+  StackSetDefinition,
+  StackSetTarget,
+  StackSetUnit,
+  StackSetsBuild,
+} from '@tarmac/core/org';
 
 export const REPO = path.resolve(__dirname, '..', '..', '..', '..', '..');
 export const POLICIES = path.join(REPO, 'policies');
@@ -18,7 +29,7 @@ export const HOOK: HookDefinition = {
   file: path.join(REPO, 'hooks', 'guardrails.yaml'),
   alias: 'Tarmac::Guard::Guardrails',
   advisoryAlias: 'Tarmac::Guard::GuardrailsAdvisory',
-  description: 'Landing zone controls (LZ.*) from policies/, per the account\'s profile.',
+  description: "Landing zone controls (LZ.*) from policies/, per the account's profile.",
   targetOperations: ['RESOURCE', 'CLOUD_CONTROL'],
   actions: ['CREATE', 'UPDATE'],
   stackFilters: { filteringCriteria: 'ALL', stackRoles: { exclude: ['TarmacBreakGlass'] } },
@@ -37,20 +48,33 @@ export const PROD_ADVISORY = bundle('prod', 'warn', ['LZ.TAG.2']);
 export const SANDBOX_ALL = bundle('sandbox', 'warn', ['LZ.S3.1', 'LZ.TAG.1', 'LZ.TAG.2']);
 export const DEV_ENFORCED = bundle('dev', 'enforce', ['LZ.S3.2']);
 
-const PREFERENCES = { maxConcurrentPercentage: 25, failureTolerancePercentage: 10, regionConcurrencyType: 'PARALLEL', concurrencyMode: 'STRICT_FAILURE_TOLERANCE' } as const;
+const PREFERENCES = {
+  maxConcurrentPercentage: 25,
+  failureTolerancePercentage: 10,
+  regionConcurrencyType: 'PARALLEL',
+  concurrencyMode: 'STRICT_FAILURE_TOLERANCE',
+} as const;
 
 function target(name: string, profile: string, ous: [string, string][], failureMode: 'FAIL' | 'WARN'): StackSetTarget {
   return { name, profile, ouIds: ous.map(([id]) => id), ouPaths: ous.map(([, p]) => p), accountIds: [], accountNames: [], failureMode };
 }
 
-const PROD = target('prod', 'prod', [['ou-a1b2-11111111', 'Security'], ['ou-a1b2-44444444', 'Workloads/Prod']], 'FAIL');
+const PROD = target(
+  'prod',
+  'prod',
+  [
+    ['ou-a1b2-11111111', 'Security'],
+    ['ou-a1b2-44444444', 'Workloads/Prod'],
+  ],
+  'FAIL',
+);
 const SANDBOX = target('sandbox', 'sandbox', [['ou-a1b2-66666666', 'Sandbox']], 'WARN');
 const DEV = target('dev', 'dev', [['ou-a1b2-55555555', 'Workloads/Dev']], 'FAIL');
 
 export const GUARDRAILS: StackSetDefinition = {
   name: 'guardrails',
   file: path.join(REPO, 'stacksets', 'guardrails.yaml'),
-  description: 'Guard Hooks of each account\'s profile.',
+  description: "Guard Hooks of each account's profile.",
   hook: 'guardrails',
   config: false,
   targets: [PROD, SANDBOX],
@@ -63,7 +87,7 @@ export const BASELINE: StackSetDefinition = {
   ...GUARDRAILS,
   name: 'baseline',
   file: path.join(REPO, 'stacksets', 'baseline.yaml'),
-  description: 'Guard Hooks and Config rules of each account\'s profile.',
+  description: "Guard Hooks and Config rules of each account's profile.",
   config: true,
   targets: [DEV],
   regions: ['eu-west-1'],
@@ -79,13 +103,46 @@ export const DEV_CONFIG_RULES: ConfigRuleSpec[] = [
     inputParameters: { tag1Key: 'team', tag2Key: 'project', tag3Key: 'env', tag3Value: 'dev,staging,prod' },
     controls: ['LZ.TAG.1', 'LZ.TAG.2'],
   },
-  { name: 'tarmac-s3-bucket-logging-enabled', identifier: 'S3_BUCKET_LOGGING_ENABLED', description: 'LZ.S3.5: S3 buckets have server access logging configured', controls: ['LZ.S3.5'] },
+  {
+    name: 'tarmac-s3-bucket-logging-enabled',
+    identifier: 'S3_BUCKET_LOGGING_ENABLED',
+    description: 'LZ.S3.5: S3 buckets have server access logging configured',
+    controls: ['LZ.S3.5'],
+  },
 ];
 
 export const UNITS: StackSetUnit[] = [
-  { name: 'tarmac-guardrails-prod', definition: GUARDRAILS, target: PROD, hook: HOOK, enforced: PROD_ENFORCED, advisory: PROD_ADVISORY, configRules: [], accountsByOu: { 'ou-a1b2-11111111': 2, 'ou-a1b2-44444444': 2 }, wave: 1 },
-  { name: 'tarmac-guardrails-sandbox', definition: GUARDRAILS, target: SANDBOX, hook: HOOK, enforced: SANDBOX_ALL, configRules: [], accountsByOu: { 'ou-a1b2-66666666': 1 }, wave: 1 },
-  { name: 'tarmac-baseline-dev', definition: BASELINE, target: DEV, hook: HOOK, enforced: DEV_ENFORCED, configRules: DEV_CONFIG_RULES, accountsByOu: { 'ou-a1b2-55555555': 1 }, wave: 1 },
+  {
+    name: 'tarmac-guardrails-prod',
+    definition: GUARDRAILS,
+    target: PROD,
+    hook: HOOK,
+    enforced: PROD_ENFORCED,
+    advisory: PROD_ADVISORY,
+    configRules: [],
+    accountsByOu: { 'ou-a1b2-11111111': 2, 'ou-a1b2-44444444': 2 },
+    wave: 1,
+  },
+  {
+    name: 'tarmac-guardrails-sandbox',
+    definition: GUARDRAILS,
+    target: SANDBOX,
+    hook: HOOK,
+    enforced: SANDBOX_ALL,
+    configRules: [],
+    accountsByOu: { 'ou-a1b2-66666666': 1 },
+    wave: 1,
+  },
+  {
+    name: 'tarmac-baseline-dev',
+    definition: BASELINE,
+    target: DEV,
+    hook: HOOK,
+    enforced: DEV_ENFORCED,
+    configRules: DEV_CONFIG_RULES,
+    accountsByOu: { 'ou-a1b2-55555555': 1 },
+    wave: 1,
+  },
 ];
 
 /** Three stack sets: prod (FAIL, enforced and advisory), sandbox (WARN, one bundle), dev (FAIL, with Config rules). */

@@ -54,7 +54,8 @@ import { ACCOUNTS, MANAGEMENT_ACCOUNT } from './fixture';
 const HOME = 'eu-west-1';
 
 /** An error as the CloudFormation query protocol delivers one the SDK does not model (ValidationError, Throttling). */
-export const cfnError = (name: string, message: string) => new CloudFormationServiceException({ name, $fault: 'client', message, $metadata: { httpStatusCode: 400 } });
+export const cfnError = (name: string, message: string) =>
+  new CloudFormationServiceException({ name, $fault: 'client', message, $metadata: { httpStatusCode: 400 } });
 
 interface FakeStack {
   status: string;
@@ -89,7 +90,10 @@ interface FakeOperation {
 export type OperationScript = (op: { action: string; stackSet: string; operationId: string }) => {
   status?: 'SUCCEEDED' | 'FAILED' | 'STOPPED';
   statusReason?: string;
-  instance?: (account: string, region: string) => { Status?: 'CURRENT' | 'OUTDATED' | 'INOPERABLE'; DetailedStatus?: string; StatusReason?: string } | undefined;
+  instance?: (
+    account: string,
+    region: string,
+  ) => { Status?: 'CURRENT' | 'OUTDATED' | 'INOPERABLE'; DetailedStatus?: string; StatusReason?: string } | undefined;
 };
 
 /**
@@ -131,7 +135,11 @@ export class FakeAws {
     this.wireCostExplorer();
     this.sts.on(GetCallerIdentityCommand).callsFake((input) => {
       this.take('GetCallerIdentity', input);
-      return { Account: this.callerAccount, Arn: `arn:aws:sts::${this.callerAccount}:assumed-role/TarmacPlatformPipeline/session`, UserId: 'AROAEXAMPLE:session' };
+      return {
+        Account: this.callerAccount,
+        Arn: `arn:aws:sts::${this.callerAccount}:assumed-role/TarmacPlatformPipeline/session`,
+        UserId: 'AROAEXAMPLE:session',
+      };
     });
   }
 
@@ -187,7 +195,15 @@ export class FakeAws {
   /** A stack set as a previous deploy left it, with CURRENT instances for every account in its OUs (or only `accounts`). */
   addStackSet(name: string, props: Partial<StackSet> & { ous: string[]; regions: string[]; accounts?: string[] }): void {
     const { ous, regions, accounts, ...rest } = props;
-    const set: StackSet = { StackSetName: name, StackSetId: `${name}:1`, Status: 'ACTIVE', PermissionModel: 'SERVICE_MANAGED', OrganizationalUnitIds: ous, Regions: regions, ...rest };
+    const set: StackSet = {
+      StackSetName: name,
+      StackSetId: `${name}:1`,
+      Status: 'ACTIVE',
+      PermissionModel: 'SERVICE_MANAGED',
+      OrganizationalUnitIds: ous,
+      Regions: regions,
+      ...rest,
+    };
     const filter = accounts ? { type: 'INTERSECTION', accounts } : {};
     const instances = ous.flatMap((ou) => this.accountsOf(ou, filter).flatMap((account) => regions.map((region) => this.instance(name, ou, account, region))));
     this.stackSets.set(name, { set, instances });
@@ -202,13 +218,18 @@ export class FakeAws {
   }
 
   /** What StackSets refuses in DeploymentTargets, per the API reference (DeploymentTargets). */
-  private checkTargets(operation: string, targets: { OrganizationalUnitIds?: string[]; Accounts?: string[]; AccountFilterType?: string } | undefined): AccountFilter {
+  private checkTargets(
+    operation: string,
+    targets: { OrganizationalUnitIds?: string[]; Accounts?: string[]; AccountFilterType?: string } | undefined,
+  ): AccountFilter {
     if (!targets) return {};
     if (operation === 'CreateStackInstances' && targets.OrganizationalUnitIds?.length && targets.Accounts?.length && !targets.AccountFilterType) {
       throw cfnError('ValidationError', 'AccountFilterType is required when both OrganizationalUnitIds and Accounts are specified');
     }
-    if (operation === 'CreateStackInstances' && targets.AccountFilterType === 'UNION') throw cfnError('ValidationError', 'UNION is not supported for CreateStackInstances');
-    if (targets.AccountFilterType && targets.AccountFilterType !== 'NONE' && !targets.Accounts?.length) throw cfnError('ValidationError', `AccountFilterType ${targets.AccountFilterType} requires Accounts`);
+    if (operation === 'CreateStackInstances' && targets.AccountFilterType === 'UNION')
+      throw cfnError('ValidationError', 'UNION is not supported for CreateStackInstances');
+    if (targets.AccountFilterType && targets.AccountFilterType !== 'NONE' && !targets.Accounts?.length)
+      throw cfnError('ValidationError', `AccountFilterType ${targets.AccountFilterType} requires Accounts`);
     return { type: targets.AccountFilterType, accounts: targets.Accounts };
   }
 
@@ -219,7 +240,15 @@ export class FakeAws {
   }
 
   private instance(stackSet: string, ou: string, account: string, region: string): StackInstanceSummary {
-    return { StackSetId: `${stackSet}:1`, Account: account, Region: region, OrganizationalUnitId: ou, Status: 'CURRENT', StackInstanceStatus: { DetailedStatus: 'SUCCEEDED' }, DriftStatus: 'NOT_CHECKED' };
+    return {
+      StackSetId: `${stackSet}:1`,
+      Account: account,
+      Region: region,
+      OrganizationalUnitId: ou,
+      Status: 'CURRENT',
+      StackInstanceStatus: { DetailedStatus: 'SUCCEEDED' },
+      DriftStatus: 'NOT_CHECKED',
+    };
   }
 
   private take(operation: string, input?: unknown): void {
@@ -235,13 +264,23 @@ export class FakeAws {
   }
 
   /** Runs an operation on the instances of these OU × region targets, narrowed by the account filter (all instances when none are given). */
-  private startOperation(stackSet: string, action: string, operationId: string, targets: { ous?: string[]; regions?: string[]; filter?: AccountFilter }, apply: (s: FakeStackSet, ou: string, account: string, region: string) => StackInstanceSummary | undefined): void {
+  private startOperation(
+    stackSet: string,
+    action: string,
+    operationId: string,
+    targets: { ous?: string[]; regions?: string[]; filter?: AccountFilter },
+    apply: (s: FakeStackSet, ou: string, account: string, region: string) => StackInstanceSummary | undefined,
+  ): void {
     const s = this.stackSetOrThrow(stackSet);
     const script = this.operations({ action, stackSet, operationId });
     const results: StackSetOperationResultSummary[] = [];
     // Without targets, an operation reaches the instances there are (for an account target, its accounts only).
     const reach: [string, string, string][] = targets.ous
-      ? targets.ous.flatMap((ou) => this.accountsOf(ou, targets.filter ?? {}).flatMap((account) => (targets.regions ?? s.set.Regions ?? []).map((region): [string, string, string] => [ou, account, region])))
+      ? targets.ous.flatMap((ou) =>
+          this.accountsOf(ou, targets.filter ?? {}).flatMap((account) =>
+            (targets.regions ?? s.set.Regions ?? []).map((region): [string, string, string] => [ou, account, region]),
+          ),
+        )
       : s.instances.map((i): [string, string, string] => [i.OrganizationalUnitId!, i.Account!, i.Region!]);
     for (const [ou, account, region] of reach) {
       const instance = apply(s, ou, account, region);
@@ -252,9 +291,22 @@ export class FakeAws {
         if (outcome.StatusReason) instance.StatusReason = outcome.StatusReason;
       }
       const detailed = outcome?.DetailedStatus ?? 'SUCCEEDED';
-      results.push({ Account: account, Region: region, OrganizationalUnitId: ou, Status: (detailed === 'SKIPPED_SUSPENDED_ACCOUNT' ? 'SUCCEEDED' : detailed === 'INOPERABLE' ? 'FAILED' : detailed) as never, ...(outcome?.StatusReason ? { StatusReason: outcome.StatusReason } : {}) });
+      results.push({
+        Account: account,
+        Region: region,
+        OrganizationalUnitId: ou,
+        Status: (detailed === 'SKIPPED_SUSPENDED_ACCOUNT' ? 'SUCCEEDED' : detailed === 'INOPERABLE' ? 'FAILED' : detailed) as never,
+        ...(outcome?.StatusReason ? { StatusReason: outcome.StatusReason } : {}),
+      });
     }
-    this.ops.set(operationId, { stackSet, action, status: script.status ?? 'SUCCEEDED', polls: 0, results, ...(script.statusReason ? { statusReason: script.statusReason } : {}) });
+    this.ops.set(operationId, {
+      stackSet,
+      action,
+      status: script.status ?? 'SUCCEEDED',
+      polls: 0,
+      results,
+      ...(script.statusReason ? { statusReason: script.statusReason } : {}),
+    });
   }
 
   private wireCloudFormation(): void {
@@ -271,7 +323,16 @@ export class FakeAws {
       this.take('DescribeStacks', input);
       const s = stackIn(input.StackName, await regionOf(getClient as never));
       if (!s) throw notExist(input.StackName);
-      const response = { Stacks: [{ StackName: input.StackName, StackStatus: s.status, CreationTime: new Date(0), Outputs: Object.entries(s.outputs).map(([OutputKey, OutputValue]) => ({ OutputKey, OutputValue })) }] };
+      const response = {
+        Stacks: [
+          {
+            StackName: input.StackName,
+            StackStatus: s.status,
+            CreationTime: new Date(0),
+            Outputs: Object.entries(s.outputs).map(([OutputKey, OutputValue]) => ({ OutputKey, OutputValue })),
+          },
+        ],
+      };
       // In progress once, then done: the engine has to poll.
       if (s.pendingFinal) {
         s.status = s.pendingFinal;
@@ -288,7 +349,14 @@ export class FakeAws {
       this.take('CreateStack', input);
       requireCapabilities(input.TemplateBody, input.Capabilities);
       const region = await regionOf(getClient as never);
-      this.stacks.set(input.StackName, { status: 'CREATE_IN_PROGRESS', template: input.TemplateBody, outputs: this.stackFinal ? {} : { ...this.stackOutputs }, pendingFinal: this.stackFinal ?? 'CREATE_COMPLETE', region, tags: input.Tags });
+      this.stacks.set(input.StackName, {
+        status: 'CREATE_IN_PROGRESS',
+        template: input.TemplateBody,
+        outputs: this.stackFinal ? {} : { ...this.stackOutputs },
+        pendingFinal: this.stackFinal ?? 'CREATE_COMPLETE',
+        region,
+        tags: input.Tags,
+      });
       return { StackId: stackId(input.StackName, region) };
     });
     cfn.on(UpdateStackCommand).callsFake(async (input, getClient) => {
@@ -311,7 +379,11 @@ export class FakeAws {
     });
     cfn.on(ListStackSetsCommand).callsFake((input) => {
       this.take('ListStackSets', input);
-      return { Summaries: [...this.stackSets.values()].filter((s) => !input.Status || s.set.Status === input.Status).map((s) => ({ StackSetName: s.set.StackSetName, StackSetId: s.set.StackSetId, Status: s.set.Status, PermissionModel: s.set.PermissionModel })) };
+      return {
+        Summaries: [...this.stackSets.values()]
+          .filter((s) => !input.Status || s.set.Status === input.Status)
+          .map((s) => ({ StackSetName: s.set.StackSetName, StackSetId: s.set.StackSetId, Status: s.set.Status, PermissionModel: s.set.PermissionModel })),
+      };
     });
     cfn.on(ListStackInstancesCommand).callsFake((input) => {
       this.take('ListStackInstances', input);
@@ -319,22 +391,45 @@ export class FakeAws {
     });
     cfn.on(CreateStackSetCommand).callsFake((input) => {
       this.take('CreateStackSet', input);
-      if (this.stackSets.has(input.StackSetName)) throw new NameAlreadyExistsException({ message: `StackSet ${input.StackSetName} already exists`, $metadata: { httpStatusCode: 409 } });
+      if (this.stackSets.has(input.StackSetName))
+        throw new NameAlreadyExistsException({ message: `StackSet ${input.StackSetName} already exists`, $metadata: { httpStatusCode: 409 } });
       const { StackSetName, TemplateBody, Parameters, Capabilities, AutoDeployment, PermissionModel, ManagedExecution } = input;
-      this.stackSets.set(StackSetName, { set: { StackSetName, StackSetId: `${StackSetName}:1`, Status: 'ACTIVE', TemplateBody, Parameters, Capabilities, AutoDeployment, PermissionModel, ManagedExecution, OrganizationalUnitIds: [], Regions: [] }, instances: [] });
+      this.stackSets.set(StackSetName, {
+        set: {
+          StackSetName,
+          StackSetId: `${StackSetName}:1`,
+          Status: 'ACTIVE',
+          TemplateBody,
+          Parameters,
+          Capabilities,
+          AutoDeployment,
+          PermissionModel,
+          ManagedExecution,
+          OrganizationalUnitIds: [],
+          Regions: [],
+        },
+        instances: [],
+      });
       return { StackSetId: `${StackSetName}:1` };
     });
     cfn.on(UpdateStackSetCommand).callsFake((input) => {
       this.take('UpdateStackSet', input);
       const s = this.stackSetOrThrow(input.StackSetName);
-      for (const k of ['TemplateBody', 'Parameters', 'Capabilities', 'AutoDeployment', 'ManagedExecution'] as const) if (input[k] !== undefined) (s.set as Record<string, unknown>)[k] = input[k];
+      for (const k of ['TemplateBody', 'Parameters', 'Capabilities', 'AutoDeployment', 'ManagedExecution'] as const)
+        if (input[k] !== undefined) (s.set as Record<string, unknown>)[k] = input[k];
       for (const i of s.instances) i.Status = 'OUTDATED';
       const filter = this.checkTargets('UpdateStackSet', input.DeploymentTargets);
-      this.startOperation(input.StackSetName, 'UPDATE', input.OperationId, { ous: input.DeploymentTargets?.OrganizationalUnitIds, regions: input.Regions, filter }, (set, _ou, account, region) => {
-        const i = set.instances.find((x) => x.Account === account && x.Region === region);
-        if (i) Object.assign(i, { Status: 'CURRENT', StackInstanceStatus: { DetailedStatus: 'SUCCEEDED' } });
-        return i;
-      });
+      this.startOperation(
+        input.StackSetName,
+        'UPDATE',
+        input.OperationId,
+        { ous: input.DeploymentTargets?.OrganizationalUnitIds, regions: input.Regions, filter },
+        (set, _ou, account, region) => {
+          const i = set.instances.find((x) => x.Account === account && x.Region === region);
+          if (i) Object.assign(i, { Status: 'CURRENT', StackInstanceStatus: { DetailedStatus: 'SUCCEEDED' } });
+          return i;
+        },
+      );
       return { OperationId: input.OperationId };
     });
     cfn.on(CreateStackInstancesCommand).callsFake((input) => {
@@ -385,11 +480,28 @@ export class FakeAws {
       if (!op) throw cfnError('OperationNotFoundException', `Operation ${input.OperationId} not found`);
       // Running on the first poll, finished on the next: the engine has to wait.
       const status = op.polls++ === 0 ? 'RUNNING' : op.status;
-      return { StackSetOperation: { OperationId: input.OperationId, StackSetId: `${op.stackSet}:1`, Action: op.action, Status: status, ...((op as { statusReason?: string }).statusReason && status !== 'RUNNING' ? { StatusReason: (op as { statusReason?: string }).statusReason } : {}) } };
+      return {
+        StackSetOperation: {
+          OperationId: input.OperationId,
+          StackSetId: `${op.stackSet}:1`,
+          Action: op.action,
+          Status: status,
+          ...((op as { statusReason?: string }).statusReason && status !== 'RUNNING' ? { StatusReason: (op as { statusReason?: string }).statusReason } : {}),
+        },
+      };
     });
     cfn.on(ListStackSetOperationResultsCommand).callsFake((input) => ({ Summaries: this.ops.get(input.OperationId)?.results ?? [] }));
     cfn.on(ListStackSetOperationsCommand).callsFake((input) => ({
-      Summaries: [...this.ops.entries()].filter(([, o]) => o.stackSet === input.StackSetName).map(([id, o], n) => ({ OperationId: id, Action: o.action, Status: o.status, CreationTimestamp: new Date(1000 * (n + 1)), EndTimestamp: new Date(1000 * (n + 2)) })).reverse(),
+      Summaries: [...this.ops.entries()]
+        .filter(([, o]) => o.stackSet === input.StackSetName)
+        .map(([id, o], n) => ({
+          OperationId: id,
+          Action: o.action,
+          Status: o.status,
+          CreationTimestamp: new Date(1000 * (n + 1)),
+          EndTimestamp: new Date(1000 * (n + 2)),
+        }))
+        .reverse(),
     }));
   }
 
@@ -400,7 +512,13 @@ export class FakeAws {
   private wireCostExplorer(): void {
     this.ce.on(ListCostAllocationTagsCommand).callsFake((input) => {
       this.take('ListCostAllocationTags', input);
-      if (input.TagKeys && (input.TagKeys.length < 1 || input.TagKeys.length > 100)) throw new CostExplorerServiceException({ name: 'ValidationException', $fault: 'client', message: 'TagKeys must have between 1 and 100 members', $metadata: { httpStatusCode: 400 } });
+      if (input.TagKeys && (input.TagKeys.length < 1 || input.TagKeys.length > 100))
+        throw new CostExplorerServiceException({
+          name: 'ValidationException',
+          $fault: 'client',
+          message: 'TagKeys must have between 1 and 100 members',
+          $metadata: { httpStatusCode: 400 },
+        });
       const all = [...this.costAllocationTags.entries()]
         .filter(([key]) => !input.TagKeys || input.TagKeys.includes(key))
         .filter(() => !input.Type || input.Type === 'UserDefined')
@@ -427,7 +545,12 @@ export class FakeAws {
     this.s3.on(PutObjectCommand).callsFake((input) => {
       this.take('PutObject', input);
       if (input.IfNoneMatch === '*' && this.objects.has(input.Key)) {
-        throw new S3ServiceException({ name: 'PreconditionFailed', $fault: 'client', message: 'At least one of the pre-conditions you specified did not hold', $metadata: { httpStatusCode: 412 } });
+        throw new S3ServiceException({
+          name: 'PreconditionFailed',
+          $fault: 'client',
+          message: 'At least one of the pre-conditions you specified did not hold',
+          $metadata: { httpStatusCode: 412 },
+        });
       }
       const versionId = `v${++this.counter}-${input.Key.slice(-8)}`;
       this.objects.set(input.Key, { versionId, sha256: input.Metadata?.sha256 });
@@ -442,17 +565,31 @@ export class FakeAws {
       if (!p) throw new PolicyNotFoundException({ message: `policy ${id} not found`, $metadata: { httpStatusCode: 400 } });
       return p;
     };
-    const summary = (p: { id: string; name: string; type: string }) => ({ Id: p.id, Arn: `arn:aws:organizations::000000000000:policy/o-abc123/${p.type.toLowerCase()}/${p.id}`, Name: p.name, Type: p.type, AwsManaged: false, Description: '' });
+    const summary = (p: { id: string; name: string; type: string }) => ({
+      Id: p.id,
+      Arn: `arn:aws:organizations::000000000000:policy/o-abc123/${p.type.toLowerCase()}/${p.id}`,
+      Name: p.name,
+      Type: p.type,
+      AwsManaged: false,
+      Description: '',
+    });
     org.on(ListPoliciesCommand).callsFake((input) => {
       this.take('ListPolicies', input);
       const mine = [...this.policies.values()].filter((p) => p.type === input.Filter).map(summary);
-      return { Policies: input.Filter === 'SERVICE_CONTROL_POLICY' ? [{ Id: 'p-FullAWSAccess', Name: 'FullAWSAccess', Type: 'SERVICE_CONTROL_POLICY', AwsManaged: true }, ...mine] : mine };
+      return {
+        Policies:
+          input.Filter === 'SERVICE_CONTROL_POLICY'
+            ? [{ Id: 'p-FullAWSAccess', Name: 'FullAWSAccess', Type: 'SERVICE_CONTROL_POLICY', AwsManaged: true }, ...mine]
+            : mine,
+      };
     });
     org.on(DescribePolicyCommand).callsFake((input) => {
       const p = policy(input.PolicyId);
       return { Policy: { PolicySummary: summary(p), Content: p.content } };
     });
-    org.on(ListTargetsForPolicyCommand).callsFake((input) => ({ Targets: [...policy(input.PolicyId).targets].map((t) => ({ TargetId: t, Name: t, Type: t.startsWith('r-') ? 'ROOT' : 'ORGANIZATIONAL_UNIT' })) }));
+    org.on(ListTargetsForPolicyCommand).callsFake((input) => ({
+      Targets: [...policy(input.PolicyId).targets].map((t) => ({ TargetId: t, Name: t, Type: t.startsWith('r-') ? 'ROOT' : 'ORGANIZATIONAL_UNIT' })),
+    }));
     org.on(CreatePolicyCommand).callsFake((input) => {
       this.take('CreatePolicy', input);
       const id = this.addPolicy(input.Type, input.Name, input.Content, []);
@@ -467,7 +604,11 @@ export class FakeAws {
     org.on(AttachPolicyCommand).callsFake((input) => {
       this.take('AttachPolicy', input);
       const p = policy(input.PolicyId);
-      if (p.targets.has(input.TargetId)) throw new DuplicatePolicyAttachmentException({ message: 'A policy with the same name is already attached to the target.', $metadata: { httpStatusCode: 400 } });
+      if (p.targets.has(input.TargetId))
+        throw new DuplicatePolicyAttachmentException({
+          message: 'A policy with the same name is already attached to the target.',
+          $metadata: { httpStatusCode: 400 },
+        });
       p.targets.add(input.TargetId);
       return {};
     });
@@ -491,12 +632,15 @@ export class FakeAws {
  * docs, not from the engine, so the engine's choice is checked by something else.
  */
 function requireCapabilities(templateBody: string, capabilities: string[] | undefined): void {
-  const resources = Object.values((JSON.parse(templateBody) as { Resources?: Record<string, { Type: string; Properties?: Record<string, unknown> }> }).Resources ?? {});
+  const resources = Object.values(
+    (JSON.parse(templateBody) as { Resources?: Record<string, { Type: string; Properties?: Record<string, unknown> }> }).Resources ?? {},
+  );
   const iam = resources.filter((r) => r.Type.startsWith('AWS::IAM::'));
   const named = iam.some((r) => ['RoleName', 'UserName', 'GroupName', 'ManagedPolicyName', 'InstanceProfileName'].some((k) => r.Properties?.[k] !== undefined));
   const has = (c: string) => capabilities?.includes(c) ?? false;
   if (named && !has('CAPABILITY_NAMED_IAM')) throw cfnError('InsufficientCapabilitiesException', 'Requires capabilities : [CAPABILITY_NAMED_IAM]');
-  if (iam.length && !has('CAPABILITY_IAM') && !has('CAPABILITY_NAMED_IAM')) throw cfnError('InsufficientCapabilitiesException', 'Requires capabilities : [CAPABILITY_IAM]');
+  if (iam.length && !has('CAPABILITY_IAM') && !has('CAPABILITY_NAMED_IAM'))
+    throw cfnError('InsufficientCapabilitiesException', 'Requires capabilities : [CAPABILITY_IAM]');
 }
 
 /** The parameters a stack set was given, as a map. */

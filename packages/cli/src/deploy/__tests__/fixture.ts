@@ -23,7 +23,15 @@ export const ACCOUNTS: Record<string, string[]> = {
   'ou-old-9999': ['900000000001'],
 };
 
-export const instanceTemplate = (alias: string) => JSON.stringify({ Resources: { Hook: { Type: 'AWS::CloudFormation::GuardHook', Properties: { Alias: alias, RuleLocation: { Uri: { Ref: 'RulesUri' }, VersionId: { Ref: 'RulesVersion' } } } } } });
+export const instanceTemplate = (alias: string) =>
+  JSON.stringify({
+    Resources: {
+      Hook: {
+        Type: 'AWS::CloudFormation::GuardHook',
+        Properties: { Alias: alias, RuleLocation: { Uri: { Ref: 'RulesUri' }, VersionId: { Ref: 'RulesVersion' } } },
+      },
+    },
+  });
 
 export interface Fixture {
   readonly dir: string;
@@ -61,8 +69,15 @@ export function makeFixture(edit: { devTemplate?: string; baselines?: boolean } 
       AutoDeployment: { Enabled: true, RetainStacksOnAccountRemoval: false },
       Capabilities: ['CAPABILITY_NAMED_IAM'],
       ManagedExecution: { Active: true },
-      OperationPreferences: { MaxConcurrentPercentage: 25, FailureTolerancePercentage: 10, RegionConcurrencyType: 'PARALLEL', ConcurrencyMode: 'SOFT_FAILURE_TOLERANCE' },
-      StackInstancesGroup: [{ DeploymentTargets: { OrganizationalUnitIds: ous, ...(accounts ? { AccountFilterType: 'INTERSECTION', Accounts: accounts } : {}) }, Regions: regions }],
+      OperationPreferences: {
+        MaxConcurrentPercentage: 25,
+        FailureTolerancePercentage: 10,
+        RegionConcurrencyType: 'PARALLEL',
+        ConcurrencyMode: 'SOFT_FAILURE_TOLERANCE',
+      },
+      StackInstancesGroup: [
+        { DeploymentTargets: { OrganizationalUnitIds: ous, ...(accounts ? { AccountFilterType: 'INTERSECTION', Accounts: accounts } : {}) }, Regions: regions },
+      ],
       TemplateBody: body,
       Parameters: versionParam
         ? [
@@ -79,11 +94,23 @@ export function makeFixture(edit: { devTemplate?: string; baselines?: boolean } 
     JSON.stringify({
       Parameters: { ProdVersion: { Type: 'String' }, DevVersion: { Type: 'String' }, BucketUri: { Type: 'String' } },
       Resources: {
-        ProdStackSet: stackSet(PROD, ['ou-prod-1111', 'ou-prod-2222'], ['eu-west-1', 'eu-central-1'], 'ProdVersion', instanceTemplate('Tarmac::Guard::Guardrails')),
+        ProdStackSet: stackSet(
+          PROD,
+          ['ou-prod-1111', 'ou-prod-2222'],
+          ['eu-west-1', 'eu-central-1'],
+          'ProdVersion',
+          instanceTemplate('Tarmac::Guard::Guardrails'),
+        ),
         DevStackSet: stackSet(DEV, ['ou-dev-3333'], ['eu-west-1'], 'DevVersion', edit.devTemplate ?? instanceTemplate('Tarmac::Guard::Guardrails')),
         ...(edit.baselines
           ? {
-              AccountBaselineStackSet: stackSet(ACCOUNT_BASELINE, ['ou-prod-1111', 'ou-prod-2222'], ['eu-west-1', 'eu-central-1'], undefined, baselineTemplate('AWS::IAM::ManagedPolicy')),
+              AccountBaselineStackSet: stackSet(
+                ACCOUNT_BASELINE,
+                ['ou-prod-1111', 'ou-prod-2222'],
+                ['eu-west-1', 'eu-central-1'],
+                undefined,
+                baselineTemplate('AWS::IAM::ManagedPolicy'),
+              ),
               FinOpsStackSet: stackSet(FINOPS, ['ou-prod-1111'], ['us-east-1'], undefined, baselineTemplate('AWS::S3::Bucket'), [FINOPS_ACCOUNT]),
             }
           : {}),
@@ -96,9 +123,22 @@ export function makeFixture(edit: { devTemplate?: string; baselines?: boolean } 
   write(prodBundle.file, prodBundle.bytes);
   write(devBundle.file, devBundle.bytes);
   const unit = (name: string, logicalId: string, ous: { id: string; path: string; accounts: number }[], regions: string[], b: { key: string }) => ({
-    name, logicalId, source: 'stacksets/guardrails.yaml', instanceTemplate: `stacksets/${name}.template.json`, kind: 'guardrails' as const, wave: 1 as const, ous, regions, profile: name.split('-').pop()!, failureMode: 'FAIL' as const, bundles: [b.key],
+    name,
+    logicalId,
+    source: 'stacksets/guardrails.yaml',
+    instanceTemplate: `stacksets/${name}.template.json`,
+    kind: 'guardrails' as const,
+    wave: 1 as const,
+    ous,
+    regions,
+    profile: name.split('-').pop()!,
+    failureMode: 'FAIL' as const,
+    bundles: [b.key],
   });
-  const prodOus = [{ id: 'ou-prod-1111', path: 'Workloads/Prod', accounts: 2 }, { id: 'ou-prod-2222', path: 'Security', accounts: 1 }];
+  const prodOus = [
+    { id: 'ou-prod-1111', path: 'Workloads/Prod', accounts: 2 },
+    { id: 'ou-prod-2222', path: 'Security', accounts: 1 },
+  ];
   const manifest: StackSetsManifest = {
     formatVersion: 1,
     organizationId: 'o-abc123',
@@ -106,25 +146,66 @@ export function makeFixture(edit: { devTemplate?: string; baselines?: boolean } 
     managementAccountId: MANAGEMENT_ACCOUNT,
     bundleBucket: BUCKET,
     bundles: [
-      { key: prodBundle.key, file: prodBundle.file, sha256: prodBundle.sha256, profile: 'prod', mode: 'enforce', controls: ['LZ.S3.1'], versionParameter: 'ProdVersion' },
-      { key: devBundle.key, file: devBundle.file, sha256: devBundle.sha256, profile: 'dev', mode: 'enforce', controls: ['LZ.S3.1'], versionParameter: 'DevVersion' },
+      {
+        key: prodBundle.key,
+        file: prodBundle.file,
+        sha256: prodBundle.sha256,
+        profile: 'prod',
+        mode: 'enforce',
+        controls: ['LZ.S3.1'],
+        versionParameter: 'ProdVersion',
+      },
+      {
+        key: devBundle.key,
+        file: devBundle.file,
+        sha256: devBundle.sha256,
+        profile: 'dev',
+        mode: 'enforce',
+        controls: ['LZ.S3.1'],
+        versionParameter: 'DevVersion',
+      },
     ],
     stacks: [{ name: BUNDLE_STACK, template: 'stacksets/bundle-stack.template.json', region: 'eu-west-1' }],
     organizationPoliciesTemplate: 'stacksets/organization-policies.template.json',
     stackSetsTemplate: 'stacksets/stacksets.template.json',
     managementStacks: edit.baselines ? [{ name: BILLING_STACK, template: `stacksets/${BILLING_STACK}.template.json`, region: 'us-east-1' }] : [],
     costAllocationTags: edit.baselines ? COST_TAGS : [],
-    parameters: { ProdVersion: { bundle: prodBundle.key }, DevVersion: { bundle: devBundle.key }, BucketUri: { output: { stack: BUNDLE_STACK, key: 'BucketUri' } } },
+    parameters: {
+      ProdVersion: { bundle: prodBundle.key },
+      DevVersion: { bundle: devBundle.key },
+      BucketUri: { output: { stack: BUNDLE_STACK, key: 'BucketUri' } },
+    },
     // The build lists guardrails first; deploy orders by wave.
     stackSets: [
       unit(PROD, 'ProdStackSet', prodOus, ['eu-west-1', 'eu-central-1'], prodBundle),
       unit(DEV, 'DevStackSet', [{ id: 'ou-dev-3333', path: 'Workloads/Dev', accounts: 1 }], ['eu-west-1'], devBundle),
       ...(edit.baselines
         ? [
-            { name: ACCOUNT_BASELINE, logicalId: 'AccountBaselineStackSet', source: 'stacksets/baselines.yaml', instanceTemplate: `stacksets/${ACCOUNT_BASELINE}.template.json`, kind: 'account' as const, wave: 0 as const, ous: prodOus, regions: ['eu-west-1', 'eu-central-1'], profile: 'prod', failureMode: 'FAIL' as const, bundles: [] },
             {
-              name: FINOPS, logicalId: 'FinOpsStackSet', source: 'stacksets/finops.yaml', instanceTemplate: `stacksets/${FINOPS}.template.json`, kind: 'finops' as const, wave: 0 as const,
-              ous: [prodOus[0]], accounts: [{ id: FINOPS_ACCOUNT, name: 'finops' }], regions: ['us-east-1'], failureMode: 'FAIL' as const, bundles: [],
+              name: ACCOUNT_BASELINE,
+              logicalId: 'AccountBaselineStackSet',
+              source: 'stacksets/baselines.yaml',
+              instanceTemplate: `stacksets/${ACCOUNT_BASELINE}.template.json`,
+              kind: 'account' as const,
+              wave: 0 as const,
+              ous: prodOus,
+              regions: ['eu-west-1', 'eu-central-1'],
+              profile: 'prod',
+              failureMode: 'FAIL' as const,
+              bundles: [],
+            },
+            {
+              name: FINOPS,
+              logicalId: 'FinOpsStackSet',
+              source: 'stacksets/finops.yaml',
+              instanceTemplate: `stacksets/${FINOPS}.template.json`,
+              kind: 'finops' as const,
+              wave: 0 as const,
+              ous: [prodOus[0]],
+              accounts: [{ id: FINOPS_ACCOUNT, name: 'finops' }],
+              regions: ['us-east-1'],
+              failureMode: 'FAIL' as const,
+              bundles: [],
             },
           ]
         : []),
@@ -132,10 +213,27 @@ export function makeFixture(edit: { devTemplate?: string; baselines?: boolean } 
   };
   write('stacksets/manifest.json', JSON.stringify(manifest, null, 2));
   const policies = [
-    { type: 'SERVICE_CONTROL_POLICY', name: 'tarmac-scp-root-1', file: 'org/scp/tarmac-scp-root-1.json', bytes: 0, targets: ['r-root'], controls: ['LZ.ORG.1'] },
-    { type: 'TAG_POLICY', name: 'tarmac-tag-lz-tag-1', file: 'org/tag/tarmac-tag-lz-tag-1.json', bytes: 0, targets: ['ou-prod-1111', 'ou-dev-3333'], controls: ['LZ.TAG.1'] },
+    {
+      type: 'SERVICE_CONTROL_POLICY',
+      name: 'tarmac-scp-root-1',
+      file: 'org/scp/tarmac-scp-root-1.json',
+      bytes: 0,
+      targets: ['r-root'],
+      controls: ['LZ.ORG.1'],
+    },
+    {
+      type: 'TAG_POLICY',
+      name: 'tarmac-tag-lz-tag-1',
+      file: 'org/tag/tarmac-tag-lz-tag-1.json',
+      bytes: 0,
+      targets: ['ou-prod-1111', 'ou-dev-3333'],
+      controls: ['LZ.TAG.1'],
+    },
   ];
-  write(policies[0].file, JSON.stringify({ Version: '2012-10-17', Statement: [{ Sid: 'DenyLeave', Effect: 'Deny', Action: 'organizations:LeaveOrganization', Resource: '*' }] }));
+  write(
+    policies[0].file,
+    JSON.stringify({ Version: '2012-10-17', Statement: [{ Sid: 'DenyLeave', Effect: 'Deny', Action: 'organizations:LeaveOrganization', Resource: '*' }] }),
+  );
   write(policies[1].file, JSON.stringify({ tags: { CostCenter: { tag_key: { '@@assign': 'CostCenter' } } } }));
   write('org/manifest.json', JSON.stringify({ organization: { rootId: 'r-root', ous: [], accounts: [] }, policies }, null, 2));
   return { dir, bundles: [prodBundle, devBundle], remove: () => fs.rmSync(dir, { recursive: true, force: true }) };
@@ -145,8 +243,14 @@ export function makeFixture(edit: { devTemplate?: string; baselines?: boolean } 
 export function billingTemplate(budgetAmount = 1000): string {
   return JSON.stringify({
     Resources: {
-      BudgetActionRole: { Type: 'AWS::IAM::Role', Properties: { RoleName: 'TarmacBudgetActions', AssumeRolePolicyDocument: { Version: '2012-10-17', Statement: [] } } },
-      TeamBudget: { Type: 'AWS::Budgets::Budget', Properties: { Budget: { BudgetType: 'COST', TimeUnit: 'MONTHLY', BudgetLimit: { Amount: budgetAmount, Unit: 'USD' } } } },
+      BudgetActionRole: {
+        Type: 'AWS::IAM::Role',
+        Properties: { RoleName: 'TarmacBudgetActions', AssumeRolePolicyDocument: { Version: '2012-10-17', Statement: [] } },
+      },
+      TeamBudget: {
+        Type: 'AWS::Budgets::Budget',
+        Properties: { Budget: { BudgetType: 'COST', TimeUnit: 'MONTHLY', BudgetLimit: { Amount: budgetAmount, Unit: 'USD' } } },
+      },
     },
   });
 }

@@ -27,6 +27,7 @@ export function finopsErrors(fx: PoliciesFixture): InputError[] {
 /** The one error at file:line, whose message contains every fragment (fails with all errors listed if not). */
 export function errorAt(errors: readonly InputError[], file: string, line: number, ...fragments: string[]): InputError {
   const found = errors.filter((e) => e.location.file === file && e.location.line === line && fragments.every((f) => e.message.includes(f)));
-  if (found.length !== 1) throw new Error(`expected one error at ${file}:${line} with ${JSON.stringify(fragments)}, got:\n${errors.map((e) => e.message).join('\n')}`);
+  if (found.length !== 1)
+    throw new Error(`expected one error at ${file}:${line} with ${JSON.stringify(fragments)}, got:\n${errors.map((e) => e.message).join('\n')}`);
   return found[0];
 }

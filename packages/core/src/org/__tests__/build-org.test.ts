@@ -11,7 +11,9 @@ const fixture = () => {
 afterAll(() => fixtures.forEach((f) => f.remove()));
 
 const statementsOf = (build: OrgBuild, type = 'SERVICE_CONTROL_POLICY', namePrefix = '') =>
-  build.policies.filter((p) => p.type === type && p.name.startsWith(namePrefix)).flatMap((p) => (JSON.parse(p.content) as { Statement: Record<string, unknown>[] }).Statement);
+  build.policies
+    .filter((p) => p.type === type && p.name.startsWith(namePrefix))
+    .flatMap((p) => (JSON.parse(p.content) as { Statement: Record<string, unknown>[] }).Statement);
 
 describe('the default policy set', () => {
   let build: OrgBuild;
@@ -21,7 +23,13 @@ describe('the default policy set', () => {
 
   it('builds every policy type under its size quota', () => {
     const types = new Set(build.policies.map((p) => p.type));
-    expect([...types].sort()).toEqual(['AISERVICES_OPT_OUT_POLICY', 'DECLARATIVE_POLICY_EC2', 'RESOURCE_CONTROL_POLICY', 'SERVICE_CONTROL_POLICY', 'TAG_POLICY']);
+    expect([...types].sort()).toEqual([
+      'AISERVICES_OPT_OUT_POLICY',
+      'DECLARATIVE_POLICY_EC2',
+      'RESOURCE_CONTROL_POLICY',
+      'SERVICE_CONTROL_POLICY',
+      'TAG_POLICY',
+    ]);
     for (const p of build.policies) {
       expect(p.content.length).toBeLessThanOrEqual(build.organization.quotas[p.type].maxSize);
       expect(p.bytes).toBe(Buffer.byteLength(p.content));
@@ -43,9 +51,14 @@ describe('the default policy set', () => {
     const cloudTrail = statementsOf(build).find((s) => s.Sid === 'ProtectCloudTrail')!;
     expect(cloudTrail.Condition).toEqual({ ArnNotLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:role/TarmacPlatformPipeline' } });
     const regions = statementsOf(build, 'SERVICE_CONTROL_POLICY', 'tarmac-scp-root-').find((s) => s.Sid === 'DenyOutsideAllowedRegions')!;
-    expect((regions.Condition as Record<string, Record<string, unknown>>).ArnNotLike['aws:PrincipalArn']).toEqual(['arn:aws:iam::*:role/TarmacPlatformPipeline', 'arn:aws:iam::*:role/TarmacBreakGlass']);
+    expect((regions.Condition as Record<string, Record<string, unknown>>).ArnNotLike['aws:PrincipalArn']).toEqual([
+      'arn:aws:iam::*:role/TarmacPlatformPipeline',
+      'arn:aws:iam::*:role/TarmacBreakGlass',
+    ]);
     expect((regions.Condition as Record<string, Record<string, unknown>>).StringNotEquals['aws:RequestedRegion']).toEqual(['eu-west-1', 'eu-central-1']);
-    expect((regions.NotAction as string[])).toEqual(expect.arrayContaining(['iam:*', 'sts:*', 'organizations:*', 'cloudfront:*', 'route53:*', 'budgets:*', 'ce:*', 'support:*']));
+    expect(regions.NotAction as string[]).toEqual(
+      expect.arrayContaining(['iam:*', 'sts:*', 'organizations:*', 'cloudfront:*', 'route53:*', 'budgets:*', 'ce:*', 'support:*']),
+    );
   });
 
   it('attaches each policy to the targets its controls name', () => {
@@ -79,7 +92,11 @@ describe('the default policy set', () => {
 
   it('emits the companion Config REQUIRED_TAGS rules and Guard tag rules from the same tag set', () => {
     const rules = JSON.parse(build.companions.get('config/required-tags.json')!) as { InputParameters: Record<string, string> }[];
-    const keys = rules.flatMap((r) => Object.entries(r.InputParameters).filter(([k]) => /^tag\dKey$/.test(k)).map(([, v]) => v));
+    const keys = rules.flatMap((r) =>
+      Object.entries(r.InputParameters)
+        .filter(([k]) => /^tag\dKey$/.test(k))
+        .map(([, v]) => v),
+    );
     expect(keys).toEqual(loadCatalog(fixtures[0].dir).tags.map((t) => t.key));
     expect(build.companions.get('guard/LZ.TAG.1.guard')).toContain('rule ');
   });
@@ -94,7 +111,11 @@ describe('packing and naming', () => {
     expect(root.length).toBeGreaterThan(1);
     expect(root.map((p) => p.name)).toEqual(root.map((_, i) => `tarmac-scp-root-${i + 1}`));
     for (const p of root) expect(p.content.length).toBeLessThanOrEqual(3500);
-    expect(statementsOf(build).map((s) => s.Sid).sort()).toEqual([...whole].sort());
+    expect(
+      statementsOf(build)
+        .map((s) => s.Sid)
+        .sort(),
+    ).toEqual([...whole].sort());
   });
 
   it('resolves {{regions.allowed}} per target: the account that narrows its regions gets its own list', async () => {
@@ -119,13 +140,19 @@ describe('packing and naming', () => {
 
 describe('refusals, each with the file and line', () => {
   it('refuses a misspelt action and an action with whitespace', async () => {
-    const f = fixture().edit('scp/deny-leave-organization.yaml', (d) => d.setIn(['statements', 0, 'Action'], ['organizations:LeaveOrganisation', 's3: DeleteObject']));
+    const f = fixture().edit('scp/deny-leave-organization.yaml', (d) =>
+      d.setIn(['statements', 0, 'Action'], ['organizations:LeaveOrganisation', 's3: DeleteObject']),
+    );
     const errors = await f.errors();
     const file = f.file('scp/deny-leave-organization.yaml');
-    expect(errors.map((e) => e.message)).toEqual(expect.arrayContaining([
-      expect.stringMatching(new RegExp(`^${file}:\\d+:\\d+: unknown action organizations:LeaveOrganisation; did you mean organizations:LeaveOrganization\\?`)),
-      expect.stringMatching(new RegExp(`^${file}:\\d+:\\d+: .*s3: DeleteObject.*whitespace`)),
-    ]));
+    expect(errors.map((e) => e.message)).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(
+          new RegExp(`^${file}:\\d+:\\d+: unknown action organizations:LeaveOrganisation; did you mean organizations:LeaveOrganization\\?`),
+        ),
+        expect.stringMatching(new RegExp(`^${file}:\\d+:\\d+: .*s3: DeleteObject.*whitespace`)),
+      ]),
+    );
   });
 
   it('refuses a Principal in an SCP', async () => {
@@ -139,11 +166,20 @@ describe('refusals, each with the file and line', () => {
   it('refuses an RCP statement that allows', async () => {
     const f = fixture().edit('rcp/data-perimeter.yaml', (d) => d.setIn(['statements', 0, 'Effect'], 'Allow'));
     const errors = await f.errors();
-    expect(errors.some((e) => e.location.file === f.file('rcp/data-perimeter.yaml') && e.location.line === f.lineOf('rcp/data-perimeter.yaml', 'Effect: Allow') && /Deny/.test(e.message))).toBe(true);
+    expect(
+      errors.some(
+        (e) =>
+          e.location.file === f.file('rcp/data-perimeter.yaml') &&
+          e.location.line === f.lineOf('rcp/data-perimeter.yaml', 'Effect: Allow') &&
+          /Deny/.test(e.message),
+      ),
+    ).toBe(true);
   });
 
   it('refuses an unknown condition operator', async () => {
-    const f = fixture().edit('scp/deny-root-user.yaml', (d) => d.setIn(['statements', 0, 'Condition'], { ArnLikes: { 'aws:PrincipalArn': 'arn:aws:iam::*:root' } }));
+    const f = fixture().edit('scp/deny-root-user.yaml', (d) =>
+      d.setIn(['statements', 0, 'Condition'], { ArnLikes: { 'aws:PrincipalArn': 'arn:aws:iam::*:root' } }),
+    );
     const [e] = await f.errors();
     expect(e.location.line).toBe(f.lineOf('scp/deny-root-user.yaml', 'ArnLikes'));
     expect(e.message).toMatch(/ArnLikes.*did you mean ArnLike/);
@@ -164,12 +200,14 @@ describe('refusals, each with the file and line', () => {
       d.set('related', ['LZ.EC2.99']);
     });
     const messages = (await f.errors()).map((e) => e.message);
-    expect(messages).toEqual(expect.arrayContaining([
-      expect.stringMatching(/unknown placeholder \{\{regions\.permitted\}\}/),
-      expect.stringMatching(/no OU at path Workload; did you mean Workloads/),
-      expect.stringMatching(/no role pipeline in org.yaml roles/),
-      expect.stringMatching(/unknown control LZ.EC2.99/),
-    ]));
+    expect(messages).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/unknown placeholder \{\{regions\.permitted\}\}/),
+        expect.stringMatching(/no OU at path Workload; did you mean Workloads/),
+        expect.stringMatching(/no role pipeline in org.yaml roles/),
+        expect.stringMatching(/unknown control LZ.EC2.99/),
+      ]),
+    );
   });
 
   it('refuses a placeholder where what it expands to would go unchecked', async () => {
@@ -179,13 +217,15 @@ describe('refusals, each with the file and line', () => {
       d.setIn(['statements', 0, 'Sid'], '{{regions.allowed}}');
     });
     const messages = (await f.errors()).map((e) => e.message);
-    expect(messages).toEqual(expect.arrayContaining([
-      expect.stringMatching(/deny-services\.yaml:\d+:\d+: \{\{regions\.home\}\} cannot be used in Action/),
-      expect.stringMatching(/\{\{org\.id\}\} cannot be used in Action/),
-      expect.stringMatching(/\{\{regions\.allowed\}\} is not an ARN and cannot be a whole Resource value/),
-      expect.stringMatching(/\{\{regions\.allowed\}\} is a list and cannot be part of a longer string/),
-      expect.stringMatching(/\{\{regions\.allowed\}\} is a list and cannot be part of a longer string, a key or a Sid/),
-    ]));
+    expect(messages).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/deny-services\.yaml:\d+:\d+: \{\{regions\.home\}\} cannot be used in Action/),
+        expect.stringMatching(/\{\{org\.id\}\} cannot be used in Action/),
+        expect.stringMatching(/\{\{regions\.allowed\}\} is not an ARN and cannot be a whole Resource value/),
+        expect.stringMatching(/\{\{regions\.allowed\}\} is a list and cannot be part of a longer string/),
+        expect.stringMatching(/\{\{regions\.allowed\}\} is a list and cannot be part of a longer string, a key or a Sid/),
+      ]),
+    );
     expect(messages.filter((m) => /placeholder|cannot be|is a list/.test(m))).toHaveLength(5);
   });
 
@@ -201,7 +241,9 @@ describe('refusals, each with the file and line', () => {
   it('refuses a statement too large for any policy', async () => {
     const f = fixture().edit('org.yaml', (d) => d.setIn(['quotas', 'SERVICE_CONTROL_POLICY', 'maxSize'], 1000));
     const errors = await f.errors();
-    expect(errors.find((e) => e.location.file === f.file('scp/region-restriction.yaml'))?.message).toMatch(/statement DenyOutsideAllowedRegions alone is \d+ characters/);
+    expect(errors.find((e) => e.location.file === f.file('scp/region-restriction.yaml'))?.message).toMatch(
+      /statement DenyOutsideAllowedRegions alone is \d+ characters/,
+    );
   });
 
   it('refuses a declarative policy over its size quota', async () => {
@@ -216,7 +258,9 @@ describe('refusals, each with the file and line', () => {
     // itself keeps everyone else off the break-glass role, so only the region restriction is refused.
     const f = fixture().edit('scp/protect-platform-roles.yaml', (d) => d.setIn(['statements', 0, 'Resource'], '{{roles.platform}}'));
     const errors = await f.errors();
-    expect(errors.map((e) => e.message)).toEqual([expect.stringMatching(/region-restriction\.yaml:\d+: arn:aws:iam::\*:role\/TarmacBreakGlass is exempted here but not protected/)]);
+    expect(errors.map((e) => e.message)).toEqual([
+      expect.stringMatching(/region-restriction\.yaml:\d+: arn:aws:iam::\*:role\/TarmacBreakGlass is exempted here but not protected/),
+    ]);
   });
 
   it('refuses a region narrowing in org.yaml that no SCP enforces', async () => {
@@ -225,7 +269,11 @@ describe('refusals, each with the file and line', () => {
       .edit('org.yaml', (d) => d.setIn(['ous', 3, 'regions'], { allowed: ['eu-central-1'] }));
     const messages = (await f.errors()).map((e) => e.message);
     expect(messages).toEqual([
-      expect.stringMatching(new RegExp(`org\\.yaml:${f.lineOf('org.yaml', 'name: Sandbox')}: OU Sandbox narrows its regions to eu-central-1, but no SCP on its path enforces that list`)),
+      expect.stringMatching(
+        new RegExp(
+          `org\\.yaml:${f.lineOf('org.yaml', 'name: Sandbox')}: OU Sandbox narrows its regions to eu-central-1, but no SCP on its path enforces that list`,
+        ),
+      ),
       expect.stringMatching(new RegExp(`org\\.yaml:${f.lineOf('org.yaml', 'name: ml-prod')}: account ml-prod narrows its regions to eu-west-1`)),
       expect.stringMatching(new RegExp(`org\\.yaml:${f.lineOf('org.yaml', 'name: sandbox-alice')}: account sandbox-alice narrows its regions to eu-central-1`)),
     ]);
@@ -236,7 +284,12 @@ describe('refusals, each with the file and line', () => {
       .edit('scp/deny-services.yaml', (d) => d.setIn(['statements', 0, 'Sid'], 'DenyLeaveOrganization'))
       .edit('scp/deny-root-user.yaml', (d) => d.set('id', 'LZ.EC2.2'));
     const messages = (await f.errors()).map((e) => e.message);
-    expect(messages).toEqual(expect.arrayContaining([expect.stringMatching(/Sid DenyLeaveOrganization is already used/), expect.stringMatching(/control ID LZ.EC2.2 is already used/)]));
+    expect(messages).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/Sid DenyLeaveOrganization is already used/),
+        expect.stringMatching(/control ID LZ.EC2.2 is already used/),
+      ]),
+    );
   });
 
   it('refuses a test case whose account does not exist', async () => {

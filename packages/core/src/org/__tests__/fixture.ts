@@ -46,7 +46,10 @@ export class PoliciesFixture {
 
   /** Line (1-based) of the first line containing text, to assert error locations without hard-coding them. */
   lineOf(rel: string, text: string): number {
-    const i = fs.readFileSync(this.file(rel), 'utf8').split('\n').findIndex((l) => l.includes(text));
+    const i = fs
+      .readFileSync(this.file(rel), 'utf8')
+      .split('\n')
+      .findIndex((l) => l.includes(text));
     if (i < 0) throw new Error(`${text} not in ${rel}`);
     return i + 1;
   }

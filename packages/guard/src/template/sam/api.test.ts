@@ -7,16 +7,20 @@ const restApi = (properties: string, id?: string) => apiYaml('AWS::Serverless::A
 
 describe('AWS::Serverless::Api and Api events', () => {
   test('an Api event without RestApiId creates ServerlessRestApi: its document, a deployment, the Prod stage and a permission', () => {
-    const t = expand(`Resources:${fn(`        Get: {Type: Api, Properties: {Path: "/items/{id}", Method: get}}
-        Any: {Type: Api, Properties: {Path: "/{proxy+}", Method: any}}`)}`);
+    const t = expand(
+      `Resources:${fn(`        Get: {Type: Api, Properties: {Path: "/items/{id}", Method: get}}
+        Any: {Type: Api, Properties: {Path: "/{proxy+}", Method: any}}`)}`,
+    );
     expect(t.unchecked).toEqual([]);
-    expect(t.byId.get('ServerlessRestApi')).toEqual(generatedApi('AWS::ApiGateway::RestApi', {
-      swagger: '2.0',
-      paths: {
-        '/items/{id}': { get: { 'x-amazon-apigateway-integration': proxy('Fn.Arn'), responses: {} } },
-        '/{proxy+}': { 'x-amazon-apigateway-any-method': { 'x-amazon-apigateway-integration': proxy('Fn.Arn'), responses: {} } },
-      },
-    }));
+    expect(t.byId.get('ServerlessRestApi')).toEqual(
+      generatedApi('AWS::ApiGateway::RestApi', {
+        swagger: '2.0',
+        paths: {
+          '/items/{id}': { get: { 'x-amazon-apigateway-integration': proxy('Fn.Arn'), responses: {} } },
+          '/{proxy+}': { 'x-amazon-apigateway-any-method': { 'x-amazon-apigateway-integration': proxy('Fn.Arn'), responses: {} } },
+        },
+      }),
+    );
     const deployment = t.ids.find((id) => /^ServerlessRestApiDeployment[0-9a-f]{10}$/.test(id))!;
     expect(t.byId.get(deployment)).toEqual({
       Type: 'AWS::ApiGateway::Deployment',
@@ -32,7 +36,12 @@ describe('AWS::Serverless::Api and Api events', () => {
         Action: 'lambda:InvokeFunction',
         FunctionName: { Ref: 'Fn' },
         Principal: 'apigateway.amazonaws.com',
-        SourceArn: { 'Fn::Sub': ['arn:aws:execute-api:${AWS::Region}:${AWS::AccountId}:${__ApiId__}/${__Stage__}/GET/items/*', { __ApiId__: { Ref: 'ServerlessRestApi' }, __Stage__: '*' }] },
+        SourceArn: {
+          'Fn::Sub': [
+            'arn:aws:execute-api:${AWS::Region}:${AWS::AccountId}:${__ApiId__}/${__Stage__}/GET/items/*',
+            { __ApiId__: { Ref: 'ServerlessRestApi' }, __Stage__: '*' },
+          ],
+        },
       },
     });
     expect(t.byId.get('FnAnyPermissionProd')!.Properties.SourceArn['Fn::Sub'][0]).toMatch(/\$\{__Stage__\}\/\*\/\*$/);
@@ -107,14 +116,25 @@ ${fn(`        A: {Type: Api, Properties: {RestApiId: !Ref Api, Path: /a, Method:
     expect(body.paths['/d'].get['x-amazon-apigateway-integration'].credentials).toBe('arn:aws:iam::*:user/*');
     expect(body.securityDefinitions).toEqual({
       Users: {
-        type: 'apiKey', name: 'Authorization', in: 'header', 'x-amazon-apigateway-authtype': 'cognito_user_pools',
+        type: 'apiKey',
+        name: 'Authorization',
+        in: 'header',
+        'x-amazon-apigateway-authtype': 'cognito_user_pools',
         'x-amazon-apigateway-authorizer': { type: 'cognito_user_pools', providerARNs: [{ 'Fn::GetAtt': ['Pool', 'Arn'] }] },
       },
       Token: {
-        type: 'apiKey', name: 'Authorization', in: 'header', 'x-amazon-apigateway-authtype': 'custom',
+        type: 'apiKey',
+        name: 'Authorization',
+        in: 'header',
+        'x-amazon-apigateway-authtype': 'custom',
         'x-amazon-apigateway-authorizer': {
           type: 'token',
-          authorizerUri: { 'Fn::Sub': ['arn:aws:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${__FunctionArn__}/invocations', { __FunctionArn__: { 'Fn::GetAtt': ['AuthFn', 'Arn'] } }] },
+          authorizerUri: {
+            'Fn::Sub': [
+              'arn:aws:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${__FunctionArn__}/invocations',
+              { __FunctionArn__: { 'Fn::GetAtt': ['AuthFn', 'Arn'] } },
+            ],
+          },
           authorizerResultTtlInSeconds: 0,
         },
       },
@@ -129,7 +149,7 @@ ${fn(`        A: {Type: Api, Properties: {RestApiId: !Ref Api, Path: /a, Method:
     });
   });
 
-  test('Cors: an OPTIONS method on each path, allowing the path\'s methods', () => {
+  test("Cors: an OPTIONS method on each path, allowing the path's methods", () => {
     const t = expand(`
 Globals:
   Api:
@@ -144,23 +164,44 @@ Resources:${fn('        Get: {Type: Api, Properties: {Path: /a, Method: get}}')}
   });
 
   test('a custom domain: the domain, a mapping per base path, and Route 53 aliases shared by the APIs of a hosted zone', () => {
-    const api = (id: string, domain: string, endpoint: string) => restApi(`      StageName: prod
-      Domain: {DomainName: ${domain}, CertificateArn: arn:aws:acm:us-east-1:1:certificate/c, EndpointConfiguration: ${endpoint}, BasePath: [/v1], Route53: {HostedZoneId: Z1}}`, id);
+    const api = (id: string, domain: string, endpoint: string) =>
+      restApi(
+        `      StageName: prod
+      Domain: {DomainName: ${domain}, CertificateArn: arn:aws:acm:us-east-1:1:certificate/c, EndpointConfiguration: ${endpoint}, BasePath: [/v1], Route53: {HostedZoneId: Z1}}`,
+        id,
+      );
     const t = expand(`Resources:${api('One', 'one.example.com', 'REGIONAL')}${api('Two', 'two.example.com', 'EDGE')}`);
     expect(t.unchecked).toEqual([]);
     const [one, two] = t.ids.filter((id) => id.startsWith('ApiGatewayDomainName'));
     expect(t.byId.get(one)).toEqual({
       Type: 'AWS::ApiGateway::DomainName',
-      Properties: { DomainName: 'one.example.com', RegionalCertificateArn: 'arn:aws:acm:us-east-1:1:certificate/c', EndpointConfiguration: { Types: ['REGIONAL'] } },
+      Properties: {
+        DomainName: 'one.example.com',
+        RegionalCertificateArn: 'arn:aws:acm:us-east-1:1:certificate/c',
+        EndpointConfiguration: { Types: ['REGIONAL'] },
+      },
     });
-    expect(t.byId.get(two)!.Properties).toEqual({ DomainName: 'two.example.com', CertificateArn: 'arn:aws:acm:us-east-1:1:certificate/c', EndpointConfiguration: { Types: ['EDGE'] } });
-    expect(t.byId.get('Onev1BasePathMapping')!.Properties).toEqual({ BasePath: 'v1', DomainName: { Ref: one }, RestApiId: { Ref: 'One' }, Stage: { Ref: 'OneprodStage' } });
+    expect(t.byId.get(two)!.Properties).toEqual({
+      DomainName: 'two.example.com',
+      CertificateArn: 'arn:aws:acm:us-east-1:1:certificate/c',
+      EndpointConfiguration: { Types: ['EDGE'] },
+    });
+    expect(t.byId.get('Onev1BasePathMapping')!.Properties).toEqual({
+      BasePath: 'v1',
+      DomainName: { Ref: one },
+      RestApiId: { Ref: 'One' },
+      Stage: { Ref: 'OneprodStage' },
+    });
     const groups = t.ids.filter((id) => id.startsWith('RecordSetGroup'));
     expect(groups).toHaveLength(1);
     expect(t.byId.get(groups[0])!.Properties).toEqual({
       HostedZoneId: 'Z1',
       RecordSets: [
-        { Name: 'one.example.com', Type: 'A', AliasTarget: { DNSName: { 'Fn::GetAtt': [one, 'RegionalDomainName'] }, HostedZoneId: { 'Fn::GetAtt': [one, 'RegionalHostedZoneId'] } } },
+        {
+          Name: 'one.example.com',
+          Type: 'A',
+          AliasTarget: { DNSName: { 'Fn::GetAtt': [one, 'RegionalDomainName'] }, HostedZoneId: { 'Fn::GetAtt': [one, 'RegionalHostedZoneId'] } },
+        },
         { Name: 'two.example.com', Type: 'A', AliasTarget: { DNSName: { 'Fn::GetAtt': [two, 'DistributionDomainName'] }, HostedZoneId: 'Z2FDTNDATAQYW2' } },
       ],
     });
@@ -174,7 +215,9 @@ Resources:${fn('        Get: {Type: Api, Properties: {Path: /a, Method: get}}')}
     Properties: {StageName: prod, Models: {Order: {type: object}}}
 ${fn('        Get: {Type: Api, Properties: {RestApiId: !Ref Api, Path: /, Method: get}}')}`);
       expect(t.ids).toEqual(['Fn', 'FnRole', 'FnGetPermissionprod']);
-      expect(t.unchecked).toEqual([expect.objectContaining({ logicalId: 'Api', type: 'AWS::Serverless::Api', sourcePath: ['Resources', 'Api', 'Properties', 'Models'] })]);
+      expect(t.unchecked).toEqual([
+        expect.objectContaining({ logicalId: 'Api', type: 'AWS::Serverless::Api', sourcePath: ['Resources', 'Api', 'Properties', 'Models'] }),
+      ]);
       expect(t.unchecked[0].mayCreate).toEqual(expect.arrayContaining(['AWS::ApiGateway::RestApi', 'AWS::ApiGateway::Stage', 'AWS::ApiGateway::DomainName']));
     });
 
@@ -194,8 +237,10 @@ ${fn('        Get: {Type: Api, Properties: {RestApiId: !Ref Api, Path: /, Method
     });
 
     test('two events with the same route', () => {
-      const t = expand(`Resources:${fn(`        A: {Type: Api, Properties: {Path: /, Method: get}}
-        B: {Type: Api, Properties: {Path: /, Method: GET}}`)}`);
+      const t = expand(
+        `Resources:${fn(`        A: {Type: Api, Properties: {Path: /, Method: get}}
+        B: {Type: Api, Properties: {Path: /, Method: GET}}`)}`,
+      );
       expect(t.uncheckedOf('ServerlessRestApi')).toHaveLength(1);
     });
   });

@@ -24,7 +24,10 @@ describe('function events', () => {
 
   test('SNS: a subscription and a permission scoped to the topic', () => {
     const t = expand(withEvents('        Note: {Type: SNS, Properties: {Topic: !Ref Topic, FilterPolicy: {kind: [a]}}}'));
-    expect(t.byId.get('FnNote')).toEqual({ Type: 'AWS::SNS::Subscription', Properties: { Endpoint: fnArn, Protocol: 'lambda', TopicArn: { Ref: 'Topic' }, FilterPolicy: { kind: ['a'] } } });
+    expect(t.byId.get('FnNote')).toEqual({
+      Type: 'AWS::SNS::Subscription',
+      Properties: { Endpoint: fnArn, Protocol: 'lambda', TopicArn: { Ref: 'Topic' }, FilterPolicy: { kind: ['a'] } },
+    });
     expect(t.byId.get('FnNotePermission')).toEqual(invoke('sns.amazonaws.com', { SourceArn: { Ref: 'Topic' } }));
   });
 
@@ -33,7 +36,12 @@ describe('function events', () => {
     const queueArn = { 'Fn::GetAtt': ['FnNoteQueue', 'Arn'] };
     expect(t.byId.get('FnNoteQueue')).toEqual({ Type: 'AWS::SQS::Queue', Properties: {} });
     expect(t.byId.get('FnNoteQueuePolicy')!.Properties).toEqual({
-      PolicyDocument: { Version: '2012-10-17', Statement: [{ Action: 'sqs:SendMessage', Effect: 'Allow', Principal: '*', Resource: queueArn, Condition: { ArnEquals: { 'aws:SourceArn': { Ref: 'Topic' } } } }] },
+      PolicyDocument: {
+        Version: '2012-10-17',
+        Statement: [
+          { Action: 'sqs:SendMessage', Effect: 'Allow', Principal: '*', Resource: queueArn, Condition: { ArnEquals: { 'aws:SourceArn': { Ref: 'Topic' } } } },
+        ],
+      },
       Queues: [{ Ref: 'FnNoteQueue' }],
     });
     expect(t.byId.get('FnNote')!.Properties).toEqual({ Endpoint: queueArn, Protocol: 'sqs', TopicArn: { Ref: 'Topic' } });
@@ -42,17 +50,26 @@ describe('function events', () => {
   });
 
   test('SQS, Kinesis and DynamoDB: an event source mapping, and the managed policy that lets the role poll', () => {
-    const t = expand(withEvents(`        Queue: {Type: SQS, Properties: {Queue: arn:aws:sqs:eu-west-1:111111111111:q, BatchSize: 5}}
+    const t = expand(
+      withEvents(`        Queue: {Type: SQS, Properties: {Queue: arn:aws:sqs:eu-west-1:111111111111:q, BatchSize: 5}}
         Stream: {Type: Kinesis, Properties: {Stream: arn:aws:kinesis:eu-west-1:111111111111:stream/s, StartingPosition: LATEST}}
         Table:
           Type: DynamoDB
           Properties:
             Stream: !GetAtt Table.StreamArn
             StartingPosition: TRIM_HORIZON
-            DestinationConfig: {OnFailure: {Type: SQS, Destination: arn:aws:sqs:eu-west-1:111111111111:dlq}}`));
+            DestinationConfig: {OnFailure: {Type: SQS, Destination: arn:aws:sqs:eu-west-1:111111111111:dlq}}`),
+    );
     expect(t.unchecked).toEqual([]);
-    expect(t.byId.get('FnQueue')).toEqual({ Type: 'AWS::Lambda::EventSourceMapping', Properties: { EventSourceArn: 'arn:aws:sqs:eu-west-1:111111111111:q', FunctionName: { Ref: 'Fn' }, BatchSize: 5 } });
-    expect(t.byId.get('FnStream')!.Properties).toEqual({ EventSourceArn: 'arn:aws:kinesis:eu-west-1:111111111111:stream/s', FunctionName: { Ref: 'Fn' }, StartingPosition: 'LATEST' });
+    expect(t.byId.get('FnQueue')).toEqual({
+      Type: 'AWS::Lambda::EventSourceMapping',
+      Properties: { EventSourceArn: 'arn:aws:sqs:eu-west-1:111111111111:q', FunctionName: { Ref: 'Fn' }, BatchSize: 5 },
+    });
+    expect(t.byId.get('FnStream')!.Properties).toEqual({
+      EventSourceArn: 'arn:aws:kinesis:eu-west-1:111111111111:stream/s',
+      FunctionName: { Ref: 'Fn' },
+      StartingPosition: 'LATEST',
+    });
     expect(t.byId.get('FnTable')!.Properties).toEqual({
       EventSourceArn: { 'Fn::GetAtt': ['Table', 'StreamArn'] },
       FunctionName: { Ref: 'Fn' },
@@ -66,14 +83,17 @@ describe('function events', () => {
       'arn:aws:iam::aws:policy/service-role/AWSLambdaKinesisExecutionRole',
       'arn:aws:iam::aws:policy/service-role/AWSLambdaDynamoDBExecutionRole',
     ]);
-    expect(role.Policies).toEqual([{
-      PolicyName: 'FnTableSQSPolicy',
-      PolicyDocument: { Statement: [{ Action: 'sqs:SendMessage', Effect: 'Allow', Resource: 'arn:aws:sqs:eu-west-1:111111111111:dlq' }] },
-    }]);
+    expect(role.Policies).toEqual([
+      {
+        PolicyName: 'FnTableSQSPolicy',
+        PolicyDocument: { Statement: [{ Action: 'sqs:SendMessage', Effect: 'Allow', Resource: 'arn:aws:sqs:eu-west-1:111111111111:dlq' }] },
+      },
+    ]);
   });
 
   test('Schedule, CloudWatchEvent and EventBridgeRule: a rule targeting the function and a permission for EventBridge', () => {
-    const t = expand(withEvents(`        Tick: {Type: Schedule, Properties: {Schedule: rate(5 minutes), Enabled: false, Input: '{"a":1}'}}
+    const t = expand(
+      withEvents(`        Tick: {Type: Schedule, Properties: {Schedule: rate(5 minutes), Enabled: false, Input: '{"a":1}'}}
         Watch: {Type: CloudWatchEvent, Properties: {Pattern: {source: [aws.ec2]}}}
         Bus:
           Type: EventBridgeRule
@@ -82,7 +102,8 @@ describe('function events', () => {
             RuleName: named
             Pattern: {source: [app]}
             Target: {Id: MyTarget}
-            DeadLetterConfig: {Type: SQS}`));
+            DeadLetterConfig: {Type: SQS}`),
+    );
     expect(t.unchecked).toEqual([]);
     expect(t.byId.get('FnTick')).toEqual({
       Type: 'AWS::Events::Rule',
@@ -107,7 +128,9 @@ describe('function events', () => {
   });
 
   test('ScheduleV2: a Scheduler schedule named after the event, with a role the scheduler assumes', () => {
-    const t = expand(withEvents('        Nightly: {Type: ScheduleV2, Properties: {ScheduleExpression: "cron(0 3 * * ? *)", PermissionsBoundary: arn:aws:iam::1:policy/b}}'));
+    const t = expand(
+      withEvents('        Nightly: {Type: ScheduleV2, Properties: {ScheduleExpression: "cron(0 3 * * ? *)", PermissionsBoundary: arn:aws:iam::1:policy/b}}'),
+    );
     expect(t.byId.get('FnNightly')).toEqual({
       Type: 'AWS::Scheduler::Schedule',
       Properties: {
@@ -118,30 +141,43 @@ describe('function events', () => {
       },
     });
     expect(t.byId.get('FnNightlyRole')!.Properties).toEqual({
-      AssumeRolePolicyDocument: { Version: '2012-10-17', Statement: [{ Action: ['sts:AssumeRole'], Effect: 'Allow', Principal: { Service: ['scheduler.amazonaws.com'] } }] },
-      Policies: [{ PolicyName: 'FnNightlyLambdaPolicy', PolicyDocument: { Statement: [{ Action: 'lambda:InvokeFunction', Effect: 'Allow', Resource: fnArn }] } }],
+      AssumeRolePolicyDocument: {
+        Version: '2012-10-17',
+        Statement: [{ Action: ['sts:AssumeRole'], Effect: 'Allow', Principal: { Service: ['scheduler.amazonaws.com'] } }],
+      },
+      Policies: [
+        { PolicyName: 'FnNightlyLambdaPolicy', PolicyDocument: { Statement: [{ Action: 'lambda:InvokeFunction', Effect: 'Allow', Resource: fnArn }] } },
+      ],
       PermissionsBoundary: 'arn:aws:iam::1:policy/b',
     });
   });
 
   test('CloudWatchLogs, IoTRule and AlexaSkill', () => {
-    const t = expand(withEvents(`        Logs: {Type: CloudWatchLogs, Properties: {LogGroupName: app, FilterPattern: ERROR}}
+    const t = expand(
+      withEvents(`        Logs: {Type: CloudWatchLogs, Properties: {LogGroupName: app, FilterPattern: ERROR}}
         Iot: {Type: IoTRule, Properties: {Sql: "SELECT * FROM 't'"}}
-        Alexa: {Type: AlexaSkill, Properties: {SkillId: amzn1.ask.skill.1}}`));
+        Alexa: {Type: AlexaSkill, Properties: {SkillId: amzn1.ask.skill.1}}`),
+    );
     expect(t.byId.get('FnLogs')).toEqual({
       Type: 'AWS::Logs::SubscriptionFilter',
       DependsOn: ['FnLogsPermission'],
       Properties: { DestinationArn: fnArn, FilterPattern: 'ERROR', LogGroupName: 'app' },
     });
-    expect(t.byId.get('FnLogsPermission')).toEqual(invoke('logs.amazonaws.com', {
-      SourceArn: { 'Fn::Sub': ['arn:aws:logs:${AWS::Region}:${AWS::AccountId}:log-group:${__LogGroupName__}:*', { __LogGroupName__: 'app' }] },
-    }));
-    expect(t.byId.get('FnIot')!.Properties).toEqual({ TopicRulePayload: { Actions: [{ Lambda: { FunctionArn: fnArn } }], RuleDisabled: false, Sql: "SELECT * FROM 't'" } });
+    expect(t.byId.get('FnLogsPermission')).toEqual(
+      invoke('logs.amazonaws.com', {
+        SourceArn: { 'Fn::Sub': ['arn:aws:logs:${AWS::Region}:${AWS::AccountId}:log-group:${__LogGroupName__}:*', { __LogGroupName__: 'app' }] },
+      }),
+    );
+    expect(t.byId.get('FnIot')!.Properties).toEqual({
+      TopicRulePayload: { Actions: [{ Lambda: { FunctionArn: fnArn } }], RuleDisabled: false, Sql: "SELECT * FROM 't'" },
+    });
     expect(t.byId.get('FnAlexaPermission')).toEqual(invoke('alexa-appkit.amazon.com', { EventSourceToken: 'amzn1.ask.skill.1' }));
   });
 
   test('with AutoPublishAlias, events invoke the alias', () => {
-    const t = expand(withEvents('        Note: {Type: SNS, Properties: {Topic: !Ref Topic}}').replace('      Events:', '      AutoPublishAlias: live\n      Events:'));
+    const t = expand(
+      withEvents('        Note: {Type: SNS, Properties: {Topic: !Ref Topic}}').replace('      Events:', '      AutoPublishAlias: live\n      Events:'),
+    );
     expect(t.byId.get('FnNote')!.Properties.Endpoint).toEqual({ Ref: 'FnAliaslive' });
     expect(t.byId.get('FnNotePermission')!.Properties.FunctionName).toEqual({ Ref: 'FnAliaslive' });
   });
@@ -157,7 +193,9 @@ describe('function events', () => {
     });
 
     test('an event source Tarmac does not expand (MSK) takes the role with it, which it adds permissions to', () => {
-      const t = expand(withEvents('        Kafka: {Type: MSK, Properties: {Stream: arn:aws:kafka:eu-west-1:1:cluster/c/x, StartingPosition: LATEST, Topics: [t]}}'));
+      const t = expand(
+        withEvents('        Kafka: {Type: MSK, Properties: {Stream: arn:aws:kafka:eu-west-1:1:cluster/c/x, StartingPosition: LATEST, Topics: [t]}}'),
+      );
       expect(t.ids).toEqual(['Fn', 'Bucket', 'Topic']);
       expect(t.unchecked.map((u) => [u.reason, u.mayCreate])).toEqual([
         ['event Kafka (type MSK) is not expanded by Tarmac, and it changes the execution role FnRole', ['AWS::IAM::Role']],
@@ -168,7 +206,12 @@ describe('function events', () => {
     test('an event that does not change the role leaves it checked', () => {
       const t = expand(withEvents('        Pool: {Type: Cognito, Properties: {UserPool: !Ref Pool, Trigger: PreSignUp}}'));
       expect(t.ids).toEqual(['Fn', 'FnRole', 'Bucket', 'Topic']);
-      expect(t.unchecked).toEqual([expect.objectContaining({ reason: 'event Pool (type Cognito) is not expanded by Tarmac', mayCreate: ['AWS::Lambda::Permission', 'AWS::Cognito::UserPool'] })]);
+      expect(t.unchecked).toEqual([
+        expect.objectContaining({
+          reason: 'event Pool (type Cognito) is not expanded by Tarmac',
+          mayCreate: ['AWS::Lambda::Permission', 'AWS::Cognito::UserPool'],
+        }),
+      ]);
     });
 
     test.each([

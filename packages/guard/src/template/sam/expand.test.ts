@@ -67,11 +67,14 @@ Resources:
 
   test('logical IDs and keys named like Object.prototype members stay ordinary', () => {
     const t = expand(`
-Resources:${functionYaml(`      Environment: {Variables: {__proto__: x, constructor: y}}
+Resources:${functionYaml(
+      `      Environment: {Variables: {__proto__: x, constructor: y}}
       Tags: {toString: z}
       Events:
         constructor: {Type: Api, Properties: {Path: /__proto__, Method: get}}
-`, { id: '__proto__' })}  constructor:
+`,
+      { id: '__proto__' },
+    )}  constructor:
     Type: AWS::Serverless::SimpleTable
   toString:
     Type: AWS::Serverless::Api
@@ -80,7 +83,17 @@ Resources:${functionYaml(`      Environment: {Variables: {__proto__: x, construc
       Variables: {hasOwnProperty: v}
 `);
     expect(t.unchecked).toEqual([]);
-    expect(t.ids).toEqual(expect.arrayContaining(['__proto__', '__proto__Role', '__proto__constructorPermissionProd', 'constructor', 'toString', 'toString__proto__Stage', 'ServerlessRestApi']));
+    expect(t.ids).toEqual(
+      expect.arrayContaining([
+        '__proto__',
+        '__proto__Role',
+        '__proto__constructorPermissionProd',
+        'constructor',
+        'toString',
+        'toString__proto__Stage',
+        'ServerlessRestApi',
+      ]),
+    );
     const fn = t.byId.get('__proto__')!;
     expect(Object.getPrototypeOf(fn.Properties.Environment.Variables)).toBe(Object.prototype);
     expect(Object.keys(fn.Properties.Environment.Variables)).toEqual(['__proto__', 'constructor']);
@@ -102,8 +115,20 @@ Resources:
 `);
     expect(t.resources).toEqual([]);
     expect(t.unchecked).toEqual([
-      { logicalId: 'App', type: 'AWS::Serverless::Application', sourcePath: ['Resources', 'App'], reason: 'AWS::Serverless::Application is not expanded by Tarmac', mayCreate: SAM_GENERATED_TYPES['AWS::Serverless::Application'] },
-      { logicalId: 'Gadget', type: 'AWS::Serverless::Gadget', sourcePath: ['Resources', 'Gadget'], reason: 'AWS::Serverless::Gadget is not expanded by Tarmac', mayCreate: ['*'] },
+      {
+        logicalId: 'App',
+        type: 'AWS::Serverless::Application',
+        sourcePath: ['Resources', 'App'],
+        reason: 'AWS::Serverless::Application is not expanded by Tarmac',
+        mayCreate: SAM_GENERATED_TYPES['AWS::Serverless::Application'],
+      },
+      {
+        logicalId: 'Gadget',
+        type: 'AWS::Serverless::Gadget',
+        sourcePath: ['Resources', 'Gadget'],
+        reason: 'AWS::Serverless::Gadget is not expanded by Tarmac',
+        mayCreate: ['*'],
+      },
     ]);
   });
 
@@ -115,7 +140,9 @@ Resources:
       ToFn: {Properties: {Destination: {Id: Fn}, Permissions: [Write]}}
 `);
     expect(t.ids).toEqual(['Queue']);
-    expect(t.unchecked).toEqual([expect.objectContaining({ logicalId: 'QueueToFn', type: 'AWS::Serverless::Connector', sourcePath: ['Resources', 'Queue', 'Connectors', 'ToFn'] })]);
+    expect(t.unchecked).toEqual([
+      expect.objectContaining({ logicalId: 'QueueToFn', type: 'AWS::Serverless::Connector', sourcePath: ['Resources', 'Queue', 'Connectors', 'ToFn'] }),
+    ]);
   });
 
   test('a resource attribute SAM does not know is reported', () => {

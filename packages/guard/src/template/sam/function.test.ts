@@ -26,14 +26,19 @@ describe('AWS::Serverless::Function', () => {
   });
 
   test('an admin inline policy and a public function URL expand into what the Lambda and IAM controls block', () => {
-    const t = expand(`Resources:${functionYaml(`      Policies:
+    const t = expand(
+      `Resources:${functionYaml(
+        `      Policies:
       - Statement:
         - Effect: Allow
           Action: "*"
           Resource: "*"
       FunctionUrlConfig:
         AuthType: NONE
-`, { code: 'InlineCode: "exports.handler = async () => 1"' })}`);
+`,
+        { code: 'InlineCode: "exports.handler = async () => 1"' },
+      )}`,
+    );
     expect(t.unchecked).toEqual([]);
     expect(t.byId.get('Fn')!.Properties.Code).toEqual({ ZipFile: 'exports.handler = async () => 1' });
     expect(t.byId.get('FnRole')!.Properties.Policies).toEqual([
@@ -52,11 +57,16 @@ describe('AWS::Serverless::Function', () => {
 
   test('a URL with IAM authentication gets no public permission', () => {
     const t = expand(`${FN}      FunctionUrlConfig: {AuthType: AWS_IAM, InvokeMode: RESPONSE_STREAM, Cors: {AllowOrigins: ["https://example.com"]}}\n`);
-    expect(t.byId.get('FnUrl')!.Properties).toEqual({ AuthType: 'AWS_IAM', InvokeMode: 'RESPONSE_STREAM', Cors: { AllowOrigins: ['https://example.com'] }, TargetFunctionArn: { Ref: 'Fn' } });
+    expect(t.byId.get('FnUrl')!.Properties).toEqual({
+      AuthType: 'AWS_IAM',
+      InvokeMode: 'RESPONSE_STREAM',
+      Cors: { AllowOrigins: ['https://example.com'] },
+      TargetFunctionArn: { Ref: 'Fn' },
+    });
     expect(t.ids).toEqual(['Fn', 'FnUrl', 'FnRole']);
   });
 
-  test('role settings: boundary, trust policy, path, and the function tags after SAM\'s own', () => {
+  test("role settings: boundary, trust policy, path, and the function tags after SAM's own", () => {
     const t = expand(`${FN}      PermissionsBoundary: arn:aws:iam::111111111111:policy/boundary
       AssumeRolePolicyDocument: {Version: '2012-10-17', Statement: [{Effect: Allow, Principal: {Service: edgelambda.amazonaws.com}, Action: sts:AssumeRole}]}
       RolePath: /app/
@@ -101,10 +111,12 @@ describe('AWS::Serverless::Function', () => {
       'arn:aws:iam::aws:policy/AWSXrayWriteOnlyAccess',
       'arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole',
     ]);
-    expect(role.Policies).toEqual([{
-      PolicyName: 'DeadLetterQueuePolicy',
-      PolicyDocument: { Version: '2012-10-17', Statement: [{ Action: 'sqs:SendMessage', Effect: 'Allow', Resource: { 'Fn::GetAtt': ['Dlq', 'Arn'] } }] },
-    }]);
+    expect(role.Policies).toEqual([
+      {
+        PolicyName: 'DeadLetterQueuePolicy',
+        PolicyDocument: { Version: '2012-10-17', Statement: [{ Action: 'sqs:SendMessage', Effect: 'Allow', Resource: { 'Fn::GetAtt': ['Dlq', 'Arn'] } }] },
+      },
+    ]);
   });
 
   test('Tracing: Disabled is no tracing at all', () => {
@@ -119,7 +131,11 @@ describe('AWS::Serverless::Function', () => {
       FunctionUrlConfig: {AuthType: AWS_IAM}
 `);
     const version = t.ids.find((id) => /^FnVersion[0-9a-f]{10}$/.test(id))!;
-    expect(t.byId.get(version)).toEqual({ Type: 'AWS::Lambda::Version', DeletionPolicy: 'Retain', Properties: { Description: 'v1', FunctionName: { Ref: 'Fn' } } });
+    expect(t.byId.get(version)).toEqual({
+      Type: 'AWS::Lambda::Version',
+      DeletionPolicy: 'Retain',
+      Properties: { Description: 'v1', FunctionName: { Ref: 'Fn' } },
+    });
     expect(t.byId.get('FnAliaslive')).toEqual({
       Type: 'AWS::Lambda::Alias',
       Properties: { Name: 'live', FunctionName: { Ref: 'Fn' }, FunctionVersion: { 'Fn::GetAtt': [version, 'Version'] } },
@@ -134,15 +150,26 @@ describe('AWS::Serverless::Function', () => {
   });
 
   test('code locations: versioned S3 URI, {Bucket, Key, Version}, container image, and a local path awaiting sam package', () => {
-    const code = (props: string) => expand(`
+    const code = (props: string) =>
+      expand(`
 Resources:
   Fn:
     Type: AWS::Serverless::Function
     Properties:
 ${props}`).byId.get('Fn')!.Properties.Code;
-    expect(code('      CodeUri: s3://b/k.zip?versionId=3\n      Handler: h\n      Runtime: python3.12')).toEqual({ S3Bucket: 'b', S3Key: 'k.zip', S3ObjectVersion: '3' });
-    expect(code('      CodeUri: {Bucket: b, Key: k, Version: "2"}\n      Handler: h\n      Runtime: python3.12')).toEqual({ S3Bucket: 'b', S3Key: 'k', S3ObjectVersion: '2' });
-    expect(code('      ImageUri: 111111111111.dkr.ecr.eu-west-1.amazonaws.com/app:1\n      PackageType: Image')).toEqual({ ImageUri: '111111111111.dkr.ecr.eu-west-1.amazonaws.com/app:1' });
+    expect(code('      CodeUri: s3://b/k.zip?versionId=3\n      Handler: h\n      Runtime: python3.12')).toEqual({
+      S3Bucket: 'b',
+      S3Key: 'k.zip',
+      S3ObjectVersion: '3',
+    });
+    expect(code('      CodeUri: {Bucket: b, Key: k, Version: "2"}\n      Handler: h\n      Runtime: python3.12')).toEqual({
+      S3Bucket: 'b',
+      S3Key: 'k',
+      S3ObjectVersion: '2',
+    });
+    expect(code('      ImageUri: 111111111111.dkr.ecr.eu-west-1.amazonaws.com/app:1\n      PackageType: Image')).toEqual({
+      ImageUri: '111111111111.dkr.ecr.eu-west-1.amazonaws.com/app:1',
+    });
     expect(code('      CodeUri: src/\n      Handler: h\n      Runtime: python3.12')).toEqual({ S3Bucket: '<sam package bucket>', S3Key: 'src/' });
   });
 
@@ -171,10 +198,22 @@ Resources:
     test.each([
       ['an unknown property', '      Colour: blue\n', ['Resources', 'Fn', 'Properties', 'Colour']],
       ['a property Tarmac does not model', '      CapacityProviderConfig: {Arn: arn}\n', ['Resources', 'Fn', 'Properties', 'CapacityProviderConfig']],
-      ['a DeploymentPreference option Tarmac does not model', '      AutoPublishAlias: live\n      DeploymentPreference: {Type: AllAtOnce, PassthroughCondition: true}\n', ['Resources', 'Fn', 'Properties', 'DeploymentPreference', 'PassthroughCondition']],
-      ['an alias name from an intrinsic SAM cannot resolve', '      AutoPublishAlias: !Sub "${AWS::Region}"\n', ['Resources', 'Fn', 'Properties', 'AutoPublishAlias']],
+      [
+        'a DeploymentPreference option Tarmac does not model',
+        '      AutoPublishAlias: live\n      DeploymentPreference: {Type: AllAtOnce, PassthroughCondition: true}\n',
+        ['Resources', 'Fn', 'Properties', 'DeploymentPreference', 'PassthroughCondition'],
+      ],
+      [
+        'an alias name from an intrinsic SAM cannot resolve',
+        '      AutoPublishAlias: !Sub "${AWS::Region}"\n',
+        ['Resources', 'Fn', 'Properties', 'AutoPublishAlias'],
+      ],
       ['Tags as an intrinsic', '      Tags: !Ref TagMap\n', ['Resources', 'Fn', 'Properties', 'Tags']],
-      ['FunctionUrlConfig as an intrinsic', '      FunctionUrlConfig: !If [C, {AuthType: NONE}, !Ref AWS::NoValue]\n', ['Resources', 'Fn', 'Properties', 'FunctionUrlConfig']],
+      [
+        'FunctionUrlConfig as an intrinsic',
+        '      FunctionUrlConfig: !If [C, {AuthType: NONE}, !Ref AWS::NoValue]\n',
+        ['Resources', 'Fn', 'Properties', 'FunctionUrlConfig'],
+      ],
       ['Events as an intrinsic', '      Events: !If [C, {}, {}]\n', ['Resources', 'Fn', 'Properties', 'Events']],
       ['a Role that may be absent', '      Role: !If [C, arn:aws:iam::1:role/r, !Ref AWS::NoValue]\n', ['Resources', 'Fn', 'Properties', 'Role']],
       ['PropagateTags (tags SAM copies to what it generates)', '      PropagateTags: true\n', ['Resources', 'Fn', 'Properties', 'PropagateTags']],
@@ -183,7 +222,9 @@ Resources:
       expect(t.resources).toEqual([]);
       expect(t.unchecked).toHaveLength(1);
       expect(t.unchecked[0]).toMatchObject({ logicalId: 'Fn', type: 'AWS::Serverless::Function', sourcePath: path });
-      expect(t.unchecked[0].mayCreate).toEqual(expect.arrayContaining(['AWS::Lambda::Function', 'AWS::IAM::Role', 'AWS::Lambda::Url', 'AWS::Lambda::Permission']));
+      expect(t.unchecked[0].mayCreate).toEqual(
+        expect.arrayContaining(['AWS::Lambda::Function', 'AWS::IAM::Role', 'AWS::Lambda::Url', 'AWS::Lambda::Permission']),
+      );
     });
 
     test('Properties that are not a map', () => {
@@ -210,15 +251,24 @@ Resources:
         AlarmConfiguration: { Alarms: [{ Name: { Ref: 'ErrorsAlarm' } }], Enabled: true },
       });
       expect(t.byId.get('FnAliaslive')!.UpdatePolicy).toEqual({
-        CodeDeployLambdaAliasUpdate: { ApplicationName: { Ref: 'ServerlessDeploymentApplication' }, DeploymentGroupName: { Ref: 'FnDeploymentGroup' }, BeforeAllowTrafficHook: { Ref: 'PreTrafficHook' } },
+        CodeDeployLambdaAliasUpdate: {
+          ApplicationName: { Ref: 'ServerlessDeploymentApplication' },
+          DeploymentGroupName: { Ref: 'FnDeploymentGroup' },
+          BeforeAllowTrafficHook: { Ref: 'PreTrafficHook' },
+        },
       });
     });
 
     test('functions share the CodeDeploy application and service role', () => {
       const second = FN.split('Resources:')[1].replace(/Fn:/, 'Other:');
-      const t = expand(`${FN}      AutoPublishAlias: live\n      DeploymentPreference: {Type: AllAtOnce}\n${second}      AutoPublishAlias: live\n      DeploymentPreference: {Type: AllAtOnce}\n`);
+      const t = expand(
+        `${FN}      AutoPublishAlias: live\n      DeploymentPreference: {Type: AllAtOnce}\n${second}      AutoPublishAlias: live\n      DeploymentPreference: {Type: AllAtOnce}\n`,
+      );
       expect(t.unchecked).toEqual([]);
-      expect(t.ids.filter((id) => id === 'ServerlessDeploymentApplication' || id === 'CodeDeployServiceRole')).toEqual(['ServerlessDeploymentApplication', 'CodeDeployServiceRole']);
+      expect(t.ids.filter((id) => id === 'ServerlessDeploymentApplication' || id === 'CodeDeployServiceRole')).toEqual([
+        'ServerlessDeploymentApplication',
+        'CodeDeployServiceRole',
+      ]);
       expect(t.ids).toEqual(expect.arrayContaining(['FnDeploymentGroup', 'OtherDeploymentGroup']));
     });
 

@@ -29,15 +29,23 @@ describe('Globals', () => {
     expect(fn.Handler).toBe('app.handler');
     expect(fn.Timeout).toBe(5);
     expect(fn.Environment).toEqual({ Variables: { STAGE: 'prod', LOG: 'debug' } });
-    expect(fn.Tags).toEqual([{ Key: 'lambda:createdBy', Value: 'SAM' }, { Key: 'team', Value: 'a' }, { Key: 'owner', Value: 'b' }]);
+    expect(fn.Tags).toEqual([
+      { Key: 'lambda:createdBy', Value: 'SAM' },
+      { Key: 'team', Value: 'a' },
+      { Key: 'owner', Value: 'b' },
+    ]);
     expect(fn.Layers).toEqual(['arn:aws:lambda:eu-west-1:1:layer:common:1', 'arn:aws:lambda:eu-west-1:1:layer:mine:1']);
     expect(fn.VpcConfig).toEqual({ SecurityGroupIds: ['sg-global', 'sg-local'], SubnetIds: ['subnet-1'] });
   });
 
   test('IgnoreGlobals: all of them, or the properties named', () => {
-    const all = expand(TEMPLATE.replace('    Properties:\n      CodeUri', '    IgnoreGlobals: "*"\n    Properties:\n      Handler: h\n      Runtime: nodejs20.x\n      CodeUri')).byId.get('Fn')!.Properties;
+    const all = expand(
+      TEMPLATE.replace('    Properties:\n      CodeUri', '    IgnoreGlobals: "*"\n    Properties:\n      Handler: h\n      Runtime: nodejs20.x\n      CodeUri'),
+    ).byId.get('Fn')!.Properties;
     expect([all.Runtime, all.Environment, all.Layers]).toEqual(['nodejs20.x', { Variables: { LOG: 'debug' } }, ['arn:aws:lambda:eu-west-1:1:layer:mine:1']]);
-    const some = expand(TEMPLATE.replace('    Properties:\n      CodeUri', '    IgnoreGlobals: [Layers]\n    Properties:\n      CodeUri')).byId.get('Fn')!.Properties;
+    const some = expand(TEMPLATE.replace('    Properties:\n      CodeUri', '    IgnoreGlobals: [Layers]\n    Properties:\n      CodeUri')).byId.get(
+      'Fn',
+    )!.Properties;
     expect([some.Runtime, some.Layers]).toEqual(['python3.12', ['arn:aws:lambda:eu-west-1:1:layer:mine:1']]);
   });
 

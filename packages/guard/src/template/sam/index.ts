@@ -70,10 +70,14 @@ export function expandServerless(root: Readonly<Record<string, unknown>>, resour
   // SAM's implicit API replaces a resource with its logical ID: neither is known for sure.
   for (const api of extra) {
     const replaced = resources.find((r) => r.logicalId === api.owner.logicalId);
-    for (const unit of (replaced && units.get(replaced)) ?? []) unit.fail(new NotExpanded(replaced!.sourcePath, `SAM replaces ${replaced!.logicalId} with the API it adds for events that name no API`));
+    for (const unit of (replaced && units.get(replaced)) ?? [])
+      unit.fail(new NotExpanded(replaced!.sourcePath, `SAM replaces ${replaced!.logicalId} with the API it adds for events that name no API`));
   }
 
-  failCollisions(resources.filter((r) => !isSam(r)), [...resources.flatMap((r) => units.get(r) ?? []), ...extra]);
+  failCollisions(
+    resources.filter((r) => !isSam(r)),
+    [...resources.flatMap((r) => units.get(r) ?? []), ...extra],
+  );
   const out: SourcedResource[] = [];
   const unchecked: UncheckedResource[] = [];
   const emitted = new Map<string, SourcedResource>();
@@ -171,7 +175,7 @@ function renameLayer(ctx: Context, r: SamResource): void {
 function renamed(r: SourcedResource, renames: ReadonlyMap<string, string>): SourcedResource {
   const resource = clone(renameReferences(r.resource, renames)) as Dict;
   const dependsOn = resource.DependsOn;
-  const rename = (id: unknown) => (typeof id === 'string' ? renames.get(id) ?? id : id);
+  const rename = (id: unknown) => (typeof id === 'string' ? (renames.get(id) ?? id) : id);
   if (dependsOn !== undefined) resource.DependsOn = Array.isArray(dependsOn) ? dependsOn.map(rename) : rename(dependsOn);
   return { ...r, resource };
 }

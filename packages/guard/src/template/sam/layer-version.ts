@@ -29,14 +29,22 @@ export function translateLayerVersion(ctx: Context, r: SamResource): Unit[] {
       if (!policy) throw new NotExpanded(propertyPath(r, 'RetentionPolicy'), 'RetentionPolicy is neither Retain nor Delete');
       deletionPolicy = policy;
     }
-    unit.add(id, 'AWS::Lambda::LayerVersion', dict([
-      ['Content', s3Location(prop(r, 'ContentUri'), propertyPath(r, 'ContentUri'), { bucket: 'S3Bucket', key: 'S3Key', version: 'S3ObjectVersion' }, 'ContentUri')],
-      ['LayerName', clone(resolved.LayerName ?? r.logicalId)],
-      ['Description', clone(prop(r, 'Description'))],
-      ['CompatibleRuntimes', clone(prop(r, 'CompatibleRuntimes'))],
-      ['CompatibleArchitectures', clone(prop(r, 'CompatibleArchitectures'))],
-      ['LicenseInfo', clone(resolved.LicenseInfo)],
-    ]), { ...mainAttributes(r), DeletionPolicy: deletionPolicy });
+    unit.add(
+      id,
+      'AWS::Lambda::LayerVersion',
+      dict([
+        [
+          'Content',
+          s3Location(prop(r, 'ContentUri'), propertyPath(r, 'ContentUri'), { bucket: 'S3Bucket', key: 'S3Key', version: 'S3ObjectVersion' }, 'ContentUri'),
+        ],
+        ['LayerName', clone(resolved.LayerName ?? r.logicalId)],
+        ['Description', clone(prop(r, 'Description'))],
+        ['CompatibleRuntimes', clone(prop(r, 'CompatibleRuntimes'))],
+        ['CompatibleArchitectures', clone(prop(r, 'CompatibleArchitectures'))],
+        ['LicenseInfo', clone(resolved.LicenseInfo)],
+      ]),
+      { ...mainAttributes(r), DeletionPolicy: deletionPolicy },
+    );
   });
   return [unit];
 }

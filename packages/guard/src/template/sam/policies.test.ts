@@ -42,33 +42,66 @@ describe('Policies of a function (and of a state machine)', () => {
       - LambdaInvokePolicy: {FunctionName: other}
 `);
     expect(t.unchecked).toEqual([]);
-    const table = (suffix: string) => ({ 'Fn::Sub': [`arn:\${AWS::Partition}:dynamodb:\${AWS::Region}:\${AWS::AccountId}:table/\${tableName}${suffix}`, { tableName: { Ref: 'TableName' } }] });
+    const table = (suffix: string) => ({
+      'Fn::Sub': [`arn:\${AWS::Partition}:dynamodb:\${AWS::Region}:\${AWS::AccountId}:table/\${tableName}${suffix}`, { tableName: { Ref: 'TableName' } }],
+    });
     expect(r.Policies).toEqual([
-      { PolicyName: 'FnRolePolicy1', PolicyDocument: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/*' }] } },
+      {
+        PolicyName: 'FnRolePolicy1',
+        PolicyDocument: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/*' }] },
+      },
       {
         PolicyName: 'FnRolePolicy2',
         PolicyDocument: {
-          Statement: [{
-            Effect: 'Allow',
-            Action: ['dynamodb:GetItem', 'dynamodb:DeleteItem', 'dynamodb:PutItem', 'dynamodb:Scan', 'dynamodb:Query', 'dynamodb:UpdateItem', 'dynamodb:BatchWriteItem', 'dynamodb:BatchGetItem', 'dynamodb:DescribeTable', 'dynamodb:ConditionCheckItem'],
-            Resource: [table(''), table('/index/*')],
-          }],
+          Statement: [
+            {
+              Effect: 'Allow',
+              Action: [
+                'dynamodb:GetItem',
+                'dynamodb:DeleteItem',
+                'dynamodb:PutItem',
+                'dynamodb:Scan',
+                'dynamodb:Query',
+                'dynamodb:UpdateItem',
+                'dynamodb:BatchWriteItem',
+                'dynamodb:BatchGetItem',
+                'dynamodb:DescribeTable',
+                'dynamodb:ConditionCheckItem',
+              ],
+              Resource: [table(''), table('/index/*')],
+            },
+          ],
         },
       },
       {
         PolicyName: 'FnRolePolicy3',
         PolicyDocument: {
-          Statement: [{
-            Effect: 'Allow',
-            Action: ['sqs:ChangeMessageVisibility', 'sqs:ChangeMessageVisibilityBatch', 'sqs:DeleteMessage', 'sqs:DeleteMessageBatch', 'sqs:GetQueueAttributes', 'sqs:ReceiveMessage'],
-            Resource: { 'Fn::Sub': ['arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:${queueName}', { queueName: 'q' }] },
-          }],
+          Statement: [
+            {
+              Effect: 'Allow',
+              Action: [
+                'sqs:ChangeMessageVisibility',
+                'sqs:ChangeMessageVisibilityBatch',
+                'sqs:DeleteMessage',
+                'sqs:DeleteMessageBatch',
+                'sqs:GetQueueAttributes',
+                'sqs:ReceiveMessage',
+              ],
+              Resource: { 'Fn::Sub': ['arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:${queueName}', { queueName: 'q' }] },
+            },
+          ],
         },
       },
       {
         PolicyName: 'FnRolePolicy4',
         PolicyDocument: {
-          Statement: [{ Effect: 'Allow', Action: ['lambda:InvokeFunction'], Resource: { 'Fn::Sub': ['arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:${functionName}*', { functionName: 'other' }] } }],
+          Statement: [
+            {
+              Effect: 'Allow',
+              Action: ['lambda:InvokeFunction'],
+              Resource: { 'Fn::Sub': ['arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:${functionName}*', { functionName: 'other' }] },
+            },
+          ],
         },
       },
     ]);
@@ -79,8 +112,19 @@ describe('Policies of a function (and of a state machine)', () => {
       - !If [Prod, {Statement: [{Effect: Allow, Action: "*", Resource: "*"}]}, !Ref AWS::NoValue]
 `);
     expect(t.unchecked).toEqual([]);
-    expect(r.ManagedPolicyArns).toEqual([BASIC_EXECUTION, { 'Fn::If': ['Prod', 'arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess', 'arn:aws:iam::aws:policy/AmazonS3FullAccess'] }]);
-    expect(r.Policies).toEqual([{ 'Fn::If': ['Prod', { PolicyName: 'FnRolePolicy1', PolicyDocument: { Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] } }, { Ref: 'AWS::NoValue' }] }]);
+    expect(r.ManagedPolicyArns).toEqual([
+      BASIC_EXECUTION,
+      { 'Fn::If': ['Prod', 'arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess', 'arn:aws:iam::aws:policy/AmazonS3FullAccess'] },
+    ]);
+    expect(r.Policies).toEqual([
+      {
+        'Fn::If': [
+          'Prod',
+          { PolicyName: 'FnRolePolicy1', PolicyDocument: { Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] } },
+          { Ref: 'AWS::NoValue' },
+        ],
+      },
+    ]);
   });
 
   describe('what Tarmac cannot expand makes the role unchecked, and only the role', () => {

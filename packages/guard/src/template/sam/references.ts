@@ -17,7 +17,8 @@ export function renameReferences(value: unknown, renames: ReadonlyMap<string, st
       return { 'Fn::GetAtt': [renames.get(arg[0]), ...arg.slice(1).map((v) => renameReferences(v, renames))] };
     }
     if (key === 'Fn::Sub') {
-      const rename = (text: string) => text.replace(/\$\{([^}!.]+)((?:\.[^}]*)?)\}/g, (whole, name: string, rest: string) => (renames.has(name) ? `\${${renames.get(name)}${rest}}` : whole));
+      const rename = (text: string) =>
+        text.replace(/\$\{([^}!.]+)((?:\.[^}]*)?)\}/g, (whole, name: string, rest: string) => (renames.has(name) ? `\${${renames.get(name)}${rest}}` : whole));
       if (typeof arg === 'string') return { 'Fn::Sub': rename(arg) };
       if (Array.isArray(arg) && typeof arg[0] === 'string') return { 'Fn::Sub': [rename(arg[0]), ...arg.slice(1).map((v) => renameReferences(v, renames))] };
     }

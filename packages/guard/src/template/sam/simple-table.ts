@@ -22,22 +22,28 @@ export function translateSimpleTable(_ctx: Context, r: SamResource): Unit[] {
       const key = literalMap(prop(r, 'PrimaryKey'), path, 'PrimaryKey');
       checkKeys(key, ['Name', 'Type'], path, 'PrimaryKey');
       const t = key.Type;
-      if (typeof t !== 'string' || !Object.hasOwn(KEY_TYPES, t) || key.Name === undefined) throw new NotExpanded(path, 'PrimaryKey is not {Name, Type: String, Number or Binary}');
+      if (typeof t !== 'string' || !Object.hasOwn(KEY_TYPES, t) || key.Name === undefined)
+        throw new NotExpanded(path, 'PrimaryKey is not {Name, Type: String, Number or Binary}');
       name = clone(key.Name);
       type = KEY_TYPES[t];
     }
     const throughput = prop(r, 'ProvisionedThroughput');
     const tags = tagList(prop(r, 'Tags'), propertyPath(r, 'Tags'));
-    unit.add(r.logicalId, 'AWS::DynamoDB::Table', dict([
-      ['AttributeDefinitions', [{ AttributeName: name, AttributeType: type }]],
-      ['KeySchema', [{ AttributeName: clone(name), KeyType: 'HASH' }]],
-      ['BillingMode', throughput === undefined ? 'PAY_PER_REQUEST' : undefined],
-      ['ProvisionedThroughput', clone(throughput)],
-      ['TableName', clone(prop(r, 'TableName'))],
-      ['SSESpecification', clone(prop(r, 'SSESpecification'))],
-      ['PointInTimeRecoverySpecification', clone(prop(r, 'PointInTimeRecoverySpecification'))],
-      ['Tags', tags.length > 0 ? tags : undefined],
-    ]), mainAttributes(r));
+    unit.add(
+      r.logicalId,
+      'AWS::DynamoDB::Table',
+      dict([
+        ['AttributeDefinitions', [{ AttributeName: name, AttributeType: type }]],
+        ['KeySchema', [{ AttributeName: clone(name), KeyType: 'HASH' }]],
+        ['BillingMode', throughput === undefined ? 'PAY_PER_REQUEST' : undefined],
+        ['ProvisionedThroughput', clone(throughput)],
+        ['TableName', clone(prop(r, 'TableName'))],
+        ['SSESpecification', clone(prop(r, 'SSESpecification'))],
+        ['PointInTimeRecoverySpecification', clone(prop(r, 'PointInTimeRecoverySpecification'))],
+        ['Tags', tags.length > 0 ? tags : undefined],
+      ]),
+      mainAttributes(r),
+    );
   });
   return [unit];
 }

@@ -20,26 +20,32 @@ Resources:
 `;
 
 describe('AWS::Serverless::StateMachine', () => {
-  test('the definition as a JSON string with intrinsics substituted, and a role with the Policies like a function\'s', () => {
+  test("the definition as a JSON string with intrinsics substituted, and a role with the Policies like a function's", () => {
     const t = expand(SM);
     expect(t.unchecked).toEqual([]);
-    const tags = [{ Key: 'stateMachine:createdBy', Value: 'SAM' }, { Key: 'team', Value: 'a' }];
+    const tags = [
+      { Key: 'stateMachine:createdBy', Value: 'SAM' },
+      { Key: 'team', Value: 'a' },
+    ];
     expect(t.byId.get('Flow')).toEqual({
       Type: 'AWS::StepFunctions::StateMachine',
       Properties: {
         DefinitionString: {
-          'Fn::Join': ['\n', [
-            '{',
-            '    "StartAt": "Call",',
-            '    "States": {',
-            '        "Call": {',
-            '            "End": true,',
-            '            "Resource": "${definition_substitution_1}",',
-            '            "Type": "Task"',
-            '        }',
-            '    }',
-            '}',
-          ]],
+          'Fn::Join': [
+            '\n',
+            [
+              '{',
+              '    "StartAt": "Call",',
+              '    "States": {',
+              '        "Call": {',
+              '            "End": true,',
+              '            "Resource": "${definition_substitution_1}",',
+              '            "Type": "Task"',
+              '        }',
+              '    }',
+              '}',
+            ],
+          ],
         },
         DefinitionSubstitutions: { definition_substitution_1: { 'Fn::GetAtt': ['Worker', 'Arn'] } },
         LoggingConfiguration: { Level: 'ALL', Destinations: [{ CloudWatchLogsLogGroup: { LogGroupArn: { 'Fn::GetAtt': ['Logs', 'Arn'] } } }] },
@@ -51,12 +57,25 @@ describe('AWS::Serverless::StateMachine', () => {
       },
     });
     expect(t.byId.get('FlowRole')!.Properties).toEqual({
-      AssumeRolePolicyDocument: { Version: '2012-10-17', Statement: [{ Action: ['sts:AssumeRole'], Effect: 'Allow', Principal: { Service: ['states.amazonaws.com'] } }] },
+      AssumeRolePolicyDocument: {
+        Version: '2012-10-17',
+        Statement: [{ Action: ['sts:AssumeRole'], Effect: 'Allow', Principal: { Service: ['states.amazonaws.com'] } }],
+      },
       ManagedPolicyArns: ['arn:aws:iam::aws:policy/AWSXrayWriteOnlyAccess'],
       Policies: [
         {
           PolicyName: 'FlowRolePolicy0',
-          PolicyDocument: { Statement: [{ Effect: 'Allow', Action: ['lambda:InvokeFunction'], Resource: { 'Fn::Sub': ['arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:${functionName}*', { functionName: { Ref: 'Worker' } }] } }] },
+          PolicyDocument: {
+            Statement: [
+              {
+                Effect: 'Allow',
+                Action: ['lambda:InvokeFunction'],
+                Resource: {
+                  'Fn::Sub': ['arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:${functionName}*', { functionName: { Ref: 'Worker' } }],
+                },
+              },
+            ],
+          },
         },
         { PolicyName: 'FlowRolePolicy1', PolicyDocument: { Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] } },
       ],
@@ -70,9 +89,14 @@ describe('AWS::Serverless::StateMachine', () => {
         Tick: {Type: Schedule, Properties: {Schedule: rate(1 hour)}}
 `);
     expect(t.unchecked).toEqual([]);
-    expect(t.byId.get('FlowTick')!.Properties.Targets).toEqual([{ Arn: { Ref: 'Flow' }, Id: 'FlowTickStepFunctionsTarget', RoleArn: { 'Fn::GetAtt': ['FlowTickRole', 'Arn'] } }]);
+    expect(t.byId.get('FlowTick')!.Properties.Targets).toEqual([
+      { Arn: { Ref: 'Flow' }, Id: 'FlowTickStepFunctionsTarget', RoleArn: { 'Fn::GetAtt': ['FlowTickRole', 'Arn'] } },
+    ]);
     expect(t.byId.get('FlowTickRole')!.Properties.Policies).toEqual([
-      { PolicyName: 'FlowTickRoleStartExecutionPolicy', PolicyDocument: { Statement: [{ Action: 'states:StartExecution', Effect: 'Allow', Resource: { Ref: 'Flow' } }] } },
+      {
+        PolicyName: 'FlowTickRoleStartExecutionPolicy',
+        PolicyDocument: { Statement: [{ Action: 'states:StartExecution', Effect: 'Allow', Resource: { Ref: 'Flow' } }] },
+      },
     ]);
     expect(t.byId.get('FlowVersion')).toEqual({
       Type: 'AWS::StepFunctions::StateMachineVersion',
@@ -80,7 +104,10 @@ describe('AWS::Serverless::StateMachine', () => {
       UpdateReplacePolicy: 'Retain',
       Properties: { StateMachineArn: { Ref: 'Flow' }, StateMachineRevisionId: { 'Fn::GetAtt': ['Flow', 'StateMachineRevisionId'] } },
     });
-    expect(t.byId.get('FlowAliaslive')!.Properties).toEqual({ Name: 'live', DeploymentPreference: { StateMachineVersionArn: { Ref: 'FlowVersion' }, Type: 'ALL_AT_ONCE' } });
+    expect(t.byId.get('FlowAliaslive')!.Properties).toEqual({
+      Name: 'live',
+      DeploymentPreference: { StateMachineVersionArn: { Ref: 'FlowVersion' }, Type: 'ALL_AT_ONCE' },
+    });
   });
 
   test('a definition in S3, and a Role given (no role generated)', () => {

@@ -15,7 +15,11 @@ export interface Expanded extends ServerlessExpansion {
 /** Parses a template written as YAML (with short forms) and expands it as parse-template would. */
 export function expand(yaml: string): Expanded {
   const root = parseSource(yaml, 'template.yaml', { customTags: CFN_YAML_TAGS }).value as Record<string, any>;
-  const input = expandResources(root.Resources, root.Parameters ?? {}).map((r) => ({ logicalId: r.logicalId, resource: r.resource as Record<string, unknown>, sourcePath: r.sourcePath }));
+  const input = expandResources(root.Resources, root.Parameters ?? {}).map((r) => ({
+    logicalId: r.logicalId,
+    resource: r.resource as Record<string, unknown>,
+    sourcePath: r.sourcePath,
+  }));
   const result = expandServerless(root, input);
   return {
     ...result,

@@ -3,7 +3,15 @@ import { checkKeys, literalMap } from '../properties';
 import { SamResource } from '../unit';
 import { Dict, Path, clone, dict, isObject, put } from '../values';
 import {
-  AWS_IAM, AWS_IAM_SCHEME, Authorizer, authorizerIdentity, authorizerPermissions, authorizerUri, defaultAuthorizer, identitySources, readApiAuth,
+  AWS_IAM,
+  AWS_IAM_SCHEME,
+  Authorizer,
+  authorizerIdentity,
+  authorizerPermissions,
+  authorizerUri,
+  defaultAuthorizer,
+  identitySources,
+  readApiAuth,
   routeAuth,
 } from './authorizers';
 import { RestRoute } from './routes';
@@ -12,7 +20,12 @@ const API_AUTH = ['Authorizers', 'DefaultAuthorizer', 'ApiKeyRequired', 'InvokeR
 const AUTHORIZER = ['UserPoolArn', 'FunctionArn', 'FunctionPayloadType', 'FunctionInvokeRole', 'Identity', 'AuthorizationScopes'];
 const IDENTITY = ['Header', 'ValidationExpression', 'ReauthorizeEvery', 'Headers', 'QueryStrings', 'StageVariables', 'Context'];
 export const EVENT_AUTH = ['Authorizer', 'ApiKeyRequired', 'AuthorizationScopes', 'InvokeRole'];
-const IDENTITY_SOURCES: readonly [string, string][] = [['Headers', 'method.request.header.'], ['QueryStrings', 'method.request.querystring.'], ['StageVariables', 'stageVariables.'], ['Context', 'context.']];
+const IDENTITY_SOURCES: readonly [string, string][] = [
+  ['Headers', 'method.request.header.'],
+  ['QueryStrings', 'method.request.querystring.'],
+  ['StageVariables', 'stageVariables.'],
+  ['Context', 'context.'],
+];
 
 /**
  * The REST API's Auth: authorizers as security definitions (Cognito user pools, Lambda TOKEN and REQUEST
@@ -53,11 +66,12 @@ export class RestAuth {
     const security: Dict[] = [];
     if (name !== undefined) {
       const known = this.authorizers.get(name);
-      if (!known && name !== AWS_IAM && name !== 'NONE') throw new NotExpanded([...path, 'Authorizer'], `the authorizer ${name} is not one of the API's Auth.Authorizers`);
+      if (!known && name !== AWS_IAM && name !== 'NONE')
+        throw new NotExpanded([...path, 'Authorizer'], `the authorizer ${name} is not one of the API's Auth.Authorizers`);
       security.push(dict([[name, clone(auth.AuthorizationScopes ?? known?.scopes ?? [])]]));
       if (name === AWS_IAM) {
         this.usesIam = true;
-        const role = Object.hasOwn(auth, 'InvokeRole') ? auth.InvokeRole : this.invokeRole ?? 'CALLER_CREDENTIALS';
+        const role = Object.hasOwn(auth, 'InvokeRole') ? auth.InvokeRole : (this.invokeRole ?? 'CALLER_CREDENTIALS');
         const integration = method['x-amazon-apigateway-integration'] as Dict;
         if (role === 'CALLER_CREDENTIALS') integration.credentials = 'arn:aws:iam::*:user/*';
         else if (role !== 'NONE' && role !== null) integration.credentials = clone(role);
@@ -117,7 +131,8 @@ function authorizer(name: string, value: unknown, path: Path): Authorizer {
   }
   if (a.FunctionArn === undefined) throw new NotExpanded(path, `authorizer ${name} has neither UserPoolArn nor FunctionArn`);
   const payload = a.FunctionPayloadType ?? 'TOKEN';
-  if (payload !== 'TOKEN' && payload !== 'REQUEST') throw new NotExpanded([...path, 'FunctionPayloadType'], `authorizer ${name}: FunctionPayloadType is neither TOKEN nor REQUEST`);
+  if (payload !== 'TOKEN' && payload !== 'REQUEST')
+    throw new NotExpanded([...path, 'FunctionPayloadType'], `authorizer ${name}: FunctionPayloadType is neither TOKEN nor REQUEST`);
   const sources = identitySources(identity, IDENTITY_SOURCES, path, name);
   if (payload === 'TOKEN' && sources.length > 0) throw new NotExpanded([...path, 'Identity'], `authorizer ${name}: a TOKEN authorizer takes one Header`);
   return {
@@ -140,4 +155,3 @@ function authorizer(name: string, value: unknown, path: Path): Authorizer {
     },
   };
 }
-

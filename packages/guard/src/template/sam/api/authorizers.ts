@@ -46,7 +46,11 @@ export function defaultAuthorizer({ auth, path }: ApiAuth, known: (name: string)
 }
 
 /** The Auth of the event behind a route, and the authorizer it names (else the API's default). */
-export function routeAuth(route: { readonly auth: unknown; readonly event: EventSpec }, keys: readonly string[], fallback: string | undefined): { auth: Dict; path: Path; name?: string } {
+export function routeAuth(
+  route: { readonly auth: unknown; readonly event: EventSpec },
+  keys: readonly string[],
+  fallback: string | undefined,
+): { auth: Dict; path: Path; name?: string } {
   const path = [...route.event.path, 'Properties', 'Auth'];
   const auth = route.auth === undefined ? {} : literalMap(route.auth, path, `event ${route.event.name}: Auth`);
   checkKeys(auth, keys, path, `event ${route.event.name}: Auth`);
@@ -66,7 +70,8 @@ export function identitySources(identity: Dict, prefixes: readonly [key: string,
   return prefixes.flatMap(([key, prefix]) => {
     const list = get(identity, key);
     if (list === undefined) return [];
-    if (!Array.isArray(list) || !list.every((s) => typeof s === 'string')) throw new NotExpanded([...path, 'Identity', key], `authorizer ${name}: Identity.${key} is not a list of names`);
+    if (!Array.isArray(list) || !list.every((s) => typeof s === 'string'))
+      throw new NotExpanded([...path, 'Identity', key], `authorizer ${name}: Identity.${key} is not a list of names`);
     return (list as string[]).map((s) => `${prefix}${s}`);
   });
 }
@@ -78,10 +83,15 @@ export function authorizerUri(functionArn: unknown): Dict {
 
 /** API Gateway may invoke each Lambda authorizer (`<Api><Authorizer>AuthorizerPermission`), in an execute-api ARN of `partition`. */
 export function authorizerPermissions(r: SamResource, authorizers: Iterable<Authorizer>, partition: 'aws' | '${AWS::Partition}'): [string, Dict][] {
-  return [...authorizers].filter((a) => a.permissionFor !== undefined).map((a) => [`${r.logicalId}${a.name}AuthorizerPermission`, {
-    Action: 'lambda:InvokeFunction',
-    FunctionName: clone(a.permissionFor),
-    Principal: 'apigateway.amazonaws.com',
-    SourceArn: sub(`arn:${partition}:execute-api:\${AWS::Region}:\${AWS::AccountId}:\${__ApiId__}/authorizers/*`, { __ApiId__: { Ref: r.logicalId } }),
-  }]);
+  return [...authorizers]
+    .filter((a) => a.permissionFor !== undefined)
+    .map((a) => [
+      `${r.logicalId}${a.name}AuthorizerPermission`,
+      {
+        Action: 'lambda:InvokeFunction',
+        FunctionName: clone(a.permissionFor),
+        Principal: 'apigateway.amazonaws.com',
+        SourceArn: sub(`arn:${partition}:execute-api:\${AWS::Region}:\${AWS::AccountId}:\${__ApiId__}/authorizers/*`, { __ApiId__: { Ref: r.logicalId } }),
+      },
+    ]);
 }

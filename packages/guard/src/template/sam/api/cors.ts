@@ -22,7 +22,8 @@ export function addCors(r: SamResource, document: Dict, preflightSecurity: Dict[
     checkKeys(value, CORS, path, 'Cors');
     cors = value;
   } else throw new NotExpanded(path, 'Cors is neither an origin nor a map');
-  if (cors.AllowCredentials !== undefined && typeof cors.AllowCredentials !== 'boolean') throw new NotExpanded([...path, 'AllowCredentials'], 'Cors.AllowCredentials is not a literal boolean');
+  if (cors.AllowCredentials !== undefined && typeof cors.AllowCredentials !== 'boolean')
+    throw new NotExpanded([...path, 'AllowCredentials'], 'Cors.AllowCredentials is not a literal boolean');
   const openApi3 = typeof document.openapi === 'string';
   const paths = document.paths as Dict;
   for (const [name, item] of Object.entries(paths)) {
@@ -38,35 +39,47 @@ export function addCors(r: SamResource, document: Dict, preflightSecurity: Dict[
     ];
     const present = headers.filter(([, v]) => v !== undefined);
     const type = (h: string) => ({ type: h === 'Access-Control-Max-Age' ? 'integer' : 'string' });
-    put(item, 'options', dict([
-      ['summary', 'CORS support'],
-      ['consumes', openApi3 ? undefined : ['application/json']],
-      ['produces', openApi3 ? undefined : ['application/json']],
-      ['security', preflightSecurity],
-      ['x-amazon-apigateway-integration', {
-        type: 'mock',
-        requestTemplates: { 'application/json': '{\n  "statusCode" : 200\n}\n' },
-        responses: {
-          default: {
-            statusCode: '200',
-            responseParameters: Object.fromEntries(present.map(([h, v]) => [`method.response.header.${h}`, v])),
-            responseTemplates: { 'application/json': '{}\n' },
+    put(
+      item,
+      'options',
+      dict([
+        ['summary', 'CORS support'],
+        ['consumes', openApi3 ? undefined : ['application/json']],
+        ['produces', openApi3 ? undefined : ['application/json']],
+        ['security', preflightSecurity],
+        [
+          'x-amazon-apigateway-integration',
+          {
+            type: 'mock',
+            requestTemplates: { 'application/json': '{\n  "statusCode" : 200\n}\n' },
+            responses: {
+              default: {
+                statusCode: '200',
+                responseParameters: Object.fromEntries(present.map(([h, v]) => [`method.response.header.${h}`, v])),
+                responseTemplates: { 'application/json': '{}\n' },
+              },
+            },
           },
-        },
-      }],
-      ['responses', {
-        '200': {
-          description: 'Default response for CORS method',
-          headers: Object.fromEntries(present.map(([h]) => [h, openApi3 ? { schema: type(h) } : type(h)])),
-        },
-      }],
-    ]));
+        ],
+        [
+          'responses',
+          {
+            '200': {
+              description: 'Default response for CORS method',
+              headers: Object.fromEntries(present.map(([h]) => [h, openApi3 ? { schema: type(h) } : type(h)])),
+            },
+          },
+        ],
+      ]),
+    );
   }
 }
 
 /** The path's methods and OPTIONS, sorted; every method when the path has an ANY method. */
 function allowedMethods(item: Dict): string[] {
   if (get(item, ANY) !== undefined) return ALL_METHODS;
-  const methods = Object.keys(item).map((m) => m.toUpperCase()).filter((m) => ALL_METHODS.includes(m));
+  const methods = Object.keys(item)
+    .map((m) => m.toUpperCase())
+    .filter((m) => ALL_METHODS.includes(m));
   return [...new Set([...methods, 'OPTIONS'])].sort();
 }

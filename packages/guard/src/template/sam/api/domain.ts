@@ -5,7 +5,19 @@ import { checkKeys, literalMap } from '../properties';
 import { SamResource, Unit } from '../unit';
 import { Dict, Path, clone, dict, getAtt, isObject, ref } from '../values';
 
-const DOMAIN = ['DomainName', 'CertificateArn', 'EndpointConfiguration', 'BasePath', 'NormalizeBasePath', 'Route53', 'MutualTlsAuthentication', 'SecurityPolicy', 'OwnershipVerificationCertificateArn', 'IpAddressType', 'EndpointAccessMode'];
+const DOMAIN = [
+  'DomainName',
+  'CertificateArn',
+  'EndpointConfiguration',
+  'BasePath',
+  'NormalizeBasePath',
+  'Route53',
+  'MutualTlsAuthentication',
+  'SecurityPolicy',
+  'OwnershipVerificationCertificateArn',
+  'IpAddressType',
+  'EndpointAccessMode',
+];
 const ROUTE53 = ['HostedZoneId', 'HostedZoneName', 'IpV6', 'Region', 'SetIdentifier'];
 /** CloudFront's hosted zone, which every edge-optimized custom domain is an alias into. */
 const CLOUDFRONT_ZONE = 'Z2FDTNDATAQYW2';
@@ -33,7 +45,13 @@ export function restDomain(ctx: Context, r: SamResource, stageId: string): Domai
   const domain = dict([
     ['DomainName', clone(name)],
     [edge ? 'CertificateArn' : 'RegionalCertificateArn', clone(certificate)],
-    ['EndpointConfiguration', dict([['Types', [endpoint]], ['IpAddressType', clone(d.IpAddressType)]])],
+    [
+      'EndpointConfiguration',
+      dict([
+        ['Types', [endpoint]],
+        ['IpAddressType', clone(d.IpAddressType)],
+      ]),
+    ],
     // SAM copies the parts of these that are set (a TruststoreVersion of 0 is dropped).
     ['MutualTlsAuthentication', truthyParts(d.MutualTlsAuthentication, [...path, 'MutualTlsAuthentication'])],
     ['SecurityPolicy', clone(d.SecurityPolicy)],
@@ -42,7 +60,12 @@ export function restDomain(ctx: Context, r: SamResource, stageId: string): Domai
   ]);
   const mappings = basePaths(d, path).map(([part, basePath]): [string, Dict] => [
     `${r.logicalId}${part}BasePathMapping`,
-    dict([['BasePath', basePath], ['DomainName', ref(domainId)], ['RestApiId', ref(r.logicalId)], ['Stage', ref(stageId)]]),
+    dict([
+      ['BasePath', basePath],
+      ['DomainName', ref(domainId)],
+      ['RestApiId', ref(r.logicalId)],
+      ['Stage', ref(stageId)],
+    ]),
   ]);
   return { domainId, domain, mappings, zone: zone(d, path, domainId, name, edge) };
 }
@@ -61,12 +84,17 @@ export function httpDomain(ctx: Context, r: SamResource, stageId: string): Domai
   const domainId = `ApiGatewayDomainNameV2${logicalIdHash(name)}`;
   const domain = dict([
     ['DomainName', clone(name)],
-    ['DomainNameConfigurations', [dict([
-      ['CertificateArn', clone(certificate)],
-      ['EndpointType', endpoint],
-      ['SecurityPolicy', clone(d.SecurityPolicy)],
-      ['OwnershipVerificationCertificateArn', clone(d.OwnershipVerificationCertificateArn)],
-    ])]],
+    [
+      'DomainNameConfigurations',
+      [
+        dict([
+          ['CertificateArn', clone(certificate)],
+          ['EndpointType', endpoint],
+          ['SecurityPolicy', clone(d.SecurityPolicy)],
+          ['OwnershipVerificationCertificateArn', clone(d.OwnershipVerificationCertificateArn)],
+        ]),
+      ],
+    ],
     ['MutualTlsAuthentication', truthyParts(d.MutualTlsAuthentication, [...path, 'MutualTlsAuthentication'])],
     ['Tags', { 'httpapi:createdBy': 'SAM' }],
   ]);
@@ -77,13 +105,22 @@ export function httpDomain(ctx: Context, r: SamResource, stageId: string): Domai
     if (key === '') throw new NotExpanded([...path, 'BasePath', i], `the BasePath ${p} is not expanded by Tarmac`);
     return [
       `${r.logicalId}${key?.replace(/[^A-Za-z0-9]/g, '') ?? ''}ApiMapping`,
-      dict([['ApiId', ref(r.logicalId)], ['ApiMappingKey', key], ['DomainName', ref(domainId)], ['Stage', ref(stageId)]]),
+      dict([
+        ['ApiId', ref(r.logicalId)],
+        ['ApiMappingKey', key],
+        ['DomainName', ref(domainId)],
+        ['Stage', ref(stageId)],
+      ]),
     ];
   });
   return { domainId, domain, mappings, zone: zone(d, path, domainId, name, false) };
 }
 
-function readDomain(ctx: Context, r: SamResource, endpoints: readonly string[]): { d: Dict; path: Path; name: unknown; certificate: unknown; endpoint: string } | undefined {
+function readDomain(
+  ctx: Context,
+  r: SamResource,
+  endpoints: readonly string[],
+): { d: Dict; path: Path; name: unknown; certificate: unknown; endpoint: string } | undefined {
   const value = r.properties.Domain;
   if (value === undefined) return undefined;
   const path = [...r.sourcePath, 'Properties', 'Domain'];
@@ -93,7 +130,8 @@ function readDomain(ctx: Context, r: SamResource, endpoints: readonly string[]):
   const certificate = ctx.resolveStrictly(d.CertificateArn, [...path, 'CertificateArn']);
   if (name === undefined || certificate === undefined) throw new NotExpanded(path, 'Domain needs DomainName and CertificateArn');
   const endpoint = d.EndpointConfiguration ?? 'REGIONAL';
-  if (typeof endpoint !== 'string' || !endpoints.includes(endpoint)) throw new NotExpanded([...path, 'EndpointConfiguration'], `a ${String(endpoint)} custom domain is not expanded by Tarmac`);
+  if (typeof endpoint !== 'string' || !endpoints.includes(endpoint))
+    throw new NotExpanded([...path, 'EndpointConfiguration'], `a ${String(endpoint)} custom domain is not expanded by Tarmac`);
   return { d, path, name, certificate, endpoint };
 }
 
@@ -114,12 +152,20 @@ function zone(d: Dict, path: Path, domainId: string, name: unknown, edge: boolea
   const r53Path = [...path, 'Route53'];
   const r53 = literalMap(d.Route53, r53Path, 'Domain.Route53');
   checkKeys(r53, ROUTE53, r53Path, 'Domain.Route53');
-  const hosted: [string, unknown] | undefined = r53.HostedZoneId !== undefined ? ['HostedZoneId', r53.HostedZoneId] : r53.HostedZoneName !== undefined ? ['HostedZoneName', r53.HostedZoneName] : undefined;
+  const hosted: [string, unknown] | undefined =
+    r53.HostedZoneId !== undefined ? ['HostedZoneId', r53.HostedZoneId] : r53.HostedZoneName !== undefined ? ['HostedZoneName', r53.HostedZoneName] : undefined;
   if (!hosted) throw new NotExpanded(r53Path, 'Domain.Route53 has neither HostedZoneId nor HostedZoneName');
   const alias = edge
     ? { DNSName: getAtt(domainId, 'DistributionDomainName'), HostedZoneId: CLOUDFRONT_ZONE }
     : { DNSName: getAtt(domainId, 'RegionalDomainName'), HostedZoneId: getAtt(domainId, 'RegionalHostedZoneId') };
-  const record = (type: string) => dict([['Name', clone(name)], ['Type', type], ['AliasTarget', clone(alias)], ['Region', clone(r53.Region)], ['SetIdentifier', clone(r53.SetIdentifier)]]);
+  const record = (type: string) =>
+    dict([
+      ['Name', clone(name)],
+      ['Type', type],
+      ['AliasTarget', clone(alias)],
+      ['Region', clone(r53.Region)],
+      ['SetIdentifier', clone(r53.SetIdentifier)],
+    ]);
   return {
     groupId: `RecordSetGroup${logicalIdHash(hosted[1])}`,
     hostedZone: [hosted[0], clone(hosted[1])],
@@ -131,7 +177,15 @@ function zone(d: Dict, path: Path, domainId: string, name: unknown, edge: boolea
  * Adds the domain, its mappings and, for the first API of its hosted zone (in template order), the record
  * set group with the records of every API in that zone.
  */
-export function addCustomDomain(r: SamResource, unit: Unit, attributes: Dict, domain: Domain | undefined, types: readonly [string, string], apis: readonly SamResource[], domainOf: (api: SamResource) => Domain | undefined): void {
+export function addCustomDomain(
+  r: SamResource,
+  unit: Unit,
+  attributes: Dict,
+  domain: Domain | undefined,
+  types: readonly [string, string],
+  apis: readonly SamResource[],
+  domainOf: (api: SamResource) => Domain | undefined,
+): void {
   if (!domain) return;
   const path = [...r.sourcePath, 'Properties', 'Domain'];
   unit.add(domain.domainId, types[0], domain.domain, attributes, path);
@@ -139,14 +193,18 @@ export function addCustomDomain(r: SamResource, unit: Unit, attributes: Dict, do
   if (!domain.zone) return;
   const peers = apis.map((api) => (api === r ? domain.zone : domainOf(api)?.zone)).filter((z) => z?.groupId === domain.zone!.groupId);
   if (apis.find((api) => (api === r ? domain.zone : domainOf(api)?.zone)?.groupId === domain.zone!.groupId) !== r) return;
-  unit.add(domain.zone.groupId, 'AWS::Route53::RecordSetGroup', dict([
-    domain.zone.hostedZone,
-    ['RecordSets', peers.flatMap((z) => z!.records)],
-  ]), attributes, [...path, 'Route53']);
+  unit.add(domain.zone.groupId, 'AWS::Route53::RecordSetGroup', dict([domain.zone.hostedZone, ['RecordSets', peers.flatMap((z) => z!.records)]]), attributes, [
+    ...path,
+    'Route53',
+  ]);
 }
 
 function truthyParts(value: unknown, path: Path): Dict | undefined {
   if (value === undefined) return undefined;
   if (!isObject(value)) throw new NotExpanded(path, 'MutualTlsAuthentication is not a map');
-  return dict(Object.entries(value).filter(([, v]) => Boolean(v)).map(([k, v]) => [k, clone(v)]));
+  return dict(
+    Object.entries(value)
+      .filter(([, v]) => Boolean(v))
+      .map(([k, v]) => [k, clone(v)]),
+  );
 }

@@ -29,7 +29,10 @@ export function apiEvent(input: EventInput): void {
   const api = apiId === IMPLICIT_REST_API ? undefined : ctx.resource(apiId);
   const stage = stageOf(api);
   lambdaPermission(input, `${event.logicalId}Permission${stage}`, 'apigateway.amazonaws.com', {
-    SourceArn: sub(`arn:aws:execute-api:\${AWS::Region}:\${AWS::AccountId}:\${__ApiId__}/\${__Stage__}/${executeApiRoute(method, path)}`, { __ApiId__: apiReference(p.RestApiId, apiId), __Stage__: '*' }),
+    SourceArn: sub(`arn:aws:execute-api:\${AWS::Region}:\${AWS::AccountId}:\${__ApiId__}/\${__Stage__}/${executeApiRoute(method, path)}`, {
+      __ApiId__: apiReference(p.RestApiId, apiId),
+      __Stage__: '*',
+    }),
   });
   const integration = dict([
     ['type', 'aws_proxy'],
@@ -47,8 +50,9 @@ export function apiEvent(input: EventInput): void {
 function startExecution(input: EventInput): { integration: Dict; responses: Dict } {
   const { event, target } = input;
   const unescape = event.properties.UnescapeMappingTemplate;
-  if (unescape !== undefined && typeof unescape !== 'boolean') throw new NotExpanded(propertyPath(event, 'UnescapeMappingTemplate'), 'UnescapeMappingTemplate is not a literal boolean');
-  const body = `$util.escapeJavaScript($input.json('$'))${unescape ? '.replaceAll(\"\\\\\'\",\"\'\")' : ''}`;
+  if (unescape !== undefined && typeof unescape !== 'boolean')
+    throw new NotExpanded(propertyPath(event, 'UnescapeMappingTemplate'), 'UnescapeMappingTemplate is not a literal boolean');
+  const body = `$util.escapeJavaScript($input.json('$'))${unescape ? '.replaceAll("\\\\\'","\'")' : ''}`;
   const roleArn = invokeRole(input, `${event.logicalId}Role`, 'apigateway.amazonaws.com', `${event.logicalId}RoleStartExecutionPolicy`);
   return {
     integration: {

@@ -44,15 +44,23 @@ export function implicitApi(ctx: Context, logicalId: string, type: string, event
     const values = events.map((e) => e.owner.resource[name]).filter((v) => v !== undefined);
     return values.includes('Retain') ? 'Retain' : values[0];
   };
-  const resource = dict([['Type', type], ['Properties', properties], ['DeletionPolicy', attribute('DeletionPolicy')], ['UpdateReplacePolicy', attribute('UpdateReplacePolicy')]]);
+  const resource = dict([
+    ['Type', type],
+    ['Properties', properties],
+    ['DeletionPolicy', attribute('DeletionPolicy')],
+    ['UpdateReplacePolicy', attribute('UpdateReplacePolicy')],
+  ]);
   const sourcePath = events[0].path;
   const sam: SamResource = { logicalId, type, resource, properties: {}, sourcePath };
-  if (ctx.resource(logicalId)) throw new NotExpanded(sourcePath, `SAM would add ${logicalId} for this event, but the template already has a resource with that logical ID`);
+  if (ctx.resource(logicalId))
+    throw new NotExpanded(sourcePath, `SAM would add ${logicalId} for this event, but the template already has a resource with that logical ID`);
   return { ...sam, properties: ctx.globals.apply(type, properties, undefined, sourcePath) };
 }
 
 /** The reason an API lacks a route an event declares for it, if one does. */
 export function missingRoute(declared: readonly DeclaredEvent[], apiId: string, expanded: (e: DeclaredEvent) => boolean): NotExpanded | undefined {
   const missing = declared.find((e) => e.apiId === apiId && !expanded(e));
-  return missing && new NotExpanded(missing.path, `event ${missing.name} of ${missing.owner.logicalId} is not expanded by Tarmac, and it adds a route to ${apiId}`);
+  return (
+    missing && new NotExpanded(missing.path, `event ${missing.name} of ${missing.owner.logicalId} is not expanded by Tarmac, and it adds a route to ${apiId}`)
+  );
 }

@@ -24,7 +24,8 @@ function methodKey(method: string): string {
  */
 export function addRoutes(r: SamResource, document: Dict, routes: readonly RestRoute[], auth: RestAuth): void {
   if (routes.length === 0) return;
-  if (Object.hasOwn(r.properties, 'DefinitionBody')) throw new NotExpanded(routes[0].event.path, `Api events on ${r.logicalId}, whose DefinitionBody is the author's, are not expanded by Tarmac`);
+  if (Object.hasOwn(r.properties, 'DefinitionBody'))
+    throw new NotExpanded(routes[0].event.path, `Api events on ${r.logicalId}, whose DefinitionBody is the author's, are not expanded by Tarmac`);
   const paths = document.paths as Dict;
   for (const route of routes) {
     if (route.target.attributes.Condition !== undefined) {
@@ -33,7 +34,8 @@ export function addRoutes(r: SamResource, document: Dict, routes: readonly RestR
     if (!Object.hasOwn(paths, route.path)) put(paths, route.path, {});
     const item = get(paths, route.path) as Dict;
     const key = methodKey(route.method);
-    if (Object.hasOwn(item, key) || isIntrinsic(item) || !isObject(item)) throw new NotExpanded(route.event.path, `two Api events define ${route.method} ${route.path}`);
+    if (Object.hasOwn(item, key) || isIntrinsic(item) || !isObject(item))
+      throw new NotExpanded(route.event.path, `two Api events define ${route.method} ${route.path}`);
     const method = { 'x-amazon-apigateway-integration': { ...route.integration }, responses: route.responses };
     auth.secureRoute(route, method);
     put(item, key, method);

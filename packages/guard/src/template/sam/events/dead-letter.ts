@@ -20,19 +20,26 @@ export function deadLetterConfig(input: EventInput, sourceArn: Dict | undefined)
   if (typeof queueId !== 'string') throw new NotExpanded([...path, 'QueueLogicalId'], 'QueueLogicalId is not a string');
   unit.add(queueId, 'AWS::SQS::Queue', {}, target.attributes);
   if (sourceArn) {
-    unit.add(`${event.logicalId}QueuePolicy`, 'AWS::SQS::QueuePolicy', {
-      PolicyDocument: {
-        Version: '2012-10-17',
-        Statement: [{
-          Action: 'sqs:SendMessage',
-          Effect: 'Allow',
-          Principal: { Service: 'events.amazonaws.com' },
-          Resource: getAtt(queueId, 'Arn'),
-          Condition: { ArnEquals: { 'aws:SourceArn': sourceArn } },
-        }],
+    unit.add(
+      `${event.logicalId}QueuePolicy`,
+      'AWS::SQS::QueuePolicy',
+      {
+        PolicyDocument: {
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Action: 'sqs:SendMessage',
+              Effect: 'Allow',
+              Principal: { Service: 'events.amazonaws.com' },
+              Resource: getAtt(queueId, 'Arn'),
+              Condition: { ArnEquals: { 'aws:SourceArn': sourceArn } },
+            },
+          ],
+        },
+        Queues: [ref(queueId)],
       },
-      Queues: [ref(queueId)],
-    }, target.attributes);
+      target.attributes,
+    );
   }
   return { Arn: getAtt(queueId, 'Arn') };
 }

@@ -19,7 +19,12 @@ const PROPERTIES: Readonly<Record<string, readonly string[]>> = {
 export function ruleEvent(input: EventInput): void {
   const { event, target, unit } = input;
   const p = event.properties;
-  checkKeys(p, PROPERTIES[event.type].filter((k) => k !== 'RoleArn' || target.kind === 'stateMachine'), propertyPath(event), `event ${event.name}`);
+  checkKeys(
+    p,
+    PROPERTIES[event.type].filter((k) => k !== 'RoleArn' || target.kind === 'stateMachine'),
+    propertyPath(event),
+    `event ${event.name}`,
+  );
   const ruleArn = getAtt(event.logicalId, 'Arn');
   const targetId = targetIdOf(input);
   const entry: Dict = dict([
@@ -30,24 +35,35 @@ export function ruleEvent(input: EventInput): void {
     ['InputTransformer', clone(p.InputTransformer)],
     ['DeadLetterConfig', deadLetterConfig(input, ruleArn)],
     ['RetryPolicy', clone(p.RetryPolicy)],
-    ['RoleArn', target.kind === 'stateMachine' ? invokeRole(input, `${event.logicalId}Role`, 'events.amazonaws.com', `${event.logicalId}RoleStartExecutionPolicy`) : undefined],
+    [
+      'RoleArn',
+      target.kind === 'stateMachine'
+        ? invokeRole(input, `${event.logicalId}Role`, 'events.amazonaws.com', `${event.logicalId}RoleStartExecutionPolicy`)
+        : undefined,
+    ],
   ]);
-  unit.add(event.logicalId, 'AWS::Events::Rule', dict([
-    ['Description', clone(p.Description)],
-    ['EventBusName', clone(p.EventBusName)],
-    ['EventPattern', clone(p.Pattern)],
-    ['Name', clone(p.Name ?? p.RuleName)],
-    ['ScheduleExpression', clone(p.Schedule)],
-    ['State', state(input)],
-    ['Targets', [entry]],
-  ]), target.attributes);
+  unit.add(
+    event.logicalId,
+    'AWS::Events::Rule',
+    dict([
+      ['Description', clone(p.Description)],
+      ['EventBusName', clone(p.EventBusName)],
+      ['EventPattern', clone(p.Pattern)],
+      ['Name', clone(p.Name ?? p.RuleName)],
+      ['ScheduleExpression', clone(p.Schedule)],
+      ['State', state(input)],
+      ['Targets', [entry]],
+    ]),
+    target.attributes,
+  );
   if (target.kind === 'function') lambdaPermission(input, `${event.logicalId}Permission`, 'events.amazonaws.com', { SourceArn: ruleArn });
 }
 
 function targetIdOf({ event, target }: EventInput): unknown {
   const given = event.properties.Target;
   if (given === undefined) return `${event.logicalId}${target.kind === 'function' ? 'LambdaTarget' : 'StepFunctionsTarget'}`;
-  if (!isObject(given) || Object.keys(given).some((k) => k !== 'Id')) throw new NotExpanded(propertyPath(event, 'Target'), `event ${event.name}: Target is not {Id}`);
+  if (!isObject(given) || Object.keys(given).some((k) => k !== 'Id'))
+    throw new NotExpanded(propertyPath(event, 'Target'), `event ${event.name}: Target is not {Id}`);
   return clone(given.Id);
 }
 

@@ -32,7 +32,11 @@ const HTTP = SAM_GENERATED_TYPES['AWS::Serverless::HttpApi'];
 
 const FUNCTION_EVENTS: Readonly<Record<string, EventKind>> = {
   S3: { mayCreate: ['AWS::Lambda::Permission', 'AWS::S3::Bucket'], expand: s3Event },
-  SNS: { mayCreate: ['AWS::SNS::Subscription', 'AWS::Lambda::Permission', 'AWS::SQS::Queue', 'AWS::SQS::QueuePolicy', 'AWS::Lambda::EventSourceMapping'], changesRole: true, expand: snsEvent },
+  SNS: {
+    mayCreate: ['AWS::SNS::Subscription', 'AWS::Lambda::Permission', 'AWS::SQS::Queue', 'AWS::SQS::QueuePolicy', 'AWS::Lambda::EventSourceMapping'],
+    changesRole: true,
+    expand: snsEvent,
+  },
   SQS: { mayCreate: MAPPING, changesRole: true, expand: pollEvent },
   Kinesis: { mayCreate: MAPPING, changesRole: true, expand: pollEvent },
   DynamoDB: { mayCreate: MAPPING, changesRole: true, expand: pollEvent },

@@ -6,14 +6,19 @@ import { EventInput, lambdaPermission, propertyPath } from './target';
 export function iotEvent(input: EventInput): void {
   const { event, target, unit } = input;
   checkKeys(event.properties, ['Sql', 'AwsIotSqlVersion'], propertyPath(event), `event ${event.name}`);
-  unit.add(event.logicalId, 'AWS::IoT::TopicRule', {
-    TopicRulePayload: dict([
-      ['Actions', [{ Lambda: { FunctionArn: target.arn } }]],
-      ['AwsIotSqlVersion', clone(event.properties.AwsIotSqlVersion)],
-      ['RuleDisabled', false],
-      ['Sql', clone(event.properties.Sql)],
-    ]),
-  }, target.attributes);
+  unit.add(
+    event.logicalId,
+    'AWS::IoT::TopicRule',
+    {
+      TopicRulePayload: dict([
+        ['Actions', [{ Lambda: { FunctionArn: target.arn } }]],
+        ['AwsIotSqlVersion', clone(event.properties.AwsIotSqlVersion)],
+        ['RuleDisabled', false],
+        ['Sql', clone(event.properties.Sql)],
+      ]),
+    },
+    target.attributes,
+  );
   lambdaPermission(input, `${event.logicalId}Permission`, 'iot.amazonaws.com', {
     SourceAccount: sub('${AWS::AccountId}'),
     SourceArn: sub('arn:aws:iot:${AWS::Region}:${AWS::AccountId}:rule/${RuleName}', { RuleName: ref(event.logicalId) }),

@@ -11,9 +11,14 @@ export function logsEvent(input: EventInput): void {
   lambdaPermission(input, permissionId, 'logs.amazonaws.com', {
     SourceArn: sub('arn:aws:logs:${AWS::Region}:${AWS::AccountId}:log-group:${__LogGroupName__}:*', { __LogGroupName__: logGroup }),
   });
-  unit.add(event.logicalId, 'AWS::Logs::SubscriptionFilter', {
-    DestinationArn: target.arn,
-    FilterPattern: clone(event.properties.FilterPattern),
-    LogGroupName: logGroup,
-  }, { DependsOn: [permissionId], ...target.attributes });
+  unit.add(
+    event.logicalId,
+    'AWS::Logs::SubscriptionFilter',
+    {
+      DestinationArn: target.arn,
+      FilterPattern: clone(event.properties.FilterPattern),
+      LogGroupName: logGroup,
+    },
+    { DependsOn: [permissionId], ...target.attributes },
+  );
 }

@@ -7,9 +7,20 @@ import { EventInput, propertyPath } from './target';
 
 /** What a stream event (Kinesis, DynamoDB) passes to its event source mapping. */
 const STREAM_PROPERTIES = [
-  'BatchSize', 'Enabled', 'StartingPosition', 'StartingPositionTimestamp', 'MaximumBatchingWindowInSeconds', 'MaximumRetryAttempts',
-  'BisectBatchOnFunctionError', 'MaximumRecordAgeInSeconds', 'ParallelizationFactor', 'TumblingWindowInSeconds',
-  'FunctionResponseTypes', 'FilterCriteria', 'MetricsConfig', 'KmsKeyArn',
+  'BatchSize',
+  'Enabled',
+  'StartingPosition',
+  'StartingPositionTimestamp',
+  'MaximumBatchingWindowInSeconds',
+  'MaximumRetryAttempts',
+  'BisectBatchOnFunctionError',
+  'MaximumRecordAgeInSeconds',
+  'ParallelizationFactor',
+  'TumblingWindowInSeconds',
+  'FunctionResponseTypes',
+  'FilterCriteria',
+  'MetricsConfig',
+  'KmsKeyArn',
 ];
 
 /** Event sources Lambda polls (an event source mapping), and what SAM adds to the execution role for each. */
@@ -17,7 +28,16 @@ const SOURCES: Readonly<Record<string, { arn: string; policy: string; properties
   SQS: {
     arn: 'Queue',
     policy: 'AWSLambdaSQSQueueExecutionRole',
-    properties: ['BatchSize', 'Enabled', 'MaximumBatchingWindowInSeconds', 'FilterCriteria', 'FunctionResponseTypes', 'ScalingConfig', 'MetricsConfig', 'KmsKeyArn'],
+    properties: [
+      'BatchSize',
+      'Enabled',
+      'MaximumBatchingWindowInSeconds',
+      'FilterCriteria',
+      'FunctionResponseTypes',
+      'ScalingConfig',
+      'MetricsConfig',
+      'KmsKeyArn',
+    ],
   },
   Kinesis: { arn: 'Stream', policy: 'AWSLambdaKinesisExecutionRole', properties: STREAM_PROPERTIES },
   DynamoDB: { arn: 'Stream', policy: 'AWSLambdaDynamoDBExecutionRole', properties: STREAM_PROPERTIES },
@@ -53,7 +73,11 @@ function destination({ event, grants }: EventInput): unknown {
   checkKeys(onFailure, ['Type', 'Destination'], [...path, 'OnFailure'], `event ${event.name}: DestinationConfig.OnFailure`);
   if (onFailure.Type !== undefined) {
     const action = typeof onFailure.Type === 'string' && Object.hasOwn(DESTINATION_ACTIONS, onFailure.Type) ? DESTINATION_ACTIONS[onFailure.Type] : undefined;
-    if (!action) throw new NotExpanded([...path, 'OnFailure', 'Type'], `event ${event.name}: on-failure destination type ${String(onFailure.Type)} is not expanded by Tarmac`);
+    if (!action)
+      throw new NotExpanded(
+        [...path, 'OnFailure', 'Type'],
+        `event ${event.name}: on-failure destination type ${String(onFailure.Type)} is not expanded by Tarmac`,
+      );
     grants.inline.push({
       PolicyName: `${event.logicalId}${onFailure.Type}Policy`,
       PolicyDocument: { Statement: [{ Action: action, Effect: 'Allow', Resource: clone(onFailure.Destination) }] },

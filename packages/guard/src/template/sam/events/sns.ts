@@ -48,21 +48,37 @@ export function snsEvent(input: EventInput): void {
     queueArn = clone(sqs.QueueArn);
     queueUrl = clone(sqs.QueueUrl);
     if (sqs.QueuePolicyLogicalId !== undefined) {
-      if (typeof sqs.QueuePolicyLogicalId !== 'string') throw new NotExpanded(propertyPath(event, 'SqsSubscription', 'QueuePolicyLogicalId'), 'QueuePolicyLogicalId is not a string');
+      if (typeof sqs.QueuePolicyLogicalId !== 'string')
+        throw new NotExpanded(propertyPath(event, 'SqsSubscription', 'QueuePolicyLogicalId'), 'QueuePolicyLogicalId is not a string');
       policyId = sqs.QueuePolicyLogicalId;
     }
-    batch = dict([['BatchSize', sqs.BatchSize ?? 10], ['Enabled', sqs.Enabled ?? true]].map(([k, v]) => [k as string, clone(v)]));
+    batch = dict(
+      [
+        ['BatchSize', sqs.BatchSize ?? 10],
+        ['Enabled', sqs.Enabled ?? true],
+      ].map(([k, v]) => [k as string, clone(v)]),
+    );
   } else {
     throw new NotExpanded(propertyPath(event, 'SqsSubscription'), `event ${event.name}: SqsSubscription is neither true nor a map`);
   }
-  unit.add(policyId, 'AWS::SQS::QueuePolicy', {
-    PolicyDocument: {
-      Version: '2012-10-17',
-      Statement: [{ Action: 'sqs:SendMessage', Effect: 'Allow', Principal: '*', Resource: queueArn, Condition: { ArnEquals: { 'aws:SourceArn': topic } } }],
+  unit.add(
+    policyId,
+    'AWS::SQS::QueuePolicy',
+    {
+      PolicyDocument: {
+        Version: '2012-10-17',
+        Statement: [{ Action: 'sqs:SendMessage', Effect: 'Allow', Principal: '*', Resource: queueArn, Condition: { ArnEquals: { 'aws:SourceArn': topic } } }],
+      },
+      Queues: [queueUrl],
     },
-    Queues: [queueUrl],
-  }, target.attributes);
+    target.attributes,
+  );
   unit.add(event.logicalId, 'AWS::SNS::Subscription', { Endpoint: queueArn, Protocol: 'sqs', TopicArn: topic, ...options }, target.attributes);
-  unit.add(`${event.logicalId}EventSourceMapping`, 'AWS::Lambda::EventSourceMapping', { ...batch, EventSourceArn: queueArn, FunctionName: target.ref }, target.attributes);
+  unit.add(
+    `${event.logicalId}EventSourceMapping`,
+    'AWS::Lambda::EventSourceMapping',
+    { ...batch, EventSourceArn: queueArn, FunctionName: target.ref },
+    target.attributes,
+  );
   addManaged(grants.managed, managedPolicyArn('AWSLambdaSQSQueueExecutionRole'));
 }

@@ -47,5 +47,10 @@ export function propertyPath(event: EventSpec, ...rest: (string | number)[]): Pa
 /** A Lambda permission letting `principal` invoke the target. */
 export function lambdaPermission(input: EventInput, logicalId: string, principal: string, source: Dict = {}): void {
   const { target, unit } = input;
-  unit.add(logicalId, 'AWS::Lambda::Permission', { Action: 'lambda:InvokeFunction', FunctionName: target.ref, Principal: principal, ...source }, target.attributes);
+  unit.add(
+    logicalId,
+    'AWS::Lambda::Permission',
+    { Action: 'lambda:InvokeFunction', FunctionName: target.ref, Principal: principal, ...source },
+    target.attributes,
+  );
 }

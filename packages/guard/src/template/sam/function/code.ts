@@ -18,7 +18,12 @@ export interface S3Names {
 export function s3Location(value: unknown, path: Path, names: S3Names, what: string): Dict {
   if (typeof value === 'string') {
     const m = /^s3:\/\/([^/]+)\/([^?]+)(?:\?versionId=(.+))?$/.exec(value);
-    if (m) return dict([[names.bucket, m[1]], [names.key, m[2]], [names.version, m[3]]]);
+    if (m)
+      return dict([
+        [names.bucket, m[1]],
+        [names.key, m[2]],
+        [names.version, m[3]],
+      ]);
     if (value.startsWith('s3://')) throw new NotExpanded(path, `${what} is not an S3 URI SAM accepts`);
     return { [names.bucket]: PACKAGED_BUCKET, [names.key]: value };
   }
@@ -27,7 +32,11 @@ export function s3Location(value: unknown, path: Path, names: S3Names, what: str
     if (extra !== undefined || value.Bucket === undefined || value.Key === undefined) {
       throw new NotExpanded(path, `${what} is not {Bucket, Key, Version}`);
     }
-    return dict([[names.bucket, clone(value.Bucket)], [names.key, clone(value.Key)], [names.version, clone(value.Version)]]);
+    return dict([
+      [names.bucket, clone(value.Bucket)],
+      [names.key, clone(value.Key)],
+      [names.version, clone(value.Version)],
+    ]);
   }
   throw new NotExpanded(path, `${what} is neither an S3 URI nor {Bucket, Key, Version}`);
 }

@@ -17,14 +17,53 @@ import { addVersionAndAlias, aliasOf, codeSha256, describedWithSha } from './ver
 
 /** Properties copied to AWS::Lambda::Function as written. */
 const PASSED = [
-  'Architectures', 'CodeSigningConfigArn', 'Description', 'DurableConfig', 'Environment', 'EphemeralStorage', 'FileSystemConfigs',
-  'FunctionName', 'Handler', 'ImageConfig', 'KmsKeyArn', 'Layers', 'LoggingConfig', 'MemorySize', 'PackageType', 'RecursiveLoop',
-  'ReservedConcurrentExecutions', 'Runtime', 'RuntimeManagementConfig', 'SnapStart', 'TenancyConfig', 'Timeout', 'VpcConfig',
+  'Architectures',
+  'CodeSigningConfigArn',
+  'Description',
+  'DurableConfig',
+  'Environment',
+  'EphemeralStorage',
+  'FileSystemConfigs',
+  'FunctionName',
+  'Handler',
+  'ImageConfig',
+  'KmsKeyArn',
+  'Layers',
+  'LoggingConfig',
+  'MemorySize',
+  'PackageType',
+  'RecursiveLoop',
+  'ReservedConcurrentExecutions',
+  'Runtime',
+  'RuntimeManagementConfig',
+  'SnapStart',
+  'TenancyConfig',
+  'Timeout',
+  'VpcConfig',
 ];
 const SUPPORTED = new Set([
-  ...PASSED, 'CodeUri', 'InlineCode', 'ImageUri', 'SourceKMSKeyArn', 'Tracing', 'DeadLetterQueue', 'Role', 'RolePath', 'Policies',
-  'PermissionsBoundary', 'AssumeRolePolicyDocument', 'Tags', 'PropagateTags', 'AutoPublishAlias', 'AutoPublishCodeSha256',
-  'VersionDescription', 'VersionDeletionPolicy', 'ProvisionedConcurrencyConfig', 'FunctionUrlConfig', 'Events', 'DeploymentPreference',
+  ...PASSED,
+  'CodeUri',
+  'InlineCode',
+  'ImageUri',
+  'SourceKMSKeyArn',
+  'Tracing',
+  'DeadLetterQueue',
+  'Role',
+  'RolePath',
+  'Policies',
+  'PermissionsBoundary',
+  'AssumeRolePolicyDocument',
+  'Tags',
+  'PropagateTags',
+  'AutoPublishAlias',
+  'AutoPublishCodeSha256',
+  'VersionDescription',
+  'VersionDeletionPolicy',
+  'ProvisionedConcurrencyConfig',
+  'FunctionUrlConfig',
+  'Events',
+  'DeploymentPreference',
 ]);
 
 const DEAD_LETTER_ACTIONS: Readonly<Record<string, string>> = { SQS: 'sqs:SendMessage', SNS: 'sns:Publish' };
@@ -54,7 +93,8 @@ export function translateFunction(ctx: Context, r: SamResource): Unit[] {
       throw new NotExpanded(propertyPath(r, 'ProvisionedConcurrencyConfig'), 'ProvisionedConcurrencyConfig without AutoPublishAlias');
     }
     const self = alias ? ref(alias.logicalId) : ref(r.logicalId);
-    if (prop(r, 'FunctionUrlConfig') !== undefined) addFunctionUrl(core, r.logicalId, prop(r, 'FunctionUrlConfig'), propertyPath(r, 'FunctionUrlConfig'), self, attributes);
+    if (prop(r, 'FunctionUrlConfig') !== undefined)
+      addFunctionUrl(core, r.logicalId, prop(r, 'FunctionUrlConfig'), propertyPath(r, 'FunctionUrlConfig'), self, attributes);
     target = {
       owner: r,
       kind: 'function',
@@ -65,11 +105,14 @@ export function translateFunction(ctx: Context, r: SamResource): Unit[] {
     };
   });
   if (!target) return [core];
-  return [core, ...roleAndEvents(ctx, r, target, roleId, (grants) => ({
-    assumeRolePolicy: prop(r, 'AssumeRolePolicyDocument'),
-    managed: [...baseManagedPolicies(ctx, r), ...grants.managed],
-    inline: [...deadLetterPolicy(r), ...grants.inline],
-  }))];
+  return [
+    core,
+    ...roleAndEvents(ctx, r, target, roleId, (grants) => ({
+      assumeRolePolicy: prop(r, 'AssumeRolePolicyDocument'),
+      managed: [...baseManagedPolicies(ctx, r), ...grants.managed],
+      inline: [...deadLetterPolicy(r), ...grants.inline],
+    })),
+  ];
 }
 
 function functionProperties(ctx: Context, r: SamResource, roleId: string | undefined): Dict {
@@ -88,7 +131,8 @@ function functionProperties(ctx: Context, r: SamResource, roleId: string | undef
 /** Role given as an ARN or intrinsic; an Fn::If that may yield no value would make SAM add a conditional role. */
 function executionRoleArn(r: SamResource): unknown {
   const role = prop(r, 'Role');
-  if (JSON.stringify(role).includes('"AWS::NoValue"')) throw new NotExpanded(propertyPath(r, 'Role'), 'a Role that may be AWS::NoValue (SAM then adds a conditional role) is not expanded by Tarmac');
+  if (JSON.stringify(role).includes('"AWS::NoValue"'))
+    throw new NotExpanded(propertyPath(r, 'Role'), 'a Role that may be AWS::NoValue (SAM then adds a conditional role) is not expanded by Tarmac');
   return clone(role);
 }
 
@@ -120,8 +164,10 @@ function deadLetterQueue(r: SamResource): { type: string; targetArn: unknown } {
 function deadLetterPolicy(r: SamResource): Dict[] {
   if (prop(r, 'DeadLetterQueue') === undefined) return [];
   const dlq = deadLetterQueue(r);
-  return [{
-    PolicyName: 'DeadLetterQueuePolicy',
-    PolicyDocument: { Version: '2012-10-17', Statement: [{ Action: DEAD_LETTER_ACTIONS[dlq.type], Effect: 'Allow', Resource: dlq.targetArn }] },
-  }];
+  return [
+    {
+      PolicyName: 'DeadLetterQueuePolicy',
+      PolicyDocument: { Version: '2012-10-17', Statement: [{ Action: DEAD_LETTER_ACTIONS[dlq.type], Effect: 'Allow', Resource: dlq.targetArn }] },
+    },
+  ];
 }

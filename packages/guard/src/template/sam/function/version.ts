@@ -31,16 +31,26 @@ export function addVersionAndAlias(ctx: Context, r: SamResource, unit: Unit, fn:
   const hashed = dict([...Object.entries(fn.Code as Dict), ['MemorySize', fn.MemorySize]]);
   const versionId = `${r.logicalId}Version${sha !== undefined ? sha.slice(0, 10) : logicalIdHash(hashed)}`;
   const deletionPolicy = prop(r, 'VersionDeletionPolicy') ?? r.resource.DeletionPolicy ?? 'Retain';
-  unit.add(versionId, 'AWS::Lambda::Version', dict([
-    ['Description', clone(prop(r, 'VersionDescription'))],
-    ['FunctionName', ref(r.logicalId)],
-  ]), { ...attributes, DeletionPolicy: clone(deletionPolicy) });
-  unit.add(alias.logicalId, 'AWS::Lambda::Alias', dict([
-    ['Name', alias.name],
-    ['FunctionName', ref(r.logicalId)],
-    ['FunctionVersion', getAtt(versionId, 'Version')],
-    ['ProvisionedConcurrencyConfig', clone(prop(r, 'ProvisionedConcurrencyConfig'))],
-  ]), dict([...Object.entries(attributes), ['UpdatePolicy', updatePolicy]]));
+  unit.add(
+    versionId,
+    'AWS::Lambda::Version',
+    dict([
+      ['Description', clone(prop(r, 'VersionDescription'))],
+      ['FunctionName', ref(r.logicalId)],
+    ]),
+    { ...attributes, DeletionPolicy: clone(deletionPolicy) },
+  );
+  unit.add(
+    alias.logicalId,
+    'AWS::Lambda::Alias',
+    dict([
+      ['Name', alias.name],
+      ['FunctionName', ref(r.logicalId)],
+      ['FunctionVersion', getAtt(versionId, 'Version')],
+      ['ProvisionedConcurrencyConfig', clone(prop(r, 'ProvisionedConcurrencyConfig'))],
+    ]),
+    dict([...Object.entries(attributes), ['UpdatePolicy', updatePolicy]]),
+  );
 }
 
 /** AutoPublishCodeSha256 as SAM resolves it; SAM also appends it to the function's Description. */
@@ -48,7 +58,8 @@ export function codeSha256(ctx: Context, r: SamResource): string | undefined {
   const value = prop(r, 'AutoPublishCodeSha256');
   if (value === undefined) return undefined;
   const sha = ctx.resolveParameter(value);
-  if (typeof sha !== 'string') throw new NotExpanded(propertyPath(r, 'AutoPublishCodeSha256'), 'AutoPublishCodeSha256 is neither a string nor a Ref to a parameter with a default');
+  if (typeof sha !== 'string')
+    throw new NotExpanded(propertyPath(r, 'AutoPublishCodeSha256'), 'AutoPublishCodeSha256 is neither a string nor a Ref to a parameter with a default');
   return sha;
 }
 

@@ -3,7 +3,15 @@ import { checkKeys, literalMap } from '../properties';
 import { SamResource } from '../unit';
 import { Dict, Path, clone, dict, get, put } from '../values';
 import {
-  AWS_IAM, AWS_IAM_SCHEME, Authorizer, authorizerIdentity, authorizerPermissions, authorizerUri, defaultAuthorizer, identitySources, readApiAuth,
+  AWS_IAM,
+  AWS_IAM_SCHEME,
+  Authorizer,
+  authorizerIdentity,
+  authorizerPermissions,
+  authorizerUri,
+  defaultAuthorizer,
+  identitySources,
+  readApiAuth,
   routeAuth,
 } from '../api/authorizers';
 import { HttpRoute } from './routes';
@@ -12,7 +20,12 @@ const API_AUTH = ['Authorizers', 'DefaultAuthorizer', 'EnableIamAuthorizer'];
 const LAMBDA = ['FunctionArn', 'FunctionInvokeRole', 'Identity', 'AuthorizerPayloadFormatVersion', 'EnableSimpleResponses', 'EnableFunctionDefaultPermissions'];
 const JWT = ['JwtConfiguration', 'IdentitySource', 'AuthorizationScopes'];
 const IDENTITY = ['Headers', 'QueryStrings', 'StageVariables', 'Context', 'ReauthorizeEvery'];
-const IDENTITY_SOURCES: readonly [string, string][] = [['Headers', '$request.header.'], ['QueryStrings', '$request.querystring.'], ['StageVariables', '$stageVariables.'], ['Context', '$context.']];
+const IDENTITY_SOURCES: readonly [string, string][] = [
+  ['Headers', '$request.header.'],
+  ['QueryStrings', '$request.querystring.'],
+  ['StageVariables', '$stageVariables.'],
+  ['Context', '$context.'],
+];
 const EVENT_AUTH = ['Authorizer', 'AuthorizationScopes'];
 
 /**
@@ -33,7 +46,8 @@ export class HttpAuth {
       if (name === AWS_IAM) throw new NotExpanded(at, 'an authorizer named AWS_IAM is not expanded by Tarmac');
       this.authorizers.set(name, authorizer(name, a, at));
     }
-    if (auth.EnableIamAuthorizer !== undefined && typeof auth.EnableIamAuthorizer !== 'boolean') throw new NotExpanded([...path, 'EnableIamAuthorizer'], 'EnableIamAuthorizer is not a literal boolean');
+    if (auth.EnableIamAuthorizer !== undefined && typeof auth.EnableIamAuthorizer !== 'boolean')
+      throw new NotExpanded([...path, 'EnableIamAuthorizer'], 'EnableIamAuthorizer is not a literal boolean');
     this.iam = auth.EnableIamAuthorizer === true;
     this.defaultAuthorizer = defaultAuthorizer(read, (name) => this.known(name));
   }
@@ -73,7 +87,14 @@ function authorizer(name: string, value: unknown, path: Path): Authorizer {
     return {
       name,
       scopes: a.AuthorizationScopes,
-      definition: { type: 'oauth2', 'x-amazon-apigateway-authorizer': dict([['type', 'jwt'], ['jwtConfiguration', config], ['identitySource', clone(a.IdentitySource)]]) },
+      definition: {
+        type: 'oauth2',
+        'x-amazon-apigateway-authorizer': dict([
+          ['type', 'jwt'],
+          ['jwtConfiguration', config],
+          ['identitySource', clone(a.IdentitySource)],
+        ]),
+      },
     };
   }
   checkKeys(a, LAMBDA, path, `authorizer ${name}`);

@@ -22,12 +22,13 @@ export function httpApiEvent(input: EventInput): void {
   const method = p.Method === undefined ? 'any' : literalString(p.Method, propertyPath(event, 'Method'), `event ${event.name}: Method`).toLowerCase();
   const apiId = eventApiId(input, 'ApiId', 'AWS::Serverless::HttpApi', IMPLICIT_HTTP_API);
   const route = path === undefined ? '*' : executeApiRoute(method, path);
-  if (path === undefined || !hasDefaultRoute(input, apiId)) lambdaPermission(input, `${event.logicalId}Permission`, 'apigateway.amazonaws.com', {
-    SourceArn: sub(`arn:\${AWS::Partition}:execute-api:\${AWS::Region}:\${AWS::AccountId}:\${__ApiId__}/\${__Stage__}/${route}`, {
-      __ApiId__: apiReference(p.ApiId, apiId),
-      __Stage__: '*',
-    }),
-  });
+  if (path === undefined || !hasDefaultRoute(input, apiId))
+    lambdaPermission(input, `${event.logicalId}Permission`, 'apigateway.amazonaws.com', {
+      SourceArn: sub(`arn:\${AWS::Partition}:execute-api:\${AWS::Region}:\${AWS::AccountId}:\${__ApiId__}/\${__Stage__}/${route}`, {
+        __ApiId__: apiReference(p.ApiId, apiId),
+        __Stage__: '*',
+      }),
+    });
   const integration = dict([
     ['type', 'aws_proxy'],
     ['httpMethod', 'POST'],

@@ -14,7 +14,22 @@ import { HttpAuth } from './auth';
 import { HttpRoute } from './routes';
 
 const STAGE_PASSED = ['StageVariables', 'DefaultRouteSettings', 'AccessLogSettings'];
-const SUPPORTED = new Set([...STAGE_PASSED, 'Auth', 'Domain', 'StageName', 'DefinitionBody', 'DefinitionUri', 'RouteSettings', 'FailOnWarnings', 'Name', 'Description', 'Tags', 'PropagateTags', 'CorsConfiguration', 'DisableExecuteApiEndpoint']);
+const SUPPORTED = new Set([
+  ...STAGE_PASSED,
+  'Auth',
+  'Domain',
+  'StageName',
+  'DefinitionBody',
+  'DefinitionUri',
+  'RouteSettings',
+  'FailOnWarnings',
+  'Name',
+  'Description',
+  'Tags',
+  'PropagateTags',
+  'CorsConfiguration',
+  'DisableExecuteApiEndpoint',
+]);
 const CREATED_BY = 'httpapi:createdBy';
 
 /**
@@ -28,28 +43,44 @@ export function translateHttpApi(ctx: Context, r: SamResource): Unit[] {
     if (prop(r, 'PropagateTags') === true) throw new NotExpanded(propertyPath(r, 'PropagateTags'), 'PropagateTags is not expanded by Tarmac');
     const routes = ctx.httpRoutes.get(r.logicalId) ?? [];
     const missing = missingRoute(ctx.declared.get('HttpApi') ?? [], r.logicalId, (e) =>
-      routes.some((route) => route.target.owner.logicalId === e.owner.logicalId && route.event.name === e.name && !route.unit.problem()));
+      routes.some((route) => route.target.owner.logicalId === e.owner.logicalId && route.event.name === e.name && !route.unit.problem()),
+    );
     if (missing) throw missing;
     const tags = prop(r, 'Tags');
     if (tags !== undefined && (!isObject(tags) || isIntrinsic(tags))) throw new NotExpanded(propertyPath(r, 'Tags'), 'Tags is not a map');
     const auth = new HttpAuth(r);
     const definition = body(ctx, r, routes, auth);
-    unit.add(r.logicalId, 'AWS::ApiGatewayV2::Api', dict([
-      ...Object.entries(definition),
-      ['FailOnWarnings', clone(prop(r, 'FailOnWarnings'))],
-    ]), mainAttributes(r));
+    unit.add(
+      r.logicalId,
+      'AWS::ApiGatewayV2::Api',
+      dict([...Object.entries(definition), ['FailOnWarnings', clone(prop(r, 'FailOnWarnings'))]]),
+      mainAttributes(r),
+    );
     for (const [id, permission] of auth.permissions()) unit.add(id, 'AWS::Lambda::Permission', permission, generatedAttributes(r));
     const stageId = httpStageLogicalId(r);
-    unit.add(stageId, 'AWS::ApiGatewayV2::Stage', dict([
-      ['ApiId', { Ref: r.logicalId }],
-      ['AutoDeploy', true],
-      ['StageName', clone(prop(r, 'StageName') ?? '$default')],
-      ...STAGE_PASSED.map((k) => [k, clone(prop(r, k))] as const),
-      ['RouteSettings', routeSettings(r, routes)],
-      // SAM tags the stage when it writes the document (where it tags the API too).
-      ['Tags', definition.Body ? { [CREATED_BY]: 'SAM', ...clone((tags as Dict | undefined) ?? {}) } : undefined],
-    ]), generatedAttributes(r));
-    addCustomDomain(r, unit, generatedAttributes(r), httpDomain(ctx, r, stageId), ['AWS::ApiGatewayV2::DomainName', 'AWS::ApiGatewayV2::ApiMapping'], ctx.httpApis, (api) => httpDomain(ctx, api, httpStageLogicalId(api)));
+    unit.add(
+      stageId,
+      'AWS::ApiGatewayV2::Stage',
+      dict([
+        ['ApiId', { Ref: r.logicalId }],
+        ['AutoDeploy', true],
+        ['StageName', clone(prop(r, 'StageName') ?? '$default')],
+        ...STAGE_PASSED.map((k) => [k, clone(prop(r, k))] as const),
+        ['RouteSettings', routeSettings(r, routes)],
+        // SAM tags the stage when it writes the document (where it tags the API too).
+        ['Tags', definition.Body ? { [CREATED_BY]: 'SAM', ...clone((tags as Dict | undefined) ?? {}) } : undefined],
+      ]),
+      generatedAttributes(r),
+    );
+    addCustomDomain(
+      r,
+      unit,
+      generatedAttributes(r),
+      httpDomain(ctx, r, stageId),
+      ['AWS::ApiGatewayV2::DomainName', 'AWS::ApiGatewayV2::ApiMapping'],
+      ctx.httpApis,
+      (api) => httpDomain(ctx, api, httpStageLogicalId(api)),
+    );
   });
   return [unit];
 }
@@ -71,18 +102,25 @@ function body(ctx: Context, r: SamResource, routes: readonly HttpRoute[], auth: 
     if (routes.length > 0) throw new NotExpanded(routes[0].event.path, `HttpApi events on ${r.logicalId}, whose document is in S3, are not expanded by Tarmac`);
     return { BodyS3Location: s3Location(uri, propertyPath(r, 'DefinitionUri'), { bucket: 'Bucket', key: 'Key', version: 'Version' }, 'DefinitionUri') };
   }
-  const document = given === undefined
-    ? { openapi: '3.0.1', info: { version: '1.0', title: clone(prop(r, 'Name') ?? { Ref: 'AWS::StackName' }) }, paths: {} }
-    : clone(literalMap(given, propertyPath(r, 'DefinitionBody'), 'DefinitionBody'));
-  if (given !== undefined && prop(r, 'Name') !== undefined) throw new NotExpanded(propertyPath(r, 'Name'), 'Name with a DefinitionBody is not expanded by Tarmac');
+  const document =
+    given === undefined
+      ? { openapi: '3.0.1', info: { version: '1.0', title: clone(prop(r, 'Name') ?? { Ref: 'AWS::StackName' }) }, paths: {} }
+      : clone(literalMap(given, propertyPath(r, 'DefinitionBody'), 'DefinitionBody'));
+  if (given !== undefined && prop(r, 'Name') !== undefined)
+    throw new NotExpanded(propertyPath(r, 'Name'), 'Name with a DefinitionBody is not expanded by Tarmac');
   if (!isObject(document.paths)) throw new NotExpanded(propertyPath(r, 'DefinitionBody'), 'the DefinitionBody has no paths map');
-  if (given !== undefined && prop(r, 'Auth') !== undefined) throw new NotExpanded(propertyPath(r, 'Auth'), 'Auth on an API whose DefinitionBody is the author\'s is not expanded by Tarmac');
+  if (given !== undefined && prop(r, 'Auth') !== undefined)
+    throw new NotExpanded(propertyPath(r, 'Auth'), "Auth on an API whose DefinitionBody is the author's is not expanded by Tarmac");
   addRoutes(r, document, routes, auth);
   auth.addDefinitions(document);
   if (prop(r, 'Description') !== undefined) document.info = { ...(isObject(document.info) ? document.info : {}), description: clone(prop(r, 'Description')) };
   if (prop(r, 'CorsConfiguration') !== undefined) document['x-amazon-apigateway-cors'] = cors(ctx, r);
   if (prop(r, 'DisableExecuteApiEndpoint') !== undefined) {
-    if (document.servers !== undefined) throw new NotExpanded(propertyPath(r, 'DisableExecuteApiEndpoint'), 'DisableExecuteApiEndpoint with servers in the DefinitionBody is not expanded by Tarmac');
+    if (document.servers !== undefined)
+      throw new NotExpanded(
+        propertyPath(r, 'DisableExecuteApiEndpoint'),
+        'DisableExecuteApiEndpoint with servers in the DefinitionBody is not expanded by Tarmac',
+      );
     document.servers = [{ 'x-amazon-apigateway-endpoint-configuration': { disableExecuteApiEndpoint: clone(prop(r, 'DisableExecuteApiEndpoint')) } }];
   }
   const tags = Object.entries((prop(r, 'Tags') as Dict | undefined) ?? {}).map(([name, value]) => ({ name, 'x-amazon-apigateway-tag-value': clone(value) }));
@@ -95,12 +133,14 @@ function addRoutes(r: SamResource, document: Dict, routes: readonly HttpRoute[],
   const paths = document.paths as Dict;
   const defaultPath = prop(r, 'FailOnWarnings') === true ? '/$default' : '$default';
   for (const route of routes) {
-    if (route.target.attributes.Condition !== undefined) throw new NotExpanded(route.event.path, `the route of a function with a Condition on ${r.logicalId} is not expanded by Tarmac`);
+    if (route.target.attributes.Condition !== undefined)
+      throw new NotExpanded(route.event.path, `the route of a function with a Condition on ${r.logicalId} is not expanded by Tarmac`);
     const path = route.path ?? defaultPath;
     if (!Object.hasOwn(paths, path)) put(paths, path, {});
     const item = get(paths, path);
     const key = route.method === 'any' ? 'x-amazon-apigateway-any-method' : route.method;
-    if (!isObject(item) || isIntrinsic(item) || Object.hasOwn(item, key)) throw new NotExpanded(route.event.path, `the route ${route.method} ${path} is already defined`);
+    if (!isObject(item) || isIntrinsic(item) || Object.hasOwn(item, key))
+      throw new NotExpanded(route.event.path, `the route ${route.method} ${path} is already defined`);
     const parameters = pathParameters(path).map((name) => ({ in: 'path', name, required: true }));
     const method = dict([
       ['isDefaultRoute', route.path === undefined ? true : undefined],
@@ -118,7 +158,8 @@ function routeSettings(r: SamResource, routes: readonly HttpRoute[]): unknown {
   let settings = clone(prop(r, 'RouteSettings'));
   for (const route of routes) {
     if (route.routeSettings === undefined) continue;
-    if (settings !== undefined && (!isObject(settings) || isIntrinsic(settings))) throw new NotExpanded(propertyPath(r, 'RouteSettings'), 'RouteSettings is not a map');
+    if (settings !== undefined && (!isObject(settings) || isIntrinsic(settings)))
+      throw new NotExpanded(propertyPath(r, 'RouteSettings'), 'RouteSettings is not a map');
     const key = route.path === undefined ? '$default' : `${route.method === 'any' ? 'ANY' : route.method.toUpperCase()} ${route.path}`;
     const current = (settings as Dict | undefined) ?? {};
     settings = { ...current };
@@ -128,8 +169,12 @@ function routeSettings(r: SamResource, routes: readonly HttpRoute[]): unknown {
 }
 
 const CORS_KEYS: Readonly<Record<string, string>> = {
-  AllowOrigins: 'allowOrigins', AllowHeaders: 'allowHeaders', AllowMethods: 'allowMethods', ExposeHeaders: 'exposeHeaders',
-  MaxAge: 'maxAge', AllowCredentials: 'allowCredentials',
+  AllowOrigins: 'allowOrigins',
+  AllowHeaders: 'allowHeaders',
+  AllowMethods: 'allowMethods',
+  ExposeHeaders: 'exposeHeaders',
+  MaxAge: 'maxAge',
+  AllowCredentials: 'allowCredentials',
 };
 
 /** CorsConfiguration: true allows every origin; a map is written with the document's camelCase keys. */

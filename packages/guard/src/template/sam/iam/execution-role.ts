@@ -26,15 +26,23 @@ export function addExecutionRole(unit: Unit, role: ExecutionRole): void {
   const managed: unknown[] = [];
   addManaged(managed, ...role.managed, ...role.policies.managed);
   const inline = [...role.policies.inline, ...role.inline];
-  unit.add(role.logicalId, 'AWS::IAM::Role', dict([
-    ['AssumeRolePolicyDocument', clone(role.assumeRolePolicy) ?? {
-      Version: '2012-10-17',
-      Statement: [{ Action: ['sts:AssumeRole'], Effect: 'Allow', Principal: { Service: [role.service] } }],
-    }],
-    ['ManagedPolicyArns', managed.length > 0 || role.alwaysListManaged ? managed : undefined],
-    ['Policies', inline.length > 0 ? inline : undefined],
-    ['PermissionsBoundary', clone(role.permissionsBoundary)],
-    ['Path', clone(role.path)],
-    ['Tags', role.tags.length > 0 ? clone(role.tags) : undefined],
-  ]), role.attributes);
+  unit.add(
+    role.logicalId,
+    'AWS::IAM::Role',
+    dict([
+      [
+        'AssumeRolePolicyDocument',
+        clone(role.assumeRolePolicy) ?? {
+          Version: '2012-10-17',
+          Statement: [{ Action: ['sts:AssumeRole'], Effect: 'Allow', Principal: { Service: [role.service] } }],
+        },
+      ],
+      ['ManagedPolicyArns', managed.length > 0 || role.alwaysListManaged ? managed : undefined],
+      ['Policies', inline.length > 0 ? inline : undefined],
+      ['PermissionsBoundary', clone(role.permissionsBoundary)],
+      ['Path', clone(role.path)],
+      ['Tags', role.tags.length > 0 ? clone(role.tags) : undefined],
+    ]),
+    role.attributes,
+  );
 }

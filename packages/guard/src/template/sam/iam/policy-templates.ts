@@ -21,8 +21,7 @@ const regional = (service: string, rest: string, variable: string, value: unknow
   sub(`arn:\${AWS::Partition}:${service}:\${AWS::Region}:\${AWS::AccountId}:${rest}`, { [variable]: value });
 
 /** `arn:${AWS::Partition}:<service>:${AWS::Region}:${AWS::AccountId}:<rest>` without variables. */
-const inAccount = (service: string, rest: string): Dict =>
-  sub(`arn:\${AWS::Partition}:${service}:\${AWS::Region}:\${AWS::AccountId}:${rest}`);
+const inAccount = (service: string, rest: string): Dict => sub(`arn:\${AWS::Partition}:${service}:\${AWS::Region}:\${AWS::AccountId}:${rest}`);
 
 const tableResources = (value: unknown): Dict[] => [
   regional('dynamodb', 'table/${tableName}', 'tableName', value),
@@ -40,7 +39,10 @@ const onOne = (parameter: string, action: unknown, resource: (value: unknown) =>
   statements: (v) => [allow(action, resource(v(parameter)))],
 });
 
-const table = (suffix: string) => (value: unknown): Dict => regional('dynamodb', `table/\${tableName}${suffix}`, 'tableName', value);
+const table =
+  (suffix: string) =>
+  (value: unknown): Dict =>
+    regional('dynamodb', `table/\${tableName}${suffix}`, 'tableName', value);
 const bucket = (suffix: string, value: unknown): Dict => sub(`arn:\${AWS::Partition}:s3:::\${bucketName}${suffix}`, { bucketName: value });
 const bucketAndObjects = (value: unknown): Dict[] => [bucket('', value), bucket('/*', value)];
 const cluster = (value: unknown): Dict => regional('elasticmapreduce', 'cluster/${clusterId}', 'clusterId', value);
@@ -60,11 +62,20 @@ const TEMPLATES: Readonly<Record<string, PolicyTemplate>> = {
   // Proven by the corpus.
   SQSPollerPolicy: {
     parameters: ['QueueName'],
-    statements: (v) => [{
-      Effect: 'Allow',
-      Action: ['sqs:ChangeMessageVisibility', 'sqs:ChangeMessageVisibilityBatch', 'sqs:DeleteMessage', 'sqs:DeleteMessageBatch', 'sqs:GetQueueAttributes', 'sqs:ReceiveMessage'],
-      Resource: regional('sqs', '${queueName}', 'queueName', v('QueueName')),
-    }],
+    statements: (v) => [
+      {
+        Effect: 'Allow',
+        Action: [
+          'sqs:ChangeMessageVisibility',
+          'sqs:ChangeMessageVisibilityBatch',
+          'sqs:DeleteMessage',
+          'sqs:DeleteMessageBatch',
+          'sqs:GetQueueAttributes',
+          'sqs:ReceiveMessage',
+        ],
+        Resource: regional('sqs', '${queueName}', 'queueName', v('QueueName')),
+      },
+    ],
   },
   SQSSendMessagePolicy: {
     parameters: ['QueueName'],
@@ -72,27 +83,52 @@ const TEMPLATES: Readonly<Record<string, PolicyTemplate>> = {
   },
   LambdaInvokePolicy: {
     parameters: ['FunctionName'],
-    statements: (v) => [{ Effect: 'Allow', Action: ['lambda:InvokeFunction'], Resource: regional('lambda', 'function:${functionName}*', 'functionName', v('FunctionName')) }],
+    statements: (v) => [
+      { Effect: 'Allow', Action: ['lambda:InvokeFunction'], Resource: regional('lambda', 'function:${functionName}*', 'functionName', v('FunctionName')) },
+    ],
   },
   DynamoDBCrudPolicy: {
     parameters: ['TableName'],
-    statements: (v) => [{
-      Effect: 'Allow',
-      Action: ['dynamodb:GetItem', 'dynamodb:DeleteItem', 'dynamodb:PutItem', 'dynamodb:Scan', 'dynamodb:Query', 'dynamodb:UpdateItem', 'dynamodb:BatchWriteItem', 'dynamodb:BatchGetItem', 'dynamodb:DescribeTable', 'dynamodb:ConditionCheckItem'],
-      Resource: tableResources(v('TableName')),
-    }],
+    statements: (v) => [
+      {
+        Effect: 'Allow',
+        Action: [
+          'dynamodb:GetItem',
+          'dynamodb:DeleteItem',
+          'dynamodb:PutItem',
+          'dynamodb:Scan',
+          'dynamodb:Query',
+          'dynamodb:UpdateItem',
+          'dynamodb:BatchWriteItem',
+          'dynamodb:BatchGetItem',
+          'dynamodb:DescribeTable',
+          'dynamodb:ConditionCheckItem',
+        ],
+        Resource: tableResources(v('TableName')),
+      },
+    ],
   },
   DynamoDBWritePolicy: {
     parameters: ['TableName'],
-    statements: (v) => [{ Effect: 'Allow', Action: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:BatchWriteItem'], Resource: tableResources(v('TableName')) }],
+    statements: (v) => [
+      { Effect: 'Allow', Action: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:BatchWriteItem'], Resource: tableResources(v('TableName')) },
+    ],
   },
   StepFunctionsExecutionPolicy: {
     parameters: ['StateMachineName'],
-    statements: (v) => [{ Effect: 'Allow', Action: ['states:StartExecution'], Resource: regional('states', 'stateMachine:${stateMachineName}', 'stateMachineName', v('StateMachineName')) }],
+    statements: (v) => [
+      {
+        Effect: 'Allow',
+        Action: ['states:StartExecution'],
+        Resource: regional('states', 'stateMachine:${stateMachineName}', 'stateMachineName', v('StateMachineName')),
+      },
+    ],
   },
   EventBridgePutEventsPolicy: {
     parameters: ['EventBusName'],
-    statements: (v) => [{ Effect: 'Allow', Action: 'events:PutEvents', Resource: regional('events', 'event-bus/${eventBusName}', 'eventBusName', v('EventBusName')) }],
+    statements: (v) => [
+      { Effect: 'Allow', Action: 'events:PutEvents', Resource: regional('events', 'event-bus/${eventBusName}', 'eventBusName', v('EventBusName')) },
+    ],
   },
   AWSSecretsManagerGetSecretValuePolicy: {
     parameters: ['SecretArn'],
@@ -105,7 +141,9 @@ const TEMPLATES: Readonly<Record<string, PolicyTemplate>> = {
         Effect: 'Allow',
         Action: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue', 'secretsmanager:UpdateSecretVersionStage'],
         Resource: sub('arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:*'),
-        Condition: { StringEquals: { 'secretsmanager:resource/AllowRotationLambdaArn': regional('lambda', 'function:${functionName}', 'functionName', v('FunctionName')) } },
+        Condition: {
+          StringEquals: { 'secretsmanager:resource/AllowRotationLambdaArn': regional('lambda', 'function:${functionName}', 'functionName', v('FunctionName')) },
+        },
       },
       { Effect: 'Allow', Action: ['secretsmanager:GetRandomPassword'], Resource: '*' },
     ],
@@ -116,9 +154,35 @@ const TEMPLATES: Readonly<Record<string, PolicyTemplate>> = {
   AthenaQueryPolicy: {
     parameters: ['WorkGroupName'],
     statements: (v) => [
-      allow(['athena:ListWorkGroups', 'athena:GetExecutionEngine', 'athena:GetExecutionEngines', 'athena:GetNamespace', 'athena:GetCatalogs', 'athena:GetNamespaces', 'athena:GetTables', 'athena:GetTable'], '*'),
       allow(
-        ['athena:StartQueryExecution', 'athena:GetQueryResults', 'athena:DeleteNamedQuery', 'athena:GetNamedQuery', 'athena:ListQueryExecutions', 'athena:StopQueryExecution', 'athena:GetQueryResultsStream', 'athena:ListNamedQueries', 'athena:CreateNamedQuery', 'athena:GetQueryExecution', 'athena:BatchGetNamedQuery', 'athena:BatchGetQueryExecution', 'athena:GetWorkGroup'],
+        [
+          'athena:ListWorkGroups',
+          'athena:GetExecutionEngine',
+          'athena:GetExecutionEngines',
+          'athena:GetNamespace',
+          'athena:GetCatalogs',
+          'athena:GetNamespaces',
+          'athena:GetTables',
+          'athena:GetTable',
+        ],
+        '*',
+      ),
+      allow(
+        [
+          'athena:StartQueryExecution',
+          'athena:GetQueryResults',
+          'athena:DeleteNamedQuery',
+          'athena:GetNamedQuery',
+          'athena:ListQueryExecutions',
+          'athena:StopQueryExecution',
+          'athena:GetQueryResultsStream',
+          'athena:ListNamedQueries',
+          'athena:CreateNamedQuery',
+          'athena:GetQueryExecution',
+          'athena:BatchGetNamedQuery',
+          'athena:BatchGetQueryExecution',
+          'athena:GetWorkGroup',
+        ],
         regional('athena', 'workgroup/${workgroupName}', 'workgroupName', v('WorkGroupName')),
       ),
     ],
@@ -128,12 +192,27 @@ const TEMPLATES: Readonly<Record<string, PolicyTemplate>> = {
   CloudWatchDescribeAlarmHistoryPolicy: onAnyResource('cloudwatch:DescribeAlarmHistory'),
   CloudWatchPutMetricPolicy: onAnyResource('cloudwatch:PutMetricData'),
   CodePipelineLambdaExecutionPolicy: onAnyResource('codepipeline:PutJobSuccessResult', 'codepipeline:PutJobFailureResult'),
-  CodePipelineReadOnlyPolicy: onOne('PipelineName', ['codepipeline:ListPipelineExecutions'], (v) => regional('codepipeline', '${pipelinename}', 'pipelinename', v)),
-  ComprehendBasicAccessPolicy: onAnyResource(
-    'comprehend:BatchDetectKeyPhrases', 'comprehend:DetectDominantLanguage', 'comprehend:DetectEntities', 'comprehend:BatchDetectEntities',
-    'comprehend:DetectKeyPhrases', 'comprehend:DetectSentiment', 'comprehend:BatchDetectDominantLanguage', 'comprehend:BatchDetectSentiment',
+  CodePipelineReadOnlyPolicy: onOne('PipelineName', ['codepipeline:ListPipelineExecutions'], (v) =>
+    regional('codepipeline', '${pipelinename}', 'pipelinename', v),
   ),
-  CostExplorerReadOnlyPolicy: onAnyResource('ce:GetCostAndUsage', 'ce:GetDimensionValues', 'ce:GetReservationCoverage', 'ce:GetReservationPurchaseRecommendation', 'ce:GetReservationUtilization', 'ce:GetTags'),
+  ComprehendBasicAccessPolicy: onAnyResource(
+    'comprehend:BatchDetectKeyPhrases',
+    'comprehend:DetectDominantLanguage',
+    'comprehend:DetectEntities',
+    'comprehend:BatchDetectEntities',
+    'comprehend:DetectKeyPhrases',
+    'comprehend:DetectSentiment',
+    'comprehend:BatchDetectDominantLanguage',
+    'comprehend:BatchDetectSentiment',
+  ),
+  CostExplorerReadOnlyPolicy: onAnyResource(
+    'ce:GetCostAndUsage',
+    'ce:GetDimensionValues',
+    'ce:GetReservationCoverage',
+    'ce:GetReservationPurchaseRecommendation',
+    'ce:GetReservationUtilization',
+    'ce:GetTags',
+  ),
   DynamoDBBackupFullAccessPolicy: {
     parameters: ['TableName'],
     statements: (v) => [
@@ -141,13 +220,20 @@ const TEMPLATES: Readonly<Record<string, PolicyTemplate>> = {
       allow(['dynamodb:DeleteBackup', 'dynamodb:DescribeBackup', 'dynamodb:ListBackups'], table('/backup/*')(v('TableName'))),
     ],
   },
-  DynamoDBReadPolicy: onOne('TableName', ['dynamodb:GetItem', 'dynamodb:Scan', 'dynamodb:Query', 'dynamodb:BatchGetItem', 'dynamodb:DescribeTable'], tableResources),
+  DynamoDBReadPolicy: onOne(
+    'TableName',
+    ['dynamodb:GetItem', 'dynamodb:Scan', 'dynamodb:Query', 'dynamodb:BatchGetItem', 'dynamodb:DescribeTable'],
+    tableResources,
+  ),
   DynamoDBReconfigurePolicy: onOne('TableName', ['dynamodb:UpdateTable'], table('')),
   DynamoDBRestoreFromBackupPolicy: {
     parameters: ['TableName'],
     statements: (v) => [
       allow(['dynamodb:RestoreTableFromBackup'], table('/backup/*')(v('TableName'))),
-      allow(['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:Scan', 'dynamodb:BatchWriteItem'], table('')(v('TableName'))),
+      allow(
+        ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:Scan', 'dynamodb:BatchWriteItem'],
+        table('')(v('TableName')),
+      ),
     ],
   },
   DynamoDBStreamReadPolicy: {
@@ -155,7 +241,10 @@ const TEMPLATES: Readonly<Record<string, PolicyTemplate>> = {
     statements: (v) => [
       allow(
         ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator'],
-        sub('arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/${tableName}/stream/${streamName}', { tableName: v('TableName'), streamName: v('StreamName') }),
+        sub('arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/${tableName}/stream/${streamName}', {
+          tableName: v('TableName'),
+          streamName: v('StreamName'),
+        }),
       ),
       allow(['dynamodb:ListStreams'], table('/stream/*')(v('TableName'))),
     ],
@@ -165,10 +254,17 @@ const TEMPLATES: Readonly<Record<string, PolicyTemplate>> = {
   EcsRunTaskPolicy: onOne('TaskDefinition', ['ecs:RunTask'], (v) => regional('ecs', 'task-definition/${taskDefinition}', 'taskDefinition', v)),
   EFSWriteAccessPolicy: {
     parameters: ['FileSystem', 'AccessPoint'],
-    statements: (v) => [{
-      ...allow(['elasticfilesystem:ClientMount', 'elasticfilesystem:ClientWrite'], regional('elasticfilesystem', 'file-system/${FileSystem}', 'FileSystem', v('FileSystem'))),
-      Condition: { StringEquals: { 'elasticfilesystem:AccessPointArn': regional('elasticfilesystem', 'access-point/${AccessPoint}', 'AccessPoint', v('AccessPoint')) } },
-    }],
+    statements: (v) => [
+      {
+        ...allow(
+          ['elasticfilesystem:ClientMount', 'elasticfilesystem:ClientWrite'],
+          regional('elasticfilesystem', 'file-system/${FileSystem}', 'FileSystem', v('FileSystem')),
+        ),
+        Condition: {
+          StringEquals: { 'elasticfilesystem:AccessPointArn': regional('elasticfilesystem', 'access-point/${AccessPoint}', 'AccessPoint', v('AccessPoint')) },
+        },
+      },
+    ],
   },
   EKSDescribePolicy: onAnyResource('eks:DescribeCluster', 'eks:ListClusters'),
   ElasticMapReduceAddJobFlowStepsPolicy: onOne('ClusterId', 'elasticmapreduce:AddJobFlowSteps', cluster),
@@ -181,16 +277,34 @@ const TEMPLATES: Readonly<Record<string, PolicyTemplate>> = {
   FilterLogEventsPolicy: onOne('LogGroupName', ['logs:FilterLogEvents'], (v) => regional('logs', 'log-group:${logGroupName}:log-stream:*', 'logGroupName', v)),
   FirehoseCrudPolicy: onOne(
     'DeliveryStreamName',
-    ['firehose:CreateDeliveryStream', 'firehose:DeleteDeliveryStream', 'firehose:DescribeDeliveryStream', 'firehose:PutRecord', 'firehose:PutRecordBatch', 'firehose:UpdateDestination'],
+    [
+      'firehose:CreateDeliveryStream',
+      'firehose:DeleteDeliveryStream',
+      'firehose:DescribeDeliveryStream',
+      'firehose:PutRecord',
+      'firehose:PutRecordBatch',
+      'firehose:UpdateDestination',
+    ],
     deliveryStream,
   ),
   FirehoseWritePolicy: onOne('DeliveryStreamName', ['firehose:PutRecord', 'firehose:PutRecordBatch'], deliveryStream),
   KinesisCrudPolicy: onOne(
     'StreamName',
     [
-      'kinesis:AddTagsToStream', 'kinesis:CreateStream', 'kinesis:DecreaseStreamRetentionPeriod', 'kinesis:DeleteStream', 'kinesis:DescribeStream',
-      'kinesis:DescribeStreamSummary', 'kinesis:GetShardIterator', 'kinesis:IncreaseStreamRetentionPeriod', 'kinesis:ListTagsForStream',
-      'kinesis:MergeShards', 'kinesis:PutRecord', 'kinesis:PutRecords', 'kinesis:SplitShard', 'kinesis:RemoveTagsFromStream',
+      'kinesis:AddTagsToStream',
+      'kinesis:CreateStream',
+      'kinesis:DecreaseStreamRetentionPeriod',
+      'kinesis:DeleteStream',
+      'kinesis:DescribeStream',
+      'kinesis:DescribeStreamSummary',
+      'kinesis:GetShardIterator',
+      'kinesis:IncreaseStreamRetentionPeriod',
+      'kinesis:ListTagsForStream',
+      'kinesis:MergeShards',
+      'kinesis:PutRecord',
+      'kinesis:PutRecords',
+      'kinesis:SplitShard',
+      'kinesis:RemoveTagsFromStream',
     ],
     (v) => regional('kinesis', 'stream/${streamName}', 'streamName', v),
   ),
@@ -198,7 +312,10 @@ const TEMPLATES: Readonly<Record<string, PolicyTemplate>> = {
     parameters: ['StreamName'],
     statements: (v) => [
       allow(['kinesis:ListStreams', 'kinesis:DescribeLimits'], inAccount('kinesis', 'stream/*')),
-      allow(['kinesis:DescribeStream', 'kinesis:DescribeStreamSummary', 'kinesis:GetRecords', 'kinesis:GetShardIterator'], regional('kinesis', 'stream/${streamName}', 'streamName', v('StreamName'))),
+      allow(
+        ['kinesis:DescribeStream', 'kinesis:DescribeStreamSummary', 'kinesis:GetRecords', 'kinesis:GetShardIterator'],
+        regional('kinesis', 'stream/${streamName}', 'streamName', v('StreamName')),
+      ),
     ],
   },
   KMSDecryptPolicy: onOne('KeyId', 'kms:Decrypt', kmsKey),
@@ -217,7 +334,12 @@ const TEMPLATES: Readonly<Record<string, PolicyTemplate>> = {
       allow(['polly:DescribeVoices', 'polly:ListLexicons', 'polly:PutLexicon', 'polly:SynthesizeSpeech'], [inAccount('polly', 'lexicon/*')]),
     ],
   },
-  RekognitionDetectOnlyPolicy: onAnyResource('rekognition:DetectFaces', 'rekognition:DetectLabels', 'rekognition:DetectModerationLabels', 'rekognition:DetectText'),
+  RekognitionDetectOnlyPolicy: onAnyResource(
+    'rekognition:DetectFaces',
+    'rekognition:DetectLabels',
+    'rekognition:DetectModerationLabels',
+    'rekognition:DetectText',
+  ),
   RekognitionFacesManagementPolicy: onOne(
     'CollectionId',
     ['rekognition:IndexFaces', 'rekognition:DeleteFaces', 'rekognition:SearchFaces', 'rekognition:SearchFacesByImage', 'rekognition:ListFaces'],
@@ -230,16 +352,28 @@ const TEMPLATES: Readonly<Record<string, PolicyTemplate>> = {
     ['rekognition:CompareFaces', 'rekognition:DetectFaces', 'rekognition:DetectLabels', 'rekognition:DetectModerationLabels'],
     collection,
   ),
-  RekognitionReadPolicy: onOne('CollectionId', ['rekognition:ListCollections', 'rekognition:ListFaces', 'rekognition:SearchFaces', 'rekognition:SearchFacesByImage'], collection),
+  RekognitionReadPolicy: onOne(
+    'CollectionId',
+    ['rekognition:ListCollections', 'rekognition:ListFaces', 'rekognition:SearchFaces', 'rekognition:SearchFacesByImage'],
+    collection,
+  ),
   RekognitionWriteOnlyAccessPolicy: onOne('CollectionId', ['rekognition:CreateCollection', 'rekognition:IndexFaces'], collection),
-  Route53ChangeResourceRecordSetsPolicy: onOne(
-    'HostedZoneId',
-    ['route53:ChangeResourceRecordSets'],
-    (v) => sub('arn:${AWS::Partition}:route53:::hostedzone/${HostedZoneId}', { HostedZoneId: v }),
+  Route53ChangeResourceRecordSetsPolicy: onOne('HostedZoneId', ['route53:ChangeResourceRecordSets'], (v) =>
+    sub('arn:${AWS::Partition}:route53:::hostedzone/${HostedZoneId}', { HostedZoneId: v }),
   ),
   S3CrudPolicy: onOne(
     'BucketName',
-    ['s3:GetObject', 's3:ListBucket', 's3:GetBucketLocation', 's3:GetObjectVersion', 's3:PutObject', 's3:PutObjectAcl', 's3:GetLifecycleConfiguration', 's3:PutLifecycleConfiguration', 's3:DeleteObject'],
+    [
+      's3:GetObject',
+      's3:ListBucket',
+      's3:GetBucketLocation',
+      's3:GetObjectVersion',
+      's3:PutObject',
+      's3:PutObjectAcl',
+      's3:GetLifecycleConfiguration',
+      's3:PutLifecycleConfiguration',
+      's3:DeleteObject',
+    ],
     bucketAndObjects,
   ),
   S3FullAccessPolicy: {
@@ -247,32 +381,61 @@ const TEMPLATES: Readonly<Record<string, PolicyTemplate>> = {
     statements: (v) => [
       allow(
         [
-          's3:GetObject', 's3:GetObjectAcl', 's3:GetObjectVersion', 's3:PutObject', 's3:PutObjectAcl', 's3:DeleteObject', 's3:DeleteObjectTagging',
-          's3:DeleteObjectVersionTagging', 's3:GetObjectTagging', 's3:GetObjectVersionTagging', 's3:PutObjectTagging', 's3:PutObjectVersionTagging',
+          's3:GetObject',
+          's3:GetObjectAcl',
+          's3:GetObjectVersion',
+          's3:PutObject',
+          's3:PutObjectAcl',
+          's3:DeleteObject',
+          's3:DeleteObjectTagging',
+          's3:DeleteObjectVersionTagging',
+          's3:GetObjectTagging',
+          's3:GetObjectVersionTagging',
+          's3:PutObjectTagging',
+          's3:PutObjectVersionTagging',
         ],
         [bucket('/*', v('BucketName'))],
       ),
       allow(['s3:ListBucket', 's3:GetBucketLocation', 's3:GetLifecycleConfiguration', 's3:PutLifecycleConfiguration'], [bucket('', v('BucketName'))]),
     ],
   },
-  S3ReadPolicy: onOne('BucketName', ['s3:GetObject', 's3:ListBucket', 's3:GetBucketLocation', 's3:GetObjectVersion', 's3:GetLifecycleConfiguration'], bucketAndObjects),
-  S3WritePolicy: onOne('BucketName', ['s3:PutObject', 's3:PutObjectAcl', 's3:PutLifecycleConfiguration'], bucketAndObjects),
-  SageMakerCreateEndpointConfigPolicy: onOne(
-    'EndpointConfigName',
-    ['sagemaker:CreateEndpointConfig'],
-    (v) => regional('sagemaker', 'endpoint-config/${endpointConfigName}', 'endpointConfigName', v),
+  S3ReadPolicy: onOne(
+    'BucketName',
+    ['s3:GetObject', 's3:ListBucket', 's3:GetBucketLocation', 's3:GetObjectVersion', 's3:GetLifecycleConfiguration'],
+    bucketAndObjects,
   ),
-  SageMakerCreateEndpointPolicy: onOne('EndpointName', ['sagemaker:CreateEndpoint'], (v) => regional('sagemaker', 'endpoint/${endpointName}', 'endpointName', v)),
+  S3WritePolicy: onOne('BucketName', ['s3:PutObject', 's3:PutObjectAcl', 's3:PutLifecycleConfiguration'], bucketAndObjects),
+  SageMakerCreateEndpointConfigPolicy: onOne('EndpointConfigName', ['sagemaker:CreateEndpointConfig'], (v) =>
+    regional('sagemaker', 'endpoint-config/${endpointConfigName}', 'endpointConfigName', v),
+  ),
+  SageMakerCreateEndpointPolicy: onOne('EndpointName', ['sagemaker:CreateEndpoint'], (v) =>
+    regional('sagemaker', 'endpoint/${endpointName}', 'endpointName', v),
+  ),
   ServerlessRepoReadWriteAccessPolicy: {
     parameters: [],
-    statements: () => [allow(
-      ['serverlessrepo:CreateApplication', 'serverlessrepo:CreateApplicationVersion', 'serverlessrepo:GetApplication', 'serverlessrepo:ListApplications', 'serverlessrepo:ListApplicationVersions'],
-      [inAccount('serverlessrepo', 'applications/*')],
-    )],
+    statements: () => [
+      allow(
+        [
+          'serverlessrepo:CreateApplication',
+          'serverlessrepo:CreateApplicationVersion',
+          'serverlessrepo:GetApplication',
+          'serverlessrepo:ListApplications',
+          'serverlessrepo:ListApplicationVersions',
+        ],
+        [inAccount('serverlessrepo', 'applications/*')],
+      ),
+    ],
   },
   SESBulkTemplatedCrudPolicy: onOne(
     'IdentityName',
-    ['ses:GetIdentityVerificationAttributes', 'ses:SendEmail', 'ses:SendRawEmail', 'ses:SendTemplatedEmail', 'ses:SendBulkTemplatedEmail', 'ses:VerifyEmailIdentity'],
+    [
+      'ses:GetIdentityVerificationAttributes',
+      'ses:SendEmail',
+      'ses:SendRawEmail',
+      'ses:SendTemplatedEmail',
+      'ses:SendBulkTemplatedEmail',
+      'ses:VerifyEmailIdentity',
+    ],
     identity,
   ),
   SESBulkTemplatedCrudPolicy_v2: {
@@ -286,17 +449,27 @@ const TEMPLATES: Readonly<Record<string, PolicyTemplate>> = {
     ],
   },
   SESCrudPolicy: onOne('IdentityName', ['ses:GetIdentityVerificationAttributes', 'ses:SendEmail', 'ses:SendRawEmail', 'ses:VerifyEmailIdentity'], identity),
-  SESEmailTemplateCrudPolicy: onAnyResource('ses:CreateTemplate', 'ses:GetTemplate', 'ses:ListTemplates', 'ses:UpdateTemplate', 'ses:DeleteTemplate', 'ses:TestRenderTemplate'),
+  SESEmailTemplateCrudPolicy: onAnyResource(
+    'ses:CreateTemplate',
+    'ses:GetTemplate',
+    'ses:ListTemplates',
+    'ses:UpdateTemplate',
+    'ses:DeleteTemplate',
+    'ses:TestRenderTemplate',
+  ),
   SESSendBouncePolicy: onOne('IdentityName', ['ses:SendBounce'], identity),
-  SNSCrudPolicy: onOne(
-    'TopicName',
-    ['sns:ListSubscriptionsByTopic', 'sns:CreateTopic', 'sns:SetTopicAttributes', 'sns:Subscribe', 'sns:Publish'],
-    (v) => regional('sns', '${topicName}*', 'topicName', v),
+  SNSCrudPolicy: onOne('TopicName', ['sns:ListSubscriptionsByTopic', 'sns:CreateTopic', 'sns:SetTopicAttributes', 'sns:Subscribe', 'sns:Publish'], (v) =>
+    regional('sns', '${topicName}*', 'topicName', v),
   ),
   SNSPublishMessagePolicy: onOne('TopicName', ['sns:Publish'], (v) => regional('sns', '${topicName}', 'topicName', v)),
   SSMParameterReadPolicy: ssmParameters('parameter/${parameterName}'),
   SSMParameterWithSlashPrefixReadPolicy: ssmParameters('parameter${parameterName}'),
-  TextractDetectAnalyzePolicy: onAnyResource('textract:DetectDocumentText', 'textract:StartDocumentTextDetection', 'textract:StartDocumentAnalysis', 'textract:AnalyzeDocument'),
+  TextractDetectAnalyzePolicy: onAnyResource(
+    'textract:DetectDocumentText',
+    'textract:StartDocumentTextDetection',
+    'textract:StartDocumentAnalysis',
+    'textract:AnalyzeDocument',
+  ),
   TextractGetResultPolicy: onAnyResource('textract:GetDocumentTextDetection', 'textract:GetDocumentAnalysis'),
   TextractPolicy: onAnyResource('textract:*'),
   VPCAccessPolicy: onAnyResource('ec2:CreateNetworkInterface', 'ec2:DeleteNetworkInterface', 'ec2:DescribeNetworkInterfaces', 'ec2:DetachNetworkInterface'),

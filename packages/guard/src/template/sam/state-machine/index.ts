@@ -14,8 +14,21 @@ import { Dict, clone, dict, get, getAtt, isObject, ref } from '../values';
 import { definitionString } from './definition';
 
 const SUPPORTED = new Set([
-  'Definition', 'DefinitionUri', 'DefinitionSubstitutions', 'Events', 'Logging', 'Name', 'PermissionsBoundary', 'Policies', 'Role',
-  'RolePath', 'Tags', 'Tracing', 'Type', 'AutoPublishAlias', 'PropagateTags',
+  'Definition',
+  'DefinitionUri',
+  'DefinitionSubstitutions',
+  'Events',
+  'Logging',
+  'Name',
+  'PermissionsBoundary',
+  'Policies',
+  'Role',
+  'RolePath',
+  'Tags',
+  'Tracing',
+  'Type',
+  'AutoPublishAlias',
+  'PropagateTags',
 ]);
 
 /**
@@ -36,22 +49,27 @@ export function translateStateMachine(ctx: Context, r: SamResource): Unit[] {
     target = { owner: r, kind: 'stateMachine', ref: ref(r.logicalId), arn: ref(r.logicalId), arnVariable: r.logicalId, attributes };
   });
   if (!target) return [core];
-  return [core, ...roleAndEvents(ctx, r, target, roleId, (grants) => ({
-    managed: tracingEnabled(r) ? [managedPolicyArn('AWSXrayWriteOnlyAccess')] : [],
-    inline: grants.inline,
-  }))];
+  return [
+    core,
+    ...roleAndEvents(ctx, r, target, roleId, (grants) => ({
+      managed: tracingEnabled(r) ? [managedPolicyArn('AWSXrayWriteOnlyAccess')] : [],
+      inline: grants.inline,
+    })),
+  ];
 }
 
 function stateMachineProperties(r: SamResource, roleId: string | undefined): Dict {
   const definition = prop(r, 'Definition');
   const uri = prop(r, 'DefinitionUri');
-  if ((definition === undefined) === (uri === undefined)) throw new NotExpanded(propertyPath(r), 'a state machine needs exactly one of Definition and DefinitionUri');
+  if ((definition === undefined) === (uri === undefined))
+    throw new NotExpanded(propertyPath(r), 'a state machine needs exactly one of Definition and DefinitionUri');
   let substitutions = clone(prop(r, 'DefinitionSubstitutions'));
   let source: [string, unknown];
   if (definition !== undefined) {
     const d = definitionString(definition, propertyPath(r, 'Definition'));
     if (Object.keys(d.substitutions).length > 0) {
-      if (substitutions !== undefined && !isObject(substitutions)) throw new NotExpanded(propertyPath(r, 'DefinitionSubstitutions'), 'DefinitionSubstitutions is not a map');
+      if (substitutions !== undefined && !isObject(substitutions))
+        throw new NotExpanded(propertyPath(r, 'DefinitionSubstitutions'), 'DefinitionSubstitutions is not a map');
       substitutions = { ...(substitutions as Dict | undefined), ...d.substitutions };
     }
     source = ['DefinitionString', d.text];
@@ -79,12 +97,22 @@ function addAlias(ctx: Context, r: SamResource, unit: Unit, attributes: Dict): v
   const name = literalString(ctx.resolveParameter(prop(r, 'AutoPublishAlias')), propertyPath(r, 'AutoPublishAlias'), 'AutoPublishAlias');
   if (!/^[A-Za-z0-9]+$/.test(name)) throw new NotExpanded(propertyPath(r, 'AutoPublishAlias'), `the alias name ${name} is not expanded by Tarmac`);
   const versionId = `${r.logicalId}Version`;
-  unit.add(versionId, 'AWS::StepFunctions::StateMachineVersion', {
-    StateMachineArn: ref(r.logicalId),
-    StateMachineRevisionId: getAtt(r.logicalId, 'StateMachineRevisionId'),
-  }, { ...attributes, DeletionPolicy: r.resource.DeletionPolicy ?? 'Retain', UpdateReplacePolicy: r.resource.UpdateReplacePolicy ?? 'Retain' });
-  unit.add(`${r.logicalId}Alias${name}`, 'AWS::StepFunctions::StateMachineAlias', {
-    Name: name,
-    DeploymentPreference: { StateMachineVersionArn: ref(versionId), Type: 'ALL_AT_ONCE' },
-  }, attributes);
+  unit.add(
+    versionId,
+    'AWS::StepFunctions::StateMachineVersion',
+    {
+      StateMachineArn: ref(r.logicalId),
+      StateMachineRevisionId: getAtt(r.logicalId, 'StateMachineRevisionId'),
+    },
+    { ...attributes, DeletionPolicy: r.resource.DeletionPolicy ?? 'Retain', UpdateReplacePolicy: r.resource.UpdateReplacePolicy ?? 'Retain' },
+  );
+  unit.add(
+    `${r.logicalId}Alias${name}`,
+    'AWS::StepFunctions::StateMachineAlias',
+    {
+      Name: name,
+      DeploymentPreference: { StateMachineVersionArn: ref(versionId), Type: 'ALL_AT_ONCE' },
+    },
+    attributes,
+  );
 }
