@@ -20,27 +20,12 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 
-const ROOT = path.resolve(__dirname, '..');
+const { ROOT, readJson, workspaceDirs, platformBinary, writeBinary } = require('./lib/workspaces');
 const NPM = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 
 function fail(message) {
   process.stderr.write(`pack-packages: ${message}\n`);
   process.exit(1);
-}
-
-const readJson = (file) => JSON.parse(fs.readFileSync(file, 'utf8'));
-
-/** The workspace directories of the root package.json, its globs (dir/*) expanded. */
-function workspaces() {
-  return readJson(path.join(ROOT, 'package.json')).workspaces.flatMap((pattern) => {
-    if (!pattern.endsWith('/*')) return [path.join(ROOT, pattern)];
-    const parent = path.join(ROOT, pattern.slice(0, -2));
-    return fs
-      .readdirSync(parent, { withFileTypes: true })
-      .filter((e) => e.isDirectory() && fs.existsSync(path.join(parent, e.name, 'package.json')))
-      .map((e) => path.join(parent, e.name))
-      .sort();
-  });
 }
 
 /** npm pack DIR into OUTDIR; returns the tarball's path and the files it holds. */
@@ -94,23 +79,15 @@ function packWorkspace(dir, outDir) {
 /** The binary package of one platform, staged and packed; undefined when its binary is not available. */
 function packPlatform(dir, outDir, guardPkg) {
   const pkg = readJson(path.join(dir, 'package.json'));
-  const { os: osName, cpu, binary } = pkg.tarmacPlatform;
+  const { os: osName, cpu } = pkg.tarmacPlatform;
   const wanted = guardPkg.optionalDependencies?.[pkg.name];
   if (wanted !== pkg.version) fail(`${pkg.name}@${pkg.version}: @tarmac/guard's optionalDependencies ask for ${wanted ?? 'nothing'}`);
-  const [scope, name, ...rest] = binary.split('/');
-  let source;
-  try {
-    source = path.dirname(require.resolve(`${scope}/${name}/package.json`, { paths: [ROOT] }));
-  } catch {
-    process.stderr.write(`skipped ${pkg.name}: ${scope}/${name} is not installed\n`);
+  const binary = platformBinary(pkg);
+  if (binary.missing) {
+    process.stderr.write(`skipped ${pkg.name}: ${binary.missing}\n`);
     return undefined;
   }
-  const from = path.join(source, ...rest);
-  if (!fs.existsSync(from)) {
-    process.stderr.write(`skipped ${pkg.name}: no binary at ${from}\n`);
-    return undefined;
-  }
-  const guardVersion = readJson(path.join(source, 'guard-version.json')).version;
+  const { file: from, version: guardVersion } = binary;
   if (osName === process.platform && cpu === process.arch) {
     const reported = execFileSync(from, ['--version'], { encoding: 'utf8' }).trim();
     if (!reported.endsWith(` ${guardVersion}`)) fail(`${from} reports "${reported}", guard-version.json says ${guardVersion}`);
@@ -122,12 +99,9 @@ function packPlatform(dir, outDir, guardPkg) {
     // os/cpu: npm installs this package on its platform only; preferUnplugged: Yarn PnP keeps the binary on disk.
     const staged = { ...manifest, os: [osName], cpu: [cpu], preferUnplugged: true };
     fs.writeFileSync(path.join(stage, 'package.json'), JSON.stringify(staged, null, 2) + '\n');
-    fs.mkdirSync(path.join(stage, 'bin'));
-    fs.copyFileSync(from, path.join(stage, 'bin', 'cfn-guard'));
-    fs.chmodSync(path.join(stage, 'bin', 'cfn-guard'), 0o755);
-    fs.writeFileSync(path.join(stage, 'guard-version.json'), JSON.stringify({ version: guardVersion }) + '\n');
+    writeBinary(stage, binary);
     fs.copyFileSync(path.join(dir, '..', 'LICENSE'), path.join(stage, 'LICENSE'));
-    fs.writeFileSync(path.join(stage, 'NOTICE'), notice(guardVersion, osName, cpu, readJson(path.join(source, 'package.json'))));
+    fs.writeFileSync(path.join(stage, 'NOTICE'), notice(guardVersion, osName, cpu, binary.from));
     const { tarball, files } = npmPack(stage, outDir);
     const expected = ['LICENSE', 'NOTICE', 'bin/cfn-guard', 'guard-version.json', 'package.json'];
     if (JSON.stringify([...files].sort()) !== JSON.stringify(expected)) {
@@ -160,7 +134,7 @@ function main() {
   fs.mkdirSync(outDir, { recursive: true });
   const guardPkg = readJson(path.join(ROOT, 'packages', 'guard', 'package.json'));
   const tarballs = [];
-  for (const dir of workspaces()) {
+  for (const dir of workspaceDirs()) {
     const pkg = readJson(path.join(dir, 'package.json'));
     if (pkg.tarmacPlatform) {
       const tarball = packPlatform(dir, outDir, guardPkg);

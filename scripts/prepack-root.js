@@ -14,23 +14,11 @@
 'use strict';
 const fs = require('fs');
 const path = require('path');
-
-const ROOT = path.resolve(__dirname, '..');
-const readJson = (file) => JSON.parse(fs.readFileSync(file, 'utf8'));
+const { ROOT, readJson, workspaceDirs, platformBinary, writeBinary } = require('./lib/workspaces');
 
 /** Every workspace package by name, with its directory. */
 function workspaces() {
-  const found = new Map();
-  for (const pattern of readJson(path.join(ROOT, 'package.json')).workspaces) {
-    const dirs = pattern.endsWith('/*')
-      ? fs
-          .readdirSync(path.join(ROOT, pattern.slice(0, -2)), { withFileTypes: true })
-          .filter((e) => e.isDirectory())
-          .map((e) => path.join(ROOT, pattern.slice(0, -2), e.name))
-      : [path.join(ROOT, pattern)];
-    for (const dir of dirs) if (fs.existsSync(path.join(dir, 'package.json'))) found.set(readJson(path.join(dir, 'package.json')).name, dir);
-  }
-  return found;
+  return new Map(workspaceDirs().map((dir) => [readJson(path.join(dir, 'package.json')).name, dir]));
 }
 
 /** The workspace packages the root tarball bundles: bundleDependencies and, from them, dependencies and optionalDependencies. */
@@ -60,16 +48,10 @@ function stageNativeGuard(all) {
     process.stderr.write(`prepack: no cfn-guard package for ${key}: the packed tarmac has no native engine here\n`);
     return;
   }
-  const { binary } = readJson(path.join(dir, 'package.json')).tarmacPlatform;
-  const [scope, name, ...rest] = binary.split('/');
-  const source = path.dirname(require.resolve(`${scope}/${name}/package.json`, { paths: [ROOT] }));
-  const from = path.join(source, ...rest);
-  if (!fs.existsSync(from)) throw new Error(`prepack: no cfn-guard binary at ${from}`);
-  fs.mkdirSync(path.join(dir, 'bin'), { recursive: true });
-  fs.copyFileSync(from, path.join(dir, 'bin', 'cfn-guard'));
-  fs.chmodSync(path.join(dir, 'bin', 'cfn-guard'), 0o755);
-  const { version } = readJson(path.join(source, 'guard-version.json'));
-  fs.writeFileSync(path.join(dir, 'guard-version.json'), `${JSON.stringify({ version })}\n`);
+  const binary = platformBinary(readJson(path.join(dir, 'package.json')));
+  if (binary.missing) throw new Error(`prepack: ${binary.missing}`);
+  writeBinary(dir, binary);
+  const { version } = binary;
   process.stderr.write(`prepack: cfn-guard ${version} for ${key} staged in ${path.relative(ROOT, dir)}\n`);
 }
 
