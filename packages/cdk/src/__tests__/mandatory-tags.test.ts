@@ -1,4 +1,7 @@
+import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
+import { CATALOG_PACKAGE_FORMAT, catalogBundleIdentity, loadCatalog } from '@tarmac/core';
 import { Aspects, CfnParameter, Stack, Tags } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -77,4 +80,31 @@ test('resources that take no tags are left alone', () => {
   role.addToPolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: ['*'] }));
   const policies = Template.fromStack(stack).findResources('AWS::IAM::Policy');
   expect(Object.values(policies).map((p) => p.Properties.Tags)).toEqual([undefined]);
+});
+
+test('{ catalog } picks an installed catalog package by name, as --catalog does, from where the app runs', () => {
+  const project = fs.mkdtempSync(path.join(os.tmpdir(), 'tarmac-cdk-app-'));
+  const root = path.join(project, 'node_modules', '@acme', 'controls');
+  fs.cpSync(POLICIES, path.join(root, 'policies'), { recursive: true });
+  const tags = path.join(root, 'policies', 'tags.yaml');
+  fs.writeFileSync(tags, fs.readFileSync(tags, 'utf8').replace('values: [dev, staging, prod]', 'values: [dev, staging, prod, qa]'));
+  fs.writeFileSync(path.join(root, 'policies', 'catalog.yaml'), 'name: "@acme/controls"\nversion: 1.0.0\ndescription: test\n');
+  const identity = catalogBundleIdentity(loadCatalog(path.join(root, 'policies')));
+  fs.writeFileSync(
+    path.join(root, 'package.json'),
+    JSON.stringify({ name: '@acme/controls', version: '1.0.0', tarmac: { catalog: CATALOG_PACKAGE_FORMAT, policies: 'policies', rules: 'rules', identity } }),
+  );
+  fs.writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name: 'app', devDependencies: { '@acme/controls': '1.0.0' } }));
+  const cwd = process.cwd();
+  try {
+    process.chdir(project);
+    expect(() => new MandatoryTags({ ...TAGS, env: 'qa' }, { catalog: '@acme/controls' })).not.toThrow();
+    expect(() => new MandatoryTags({ ...TAGS, env: 'qa' }, { catalog: '@acme/other' })).toThrow(
+      /catalog package @acme\/other is not installed here \(expected npm i -D @acme\/other\)/,
+    );
+  } finally {
+    process.chdir(cwd);
+  }
+  // The same values against the repository's catalog, which does not allow qa.
+  expect(() => new MandatoryTags({ ...TAGS, env: 'qa' }, { policies: POLICIES })).toThrow(/env/);
 });
