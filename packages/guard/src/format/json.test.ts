@@ -1,29 +1,9 @@
 import { InputError } from '@tarmac/core';
-import { CheckReport, Finding } from '../findings';
+import { sampleFinding as finding, sampleReport } from './__tests__/sample-report';
 import { formatJson, parseJsonReport } from './json';
 
-const finding = (overrides: Partial<Finding>): Finding => ({
-  controlId: 'LZ.S3.2',
-  origin: 'catalog',
-  title: 'S3 buckets are encrypted with a KMS key',
-  severity: 'high',
-  verdict: 'fail',
-  mode: 'enforce',
-  file: 'cdk.out/Data.template.json',
-  stack: 'Data',
-  logicalId: 'Bucket',
-  resourceType: 'AWS::S3::Bucket',
-  path: 'Properties.BucketEncryption',
-  line: 12,
-  column: 9,
-  message: 'Bucket is not encrypted with KMS.',
-  fix: 'Set SSEAlgorithm to aws:kms.',
-  ruleName: 'lz_s3_bucket_kms_encryption',
-  ...overrides,
-});
-
-const REPORT: CheckReport = {
-  findings: [
+const REPORT = sampleReport(
+  [
     finding({
       controlTowerIds: ['CT.S3.PR.10'],
       rationale: 'Keys the organization controls.',
@@ -43,19 +23,20 @@ const REPORT: CheckReport = {
       ruleName: 'x',
     },
   ],
-  errors: [
-    new InputError({ file: 'policies', line: 3, column: 7 }, "unknown profile 'qa'", 'one of dev, prod, sandbox'),
-    new InputError({ file: 'broken.yaml', line: 2 }, 'duplicate key'),
-    new InputError({ file: 'missing.json' }, 'cannot read file: ENOENT'),
-  ],
-  summary: { files: 4, templates: 3, resources: 7, findings: 3, blocking: 2, unchecked: 0, skipped: 1, skippedBy: { 'not a template': 1 }, durationMs: 42 },
-  engine: { name: 'native', version: '3.1.1' },
-  catalog: '@tarmac/example-catalog@0.1.0',
-  evaluated: [
-    { file: 'cdk.out/Data.template.json', stack: 'Data', controls: ['LZ.S3.2', 'LZ.TAG.1', 'CT.S3.PR.10'] },
-    { file: 't.yaml', controls: [] },
-  ],
-};
+  {
+    errors: [
+      new InputError({ file: 'policies', line: 3, column: 7 }, "unknown profile 'qa'", 'one of dev, prod, sandbox'),
+      new InputError({ file: 'broken.yaml', line: 2 }, 'duplicate key'),
+      new InputError({ file: 'missing.json' }, 'cannot read file: ENOENT'),
+    ],
+    // findings: 3 and blocking: 2 come from the findings.
+    summary: { files: 4, templates: 3, resources: 7, skipped: 1, skippedBy: { 'not a template': 1 }, durationMs: 42 },
+    evaluated: [
+      { file: 'cdk.out/Data.template.json', stack: 'Data', controls: ['LZ.S3.2', 'LZ.TAG.1', 'CT.S3.PR.10'] },
+      { file: 't.yaml', controls: [] },
+    ],
+  },
+);
 
 describe('parseJsonReport(formatJson(report))', () => {
   const parsed = parseJsonReport(formatJson(REPORT));
@@ -88,14 +69,11 @@ describe('parseJsonReport(formatJson(report))', () => {
   });
 
   test('an empty report round-trips', () => {
-    const empty: CheckReport = {
-      findings: [],
-      errors: [],
-      summary: { files: 0, templates: 0, resources: 0, findings: 0, blocking: 0, unchecked: 0, skipped: 0, skippedBy: {}, durationMs: 0 },
+    const empty = sampleReport([], {
+      summary: { files: 0, templates: 0, resources: 0, durationMs: 0 },
       engine: { name: 'wasm', version: '1' },
       catalog: 'policies',
-      evaluated: [],
-    };
+    });
     expect(parseJsonReport(formatJson(empty))).toEqual(empty);
   });
 });

@@ -1,6 +1,7 @@
 import { parseXML } from '@aws-sdk/xml-builder';
 import { InputError } from '@tarmac/core';
 import { CheckReport, EvaluatedTemplate, Finding } from '../findings';
+import { sampleFinding, sampleReport } from './__tests__/sample-report';
 import { formatJunit } from './junit';
 
 type Node = Record<string, unknown> & { '#text'?: string };
@@ -19,41 +20,12 @@ function parseJunit(xml: string): { root: Node; suites: Node[] } {
 const casesOf = (suite: Node) => list(suite.testcase as Node | Node[] | '').filter((c): c is Node => typeof c === 'object');
 const counts = (n: Node) => [Number(n.tests), Number(n.failures), Number(n.errors)];
 
-const finding = (overrides: Partial<Finding>): Finding => ({
-  controlId: 'LZ.S3.2',
-  origin: 'catalog',
-  title: 't',
-  severity: 'high',
-  verdict: 'fail',
-  mode: 'enforce',
-  file: 'data.yaml',
-  logicalId: 'Raw',
-  resourceType: 'AWS::S3::Bucket',
-  line: 12,
-  message: 'Bucket is not encrypted with KMS.',
-  fix: 'Set SSEAlgorithm to aws:kms.',
-  ruleName: 'lz_s3_bucket_kms_encryption',
-  ...overrides,
-});
+/** The sample finding in a plain template, data.yaml: no stack, property path or column. */
+const finding = (overrides: Partial<Finding>): Finding =>
+  sampleFinding({ title: 't', file: 'data.yaml', stack: undefined, logicalId: 'Raw', path: undefined, column: undefined, ...overrides });
 
-const report = (findings: Finding[], evaluated: EvaluatedTemplate[], errors: InputError[] = []): CheckReport => ({
-  findings,
-  errors,
-  evaluated,
-  engine: { name: 'native', version: '3.1.1' },
-  catalog: '@tarmac/example-catalog@0.1.0',
-  summary: {
-    files: 2,
-    templates: evaluated.length,
-    resources: 4,
-    findings: findings.length,
-    blocking: findings.filter((f) => f.mode === 'enforce').length,
-    unchecked: 0,
-    skipped: 0,
-    skippedBy: {},
-    durationMs: 1234,
-  },
-});
+const report = (findings: Finding[], evaluated: EvaluatedTemplate[], errors: InputError[] = []): CheckReport =>
+  sampleReport(findings, { errors, evaluated, summary: { files: 2, templates: evaluated.length, resources: 4, durationMs: 1234 } });
 
 test('a clean template counts one passing test per control that applies to it, not 0', () => {
   const { root, suites } = parseJunit(formatJunit(report([], [{ file: 'queue.json', controls: ['LZ.SQS.1', 'LZ.KMS.1', 'LZ.TAG.1'] }])));

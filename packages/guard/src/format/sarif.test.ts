@@ -5,6 +5,7 @@ import { InputError, loadCatalog } from '@tarmac/core';
 import { checkSources } from '../check';
 import { NativeEngine } from '../engines/native-engine';
 import { CheckReport, Finding } from '../findings';
+import { sampleFinding, sampleReport } from './__tests__/sample-report';
 import { catalogPackage, formatSarif } from './sarif';
 
 const ROOT = path.join(__dirname, '..', '..', '..', '..');
@@ -25,47 +26,14 @@ function sarifValidator(): ValidateFunction {
   return ajv.compile(schema);
 }
 
-const finding = (overrides: Partial<Finding>): Finding => ({
-  controlId: 'LZ.S3.2',
-  origin: 'catalog',
-  title: 'S3 buckets are encrypted with a KMS key',
-  severity: 'high',
-  verdict: 'fail',
-  mode: 'enforce',
-  file: 'cdk.out/Data.template.json',
-  stack: 'Data',
-  logicalId: 'Bucket',
-  resourceType: 'AWS::S3::Bucket',
-  path: 'Properties.BucketEncryption',
-  line: 12,
-  column: 9,
-  message: 'Bucket is not encrypted with KMS.',
-  fix: 'Set SSEAlgorithm to aws:kms [see *docs*].',
-  ruleName: 'lz_s3_bucket_kms_encryption',
-  rationale: 'Keys the organization controls.',
-  helpUri: 'https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html',
-  ...overrides,
-});
-
-const report = (findings: Finding[], overrides: Partial<CheckReport> = {}): CheckReport => ({
-  findings,
-  errors: [],
-  engine: { name: 'native', version: '3.1.1' },
-  catalog: '@tarmac/example-catalog@0.1.0',
-  evaluated: [],
-  summary: {
-    files: 1,
-    templates: 1,
-    resources: 2,
-    findings: findings.length,
-    blocking: findings.filter((f) => f.mode === 'enforce').length,
-    unchecked: 0,
-    skipped: 0,
-    skippedBy: {},
-    durationMs: 5,
-  },
-  ...overrides,
-});
+/** The sample finding with a fix that holds Markdown characters, a rationale and a reference. */
+const finding = (overrides: Partial<Finding>): Finding =>
+  sampleFinding({
+    fix: 'Set SSEAlgorithm to aws:kms [see *docs*].',
+    rationale: 'Keys the organization controls.',
+    helpUri: 'https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html',
+    ...overrides,
+  });
 
 const sarifOf = (r: CheckReport, cwd = '/repo') => JSON.parse(formatSarif(r, cwd));
 const fingerprints = (r: CheckReport, cwd = '/repo') =>
@@ -82,7 +50,7 @@ describe('SARIF 2.1.0 for code scanning', () => {
     helpUri: 'https://docs.aws.amazon.com/controltower/latest/controlreference/s3-rules.html#ct-s3-pr-1-description',
     rationale: 'BPA.',
   });
-  const sample = report(
+  const sample = sampleReport(
     [
       finding({ controlTowerIds: ['CT.S3.PR.10'] }),
       CT,
@@ -139,7 +107,7 @@ describe('SARIF 2.1.0 for code scanning', () => {
     expect(tool.driver.properties).toEqual({ catalog: '@tarmac/example-catalog@0.1.0' });
     expect(tool.extensions).toEqual([{ name: '@tarmac/example-catalog', version: '0.1.0' }]);
     // A catalog without catalog.yaml is named by its directory: a property, not a package.
-    const local = sarifOf(report([], { catalog: '/work/policies' })).runs[0].tool;
+    const local = sarifOf(sampleReport([], { catalog: '/work/policies' })).runs[0].tool;
     expect(local.driver.properties).toEqual({ catalog: '/work/policies' });
     expect(local.extensions).toBeUndefined();
   });
@@ -178,7 +146,7 @@ describe('SARIF 2.1.0 for code scanning', () => {
 
   test('a finding of a transform Tarmac could not expand does not describe the rule', () => {
     const unchecked = finding({ verdict: 'unchecked', message: 'Not checked: App is a transform.', fix: 'Check the processed template.' });
-    const rules = sarifOf(report([unchecked, finding({ logicalId: 'Other' })])).runs[0].tool.driver.rules;
+    const rules = sarifOf(sampleReport([unchecked, finding({ logicalId: 'Other' })])).runs[0].tool.driver.rules;
     expect(rules[0].help.text).toBe('Fix: Set SSEAlgorithm to aws:kms [see *docs*].');
   });
 
@@ -204,13 +172,13 @@ describe('SARIF 2.1.0 for code scanning', () => {
   });
 
   describe('partialFingerprints', () => {
-    const base = report([finding({}), finding({ logicalId: 'Other', line: 30 })]);
+    const base = sampleReport([finding({}), finding({ logicalId: 'Other', line: 30 })]);
 
     test('do not change when a resource moves within its file, or with how the template was named', () => {
-      const moved = report([finding({ line: 80, column: 3 }), finding({ logicalId: 'Other', line: 2 })]);
+      const moved = sampleReport([finding({ line: 80, column: 3 }), finding({ logicalId: 'Other', line: 2 })]);
       expect(fingerprints(moved)).toEqual(fingerprints(base));
       // tarmac check cdk.out in /repo, or tarmac check /repo/cdk.out: the same alerts.
-      const absolute = report(base.findings.map((f) => ({ ...f, file: path.join('/repo', f.file) })));
+      const absolute = sampleReport(base.findings.map((f) => ({ ...f, file: path.join('/repo', f.file) })));
       expect(fingerprints(absolute, '/repo')).toEqual(fingerprints(base, process.cwd()));
       expect(fingerprints(base)[0]).toMatch(/^[0-9a-f]{64}$/);
     });
@@ -222,7 +190,7 @@ describe('SARIF 2.1.0 for code scanning', () => {
       ['resource', { logicalId: 'Renamed' }],
       ['property path', { path: 'Properties.Tags' }],
     ])('differ by %s', (_what, change) => {
-      expect(fingerprints(report([finding(change)]))[0]).not.toBe(fingerprints(base)[0]);
+      expect(fingerprints(sampleReport([finding(change)]))[0]).not.toBe(fingerprints(base)[0]);
     });
 
     test('differ between the findings of one report', () => {

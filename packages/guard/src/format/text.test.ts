@@ -1,42 +1,31 @@
-import { CheckReport, Finding } from '../findings';
+import { Finding } from '../findings';
+import { sampleFinding, sampleReport } from './__tests__/sample-report';
 import { formatText } from './text';
 
-const unchecked = (controlId: string, mode: Finding['mode']): Finding => ({
-  controlId,
-  origin: 'catalog',
-  title: controlId,
-  severity: 'high',
-  verdict: 'unchecked',
-  mode,
-  file: 'sam.yaml',
-  logicalId: 'App',
-  resourceType: 'AWS::Serverless::Application',
-  line: 4,
-  message: 'Not checked: App is an AWS::Serverless::Application.',
-  fix: 'Check the processed template.',
-  ruleName: controlId.toLowerCase(),
-});
+const unchecked = (controlId: string, mode: Finding['mode']): Finding =>
+  sampleFinding({
+    controlId,
+    title: controlId,
+    verdict: 'unchecked',
+    mode,
+    file: 'sam.yaml',
+    stack: undefined,
+    logicalId: 'App',
+    resourceType: 'AWS::Serverless::Application',
+    path: undefined,
+    line: 4,
+    column: undefined,
+    message: 'Not checked: App is an AWS::Serverless::Application.',
+    fix: 'Check the processed template.',
+    ruleName: controlId.toLowerCase(),
+  });
 
 test('what a transform hides is one line per resource, naming the controls and how many block', () => {
   const findings = ['LZ.A.1', 'LZ.A.2', 'LZ.A.3', 'LZ.A.4', 'LZ.A.5', 'LZ.A.6', 'LZ.A.7'].map((id, i) => unchecked(id, i < 5 ? 'enforce' : 'warn'));
-  const report: CheckReport = {
-    findings,
-    errors: [],
-    engine: { name: 'native', version: '3.1.1' },
-    catalog: '@tarmac/example-catalog@0.1.0',
-    evaluated: [],
-    summary: {
-      files: 1,
-      templates: 1,
-      resources: 0,
-      findings: 7,
-      blocking: 5,
-      unchecked: 1,
-      skipped: 2,
-      skippedBy: { 'not a template': 1, 'excluded directory': 1 },
-      durationMs: 5,
-    },
-  };
+  const report = sampleReport(findings, {
+    // findings: 7 and blocking: 5 come from the findings.
+    summary: { resources: 0, unchecked: 1, skipped: 2, skippedBy: { 'not a template': 1, 'excluded directory': 1 } },
+  });
   const lines = formatText(report, { color: false }).trimEnd().split('\n');
   expect(lines).toEqual([
     'sam.yaml',
@@ -46,29 +35,22 @@ test('what a transform hides is one line per resource, naming the controls and h
 });
 
 test('a finding that stands for Control Tower rules names them, and the summary names the catalog', () => {
-  const finding: Finding = {
-    controlId: 'LZ.S3.2',
-    origin: 'catalog',
-    title: 'S3 buckets are encrypted with a KMS key',
-    severity: 'high',
-    verdict: 'fail',
-    mode: 'enforce',
+  const finding = sampleFinding({
     file: 'data.yaml',
+    stack: undefined,
     logicalId: 'Raw',
-    resourceType: 'AWS::S3::Bucket',
+    path: undefined,
     line: 33,
-    message: 'Bucket is not encrypted with KMS.',
-    ruleName: 'lz_s3_bucket_kms_encryption',
+    column: undefined,
+    fix: undefined,
     controlTowerIds: ['CT.S3.PR.10', 'CT.S3.PR.11'],
-  };
-  const report: CheckReport = {
-    findings: [finding],
-    errors: [],
+  });
+  const report = sampleReport([finding], {
     engine: { name: 'wasm', version: '1' },
     catalog: 'policies',
     evaluated: [{ file: 'data.yaml', controls: ['LZ.S3.2'] }],
-    summary: { files: 1, templates: 1, resources: 1, findings: 1, blocking: 1, unchecked: 0, skipped: 0, skippedBy: {}, durationMs: 20 },
-  };
+    summary: { resources: 1, durationMs: 20 },
+  });
   expect(formatText(report, { color: false }).trimEnd().split('\n')).toEqual([
     'data.yaml',
     'data.yaml:33  Raw (AWS::S3::Bucket)  [LZ.S3.2 (also CT.S3.PR.10, CT.S3.PR.11)] high  Bucket is not encrypted with KMS.',
