@@ -75,6 +75,17 @@ describeEachEngine((engine) => {
     expect(report.errors[0].message).toMatch(/cdk\.out\/manifest\.json: this cloud assembly \(cdk\.out\) has no stack templates/);
   });
 
+  test('a named cdk.out that is not a cloud assembly (not synthesized, emptied, or a stray manifest) is an error, not a pass on nothing', async () => {
+    for (const files of [{ 'cdk.out/.keep': '' }, { 'cdk.out/manifest.json': '{"name":"x"}', 'cdk.out/bad.yaml': UNENCRYPTED_BUCKET }]) {
+      const dir = tree(files);
+      const report = await check([path.join(dir, 'cdk.out')]);
+      expect(exitCodeOf(report)).toBe(2);
+      expect(report.errors.map((e) => e.message)).toEqual([
+        `${path.join(dir, 'cdk.out')}: not a cloud assembly: no manifest.json with the CDK's shape (expected cdk synth first (a pre-commit hook listed before tarmac-check-cdk))`,
+      ]);
+    }
+  });
+
   test('a template whose Resources key is escaped is found in a folder scan (4)', async () => {
     const dir = tree({ 't.json': '{"Re\\u0073ources": {"B": {"Type": "AWS::S3::Bucket"}}}' });
     const report = await check([dir]);

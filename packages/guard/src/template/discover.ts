@@ -63,7 +63,16 @@ export function discoverTemplates(paths: readonly string[]): Discovery {
       );
       continue;
     }
-    if (stat.isDirectory()) walk(p, out, seenDirs, seenFiles);
+    if (stat.isDirectory() && path.basename(path.resolve(p)) === 'cdk.out' && !readAssemblyManifest(p)) {
+      // The CDK's output folder without an assembly (not synthesized yet, or emptied): checking it would pass on nothing.
+      out.errors.push(
+        new InputError(
+          { file: p },
+          "not a cloud assembly: no manifest.json with the CDK's shape",
+          'cdk synth first (a pre-commit hook listed before tarmac-check-cdk)',
+        ),
+      );
+    } else if (stat.isDirectory()) walk(p, out, seenDirs, seenFiles);
     // Named files are judged like scanned ones: pre-commit and lint-staged name package.json and workflows too.
     else if (stat.isFile()) addFile(p, false, undefined, out, seenFiles);
     else out.errors.push(new InputError({ file: p }, `not a regular file (${kindOf(stat)})`, 'a template file, a directory or a cdk.out folder'));
