@@ -76,7 +76,8 @@ describeEachEngine((engine) => {
   });
 
   test('a named cdk.out that is not a cloud assembly (not synthesized, emptied, or a stray manifest) is an error, not a pass on nothing', async () => {
-    for (const files of [{ 'cdk.out/.keep': '' }, { 'cdk.out/manifest.json': '{"name":"x"}', 'cdk.out/bad.yaml': UNENCRYPTED_BUCKET }]) {
+    const folders: Record<string, string>[] = [{ 'cdk.out/.keep': '' }, { 'cdk.out/manifest.json': '{"name":"x"}', 'cdk.out/bad.yaml': UNENCRYPTED_BUCKET }];
+    for (const files of folders) {
       const dir = tree(files);
       const report = await check([path.join(dir, 'cdk.out')]);
       expect(exitCodeOf(report)).toBe(2);
