@@ -33,6 +33,18 @@ const CATALOG = '@tarmac/example-catalog';
 const TAG = 'v0.1.0';
 const PLATFORM_GUARD = `@tarmac/cfn-guard-${process.platform}-${process.arch}`;
 
+/** The workload repository's files a commit stages besides bad.yaml: every kind a hook passes to tarmac. */
+const WORKLOAD_FILES = [
+  'package.json',
+  'tsconfig.json',
+  '.github/workflows/ci.yml',
+  'docker-compose.yml',
+  'k8s/app.yaml',
+  'cdk.json',
+  'serverless.yml',
+  'infra/good.yaml',
+];
+
 class StepFailed extends Error {}
 
 // ---------------------------------------------------------------------------------------------- helpers
@@ -266,17 +278,7 @@ function preCommit(dir, sourceDir, tarballs, badYaml) {
     const passed = run('git', ['commit', '-m', 'orders service'], { cwd: dir });
     expectOutput(passed, 'the commit without bad.yaml', /tarmac check.*Passed/);
     const files = committedFiles(dir);
-    for (const f of [
-      'package.json',
-      'tsconfig.json',
-      '.github/workflows/ci.yml',
-      'docker-compose.yml',
-      'k8s/app.yaml',
-      'cdk.json',
-      'serverless.yml',
-      'infra/good.yaml',
-      '.pre-commit-config.yaml',
-    ]) {
+    for (const f of [...WORKLOAD_FILES, '.pre-commit-config.yaml']) {
       check(files.includes(f), `the commit lacks ${f}`, passed);
     }
     check(!files.includes('infra/bad.yaml'), 'bad.yaml was committed', passed);
@@ -302,17 +304,7 @@ function checkCommand(dir, badYaml) {
   expectOutput(bad, 'tarmac check infra/bad.yaml', ...BAD_FINDINGS, '[LZ.TAG.1]', `catalog ${CATALOG}@0.1.0, native engine`);
 
   // Every file a hook may pass: non-templates are skipped, never errors.
-  const named = [
-    'package.json',
-    'package-lock.json',
-    'tsconfig.json',
-    '.github/workflows/ci.yml',
-    'docker-compose.yml',
-    'k8s/app.yaml',
-    'cdk.json',
-    'serverless.yml',
-    'infra/good.yaml',
-  ];
+  const named = [...WORKLOAD_FILES, 'package-lock.json'];
   const others = tarmac([...named, '--profile', 'prod'], 0);
   expectNoOutput(others, 'tarmac check on the repository files', ...NON_TEMPLATE_ERRORS);
 
