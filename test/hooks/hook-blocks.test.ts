@@ -1,8 +1,8 @@
-import { spawn } from 'child_process';
+import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { Control, loadCatalog, readSourceFile, taggableResourceTypes } from '@tarmac/core';
+import { Control, loadCatalog, normalizeSpace, readSourceFile, ruleMessageText, taggableResourceTypes } from '@tarmac/core';
 import { buildRuleBundle, bundleControls, readZipEntries } from '@tarmac/core/org';
 import { HookInputSpelling, guardHookInput, nativeGuardBinary, shapeOf } from '@tarmac/guard';
 
@@ -15,7 +15,9 @@ import { HookInputSpelling, guardHookInput, nativeGuardBinary, shapeOf } from '@
  *   with that bundle blocks the resource; a PASS fixture passes);
  * - every control in the bundle that covers the resource type gives the same verdict on the hook input as
  *   on the same resource in a template, so none SKIPs where the template check judges;
- * - the bundle's overall status is FAIL exactly when one of its rules fails, as on the template.
+ * - the bundle's overall status is FAIL exactly when one of its rules fails, as on the template;
+ * - the failing control's custom message on the hook input is its YAML message and fix, word for word (issue 17:
+ *   one text), which is also what `tarmac check` prints.
  */
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -127,10 +129,16 @@ const primaryCases = (controls: readonly Control[]) => {
   return fixtures.filter((f) => ids.has(f.control.id)).length * SPELLINGS.length;
 };
 
+interface NativeRuleNode {
+  name: string;
+  messages?: { custom_message?: string | null };
+  checks?: unknown[];
+}
+
 interface NativeReport {
   name: string;
   status: Verdict;
-  not_compliant: { Rule?: { name: string } }[];
+  not_compliant: { Rule?: NativeRuleNode }[];
   not_applicable: string[];
   compliant: string[];
 }
@@ -218,6 +226,20 @@ test('every control has a FAIL fixture the hook evaluates, and most fixtures are
   expect(fixtures.length).toBeGreaterThan(skipped.notOneResource + skipped.unresolvedIntrinsic);
 });
 
+/** Every custom message cfn-guard reports for a failing rule, anywhere in its tree of checks, whitespace normalized. */
+function customMessages(report: NativeReport, rule: string): string[] {
+  const out = new Set<string>();
+  const walk = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(walk);
+    if (!node || typeof node !== 'object') return;
+    const message = (node as { messages?: { custom_message?: unknown } }).messages?.custom_message;
+    if (typeof message === 'string' && message.trim()) out.add(normalizeSpace(message));
+    for (const [k, v] of Object.entries(node)) if (k !== 'value') walk(v);
+  };
+  walk(report.not_compliant.filter((e) => e.Rule?.name === rule));
+  return [...out];
+}
+
 /** What a document's status is when these are its rules' verdicts: cfn-guard's own rule. */
 function statusOf(verdicts: readonly (Verdict | 'ABSENT')[]): Verdict {
   return verdicts.includes('FAIL') ? 'FAIL' : verdicts.includes('PASS') ? 'PASS' : 'SKIP';
@@ -255,6 +277,11 @@ describe.each(targets.map((t) => [`${t.profile} ${t.mode}`, t] as const))('%s bu
           if (actual !== f.expected) problems.push(`${about}, ${spelling}: ${f.control.rule} is ${actual}, expected ${f.expected}`);
           if (f.expected === 'FAIL' && hook.status !== 'FAIL')
             problems.push(`${about}, ${spelling}: the bundle's status is ${hook.status}, so the hook would not block`);
+          // The hook says what the control's YAML says: its message and fix, word for word.
+          const said = customMessages(hook, f.control.rule);
+          const expected = ruleMessageText(f.control.id, f.control.message, f.control.fix);
+          if (f.expected === 'FAIL' && (said.length === 0 || said.some((m) => m !== expected)))
+            problems.push(`${about}, ${spelling}: the hook says ${JSON.stringify(said)}, expected ${JSON.stringify(expected)}`);
         }
         for (const c of applicable) {
           const onHook = verdictOf(hook, c.rule);
@@ -277,4 +304,30 @@ describe.each(targets.map((t) => [`${t.profile} ${t.mode}`, t] as const))('%s bu
     expect(problems).toEqual([]);
     expect(checked).toBe(primaryCases(target.controls));
   });
+});
+
+test("the hook and `tarmac check` say the same words for a failing resource: the control's YAML message and fix", () => {
+  const control = catalog.controls.find((c) => c.id === 'LZ.S3.2')!;
+  const target = targets.find((t) => t.bundle?.controls.includes(control.id))!;
+  const fixture = fixtures.find((f) => f.control === control && f.expected === 'FAIL' && f.properties !== undefined)!;
+  expect(fixture).toBeDefined();
+  // What the deployed hook reports: cfn-guard on the hook input, with the uploaded bundle.
+  const hook = reports.get(target.bundle!.sha256)!.get(fileName(fixture, 'ResourceType/ResourceProperties'))!;
+  const said = customMessages(hook, control.rule);
+  expect(said).toHaveLength(1);
+  // What `tarmac check` prints for the same resource in a template.
+  const template = path.join(tmp, 'check-template.json');
+  fs.writeFileSync(template, JSON.stringify(documentFor(fixture, 'template')));
+  const r = spawnSync(process.execPath, [path.join(ROOT, 'packages', 'cli', 'bin', 'tarmac.js'), 'check', template, '--profile', target.profile], {
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1', TARMAC_POLICIES: path.join(ROOT, 'policies') },
+  });
+  expect(r.status).toBe(1);
+  const line = r.stdout.split('\n').find((l) => l.includes(`[${control.id}]`)) ?? '';
+  const printed = /\] [a-z, ]+ {2}(.*?) Fix: (.*)$/.exec(line);
+  expect(printed).not.toBeNull();
+  const [, message, fix] = printed!;
+  expect(normalizeSpace(fix)).toBe(normalizeSpace(control.fix));
+  expect(said[0]).toContain(normalizeSpace(control.fix));
+  expect(said[0]).toBe(`[${control.id}]: ${normalizeSpace(message)} [FIX]: ${normalizeSpace(fix)}`);
 });

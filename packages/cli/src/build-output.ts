@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { InputError, InputErrors, resolveCatalog } from '@tarmac/core';
+import { InputError, InputErrors, loadExemptions, resolveCatalog } from '@tarmac/core';
 import { catalogRuleProblems } from '@tarmac/guard';
 import { OrgBuild, StackSetsManifest, buildOrgPolicies, checkBudgetAttachments, loadDeploymentChecked, loadOrgPolicies, manifestOf } from '@tarmac/core/org';
 import { CDK, loadOptional } from './optional-dependency';
@@ -30,6 +30,13 @@ export async function buildOutput(policies?: string): Promise<BuildOutput> {
     throw new InputErrors([
       new InputError({ file: path.join(policiesDir, 'org.yaml') }, 'no organization described', 'policies/org.yaml with the OU tree, accounts and regions'),
     ]);
+  // Refused here like any other source; which exemptions apply where is decided at each enforcement point.
+  loadExemptions(
+    catalog,
+    set.organization,
+    set.controls.map((c) => c.id),
+    new Date(),
+  );
   const org = buildOrgPolicies(set, catalog);
   const files = new Map<string, string | Uint8Array>([
     ...org.policies.map((p): [string, string] => [p.file, p.content]),

@@ -46,6 +46,18 @@ function program(run: (code: Promise<number>) => void): Command {
     .addHelpText('after', '\nExit codes: 0 all cases pass, 1 a case fails or a shape lacks coverage, 2 bad input.')
     .action((opts) => run(import('./commands/test').then((m) => m.testCommand(opts))));
 
+  cmd
+    .command('explain')
+    .description(
+      'Show one control (catalog or organization policy): its rationale, frameworks and references, and where it is enforced: modes per profile, the stack sets that deploy its hook, its AWS Config rule and Control Tower controls, or the built policies and their targets.',
+    )
+    .argument('<control-id>', 'a control ID such as LZ.S3.2 or LZ.SCP.5')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .option('--catalog <name>', 'the installed catalog package to use, when several are installed ($TARMAC_CATALOG)')
+    .option('--policies <dir>', 'the policies/ directory (default: as for check); hooks/ and stacksets/ beside it tell the deploy-time part')
+    .addHelpText('after', '\nExit codes: 0 shown, 2 unknown control or bad input.')
+    .action((id: string, opts) => run(import('./commands/explain').then((m) => m.explainCommand(id, opts))));
+
   const catalog = cmd.command('catalog').description("Package the organization's catalog for workload repositories, and review what a new version changes.");
   catalog
     .command('pack')
@@ -70,6 +82,18 @@ function program(run: (code: Promise<number>) => void): Command {
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
     .addHelpText('after', '\nExit codes, as diff(1): 0 no differences, 1 differences, 2 bad input.')
     .action((from: string, to: string, opts) => run(import('./commands/catalog-diff').then((m) => m.catalogDiffCommand(from, to, opts))));
+
+  cmd
+    .command('exemptions')
+    .description(
+      "List the exemptions in policies/exemptions.yaml with their status: active, expiring (within org.yaml's exemptionPolicy.expiringWithinDays) or expired.",
+    )
+    .option('--catalog <name>', 'the installed catalog package, when several are installed')
+    .option('--policies <dir>', 'the policies/ directory (default: as for check)')
+    .option('--at <day>', 'the status on this day (YYYY-MM-DD, UTC) instead of today: what will have expired by then')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .addHelpText('after', '\nExit codes: 0 none expired, 1 an expired exemption is still in the file (it suppresses nothing), 2 bad input.')
+    .action((opts) => run(import('./commands/exemptions').then((m) => m.exemptionsCommand(opts))));
 
   cmd
     .command('build')

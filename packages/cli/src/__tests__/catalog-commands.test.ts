@@ -121,7 +121,8 @@ describe('a workload repository with the catalog package installed', () => {
   test('a package edited after install is refused with the package named: exit 2, never a pass', () => {
     const dir = workload(tarball);
     const guard = path.join(dir, 'node_modules', '@tarmac', 'example-catalog', 'policies', 'controls', 's3', 'bucket-kms-encryption.guard');
-    fs.writeFileSync(guard, 'rule lz_s3_bucket_kms_encryption { true }\n');
+    // Weakened by hand, its messages intact: only the identity can tell.
+    fs.writeFileSync(guard, fs.readFileSync(guard, 'utf8').replace('check_bucket_kms(%template_buckets.Properties)', '%template_buckets.Properties exists'));
     fs.copyFileSync(path.join(EXAMPLES, 'data-lake.yaml'), path.join(dir, 'data-lake.yaml'));
     const r = tarmac(['check', 'data-lake.yaml'], dir);
     expect(r.code).toBe(2);

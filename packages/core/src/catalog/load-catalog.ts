@@ -9,6 +9,7 @@ import { SourceDocument, readSourceFile } from '../yaml-source';
 import type { IamStatement } from '../org/model';
 import { Catalog, CatalogIdentity, Control, MandatoryTag, Mode, PermissionsBoundaryPolicy, Profile } from './model';
 import { compileTagRule, TAG_RULE_NAMES } from './tag-rules';
+import { ruleMessageProblems } from './rule-messages';
 import { guardRegexProblem } from '../guard-regex';
 
 /**
@@ -125,6 +126,7 @@ interface ControlSource {
   controlTower?: string[];
   references?: string[];
   unresolved?: Control['unresolved'];
+  exemptible?: boolean;
 }
 
 function loadControl(file: string, root: string, tags: readonly MandatoryTag[]): Control {
@@ -145,8 +147,9 @@ function loadControl(file: string, root: string, tags: readonly MandatoryTag[]):
     if (!rule) throw new InputError(doc.locate(['id']), `${src.id} cannot be generated from tags.yaml`, `one of ${Object.keys(TAG_RULE_NAMES).join(', ')}`);
     guardFile = path.join(root, 'tags.yaml');
     const id = src.id as keyof typeof TAG_RULE_NAMES;
-    guard = compileTagRule(id, tags);
-    guardFor = (types) => compileTagRule(id, tags, types);
+    const say = { message: src.message, fix: src.fix };
+    guard = compileTagRule(id, tags, undefined, say);
+    guardFor = (types) => compileTagRule(id, tags, types, say);
   } else {
     rule = src.rule!;
     guardFile = base + '.guard';
@@ -163,6 +166,16 @@ function loadControl(file: string, root: string, tags: readonly MandatoryTag[]):
       );
     }
   }
+  // One text (issue 17): the rule's custom messages repeat the YAML's message and fix word for word.
+  const messageProblems = ruleMessageProblems(guardFile, guard, {
+    id: src.id,
+    message: src.message,
+    fix: src.fix,
+    messageAt: doc.locate(['message']),
+    fixAt: doc.locate(['fix']),
+    yamlFile: file,
+  });
+  if (messageProblems.length) throw new InputErrors(messageProblems);
   if (!fs.existsSync(testFile)) {
     throw new InputError({ file }, `test cases are missing`, `cfn-guard test cases in ${testFile}`);
   }
@@ -180,6 +193,7 @@ function loadControl(file: string, root: string, tags: readonly MandatoryTag[]):
     controlTower: src.controlTower,
     references: src.references,
     unresolved: src.unresolved ?? 'warn',
+    exemptible: src.exemptible ?? true,
     file,
     guardFile,
     guard,

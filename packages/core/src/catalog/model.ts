@@ -31,6 +31,8 @@ export interface Control {
   readonly controlTower?: readonly string[];
   readonly references?: readonly string[];
   readonly unresolved: UnresolvedPolicy;
+  /** false: policies/exemptions.yaml may not name it. */
+  readonly exemptible: boolean;
   /** The metadata file. */
   readonly file: string;
   /** The Guard source file (or the catalog file it is compiled from). */

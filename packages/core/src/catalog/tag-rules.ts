@@ -1,6 +1,7 @@
 import { taggableResourceTypes, tagSupport } from '../resource-types';
 import { guardRegexLiteral } from '../guard-regex';
 import { MandatoryTag } from './model';
+import { ruleMessageBlock } from './rule-messages';
 
 /** The tag controls whose Guard rules are compiled from policies/tags.yaml, so the tag set lives in one place. */
 export const TAG_RULE_NAMES = {
@@ -57,19 +58,28 @@ function valueChecks(g: TagGroup, tags: readonly MandatoryTag[]): string[] {
   });
 }
 
+/** Without the control's YAML (tests): a message and fix of its own. */
+function defaultText(id: TagControlId, tags: readonly MandatoryTag[]): { message: string; fix: string } {
+  const keys = tags.map((t) => t.key).join(', ');
+  return id === 'LZ.TAG.1'
+    ? { message: `Resource is missing one of the mandatory tags ${keys}.`, fix: `Add the tags ${keys}.` }
+    : { message: 'A mandatory tag has a value outside its allowed values or pattern.', fix: 'Use the allowed values from policies/tags.yaml.' };
+}
+
 /**
  * Compiles one tag control's Guard rule from the mandatory tag set. With `only`, the rule lists just those
  * resource types: the same verdicts on any document whose resources all have types in `only`, at a fraction
  * of the cost (the full rule names 1,300 types in three input shapes).
  */
-export function compileTagRule(id: TagControlId, tags: readonly MandatoryTag[], only?: ReadonlySet<string>): string {
+export function compileTagRule(
+  id: TagControlId,
+  tags: readonly MandatoryTag[],
+  only?: ReadonlySet<string>,
+  say: { message: string; fix: string } = defaultText(id, tags),
+): string {
   const rule = TAG_RULE_NAMES[id];
   const groups = tagGroups(only);
   const keys = tags.map((t) => t.key).join(', ');
-  const message =
-    id === 'LZ.TAG.1'
-      ? `[${id}]: Resource is missing one of the mandatory tags ${keys}.`
-      : `[${id}]: A mandatory tag has a value outside its allowed values or pattern.`;
   const out: string[] = [
     '#####################################',
     '##       Rule Specification        ##',
@@ -100,11 +110,12 @@ export function compileTagRule(id: TagControlId, tags: readonly MandatoryTag[], 
       [`legacy_${g.name}`, 'resourceProperties'],
     ]) {
       // A resource without properties has no tags: missing (LZ.TAG.1), not wrong, whichever shape omits them.
-      const say = ['    <<', `    ${message}`, '    >>'];
+      // The control's message and fix, word for word as in its YAML (issue 17: one text).
+      const block = (indent: string) => ruleMessageBlock(id, say.message, say.fix, indent);
       const call =
         id === 'LZ.TAG.1'
-          ? [`    ${check}(%${variable}.${props})`, ...say]
-          : [`    %${variable} {`, `        when ${props} exists {`, `            ${check}(${props})`, ...say.map((l) => `        ${l}`), '        }', '    }'];
+          ? [`    ${check}(%${variable}.${props})`, ...block('    ')]
+          : [`    %${variable} {`, `        when ${props} exists {`, `            ${check}(${props})`, ...block('            '), '        }', '    }'];
       out.push(`rule ${rule} when %${variable} not empty {`, ...call, '}');
     }
     const body = id === 'LZ.TAG.1' ? keyChecks(g, tags) : valueChecks(g, tags);

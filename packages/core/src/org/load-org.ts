@@ -7,6 +7,7 @@ import {
   AccountType,
   AlreadyAttachedPolicy,
   ConfigQuotas,
+  ExemptionPolicy,
   Deployment,
   Organization,
   OrganizationalUnit,
@@ -14,7 +15,7 @@ import {
   Quota,
   Regions,
 } from './model';
-import { ALLOW_ALL, DEFAULT_CONFIG_QUOTAS, DEFAULT_QUOTAS } from './quotas';
+import { ALLOW_ALL, DEFAULT_CONFIG_QUOTAS, DEFAULT_EXEMPTION_POLICY, DEFAULT_QUOTAS } from './quotas';
 import { allTargetIds, resolveTarget } from './targets';
 
 /** AWS Organizations allows OUs to nest five levels below the root. */
@@ -48,6 +49,7 @@ interface OrgSource {
   alreadyAttached?: { name: string; type: OrgPolicyType; targets: string[] }[];
   deployment?: { delegatedAdmin: string; tags: Record<string, string> };
   configQuotas?: Partial<ConfigQuotas>;
+  exemptionPolicy?: Partial<ExemptionPolicy>;
 }
 
 /** Loads and validates policies/org.yaml; throws InputErrors naming every problem with its line. */
@@ -143,6 +145,7 @@ export function loadOrganization(file: string): Organization {
     alreadyAttached: [],
     lineOf,
     configQuotas: { ...DEFAULT_CONFIG_QUOTAS, ...src.configQuotas },
+    exemptionPolicy: { ...DEFAULT_EXEMPTION_POLICY, ...src.exemptionPolicy },
   };
   const alreadyAttached: AlreadyAttachedPolicy[] = [];
   (src.alreadyAttached ?? []).forEach((p, i) => {

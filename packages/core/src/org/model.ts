@@ -82,6 +82,14 @@ export interface Organization {
   /** Org-wide deployment settings; absent when org.yaml has no `deployment` section. */
   readonly deployment?: Deployment;
   readonly configQuotas: ConfigQuotas;
+  /** How long exemptions may run (org.yaml `exemptionPolicy`, with defaults). */
+  readonly exemptionPolicy: ExemptionPolicy;
+}
+
+/** org.yaml `exemptionPolicy`: the longest an exemption may run, and when it counts as expiring. */
+export interface ExemptionPolicy {
+  readonly maxDays: number;
+  readonly expiringWithinDays: number;
 }
 
 /** Where and how `tarmac deploy` runs: the StackSets delegated administrator and the platform's own tags. */

@@ -1,4 +1,4 @@
-import { ConfigQuotas, OrgPolicyType, Quota } from './model';
+import { ConfigQuotas, ExemptionPolicy, OrgPolicyType, Quota } from './model';
 
 /**
  * AWS Organizations quotas as of 2026-11 (SCPs went to 10,240 characters and 10 per target in May 2026).
@@ -19,6 +19,9 @@ export const DEFAULT_QUOTAS: Readonly<Record<OrgPolicyType, Quota>> = {
  * says so), 130 rules in one conformance pack, 50 conformance packs. org.yaml's configQuotas overrides them.
  * https://docs.aws.amazon.com/config/latest/developerguide/configlimits.html
  */
+/** Exemptions run at most half a year, and show as expiring two weeks before they lapse. */
+export const DEFAULT_EXEMPTION_POLICY: Readonly<ExemptionPolicy> = { maxDays: 180, expiringWithinDays: 14 };
+
 export const DEFAULT_CONFIG_QUOTAS: Readonly<ConfigQuotas> = { rulesPerAccount: 1000, rulesPerConformancePack: 130, conformancePacksPerAccount: 50 };
 
 /**

@@ -1,0 +1,17 @@
+import { resolveCatalog } from '@tarmac/core';
+import { explainControl, loadExplainSources } from '../explain/control-explanation';
+import { renderExplanation } from '../explain/render-explanation';
+
+export interface ExplainCommandOptions {
+  format: 'text' | 'json';
+  policies?: string;
+  catalog?: string;
+}
+
+/** Prints one control and where it is enforced. An unknown ID is a usage error (exit 2) naming the closest one. */
+export async function explainCommand(id: string, opts: ExplainCommandOptions): Promise<number> {
+  const catalog = resolveCatalog({ policies: opts.policies, catalog: opts.catalog });
+  const explanation = explainControl(await loadExplainSources(catalog), id);
+  process.stdout.write(opts.format === 'json' ? JSON.stringify(explanation, null, 2) + '\n' : renderExplanation(explanation));
+  return 0;
+}

@@ -1,0 +1,313 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { Catalog, Control, Mode, Severity, catalogLabel, closestMatch, collectInputErrors, modeOf } from '@tarmac/core';
+import { UsageError } from '../usage-error';
+// The organization modules load the IAM catalog: main.ts imports this module only for `tarmac explain`.
+import {
+  OrgBuild,
+  OrgControl,
+  OrgPolicySet,
+  OrgPolicyType,
+  StackSetsBuild,
+  buildOrgPolicies,
+  deploymentDirs,
+  loadDeployment,
+  loadOrgPolicies,
+  targetName,
+} from '@tarmac/core/org';
+
+/** Where a part of the picture could not be known, and why; the rest is still shown. */
+export interface Unknown {
+  readonly known: false;
+  readonly reason: string;
+}
+
+/** One guardrails stack set (one target of a stacksets/ file with a hook) as it carries a control. */
+export interface StackSetEnforcement {
+  /** The AWS stack set: tarmac-<file>-<target>. */
+  readonly name: string;
+  readonly file: string;
+  readonly profile: string;
+  readonly ous: readonly string[];
+  /** Accounts an account target is narrowed to; [] for an OU target. */
+  readonly accounts: readonly string[];
+  readonly regions: readonly string[];
+  /** The target's failure mode: FAIL blocks the operation, WARN only reports. */
+  readonly failureMode: 'FAIL' | 'WARN';
+  /** Which rule bundle holds the control: the enforced hook's, the advisory hook's (WARN), or none (off). */
+  readonly bundle: 'enforce' | 'advisory' | 'none';
+  /** The hook alias evaluating the control there; absent when it is off. */
+  readonly hook?: string;
+  /** What a failure does at deploy time there. */
+  readonly effect: 'blocks' | 'warns' | 'off';
+  /** The AWS Config rule this stack set deploys for the control (its conformance pack), if any. */
+  readonly configRuleName?: string;
+}
+
+export interface OrgPolicyRef {
+  readonly id: string;
+  readonly title: string;
+  readonly type: OrgPolicyType;
+  readonly file: string;
+}
+
+interface Common {
+  readonly id: string;
+  readonly title: string;
+  readonly severity: Severity;
+  readonly rationale: string;
+  readonly frameworks: Readonly<Record<string, readonly string[]>>;
+  readonly references: readonly string[];
+  /** The catalog, as reports name it: name@version or its directory. */
+  readonly catalog: string;
+  /** The source file, relative to the directory that holds policies/. */
+  readonly file: string;
+}
+
+/** A catalog control: a Guard rule run by `tarmac check`, the CDK aspect and the deployed Guard Hooks. */
+export interface GuardControlExplanation extends Common {
+  readonly kind: 'guard';
+  readonly rule: string;
+  readonly guardFile: string;
+  readonly resourceTypes: readonly string[];
+  readonly message: string;
+  readonly fix: string;
+  /** unresolved values (parameters, Fn::If...): warn or fail in `tarmac check`. */
+  readonly unresolved: 'warn' | 'fail';
+  /** Mode per profile, in the catalog's profile order. */
+  readonly modes: Readonly<Record<string, Mode>>;
+  readonly deploy: { readonly known: true; readonly stackSets: readonly StackSetEnforcement[] } | Unknown;
+  readonly config: {
+    /** The AWS Config managed rule identifier the control maps to. */
+    readonly rule?: string;
+    /** Stack sets whose conformance pack deploys it; unknown without hooks/ and stacksets/. */
+    readonly deployedBy: readonly string[] | Unknown;
+  };
+  readonly controlTower: readonly string[];
+  /** Organization policies that enforce the same control at the API (their `related:` names it). */
+  readonly organizationPolicies: readonly OrgPolicyRef[] | Unknown;
+}
+
+/** One built organization policy holding some of a control's statements. */
+export interface BuiltPolicyUse {
+  readonly name: string;
+  readonly file: string;
+  /** Attachment targets: root, ou:<path>, account:<name>. */
+  readonly targets: readonly string[];
+  /** The control's statement Sids in that policy, as built. */
+  readonly sids: readonly string[];
+}
+
+/** An organization policy control: policies/scp, rcp or declarative. */
+export interface OrgPolicyExplanation extends Common {
+  readonly kind: 'organization-policy';
+  readonly type: OrgPolicyType;
+  /** Targets as written: root, ou:<path>, type:<type>, account:<name>. */
+  readonly targets: readonly string[];
+  readonly exemptions: readonly string[];
+  /** Statement Sids as written (placeholders unresolved); [] for a tag, declarative or opt-out policy. */
+  readonly statements: readonly string[];
+  readonly related: readonly string[];
+  readonly policies: readonly BuiltPolicyUse[] | Unknown;
+}
+
+export type ControlExplanation = GuardControlExplanation | OrgPolicyExplanation;
+
+/** Everything explain reads, loaded once; each part that cannot be loaded says why. */
+export interface ExplainSources {
+  readonly catalog: Catalog;
+  readonly orgPolicies: OrgPolicySet | Unknown;
+  readonly orgBuild: OrgBuild | Unknown;
+  readonly deployment: StackSetsBuild | { readonly none: true } | Unknown;
+}
+
+const isUnknown = (x: unknown): x is Unknown => typeof x === 'object' && x !== null && (x as Unknown).known === false;
+
+function unknownFrom(err: unknown, what: string): Unknown {
+  const errors = collectInputErrors(err);
+  const more = errors.length > 1 ? ` (and ${errors.length - 1} more problems: run tarmac build)` : '';
+  return { known: false, reason: `unknown: ${what} do not load: ${errors[0]?.message ?? 'unknown error'}${more}` };
+}
+
+/**
+ * Loads the organization policies, their build and the org-wide deployment beside a catalog, without
+ * synthesizing anything. What is absent (an installed catalog package has only policies/) or invalid is
+ * recorded as unknown with the reason, never thrown: explain shows what it can.
+ */
+export async function loadExplainSources(catalog: Catalog): Promise<ExplainSources> {
+  const root = path.dirname(catalog.root);
+  let orgPolicies: OrgPolicySet | Unknown;
+  try {
+    orgPolicies = (await loadOrgPolicies(catalog)) ?? { known: false, reason: `unknown without ${rel(root, path.join(catalog.root, 'org.yaml'))}` };
+  } catch (err) {
+    orgPolicies = unknownFrom(err, 'the organization policies');
+  }
+  let orgBuild: OrgBuild | Unknown = orgPolicies as Unknown;
+  if (!isUnknown(orgPolicies)) {
+    try {
+      orgBuild = buildOrgPolicies(orgPolicies, catalog);
+    } catch (err) {
+      orgBuild = unknownFrom(err, 'the organization policies');
+    }
+  }
+  const dirs = deploymentDirs(catalog.root);
+  let deployment: ExplainSources['deployment'];
+  if (!fs.existsSync(dirs.hooks) || !fs.existsSync(dirs.stacksets)) {
+    deployment = { known: false, reason: 'unknown without hooks/ and stacksets/ beside policies/ (an installed catalog package has only policies/)' };
+  } else if (isUnknown(orgPolicies)) {
+    deployment = orgPolicies;
+  } else {
+    try {
+      deployment = loadDeployment(catalog, orgPolicies.organization) ?? { none: true };
+    } catch (err) {
+      deployment = unknownFrom(err, 'hooks/ and stacksets/');
+    }
+  }
+  return { catalog, orgPolicies, orgBuild, deployment };
+}
+
+/** Every control ID explain knows: the catalog's, then the organization policies'. */
+export function knownIds(sources: ExplainSources): string[] {
+  const org = isUnknown(sources.orgPolicies) ? [] : sources.orgPolicies.controls.map((c) => c.id);
+  return [...sources.catalog.controls.map((c) => c.id), ...org];
+}
+
+/** The explanation of one control (case-insensitive ID); an unknown ID is a UsageError naming the closest one. */
+export function explainControl(sources: ExplainSources, id: string): ControlExplanation {
+  const want = id.trim().toUpperCase();
+  const control = sources.catalog.controls.find((c) => c.id.toUpperCase() === want);
+  if (control) return explainGuard(sources, control);
+  const orgControl = isUnknown(sources.orgPolicies) ? undefined : sources.orgPolicies.controls.find((c) => c.id.toUpperCase() === want);
+  if (orgControl) return explainOrg(sources, orgControl);
+  const suggestion = closestMatch(id, knownIds(sources));
+  throw new UsageError(
+    `unknown control '${id}'${suggestion ? `; did you mean '${suggestion}'?` : ''} (expected the ID of a control in ${sources.catalog.root}: controls/, scp/, rcp/ or declarative/)${
+      isUnknown(sources.orgPolicies) ? `; organization policy IDs are ${sources.orgPolicies.reason}` : ''
+    }`,
+  );
+}
+
+function common(sources: ExplainSources, c: Control | OrgControl): Common {
+  return {
+    id: c.id,
+    title: c.title,
+    severity: c.severity,
+    rationale: c.rationale.trim(),
+    frameworks: c.frameworks,
+    references: c.references ?? [],
+    catalog: catalogLabel(sources.catalog),
+    file: rel(path.dirname(sources.catalog.root), c.file),
+  };
+}
+
+function explainGuard(sources: ExplainSources, control: Control): GuardControlExplanation {
+  const { catalog, deployment, orgPolicies } = sources;
+  const modes = Object.fromEntries([...catalog.profiles.values()].map((p) => [p.name, modeOf(p, control.id)]));
+  let deploy: GuardControlExplanation['deploy'];
+  let deployedBy: readonly string[] | Unknown;
+  if (isUnknown(deployment)) [deploy, deployedBy] = [deployment, deployment];
+  else {
+    const stackSets = 'none' in deployment ? [] : stackSetsOf(sources, deployment, control);
+    deploy = { known: true, stackSets };
+    deployedBy = stackSets.filter((s) => s.configRuleName).map((s) => s.name);
+  }
+  return {
+    kind: 'guard',
+    ...common(sources, control),
+    rule: control.rule,
+    guardFile: rel(path.dirname(catalog.root), control.guardFile),
+    resourceTypes: control.resourceTypes,
+    message: control.message,
+    fix: control.fix.trim(),
+    unresolved: control.unresolved,
+    modes,
+    deploy,
+    config: { ...(control.configRule ? { rule: control.configRule } : {}), deployedBy },
+    controlTower: control.controlTower ?? [],
+    organizationPolicies: isUnknown(orgPolicies)
+      ? orgPolicies
+      : orgPolicies.controls
+          .filter((o) => o.related.includes(control.id))
+          .map((o) => ({ id: o.id, title: o.title, type: o.type, file: rel(path.dirname(catalog.root), o.file) })),
+  };
+}
+
+function stackSetsOf(sources: ExplainSources, build: StackSetsBuild, control: Control): StackSetEnforcement[] {
+  const root = path.dirname(sources.catalog.root);
+  return build.units
+    .filter((u) => u.hook)
+    .map((u) => {
+      const hook = u.hook!;
+      const bundle = u.enforced?.controls.includes(control.id) ? 'enforce' : u.advisory?.controls.includes(control.id) ? 'advisory' : 'none';
+      const failureMode = u.target.failureMode;
+      const configRule = u.configRules.find((r) => r.controls.includes(control.id));
+      return {
+        name: u.name,
+        file: rel(root, u.definition.file),
+        profile: u.target.profile!,
+        ous: u.target.ouPaths,
+        accounts: u.target.accountNames,
+        regions: u.definition.regions,
+        failureMode,
+        bundle,
+        ...(bundle === 'none' ? {} : { hook: bundle === 'enforce' ? hook.alias : hook.advisoryAlias }),
+        effect: bundle === 'none' ? 'off' : bundle === 'enforce' && failureMode === 'FAIL' ? 'blocks' : 'warns',
+        ...(configRule ? { configRuleName: configRule.name } : {}),
+      };
+    });
+}
+
+function explainOrg(sources: ExplainSources, control: OrgControl): OrgPolicyExplanation {
+  const { orgBuild } = sources;
+  const root = path.dirname(sources.catalog.root);
+  let policies: readonly BuiltPolicyUse[] | Unknown;
+  if (isUnknown(orgBuild)) policies = orgBuild;
+  else {
+    const org = orgBuild.organization;
+    const matchers = control.statements.map((s) => sidMatcher(control, s.statement.Sid, s.index, Boolean(s.forEach)));
+    policies = orgBuild.policies
+      .filter((p) => p.controls.includes(control.id))
+      .map((p) => {
+        const statements = (JSON.parse(p.content) as { Statement?: { Sid?: string }[] }).Statement ?? [];
+        const sids = statements.map((s) => s.Sid ?? '').filter((sid) => sid && matchers.some((m) => m.test(sid)));
+        return {
+          name: p.name,
+          file: p.file,
+          targets: p.targetIds.map((t) => targetName(org, t)),
+          sids,
+        };
+      });
+  }
+  return {
+    kind: 'organization-policy',
+    ...common(sources, control),
+    file: rel(root, control.file),
+    type: control.type,
+    targets: control.targets,
+    exemptions: control.exemptions,
+    statements: control.statements.map((s) => s.statement.Sid ?? derivedSidPrefix(control, s.index)),
+    related: control.related,
+    policies,
+  };
+}
+
+/** Matches the Sids a source statement becomes: placeholders stand for any text; no Sid, the derived one. */
+function sidMatcher(control: OrgControl, sid: string | undefined, index: number, perTag: boolean): RegExp {
+  if (sid === undefined) return new RegExp(`^${escape(derivedSidPrefix(control, index))}${perTag ? '.*' : ''}$`);
+  const parts = sid.split(/\{\{[^}]*\}\}/).map(escape);
+  return new RegExp(`^${parts.join('.*')}$`);
+}
+
+/** As the build derives a missing Sid (org/compose.ts): control ID, S, statement number (then the tag key). */
+function derivedSidPrefix(control: OrgControl, index: number): string {
+  return `${control.id.replace(/[^A-Za-z0-9]/g, '')}S${index + 1}`;
+}
+
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** A path relative to the directory holding policies/, with forward slashes. */
+function rel(root: string, file: string): string {
+  return path.relative(root, file).split(path.sep).join('/');
+}
+
+export { isUnknown };

@@ -1,0 +1,80 @@
+import { ControlExplanation, GuardControlExplanation, OrgPolicyExplanation, isUnknown } from './control-explanation';
+
+/** `tarmac explain` as text: what the control is, then every place it is enforced. */
+export function renderExplanation(e: ControlExplanation): string {
+  const lines = [`${e.id}  ${e.title}`, `severity: ${e.severity}`, `source: ${e.file} (${e.catalog})`, '', wrap(e.rationale, '  '), ''];
+  const frameworks = Object.entries(e.frameworks);
+  if (frameworks.length) lines.push('frameworks:', ...frameworks.map(([f, ids]) => `  ${f}: ${ids.join(', ')}`));
+  if (e.references.length) lines.push('references:', ...e.references.map((r) => `  ${r}`));
+  lines.push('');
+  lines.push(...(e.kind === 'guard' ? guardLines(e) : orgLines(e)));
+  return lines.join('\n') + '\n';
+}
+
+function guardLines(e: GuardControlExplanation): string[] {
+  const lines = [
+    'pre-commit and synth (tarmac check, the CDK aspect):',
+    `  rule ${e.rule} in ${e.guardFile}, on ${e.resourceTypes.join(', ')}`,
+    `  modes: ${Object.entries(e.modes)
+      .map(([p, m]) => `${p} ${m}`)
+      .join(', ')}`,
+    `  fix: ${e.fix}`,
+    '',
+    'deploy time (CloudFormation Guard Hooks):',
+  ];
+  if (isUnknown(e.deploy)) lines.push(`  ${e.deploy.reason}`);
+  else if (!e.deploy.stackSets.length) lines.push('  no stack set in stacksets/ deploys a hook');
+  else {
+    for (const s of e.deploy.stackSets) {
+      const where = [s.ous.length ? `OUs ${s.ous.join(', ')}` : '', s.accounts.length ? `accounts ${s.accounts.join(', ')}` : ''].filter(Boolean).join('; ');
+      lines.push(`  ${s.name} (${s.file}), profile ${s.profile}: ${s.effect}`);
+      if (s.bundle === 'none') lines.push('    in no rule bundle (off in the profile)');
+      else lines.push(`    ${s.bundle} bundle, hook ${s.hook} (failure mode ${s.bundle === 'enforce' ? s.failureMode : 'WARN'})`);
+      lines.push(`    ${where}; regions ${s.regions.join(', ')}`);
+    }
+  }
+  lines.push('', 'AWS Config:');
+  if (!e.config.rule) lines.push('  no managed rule');
+  else {
+    const by = e.config.deployedBy;
+    lines.push(
+      `  managed rule ${e.config.rule}: ${
+        isUnknown(by)
+          ? 'whether stack sets deploy it is unknown'
+          : by.length
+            ? `deployed by ${by.join(', ')}`
+            : 'deployed by no stack set (config: false or off)'
+      }`,
+    );
+  }
+  lines.push('', 'AWS Control Tower:', `  ${e.controlTower.length ? e.controlTower.join(', ') : 'no proactive control'}`);
+  if (isUnknown(e.organizationPolicies)) lines.push('', 'organization policies:', `  ${e.organizationPolicies.reason}`);
+  else if (e.organizationPolicies.length)
+    lines.push('', 'organization policies (the same control at the API):', ...e.organizationPolicies.map((o) => `  ${o.id} ${o.type} ${o.file}: ${o.title}`));
+  return lines;
+}
+
+function orgLines(e: OrgPolicyExplanation): string[] {
+  const lines = [`organization policy (${e.type}):`, `  targets: ${e.targets.join(', ')}`];
+  if (e.exemptions.length) lines.push(`  exempt roles: ${e.exemptions.join(', ')}`);
+  if (e.statements.length) lines.push(`  statements: ${e.statements.join(', ')}`);
+  if (e.related.length) lines.push(`  related controls: ${e.related.join(', ')}`);
+  lines.push('', 'built (tarmac build):');
+  if (isUnknown(e.policies)) lines.push(`  ${e.policies.reason}`);
+  else
+    for (const p of e.policies) lines.push(`  ${p.name} (${p.file}) attached to ${p.targets.join(', ')}${p.sids.length ? `: Sids ${p.sids.join(', ')}` : ''}`);
+  return lines;
+}
+
+function wrap(text: string, indent: string, width = 100): string {
+  const out: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    if (line && indent.length + line.length + 1 + word.length > width) {
+      out.push(indent + line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) out.push(indent + line);
+  return out.join('\n');
+}

@@ -1,0 +1,113 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { closestMatch } from '../closest-match';
+import { InputError, InputErrors } from '../errors';
+import { Catalog } from '../catalog/model';
+import { Organization } from '../org/model';
+import { loadSchema } from '../schemas';
+import { validateAgainstSchema } from '../schema-validation';
+import { readSourceFile } from '../yaml-source';
+import { Exemption, dayOf, daysBetween } from './model';
+
+interface ExemptionSource {
+  id: string;
+  controls: string[];
+  scope: { accounts?: string[]; ous?: string[]; stacks?: string[]; resources?: string[] };
+  reason: string;
+  owner: string;
+  ticket?: string;
+  expires: string;
+}
+
+/**
+ * Loads and checks policies/exemptions.yaml against the catalog and org.yaml: unique IDs, known controls that may
+ * be exempted (`exemptible: false` may not), accounts and OUs that exist, a real date no further out than
+ * org.yaml's `exemptionPolicy.maxDays` from `today`. An expired exemption is kept (its status says so) and
+ * suppresses nothing. No file: no exemptions. `orgControls` are the organization policy controls' IDs.
+ */
+export function loadExemptions(catalog: Catalog, org: Organization, orgControls: readonly string[], today: Date): Exemption[] {
+  const file = path.join(catalog.root, 'exemptions.yaml');
+  if (!fs.existsSync(file)) return [];
+  const doc = readSourceFile(file);
+  const problems = validateAgainstSchema(doc, loadSchema('exemptions'));
+  if (problems.length) throw new InputErrors(problems);
+  const sources = (doc.value as { exemptions: ExemptionSource[] }).exemptions;
+  const controls = new Map<string, { exemptible: boolean }>([
+    ...catalog.controls.map((c) => [c.id, { exemptible: c.exemptible }] as const),
+    ...orgControls.map((id) => [id, { exemptible: true }] as const),
+  ]);
+  const accounts = new Map(org.accounts.flatMap((a) => [[a.name, a.id] as const, [a.id, a.id] as const]));
+  const ous = new Map(org.ous.flatMap((o) => [[o.path, o.id] as const, [o.id, o.id] as const]));
+  const errors: InputError[] = [];
+  const seen = new Map<string, number>();
+  const out: Exemption[] = [];
+  sources.forEach((src, i) => {
+    const at = (...keys: (string | number)[]) => doc.locate(['exemptions', i, ...keys]);
+    const before = errors.length;
+    const first = seen.get(src.id);
+    if (first !== undefined) errors.push(new InputError(at('id'), `exemption ID ${src.id} is already used at line ${first}`, 'a unique, never reused ID'));
+    seen.set(src.id, at('id').line ?? 0);
+    src.controls.forEach((id, j) => {
+      const control = controls.get(id);
+      if (!control) {
+        const guess = closestMatch(id, controls.keys());
+        errors.push(
+          new InputError(
+            at('controls', j),
+            `unknown control ${id}${guess ? `; did you mean ${guess}?` : ''}`,
+            'the ID of a control in policies/controls, scp/, rcp/ or declarative/',
+          ),
+        );
+      } else if (!control.exemptible) {
+        errors.push(new InputError(at('controls', j), `control ${id} cannot be exempted (exemptible: false in its metadata)`, 'a fix, not an exemption'));
+      }
+    });
+    const accountIds = resolveNames(src.scope.accounts, accounts, 'account', (j) => at('scope', 'accounts', j), errors);
+    const ouIds = resolveNames(src.scope.ous, ous, 'OU', (j) => at('scope', 'ous', j), errors);
+    const expires = dayOf(src.expires);
+    const max = org.exemptionPolicy.maxDays;
+    if (!expires) errors.push(new InputError(at('expires'), `${src.expires} is not a date`, 'YYYY-MM-DD, a day that exists'));
+    else if (daysBetween(today, expires) > max) {
+      errors.push(
+        new InputError(
+          at('expires'),
+          `expires ${src.expires}, ${daysBetween(today, expires)} days from today`,
+          `at most ${max} days out (exemptionPolicy.maxDays in org.yaml): renew it when it nears expiry`,
+        ),
+      );
+    }
+    if (errors.length > before || !expires) return;
+    out.push({
+      id: src.id,
+      controls: src.controls,
+      accountIds: [...new Set(accountIds)].sort(),
+      ouIds: [...new Set(ouIds)].sort(),
+      stacks: src.scope.stacks ?? [],
+      resources: src.scope.resources ?? [],
+      reason: src.reason,
+      owner: src.owner,
+      ticket: src.ticket,
+      expires,
+      file,
+      line: at('id').line,
+    });
+  });
+  if (errors.length) throw new InputErrors(errors);
+  return out;
+}
+
+function resolveNames(
+  names: readonly string[] | undefined,
+  known: ReadonlyMap<string, string>,
+  kind: string,
+  at: (j: number) => { file: string; line?: number; column?: number },
+  errors: InputError[],
+): string[] {
+  return (names ?? []).flatMap((name, j) => {
+    const id = known.get(name);
+    if (id) return [id];
+    const guess = closestMatch(name, known.keys());
+    errors.push(new InputError(at(j), `unknown ${kind} ${name}${guess ? `; did you mean ${guess}?` : ''}`, `an ${kind} name or ID from org.yaml`));
+    return [];
+  });
+}
