@@ -55,6 +55,7 @@ function program(run: (code: Promise<number>) => void): Command {
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
     .option('--catalog <name>', 'the installed catalog package to use, when several are installed ($TARMAC_CATALOG)')
     .option('--policies <dir>', 'the policies/ directory (default: as for check); hooks/ and stacksets/ beside it tell the deploy-time part')
+    .option('--at <day>', "the exemptions' status on this day (YYYY-MM-DD, UTC) instead of today")
     .addHelpText('after', '\nExit codes: 0 shown, 2 unknown control or bad input.')
     .action((id: string, opts) => run(import('./commands/explain').then((m) => m.explainCommand(id, opts))));
 

@@ -176,6 +176,22 @@ describe('tarmac explain', () => {
     }
   });
 
+  test('the exemptions naming a control, with their status on the day asked about (never the real date)', () => {
+    const guard = tarmac(['explain', 'LZ.S3.2', '--at', '2026-12-07']);
+    expect(guard.stdout).toMatch(/^exemptions \(policies\/exemptions\.yaml; not yet honoured by any enforcement point/m);
+    expect(guard.stdout).toMatch(/^ {2}EX-0001 active, until 2027-03-31: data-prod; stacks legacy-ingest-\*; resources RawBucket$/m);
+    const scp = JSON.parse(tarmac(['explain', 'LZ.SCP.6', '--at', '2027-01-10', '--format', 'json']).stdout);
+    expect(scp.exemptedBy).toEqual([
+      expect.objectContaining({ id: 'EX-0002', status: 'expiring', expires: '2027-01-15', scope: 'data-dev', ticket: 'SEC-1301' }),
+    ]);
+    expect(JSON.parse(tarmac(['explain', 'LZ.SCP.6', '--at', '2027-01-16', '--format', 'json']).stdout).exemptedBy[0].status).toBe('expired');
+    expect(tarmac(['explain', 'LZ.S3.1', '--at', '2026-12-07']).stdout).toMatch(/^exemptions: none$/m);
+    expect(tarmac(['explain', 'LZ.S3.1', '--at', 'soon'])).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('--at soon: expected a day as YYYY-MM-DD'),
+    });
+  });
+
   test('an unknown ID is a usage error naming the closest control', () => {
     const r = tarmac(['explain', 'LZ.S3.22']);
     expect(r.code).toBe(2);

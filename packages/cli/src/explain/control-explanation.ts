@@ -1,6 +1,18 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { Catalog, Control, Mode, Severity, catalogLabel, closestMatch, collectInputErrors, modeOf } from '@tarmac/core';
+import {
+  Catalog,
+  Control,
+  ExemptionStatus,
+  Mode,
+  Severity,
+  catalogLabel,
+  closestMatch,
+  collectInputErrors,
+  exemptionStatus,
+  loadExemptions,
+  modeOf,
+} from '@tarmac/core';
 import { UsageError } from '../usage-error';
 // The organization modules load the IAM catalog: main.ts imports this module only for `tarmac explain`.
 import {
@@ -62,6 +74,20 @@ interface Common {
   readonly catalog: string;
   /** The source file, relative to the directory that holds policies/. */
   readonly file: string;
+  /** The exemptions in policies/exemptions.yaml that name the control, with their status on the day asked about. */
+  readonly exemptedBy: readonly ExplainedExemption[] | Unknown;
+}
+
+export interface ExplainedExemption {
+  readonly id: string;
+  readonly status: ExemptionStatus;
+  /** The last day it applies, YYYY-MM-DD (UTC). */
+  readonly expires: string;
+  /** Accounts and OUs by name, then stack patterns and logical IDs. */
+  readonly scope: string;
+  readonly reason: string;
+  readonly owner: string;
+  readonly ticket?: string;
 }
 
 /** A catalog control: a Guard rule run by `tarmac check`, the CDK aspect and the deployed Guard Hooks. */
@@ -119,7 +145,11 @@ export interface ExplainSources {
   readonly orgPolicies: OrgPolicySet | Unknown;
   readonly orgBuild: OrgBuild | Unknown;
   readonly deployment: StackSetsBuild | { readonly none: true } | Unknown;
+  readonly exemptions: ExemptionsByControl | Unknown;
 }
+
+/** Exemptions by the control IDs they name. */
+type ExemptionsByControl = ReadonlyMap<string, readonly ExplainedExemption[]>;
 
 const isUnknown = (x: unknown): x is Unknown => typeof x === 'object' && x !== null && (x as Unknown).known === false;
 
@@ -134,7 +164,7 @@ function unknownFrom(err: unknown, what: string): Unknown {
  * synthesizing anything. What is absent (an installed catalog package has only policies/) or invalid is
  * recorded as unknown with the reason, never thrown: explain shows what it can.
  */
-export async function loadExplainSources(catalog: Catalog): Promise<ExplainSources> {
+export async function loadExplainSources(catalog: Catalog, today?: Date): Promise<ExplainSources> {
   const root = path.dirname(catalog.root);
   let orgPolicies: OrgPolicySet | Unknown;
   try {
@@ -163,7 +193,47 @@ export async function loadExplainSources(catalog: Catalog): Promise<ExplainSourc
       deployment = unknownFrom(err, 'hooks/ and stacksets/');
     }
   }
-  return { catalog, orgPolicies, orgBuild, deployment };
+  return { catalog, orgPolicies, orgBuild, deployment, exemptions: exemptionsByControl(catalog, orgPolicies, today) };
+}
+
+/** Without a day (the generated reference, which must not change with the date), exemptions are not shown. */
+function exemptionsByControl(catalog: Catalog, orgPolicies: OrgPolicySet | Unknown, today: Date | undefined): ExemptionsByControl | Unknown {
+  if (!today) return { known: false, reason: 'not shown without a day to judge their expiry by' };
+  if (isUnknown(orgPolicies)) return orgPolicies;
+  const org = orgPolicies.organization;
+  let exemptions;
+  try {
+    exemptions = loadExemptions(
+      catalog,
+      org,
+      orgPolicies.controls.map((c) => c.id),
+      today,
+    );
+  } catch (err) {
+    return unknownFrom(err, 'the exemptions');
+  }
+  const names = new Map<string, string>([...org.accounts.map((a) => [a.id, a.name] as const), ...org.ous.map((o) => [o.id, o.path] as const)]);
+  const byControl = new Map<string, ExplainedExemption[]>();
+  for (const e of exemptions) {
+    const scope = [
+      [...e.accountIds, ...e.ouIds].map((id) => names.get(id) ?? id).join(', '),
+      e.stacks.length ? `stacks ${e.stacks.join(', ')}` : '',
+      e.resources.length ? `resources ${e.resources.join(', ')}` : '',
+    ]
+      .filter(Boolean)
+      .join('; ');
+    const explained: ExplainedExemption = {
+      id: e.id,
+      status: exemptionStatus(e, today, org.exemptionPolicy),
+      expires: e.expires.toISOString().slice(0, 10),
+      scope,
+      reason: e.reason,
+      owner: e.owner,
+      ...(e.ticket ? { ticket: e.ticket } : {}),
+    };
+    for (const id of e.controls) byControl.set(id, [...(byControl.get(id) ?? []), explained]);
+  }
+  return byControl;
 }
 
 /** Every control ID explain knows: the catalog's, then the organization policies'. */
@@ -197,6 +267,7 @@ function common(sources: ExplainSources, c: Control | OrgControl): Common {
     references: c.references ?? [],
     catalog: catalogLabel(sources.catalog),
     file: rel(path.dirname(sources.catalog.root), c.file),
+    exemptedBy: isUnknown(sources.exemptions) ? sources.exemptions : (sources.exemptions.get(c.id) ?? []),
   };
 }
 

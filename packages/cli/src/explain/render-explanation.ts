@@ -8,6 +8,7 @@ export function renderExplanation(e: ControlExplanation): string {
   if (e.references.length) lines.push('references:', ...e.references.map((r) => `  ${r}`));
   lines.push('');
   lines.push(...(e.kind === 'guard' ? guardLines(e) : orgLines(e)));
+  lines.push('', ...exemptionLines(e));
   return lines.join('\n') + '\n';
 }
 
@@ -64,6 +65,20 @@ function orgLines(e: OrgPolicyExplanation): string[] {
   else
     for (const p of e.policies) lines.push(`  ${p.name} (${p.file}) attached to ${p.targets.join(', ')}${p.sids.length ? `: Sids ${p.sids.join(', ')}` : ''}`);
   return lines;
+}
+
+function exemptionLines(e: ControlExplanation): string[] {
+  // Until each enforcement point honours them (ADR 0012), they suppress nothing: said, so nobody relies on them.
+  const title = 'exemptions (policies/exemptions.yaml; not yet honoured by any enforcement point, see docs/adr/0012-exemptions.md):';
+  if (isUnknown(e.exemptedBy)) return [title, `  ${e.exemptedBy.reason}`];
+  if (!e.exemptedBy.length) return ['exemptions: none'];
+  return [
+    title,
+    ...e.exemptedBy.flatMap((x) => [
+      `  ${x.id} ${x.status}, until ${x.expires}: ${x.scope}`,
+      `    ${x.reason} (${[x.owner, x.ticket].filter(Boolean).join(', ')})`,
+    ]),
+  ];
 }
 
 function wrap(text: string, indent: string, width = 100): string {
