@@ -19,9 +19,11 @@ const OWNED_DIRS = ['org', 'stacksets'];
  * Validates and builds the organization policies and, when hooks/ and stacksets/ describe any, the
  * org-wide deployment templates (synthesized with aws-cdk-lib, loaded only then). Throws InputErrors.
  */
-export async function buildOutput(policies?: string): Promise<BuildOutput> {
+export async function buildOutput(
+  policies?: string,
   // The platform team's own sources (hooks/ and stacksets/ beside them), never an installed catalog package.
-  const catalog = resolveCatalog({ policies, packages: false });
+  catalog = resolveCatalog({ policies, packages: false }),
+): Promise<BuildOutput> {
   const policiesDir = catalog.root;
   const unfit = await catalogRuleProblems(catalog);
   if (unfit.length) throw new InputErrors(unfit);

@@ -2,17 +2,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import {
-  Catalog,
-  InputError,
-  loadCatalog,
-  packageLabel,
-  packagePoliciesDir,
-  readCatalogPackage,
-  verifyCatalogPackage,
-  InputErrors,
-  collectInputErrors,
-} from '@tarmac/core';
+import { Catalog, InputError, loadCatalog, loadCatalogPackage, readCatalogPackage } from '@tarmac/core';
 
 /**
  * A catalog named on the command line: a package tarball, a package directory, a policies/ directory (or one
@@ -32,16 +22,7 @@ export function openCatalog(spec: string, scratch: string): Catalog {
 
 function fromDirectory(dir: string): Catalog {
   const pkg = fs.existsSync(path.join(dir, 'package.json')) ? readCatalogPackage(dir) : undefined;
-  if (pkg) {
-    let catalog: Catalog;
-    try {
-      catalog = loadCatalog(packagePoliciesDir(pkg));
-    } catch (err) {
-      throw new InputErrors(collectInputErrors(err).map((e) => new InputError(e.location, `${packageLabel(pkg)}: ${e.problem}`, e.expected)));
-    }
-    verifyCatalogPackage(catalog, pkg);
-    return catalog;
-  }
+  if (pkg) return loadCatalogPackage(pkg);
   if (fs.existsSync(path.join(dir, 'tags.yaml'))) return loadCatalog(dir);
   if (fs.existsSync(path.join(dir, 'policies', 'tags.yaml'))) return loadCatalog(path.join(dir, 'policies'));
   throw new InputError(

@@ -1,5 +1,6 @@
 import { POLICY_TYPE_DIR, OrgBuild, StackSetsManifest, manifestOf } from '@tarmac/core/org';
 import { buildOutput, writeBuildOutput } from '../build-output';
+import { alignRows } from '../deploy/table';
 
 export interface BuildCommandOptions {
   policies?: string;
@@ -65,7 +66,4 @@ function stackSetsTable(manifest: StackSetsManifest | undefined): string {
 
 const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
 
-function table(rows: string[][]): string {
-  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-  return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]))).join('  ')).join('\n') + '\n';
-}
+const table = (rows: string[][]) => alignRows(rows).join('\n') + '\n';

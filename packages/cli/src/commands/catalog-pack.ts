@@ -2,7 +2,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { InputError, InputErrors, loadCatalog, readCatalogPackage, resolveCatalog, verifyCatalogPackage } from '@tarmac/core';
+import { InputError, InputErrors, loadCatalogPackage, readCatalogPackage, resolveCatalog } from '@tarmac/core';
 import { buildOutput } from '../build-output';
 import { packageIdentity, stageCatalog } from '../catalog-package/stage-catalog';
 import { UsageError } from '../usage-error';
@@ -23,7 +23,7 @@ const CLI_VERSION: string = require('../../package.json').version;
 export async function catalogPackCommand(opts: CatalogPackOptions): Promise<number> {
   const catalog = resolveCatalog({ policies: opts.policies, packages: false });
   packageIdentity(catalog); // before the slow gates: a catalog without a name cannot be packed
-  await buildOutput(catalog.root);
+  await buildOutput(catalog.root, catalog);
   const tests = await runCatalogTests(catalog, opts.skipSimulation === true);
   if (testExitCode(tests) !== 0) {
     process.stderr.write(testReportText(tests));
@@ -37,10 +37,9 @@ export async function catalogPackCommand(opts: CatalogPackOptions): Promise<numb
   fs.mkdirSync(out, { recursive: true });
   const stage = fs.mkdtempSync(path.join(os.tmpdir(), 'tarmac-catalog-'));
   try {
-    const { identity, manifest } = stageCatalog(catalog, stage, `@tarmac/cli@${CLI_VERSION}`);
+    const { identity } = stageCatalog(catalog, stage, `@tarmac/cli@${CLI_VERSION}`);
     // The package as a workload will read it: found, loaded from its own copy of the sources, and verified.
-    const staged = readCatalogPackage(stage)!;
-    verifyCatalogPackage(loadCatalog(path.join(stage, manifest.policies)), staged);
+    loadCatalogPackage(readCatalogPackage(stage)!);
     const tarball = npmPack(stage, out);
     process.stdout.write(
       `packed ${identity.name}@${identity.version}: ${catalog.controls.length} controls, profiles ${[...catalog.profiles.keys()].sort().join(', ')}\n${tarball}\n`,

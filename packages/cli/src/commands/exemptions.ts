@@ -1,7 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { Exemption, ExemptionStatus, InputError, dayOf, daysBetween, exemptionStatus, loadExemptions, resolveCatalog } from '@tarmac/core';
-import { loadOrgPolicies } from '@tarmac/core/org';
+import { Exemption, ExemptionStatus, InputError, dayOf, daysBetween, describeScope, exemptionStatus, loadExemptions, resolveCatalog } from '@tarmac/core';
+import { Organization, loadOrgPolicies } from '@tarmac/core/org';
+import { alignRows } from '../deploy/table';
 import { UsageError } from '../usage-error';
 
 export interface ExemptionsCommandOptions {
@@ -39,18 +40,15 @@ export async function exemptionsCommand(opts: ExemptionsCommandOptions): Promise
     status: exemptionStatus(exemption, today, policy),
     daysLeft: daysBetween(today, exemption.expires),
   }));
-  const names = new Map<string, string>([
-    ...set.organization.accounts.map((a) => [a.id, a.name] as const),
-    ...set.organization.ous.map((o) => [o.id, o.path] as const),
-  ]);
+  const org = set.organization;
   process.stdout.write(
     opts.format === 'json'
       ? JSON.stringify(
-          rows.map((r) => asJson(r, names)),
+          rows.map((r) => asJson(r, org)),
           null,
           2,
         ) + '\n'
-      : table(rows, names),
+      : table(rows, org),
   );
   return rows.some((r) => r.status === 'expired') ? 1 : 0;
 }
@@ -63,14 +61,7 @@ interface Row {
 
 const day = (d: Date) => d.toISOString().slice(0, 10);
 
-function scopeOf(e: Exemption, names: ReadonlyMap<string, string>): string {
-  const where = [...e.accountIds, ...e.ouIds].map((id) => names.get(id) ?? id);
-  return [where.join(', '), e.stacks.length ? `stacks ${e.stacks.join(', ')}` : '', e.resources.length ? `resources ${e.resources.join(', ')}` : '']
-    .filter(Boolean)
-    .join('; ');
-}
-
-function asJson({ exemption: e, status, daysLeft }: Row, names: ReadonlyMap<string, string>) {
+function asJson({ exemption: e, status, daysLeft }: Row, org: Organization) {
   return {
     id: e.id,
     status,
@@ -78,8 +69,8 @@ function asJson({ exemption: e, status, daysLeft }: Row, names: ReadonlyMap<stri
     daysLeft,
     controls: e.controls,
     scope: {
-      accounts: e.accountIds.map((id) => ({ id, name: names.get(id) })),
-      ous: e.ouIds.map((id) => ({ id, path: names.get(id) })),
+      accounts: e.accountIds.map((id) => ({ id, name: org.accounts.find((a) => a.id === id)?.name })),
+      ous: e.ouIds.map((id) => ({ id, path: org.ous.find((o) => o.id === id)?.path })),
       stacks: e.stacks,
       resources: e.resources,
     },
@@ -91,7 +82,7 @@ function asJson({ exemption: e, status, daysLeft }: Row, names: ReadonlyMap<stri
   };
 }
 
-function table(rows: readonly Row[], names: ReadonlyMap<string, string>): string {
+function table(rows: readonly Row[], org: Organization): string {
   if (!rows.length) return 'no exemptions\n';
   const lines = [
     ['ID', 'STATUS', 'EXPIRES', 'CONTROLS', 'SCOPE', 'OWNER', 'TICKET'],
@@ -100,15 +91,14 @@ function table(rows: readonly Row[], names: ReadonlyMap<string, string>): string
       status,
       `${day(e.expires)} (${daysLeft < 0 ? `${-daysLeft} days ago` : daysLeft === 0 ? 'today' : `in ${daysLeft} days`})`,
       e.controls.join(', '),
-      scopeOf(e, names),
+      describeScope(e, org),
       e.owner,
       e.ticket ?? '-',
     ]),
   ];
-  const widths = lines[0].map((_, i) => Math.max(...lines.map((l) => l[i].length)));
   const expired = rows.filter((r) => r.status === 'expired').length;
   return (
-    lines.map((l) => l.map((c, i) => (i === l.length - 1 ? c : c.padEnd(widths[i]))).join('  ')).join('\n') +
+    alignRows(lines).join('\n') +
     '\n' +
     (expired ? `${expired} expired: they suppress nothing; remove them from exemptions.yaml (or renew them with a new expiry)\n` : '')
   );

@@ -9,6 +9,7 @@ import {
   catalogLabel,
   closestMatch,
   collectInputErrors,
+  describeScope,
   exemptionStatus,
   loadExemptions,
   modeOf,
@@ -212,21 +213,13 @@ function exemptionsByControl(catalog: Catalog, orgPolicies: OrgPolicySet | Unkno
   } catch (err) {
     return unknownFrom(err, 'the exemptions');
   }
-  const names = new Map<string, string>([...org.accounts.map((a) => [a.id, a.name] as const), ...org.ous.map((o) => [o.id, o.path] as const)]);
   const byControl = new Map<string, ExplainedExemption[]>();
   for (const e of exemptions) {
-    const scope = [
-      [...e.accountIds, ...e.ouIds].map((id) => names.get(id) ?? id).join(', '),
-      e.stacks.length ? `stacks ${e.stacks.join(', ')}` : '',
-      e.resources.length ? `resources ${e.resources.join(', ')}` : '',
-    ]
-      .filter(Boolean)
-      .join('; ');
     const explained: ExplainedExemption = {
       id: e.id,
       status: exemptionStatus(e, today, org.exemptionPolicy),
       expires: e.expires.toISOString().slice(0, 10),
-      scope,
+      scope: describeScope(e, org),
       reason: e.reason,
       owner: e.owner,
       ...(e.ticket ? { ticket: e.ticket } : {}),

@@ -1,8 +1,9 @@
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import { InputError, InputErrors } from '../errors';
+import { InputError, InputErrors, collectInputErrors } from '../errors';
 import { buildRuleBundle, bundleControls } from '../stacksets/rule-bundle';
+import { loadCatalog } from './load-catalog';
 import { Catalog } from './model';
 
 /** The layout `tarmac catalog pack` writes; bump when a reader of an older layout would misread a newer one. */
@@ -143,3 +144,15 @@ export function verifyCatalogPackage(catalog: Catalog, pkg: CatalogPackage): voi
 }
 
 const short = (sha: string | null | undefined) => (sha ? `sha256:${sha.slice(0, 12)}` : 'absent');
+
+/** Loads a package's policies/ (every error naming the package) and verifies it is the catalog it declares. */
+export function loadCatalogPackage(pkg: CatalogPackage): Catalog {
+  let catalog: Catalog;
+  try {
+    catalog = loadCatalog(packagePoliciesDir(pkg));
+  } catch (err) {
+    throw new InputErrors(collectInputErrors(err).map((e) => new InputError(e.location, `${packageLabel(pkg)}: ${e.problem}`, e.expected)));
+  }
+  verifyCatalogPackage(catalog, pkg);
+  return catalog;
+}

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { InputError, InputErrors, collectInputErrors } from '../errors';
-import { CatalogPackage, packageLabel, packagePoliciesDir, readCatalogPackage, verifyCatalogPackage } from './catalog-package';
+import { InputError } from '../errors';
+import { CatalogPackage, loadCatalogPackage, packagePoliciesDir, readCatalogPackage } from './catalog-package';
 import { loadCatalog } from './load-catalog';
 import { Catalog } from './model';
 
@@ -70,16 +70,7 @@ export function locateCatalog(choice: CatalogChoice = {}): CatalogLocation {
 /** Locates, loads and, for a package, verifies the catalog; errors name the package they came from. */
 export function resolveCatalog(choice: CatalogChoice = {}): Catalog {
   const location = locateCatalog(choice);
-  if (location.source !== 'package') return loadCatalog(location.dir);
-  let catalog: Catalog;
-  try {
-    catalog = loadCatalog(location.dir);
-  } catch (err) {
-    const label = packageLabel(location.package);
-    throw new InputErrors(collectInputErrors(err).map((e) => new InputError(e.location, `${label}: ${e.problem}`, e.expected)));
-  }
-  verifyCatalogPackage(catalog, location.package);
-  return catalog;
+  return location.source === 'package' ? loadCatalogPackage(location.package) : loadCatalog(location.dir);
 }
 
 function named(name: string, cwd: string): CatalogLocation {

@@ -1,4 +1,4 @@
-import { ExemptionPolicy } from '../org/model';
+import { ExemptionPolicy, Organization } from '../org/model';
 
 /** An exception to controls, in force for its scope until the end of its expiry day (UTC). */
 export interface Exemption {
@@ -43,4 +43,16 @@ export function exemptionStatus(exemption: Pick<Exemption, 'expires'>, today: Da
   const left = daysBetween(today, exemption.expires);
   if (left < 0) return 'expired';
   return left <= policy.expiringWithinDays ? 'expiring' : 'active';
+}
+
+/** The scope as people read it: account names and OU paths, then stack patterns and logical IDs. */
+export function describeScope(e: Pick<Exemption, 'accountIds' | 'ouIds' | 'stacks' | 'resources'>, org: Pick<Organization, 'accounts' | 'ous'>): string {
+  const name = (id: string) => org.accounts.find((a) => a.id === id)?.name ?? org.ous.find((o) => o.id === id)?.path ?? id;
+  return [
+    [...e.accountIds, ...e.ouIds].map(name).join(', '),
+    e.stacks.length ? `stacks ${e.stacks.join(', ')}` : '',
+    e.resources.length ? `resources ${e.resources.join(', ')}` : '',
+  ]
+    .filter(Boolean)
+    .join('; ');
 }
