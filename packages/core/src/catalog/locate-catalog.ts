@@ -98,19 +98,19 @@ function nearestPoliciesDir(cwd: string): string | undefined {
 
 /** Catalog packages declared by any package.json from cwd up (a workspace package, then its monorepo root), installed. */
 function declaredCatalogs(cwd: string): CatalogPackage[] {
-  const found = new Map<string, CatalogPackage>();
+  const found: CatalogPackage[] = [];
+  const seen = new Set<string>();
   for (let dir = cwd; ; dir = path.dirname(dir)) {
-    for (const name of dependencyNames(path.join(dir, 'package.json'))) {
-      if (found.has(name)) continue;
-      const root = nodeModulesAbove(dir)
-        .map((nm) => path.join(nm, name))
-        .find((d) => fs.existsSync(path.join(d, 'package.json')));
+    const names = dependencyNames(path.join(dir, 'package.json')).filter((n) => !seen.has(n));
+    const searched = names.length ? nodeModulesAbove(dir) : [];
+    for (const name of names) {
+      seen.add(name);
+      const root = searched.map((nm) => path.join(nm, name)).find((d) => fs.existsSync(path.join(d, 'package.json')));
       const pkg = root && readCatalogPackage(root);
-      if (pkg) found.set(name, pkg);
+      if (pkg) found.push(pkg);
     }
-    if (path.dirname(dir) === dir) break;
+    if (path.dirname(dir) === dir) return found;
   }
-  return [...found.values()];
 }
 
 function dependencyNames(file: string): string[] {
