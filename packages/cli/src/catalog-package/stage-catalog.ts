@@ -13,7 +13,7 @@ const RULES = 'rules';
  * point loads them exactly as here), rules/<control>.guard (every control's rule, generated ones included, for
  * plain cfn-guard) and a README listing the controls.
  */
-export function stageCatalog(catalog: Catalog, dir: string, packedWith: string): { identity: CatalogIdentity; manifest: CatalogPackageManifest } {
+export function stageCatalog(catalog: Catalog, dir: string, packedWith: string): CatalogIdentity {
   const identity = packageIdentity(catalog);
   const manifest: CatalogPackageManifest = { catalog: CATALOG_PACKAGE_FORMAT, policies: POLICIES, rules: RULES, identity: catalogBundleIdentity(catalog) };
   copySources(catalog.root, path.join(dir, POLICIES));
@@ -31,7 +31,7 @@ export function stageCatalog(catalog: Catalog, dir: string, packedWith: string):
   };
   fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify(pkg, null, 2) + '\n');
   fs.writeFileSync(path.join(dir, 'README.md'), catalogReadme(catalog, identity, manifest));
-  return { identity, manifest };
+  return identity;
 }
 
 /** The name and version a package of the catalog takes, from its catalog.yaml. */

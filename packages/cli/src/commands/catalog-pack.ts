@@ -37,7 +37,7 @@ export async function catalogPackCommand(opts: CatalogPackOptions): Promise<numb
   fs.mkdirSync(out, { recursive: true });
   const stage = fs.mkdtempSync(path.join(os.tmpdir(), 'tarmac-catalog-'));
   try {
-    const { identity } = stageCatalog(catalog, stage, `@tarmac/cli@${CLI_VERSION}`);
+    const identity = stageCatalog(catalog, stage, `@tarmac/cli@${CLI_VERSION}`);
     // The package as a workload will read it: found, loaded from its own copy of the sources, and verified.
     loadCatalogPackage(readCatalogPackage(stage)!);
     const tarball = npmPack(stage, out);
