@@ -23,6 +23,8 @@ export async function buildOutput(
   policies?: string,
   // The platform team's own sources (hooks/ and stacksets/ beside them), never an installed catalog package.
   catalog = resolveCatalog({ policies, packages: false }),
+  // The day exemptions are judged on: an expired one is built into nothing (tests pass a fixed day).
+  today = new Date(),
 ): Promise<BuildOutput> {
   const policiesDir = catalog.root;
   const unfit = await catalogRuleProblems(catalog);
@@ -37,7 +39,7 @@ export async function buildOutput(
     catalog,
     set.organization,
     set.controls.map((c) => c.id),
-    new Date(),
+    today,
   );
   const org = buildOrgPolicies(set, catalog);
   const files = new Map<string, string | Uint8Array>([
@@ -73,8 +75,8 @@ export function writeBuildOutput(out: string, output: BuildOutput): void {
  * Refuses a build directory that is not exactly what the sources build now: sources that fail validation,
  * a file edited by hand, a source changed since `tarmac build`. What is deployed is what was reviewed.
  */
-export async function verifyBuild(out: string, policies?: string): Promise<BuildOutput> {
-  const output = await buildOutput(policies);
+export async function verifyBuild(out: string, policies?: string, today = new Date()): Promise<BuildOutput> {
+  const output = await buildOutput(policies, undefined, today);
   const stale: InputError[] = [];
   const expected = 'the bytes `tarmac build` writes from the sources now (run tarmac build, review the diff, then plan and deploy)';
   for (const [rel, content] of output.files) {

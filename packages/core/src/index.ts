@@ -13,3 +13,5 @@ export * from './closest-match';
 export * from './guard-regex';
 export * from './exemptions/model';
 export * from './exemptions/load-exemptions';
+export * from './exemptions/match-exemptions';
+export * from './exemptions/exemption-set';
