@@ -327,7 +327,18 @@ function checkCommand(dir, badYaml) {
     /<testsuites?[\s>]/.test(junit) && /<failure/.test(junit) && junit.includes('LZ.S3.1'),
     `tarmac.junit.xml is not a JUnit report with the LZ.S3.1 failure:\n${junit.slice(0, 2000)}`,
   );
-  for (const f of ['tarmac.sarif', 'tarmac.junit.xml', 'infra/bad.yaml']) fs.rmSync(path.join(dir, f));
+
+  // The catalog package carries its exemptions: EX-0001 exempts LZ.S3.2 on RawBucket in data-prod's legacy-ingest-* stacks.
+  const raw = path.join(dir, 'infra', 'raw.yaml');
+  fs.writeFileSync(raw, fs.readFileSync(badYaml, 'utf8').replace(/\bUploadsBucket\b/g, 'RawBucket'));
+  const exempted = tarmac(['infra/raw.yaml', '--account', 'data-prod', '--stack-name', 'legacy-ingest-orders', '--at', '2027-01-10', '--format', 'json'], 1);
+  const s3kms = JSON.parse(exempted.stdout).findings.find((f) => f.controlId === 'LZ.S3.2' && f.logicalId === 'RawBucket');
+  check(
+    s3kms?.exemption?.id === 'EX-0001' && s3kms.exemption.status === 'active',
+    'tarmac check --account data-prod: LZ.S3.2 on RawBucket is not exempted by EX-0001',
+    exempted,
+  );
+  for (const f of ['tarmac.sarif', 'tarmac.junit.xml', 'infra/bad.yaml', 'infra/raw.yaml']) fs.rmSync(path.join(dir, f));
 }
 
 function cdk(dir, tarballs) {

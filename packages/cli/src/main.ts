@@ -30,8 +30,17 @@ function program(run: (code: Promise<number>) => void): Command {
       "a policies/ directory instead of an installed catalog package ($TARMAC_POLICIES; default: the catalog package among the project's dependencies, else the nearest policies/ above)",
     )
     .option('--cache <dir>', "remember each template's verdicts in <dir>: an unchanged template is not evaluated again")
+    .option(
+      '--account <name|id>',
+      'the account (from org.yaml) the templates deploy to: exemptions scoped to it apply (a cdk.out stack with an environment knows its own)',
+    )
+    .option('--stack-name <name>', 'the stack name plain templates deploy as, for exemptions scoped to stacks (a cdk.out knows its stack names)')
+    .option('--at <day>', 'judge exemptions as on this day (YYYY-MM-DD, UTC) instead of today')
     .option('--no-color', 'never colour the output')
-    .addHelpText('after', '\nExit codes: 0 nothing blocking, 1 blocking findings, 2 bad input or usage.')
+    .addHelpText(
+      'after',
+      '\nExemptions (policies/exemptions.yaml) apply to findings in the account they name: an exempted finding is reported, and does not block.\nExit codes: 0 nothing blocking, 1 blocking findings, 2 bad input or usage.',
+    )
     .action((paths: string[], opts) => run(checkCommand(paths, { ...opts, color: opts.color === false ? false : undefined })));
 
   cmd

@@ -3,7 +3,7 @@
  * report on stdout. Bad input is part of the report (errors); anything else exits non-zero.
  */
 import * as fs from 'fs';
-import { InputError, collectInputErrors, loadCatalog, profileNamed } from '@tarmac/core';
+import { InputError, collectInputErrors, dayOf, loadCatalog, loadExemptionSet, profileNamed } from '@tarmac/core';
 import { checkSources } from './check';
 import { StackCheckRequest } from './check-sync';
 import { createEngine } from './engines/create-engine';
@@ -14,6 +14,9 @@ import { discoverStackTemplates } from './template/discover';
 async function run(request: StackCheckRequest): Promise<CheckReport> {
   const catalog = loadCatalog(request.policies);
   const profile = profileNamed(catalog, request.profile);
+  const today = request.at === undefined ? new Date() : dayOf(request.at);
+  if (!today) throw new InputError({ file: request.policies }, `${request.at} is not a day`, 'YYYY-MM-DD');
+  const exemptions = loadExemptionSet(catalog, today);
   const engine = createEngine(request.engine, request.cacheDir);
   try {
     return await checkSources(discoverStackTemplates(request.templates), {
@@ -22,6 +25,7 @@ async function run(request: StackCheckRequest): Promise<CheckReport> {
       engine,
       controlTower: request.controlTower,
       rules: request.rules,
+      exemptions,
     });
   } finally {
     engine.dispose();
@@ -35,7 +39,7 @@ function errorReport(errors: InputError[], catalog: string): CheckReport {
     engine: { name: 'none', version: '' },
     catalog,
     evaluated: [],
-    summary: { files: 0, templates: 0, resources: 0, findings: 0, blocking: 0, unchecked: 0, skipped: 0, skippedBy: {}, durationMs: 0 },
+    summary: { files: 0, templates: 0, resources: 0, findings: 0, blocking: 0, exempted: 0, unchecked: 0, skipped: 0, skippedBy: {}, durationMs: 0 },
   };
 }
 

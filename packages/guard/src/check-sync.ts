@@ -14,8 +14,10 @@ export interface StackCheckRequest {
   readonly engine?: EngineChoice;
   /** Remember each rule's verdicts on each template here (see CachedEngine). */
   readonly cacheDir?: string;
-  /** Synthesized stack templates; their nested stacks are found and checked too. */
-  readonly templates: readonly { file: string; stack: string }[];
+  /** Synthesized stack templates (with the account and stack name they deploy to, when known); their nested stacks are found and checked too. */
+  readonly templates: readonly { file: string; stack: string; accountId?: string; stackName?: string }[];
+  /** Judge exemptions as on this day (YYYY-MM-DD, UTC) instead of today. */
+  readonly at?: string;
 }
 
 /** Compiled beside this module's own output (dist/), from src/ under jest as well. */

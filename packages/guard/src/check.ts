@@ -1,7 +1,8 @@
-import { Catalog, InputError, InputErrors, Profile, catalogLabel, collectInputErrors } from '@tarmac/core';
+import { Catalog, ExemptionSet, InputError, InputErrors, Profile, catalogLabel, collectInputErrors } from '@tarmac/core';
 import { EvaluationJob, GuardEngine } from './engines/engine';
 import { mergeControlTowerEquivalents } from './control-tower-equivalents';
-import { CheckReport, Finding, sortFindings } from './findings';
+import { TemplateDeployment, exemptFindings } from './exempt-findings';
+import { CheckReport, Finding, blocks, isExempted, sortFindings } from './findings';
 import { TemplateWorlds } from './template-worlds';
 import { catalogRules } from './rules/catalog-rules';
 import { controlTowerRules } from './rules/control-tower-rules';
@@ -19,6 +20,12 @@ export interface CheckOptions {
   readonly controlTower?: boolean;
   /** Extra Guard rule files or directories. */
   readonly rules?: readonly string[];
+  /** policies/exemptions.yaml as on the day of the check (loadExemptionSet): a finding one covers does not block. */
+  readonly exemptions?: ExemptionSet;
+  /** The account (ID) plain templates deploy to; a cdk.out stack with an environment knows its own. */
+  readonly accountId?: string;
+  /** The stack name plain templates deploy as; a cdk.out stack knows its own. */
+  readonly stackName?: string;
   /** Called as templates are evaluated, for a progress display. */
   readonly onProgress?: (done: number, total: number) => void;
 }
@@ -67,9 +74,11 @@ export async function checkSources(discovery: Discovery, options: CheckOptions):
     errors.push(...collectInputErrors(err));
   }
   const templates: ParsedTemplate[] = [];
+  const deployments = new Map<string, TemplateDeployment>();
   for (const source of discovery.sources) {
     const parsed = readTemplate(source, errors);
     if (parsed) templates.push(parsed);
+    deployments.set(deploymentKey(source), deploymentOf(source, options, errors));
   }
   const written: EvaluationJob[] = templates.map((template) => ({ template, rules: rules.filter((r) => ruleApplies(r, template.types)) }));
   const worlds = written.map((job) => new TemplateWorlds(job));
@@ -93,7 +102,9 @@ export async function checkSources(discovery: Discovery, options: CheckOptions):
   // A template the engine gave no result for was not checked: an error, never a pass.
   for (const job of unanswered)
     errors.push(new InputError({ file: job.template.file }, `the ${options.engine.name} Guard engine returned no result for this template`));
-  const reported = sortFindings(mergeControlTowerEquivalents(findings, options.catalog.controls));
+  const merged = mergeControlTowerEquivalents(findings, options.catalog.controls);
+  const judged = options.exemptions ? exemptFindings(merged, (f) => deployments.get(deploymentKey(f)) ?? {}, options.exemptions, options.catalog) : merged;
+  const reported = sortFindings(judged);
   // A rule that did not parse is reported by every template it was sent with: once is enough.
   const uniqueErrors = [...new Map(errors.map((e) => [e.message, e])).values()];
   const skippedBy: Record<string, number> = {};
@@ -109,12 +120,38 @@ export async function checkSources(discovery: Discovery, options: CheckOptions):
       templates: templates.length,
       resources: templates.reduce((n, t) => n + t.resources.length, 0),
       findings: reported.length,
-      blocking: reported.filter((f) => f.mode === 'enforce').length,
+      blocking: reported.filter(blocks).length,
+      exempted: reported.filter(isExempted).length,
       unchecked: templates.reduce((n, t) => n + t.unchecked.length, 0),
       skipped: discovery.skipped.length,
       skippedBy,
       durationMs: Number((process.hrtime.bigint() - started) / 1_000_000n),
     },
+  };
+}
+
+function deploymentKey(t: { file: string; stack?: string }): string {
+  return `${t.file}\0${t.stack ?? ''}`;
+}
+
+/**
+ * Where a template deploys: a cdk.out stack says its own account (when it has an environment) and name (nested
+ * stacks get generated names: unknown); a plain template takes --account and --stack-name. A stack whose
+ * environment names another account than --account is an error: which one an exemption applies to is unclear.
+ */
+function deploymentOf(source: TemplateSource, options: CheckOptions, errors: InputError[]): TemplateDeployment {
+  const own = source.deployment?.accountId;
+  if (own && options.accountId && own !== options.accountId)
+    errors.push(
+      new InputError(
+        { file: source.file },
+        `stack ${source.stack ?? ''} deploys to account ${own} (its environment), not ${options.accountId} (--account)`,
+        '--account naming the account of the stacks checked, or no --account',
+      ),
+    );
+  return {
+    accountId: own ?? options.accountId,
+    stackName: source.stack === undefined ? options.stackName : source.deployment?.stackName,
   };
 }
 

@@ -1,4 +1,4 @@
-import { InputError, Mode, Severity } from '@tarmac/core';
+import { ExemptionStatus, InputError, Mode, Severity } from '@tarmac/core';
 import { JobResult } from './engines/engine';
 import { GuardRule, RuleOrigin } from './rules/guard-rule';
 import { pointerReachesIntrinsic } from './template/intrinsics';
@@ -33,6 +33,29 @@ export interface Finding {
   readonly helpUri?: string;
   /** Control Tower rules that failed on this resource too and are reported as this finding (see control-tower-equivalents.ts). */
   readonly controlTowerIds?: readonly string[];
+  /** The exemption in policies/exemptions.yaml that covers it: in force, it does not block; expired, it only says so. */
+  readonly exemption?: FindingExemption;
+}
+
+/** What a report says of the exemption that covers a finding. */
+export interface FindingExemption {
+  readonly id: string;
+  readonly status: ExemptionStatus;
+  /** The last day it applies (YYYY-MM-DD, UTC). */
+  readonly expires: string;
+  readonly reason: string;
+  readonly owner: string;
+  readonly ticket?: string;
+}
+
+/** An exemption in force (active or expiring) covers the finding: reported, never blocking. */
+export function isExempted(f: Pick<Finding, 'exemption'>): boolean {
+  return f.exemption !== undefined && f.exemption.status !== 'expired';
+}
+
+/** Enforced and not exempted: the findings that fail a check. */
+export function blocks(f: Pick<Finding, 'mode' | 'exemption'>): boolean {
+  return f.mode === 'enforce' && !isExempted(f);
 }
 
 /**
@@ -128,6 +151,8 @@ export interface CheckSummary {
   resources: number;
   findings: number;
   blocking: number;
+  /** Findings an exemption in force covers (counted in findings, not in blocking). */
+  exempted: number;
   /** Resources (or templates) owned by a transform Tarmac cannot expand. */
   unchecked: number;
   /** Files and directories found in scans and not checked, with why, by reason. */

@@ -50,6 +50,7 @@ describe('tarmac check', () => {
     expect(Object.keys(j.summary).sort()).toEqual([
       'blocking',
       'durationMs',
+      'exempted',
       'files',
       'findings',
       'resources',

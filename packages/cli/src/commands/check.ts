@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { profileNamed, resolveCatalog } from '@tarmac/core';
+import { accountIdOf, dayOf, loadExemptionSet, profileNamed, resolveCatalog } from '@tarmac/core';
 import {
   CheckReport,
   EngineChoice,
@@ -29,6 +29,9 @@ export interface CheckCommandOptions {
   policies?: string;
   catalog?: string;
   cache?: string;
+  account?: string;
+  stackName?: string;
+  at?: string;
   color?: boolean;
 }
 
@@ -38,6 +41,11 @@ export async function checkCommand(paths: string[], opts: CheckCommandOptions): 
   if (opts.output) assertWritable(opts.output);
   const catalog = resolveCatalog({ policies: opts.policies, catalog: opts.catalog });
   const profile = profileNamed(catalog, opts.profile);
+  const today = opts.at === undefined ? new Date() : dayOf(opts.at);
+  if (!today) throw new UsageError(`--at ${opts.at}: expected a day as YYYY-MM-DD`);
+  const exemptions = loadExemptionSet(catalog, today);
+  // Without exemptions.yaml there is nothing an account could change, and no org.yaml need exist to check it against.
+  const accountId = opts.account && exemptions ? accountIdOf(exemptions, opts.account) : undefined;
   const engine = createEngine(opts.engine, opts.cache);
   // Progress on a terminal only, and only for runs long enough to need it.
   const progress = process.stderr.isTTY
@@ -45,7 +53,17 @@ export async function checkCommand(paths: string[], opts: CheckCommandOptions): 
         if (total > 20) process.stderr.write(`\rchecking ${done}/${total} templates`);
       }
     : undefined;
-  const options = { catalog, profile, engine, controlTower: opts.controlTower, rules: opts.rules, onProgress: progress };
+  const options = {
+    catalog,
+    profile,
+    engine,
+    controlTower: opts.controlTower,
+    rules: opts.rules,
+    exemptions,
+    accountId,
+    stackName: opts.stackName,
+    onProgress: progress,
+  };
   let report: CheckReport;
   try {
     report = opts.staged ? await checkSources(stagedTemplates(), options) : await checkPaths(paths, options);

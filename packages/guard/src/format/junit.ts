@@ -1,5 +1,5 @@
 import { SEVERITIES } from '@tarmac/core';
-import { CheckReport, Finding, controlLabel } from '../findings';
+import { CheckReport, Finding, blocks, controlLabel, isExempted } from '../findings';
 
 // XML 1.0 has no way to write most control characters, even escaped: they are dropped.
 const esc = (s: string) =>
@@ -79,8 +79,9 @@ function testSuite(name: string, tests: number, failures: number, errors: number
 }
 
 function testCase(classname: string, id: string, findings: readonly Finding[]): { xml: string; failed: boolean } {
-  const blocking = findings.filter((f) => f.mode === 'enforce');
-  const warnings = findings.filter((f) => f.mode !== 'enforce');
+  const blocking = findings.filter(blocks);
+  const exempted = findings.filter(isExempted);
+  const warnings = findings.filter((f) => !blocks(f) && !isExempted(f));
   const open = `    <testcase classname="${esc(classname)}" name="${esc(id)}"`;
   if (!findings.length) return { xml: `${open}/>`, failed: false };
   const parts: string[] = [];
@@ -89,7 +90,11 @@ function testCase(classname: string, id: string, findings: readonly Finding[]): 
     const message = blocking.length === 1 ? blocking[0].message : `${blocking.length} blocking findings`;
     parts.push(`<failure message="${esc(message)}" type="${severity}">${esc(blocking.map(describe).join('\n'))}</failure>`);
   }
-  if (warnings.length) parts.push(`<system-out>${esc(warnings.map((f) => `warning: ${describe(f)}`).join('\n'))}</system-out>`);
+  const out = [
+    ...warnings.map((f) => `warning: ${describe(f)}`),
+    ...exempted.map((f) => `exempted by ${f.exemption!.id} until ${f.exemption!.expires} (${f.exemption!.reason}): ${describe(f)}`),
+  ];
+  if (out.length) parts.push(`<system-out>${esc(out.join('\n'))}</system-out>`);
   return { xml: `${open}>${parts.join('')}</testcase>`, failed: blocking.length > 0 };
 }
 

@@ -96,6 +96,27 @@ describe('SARIF 2.1.0 for code scanning', () => {
     expect(validate(sarif)).toBe(false);
   });
 
+  test('an exempted finding is a suppressed result (external, accepted, with the justification); an expired exemption suppresses nothing', () => {
+    const exemption = { id: 'EX-0001', expires: '2027-03-31', reason: 'Vendor loader.', owner: 'data@example.com', ticket: 'SEC-1' };
+    const report = sampleReport([
+      finding({ exemption: { ...exemption, status: 'active' } }),
+      finding({ logicalId: 'Other', exemption: { ...exemption, status: 'expired' } }),
+    ]);
+    const sarif = sarifOf(report);
+    expect(sarifValidator()(sarif)).toBe(true);
+    const [exempted, lapsed] = sarif.runs[0].results;
+    expect(exempted.suppressions).toEqual([
+      {
+        kind: 'external',
+        status: 'accepted',
+        justification: 'EX-0001: Vendor loader. (data@example.com, SEC-1, until 2027-03-31)',
+        properties: { exemption: 'EX-0001', expires: '2027-03-31' },
+      },
+    ]);
+    expect(lapsed.suppressions).toBeUndefined();
+    expect(lapsed.properties.exemption.status).toBe('expired');
+  });
+
   test('names the tool by its package version, and the catalog as a property and an extension', () => {
     const { tool } = sarifOf(sample).runs[0];
     expect(tool.driver).toMatchObject({

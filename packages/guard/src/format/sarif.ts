@@ -1,7 +1,7 @@
 import { createHash } from 'crypto';
 import * as path from 'path';
 import { SEVERITIES, Severity } from '@tarmac/core';
-import { CheckReport, Finding, controlLabel } from '../findings';
+import { CheckReport, Finding, controlLabel, isExempted } from '../findings';
 
 // src/format and dist/format are both two levels below the package root.
 const PACKAGE = require('../../package.json') as { name: string; version: string; homepage?: string };
@@ -54,7 +54,13 @@ export function formatSarif(report: CheckReport, cwd = process.cwd()): string {
             },
           ],
           partialFingerprints: { 'tarmac/v1': fingerprint(f, relative(f.file)) },
-          properties: { severity: f.severity, verdict: f.verdict, ...(f.controlTowerIds?.length ? { controlTowerIds: f.controlTowerIds } : {}) },
+          ...(isExempted(f) ? { suppressions: [suppression(f.exemption!)] } : {}),
+          properties: {
+            severity: f.severity,
+            verdict: f.verdict,
+            ...(f.controlTowerIds?.length ? { controlTowerIds: f.controlTowerIds } : {}),
+            ...(f.exemption ? { exemption: f.exemption } : {}),
+          },
         })),
         invocations: [
           {
@@ -100,6 +106,12 @@ function reportingDescriptor(id: string, findings: readonly Finding[]) {
     help: { text: helpText, markdown: helpMarkdown },
     properties: { 'security-severity': SECURITY_SEVERITY[severity], tags: ['security', f.origin] },
   };
+}
+
+/** An exemption in force: suppressed by a decision kept outside the template (exemptions.yaml), accepted. */
+function suppression(e: NonNullable<Finding['exemption']>) {
+  const by = [e.owner, e.ticket, `until ${e.expires}`].filter(Boolean).join(', ');
+  return { kind: 'external', status: 'accepted', justification: `${e.id}: ${e.reason} (${by})`, properties: { exemption: e.id, expires: e.expires } };
 }
 
 function resultMessage(f: Finding): string {

@@ -1,4 +1,4 @@
-import { CheckReport, Finding, controlLabel } from '../findings';
+import { CheckReport, Finding, blocks, controlLabel, isExempted } from '../findings';
 
 export interface TextOptions {
   readonly color: boolean;
@@ -27,16 +27,32 @@ export function formatText(report: CheckReport, options: TextOptions): string {
     const resource = f.logicalId ? `${f.logicalId} (${f.resourceType ?? '?'})` : '(template)';
     if ('unchecked' in item) {
       // One line for everything one transform hides, not one per control it may hide.
-      const blocking = item.unchecked.filter((u) => u.mode === 'enforce');
+      const blocking = item.unchecked.filter(blocks);
       const ids = item.unchecked.map(controlLabel);
       const shown = ids.length > 6 ? `${ids.slice(0, 6).join(', ')} and ${ids.length - 6} more` : ids.join(', ');
       const level = blocking.length ? red(`not checked, blocks ${blocking.length}`) : yellow('not checked, warn');
       lines.push(`${where}  ${resource}  [${shown}] ${level}  ${f.message}${f.fix ? dim(` Fix: ${f.fix}`) : ''}`);
       continue;
     }
+    if (isExempted(f)) {
+      const e = f.exemption!;
+      lines.push(
+        dim(
+          `${where}  ${resource}  [${controlLabel(f)}] exempted by ${e.id} until ${e.expires} (${[e.owner, e.ticket].filter(Boolean).join(', ')}): ${e.reason}`,
+        ),
+      );
+      continue;
+    }
     const label = `${f.severity}${f.mode === 'warn' ? ', warn' : ''}${f.verdict === 'unknown' ? ', unknown until deploy' : ''}`;
     const level = f.mode === 'enforce' ? red(label) : yellow(label);
-    lines.push(`${where}  ${resource}  [${controlLabel(f)}] ${level}  ${f.message}${f.fix ? dim(` Fix: ${f.fix}`) : ''}`);
+    const lapsed = f.exemption ? red(` Exemption ${f.exemption.id} expired after ${f.exemption.expires} and no longer applies.`) : '';
+    lines.push(`${where}  ${resource}  [${controlLabel(f)}] ${level}  ${f.message}${lapsed}${f.fix ? dim(` Fix: ${f.fix}`) : ''}`);
+  }
+  const expiring = expiringExemptions(report.findings);
+  if (expiring.length) {
+    if (lines.length) lines.push('');
+    for (const e of expiring)
+      lines.push(`${yellow('note')} exemption ${e.id} expires after ${e.expires}: fix what it exempts, or renew it in exemptions.yaml (owner ${e.owner})`);
   }
   if (report.errors.length) {
     if (lines.length) lines.push('');
@@ -44,6 +60,12 @@ export function formatText(report: CheckReport, options: TextOptions): string {
   }
   lines.push(summaryLine(report, c));
   return lines.join('\n') + '\n';
+}
+
+/** The exemptions that covered a finding and end within the organization's warning window, once each. */
+function expiringExemptions(findings: readonly Finding[]): NonNullable<Finding['exemption']>[] {
+  const byId = new Map(findings.flatMap((f) => (f.exemption?.status === 'expiring' ? [[f.exemption.id, f.exemption] as const] : [])));
+  return [...byId.values()];
 }
 
 /** Findings in order, the unchecked ones of one resource (or template) folded into one item. */
@@ -69,13 +91,14 @@ function groupUnchecked(findings: readonly Finding[]): (Finding | { unchecked: F
 
 export function summaryLine(report: CheckReport, color: boolean): string {
   const s = report.summary;
-  const warn = s.findings - s.blocking;
+  const warn = s.findings - s.blocking - (s.exempted ?? 0);
   const parts = [
     `${s.templates} template${s.templates === 1 ? '' : 's'}`,
     `${s.resources} resources`,
     `${s.blocking} blocking`,
     `${warn} warning${warn === 1 ? '' : 's'}`,
   ];
+  if (s.exempted) parts.push(`${s.exempted} exempted`);
   if (s.unchecked) parts.push(`${s.unchecked} not checkable (owned by transforms Tarmac cannot expand: check the processed template, see Fix)`);
   if (report.errors.length) parts.push(`${report.errors.length} error${report.errors.length === 1 ? '' : 's'}`);
   if (s.skipped)

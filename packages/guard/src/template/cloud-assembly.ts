@@ -3,7 +3,9 @@ import { isObject } from './foreach';
 export interface CloudAssemblyArtifact {
   readonly type: string;
   readonly displayName?: string;
-  readonly properties?: { readonly templateFile?: unknown; readonly directoryName?: unknown };
+  /** aws://ACCOUNT/REGION; unknown-account for an environment-agnostic stack. */
+  readonly environment?: unknown;
+  readonly properties?: { readonly templateFile?: unknown; readonly directoryName?: unknown; readonly stackName?: unknown };
 }
 
 export interface CloudAssemblyManifest {
@@ -24,4 +26,10 @@ export function isCloudAssemblyManifest(value: unknown): value is CloudAssemblyM
     isObject(value.artifacts) &&
     Object.values(value.artifacts).every((a) => isObject(a) && typeof a.type === 'string' && (a.properties === undefined || isObject(a.properties)))
   );
+}
+
+/** The account of a stack artifact's environment (aws://123456789012/eu-west-1), when it names one. */
+export function artifactAccount(artifact: CloudAssemblyArtifact): string | undefined {
+  const m = typeof artifact.environment === 'string' ? /^aws:\/\/(\d{12})\//.exec(artifact.environment) : null;
+  return m?.[1];
 }

@@ -3,15 +3,22 @@ import * as path from 'path';
 import { InputError, SourceDocument } from '@tarmac/core';
 import { readTemplateSource } from './parse-template';
 import { templateShape } from './template-shape';
-import { isCloudAssemblyManifest, CloudAssemblyManifest } from './cloud-assembly';
+import { isCloudAssemblyManifest, CloudAssemblyManifest, artifactAccount } from './cloud-assembly';
 
 /** A template to check: its bytes are read lazily by the checker. */
 export interface TemplateSource {
   readonly file: string;
   readonly stack?: string;
+  /** Where a stack deploys, when its cloud assembly or synthesis says: the account's ID and the stack's name. */
+  readonly deployment?: StackDeployment;
   read(): Uint8Array;
   /** Already parsed (a directory scan parses a file to decide whether it is a template). */
   readonly parsed?: SourceDocument;
+}
+
+export interface StackDeployment {
+  readonly accountId?: string;
+  readonly stackName?: string;
 }
 
 /** Why a path found in a directory was not checked: counted and shown in the summary, never silent. */
@@ -126,7 +133,7 @@ function walk(dir: string, out: Discovery, seenDirs: Set<string>, seenFiles: Set
   }
 }
 
-function addFile(file: string, explicit: boolean, stack: string | undefined, out: Discovery, seenFiles: Set<string>): void {
+function addFile(file: string, explicit: boolean, stack: string | undefined, out: Discovery, seenFiles: Set<string>, deployment?: StackDeployment): void {
   let real = file;
   try {
     real = fs.realpathSync(file);
@@ -137,7 +144,7 @@ function addFile(file: string, explicit: boolean, stack: string | undefined, out
   seenFiles.add(real);
   // A stack template a cloud assembly names is a template whatever it holds.
   if (explicit) {
-    out.sources.push({ file, stack, read: () => fs.readFileSync(file) });
+    out.sources.push({ file, stack, ...(deployment ? { deployment } : {}), read: () => fs.readFileSync(file) });
     return;
   }
   // Named or found in a directory: parsed, and checked when the parsed document is a template (a text
@@ -177,13 +184,13 @@ function mentionsTemplateSection(text: string): boolean {
 }
 
 /** The templates of synthesized stacks (a CDK validation plugin's context), with their nested stacks. */
-export function discoverStackTemplates(stacks: readonly { file: string; stack: string }[]): Discovery {
+export function discoverStackTemplates(stacks: readonly ({ file: string; stack: string } & StackDeployment)[]): Discovery {
   const out: Discovery = { sources: [], skipped: [], errors: [] };
   const seenFiles = new Set<string>();
   const assets = assetIndex();
-  for (const { file, stack } of stacks) {
-    addFile(file, true, stack, out, seenFiles);
-    addNestedStacks(path.dirname(file), file, stack, out, seenFiles, assets);
+  for (const { file, stack, accountId, stackName } of stacks) {
+    addFile(file, true, stack, out, seenFiles, { accountId, stackName });
+    addNestedStacks(path.dirname(file), file, stack, out, seenFiles, assets, accountId);
   }
   return out;
 }
@@ -208,8 +215,11 @@ function addCloudAssembly(dir: string, manifest: CloudAssemblyManifest, out: Dis
     if (artifact.type === 'aws:cloudformation:stack' && typeof artifact.properties?.templateFile === 'string') {
       const stack = artifact.displayName ?? id;
       const file = path.join(dir, artifact.properties.templateFile);
-      addFile(file, true, stack, out, seenFiles);
-      addNestedStacks(dir, file, stack, out, seenFiles, assets);
+      const accountId = artifactAccount(artifact);
+      // The CloudFormation stack name, which the CDK writes for every stack (the artifact ID is the default).
+      const stackName = typeof artifact.properties.stackName === 'string' ? artifact.properties.stackName : id;
+      addFile(file, true, stack, out, seenFiles, { accountId, stackName });
+      addNestedStacks(dir, file, stack, out, seenFiles, assets, accountId);
     } else if (artifact.type === 'aws:cloudformation:stack') {
       out.errors.push(
         new InputError({ file: path.join(dir, 'manifest.json') }, `stack artifact ${id} names no templateFile`, 'the cdk.out of a complete synthesis'),
@@ -236,7 +246,16 @@ interface NestedStackResource {
   Properties?: { TemplateURL?: unknown };
 }
 
-function addNestedStacks(dir: string, templateFile: string, stack: string, out: Discovery, seenFiles: Set<string>, assets: AssetIndex): void {
+/** A nested stack deploys to its parent's account under a name CloudFormation generates: unknown here. */
+function addNestedStacks(
+  dir: string,
+  templateFile: string,
+  stack: string,
+  out: Discovery,
+  seenFiles: Set<string>,
+  assets: AssetIndex,
+  accountId?: string,
+): void {
   let template: { Resources?: Record<string, NestedStackResource> };
   try {
     template = JSON.parse(fs.readFileSync(templateFile, 'utf8'));
@@ -261,8 +280,8 @@ function addNestedStacks(dir: string, templateFile: string, stack: string, out: 
     }
     const nested = path.join(dir, asset);
     const name = `${stack}/${logicalId}`;
-    addFile(nested, true, name, out, seenFiles);
-    addNestedStacks(dir, nested, name, out, seenFiles, assets);
+    addFile(nested, true, name, out, seenFiles, { accountId });
+    addNestedStacks(dir, nested, name, out, seenFiles, assets, accountId);
   }
 }
 

@@ -1,4 +1,4 @@
-import { CheckReport, CheckSummary, Finding } from '../../findings';
+import { CheckReport, CheckSummary, Finding, blocks, isExempted } from '../../findings';
 
 /**
  * A blocking catalog finding on an S3 bucket of a CDK stack, with its location, message and fix; overrides
@@ -31,7 +31,7 @@ export type SampleReportOverrides = Partial<Omit<CheckReport, 'findings' | 'summ
 
 /**
  * A report of the findings by the native engine under the example catalog, with no errors and nothing listed as
- * evaluated. Its summary counts the findings, and as blocking those in enforce mode, unless overridden.
+ * evaluated. Its summary counts the findings, as blocking those that block and as exempted those exempted, unless overridden.
  */
 export function sampleReport(findings: Finding[], overrides: SampleReportOverrides = {}): CheckReport {
   const { summary, ...rest } = overrides;
@@ -47,7 +47,8 @@ export function sampleReport(findings: Finding[], overrides: SampleReportOverrid
       templates: 1,
       resources: 2,
       findings: findings.length,
-      blocking: findings.filter((f) => f.mode === 'enforce').length,
+      blocking: findings.filter(blocks).length,
+      exempted: findings.filter(isExempted).length,
       unchecked: 0,
       skipped: 0,
       skippedBy: {},
