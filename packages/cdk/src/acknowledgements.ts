@@ -30,6 +30,30 @@ export function acknowledgementProblems(root: IConstruct, pluginName: string, ru
   }));
 }
 
+/**
+ * Acknowledging an alias acknowledges its control (ADR 0012): `Tarmac::LZ.SCP.5` on a construct becomes
+ * `Tarmac::LZ.EC2.2` there, with the alias kept in the reason. The CDK matches acknowledgements to findings by
+ * exact rule name after the plugins have run, so this rewrites the acknowledgement metadata in place; call it
+ * from validate(), before acknowledgementProblems, so neither reports an alias as unknown.
+ */
+export function acknowledgeAliases(root: IConstruct, pluginName: string, aliases: ReadonlyMap<string, string>): void {
+  if (!aliases.size) return;
+  const prefix = `${pluginName}::`;
+  for (const node of root.node.findAll()) {
+    for (const entry of node.node.metadata) {
+      if (entry.type !== Validations.ACKNOWLEDGED_RULES_METADATA_KEY || !entry.data) continue;
+      const data = entry.data as Record<string, string>;
+      for (const qualified of Object.keys(data)) {
+        const control = qualified.startsWith(prefix) ? aliases.get(qualified.slice(prefix.length)) : undefined;
+        if (!control) continue;
+        const canonical = `${prefix}${control}`;
+        data[canonical] ??= `${data[qualified]} (acknowledged as ${qualified}, an alias of ${control})`;
+        delete data[qualified];
+      }
+    }
+  }
+}
+
 function problemOf(qualified: string, prefix: string, ruleIds: ReadonlySet<string>): string | undefined {
   if (qualified.startsWith(prefix)) {
     const id = qualified.slice(prefix.length);

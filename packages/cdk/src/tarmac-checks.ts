@@ -1,10 +1,10 @@
 import * as path from 'path';
 import { CfnResource, IPolicyValidationContext, PolicyValidationPluginReport, PolicyViolation, Stack, Stage, Token } from 'aws-cdk-lib';
-import { profileNamed } from '@tarmac/core';
+import { aliasMap, profileNamed } from '@tarmac/core';
 import { EngineChoice, Finding, checkStackTemplatesSync, isExempted, selectRules } from '@tarmac/guard';
 import { NagPack, NagPackProps } from 'cdk-nag';
 import { IConstruct } from 'constructs';
-import { acknowledgementProblems } from './acknowledgements';
+import { acknowledgeAliases, acknowledgementProblems } from './acknowledgements';
 import { CatalogSelection, catalogFor } from './catalog-for';
 
 export interface TarmacChecksProps extends NagPackProps, CatalogSelection {
@@ -38,7 +38,9 @@ const VERSION: string = require('../package.json').version;
  * in one run dispatched by resource type, with the same code as `tarmac check`, so the verdicts are the
  * same. Findings of enforced controls are errors (synth fails); warned ones are warnings. Acknowledge a
  * finding with `Validations.of(construct).acknowledge({ id: 'Tarmac::LZ.S3.1', reason })` on the resource
- * (one finding) or on a stack, stage or the app (every finding of that control below it).
+ * (one finding) or on a stack, stage or the app (every finding of that control below it); an old ID that is
+ * now an alias acknowledges its control. Exemptions in the catalog's exemptions.yaml apply where the stack's
+ * environment names the account (and its name and the resource's logical ID, where the exemption says).
  */
 export class TarmacChecks extends NagPack {
   readonly name = 'Tarmac';
@@ -48,6 +50,8 @@ export class TarmacChecks extends NagPack {
   private readonly props: TarmacChecksProps;
   private readonly policies: string;
   private readonly cacheDir?: string;
+  /** Old control IDs (alias → control): acknowledging one acknowledges its control. */
+  private readonly aliases: ReadonlyMap<string, string>;
 
   constructor(scope: IConstruct, props: TarmacChecksProps) {
     super(scope, props);
@@ -57,11 +61,13 @@ export class TarmacChecks extends NagPack {
     this.policies = catalog.root;
     const stage = Stage.isStage(scope) ? scope : Stage.of(scope);
     if (props.cache !== false && stage) this.cacheDir = path.join(stage.outdir, '.tarmac-cache');
+    this.aliases = aliasMap(catalog);
     const profile = profileNamed(catalog, props.profile);
     this.ruleIds = [...new Set(selectRules({ catalog, profile, controlTower: props.controlTower, rules: props.rules }).map((r) => r.id))];
   }
 
   validate(context: IPolicyValidationContext): PolicyValidationPluginReport {
+    acknowledgeAliases(context.appConstruct, this.name, this.aliases);
     const stacks = new Map(
       context.appConstruct.node
         .findAll()

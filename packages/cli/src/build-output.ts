@@ -2,7 +2,16 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { InputError, InputErrors, loadExemptions, resolveCatalog } from '@tarmac/core';
 import { catalogRuleProblems } from '@tarmac/guard';
-import { OrgBuild, StackSetsManifest, buildOrgPolicies, checkBudgetAttachments, loadDeploymentChecked, loadOrgPolicies, manifestOf } from '@tarmac/core/org';
+import {
+  OrgBuild,
+  StackSetsManifest,
+  buildOrgPolicies,
+  checkBudgetAttachments,
+  exemptionsRecord,
+  loadDeploymentChecked,
+  loadOrgPolicies,
+  manifestOf,
+} from '@tarmac/core/org';
 import { CDK, loadOptional } from './optional-dependency';
 
 /** Everything `tarmac build` writes, by path under the output directory: same sources, same bytes. */
@@ -34,20 +43,17 @@ export async function buildOutput(
     throw new InputErrors([
       new InputError({ file: path.join(policiesDir, 'org.yaml') }, 'no organization described', 'policies/org.yaml with the OU tree, accounts and regions'),
     ]);
-  // Refused here like any other source; which exemptions apply where is decided at each enforcement point.
-  loadExemptions(
-    catalog,
-    set.organization,
-    set.controls.map((c) => c.id),
-    today,
-  );
-  const org = buildOrgPolicies(set, catalog);
+  // Refused here like any other source; those in force on `today` carve their accounts out of SCPs and RCPs.
+  const exemptions = loadExemptions(catalog, set.organization, set.controls, today);
+  const org = buildOrgPolicies(set, catalog, { exemptions, today });
   const files = new Map<string, string | Uint8Array>([
     ...org.policies.map((p): [string, string] => [p.file, p.content]),
     ['org/manifest.json', JSON.stringify(manifestOf(org), null, 2) + '\n'],
+    // AWS Config cannot leave a resource out: reports join its findings with this record.
+    ['org/exemptions.json', exemptionsRecord(exemptions, set.organization, catalog, today)],
     ...org.companions,
   ]);
-  const deployment = await loadDeploymentChecked(catalog, set.organization);
+  const deployment = await loadDeploymentChecked(catalog, set.organization, today);
   if (!deployment) return { files, org };
   // A budget action attaches its SCP when the money is spent: a target already full must be refused now.
   const attachments = deployment.finops ? checkBudgetAttachments(deployment.finops, org) : [];

@@ -60,7 +60,7 @@ function program(run: (code: Promise<number>) => void): Command {
     .description(
       'Show one control (catalog or organization policy): its rationale, frameworks and references, and where it is enforced: modes per profile, the stack sets that deploy its hook, its AWS Config rule and Control Tower controls, or the built policies and their targets.',
     )
-    .argument('<control-id>', 'a control ID such as LZ.S3.2 or LZ.SCP.5')
+    .argument('<control-id>', 'a control ID such as LZ.S3.2 or LZ.SCP.6, or an alias such as LZ.SCP.5')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
     .option('--catalog <name>', 'the installed catalog package to use, when several are installed ($TARMAC_CATALOG)')
     .option('--policies <dir>', 'the policies/ directory (default: as for check); hooks/ and stacksets/ beside it tell the deploy-time part')
@@ -96,14 +96,19 @@ function program(run: (code: Promise<number>) => void): Command {
   cmd
     .command('exemptions')
     .description(
-      "List the exemptions in policies/exemptions.yaml with their status: active, expiring (within org.yaml's exemptionPolicy.expiringWithinDays) or expired.",
+      "List the exemptions in policies/exemptions.yaml with their status: active, expiring (within org.yaml's exemptionPolicy.expiringWithinDays) or expired; given templates, also unused (an exemption of a Guard control that covered none of their findings).",
     )
+    .argument('[paths...]', 'templates, directories or cdk.out folders to check which exemptions they use')
+    .option('-p, --profile <name>', 'with templates: the profile to check them under', 'prod')
+    .option('--account <name|id>', 'with templates: the account plain templates deploy to (as for check)')
+    .option('--stack-name <name>', 'with templates: the stack name plain templates deploy as (as for check)')
+    .addOption(new Option('--engine <engine>', 'with templates: the Guard engine').choices(['auto', 'wasm', 'native']).default('auto'))
     .option('--catalog <name>', 'the installed catalog package, when several are installed')
     .option('--policies <dir>', 'the policies/ directory (default: as for check)')
     .option('--at <day>', 'the status on this day (YYYY-MM-DD, UTC) instead of today: what will have expired by then')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
     .addHelpText('after', '\nExit codes: 0 none expired, 1 an expired exemption is still in the file (it suppresses nothing), 2 bad input.')
-    .action((opts) => run(import('./commands/exemptions').then((m) => m.exemptionsCommand(opts))));
+    .action((paths: string[], opts) => run(import('./commands/exemptions').then((m) => m.exemptionsCommand(paths, opts))));
 
   cmd
     .command('build')
@@ -112,6 +117,7 @@ function program(run: (code: Promise<number>) => void): Command {
     )
     .option('--policies <dir>', 'the policies/ directory')
     .option('-o, --out <dir>', 'output directory', 'tarmac.out')
+    .option('--at <day>', 'build the exemptions in force on this day (YYYY-MM-DD, UTC) instead of today')
     .addOption(new Option('-f, --format <format>', 'what to print: a quota table, or the manifest').choices(['text', 'json']).default('text'))
     .addHelpText(
       'after',
@@ -127,6 +133,7 @@ function program(run: (code: Promise<number>) => void): Command {
       .option('--region <region>', "AWS region of the stack sets (default: the delegated administrator's home region)")
       .option('--endpoint-url <url>', 'send AWS requests to this endpoint (testing)')
       .addOption(new Option('--call-as <who>', 'whom StackSets calls are made as').choices(['DELEGATED_ADMIN', 'SELF']).default('DELEGATED_ADMIN'))
+      .option('--at <day>', 'judge exemptions as on this day (YYYY-MM-DD, UTC) instead of today: a deployed bundle carrying one expired by then is reported')
       .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'));
 
   const management =

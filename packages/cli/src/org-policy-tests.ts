@@ -1,4 +1,4 @@
-import { Catalog, InputError, InputErrors } from '@tarmac/core';
+import { Catalog, InputError, InputErrors, loadExemptions } from '@tarmac/core';
 import { OrgTest, OrgTestRequest, buildOrgPolicies, loadOrgPolicies, orgTests } from '@tarmac/core/org';
 
 export interface OrgCaseResult {
@@ -27,13 +27,18 @@ function loadSimulator(): Simulator | undefined {
 
 /**
  * Evaluates every organization policy test case against the effective chain of the policies as built
- * (the exact bytes `tarmac build` writes). Returns undefined when the policies describe no organization.
+ * (the exact bytes `tarmac build` writes on `today`, exemption carve-outs included). Returns undefined when the policies describe no organization.
  * Without the simulator, refuses rather than passing: a test that did not run is not a pass.
  */
-export async function runOrgPolicyTests(catalog: Catalog, skip: boolean): Promise<{ results: OrgCaseResult[]; skipped: number } | undefined> {
+export async function runOrgPolicyTests(
+  catalog: Catalog,
+  skip: boolean,
+  today = new Date(),
+): Promise<{ results: OrgCaseResult[]; skipped: number } | undefined> {
   const set = await loadOrgPolicies(catalog);
   if (!set) return undefined;
-  const tests = orgTests(buildOrgPolicies(set, catalog), set.controls);
+  const exemptions = loadExemptions(catalog, set.organization, set.controls, today);
+  const tests = orgTests(buildOrgPolicies(set, catalog, { exemptions, today }), set.controls);
   if (skip) return { results: [], skipped: tests.length };
   const simulator = loadSimulator();
   if (!simulator) {

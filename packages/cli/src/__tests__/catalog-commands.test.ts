@@ -74,9 +74,10 @@ describe('tarmac catalog pack', () => {
     expect(pkg.tarmac.identity.bundles.prod.enforce).toMatch(/^[0-9a-f]{64}$/);
   });
 
-  test('the bundle identity it records is the key `tarmac build` gives the Guard Hook bundle', () => {
+  test('the bundle identity it records is the key `tarmac build` gives the Guard Hook bundle when no exemption is in force', () => {
     const out = tmpdir();
-    expect(tarmac(['build', '--out', out, '--format', 'json']).code).toBe(0);
+    // After EX-0001 (2027-03-31): a target's bundle carries the exemptions in force for its accounts, the identity the rules alone.
+    expect(tarmac(['build', '--out', out, '--format', 'json', '--at', '2027-04-01']).code).toBe(0);
     const manifest = JSON.parse(fs.readFileSync(path.join(out, 'stacksets', 'manifest.json'), 'utf8'));
     const keys: string[] = manifest.bundles.map((b: { key: string }) => b.key);
     const pkg = JSON.parse(spawnSync('tar', ['-xzOf', tarball, 'package/package.json'], { encoding: 'utf8' }).stdout);
@@ -128,6 +129,18 @@ describe('a workload repository with the catalog package installed', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(
       /catalog package @tarmac\/example-catalog@0\.1\.0 \(.*\): control LZ\.S3\.2 has rule text that differs from the one it was packed with/,
+    );
+  });
+
+  test('an exemption added to an installed package is refused: exemptions change in the catalog, then it is packed', () => {
+    const dir = workload(tarball);
+    const exemptions = path.join(dir, 'node_modules', '@tarmac', 'example-catalog', 'policies', 'exemptions.yaml');
+    fs.writeFileSync(exemptions, fs.readFileSync(exemptions, 'utf8').replace('controls: [LZ.S3.2]', 'controls: [LZ.S3.2, LZ.S3.1]'));
+    fs.copyFileSync(path.join(EXAMPLES, 'data-lake.yaml'), path.join(dir, 'data-lake.yaml'));
+    const r = tarmac(['check', 'data-lake.yaml', '--account', 'data-prod', '--stack-name', 'legacy-ingest-eu'], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(
+      /catalog package @tarmac\/example-catalog@0\.1\.0 \(.*\): exemptions\.yaml is sha256:\w{12}, not the sha256:\w{12} it was packed with/,
     );
   });
 

@@ -44,6 +44,18 @@ describe('tarmac exemptions', () => {
     });
   });
 
+  test('given templates, an exemption of a Guard control that covers none of their findings is unused (exit 0: another repository may need it)', () => {
+    const template = path.join(ROOT, 'examples', 'templates', 'data-lake.yaml');
+    const used = tarmac(['exemptions', template, '--account', 'data-prod', '--stack-name', 'legacy-ingest-eu', '--at', '2027-01-10']);
+    expect(used.code).toBe(0);
+    expect(used.stdout).toMatch(/^EX-0001 +active /m);
+    const elsewhere = tarmac(['exemptions', template, '--account', 'data-dev', '--stack-name', 'legacy-ingest-eu', '--at', '2027-01-10', '--format', 'json']);
+    expect(elsewhere.code).toBe(0);
+    expect(JSON.parse(elsewhere.stdout).map((e: { id: string; status: string }) => `${e.id} ${e.status}`)).toEqual(['EX-0001 unused', 'EX-0002 expiring']);
+    // An expired exemption stays expired (exit 1), whatever the templates use.
+    expect(tarmac(['exemptions', template, '--at', '2027-04-01']).stdout).toMatch(/^EX-0001 +expired /m);
+  });
+
   test('a day that is not one is a usage error', () => {
     expect(tarmac(['exemptions', '--at', '2027-02-30'])).toMatchObject({
       code: 2,

@@ -148,15 +148,15 @@ describe('tarmac explain', () => {
   });
 
   test('an SCP: its type, targets, and the Sids of each built policy with the targets it is attached to', () => {
-    const { doc } = controlSource('LZ.SCP.5');
+    const { doc } = controlSource('LZ.SCP.6');
     const sids = (doc.statements as { Sid: string }[]).map((s) => s.Sid);
-    const text = tarmac(['explain', 'LZ.SCP.5']);
+    const text = tarmac(['explain', 'LZ.SCP.6']);
     expect(text.code).toBe(0);
     expect(text.stdout).toContain('organization policy (SERVICE_CONTROL_POLICY):');
     expect(text.stdout).toContain(`  targets: ${(doc.targets as string[]).join(', ')}`);
     expect(text.stdout).toContain(`  statements: ${sids.join(', ')}`);
-    const j = JSON.parse(tarmac(['explain', 'lz.scp.5', '--format', 'json']).stdout);
-    expect(j).toMatchObject({ kind: 'organization-policy', id: 'LZ.SCP.5', type: 'SERVICE_CONTROL_POLICY', targets: doc.targets, statements: sids });
+    const j = JSON.parse(tarmac(['explain', 'lz.scp.6', '--format', 'json']).stdout);
+    expect(j).toMatchObject({ kind: 'organization-policy', id: 'LZ.SCP.6', type: 'SERVICE_CONTROL_POLICY', targets: doc.targets, statements: sids });
     expect(j.policies.length).toBeGreaterThan(0);
     for (const p of j.policies) {
       expect(p.file).toMatch(/^org\/scp\/tarmac-scp-.*\.json$/);
@@ -165,10 +165,42 @@ describe('tarmac explain', () => {
     expect([...new Set(j.policies.flatMap((p: { targets: string[] }) => p.targets))].sort()).toEqual([...(doc.targets as string[])].sort());
   });
 
-  test('an SCP repeated per mandatory tag: one built Sid per key of tags.yaml', () => {
+  test('an alias explains its control, which lists every enforcement point of the intent', () => {
+    const { doc: control } = controlSource('LZ.EC2.2');
+    const { doc: scp } = controlSource('LZ.SCP.5');
+    expect([control.aliases, scp.control]).toEqual([['LZ.SCP.5'], 'LZ.EC2.2']);
+    const text = tarmac(['explain', 'LZ.SCP.5']);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/^LZ\.SCP\.5 is an alias of LZ\.EC2\.2\n\nLZ\.EC2\.2 {2}/);
+    const direct = tarmac(['explain', 'LZ.EC2.2']).stdout;
+    // The same explanation either way, bar the first line.
+    expect(text.stdout.split('\n').slice(2).join('\n')).toBe(direct);
+    expect(direct).toContain('aliases: LZ.SCP.5 ');
+    expect(direct).toMatch(
+      /^organization policies \(the same control at the API; their IDs are aliases\):\n {2}LZ\.SCP\.5 SERVICE_CONTROL_POLICY policies\/scp\/require-imdsv2\.yaml/m,
+    );
+    expect(direct).toMatch(
+      /^related organization policies \(part of the intent, among others\):\n {2}LZ\.DEC\.1 DECLARATIVE_POLICY_EC2 policies\/declarative\/ec2-account-defaults\.yaml/m,
+    );
+    expect(direct).toContain(`managed rule ${control.configRule}`);
+    expect(direct).toContain((control.controlTower as string[]).join(', '));
+    const j = JSON.parse(tarmac(['explain', 'lz.scp.5', '--format', 'json']).stdout);
+    expect(j).toMatchObject({ kind: 'guard', id: 'LZ.EC2.2', askedAs: 'LZ.SCP.5', aliases: ['LZ.SCP.5'] });
+    expect(j.organizationPolicies.map((o: { id: string; relation: string }) => [o.id, o.relation])).toEqual([
+      ['LZ.SCP.5', 'alias'],
+      ['LZ.DEC.1', 'related'],
+    ]);
+    const sids = (scp.statements as { Sid: string }[]).map((s) => s.Sid);
+    for (const p of j.organizationPolicies[0].policies) expect(p.sids).toEqual(sids);
+  });
+
+  test('an SCP repeated per mandatory tag, through its alias: one built Sid per key of tags.yaml', () => {
     const { doc } = controlSource('LZ.SCP.9');
     const tags = readYaml(path.join(POLICIES, 'tags.yaml')).tags as unknown[];
-    const j = JSON.parse(tarmac(['explain', 'LZ.SCP.9', '--format', 'json']).stdout);
+    const explained = JSON.parse(tarmac(['explain', 'LZ.SCP.9', '--format', 'json']).stdout);
+    expect(explained).toMatchObject({ kind: 'guard', id: doc.control, askedAs: 'LZ.SCP.9' });
+    const j = explained.organizationPolicies.find((o: { id: string }) => o.id === 'LZ.SCP.9');
+    expect(j).toMatchObject({ relation: 'alias', targets: doc.targets });
     expect([...new Set(j.policies.flatMap((p: { targets: string[] }) => p.targets))].sort()).toEqual([...(doc.targets as string[])].sort());
     for (const p of j.policies) {
       expect(p.sids).toHaveLength(tags.length);
@@ -178,7 +210,9 @@ describe('tarmac explain', () => {
 
   test('the exemptions naming a control, with their status on the day asked about (never the real date)', () => {
     const guard = tarmac(['explain', 'LZ.S3.2', '--at', '2026-12-07']);
-    expect(guard.stdout).toMatch(/^exemptions \(policies\/exemptions\.yaml; not yet honoured by any enforcement point/m);
+    expect(guard.stdout).toMatch(
+      /^exemptions \(policies\/exemptions\.yaml; honoured by tarmac check, TarmacChecks at synth, the Guard Hook and SCP\/RCP carve-outs; recorded for AWS Config/m,
+    );
     expect(guard.stdout).toMatch(/^ {2}EX-0001 active, until 2027-03-31: data-prod; stacks legacy-ingest-\*; resources RawBucket$/m);
     const scp = JSON.parse(tarmac(['explain', 'LZ.SCP.6', '--at', '2027-01-10', '--format', 'json']).stdout);
     expect(scp.exemptedBy).toEqual([

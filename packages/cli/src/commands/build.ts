@@ -1,11 +1,13 @@
 import { POLICY_TYPE_DIR, OrgBuild, StackSetsManifest, manifestOf } from '@tarmac/core/org';
 import { buildOutput, writeBuildOutput } from '../build-output';
+import { dayOption } from '../day-option';
 import { alignRows } from '../deploy/table';
 
 export interface BuildCommandOptions {
   policies?: string;
   out: string;
   format: 'text' | 'json';
+  at?: string;
 }
 
 /**
@@ -15,7 +17,7 @@ export interface BuildCommandOptions {
  * quotas and what each stack set deploys where. Nothing is written when anything is invalid.
  */
 export async function buildCommand(opts: BuildCommandOptions): Promise<number> {
-  const output = await buildOutput(opts.policies);
+  const output = await buildOutput(opts.policies, undefined, dayOption(opts.at));
   writeBuildOutput(opts.out, output);
   process.stdout.write(
     opts.format === 'json'

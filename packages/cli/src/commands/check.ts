@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { accountIdOf, dayOf, loadExemptionSet, profileNamed, resolveCatalog } from '@tarmac/core';
+import { accountIdOf, loadExemptionSet, profileNamed, resolveCatalog } from '@tarmac/core';
 import {
   CheckReport,
   EngineChoice,
@@ -17,6 +17,7 @@ import {
 } from '@tarmac/guard';
 import { stagedTemplates } from '../staged';
 import { UsageError } from '../usage-error';
+import { dayOption } from '../day-option';
 
 export interface CheckCommandOptions {
   profile: string;
@@ -41,8 +42,7 @@ export async function checkCommand(paths: string[], opts: CheckCommandOptions): 
   if (opts.output) assertWritable(opts.output);
   const catalog = resolveCatalog({ policies: opts.policies, catalog: opts.catalog });
   const profile = profileNamed(catalog, opts.profile);
-  const today = opts.at === undefined ? new Date() : dayOf(opts.at);
-  if (!today) throw new UsageError(`--at ${opts.at}: expected a day as YYYY-MM-DD`);
+  const today = dayOption(opts.at);
   const exemptions = loadExemptionSet(catalog, today);
   // Without exemptions.yaml there is nothing an account could change, and no org.yaml need exist to check it against.
   const accountId = opts.account && exemptions ? accountIdOf(exemptions, opts.account) : undefined;

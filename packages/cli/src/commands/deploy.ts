@@ -1,6 +1,7 @@
 import type { Tag } from '@aws-sdk/client-cloudformation';
 import { verifyBuild } from '../build-output';
 import type { AwsCommandOptions, CommandDeps } from '../deploy/command-support';
+import { dayOption } from '../day-option';
 import { awsSdk, loadOptional } from '../optional-dependency';
 import { UsageError } from '../usage-error';
 
@@ -47,7 +48,7 @@ export async function deployCommand(opts: DeployCommandOptions, deps: CommandDep
       import('../deploy/selection'),
     ]),
   );
-  const built = await verifyBuild(opts.out, opts.policies);
+  const built = await verifyBuild(opts.out, opts.policies, dayOption(opts.at));
   const desired = readDesired(opts.out);
   const ctx = engineContext(opts, desired, deps, true);
   // Tarmac's own stacks carry the platform's mandatory tags, as every resource in them does.

@@ -1,24 +1,47 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { Exemption, ExemptionStatus, InputError, dayOf, daysBetween, describeScope, exemptionStatus, loadExemptions, resolveCatalog } from '@tarmac/core';
+import {
+  Catalog,
+  Exemption,
+  ExemptionStatus,
+  InputError,
+  InputErrors,
+  accountIdOf,
+  daysBetween,
+  describeScope,
+  exemptionStatus,
+  loadExemptionSet,
+  loadExemptions,
+  profileNamed,
+  resolveCatalog,
+} from '@tarmac/core';
 import { Organization, loadOrgPolicies } from '@tarmac/core/org';
+import { EngineChoice, checkPaths, createEngine } from '@tarmac/guard';
+import { dayOption } from '../day-option';
 import { alignRows } from '../deploy/table';
-import { UsageError } from '../usage-error';
 
 export interface ExemptionsCommandOptions {
   policies?: string;
   catalog?: string;
   at?: string;
   format: 'text' | 'json';
+  /** With templates: the check's profile, account, stack name and engine, as for `tarmac check`. */
+  profile: string;
+  account?: string;
+  stackName?: string;
+  engine: EngineChoice;
 }
+
+/** unused: templates were given, and the exemption, in force, covered no finding in them. */
+type Status = ExemptionStatus | 'unused';
 
 /**
  * Lists policies/exemptions.yaml with each exemption's status on a day (today, or --at): active, expiring (within
- * org.yaml's exemptionPolicy.expiringWithinDays) or expired. 1 while an expired one is still in the file.
+ * org.yaml's exemptionPolicy.expiringWithinDays) or expired; with templates, an exemption of a Guard control that
+ * covered none of their findings is unused. 1 while an expired one is still in the file.
  */
-export async function exemptionsCommand(opts: ExemptionsCommandOptions): Promise<number> {
-  const today = opts.at === undefined ? new Date() : dayOf(opts.at);
-  if (!today) throw new UsageError(`--at ${opts.at}: expected a day as YYYY-MM-DD`);
+export async function exemptionsCommand(paths: string[], opts: ExemptionsCommandOptions): Promise<number> {
+  const today = dayOption(opts.at);
   const catalog = resolveCatalog({ policies: opts.policies, catalog: opts.catalog });
   const set = await loadOrgPolicies(catalog);
   if (!set) {
@@ -30,16 +53,17 @@ export async function exemptionsCommand(opts: ExemptionsCommandOptions): Promise
     );
   }
   const policy = set.organization.exemptionPolicy;
-  const rows = loadExemptions(
-    catalog,
-    set.organization,
-    set.controls.map((c) => c.id),
-    today,
-  ).map((exemption) => ({
-    exemption,
-    status: exemptionStatus(exemption, today, policy),
-    daysLeft: daysBetween(today, exemption.expires),
-  }));
+  const used = paths.length ? await exemptionsUsed(paths, catalog, today, opts) : undefined;
+  const guardControls = new Set(catalog.controls.flatMap((c) => [c.id, ...c.aliases]));
+  const rows = loadExemptions(catalog, set.organization, set.controls, today).map((exemption): Row => {
+    const status = exemptionStatus(exemption, today, policy);
+    const checkable = exemption.controls.some((c) => guardControls.has(c));
+    return {
+      exemption,
+      status: used && checkable && status !== 'expired' && !used.has(exemption.id) ? 'unused' : status,
+      daysLeft: daysBetween(today, exemption.expires),
+    };
+  });
   const org = set.organization;
   process.stdout.write(
     opts.format === 'json'
@@ -55,8 +79,28 @@ export async function exemptionsCommand(opts: ExemptionsCommandOptions): Promise
 
 interface Row {
   exemption: Exemption;
-  status: ExemptionStatus;
+  status: Status;
   daysLeft: number;
+}
+
+/** The IDs of the exemptions that covered a finding (in force or not) when checking `paths` as `tarmac check` would. */
+async function exemptionsUsed(paths: string[], catalog: Catalog, today: Date, opts: ExemptionsCommandOptions): Promise<Set<string>> {
+  const exemptions = loadExemptionSet(catalog, today);
+  const engine = createEngine(opts.engine);
+  try {
+    const report = await checkPaths(paths, {
+      catalog,
+      profile: profileNamed(catalog, opts.profile),
+      engine,
+      exemptions,
+      accountId: opts.account && exemptions ? accountIdOf(exemptions, opts.account) : undefined,
+      stackName: opts.stackName,
+    });
+    if (report.errors.length) throw new InputErrors(report.errors);
+    return new Set(report.findings.flatMap((f) => (f.exemption ? [f.exemption.id] : [])));
+  } finally {
+    engine.dispose();
+  }
 }
 
 const day = (d: Date) => d.toISOString().slice(0, 10);
@@ -97,9 +141,11 @@ function table(rows: readonly Row[], org: Organization): string {
     ]),
   ];
   const expired = rows.filter((r) => r.status === 'expired').length;
+  const unused = rows.filter((r) => r.status === 'unused').length;
   return (
     alignRows(lines).join('\n') +
     '\n' +
-    (expired ? `${expired} expired: they suppress nothing; remove them from exemptions.yaml (or renew them with a new expiry)\n` : '')
+    (expired ? `${expired} expired: they suppress nothing; remove them from exemptions.yaml (or renew them with a new expiry)\n` : '') +
+    (unused ? `${unused} unused: they covered no finding in the templates checked; remove them if no other repository needs them\n` : '')
   );
 }

@@ -1,7 +1,7 @@
-import { dayOf, resolveCatalog } from '@tarmac/core';
+import { resolveCatalog } from '@tarmac/core';
 import { explainControl, loadExplainSources } from '../explain/control-explanation';
 import { renderExplanation } from '../explain/render-explanation';
-import { UsageError } from '../usage-error';
+import { dayOption } from '../day-option';
 
 export interface ExplainCommandOptions {
   format: 'text' | 'json';
@@ -12,8 +12,7 @@ export interface ExplainCommandOptions {
 
 /** Prints one control and where it is enforced. An unknown ID is a usage error (exit 2) naming the closest one. */
 export async function explainCommand(id: string, opts: ExplainCommandOptions): Promise<number> {
-  const today = opts.at === undefined ? new Date() : dayOf(opts.at);
-  if (!today) throw new UsageError(`--at ${opts.at}: expected a day as YYYY-MM-DD`);
+  const today = dayOption(opts.at);
   const catalog = resolveCatalog({ policies: opts.policies, catalog: opts.catalog });
   const explanation = explainControl(await loadExplainSources(catalog, today), id);
   process.stdout.write(opts.format === 'json' ? JSON.stringify(explanation, null, 2) + '\n' : renderExplanation(explanation));

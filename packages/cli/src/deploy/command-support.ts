@@ -13,6 +13,8 @@ export interface AwsCommandOptions {
   region?: string;
   endpointUrl?: string;
   callAs?: CallAs;
+  /** The day exemptions are judged on (YYYY-MM-DD, UTC); the clock's day without it. */
+  at?: string;
 }
 
 /** What tests replace: the clients, how long to wait, where progress goes. */

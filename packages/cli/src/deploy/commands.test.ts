@@ -33,12 +33,12 @@ afterEach(() => {
 });
 
 const deps = () => ({ clients: fake.clients(), retry: { sleep: async () => {} }, progress: plainProgress((s) => (stderr += s)) });
-const opts = () => ({ out: fixture.dir, policies: '/somewhere/policies', format: 'text' as const });
+const opts = () => ({ out: fixture.dir, policies: '/somewhere/policies', format: 'text' as const, at: '2027-01-10' });
 
 describe('tarmac plan', () => {
   test('verifies the build, then prints the plan: exit 0', async () => {
     expect(await planCommand(opts(), deps())).toBe(0);
-    expect(verify).toHaveBeenCalledWith(fixture.dir, '/somewhere/policies');
+    expect(verify).toHaveBeenCalledWith(fixture.dir, '/somewhere/policies', new Date('2027-01-10T00:00:00Z'));
     expect(stdout).toMatch(/^Plan for organization o-abc123/);
     expect(stdout).toMatch(/^7 to create/m);
   });

@@ -17,6 +17,8 @@ const org = loadOrganization(path.join(POLICIES, 'org.yaml'));
 const accountsByOu = Object.fromEntries(org.ous.map((ou) => [ou.id, org.accounts.filter((a) => a.ouId === ou.id).map((a) => a.id)]));
 const account = (name: string) => org.accounts.find((a) => a.name === name)!.id;
 const BILLING_STACK = 'tarmac-finops-billing';
+// Exemptions are judged on a fixed day (EX-0001 in force until 2027-03-31), never on the clock's.
+const TODAY = '2027-01-10';
 
 let out: string;
 let manifest: StackSetsManifest;
@@ -25,7 +27,7 @@ let stdout: string;
 let stderr: string;
 beforeAll(async () => {
   out = fs.mkdtempSync(path.join(os.tmpdir(), 'tarmac-example-deploy-'));
-  writeBuildOutput(out, await buildOutput(POLICIES));
+  writeBuildOutput(out, await buildOutput(POLICIES, undefined, new Date(`${TODAY}T00:00:00Z`)));
   manifest = JSON.parse(fs.readFileSync(path.join(out, 'stacksets', 'manifest.json'), 'utf8'));
 });
 afterAll(() => fs.rmSync(out, { recursive: true, force: true }));
@@ -44,7 +46,7 @@ afterEach(() => {
 });
 
 const deps = () => ({ clients: fake.clients(), retry: { sleep: async () => {} }, progress: plainProgress((s) => (stderr += s)) });
-const opts = () => ({ out, policies: POLICIES, format: 'text' as const });
+const opts = () => ({ out, policies: POLICIES, format: 'text' as const, at: TODAY });
 const unitsOf = (kind: string) => manifest.stackSets.filter((s) => s.kind === kind);
 
 test('the build has the baselines in wave 0, the guardrails in wave 1, the billing stack and the cost allocation tags', () => {

@@ -46,7 +46,7 @@ afterEach(() => {
 });
 
 const deps = () => ({ clients: fake.clients(), retry: { sleep: async () => {} }, progress: plainProgress((s) => (stderr += s)) });
-const opts = () => ({ out: fixture.dir, policies: '/somewhere/policies', format: 'text' as const });
+const opts = () => ({ out: fixture.dir, policies: '/somewhere/policies', format: 'text' as const, at: '2027-01-10' });
 const billingCalls = (command: unknown) =>
   fake.cfn.commandCalls(command as never).filter((c) => (c.args[0].input as { StackName?: string }).StackName === BILLING_STACK);
 const ceInputs = () => fake.ce.commandCalls(ListCostAllocationTagsCommand).map((c) => c.args[0].input);

@@ -9,6 +9,7 @@ import {
   catalogLabel,
   closestMatch,
   collectInputErrors,
+  controlIdsOf,
   describeScope,
   exemptionStatus,
   loadExemptions,
@@ -62,6 +63,12 @@ export interface OrgPolicyRef {
   readonly title: string;
   readonly type: OrgPolicyType;
   readonly file: string;
+  /** alias: the policy enforces this control's intent (its `control:`); related: it enforces part of it (`related:`). */
+  readonly relation: 'alias' | 'related';
+  /** Targets as written. */
+  readonly targets: readonly string[];
+  /** The built policies holding its statements or settings. */
+  readonly policies: readonly BuiltPolicyUse[] | Unknown;
 }
 
 interface Common {
@@ -94,6 +101,9 @@ export interface ExplainedExemption {
 /** A catalog control: a Guard rule run by `tarmac check`, the CDK aspect and the deployed Guard Hooks. */
 export interface GuardControlExplanation extends Common {
   readonly kind: 'guard';
+  /** Other IDs of the control (ADR 0012); the ID asked about when it was one of them. */
+  readonly aliases: readonly string[];
+  readonly askedAs?: string;
   readonly rule: string;
   readonly guardFile: string;
   readonly resourceTypes: readonly string[];
@@ -111,7 +121,7 @@ export interface GuardControlExplanation extends Common {
     readonly deployedBy: readonly string[] | Unknown;
   };
   readonly controlTower: readonly string[];
-  /** Organization policies that enforce the same control at the API (their `related:` names it). */
+  /** Organization policies that enforce the control at the API: its aliases (`control:`), then those whose `related:` names it. */
   readonly organizationPolicies: readonly OrgPolicyRef[] | Unknown;
 }
 
@@ -134,6 +144,8 @@ export interface OrgPolicyExplanation extends Common {
   readonly exemptions: readonly string[];
   /** Statement Sids as written (placeholders unresolved); [] for a tag, declarative or opt-out policy. */
   readonly statements: readonly string[];
+  /** The catalog control this policy's ID is an alias of (its `control:`). */
+  readonly control?: string;
   readonly related: readonly string[];
   readonly policies: readonly BuiltPolicyUse[] | Unknown;
 }
@@ -204,12 +216,7 @@ function exemptionsByControl(catalog: Catalog, orgPolicies: OrgPolicySet | Unkno
   const org = orgPolicies.organization;
   let exemptions;
   try {
-    exemptions = loadExemptions(
-      catalog,
-      org,
-      orgPolicies.controls.map((c) => c.id),
-      today,
-    );
+    exemptions = loadExemptions(catalog, org, orgPolicies.controls, today);
   } catch (err) {
     return unknownFrom(err, 'the exemptions');
   }
@@ -235,14 +242,25 @@ export function knownIds(sources: ExplainSources): string[] {
   return [...sources.catalog.controls.map((c) => c.id), ...org];
 }
 
-/** The explanation of one control (case-insensitive ID); an unknown ID is a UsageError naming the closest one. */
-export function explainControl(sources: ExplainSources, id: string): ControlExplanation {
+/**
+ * The explanation of one control (case-insensitive ID); an unknown ID is a UsageError naming the closest one.
+ * An alias explains its control (ADR 0012); with `followAliases: false` an organization policy's ID explains
+ * the policy itself, as docs/controls.md lists it.
+ */
+export function explainControl(sources: ExplainSources, id: string, { followAliases = true } = {}): ControlExplanation {
   const want = id.trim().toUpperCase();
   const control = sources.catalog.controls.find((c) => c.id.toUpperCase() === want);
   if (control) return explainGuard(sources, control);
+  const aliased = followAliases ? sources.catalog.controls.find((c) => c.aliases.some((a) => a.toUpperCase() === want)) : undefined;
+  if (aliased)
+    return explainGuard(
+      sources,
+      aliased,
+      aliased.aliases.find((a) => a.toUpperCase() === want),
+    );
   const orgControl = isUnknown(sources.orgPolicies) ? undefined : sources.orgPolicies.controls.find((c) => c.id.toUpperCase() === want);
   if (orgControl) return explainOrg(sources, orgControl);
-  const suggestion = closestMatch(id, knownIds(sources));
+  const suggestion = closestMatch(id, [...knownIds(sources), ...sources.catalog.controls.flatMap((c) => c.aliases)]);
   throw new UsageError(
     `unknown control '${id}'${suggestion ? `; did you mean '${suggestion}'?` : ''} (expected the ID of a control in ${sources.catalog.root}: controls/, scp/, rcp/ or declarative/)${
       isUnknown(sources.orgPolicies) ? `; organization policy IDs are ${sources.orgPolicies.reason}` : ''
@@ -260,11 +278,17 @@ function common(sources: ExplainSources, c: Control | OrgControl): Common {
     references: c.references ?? [],
     catalog: catalogLabel(sources.catalog),
     file: rel(path.dirname(sources.catalog.root), c.file),
-    exemptedBy: isUnknown(sources.exemptions) ? sources.exemptions : (sources.exemptions.get(c.id) ?? []),
+    exemptedBy: isUnknown(sources.exemptions) ? sources.exemptions : exemptionsNaming(sources.exemptions, 'aliases' in c ? controlIdsOf(c) : [c.id]),
   };
 }
 
-function explainGuard(sources: ExplainSources, control: Control): GuardControlExplanation {
+/** An exemption naming a control by its ID or an alias, once. */
+function exemptionsNaming(byControl: ExemptionsByControl, ids: readonly string[]): ExplainedExemption[] {
+  const found = ids.flatMap((id) => byControl.get(id) ?? []);
+  return found.filter((x, i) => found.findIndex((y) => y.id === x.id) === i);
+}
+
+function explainGuard(sources: ExplainSources, control: Control, askedAs?: string): GuardControlExplanation {
   const { catalog, deployment, orgPolicies } = sources;
   const modes = Object.fromEntries([...catalog.profiles.values()].map((p) => [p.name, modeOf(p, control.id)]));
   let deploy: GuardControlExplanation['deploy'];
@@ -278,6 +302,8 @@ function explainGuard(sources: ExplainSources, control: Control): GuardControlEx
   return {
     kind: 'guard',
     ...common(sources, control),
+    aliases: control.aliases,
+    ...(askedAs ? { askedAs } : {}),
     rule: control.rule,
     guardFile: rel(path.dirname(catalog.root), control.guardFile),
     resourceTypes: control.resourceTypes,
@@ -288,11 +314,7 @@ function explainGuard(sources: ExplainSources, control: Control): GuardControlEx
     deploy,
     config: { ...(control.configRule ? { rule: control.configRule } : {}), deployedBy },
     controlTower: control.controlTower ?? [],
-    organizationPolicies: isUnknown(orgPolicies)
-      ? orgPolicies
-      : orgPolicies.controls
-          .filter((o) => o.related.includes(control.id))
-          .map((o) => ({ id: o.id, title: o.title, type: o.type, file: rel(path.dirname(catalog.root), o.file) })),
+    organizationPolicies: isUnknown(orgPolicies) ? orgPolicies : orgPolicyRefs(sources, orgPolicies, control),
   };
 }
 
@@ -321,27 +343,24 @@ function stackSetsOf(sources: ExplainSources, build: StackSetsBuild, control: Co
     });
 }
 
+/** The organization policies enforcing a control: its aliases first, then the related ones. */
+function orgPolicyRefs(sources: ExplainSources, orgPolicies: OrgPolicySet, control: Control): OrgPolicyRef[] {
+  const ref = (o: OrgControl, relation: OrgPolicyRef['relation']): OrgPolicyRef => ({
+    id: o.id,
+    title: o.title,
+    type: o.type,
+    file: rel(path.dirname(sources.catalog.root), o.file),
+    relation,
+    targets: o.targets,
+    policies: builtPoliciesOf(sources, o),
+  });
+  const aliases = orgPolicies.controls.filter((o) => o.control === control.id).map((o) => ref(o, 'alias'));
+  const related = orgPolicies.controls.filter((o) => o.control !== control.id && o.related.includes(control.id)).map((o) => ref(o, 'related'));
+  return [...aliases, ...related];
+}
+
 function explainOrg(sources: ExplainSources, control: OrgControl): OrgPolicyExplanation {
-  const { orgBuild } = sources;
   const root = path.dirname(sources.catalog.root);
-  let policies: readonly BuiltPolicyUse[] | Unknown;
-  if (isUnknown(orgBuild)) policies = orgBuild;
-  else {
-    const org = orgBuild.organization;
-    const matchers = control.statements.map((s) => sidMatcher(control, s.statement.Sid, s.index, Boolean(s.forEach)));
-    policies = orgBuild.policies
-      .filter((p) => p.controls.includes(control.id))
-      .map((p) => {
-        const statements = (JSON.parse(p.content) as { Statement?: { Sid?: string }[] }).Statement ?? [];
-        const sids = statements.map((s) => s.Sid ?? '').filter((sid) => sid && matchers.some((m) => m.test(sid)));
-        return {
-          name: p.name,
-          file: p.file,
-          targets: p.targetIds.map((t) => targetName(org, t)),
-          sids,
-        };
-      });
-  }
   return {
     kind: 'organization-policy',
     ...common(sources, control),
@@ -350,9 +369,30 @@ function explainOrg(sources: ExplainSources, control: OrgControl): OrgPolicyExpl
     targets: control.targets,
     exemptions: control.exemptions,
     statements: control.statements.map((s) => s.statement.Sid ?? derivedSidPrefix(control, s.index)),
+    ...(control.control ? { control: control.control } : {}),
     related: control.related,
-    policies,
+    policies: builtPoliciesOf(sources, control),
   };
+}
+
+/** The built policies holding an organization policy's statements or settings, with the Sids they became. */
+function builtPoliciesOf(sources: ExplainSources, control: OrgControl): readonly BuiltPolicyUse[] | Unknown {
+  const { orgBuild } = sources;
+  if (isUnknown(orgBuild)) return orgBuild;
+  const org = orgBuild.organization;
+  const matchers = control.statements.map((s) => sidMatcher(control, s.statement.Sid, s.index, Boolean(s.forEach)));
+  return orgBuild.policies
+    .filter((p) => p.controls.includes(control.id))
+    .map((p) => {
+      const statements = (JSON.parse(p.content) as { Statement?: { Sid?: string }[] }).Statement ?? [];
+      const sids = statements.map((s) => s.Sid ?? '').filter((sid) => sid && matchers.some((m) => m.test(sid)));
+      return {
+        name: p.name,
+        file: p.file,
+        targets: p.targetIds.map((t) => targetName(org, t)),
+        sids,
+      };
+    });
 }
 
 /** Matches the Sids a source statement becomes: placeholders stand for any text; no Sid, the derived one. */

@@ -25,7 +25,7 @@ export async function generateControlsDoc(policiesDir: string): Promise<string> 
   // Guard controls by service, then the SCPs, the RCPs and the other organization policies.
   const rank = (e: ControlExplanation) => (e.kind === 'guard' ? 0 : e.type === 'SERVICE_CONTROL_POLICY' ? 1 : e.type === 'RESOURCE_CONTROL_POLICY' ? 2 : 3);
   const explanations = knownIds(sources)
-    .map((id) => explainControl(sources, id))
+    .map((id) => explainControl(sources, id, { followAliases: false }))
     .sort((a, b) => rank(a) - rank(b));
   const groups = new Map<string, ControlExplanation[]>();
   for (const e of explanations) {
@@ -84,8 +84,15 @@ function guardItems(e: GuardControlExplanation): string[] {
     `- AWS Config rule: ${e.config.rule ? `\`${e.config.rule}\`` : 'none'}`,
     `- AWS Control Tower: ${e.controlTower.length ? e.controlTower.join(', ') : 'none'}`,
   ];
-  if (!isUnknown(e.organizationPolicies) && e.organizationPolicies.length)
-    lines.push(`- Organization policies: ${e.organizationPolicies.map((o) => `[${o.id}](#${anchor(o.id)})`).join(', ')}`);
+  if (e.aliases.length) lines.push(`- Aliases: ${e.aliases.join(', ')}`);
+  const refs = isUnknown(e.organizationPolicies) ? [] : e.organizationPolicies;
+  const links = (relation: string) =>
+    refs
+      .filter((o) => o.relation === relation)
+      .map((o) => `[${o.id}](#${anchor(o.id)})`)
+      .join(', ');
+  if (links('alias')) lines.push(`- Organization policies (the same control at the API): ${links('alias')}`);
+  if (links('related')) lines.push(`- Related organization policies: ${links('related')}`);
   return lines;
 }
 
@@ -93,6 +100,7 @@ function orgItems(e: OrgPolicyExplanation): string[] {
   const lines = [`- Type: ${e.type}`, `- Targets: ${e.targets.join(', ')}`];
   if (e.exemptions.length) lines.push(`- Exempt roles: ${e.exemptions.join(', ')}`);
   if (e.statements.length) lines.push(`- Statements: ${e.statements.map((s) => `\`${s}\``).join(', ')}`);
+  if (e.control) lines.push(`- Control: [${e.control}](#${anchor(e.control)}) (${e.id} is an alias of it)`);
   if (e.related.length) lines.push(`- Related controls: ${e.related.map((id) => `[${id}](#${anchor(id)})`).join(', ')}`);
   return lines;
 }

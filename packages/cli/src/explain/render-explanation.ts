@@ -1,8 +1,9 @@
-import { ControlExplanation, GuardControlExplanation, OrgPolicyExplanation, isUnknown } from './control-explanation';
+import { BuiltPolicyUse, ControlExplanation, GuardControlExplanation, OrgPolicyExplanation, OrgPolicyRef, isUnknown } from './control-explanation';
 
 /** `tarmac explain` as text: what the control is, then every place it is enforced. */
 export function renderExplanation(e: ControlExplanation): string {
-  const lines = [`${e.id}  ${e.title}`, `severity: ${e.severity}`, `source: ${e.file} (${e.catalog})`, '', wrap(e.rationale, '  '), ''];
+  const [asked, aliases] = aliasLines(e);
+  const lines = [...asked, `${e.id}  ${e.title}`, `severity: ${e.severity}`, `source: ${e.file} (${e.catalog})`, ...aliases, '', wrap(e.rationale, '  '), ''];
   const frameworks = Object.entries(e.frameworks);
   if (frameworks.length) lines.push('frameworks:', ...frameworks.map(([f, ids]) => `  ${f}: ${ids.join(', ')}`));
   if (e.references.length) lines.push('references:', ...e.references.map((r) => `  ${r}`));
@@ -50,26 +51,46 @@ function guardLines(e: GuardControlExplanation): string[] {
   }
   lines.push('', 'AWS Control Tower:', `  ${e.controlTower.length ? e.controlTower.join(', ') : 'no proactive control'}`);
   if (isUnknown(e.organizationPolicies)) lines.push('', 'organization policies:', `  ${e.organizationPolicies.reason}`);
-  else if (e.organizationPolicies.length)
-    lines.push('', 'organization policies (the same control at the API):', ...e.organizationPolicies.map((o) => `  ${o.id} ${o.type} ${o.file}: ${o.title}`));
+  else {
+    const [same, related] = [e.organizationPolicies.filter((o) => o.relation === 'alias'), e.organizationPolicies.filter((o) => o.relation === 'related')];
+    if (same.length) lines.push('', 'organization policies (the same control at the API; their IDs are aliases):', ...same.flatMap(orgPolicyRefLines));
+    if (related.length) lines.push('', 'related organization policies (part of the intent, among others):', ...related.flatMap(orgPolicyRefLines));
+  }
   return lines;
+}
+
+/** Asked by an alias: said first. Then, under the source, the other IDs the control answers to. */
+function aliasLines(e: ControlExplanation): [string[], string[]] {
+  if (e.kind !== 'guard') return [[], []];
+  const asked = e.askedAs ? [`${e.askedAs} is an alias of ${e.id}`, ''] : [];
+  return [asked, e.aliases.length ? [`aliases: ${e.aliases.join(', ')} (acknowledgements and exemptions may name any of them)`] : []];
+}
+
+function orgPolicyRefLines(o: OrgPolicyRef): string[] {
+  const built = isUnknown(o.policies) ? [`    built: ${o.policies.reason}`] : o.policies.map((p) => `    ${builtLine(p)}`);
+  return [`  ${o.id} ${o.type} ${o.file}: ${o.title}`, `    targets: ${o.targets.join(', ')}`, ...built];
+}
+
+function builtLine(p: BuiltPolicyUse): string {
+  return `${p.name} (${p.file}) attached to ${p.targets.join(', ')}${p.sids.length ? `: Sids ${p.sids.join(', ')}` : ''}`;
 }
 
 function orgLines(e: OrgPolicyExplanation): string[] {
   const lines = [`organization policy (${e.type}):`, `  targets: ${e.targets.join(', ')}`];
   if (e.exemptions.length) lines.push(`  exempt roles: ${e.exemptions.join(', ')}`);
   if (e.statements.length) lines.push(`  statements: ${e.statements.join(', ')}`);
+  if (e.control) lines.push(`  control: ${e.control} (${e.id} is an alias of it)`);
   if (e.related.length) lines.push(`  related controls: ${e.related.join(', ')}`);
   lines.push('', 'built (tarmac build):');
   if (isUnknown(e.policies)) lines.push(`  ${e.policies.reason}`);
-  else
-    for (const p of e.policies) lines.push(`  ${p.name} (${p.file}) attached to ${p.targets.join(', ')}${p.sids.length ? `: Sids ${p.sids.join(', ')}` : ''}`);
+  else for (const p of e.policies) lines.push(`  ${builtLine(p)}`);
   return lines;
 }
 
 function exemptionLines(e: ControlExplanation): string[] {
-  // Until each enforcement point honours them (ADR 0012), they suppress nothing: said, so nobody relies on them.
-  const title = 'exemptions (policies/exemptions.yaml; not yet honoured by any enforcement point, see docs/adr/0012-exemptions.md):';
+  // Where they are honoured, and where only recorded (ADR 0012), so nobody relies on more than that.
+  const title =
+    'exemptions (policies/exemptions.yaml; honoured by tarmac check, TarmacChecks at synth, the Guard Hook and SCP/RCP carve-outs; recorded for AWS Config reports in org/exemptions.json, see docs/adr/0012-exemptions.md):';
   if (isUnknown(e.exemptedBy)) return [title, `  ${e.exemptedBy.reason}`];
   if (!e.exemptedBy.length) return ['exemptions: none'];
   return [

@@ -32,7 +32,16 @@ export interface CatalogPackageManifest {
 export interface CatalogBundleIdentity {
   readonly bundles: Readonly<Record<string, { readonly enforce: string | null; readonly warn: string | null; readonly all: string | null }>>;
   readonly controls: Readonly<Record<string, string>>;
+  /**
+   * SHA-256 of the sources beside the rules that change a verdict at check and synth time: the exemptions and
+   * the org.yaml their scopes resolve through (null: absent). The bundles above are the rules alone: a hook
+   * target's bundle also carries the exemptions in force for its accounts on the day of the build (ADR 0012).
+   */
+  readonly files?: Readonly<Record<string, string | null>>;
 }
+
+/** The files `files` covers, relative to policies/. */
+const DECISION_FILES = ['exemptions.yaml', 'org.yaml'];
 
 /** A package found installed, read far enough to know it is a catalog. */
 export interface CatalogPackage {
@@ -51,8 +60,15 @@ export function catalogBundleIdentity(catalog: Catalog): CatalogBundleIdentity {
     const warned = bundleControls(catalog, profile, 'warn');
     bundles[name] = { enforce: sha(enforced), warn: sha(warned), all: sha([...enforced, ...warned].sort((a, b) => a.id.localeCompare(b.id))) };
   }
-  const controls = Object.fromEntries(catalog.controls.map((c) => [c.id, createHash('sha256').update(c.guard).digest('hex')]));
-  return { bundles, controls };
+  const controls = Object.fromEntries(catalog.controls.map((c) => [c.id, sha256(c.guard)]));
+  const files = Object.fromEntries(DECISION_FILES.map((f) => [f, fileSha256(path.join(catalog.root, f))]));
+  return { bundles, controls, files };
+}
+
+const sha256 = (data: string | Uint8Array) => createHash('sha256').update(data).digest('hex');
+
+function fileSha256(file: string): string | null {
+  return fs.existsSync(file) ? sha256(fs.readFileSync(file)) : null;
 }
 
 /** How errors and reports name an installed catalog package. */
@@ -139,6 +155,18 @@ export function verifyCatalogPackage(catalog: Catalog, pkg: CatalogPackage): voi
         );
       }
     }
+  }
+  // A package packed before `files` existed declares none: only the absence of those files matches that.
+  for (const f of DECISION_FILES) {
+    const [a, d] = [actual.files?.[f] ?? null, declared.files?.[f] ?? null];
+    if (a !== d)
+      errors.push(
+        new InputError(
+          { file },
+          `${label}: ${f} is ${short(a)}, not the ${short(d)} it was packed with`,
+          'the package exactly as `tarmac catalog pack` wrote it: reinstall it (exemptions are changed in the catalog, then packed)',
+        ),
+      );
   }
   if (errors.length) throw new InputErrors(errors);
 }

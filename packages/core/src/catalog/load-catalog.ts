@@ -10,6 +10,7 @@ import type { IamStatement } from '../org/model';
 import { Catalog, CatalogIdentity, Control, MandatoryTag, Mode, PermissionsBoundaryPolicy, Profile } from './model';
 import { compileTagRule, TAG_RULE_NAMES } from './tag-rules';
 import { ruleMessageProblems } from './rule-messages';
+import { AliasSource, aliasMap, aliasProblems } from './control-aliases';
 import { guardRegexProblem } from '../guard-regex';
 
 /**
@@ -35,9 +36,12 @@ export function loadCatalog(root: string): Catalog {
   const identity = fs.existsSync(identityFile) ? attempt(() => loadIdentity(identityFile)) : undefined;
   const tags = attempt(() => loadTags(path.join(root, 'tags.yaml'))) ?? [];
   const controls: Control[] = [];
+  const aliasSources: AliasSource[] = [];
   for (const file of controlMetadataFiles(path.join(root, 'controls'))) {
-    const control = attempt(() => loadControl(file, root, tags));
-    if (control) controls.push(control);
+    const loaded = attempt(() => loadControl(file, root, tags));
+    if (!loaded) continue;
+    controls.push(loaded.control);
+    aliasSources.push(loaded);
   }
   controls.sort((a, b) => compareIds(a.id, b.id));
 
@@ -52,11 +56,12 @@ export function loadCatalog(root: string): Catalog {
     if (ruleClash) errors.push(new InputError({ file: c.file }, `rule name ${c.rule} is already used by ${ruleClash.file}`, 'a unique Guard rule name'));
     byRule.set(c.rule, c);
   }
+  errors.push(...aliasProblems(aliasSources));
 
   const profiles = new Map<string, Profile>();
   const profileDir = path.join(root, 'profiles');
   for (const file of listFiles(profileDir, isYaml)) {
-    const profile = attempt(() => loadProfile(file, byId));
+    const profile = attempt(() => loadProfile(file, byId, aliasMap({ controls })));
     if (profile) profiles.set(profile.name, profile);
   }
   if (profiles.size === 0 && !errors.length)
@@ -127,9 +132,10 @@ interface ControlSource {
   references?: string[];
   unresolved?: Control['unresolved'];
   exemptible?: boolean;
+  aliases?: string[];
 }
 
-function loadControl(file: string, root: string, tags: readonly MandatoryTag[]): Control {
+function loadControl(file: string, root: string, tags: readonly MandatoryTag[]): AliasSource & { control: Control } {
   const doc = readSourceFile(file);
   const problems = validateAgainstSchema(doc, loadSchema('control'));
   if (problems.length) throw new InputErrors(problems);
@@ -179,8 +185,9 @@ function loadControl(file: string, root: string, tags: readonly MandatoryTag[]):
   if (!fs.existsSync(testFile)) {
     throw new InputError({ file }, `test cases are missing`, `cfn-guard test cases in ${testFile}`);
   }
-  return {
+  const control: Control = {
     id: src.id,
+    aliases: src.aliases ?? [],
     title: src.title,
     severity: src.severity,
     rationale: src.rationale,
@@ -200,6 +207,7 @@ function loadControl(file: string, root: string, tags: readonly MandatoryTag[]):
     guardFor,
     testFile,
   };
+  return { control, at: (i) => doc.locate(['aliases', i]) };
 }
 
 function checkResourceTypes(doc: SourceDocument, types: readonly string[]): void {
@@ -218,7 +226,7 @@ function checkResourceTypes(doc: SourceDocument, types: readonly string[]): void
   if (problems.length) throw new InputErrors(problems);
 }
 
-function loadProfile(file: string, controls: ReadonlyMap<string, Control>): Profile {
+function loadProfile(file: string, controls: ReadonlyMap<string, Control>, aliases: ReadonlyMap<string, string>): Profile {
   const doc = readSourceFile(file);
   const problems = validateAgainstSchema(doc, loadSchema('profile'));
   const src = doc.value as {
@@ -231,7 +239,11 @@ function loadProfile(file: string, controls: ReadonlyMap<string, Control>): Prof
   };
   if (!problems.length) {
     for (const id of Object.keys(src.controls ?? {})) {
-      if (!controls.has(id)) problems.push(new InputError(doc.locate(['controls', id]), `unknown control ${id}`, 'the ID of a control in policies/controls'));
+      // A profile sets a mode per control, so it names the control by its own ID, not an alias.
+      const alias = aliases.get(id);
+      if (alias) problems.push(new InputError(doc.locate(['controls', id]), `${id} is an alias of ${alias}`, `the control's own ID, ${alias}`));
+      else if (!controls.has(id))
+        problems.push(new InputError(doc.locate(['controls', id]), `unknown control ${id}`, 'the ID of a control in policies/controls'));
     }
     const expectedName = path.basename(file).replace(/\.ya?ml$/, '');
     if (src.name !== expectedName) problems.push(new InputError(doc.locate(['name']), `profile name ${src.name} differs from its file name`, expectedName));

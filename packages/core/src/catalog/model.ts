@@ -2,6 +2,8 @@
 import { InputError } from '../errors';
 import type { IamStatement } from '../org/model';
 
+export { aliasMap, canonicalControlId, controlIdsOf, controlNamed } from './control-aliases';
+
 export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'informational';
 export const SEVERITIES: readonly Severity[] = ['critical', 'high', 'medium', 'low', 'informational'];
 
@@ -17,6 +19,11 @@ export type UnresolvedPolicy = 'warn' | 'fail';
 
 export interface Control {
   readonly id: string;
+  /**
+   * Other IDs of the same intent (an organization policy enforcing it at the API, or a retired ID): an
+   * acknowledgement, exemption or explain naming one of them means this control. [] when none.
+   */
+  readonly aliases: readonly string[];
   readonly title: string;
   readonly severity: Severity;
   readonly rationale: string;

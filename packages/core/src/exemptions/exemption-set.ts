@@ -4,11 +4,11 @@ import { Catalog } from '../catalog/model';
 import { InputError } from '../errors';
 import { isYaml, listFiles } from '../list-files';
 import { loadOrganization } from '../org/load-org';
-import { ExemptionPolicy, Organization } from '../org/model';
+import { ExemptionPolicy, OrgPolicyType, Organization, POLICY_TYPE_DIR } from '../org/model';
 import { findAccount } from '../org/targets';
 import { readSourceFile } from '../yaml-source';
 import { closestMatch } from '../closest-match';
-import { loadExemptions } from './load-exemptions';
+import { OrgControlRef, loadExemptions } from './load-exemptions';
 import { ExemptionMatch, ExemptionTarget, matchExemption } from './match-exemptions';
 import { Exemption } from './model';
 
@@ -20,8 +20,13 @@ export interface ExemptionSet {
   readonly policy: ExemptionPolicy;
 }
 
-/** The organization policy directories whose controls an exemption may name. */
-const ORG_POLICY_DIRS = ['scp', 'rcp', 'declarative'];
+/** The organization policy directories whose controls an exemption may name, with the type each holds. */
+const ORG_POLICY_DIRS: readonly [string, OrgPolicyType | undefined][] = [
+  ['scp', 'SERVICE_CONTROL_POLICY'],
+  ['rcp', 'RESOURCE_CONTROL_POLICY'],
+  // Declarative, tag and AI opt-out policies say their type; loadExemptions refuses all of them alike.
+  ['declarative', undefined],
+];
 
 /**
  * policies/exemptions.yaml, validated, for the enforcement points that honour it at check and synth time;
@@ -37,11 +42,16 @@ export function loadExemptionSet(catalog: Catalog, today: Date): ExemptionSet | 
   return { exemptions: loadExemptions(catalog, org, orgPolicyIds(catalog), today), org, today, policy: org.exemptionPolicy };
 }
 
-function orgPolicyIds(catalog: Catalog): string[] {
-  return ORG_POLICY_DIRS.flatMap((dir) => listFiles(path.join(catalog.root, dir), isYaml)).flatMap((f) => {
-    const id = (readSourceFile(f).value as { id?: unknown } | null)?.id;
-    return typeof id === 'string' ? [id] : [];
-  });
+function orgPolicyIds(catalog: Catalog): OrgControlRef[] {
+  return ORG_POLICY_DIRS.flatMap(([dir, dirType]) =>
+    listFiles(path.join(catalog.root, dir), isYaml).flatMap((f) => {
+      const value = readSourceFile(f).value as { id?: unknown; type?: unknown } | null;
+      // A declarative file without a valid type is refused by `tarmac build`; here it is still never an SCP or RCP.
+      const declared = typeof value?.type === 'string' && value.type in POLICY_TYPE_DIR ? (value.type as OrgPolicyType) : undefined;
+      const type = dirType ?? (declared && !declared.endsWith('CONTROL_POLICY') ? declared : 'DECLARATIVE_POLICY_EC2');
+      return typeof value?.id === 'string' ? [{ id: value.id, type }] : [];
+    }),
+  );
 }
 
 /** An account named on the command line or by a stack's environment, by name or ID from org.yaml. */

@@ -4,11 +4,19 @@ import * as path from 'path';
 import { collectInputErrors } from '../errors';
 import { loadCatalog } from '../catalog/load-catalog';
 import { loadOrganization } from '../org/load-org';
-import { loadExemptions } from './load-exemptions';
+import { OrgControlRef, loadExemptions } from './load-exemptions';
 import { dayOf, exemptionStatus } from './model';
 
 const POLICIES = path.resolve(__dirname, '..', '..', '..', '..', 'policies');
-const ORG_CONTROLS = ['LZ.SCP.1', 'LZ.SCP.6', 'LZ.SCP.10'];
+const ORG_CONTROLS: OrgControlRef[] = [
+  { id: 'LZ.SCP.1', type: 'SERVICE_CONTROL_POLICY' },
+  { id: 'LZ.SCP.6', type: 'SERVICE_CONTROL_POLICY' },
+  { id: 'LZ.SCP.10', type: 'SERVICE_CONTROL_POLICY' },
+  { id: 'LZ.RCP.1', type: 'RESOURCE_CONTROL_POLICY' },
+  { id: 'LZ.DEC.1', type: 'DECLARATIVE_POLICY_EC2' },
+  { id: 'LZ.DEC.2', type: 'AISERVICES_OPT_OUT_POLICY' },
+  { id: 'LZ.TAG.3', type: 'TAG_POLICY' },
+];
 /** The injected clock: never the real date. */
 const TODAY = dayOf('2026-12-07')!;
 
@@ -106,6 +114,36 @@ describe('loadExemptions', () => {
       expect.stringMatching(/exemptions\.yaml:8:\d+: exemption ID EX-0001 is already used at line 2/),
     ]);
   });
+
+  test('an SCP or RCP control cannot be exempted for stacks or resources: refused at the scope line', () => {
+    const dir = policies(
+      one(
+        '    controls: [LZ.S3.2, LZ.SCP.6]\n    scope:\n      accounts: [data-dev]\n      stacks: ["etl-*"]\n      resources: [Db]\n    expires: 2027-01-31\n',
+      ) +
+        '  - id: EX-0010\n    reason: A reason long enough to review.\n    owner: team@example.com\n    controls: [LZ.RCP.1]\n    scope: { accounts: [data-prod], resources: [Bucket] }\n    expires: 2027-01-31\n',
+    );
+    expect(errorsOf(dir)).toEqual([
+      expect.stringMatching(
+        /exemptions\.yaml:8:\d+: LZ\.SCP\.6 is an SCP, which cannot tell stacks or logical IDs apart: its exemption carves out whole accounts/,
+      ),
+      expect.stringMatching(/exemptions\.yaml:9:\d+: LZ\.SCP\.6 is an SCP, .*\(expected a separate exemption of LZ\.SCP\.6 scoped to accounts or OUs only/),
+      expect.stringMatching(/exemptions\.yaml:15:\d+: LZ\.RCP\.1 is an RCP, which cannot tell stacks or logical IDs apart/),
+    ]);
+  });
+
+  test.each(['LZ.DEC.1', 'LZ.DEC.2', 'LZ.TAG.3'])(
+    'a declarative-type control (%s) cannot be exempted: refused at its line, saying what to do instead',
+    (id) => {
+      const dir = policies(one(`    controls: [LZ.SCP.6, ${id}]\n    scope: { accounts: [data-dev] }\n    expires: 2027-01-31\n`));
+      expect(errorsOf(dir)).toEqual([
+        expect.stringMatching(
+          new RegExp(
+            `exemptions\\.yaml:5:\\d+: declarative policies have no account-level exceptions in AWS: ${id.replace(/\./g, '\\.')} is a \\w+, .*move the account to an OU where the policy is not attached`,
+          ),
+        ),
+      ]);
+    },
+  );
 
   test('no exemptions.yaml: none', () => {
     const dir = policies('', (d) => fs.rmSync(path.join(d, 'exemptions.yaml')));

@@ -3,11 +3,17 @@ import * as path from 'path';
 import { closestMatch } from '../closest-match';
 import { InputError, InputErrors } from '../errors';
 import { Catalog } from '../catalog/model';
-import { Organization } from '../org/model';
+import { OrgPolicyType, Organization } from '../org/model';
 import { loadSchema } from '../schemas';
 import { validateAgainstSchema } from '../schema-validation';
 import { readSourceFile } from '../yaml-source';
 import { Exemption, dayOf, daysBetween } from './model';
+
+/** An organization policy control an exemption may name: its ID and policy type (SCP, RCP, declarative, tag, ...). */
+export interface OrgControlRef {
+  readonly id: string;
+  readonly type: OrgPolicyType;
+}
 
 interface ExemptionSource {
   id: string;
@@ -23,18 +29,20 @@ interface ExemptionSource {
  * Loads and checks policies/exemptions.yaml against the catalog and org.yaml: unique IDs, known controls that may
  * be exempted (`exemptible: false` may not), accounts and OUs that exist, a real date no further out than
  * org.yaml's `exemptionPolicy.maxDays` from `today`. An expired exemption is kept (its status says so) and
- * suppresses nothing. No file: no exemptions. `orgControls` are the organization policy controls' IDs.
+ * suppresses nothing. No file: no exemptions. `orgControls` are the organization policy controls with their type:
+ * an SCP or RCP control is honoured by a carve-out on whole accounts, so a stack or resource scope is refused; a
+ * declarative, tag or AI opt-out policy has no account-level exception in AWS, so naming one is refused.
  */
-export function loadExemptions(catalog: Catalog, org: Organization, orgControls: readonly string[], today: Date): Exemption[] {
+export function loadExemptions(catalog: Catalog, org: Organization, orgControls: readonly OrgControlRef[], today: Date): Exemption[] {
   const file = path.join(catalog.root, 'exemptions.yaml');
   if (!fs.existsSync(file)) return [];
   const doc = readSourceFile(file);
   const problems = validateAgainstSchema(doc, loadSchema('exemptions'));
   if (problems.length) throw new InputErrors(problems);
   const sources = (doc.value as { exemptions: ExemptionSource[] }).exemptions;
-  const controls = new Map<string, { exemptible: boolean }>([
+  const controls = new Map<string, { exemptible: boolean; type?: OrgPolicyType }>([
     ...catalog.controls.map((c) => [c.id, { exemptible: c.exemptible }] as const),
-    ...orgControls.map((id) => [id, { exemptible: true }] as const),
+    ...orgControls.map((c) => [c.id, { exemptible: true, type: c.type }] as const),
   ]);
   const accounts = new Map(org.accounts.flatMap((a) => [[a.name, a.id] as const, [a.id, a.id] as const]));
   const ous = new Map(org.ous.flatMap((o) => [[o.path, o.id] as const, [o.id, o.id] as const]));
@@ -60,6 +68,8 @@ export function loadExemptions(catalog: Catalog, org: Organization, orgControls:
         );
       } else if (!control.exemptible) {
         errors.push(new InputError(at('controls', j), `control ${id} cannot be exempted (exemptible: false in its metadata)`, 'a fix, not an exemption'));
+      } else if (control.type) {
+        errors.push(...orgControlProblems(id, control.type, src, j, at));
       }
     });
     const accountIds = resolveNames(src.scope.accounts, accounts, 'account', (j) => at('scope', 'accounts', j), errors);
@@ -94,6 +104,40 @@ export function loadExemptions(catalog: Catalog, org: Organization, orgControls:
   });
   if (errors.length) throw new InputErrors(errors);
   return out;
+}
+
+/**
+ * What AWS cannot honour for an organization policy control. An SCP or RCP statement can only tell accounts apart
+ * (its carve-out is a condition on the account), not stacks or logical IDs. A declarative, tag or AI opt-out
+ * policy has no condition element at all: it applies to every account under the targets it is attached to.
+ */
+function orgControlProblems(
+  id: string,
+  type: OrgPolicyType,
+  src: ExemptionSource,
+  j: number,
+  at: (...keys: (string | number)[]) => { file: string; line?: number; column?: number },
+): InputError[] {
+  if (type === 'SERVICE_CONTROL_POLICY' || type === 'RESOURCE_CONTROL_POLICY') {
+    const kind = type === 'SERVICE_CONTROL_POLICY' ? 'an SCP' : 'an RCP';
+    return (['stacks', 'resources'] as const)
+      .filter((key) => src.scope[key]?.length)
+      .map(
+        (key) =>
+          new InputError(
+            at('scope', key),
+            `${id} is ${kind}, which cannot tell stacks or logical IDs apart: its exemption carves out whole accounts`,
+            `a separate exemption of ${id} scoped to accounts or OUs only (keep ${key} for the Guard controls)`,
+          ),
+      );
+  }
+  return [
+    new InputError(
+      at('controls', j),
+      `declarative policies have no account-level exceptions in AWS: ${id} is a ${type}, which applies to every account under the targets it is attached to`,
+      `no exemption of ${id}: move the account to an OU where the policy is not attached (or narrow the targets of ${id})`,
+    ),
+  ];
 }
 
 function resolveNames(

@@ -1,5 +1,7 @@
 import { InputError, InputErrors } from '../errors';
 import { Catalog } from '../catalog/model';
+import { CarveOut, CarveOuts, orgPolicyCarveOuts } from '../exemptions/org-policy-carve-outs';
+import { Exemption, exemptionStatus } from '../exemptions/model';
 import { compileAiOptOut } from './ai-opt-out-policy';
 import { ComposedStatement, composeStatements } from './compose';
 import { compileDeclarativeEc2 } from './declarative-policy';
@@ -44,18 +46,57 @@ export interface OrgBuild {
 
 const STATEMENT_TYPES: readonly OrgPolicyType[] = ['SERVICE_CONTROL_POLICY', 'RESOURCE_CONTROL_POLICY'];
 
+/** The exemptions to honour and the day to judge them on: those in force carve their accounts out of SCP and RCP statements. */
+export interface BuildExemptions {
+  readonly exemptions: readonly Exemption[];
+  readonly today: Date;
+}
+
 /**
- * Builds every organization policy: SCP and RCP statements composed per target and packed into the
- * fewest policies under the size quota; tag, declarative and AI opt-out policies compiled from their
- * settings; then sizes and attachment counts checked against org.yaml's quotas. Same sources, same
- * bytes. Throws InputErrors naming the file and line (or the target in org.yaml) of every violation.
+ * Builds every organization policy: SCP and RCP statements composed per target (the accounts of the exemptions
+ * in force carved out) and packed into the fewest policies under the size quota; tag, declarative and AI
+ * opt-out policies compiled from their settings; then sizes and attachment counts checked against org.yaml's
+ * quotas. Same sources and day, same bytes. Throws InputErrors naming the file and line (or the target in
+ * org.yaml) of every violation; a quota overflowed only because of a carve-out names the exemption's line.
  */
-export function buildOrgPolicies(set: OrgPolicySet, catalog: Catalog): OrgBuild {
+export function buildOrgPolicies(set: OrgPolicySet, catalog: Catalog, exempt?: BuildExemptions): OrgBuild {
+  const carveOuts = exempt ? orgPolicyCarveOuts(exempt.exemptions, set.organization, exempt.today, set.controls) : new Map<string, CarveOut>();
+  const built = buildWith(set, catalog, carveOuts);
+  if (!built.errors.length) return built.build;
+  const blamed = carveOuts.size ? overflowingCarveOut(set, catalog, exempt!) : undefined;
+  throw new InputErrors(blamed ?? built.errors);
+}
+
+/**
+ * When the sources build within quota without carve-outs, the exemption whose carve-out tips it over: the
+ * exemptions in force are added one at a time in file order, and the first after which the build fails is named
+ * at its line, with what overflowed. Undefined when the sources fail on their own (their errors are the ones to fix).
+ */
+function overflowingCarveOut(set: OrgPolicySet, catalog: Catalog, exempt: BuildExemptions): InputError[] | undefined {
+  const org = set.organization;
+  if (buildWith(set, catalog, new Map()).errors.length) return undefined;
+  const inForce = exempt.exemptions.filter((e) => exemptionStatus(e, exempt.today, org.exemptionPolicy) !== 'expired');
+  for (let i = 0; i < inForce.length; i++) {
+    const { errors } = buildWith(set, catalog, orgPolicyCarveOuts(inForce.slice(0, i + 1), org, exempt.today, set.controls));
+    if (!errors.length) continue;
+    const e = inForce[i];
+    return [
+      new InputError(
+        { file: e.file, line: e.line },
+        `exemption ${e.id} carves its accounts out of ${e.controls.join(', ')}, and the policies no longer fit: ${errors.map((x) => x.message).join('; ')}`,
+        'fewer accounts or controls in this exemption (or an OU instead of its accounts), or a higher quota in org.yaml if AWS raised it',
+      ),
+    ];
+  }
+  return undefined;
+}
+
+function buildWith(set: OrgPolicySet, catalog: Catalog, carveOuts: CarveOuts): { build: OrgBuild; errors: InputError[] } {
   const org = set.organization;
   const errors: InputError[] = [];
   const policies: BuiltPolicy[] = [];
   for (const type of STATEMENT_TYPES) {
-    const composed = composeStatements(set, catalog.tags, type);
+    const composed = composeStatements(set, catalog.tags, type, carveOuts);
     if (type === 'SERVICE_CONTROL_POLICY') errors.push(...unprotectedExemptions(org, composed), ...unenforcedRegionNarrowing(org, composed));
     policies.push(...packPerTarget(org, type, composed, errors));
   }
@@ -75,8 +116,7 @@ export function buildOrgPolicies(set: OrgPolicySet, catalog: Catalog): OrgBuild 
   policies.sort((a, b) => a.type.localeCompare(b.type) || a.name.localeCompare(b.name));
   const usage = usageOf(org, policies);
   errors.push(...overQuota(org, usage, policies));
-  if (errors.length) throw new InputErrors(errors);
-  return { organization: org, policies, usage, companions: companions(catalog) };
+  return { build: { organization: org, policies, usage, companions: companions(catalog) }, errors };
 }
 
 function compileSettings(control: OrgControl, catalog: Catalog): object {

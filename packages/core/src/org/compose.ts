@@ -1,4 +1,5 @@
 import { MandatoryTag } from '../catalog/model';
+import { CarveOuts, withCarveOut } from '../exemptions/org-policy-carve-outs';
 import { IamStatement, OrgControl, OrgPolicySet, OrgPolicyType, StatementSource } from './model';
 import { PlaceholderValues, expandPlaceholders, placeholdersIn } from './placeholders';
 import { roleArnPattern, tagValues, valuesForTarget } from './target-values';
@@ -23,15 +24,22 @@ const KEY_ORDER = ['Sid', 'Effect', 'Principal', 'NotPrincipal', 'Action', 'NotA
 
 /**
  * The statements of one policy type attached at each target ID: every control's statements resolved with
- * the target's placeholder values, exemptions added, repeated per mandatory tag where asked, minified.
+ * the target's placeholder values, exempt roles and exempted accounts (carve-outs) added, repeated per mandatory
+ * tag where asked, minified.
  */
-export function composeStatements(set: OrgPolicySet, tags: readonly MandatoryTag[], type: OrgPolicyType): Map<string, ComposedStatement[]> {
+export function composeStatements(
+  set: OrgPolicySet,
+  tags: readonly MandatoryTag[],
+  type: OrgPolicyType,
+  carveOuts: CarveOuts = new Map(),
+): Map<string, ComposedStatement[]> {
   const { organization: org } = set;
   const byTarget = new Map<string, ComposedStatement[]>();
   set.controls
     .filter((c) => c.type === type)
     .forEach((control, controlIndex) => {
       const exemptArns = control.exemptions.map((key) => roleArnPattern(org.roles[key]));
+      const carveOut = carveOuts.get(control.id);
       for (const ref of control.targets) {
         for (const targetId of resolveTarget(org, ref)) {
           const values = valuesForTarget(org, targetId);
@@ -41,7 +49,8 @@ export function composeStatements(set: OrgPolicySet, tags: readonly MandatoryTag
             const usesRegions = placeholdersIn(source.statement).some((p) => p.name === 'regions.allowed');
             variants.forEach((v, variant) => {
               const expanded = expandPlaceholders(source.statement, v);
-              const statement = normalize(withExemptions(expanded, exemptArns), expanded.Sid ?? derivedSid(control, source, v));
+              const carved = withCarveOut(withExemptions(expanded, exemptArns), type, carveOut?.accountIds ?? []);
+              const statement = normalize(carved, expanded.Sid ?? derivedSid(control, source, v));
               list.push({
                 controlId: control.id,
                 statement,

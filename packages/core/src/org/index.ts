@@ -27,3 +27,6 @@ export * from '../baselines/load-baselines';
 export * from '../baselines/load-account-baseline';
 export * from '../baselines/load-network-baseline';
 export * from '../baselines/boundary-statements';
+// Exemptions at the organization level: SCP/RCP carve-outs, and the record AWS Config reports are joined with.
+export * from '../exemptions/org-policy-carve-outs';
+export * from './exemptions-record';

@@ -18,6 +18,7 @@ import { isYaml, listFiles } from '../list-files';
 import { tagValues } from './target-values';
 import { TARGET_SYNTAX, findAccount, resolveTarget } from './targets';
 import { validateEnforcedFor } from './tag-policy';
+import { controlLinkProblems } from './control-links';
 
 type Path = (string | number)[];
 
@@ -49,6 +50,7 @@ interface PolicySource {
   targets: string[];
   exemptions?: string[];
   frameworks: Record<string, string[]>;
+  control?: string;
   related?: string[];
   references?: string[];
   statements?: (IamStatement & { forEach?: 'mandatoryTag' })[];
@@ -83,6 +85,7 @@ export async function loadOrgPolicies(catalog: Catalog): Promise<OrgPolicySet | 
   }
   controls.sort((a, b) => compareIds(a.id, b.id));
   errors.push(...duplicateIds(controls, catalog), ...duplicateSids(controls, catalog));
+  errors.push(...controlLinkProblems(controls, catalog));
   if (errors.length) throw new InputErrors(errors);
   return { organization, controls };
 }
@@ -151,6 +154,7 @@ async function loadOrgControl(file: string, dirType: OrgPolicyType | undefined, 
     type,
     targets: src.targets,
     frameworks: src.frameworks,
+    ...(src.control === undefined ? {} : { control: src.control }),
     related: src.related ?? [],
     references: src.references ?? [],
     tests,

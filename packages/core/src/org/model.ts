@@ -148,6 +148,11 @@ export interface OrgControl {
   readonly type: OrgPolicyType;
   readonly targets: readonly TargetRef[];
   readonly frameworks: Readonly<Record<string, readonly string[]>>;
+  /**
+   * The catalog control whose intent this policy enforces at the API; that control lists this policy's id
+   * among its aliases (ADR 0012). The id remains the name of the deployed policy.
+   */
+  readonly control?: string;
   /** IDs of catalog controls this policy enforces as well (the Guard side of the same control). */
   readonly related: readonly string[];
   readonly references: readonly string[];

@@ -2,11 +2,14 @@ import { ipamCapacityProblems } from '../baselines/ipam-capacity';
 import { Catalog, Control, Profile, modeOf } from '../catalog/model';
 import { tagValueProblem } from '../catalog/tag-values';
 import { InputError, InputErrors } from '../errors';
+import { loadExemptionSet } from '../exemptions/exemption-set';
+import { Exemption } from '../exemptions/model';
 import { Organization } from '../org/model';
 import { REQUIRED_TAGS_IDENTIFIER, compileRequiredTagsRules } from '../org/required-tags-rules';
 import { chainTo } from '../org/targets';
 import { BaselineSources, stackSetName, targetAccounts } from './load-stacksets';
 import { BaselineUnit, ConfigRuleSpec, HookDefinition, RuleBundle, StackSetDefinition, StackSetTarget, StackSetUnit, StackSetsBuild } from './model';
+import { bundleExemptions } from './bundle-exemptions';
 import { buildRuleBundle, bundleControls } from './rule-bundle';
 
 /**
@@ -16,6 +19,9 @@ import { buildRuleBundle, bundleControls } from './rule-bundle';
  * For every target, the accounts each OU holds. Checks what only the whole picture shows: the deployment
  * section of org.yaml, the platform's tags against tags.yaml, Config's quotas and the IPAM pools' capacity.
  * `sources` are the baselines and FinOps build loadStackSets checked the definitions against.
+ * `today` is the day policies/exemptions.yaml is judged on: each bundle carries the exemptions in force then
+ * for the accounts its target reaches (ADR 0012). Without a day, no bundle carries any, which blocks more,
+ * never less; `tarmac build` always passes one.
  */
 export function compileStackSets(
   catalog: Catalog,
@@ -23,8 +29,10 @@ export function compileStackSets(
   hooks: ReadonlyMap<string, HookDefinition>,
   definitions: readonly StackSetDefinition[],
   sources: BaselineSources = {},
+  today?: Date,
 ): StackSetsBuild | undefined {
   if (!definitions.length) return undefined;
+  const exemptions: readonly Exemption[] = today ? (loadExemptionSet(catalog, today)?.exemptions ?? []) : [];
   const deployment = org.deployment;
   if (!deployment)
     throw new InputError(
@@ -34,9 +42,9 @@ export function compileStackSets(
     );
   const errors = platformTagProblems(catalog, org);
   const bundles = new Map<string, RuleBundle>();
-  const bundle = (hook: HookDefinition, controls: Control[], profile: string, mode: 'enforce' | 'warn') => {
+  const bundle = (hook: HookDefinition, controls: Control[], profile: string, mode: 'enforce' | 'warn', accounts: ReadonlySet<string>) => {
     if (!controls.length) return undefined;
-    const built = buildRuleBundle(hook.name, controls, profile, mode);
+    const built = buildRuleBundle(hook.name, controls, profile, mode, today ? bundleExemptions(exemptions, org, controls, accounts, today) : undefined);
     if (!bundles.has(built.key)) bundles.set(built.key, built);
     return bundles.get(built.key);
   };
@@ -56,6 +64,7 @@ export function compileStackSets(
       // A WARN target blocks nothing, so one hook carries every control (ADR 0006 decision 3).
       const [blocking, advisory] = target.failureMode === 'WARN' ? [[...enforced, ...warned].sort(byId), []] : [enforced, warned];
       const configRules = definition.config ? configRulesFor(catalog, profile) : [];
+      const reached = new Set(targetAccounts(org, target).map((a) => a.id));
       if (configRules.length > org.configQuotas.rulesPerConformancePack) {
         errors.push(
           new InputError(
@@ -69,8 +78,8 @@ export function compileStackSets(
         ...common,
         hook,
         wave: 1,
-        enforced: bundle(hook, blocking, profile.name, target.failureMode === 'WARN' ? 'warn' : 'enforce'),
-        advisory: bundle(hook, advisory, profile.name, 'warn'),
+        enforced: bundle(hook, blocking, profile.name, target.failureMode === 'WARN' ? 'warn' : 'enforce', reached),
+        advisory: bundle(hook, advisory, profile.name, 'warn', reached),
         configRules,
       });
     }

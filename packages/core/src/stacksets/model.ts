@@ -92,6 +92,11 @@ export interface RuleBundle {
   readonly mode: 'enforce' | 'warn';
   /** Control IDs inside, sorted. */
   readonly controls: readonly string[];
+  /**
+   * The exemptions the bundle's Guard files carry (ADR 0012), by exemption ID then control; absent when none.
+   * They are part of the bytes, so the key changes when one is added or expires.
+   */
+  readonly exemptions?: readonly { readonly control: string; readonly id: string; readonly expires: string }[];
 }
 
 /** DIR/stacksets/manifest.json: what `tarmac plan` and `tarmac deploy` read. Paths are relative to DIR. */

@@ -1,7 +1,11 @@
 import { createHash } from 'crypto';
 import * as zlib from 'zlib';
 import { Catalog, Control, Profile, modeOf } from '../catalog/model';
+import { GuardExemption, exemptGuardRules } from '../exemptions/guard-exemptions';
 import { RuleBundle } from './model';
+
+// What reads and writes the exemptions a bundle carries, for `tarmac build`, `plan` and `status` (via @tarmac/core/org).
+export * from './bundle-exemptions';
 
 /**
  * Rule bundles (ADR 0006, decision 4): one `<control id>.guard` file per control in a zip that is the same
@@ -31,16 +35,30 @@ const MAX_U32 = 0xffffffff;
 /** Control IDs become file names: no separators, no dot files, nothing a zip tool would interpret. */
 const SAFE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
-/** The zip of the controls' Guard files for a hook; callers skip empty bundles, so zero controls is an error. */
-export function buildRuleBundle(hookName: string, controls: readonly Control[], profile: string, mode: 'enforce' | 'warn'): RuleBundle {
+/**
+ * The zip of the controls' Guard files for a hook; callers skip empty bundles, so zero controls is an error.
+ * A control with exemptions (by control ID, from bundleExemptions) is written with its rules skipped where
+ * HookContext matches one (exemptGuardRules); without any, the bytes are those of the rules as written.
+ */
+export function buildRuleBundle(
+  hookName: string,
+  controls: readonly Control[],
+  profile: string,
+  mode: 'enforce' | 'warn',
+  exemptions: ReadonlyMap<string, readonly GuardExemption[]> = new Map(),
+): RuleBundle {
   if (!controls.length) throw new Error(`rule bundle for hook ${hookName}, profile ${profile} (${mode}) has no controls`);
   const entries = new Map<string, Buffer>();
   for (const control of controls) {
     if (!SAFE_ID.test(control.id)) throw new Error(`control ID '${control.id}' cannot name a file in a rule bundle`);
     const name = `${control.id}.guard`;
     if (entries.has(name)) throw new Error(`control ${control.id} appears twice in the rule bundle for hook ${hookName}, profile ${profile} (${mode})`);
-    entries.set(name, Buffer.from(control.guard, 'utf8'));
+    entries.set(name, Buffer.from(exemptGuardRules(control.guard, exemptions.get(control.id) ?? []), 'utf8'));
   }
+  const carried = [...exemptions]
+    .filter(([id, list]) => list.length && controls.some((c) => c.id === id))
+    .flatMap(([control, list]) => list.map((e) => ({ control, id: e.id, expires: e.expires })))
+    .sort((a, b) => compareNames(a.id + ' ' + a.control, b.id + ' ' + b.control));
   const bytes = writeStoredZip(entries);
   const sha256 = createHash('sha256').update(bytes).digest('hex');
   return {
@@ -50,6 +68,7 @@ export function buildRuleBundle(hookName: string, controls: readonly Control[], 
     profile,
     mode,
     controls: controls.map((c) => c.id).sort(compareNames),
+    ...(carried.length ? { exemptions: carried } : {}),
   };
 }
 

@@ -40,7 +40,7 @@ import {
   UpdatePolicyCommand,
 } from '@aws-sdk/client-organizations';
 import { CostExplorerClient, CostExplorerServiceException, InvalidNextTokenException, ListCostAllocationTagsCommand } from '@aws-sdk/client-cost-explorer';
-import { HeadObjectCommand, NotFound, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand, NoSuchKey, NotFound, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { AwsStub, mockClient } from 'aws-sdk-client-mock';
 import { sameDocument } from '../canonical-json';
@@ -114,7 +114,7 @@ export class FakeAws {
   /** Cost allocation tags per ListCostAllocationTags page: small, so the engine has to follow NextToken. */
   ceTagsPageSize = 2;
   readonly stacks = new Map<string, FakeStack>();
-  readonly objects = new Map<string, { versionId: string; sha256?: string }>();
+  readonly objects = new Map<string, { versionId: string; sha256?: string; body?: Uint8Array }>();
   readonly policies = new Map<string, { id: string; name: string; type: string; content: string; targets: Set<string> }>();
   readonly stackSets = new Map<string, FakeStackSet>();
   readonly ops = new Map<string, FakeOperation>();
@@ -553,8 +553,29 @@ export class FakeAws {
         });
       }
       const versionId = `v${++this.counter}-${input.Key.slice(-8)}`;
-      this.objects.set(input.Key, { versionId, sha256: input.Metadata?.sha256 });
+      this.objects.set(input.Key, { versionId, sha256: input.Metadata?.sha256, ...(input.Body instanceof Uint8Array ? { body: input.Body } : {}) });
       return { VersionId: versionId, ETag: '"etag"', ServerSideEncryption: 'aws:kms' };
+    });
+    // As S3 answers: a missing key or version is NoSuchKey / NoSuchVersion (404); the body is an SDK stream.
+    this.s3.on(GetObjectCommand).callsFake((input) => {
+      this.take('GetObject', input);
+      const o = this.objects.get(input.Key);
+      if (!o || !o.body) throw new NoSuchKey({ message: 'The specified key does not exist.', $metadata: { httpStatusCode: 404 } });
+      if (input.VersionId !== undefined && input.VersionId !== o.versionId)
+        throw new S3ServiceException({
+          name: 'NoSuchVersion',
+          $fault: 'client',
+          message: 'The specified version does not exist.',
+          $metadata: { httpStatusCode: 404 },
+        });
+      const body = o.body;
+      return {
+        Body: { transformToByteArray: async () => body, transformToString: async () => Buffer.from(body).toString() },
+        VersionId: o.versionId,
+        ContentType: 'application/zip',
+        ContentLength: body.length,
+        ...(o.sha256 ? { Metadata: { sha256: o.sha256 } } : {}),
+      };
     });
   }
 
