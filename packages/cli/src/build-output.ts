@@ -53,7 +53,7 @@ export async function buildOutput(
     ['org/exemptions.json', exemptionsRecord(exemptions, set.organization, catalog, today)],
     ...org.companions,
   ]);
-  const deployment = await loadDeploymentChecked(catalog, set.organization, today);
+  const deployment = await loadDeploymentChecked(catalog, set.organization, { exemptions, today });
   if (!deployment) return { files, org };
   // A budget action attaches its SCP when the money is spent: a target already full must be refused now.
   const attachments = deployment.finops ? checkBudgetAttachments(deployment.finops, org) : [];

@@ -10,6 +10,7 @@ import { dayOf, exemptionStatus } from './model';
 const POLICIES = path.resolve(__dirname, '..', '..', '..', '..', 'policies');
 const ORG_CONTROLS: OrgControlRef[] = [
   { id: 'LZ.SCP.1', type: 'SERVICE_CONTROL_POLICY' },
+  { id: 'LZ.SCP.5', type: 'SERVICE_CONTROL_POLICY' },
   { id: 'LZ.SCP.6', type: 'SERVICE_CONTROL_POLICY' },
   { id: 'LZ.SCP.10', type: 'SERVICE_CONTROL_POLICY' },
   { id: 'LZ.RCP.1', type: 'RESOURCE_CONTROL_POLICY' },
@@ -81,6 +82,17 @@ describe('loadExemptions', () => {
       fs.appendFileSync(path.join(d, 'controls', 's3', 'bucket-kms-encryption.yaml'), 'exemptible: false\n'),
     );
     expect(errorsOf(dir)).toEqual([expect.stringMatching(/exemptions\.yaml:5:16: control LZ\.S3\.2 cannot be exempted \(exemptible: false in its metadata\)/)]);
+  });
+
+  test('an alias names its control: a retired ID is known, and the policy enforcing a control marked exemptible: false cannot be exempted', () => {
+    const retired = policies(one('    controls: [LZ.S3.99]\n    scope: { accounts: [data-prod] }\n    expires: 2027-01-31\n'), (d) =>
+      fs.appendFileSync(path.join(d, 'controls', 's3', 'bucket-kms-encryption.yaml'), 'aliases: [LZ.S3.99]\n'),
+    );
+    expect(load(retired).map((e) => e.controls)).toEqual([['LZ.S3.99']]);
+    const locked = policies(one('    controls: [LZ.SCP.5]\n    scope: { accounts: [data-prod] }\n    expires: 2027-01-31\n'), (d) =>
+      fs.appendFileSync(path.join(d, 'controls', 'ec2', 'launch-template-imdsv2.yaml'), 'exemptible: false\n'),
+    );
+    expect(errorsOf(locked)).toEqual([expect.stringMatching(/control LZ\.SCP\.5 cannot be exempted \(exemptible: false in its metadata\)/)]);
   });
 
   test("an expiry further out than org.yaml allows is refused; the organization's own limit counts", () => {

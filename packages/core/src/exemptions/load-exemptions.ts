@@ -40,10 +40,12 @@ export function loadExemptions(catalog: Catalog, org: Organization, orgControls:
   const problems = validateAgainstSchema(doc, loadSchema('exemptions'));
   if (problems.length) throw new InputErrors(problems);
   const sources = (doc.value as { exemptions: ExemptionSource[] }).exemptions;
-  const controls = new Map<string, { exemptible: boolean; type?: OrgPolicyType }>([
-    ...catalog.controls.map((c) => [c.id, { exemptible: c.exemptible }] as const),
-    ...orgControls.map((c) => [c.id, { exemptible: true, type: c.type }] as const),
-  ]);
+  // A control answers to its aliases too (a retired ID, or the organization policy that enforces its intent, which
+  // then cannot be exempted where the control cannot).
+  const controls = new Map<string, { exemptible: boolean; type?: OrgPolicyType }>(
+    catalog.controls.flatMap((c) => [c.id, ...c.aliases].map((id) => [id, { exemptible: c.exemptible }] as const)),
+  );
+  for (const c of orgControls) controls.set(c.id, { exemptible: controls.get(c.id)?.exemptible ?? true, type: c.type });
   const accounts = new Map(org.accounts.flatMap((a) => [[a.name, a.id] as const, [a.id, a.id] as const]));
   const ous = new Map(org.ous.flatMap((o) => [[o.path, o.id] as const, [o.id, o.id] as const]));
   const errors: InputError[] = [];

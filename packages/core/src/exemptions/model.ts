@@ -20,6 +20,12 @@ export interface Exemption {
   readonly line?: number;
 }
 
+/** The exemptions to build with and the day to judge them on: those in force are carved out and carried in bundles. */
+export interface BuildExemptions {
+  readonly exemptions: readonly Exemption[];
+  readonly today: Date;
+}
+
 export type ExemptionStatus = 'active' | 'expiring' | 'expired';
 
 const DAY_MS = 24 * 60 * 60 * 1000;

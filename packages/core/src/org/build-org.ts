@@ -1,7 +1,7 @@
 import { InputError, InputErrors } from '../errors';
 import { Catalog } from '../catalog/model';
 import { CarveOut, CarveOuts, orgPolicyCarveOuts } from '../exemptions/org-policy-carve-outs';
-import { Exemption, exemptionStatus } from '../exemptions/model';
+import { BuildExemptions, exemptionStatus } from '../exemptions/model';
 import { compileAiOptOut } from './ai-opt-out-policy';
 import { ComposedStatement, composeStatements } from './compose';
 import { compileDeclarativeEc2 } from './declarative-policy';
@@ -45,12 +45,6 @@ export interface OrgBuild {
 }
 
 const STATEMENT_TYPES: readonly OrgPolicyType[] = ['SERVICE_CONTROL_POLICY', 'RESOURCE_CONTROL_POLICY'];
-
-/** The exemptions to honour and the day to judge them on: those in force carve their accounts out of SCP and RCP statements. */
-export interface BuildExemptions {
-  readonly exemptions: readonly Exemption[];
-  readonly today: Date;
-}
 
 /**
  * Builds every organization policy: SCP and RCP statements composed per target (the accounts of the exemptions

@@ -1,5 +1,6 @@
 import * as path from 'path';
 import { loadCatalog } from '../catalog/load-catalog';
+import { loadExemptionSet } from '../exemptions/exemption-set';
 import { loadOrganization } from '../org/load-org';
 import { targetAccounts } from './load-stacksets';
 import { loadDeployment } from './load-deployment';
@@ -13,7 +14,8 @@ const catalog = loadCatalog(POLICIES);
 const org = loadOrganization(path.join(POLICIES, 'org.yaml'));
 const dataProd = org.accounts.find((a) => a.name === 'data-prod')!.id;
 const day = (text: string) => new Date(`${text}T00:00:00Z`);
-const build = (today?: Date) => loadDeployment(catalog, org, today)!;
+const set = loadExemptionSet(catalog, day('2027-01-10'))!;
+const build = (today?: Date) => loadDeployment(catalog, org, today && { exemptions: set.exemptions, today })!;
 const holding = (b: StackSetsBuild) => b.units.find((u) => u.enforced && targetAccounts(org, u.target).some((a) => a.id === dataProd))!;
 const without = (b: StackSetsBuild) => b.units.filter((u) => u.enforced && !targetAccounts(org, u.target).some((a) => a.id === dataProd));
 

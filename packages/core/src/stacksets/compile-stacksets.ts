@@ -2,8 +2,7 @@ import { ipamCapacityProblems } from '../baselines/ipam-capacity';
 import { Catalog, Control, Profile, modeOf } from '../catalog/model';
 import { tagValueProblem } from '../catalog/tag-values';
 import { InputError, InputErrors } from '../errors';
-import { loadExemptionSet } from '../exemptions/exemption-set';
-import { Exemption } from '../exemptions/model';
+import { BuildExemptions } from '../exemptions/model';
 import { Organization } from '../org/model';
 import { REQUIRED_TAGS_IDENTIFIER, compileRequiredTagsRules } from '../org/required-tags-rules';
 import { chainTo } from '../org/targets';
@@ -19,9 +18,9 @@ import { buildRuleBundle, bundleControls } from './rule-bundle';
  * For every target, the accounts each OU holds. Checks what only the whole picture shows: the deployment
  * section of org.yaml, the platform's tags against tags.yaml, Config's quotas and the IPAM pools' capacity.
  * `sources` are the baselines and FinOps build loadStackSets checked the definitions against.
- * `today` is the day policies/exemptions.yaml is judged on: each bundle carries the exemptions in force then
- * for the accounts its target reaches (ADR 0012). Without a day, no bundle carries any, which blocks more,
- * never less; `tarmac build` always passes one.
+ * `exempt`: the exemptions and the day to judge them on: each bundle carries those in force then for the accounts
+ * its target reaches (ADR 0012). Without them no bundle carries any, which blocks more, never less; `tarmac
+ * build` always passes them.
  */
 export function compileStackSets(
   catalog: Catalog,
@@ -29,10 +28,9 @@ export function compileStackSets(
   hooks: ReadonlyMap<string, HookDefinition>,
   definitions: readonly StackSetDefinition[],
   sources: BaselineSources = {},
-  today?: Date,
+  exempt?: BuildExemptions,
 ): StackSetsBuild | undefined {
   if (!definitions.length) return undefined;
-  const exemptions: readonly Exemption[] = today ? (loadExemptionSet(catalog, today)?.exemptions ?? []) : [];
   const deployment = org.deployment;
   if (!deployment)
     throw new InputError(
@@ -44,7 +42,7 @@ export function compileStackSets(
   const bundles = new Map<string, RuleBundle>();
   const bundle = (hook: HookDefinition, controls: Control[], profile: string, mode: 'enforce' | 'warn', accounts: ReadonlySet<string>) => {
     if (!controls.length) return undefined;
-    const built = buildRuleBundle(hook.name, controls, profile, mode, today ? bundleExemptions(exemptions, org, controls, accounts, today) : undefined);
+    const built = buildRuleBundle(hook.name, controls, profile, mode, exempt && bundleExemptions(exempt.exemptions, org, controls, accounts, exempt.today));
     if (!bundles.has(built.key)) bundles.set(built.key, built);
     return bundles.get(built.key);
   };

@@ -9,6 +9,7 @@ import { compileStackSets } from './compile-stacksets';
 import { loadHooks } from './load-hooks';
 import { loadStackSets } from './load-stacksets';
 import { StackSetsBuild } from './model';
+import { BuildExemptions } from '../exemptions/model';
 
 /** hooks/ and stacksets/ sit beside policies/ (DESIGN.md layout). */
 export function deploymentDirs(policiesDir: string): { hooks: string; stacksets: string } {
@@ -20,9 +21,9 @@ export function deploymentDirs(policiesDir: string): { hooks: string; stacksets:
  * Loads and compiles hooks/, policies/baselines/, policies/finops/ and stacksets/ for this catalog and
  * organization. Undefined when there is no stack set to build. Throws InputErrors naming every problem.
  * The permissions boundary's IAM names need the (asynchronous) IAM catalog: loadDeploymentChecked adds them.
- * `today`: the day exemptions are judged on for the rule bundles (compileStackSets); without it none is carried.
+ * `exempt`: the exemptions and day for the rule bundles (compileStackSets); without them none is carried.
  */
-export function loadDeployment(catalog: Catalog, org: Organization, today?: Date): StackSetsBuild | undefined {
+export function loadDeployment(catalog: Catalog, org: Organization, exempt?: BuildExemptions): StackSetsBuild | undefined {
   const dirs = deploymentDirs(catalog.root);
   const errors: InputError[] = [];
   const attempt = <T>(load: () => T): T | undefined => {
@@ -39,18 +40,18 @@ export function loadDeployment(catalog: Catalog, org: Organization, today?: Date
   // Stack sets are checked against all three: with one of them broken, their errors would only echo it.
   if (errors.length || !hooks || !baselines) throw new InputErrors(errors);
   const sources = { baselines, ...(finops ? { finops } : {}) };
-  return compileStackSets(catalog, org, hooks, loadStackSets(dirs.stacksets, org, catalog, hooks, sources), sources, today);
+  return compileStackSets(catalog, org, hooks, loadStackSets(dirs.stacksets, org, catalog, hooks, sources), sources, exempt);
 }
 
 /**
  * loadDeployment, plus the checks that need the IAM catalog: every action, condition key and operator of
  * the permissions boundary's statements. Every problem of both, at once. What `tarmac build` should call.
  */
-export async function loadDeploymentChecked(catalog: Catalog, org: Organization, today?: Date): Promise<StackSetsBuild | undefined> {
+export async function loadDeploymentChecked(catalog: Catalog, org: Organization, exempt?: BuildExemptions): Promise<StackSetsBuild | undefined> {
   const iam = await permissionsBoundaryProblems(catalog);
   let build: StackSetsBuild | undefined;
   try {
-    build = loadDeployment(catalog, org, today);
+    build = loadDeployment(catalog, org, exempt);
   } catch (err) {
     throw new InputErrors([...collectInputErrors(err), ...iam]);
   }
