@@ -16,7 +16,6 @@ async function run(request: StackCheckRequest): Promise<CheckReport> {
   const profile = profileNamed(catalog, request.profile);
   const today = request.at === undefined ? new Date() : dayOf(request.at);
   if (!today) throw new InputError({ file: request.policies }, `${request.at} is not a day`, 'YYYY-MM-DD');
-  const exemptions = loadExemptionSet(catalog, today);
   const engine = createEngine(request.engine, request.cacheDir);
   try {
     return await checkSources(discoverStackTemplates(request.templates), {
@@ -25,7 +24,7 @@ async function run(request: StackCheckRequest): Promise<CheckReport> {
       engine,
       controlTower: request.controlTower,
       rules: request.rules,
-      exemptions,
+      exemptions: () => loadExemptionSet(catalog, today),
     });
   } finally {
     engine.dispose();

@@ -20,8 +20,12 @@ export interface CheckOptions {
   readonly controlTower?: boolean;
   /** Extra Guard rule files or directories. */
   readonly rules?: readonly string[];
-  /** policies/exemptions.yaml as on the day of the check (loadExemptionSet): a finding one covers does not block. */
-  readonly exemptions?: ExemptionSet;
+  /**
+   * policies/exemptions.yaml as on the day of the check (loadExemptionSet): a finding one covers does not block.
+   * Called only when some template's account is known (every exemption is scoped to accounts), so a check without
+   * one does not pay for reading org.yaml.
+   */
+  readonly exemptions?: () => ExemptionSet | undefined;
   /** The account (ID) plain templates deploy to; a cdk.out stack with an environment knows its own. */
   readonly accountId?: string;
   /** The stack name plain templates deploy as; a cdk.out stack knows its own. */
@@ -103,7 +107,8 @@ export async function checkSources(discovery: Discovery, options: CheckOptions):
   for (const job of unanswered)
     errors.push(new InputError({ file: job.template.file }, `the ${options.engine.name} Guard engine returned no result for this template`));
   const merged = mergeControlTowerEquivalents(findings, options.catalog.controls);
-  const judged = options.exemptions ? exemptFindings(merged, (f) => deployments.get(deploymentKey(f)) ?? {}, options.exemptions, options.catalog) : merged;
+  const exemptions = [...deployments.values()].some((d) => d.accountId) ? loadSet(options, errors) : undefined;
+  const judged = exemptions ? exemptFindings(merged, (f) => deployments.get(deploymentKey(f)) ?? {}, exemptions, options.catalog) : merged;
   const reported = sortFindings(judged);
   // A rule that did not parse is reported by every template it was sent with: once is enough.
   const uniqueErrors = [...new Map(errors.map((e) => [e.message, e])).values()];
@@ -128,6 +133,16 @@ export async function checkSources(discovery: Discovery, options: CheckOptions):
       durationMs: Number((process.hrtime.bigint() - started) / 1_000_000n),
     },
   };
+}
+
+function loadSet(options: CheckOptions, errors: InputError[]): ExemptionSet | undefined {
+  try {
+    return options.exemptions?.();
+  } catch (err) {
+    // Unreadable exemptions are bad input (exit 2), never a check without them.
+    errors.push(...collectInputErrors(err));
+    return undefined;
+  }
 }
 
 function deploymentKey(t: { file: string; stack?: string }): string {

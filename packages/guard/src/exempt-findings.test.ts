@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { ExemptionSet, dayOf, loadCatalog, loadExemptionSet, profileNamed } from '@tarmac/core';
+import { ExemptionSet, InputError, InputErrors, dayOf, loadCatalog, loadExemptionSet, profileNamed } from '@tarmac/core';
 import { CheckOptions, checkPaths } from './check';
 import { NativeEngine } from './engines/native-engine';
 import { CheckReport, Finding, exitCodeOf } from './findings';
@@ -23,7 +23,7 @@ const engine = new NativeEngine();
 afterAll(() => engine.dispose());
 
 const check = (paths: string[], options: Partial<CheckOptions> & { day?: string } = {}) =>
-  checkPaths(paths, { catalog, profile, engine, exemptions: setOn(options.day ?? '2027-01-10'), ...options });
+  checkPaths(paths, { catalog, profile, engine, exemptions: () => setOn(options.day ?? '2027-01-10'), ...options });
 const s3kms = (r: CheckReport, logicalId = 'RawBucket') => r.findings.find((f) => f.controlId === 'LZ.S3.2' && f.logicalId === logicalId);
 
 describe('tarmac check honours exemptions', () => {
@@ -130,6 +130,15 @@ describe('a cdk.out says where its stacks deploy', () => {
     expect(s3kms(await check([assembly('legacy-ingest-eu', `aws://${DATA_DEV}/eu-west-1`)]))!.exemption).toBeUndefined();
     // The stack's own name counts, not --stack-name.
     expect(s3kms(await check([assembly('ingest', `aws://${DATA_PROD}/eu-west-1`)], { stackName: 'legacy-ingest-eu' }))!.exemption).toBeUndefined();
+  });
+
+  test('exemptions that cannot be read are an error where an account is known, never a check without them', async () => {
+    const broken = () => {
+      throw new InputErrors([new InputError({ file: 'exemptions.yaml', line: 3 }, 'unknown account data-prd')]);
+    };
+    const r = await check([assembly('legacy-ingest-eu', `aws://${DATA_PROD}/eu-west-1`)], { exemptions: broken });
+    expect(exitCodeOf(r)).toBe(2);
+    expect(r.errors.map((e) => e.message)).toContain('exemptions.yaml:3: unknown account data-prd');
   });
 
   test('--account naming another account than the stack environment is an error, never a guess', async () => {

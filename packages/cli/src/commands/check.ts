@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { accountIdOf, loadExemptionSet, profileNamed, resolveCatalog } from '@tarmac/core';
+import { ExemptionSet, accountIdOf, loadExemptionSet, profileNamed, resolveCatalog } from '@tarmac/core';
 import {
   CheckReport,
   EngineChoice,
@@ -43,9 +43,12 @@ export async function checkCommand(paths: string[], opts: CheckCommandOptions): 
   const catalog = resolveCatalog({ policies: opts.policies, catalog: opts.catalog });
   const profile = profileNamed(catalog, opts.profile);
   const today = dayOption(opts.at);
-  const exemptions = loadExemptionSet(catalog, today);
+  // Read once, and only where an account is known: --account now (to resolve it), a cdk.out stack's environment when found.
+  let loaded: { set?: ExemptionSet } | undefined;
+  const exemptions = () => (loaded ??= { set: loadExemptionSet(catalog, today) }).set;
+  const set = opts.account ? exemptions() : undefined;
   // Without exemptions.yaml there is nothing an account could change, and no org.yaml need exist to check it against.
-  const accountId = opts.account && exemptions ? accountIdOf(exemptions, opts.account) : undefined;
+  const accountId = opts.account && set ? accountIdOf(set, opts.account) : undefined;
   const engine = createEngine(opts.engine, opts.cache);
   // Progress on a terminal only, and only for runs long enough to need it.
   const progress = process.stderr.isTTY

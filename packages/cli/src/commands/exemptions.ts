@@ -92,7 +92,7 @@ async function exemptionsUsed(paths: string[], catalog: Catalog, today: Date, op
       catalog,
       profile: profileNamed(catalog, opts.profile),
       engine,
-      exemptions,
+      exemptions: () => exemptions,
       accountId: opts.account && exemptions ? accountIdOf(exemptions, opts.account) : undefined,
       stackName: opts.stackName,
     });
