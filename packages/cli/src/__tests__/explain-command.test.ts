@@ -218,7 +218,11 @@ describe('tarmac explain', () => {
     expect(scp.exemptedBy).toEqual([
       expect.objectContaining({ id: 'EX-0002', status: 'expiring', expires: '2027-01-15', scope: 'data-dev', ticket: 'SEC-1301' }),
     ]);
-    expect(JSON.parse(tarmac(['explain', 'LZ.SCP.6', '--at', '2027-01-16', '--format', 'json']).stdout).exemptedBy[0].status).toBe('expired');
+    // Built as on that day: the carve-out while EX-0002 is in force, none after.
+    expect(scp.policies.map((p: { carvedOut?: string[] }) => p.carvedOut)).toEqual([['data-dev']]);
+    const after = JSON.parse(tarmac(['explain', 'LZ.SCP.6', '--at', '2027-01-16', '--format', 'json']).stdout);
+    expect(after.exemptedBy[0].status).toBe('expired');
+    expect(after.policies.map((p: { carvedOut?: string[] }) => p.carvedOut)).toEqual([undefined]);
     expect(tarmac(['explain', 'LZ.S3.1', '--at', '2026-12-07']).stdout).toMatch(/^exemptions: none$/m);
     expect(tarmac(['explain', 'LZ.S3.1', '--at', 'soon'])).toMatchObject({
       code: 2,

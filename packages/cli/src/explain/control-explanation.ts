@@ -18,6 +18,7 @@ import {
 import { UsageError } from '../usage-error';
 // The organization modules load the IAM catalog: main.ts imports this module only for `tarmac explain`.
 import {
+  CARVE_OUT_KEY,
   OrgBuild,
   OrgControl,
   OrgPolicySet,
@@ -133,6 +134,8 @@ export interface BuiltPolicyUse {
   readonly targets: readonly string[];
   /** The control's statement Sids in that policy, as built. */
   readonly sids: readonly string[];
+  /** Accounts (names) carved out of those statements by exemptions in force on the day asked about (`StringNotEquals` on the account key). */
+  readonly carvedOut?: readonly string[];
 }
 
 /** An organization policy control: policies/scp, rcp or declarative. */
@@ -188,7 +191,9 @@ export async function loadExplainSources(catalog: Catalog, today?: Date): Promis
   let orgBuild: OrgBuild | Unknown = orgPolicies as Unknown;
   if (!isUnknown(orgPolicies)) {
     try {
-      orgBuild = buildOrgPolicies(orgPolicies, catalog);
+      // With a day, as `tarmac build` builds on it: the exemptions in force carved out.
+      const exempt = today ? { exemptions: loadExemptions(catalog, orgPolicies.organization, orgPolicies.controls, today), today } : undefined;
+      orgBuild = buildOrgPolicies(orgPolicies, catalog, exempt);
     } catch (err) {
       orgBuild = unknownFrom(err, 'the organization policies');
     }
@@ -384,15 +389,30 @@ function builtPoliciesOf(sources: ExplainSources, control: OrgControl): readonly
   return orgBuild.policies
     .filter((p) => p.controls.includes(control.id))
     .map((p) => {
-      const statements = (JSON.parse(p.content) as { Statement?: { Sid?: string }[] }).Statement ?? [];
-      const sids = statements.map((s) => s.Sid ?? '').filter((sid) => sid && matchers.some((m) => m.test(sid)));
+      const statements = (JSON.parse(p.content) as { Statement?: BuiltStatement[] }).Statement ?? [];
+      const own = statements.filter((s) => s.Sid && matchers.some((m) => m.test(s.Sid!)));
+      const carved = [...new Set(own.flatMap(carvedAccounts))].map((id) => org.accounts.find((a) => a.id === id)?.name ?? id);
       return {
         name: p.name,
         file: p.file,
         targets: p.targetIds.map((t) => targetName(org, t)),
-        sids,
+        sids: own.map((s) => s.Sid!),
+        ...(carved.length ? { carvedOut: carved } : {}),
       };
     });
+}
+
+interface BuiltStatement {
+  readonly Sid?: string;
+  readonly Condition?: Record<string, Record<string, unknown>>;
+}
+
+/** The accounts a built statement's carve-out names (exemption carve-outs, ADR 0012). */
+function carvedAccounts(s: BuiltStatement): string[] {
+  const block = s.Condition?.StringNotEquals ?? {};
+  return Object.entries(block)
+    .filter(([key]) => Object.values(CARVE_OUT_KEY).some((k) => k.toLowerCase() === key.toLowerCase()))
+    .flatMap(([, v]) => (Array.isArray(v) ? v.map(String) : [String(v)]));
 }
 
 /** Matches the Sids a source statement becomes: placeholders stand for any text; no Sid, the derived one. */

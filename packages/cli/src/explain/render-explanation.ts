@@ -72,7 +72,8 @@ function orgPolicyRefLines(o: OrgPolicyRef): string[] {
 }
 
 function builtLine(p: BuiltPolicyUse): string {
-  return `${p.name} (${p.file}) attached to ${p.targets.join(', ')}${p.sids.length ? `: Sids ${p.sids.join(', ')}` : ''}`;
+  const carved = p.carvedOut?.length ? `; carved out for ${p.carvedOut.join(', ')} (exemptions)` : '';
+  return `${p.name} (${p.file}) attached to ${p.targets.join(', ')}${p.sids.length ? `: Sids ${p.sids.join(', ')}` : ''}${carved}`;
 }
 
 function orgLines(e: OrgPolicyExplanation): string[] {
