@@ -1,0 +1,179 @@
+// Seeded differential test: the compiled evaluator against native cfn-guard on every catalog control and the
+// 237 Control Tower rules, over every control test input, the example templates and seeded mutants of them.
+// TARMAC_DIFF_SEED=<n> replays another seed; scripts/differential-long.js runs many seeds.
+import * as fs from 'fs';
+import * as path from 'path';
+import * as YAML from 'yaml';
+import { parseTemplate } from '../template/parse-template';
+import {
+  Doc,
+  PairResult,
+  REPO,
+  RuleFile,
+  describePair,
+  disagreementKind,
+  evaluates,
+  loadRuleFiles,
+  mutate,
+  pairKey,
+  prng,
+  runDifferential,
+  sameOutcome,
+  seedTemplate,
+  timing,
+  vocabulary,
+  walk,
+} from './__tests__/differential';
+
+const DEFAULT_SEED = 20261207;
+const SEED = Number(process.env.TARMAC_DIFF_SEED ?? DEFAULT_SEED);
+const DEFAULT_MUTANTS = 28;
+const MUTANTS_PER_RULE = Number(process.env.TARMAC_DIFF_MUTANTS ?? DEFAULT_MUTANTS);
+/** The named lists below are this run's: another seed or mutant count is checked for agreement only. */
+const DEFAULT_RUN = SEED === DEFAULT_SEED && MUTANTS_PER_RULE === DEFAULT_MUTANTS;
+const BASES_PER_RULE = 6;
+const MAX_FIXTURES_PER_RULE = 10;
+
+/**
+ * Known disagreements with native cfn-guard, by `rule @ document label`, each with why. A listed pair that
+ * agrees fails the test too, so the list cannot rot. Only checked on the default run (DEFAULT_RUN).
+ */
+const EXPECTED_DISAGREEMENTS: Record<string, string> = {
+  // Failing paths: native reports every element of ManagedPolicyArns the failed check visited (/0 and /1), the
+  // compiled evaluator only the matching one (/1). Minimal: ManagedPolicyArns: ["a", "arn:aws:iam::aws:policy/AdministratorAccess"].
+  'LZ.LAMBDA.2 @ policies/controls/lambda/tests/execution-role-not-admin.yaml: template - Lambda role with AdministratorAccess literal ARN':
+    'native attributes ManagedPolicyArns/0 and /1, compiled only /1',
+  // Attribution of a resource whose Properties is not a map (null, false, 0, "0") next to a failing resource:
+  // native also lists it as failing at /Resources/<id>/Properties, the compiled evaluator does not. Alone, both SKIP.
+  'rds/ct-rds-pr-14.guard @ mutant 18 of policies/controls/rds/tests/instance-deletion-protection.yaml: template - one protected and one unprotected instance':
+    'native also fails Good (Properties: null) at /Resources/Good/Properties',
+  'rds/ct-rds-pr-24.guard @ mutant 1 of policies/controls/rds/tests/instance-deletion-protection.yaml: template - one protected and one unprotected instance':
+    'native also fails Good (Properties: null) at /Resources/Good/Properties',
+};
+
+/**
+ * Pairs the evaluator refuses (UnsupportedGuard, so the rule goes to native), by `rule @ document`: no rule file is
+ * refused outright, but a filter after a query part that reaches a mutated shape is, where native errors too.
+ * Only checked on the default run; a listed pair that is no longer refused fails the test too.
+ */
+const EXPECTED_REFUSALS: string[] = [
+  // serverless-encryption-cmk.guard:168:26 "a filter after this query part"; native cfn-guard exits with an error.
+  'LZ.OS.6 @ mutant 6 of policies/controls/opensearch/tests/serverless-encryption-cmk.yaml: template - key from the template as CDK writes it (Fn::Join around tokens)',
+];
+
+function fixtureDocs(): Doc[] {
+  const docs: Doc[] = [];
+  for (const file of walk(path.join(REPO, 'policies/controls')).filter((f) => /\/tests\/[^/]+\.ya?ml$/.test(f))) {
+    const cases = (YAML.parse(fs.readFileSync(file, 'utf8')) ?? []) as { name: string; input?: unknown }[];
+    for (const c of cases) docs.push({ label: `${path.relative(REPO, file)}: ${c.name}`, document: c.input ?? {} });
+  }
+  for (const file of walk(path.join(REPO, 'examples/templates')))
+    docs.push({ label: path.relative(REPO, file), document: parseTemplate(fs.readFileSync(file), file).document });
+  return docs;
+}
+
+/** Resource types a document holds: template resources and every hook input spelling. */
+function typesOf(doc: unknown): Set<string> {
+  const types = new Set<string>();
+  const visit = (v: unknown, depth: number) => {
+    if (!v || typeof v !== 'object' || depth > 4) return;
+    for (const [k, x] of Object.entries(v)) {
+      if ((k === 'Type' || k === 'ResourceType' || k === 'resourceType') && typeof x === 'string') types.add(x);
+      visit(x, depth + 1);
+    }
+  };
+  visit(doc, 0);
+  return types;
+}
+
+function hash(s: string): number {
+  let h = 2166136261;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619);
+  return h >>> 0;
+}
+
+/** A rule's documents: every fixture that can reach it, a seed template, and seeded mutants of them. */
+function docsFor(rule: RuleFile, fixtures: readonly { doc: Doc; types: Set<string>; small: boolean }[]): Doc[] {
+  const rand = prng(SEED ^ hash(rule.id));
+  // Every input of the control's own test cases, the example templates, and a seeded sample of the other fixtures that reach the rule,
+  // so that rules of common types do not dominate the run.
+  const tests = rule.testFile ? `${path.relative(REPO, rule.testFile)}: ` : undefined;
+  const own = fixtures.filter((f) => tests && f.doc.label.startsWith(tests)).map((f) => f.doc);
+  const others = rule.types ? fixtures.filter((f) => !own.includes(f.doc) && [...f.types].some((t) => rule.types!.has(t))).map((f) => f.doc) : [];
+  while (others.length > MAX_FIXTURES_PER_RULE) others.splice(Math.floor(rand() * others.length), 1);
+  const bases: Doc[] = [...own, ...others];
+  if (rule.types) bases.push({ label: `seed template of ${[...rule.types].sort().join(',')}`, document: seedTemplate(rule.types) });
+  // Mutants of documents that reach the rule, when it says which do.
+  const reaching = [...bases];
+  // Padding from the small fixtures: a large template costs native time on every rule for few verdicts.
+  const small = fixtures.filter((f) => f.small);
+  while (bases.length < BASES_PER_RULE) bases.push(small[Math.floor(rand() * small.length)].doc);
+  const vocab = vocabulary(rule.text);
+  const mutants: Doc[] = [];
+  for (let i = 0; i < MUTANTS_PER_RULE; i++) {
+    const from = reaching.length ? reaching : bases;
+    const base = from[Math.floor(rand() * from.length)];
+    let document: unknown = base.document;
+    const what: string[] = [];
+    for (let n = 1 + Math.floor(rand() * 3); n > 0; n--) {
+      const m = mutate(rand, document, rule.types, vocab);
+      document = m.document;
+      what.push(m.what);
+    }
+    mutants.push({ label: `mutant ${i} of ${base.label} (seed ${SEED}): ${what.join('; ')}`, document });
+  }
+  const examples = fixtures.filter((f) => f.doc.label.startsWith('examples/') && !bases.includes(f.doc)).map((f) => f.doc);
+  return [...bases, ...examples, ...mutants];
+}
+
+describe('compiled Guard evaluator: differential against native cfn-guard', () => {
+  let results: PairResult[] = [];
+
+  beforeAll(
+    async () => {
+      const started = Date.now();
+      const fixtures = fixtureDocs().map((doc) => ({ doc, types: typesOf(doc.document), small: JSON.stringify(doc.document).length < 2000 }));
+      const rules = loadRuleFiles();
+      results = await runDifferential(rules.map((rule) => ({ rule, docs: docsFor(rule, fixtures) })));
+      const evaluated = results.filter((r) => evaluates(r.native)).length;
+      const refused = results.filter((r) => r.compiled === 'REFUSED').length;
+      const disagreements = results.filter((r) => r.compiled !== 'REFUSED' && !sameOutcome(r.native, r.compiled)).length;
+      console.log(
+        `differential (seed ${SEED}): ${rules.length} rule files, ${fixtures.length} fixtures, ${results.length} pairs, ${evaluated} evaluated (not all SKIP), ` +
+          `${results.filter((r) => r.native === 'ERROR').length} native errors, ${refused} refused, ${disagreements} disagreements, ${Date.now() - started} ms (native ${timing.nativeMs} ms, compiled ${timing.compiledMs} ms summed over workers)`,
+      );
+      for (const r of results.filter((x) => x.compiled === 'REFUSED')) console.log(`refused: ${describePair(r)}`);
+      const kinds = new Map<string, number>();
+      for (const r of results.filter((x) => x.compiled !== 'REFUSED' && !sameOutcome(x.native, x.compiled)))
+        kinds.set(disagreementKind(r), (kinds.get(disagreementKind(r)) ?? 0) + 1);
+      console.log(`disagreements by kind: ${JSON.stringify(Object.fromEntries(kinds))}`);
+      if (process.env.TARMAC_DIFF_PROFILE) console.log(JSON.stringify(timing.perRule.sort((a, b) => b.ms - a.ms).slice(0, 25)));
+    },
+    Math.max(120000, MUTANTS_PER_RULE * 8000),
+  );
+
+  test('at least 5,000 pairs evaluate something', () => {
+    expect(results.filter((r) => evaluates(r.native)).length).toBeGreaterThanOrEqual(5000);
+  });
+
+  // A refused pair is not a wrong verdict (the rule goes to native cfn-guard), so other runs only print them.
+  test('the refused pairs are exactly the listed ones', () => {
+    if (DEFAULT_RUN)
+      expect(
+        results
+          .filter((r) => r.compiled === 'REFUSED')
+          .map(pairKey)
+          .sort(),
+      ).toEqual([...EXPECTED_REFUSALS].sort());
+  });
+
+  test('every pair has the same statuses and failing attributions on both engines, except the listed ones', () => {
+    const wrong = results.filter((r) => r.compiled !== 'REFUSED' && !sameOutcome(r.native, r.compiled));
+    const unexpected = wrong.filter((r) => !(pairKey(r) in EXPECTED_DISAGREEMENTS)).map(describePair);
+    expect(unexpected.slice(0, 20)).toEqual([]);
+    if (DEFAULT_RUN) {
+      const seen = new Set(wrong.map(pairKey));
+      expect(Object.keys(EXPECTED_DISAGREEMENTS).filter((k) => !seen.has(k))).toEqual([]);
+    }
+  });
+});
