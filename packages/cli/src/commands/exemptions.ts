@@ -3,14 +3,15 @@ import * as path from 'path';
 import {
   Catalog,
   Exemption,
+  ExemptionSet,
   ExemptionStatus,
   InputError,
   InputErrors,
   accountIdOf,
+  controlIdsOf,
   daysBetween,
   describeScope,
   exemptionStatus,
-  loadExemptionSet,
   loadExemptions,
   profileNamed,
   resolveCatalog,
@@ -53,9 +54,10 @@ export async function exemptionsCommand(paths: string[], opts: ExemptionsCommand
     );
   }
   const policy = set.organization.exemptionPolicy;
-  const used = paths.length ? await exemptionsUsed(paths, catalog, today, opts) : undefined;
-  const guardControls = new Set(catalog.controls.flatMap((c) => [c.id, ...c.aliases]));
-  const rows = loadExemptions(catalog, set.organization, set.controls, today).map((exemption): Row => {
+  const exemptions: ExemptionSet = { exemptions: loadExemptions(catalog, set.organization, set.controls, today), org: set.organization, today, policy };
+  const used = paths.length ? await exemptionsUsed(paths, catalog, exemptions, opts) : undefined;
+  const guardControls = new Set(catalog.controls.flatMap(controlIdsOf));
+  const rows = exemptions.exemptions.map((exemption): Row => {
     const status = exemptionStatus(exemption, today, policy);
     const checkable = exemption.controls.some((c) => guardControls.has(c));
     return {
@@ -84,8 +86,7 @@ interface Row {
 }
 
 /** The IDs of the exemptions that covered a finding (in force or not) when checking `paths` as `tarmac check` would. */
-async function exemptionsUsed(paths: string[], catalog: Catalog, today: Date, opts: ExemptionsCommandOptions): Promise<Set<string>> {
-  const exemptions = loadExemptionSet(catalog, today);
+async function exemptionsUsed(paths: string[], catalog: Catalog, exemptions: ExemptionSet, opts: ExemptionsCommandOptions): Promise<Set<string>> {
   const engine = createEngine(opts.engine);
   try {
     const report = await checkPaths(paths, {
@@ -93,7 +94,7 @@ async function exemptionsUsed(paths: string[], catalog: Catalog, today: Date, op
       profile: profileNamed(catalog, opts.profile),
       engine,
       exemptions: () => exemptions,
-      accountId: opts.account && exemptions ? accountIdOf(exemptions, opts.account) : undefined,
+      accountId: opts.account ? accountIdOf(exemptions, opts.account) : undefined,
       stackName: opts.stackName,
     });
     if (report.errors.length) throw new InputErrors(report.errors);

@@ -12,6 +12,7 @@ import {
   controlIdsOf,
   describeScope,
   exemptionStatus,
+  Exemption,
   loadExemptions,
   modeOf,
 } from '@tarmac/core';
@@ -21,6 +22,7 @@ import {
   CARVE_OUT_KEY,
   OrgBuild,
   OrgControl,
+  Organization,
   OrgPolicySet,
   OrgPolicyType,
   StackSetsBuild,
@@ -188,16 +190,8 @@ export async function loadExplainSources(catalog: Catalog, today?: Date): Promis
   } catch (err) {
     orgPolicies = unknownFrom(err, 'the organization policies');
   }
-  let orgBuild: OrgBuild | Unknown = orgPolicies as Unknown;
-  if (!isUnknown(orgPolicies)) {
-    try {
-      // With a day, as `tarmac build` builds on it: the exemptions in force carved out.
-      const exempt = today ? { exemptions: loadExemptions(catalog, orgPolicies.organization, orgPolicies.controls, today), today } : undefined;
-      orgBuild = buildOrgPolicies(orgPolicies, catalog, exempt);
-    } catch (err) {
-      orgBuild = unknownFrom(err, 'the organization policies');
-    }
-  }
+  const exemptions = loadedExemptions(catalog, orgPolicies, today);
+  const orgBuild = builtPolicies(catalog, orgPolicies, exemptions, today);
   const dirs = deploymentDirs(catalog.root);
   let deployment: ExplainSources['deployment'];
   if (!fs.existsSync(dirs.hooks) || !fs.existsSync(dirs.stacksets)) {
@@ -211,20 +205,39 @@ export async function loadExplainSources(catalog: Catalog, today?: Date): Promis
       deployment = unknownFrom(err, 'hooks/ and stacksets/');
     }
   }
-  return { catalog, orgPolicies, orgBuild, deployment, exemptions: exemptionsByControl(catalog, orgPolicies, today) };
+  const byControl = today && !isUnknown(orgPolicies) && !isUnknown(exemptions) ? exemptionsByControl(exemptions, orgPolicies.organization, today) : undefined;
+  return {
+    catalog,
+    orgPolicies,
+    orgBuild,
+    deployment,
+    exemptions: byControl ?? (isUnknown(exemptions) ? exemptions : { known: false, reason: 'not shown without a day to judge their expiry by' }),
+  };
 }
 
-/** Without a day (the generated reference, which must not change with the date), exemptions are not shown. */
-function exemptionsByControl(catalog: Catalog, orgPolicies: OrgPolicySet | Unknown, today: Date | undefined): ExemptionsByControl | Unknown {
-  if (!today) return { known: false, reason: 'not shown without a day to judge their expiry by' };
+/** The policies as `tarmac build` builds them on the day (the exemptions in force carved out). */
+function builtPolicies(catalog: Catalog, orgPolicies: OrgPolicySet | Unknown, exemptions: Exemption[] | Unknown, today: Date | undefined): OrgBuild | Unknown {
   if (isUnknown(orgPolicies)) return orgPolicies;
-  const org = orgPolicies.organization;
-  let exemptions;
+  if (isUnknown(exemptions)) return exemptions;
   try {
-    exemptions = loadExemptions(catalog, org, orgPolicies.controls, today);
+    return buildOrgPolicies(orgPolicies, catalog, today && { exemptions, today });
+  } catch (err) {
+    return unknownFrom(err, 'the organization policies');
+  }
+}
+
+/** The exemptions, read once: none without a day (the generated reference must not change with the date). */
+function loadedExemptions(catalog: Catalog, orgPolicies: OrgPolicySet | Unknown, today: Date | undefined): Exemption[] | Unknown {
+  if (!today) return [];
+  if (isUnknown(orgPolicies)) return orgPolicies;
+  try {
+    return loadExemptions(catalog, orgPolicies.organization, orgPolicies.controls, today);
   } catch (err) {
     return unknownFrom(err, 'the exemptions');
   }
+}
+
+function exemptionsByControl(exemptions: readonly Exemption[], org: Organization, today: Date): ExemptionsByControl {
   const byControl = new Map<string, ExplainedExemption[]>();
   for (const e of exemptions) {
     const explained: ExplainedExemption = {
