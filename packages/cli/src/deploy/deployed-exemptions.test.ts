@@ -5,7 +5,7 @@ import { statusCommand } from '../commands/status';
 import { FakeAws } from './__tests__/fake-aws';
 import { BUCKET, DEV, Fixture, PROD, makeFixture } from './__tests__/fixture';
 import { deployAll } from './deploy';
-import { expiredDeployedExemptions, renderExpiredDeployed } from './deployed-exemptions';
+import { expiredDeployedExemptions, renderExpiredDeployed, ruleLocations } from './deployed-exemptions';
 import { readDesired } from './desired';
 import { plainProgress } from './progress';
 import { selectionOf } from './selection';
@@ -75,4 +75,13 @@ test('tarmac status exits 1 while a deployed bundle carries an expired exemption
   stdout = '';
   expect(await statusCommand({ ...opts, at: '2027-04-01', format: 'json' }, deps())).toBe(1);
   expect(JSON.parse(stdout).expiredExemptions).toEqual([expect.objectContaining({ stackSet: PROD, id: 'EX-0001' })]);
+});
+
+test('a Guard Hook whose rule location cannot be resolved is an error, never "nothing expired"', () => {
+  const template = JSON.stringify({
+    Resources: { Hook: { Type: 'AWS::CloudFormation::GuardHook', Properties: { RuleLocation: { Uri: { Ref: 'Missing' } } } } },
+  });
+  expect(() => ruleLocations({ StackSetName: 'tarmac-guardrails-prod', TemplateBody: template, Parameters: [] })).toThrow(
+    /stack set tarmac-guardrails-prod: a Guard Hook's RuleLocation.Uri cannot be resolved/,
+  );
 });

@@ -56,9 +56,12 @@ export function ruleLocations(stackSet: StackSet): { uri: string; bucket: string
     .filter((r) => r.Type === 'AWS::CloudFormation::GuardHook')
     .flatMap((r) => {
       const uri = resolve(r.Properties?.RuleLocation?.Uri);
+      // A hook whose rules cannot be located may carry anything: unknown is an error, never "nothing expired".
+      if (!uri)
+        throw new Error(`stack set ${stackSet.StackSetName}: a Guard Hook's RuleLocation.Uri cannot be resolved from the deployed template and parameters`);
       // Only a Tarmac bundle key (hooks/<hook>/<sha256>.zip) is read: another object is no bundle of ours.
-      const m = uri ? /^s3:\/\/([^/]+)\/(hooks\/[^/]+\/[0-9a-f]{64}\.zip)$/.exec(uri) : null;
-      if (!uri || !m) return [];
+      const m = /^s3:\/\/([^/]+)\/(hooks\/[^/]+\/[0-9a-f]{64}\.zip)$/.exec(uri);
+      if (!m) return [];
       const versionId = resolve(r.Properties?.RuleLocation?.VersionId);
       return [{ uri, bucket: m[1], key: m[2], ...(versionId ? { versionId } : {}) }];
     });
