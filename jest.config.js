@@ -9,4 +9,6 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/', '<rootDir>/test/corpus/'],
   testTimeout: 60000,
+  // Caches (the loaded catalog) in a directory of the run, not the developer's ~/.cache/tarmac.
+  setupFiles: ['<rootDir>/test/jest-env.js'],
 };

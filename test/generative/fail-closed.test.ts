@@ -1,6 +1,7 @@
 /**
  * Generative test: mutate real templates in ways that should not change (or should not remove) what
- * `tarmac check` blocks, and check every mutant on both Guard engines in-process, through checkSources.
+ * `tarmac check` blocks, and check every mutant on native cfn-guard and the compiled engine (a share on the
+ * WebAssembly engine too), in-process, through checkSources; the engines must agree.
  * A policy checker that passes what it should block is a security bug.
  *
  *   TARMAC_GEN_SEED      run seed (default below); mutant i is regenerated from `${seed}:${i}`
@@ -17,7 +18,7 @@
  *   TARMAC_GEN_REPORT    write every violation as JSON to this file
  */
 import * as fs from 'fs';
-import { GuardEngine, NativeEngine, WasmEngine } from '@tarmac/guard';
+import { CompiledEngine, GuardEngine, NativeEngine, WasmEngine } from '@tarmac/guard';
 import { generateMutants, FAMILIES } from './generate';
 import { FileResult, RunResult, Source, runCheck } from './harness';
 import { pathSegments } from './model';
@@ -48,7 +49,7 @@ const REPLAY = [
   .filter(Boolean)
   .join(' ');
 
-type EngineName = 'native' | 'wasm';
+type EngineName = 'native' | 'compiled' | 'wasm';
 
 interface State {
   bases: Base[];
@@ -58,7 +59,7 @@ interface State {
 }
 
 const state: State = { bases: [], mutants: [], violations: [], timings: [] };
-const engines: Record<EngineName, GuardEngine | undefined> = { native: undefined, wasm: undefined };
+const engines: Record<EngineName, GuardEngine | undefined> = { native: undefined, compiled: undefined, wasm: undefined };
 
 const baseFile = (b: Base, ct: boolean) => `${ct ? 'base-ct' : 'base'}/${String(b.id).padStart(4, '0')}.json`;
 
@@ -66,8 +67,10 @@ beforeAll(async () => {
   const bases = sampleBases(loadBases({ corpus: CORPUS }), BASES, RUN_SEED);
   state.bases = bases;
   engines.native = new NativeEngine();
+  // The compiled engine's fallback is native cfn-guard, as createEngine('auto') makes it.
+  engines.compiled = new CompiledEngine(() => new NativeEngine());
   engines.wasm = new WasmEngine();
-  const names: EngineName[] = ['native', 'wasm'];
+  const names: EngineName[] = ['native', 'compiled', 'wasm'];
   if (!engines.native) throw new Error('unreachable');
 
   // 1. The unmutated bases on the reference engine (native cfn-guard): their blocking findings are what
@@ -105,10 +108,10 @@ beforeAll(async () => {
     controlTower: true,
   }));
 
-  // 3. Every mutant on both engines: one checkSources call per engine and rule set (the WebAssembly
-  //    engine is built once per call, so its bases go in the same call as the mutants).
+  // 3. Every mutant on native and compiled, a share on WebAssembly: one checkSources call per engine and rule
+  //    set (the WebAssembly engine is built once per call, so its bases go in the same call as the mutants).
   const runs = {} as Record<EngineName, { bases: RunResult; plain: RunResult; ct?: RunResult }>;
-  const on = (n: EngineName, subjects: Subject[]) => (n === 'native' ? subjects : subjects.filter(onWasm));
+  const on = (n: EngineName, subjects: Subject[]) => (n === 'wasm' ? subjects.filter(onWasm) : subjects);
   for (const n of names) {
     const mine = on(n, plain);
     const p = n === 'native' ? await runCheck(engines[n]!, mine.map(toSource), {}) : await runCheck(engines[n]!, [...baseSubjects, ...mine].map(toSource), {});
@@ -134,6 +137,16 @@ beforeAll(async () => {
     (s.controlTower ? runs[n].ct : runs[n].bases)?.byFile.get(baseFile(s.base, s.controlTower));
   for (const s of [...baseSubjects, ...ctBases, ...plain, ...ct]) {
     violations.push(...checkFailClosed(s, 'native', baseResultOf('native', s), resultOf('native', s)));
+    violations.push(...checkFailClosed(s, 'compiled', baseResultOf('compiled', s), resultOf('compiled', s)));
+    violations.push(
+      ...checkAgreement(
+        s,
+        { engine: 'native', r: resultOf('native', s) },
+        { engine: 'compiled', r: resultOf('compiled', s) },
+        baseResultOf('native', s),
+        baseResultOf('compiled', s),
+      ),
+    );
     if (!onWasm(s)) continue;
     violations.push(...checkFailClosed(s, 'wasm', baseResultOf('wasm', s), resultOf('wasm', s)));
     violations.push(

@@ -14,7 +14,7 @@ export interface TarmacChecksProps extends NagPackProps, CatalogSelection {
   readonly controlTower?: boolean;
   /** Extra Guard rule files or directories (they block when they fail). */
   readonly rules?: string[];
-  /** The Guard engine. @default 'auto': native cfn-guard where shipped for this platform, else WebAssembly */
+  /** The Guard engine. @default 'auto': the compiled engine (in-process, cfn-guard 3.1.1's verdicts; see ADR 0013) */
   readonly engine?: EngineChoice;
   /**
    * Remember each rule's verdicts in the assembly directory (`cdk.out/.tarmac-cache`), so that a synth

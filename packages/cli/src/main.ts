@@ -23,7 +23,11 @@ function program(run: (code: Promise<number>) => void): Command {
     .option('--control-tower', 'also run the AWS Control Tower proactive rules (CT.* IDs)')
     .option('--rules <path>', 'extra Guard rules: a .guard file or a directory (repeatable)', collect, [])
     .option('--staged', 'check the templates staged in git (their staged content)')
-    .addOption(new Option('--engine <engine>', 'Guard engine').choices(['auto', 'wasm', 'native']).default('auto'))
+    .addOption(
+      new Option('--engine <engine>', 'Guard engine: auto is compiled (in-process, cfn-guard 3.1.1 verdicts); native or wasm run cfn-guard itself')
+        .choices(['auto', 'compiled', 'native', 'wasm'])
+        .default('auto'),
+    )
     .option('--catalog <name>', 'the installed catalog package to use, when several are installed ($TARMAC_CATALOG)')
     .option(
       '--policies <dir>',
@@ -102,7 +106,7 @@ function program(run: (code: Promise<number>) => void): Command {
     .option('-p, --profile <name>', 'with templates: the profile to check them under', 'prod')
     .option('--account <name|id>', 'with templates: the account plain templates deploy to (as for check)')
     .option('--stack-name <name>', 'with templates: the stack name plain templates deploy as (as for check)')
-    .addOption(new Option('--engine <engine>', 'with templates: the Guard engine').choices(['auto', 'wasm', 'native']).default('auto'))
+    .addOption(new Option('--engine <engine>', 'with templates: the Guard engine').choices(['auto', 'compiled', 'native', 'wasm']).default('auto'))
     .option('--catalog <name>', 'the installed catalog package, when several are installed')
     .option('--policies <dir>', 'the policies/ directory (default: as for check)')
     .option('--at <day>', 'the status on this day (YYYY-MM-DD, UTC) instead of today: what will have expired by then')

@@ -1,5 +1,4 @@
 import { Node as JsonNode, ParseError, ParseErrorCode, parseTree } from 'jsonc-parser';
-import { LineCounter } from 'yaml';
 import { InputError, SourceLocation } from './errors';
 import type { SourceDocument } from './yaml-source';
 
@@ -11,11 +10,10 @@ import type { SourceDocument } from './yaml-source';
 export function parseJsonSource(text: string, file: string): SourceDocument | undefined {
   const errors: ParseError[] = [];
   const root = parseTree(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
-  let lines: LineCounter | undefined;
+  let lines: LineStarts | undefined;
   const at = (offset: number): SourceLocation => {
-    lines ??= countLines(text);
-    const { line, col } = lines.linePos(offset);
-    return { file, line, column: col };
+    lines ??= lineStarts(text);
+    return { file, ...lines.position(offset) };
   };
   // `//` and `/* */` are not YAML either: read as YAML, the file would fail far from the real problem.
   const comment = errors.find((e) => e.error === ParseErrorCode.InvalidCommentToken);
@@ -41,10 +39,22 @@ export function parseJsonSource(text: string, file: string): SourceDocument | un
   };
 }
 
+/** The properties of an object node by key, built on first use: a report locates thousands of findings. */
+const propertiesOf = new WeakMap<JsonNode, Map<string, JsonNode>>();
+
 /** The value under `key`, and the node a location points at (the property's key, or the array item). */
 function childAt(node: JsonNode | undefined, key: string | number): { located: JsonNode; value: JsonNode | undefined } | undefined {
   if (node?.type === 'object') {
-    const property = node.children?.find((p) => p.children?.[0]?.value === String(key));
+    let properties = propertiesOf.get(node);
+    if (!properties) {
+      properties = new Map();
+      for (const p of node.children ?? []) {
+        const k = p.children?.[0]?.value;
+        if (typeof k === 'string' && !properties.has(k)) properties.set(k, p);
+      }
+      propertiesOf.set(node, properties);
+    }
+    const property = properties.get(String(key));
     return property && { located: property.children![0], value: property.children![1] };
   }
   if (node?.type === 'array' && typeof key === 'number') {
@@ -71,10 +81,24 @@ function firstDuplicateKey(root: JsonNode): JsonNode | undefined {
   return undefined;
 }
 
-/** yaml's LineCounter, fed by hand: the same line and column arithmetic as the YAML reader. */
-function countLines(text: string): LineCounter {
-  const lines = new LineCounter();
-  lines.addNewLine(0);
-  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lines.addNewLine(i + 1);
-  return lines;
+interface LineStarts {
+  position(offset: number): { line: number; column: number };
+}
+
+/** Lines start after each \n; line and column count from 1, in UTF-16 units, as the YAML reader's LineCounter does. */
+function lineStarts(text: string): LineStarts {
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  return {
+    position(offset) {
+      let lo = 0;
+      let hi = starts.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if (starts[mid] <= offset) lo = mid;
+        else hi = mid - 1;
+      }
+      return { line: lo + 1, column: offset - starts[lo] + 1 };
+    },
+  };
 }

@@ -1,5 +1,5 @@
 import * as fs from 'fs';
-import { Alias, Document, LineCounter, Node, isMap, isPair, isScalar, isSeq, parseDocument, visit, ParseOptions, DocumentOptions, SchemaOptions } from 'yaml';
+import type { Alias, Document, Node, Pair, YAMLMap, ParseOptions, DocumentOptions, SchemaOptions } from 'yaml';
 import { InputError, SourceLocation } from './errors';
 import { parseJsonSource } from './json-source';
 
@@ -37,6 +37,10 @@ export function readSourceFile(file: string, options: YamlOptions = {}): SourceD
   return parseSource(text, file, options);
 }
 
+/** The YAML library, loaded on first use: a run that reads only JSON (a cdk.out, a cached catalog) does without it. */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const yaml = (): typeof import('yaml') => require('yaml');
+
 /** Parses YAML or JSON into plain values, turning every parse problem into an InputError. */
 export function parseSource(text: string, file: string, options: YamlOptions = {}): SourceDocument {
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
@@ -49,6 +53,7 @@ export function parseSource(text: string, file: string, options: YamlOptions = {
     const json = parseJsonSource(text, file);
     if (json) return json;
   }
+  const { LineCounter, parseDocument } = yaml();
   const lineCounter = new LineCounter();
   let doc: Document.Parsed;
   try {
@@ -93,11 +98,12 @@ export function parseSource(text: string, file: string, options: YamlOptions = {
     file,
     value,
     locate(path) {
+      const { isMap, isSeq } = yaml();
       let node: unknown = doc.contents;
       let best: SourceLocation = node && (node as Node).range ? at((node as Node).range![0]) : { file, line: 1, column: 1 };
       for (const key of path) {
         if (isMap(node)) {
-          const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(key));
+          const pair = pairsOf(node).get(String(key));
           if (!pair) break;
           const keyNode = pair.key as Node;
           if (keyNode.range) best = at(keyNode.range[0]);
@@ -114,6 +120,23 @@ export function parseSource(text: string, file: string, options: YamlOptions = {
       return best;
     },
   };
+}
+
+/** A map's pairs by scalar key (the first of a key), built on first use: a report locates thousands of findings. */
+const pairsByKey = new WeakMap<YAMLMap, Map<string, Pair>>();
+function pairsOf(map: YAMLMap): Map<string, Pair> {
+  let pairs = pairsByKey.get(map);
+  if (!pairs) {
+    pairs = new Map();
+    const { isPair, isScalar } = yaml();
+    for (const p of map.items) {
+      if (!isPair(p) || !isScalar(p.key)) continue;
+      const k = String(p.key.value);
+      if (!pairs.has(k)) pairs.set(k, p);
+    }
+    pairsByKey.set(map, pairs);
+  }
+  return pairs;
 }
 
 /**
@@ -153,6 +176,7 @@ function firstOffsetDeeperThan(text: string, max: number): number | undefined {
 function aliasCycle(doc: Document.Parsed, text: string): Alias | undefined {
   if (!text.includes('&')) return undefined; // no anchor, no alias to follow
   let found: Alias | undefined;
+  const { visit } = yaml();
   visit(doc, {
     Alias(_key, alias, path) {
       const target = alias.resolve(doc);

@@ -117,7 +117,7 @@ export async function checkSources(discovery: Discovery, options: CheckOptions):
   return {
     findings: reported,
     errors: uniqueErrors,
-    engine: { name: options.engine.name, version: options.engine.version },
+    engine: { name: options.engine.name, version: options.engine.version, ...(options.engine.notes?.length ? { notes: options.engine.notes } : {}) },
     catalog: catalogLabel(options.catalog),
     evaluated: written.map(({ template, rules: sent }) => ({ file: template.file, stack: template.stack, controls: [...new Set(sent.map((r) => r.id))] })),
     summary: {

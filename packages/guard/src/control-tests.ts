@@ -3,6 +3,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Catalog, Control, InputError, SourceDocument, readSourceFile } from '@tarmac/core';
+import { GuardEvaluationError, UnsupportedGuard, evaluateGuard } from './compiled/evaluate';
+import { GuardParseError, parseGuard } from './compiled/parse';
 import { nativeGuardBinary } from './engines/native-binary';
 import { isObject } from './template/foreach';
 import { ruleParseError } from './rules/rule-parse-error';
@@ -17,16 +19,19 @@ export interface TestCase {
   readonly shape: InputShape | undefined;
   readonly expected: Verdict;
   readonly line?: number;
+  readonly input: unknown;
 }
 
 export interface ControlTestResult {
   readonly control: Control;
   readonly cases: number;
-  /** Cases whose verdict differed from the expectation. */
+  /** Cases whose verdict differed from the expectation, on cfn-guard or on the compiled engine. */
   readonly failures: { case: string; line?: number; expected: string; actual: string }[];
   /** Shapes lacking a PASS, FAIL or SKIP case. */
   readonly missingCoverage: string[];
   readonly errors: InputError[];
+  /** Why the compiled engine leaves this control to cfn-guard, when it does. */
+  readonly compiledRefusal?: string;
 }
 
 /** Which input shape a test document has. */
@@ -82,7 +87,7 @@ export function readTestCases(control: Control): { cases: TestCase[]; errors: In
       errors.push(new InputError(loc, `test case '${c.name}' has no PASS/FAIL/SKIP expectation for ${control.rule}`));
       return;
     }
-    cases.push({ name: c.name, shape: shapeOf(c.input), expected, line: loc.line });
+    cases.push({ name: c.name, shape: shapeOf(c.input), expected, line: loc.line, input: c.input });
   });
   return { cases, errors };
 }
@@ -152,7 +157,33 @@ async function testControl(control: Control, binary: string, tmp: string): Promi
   if (output.test_cases.length !== cases.length) {
     errors.push(new InputError({ file: control.testFile }, `cfn-guard ran ${output.test_cases.length} of ${cases.length} cases`));
   }
-  return { ...base, failures, errors };
+  const compiled = compiledFailures(control, cases);
+  return { ...base, failures: [...failures, ...compiled.failures], errors, ...(compiled.refusal ? { compiledRefusal: compiled.refusal } : {}) };
+}
+
+/**
+ * The same cases on the compiled engine, which `tarmac check` and TarmacChecks use by default: its verdict must
+ * be the expected one too. A rule it does not support runs on cfn-guard there, so it is only noted here.
+ */
+function compiledFailures(control: Control, cases: readonly TestCase[]): { failures: ControlTestResult['failures']; refusal?: string } {
+  const failures: ControlTestResult['failures'] = [];
+  try {
+    const ast = parseGuard(control.guard, control.guardFile);
+    for (const c of cases) {
+      let actual: string;
+      try {
+        actual = evaluateGuard(ast, c.input).rules.find((r) => r.name === control.rule)?.status ?? 'not evaluated';
+      } catch (e) {
+        if (!(e instanceof GuardEvaluationError)) throw e;
+        actual = `error: ${e.message}`;
+      }
+      if (actual !== c.expected) failures.push({ case: c.name, line: c.line, expected: c.expected, actual: `${actual} (compiled engine)` });
+    }
+  } catch (e) {
+    if (e instanceof UnsupportedGuard || e instanceof GuardParseError) return { failures: [], refusal: e.message };
+    throw e;
+  }
+  return { failures };
 }
 
 function exec(cmd: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {

@@ -165,7 +165,8 @@ export interface CheckReport {
   readonly findings: Finding[];
   readonly errors: InputError[];
   readonly summary: CheckSummary;
-  readonly engine: { name: string; version: string };
+  /** notes: how the engine evaluated what it could not itself (a rule left to native cfn-guard). */
+  readonly engine: { name: string; version: string; notes?: readonly string[] };
   /** The catalog whose controls judged: name@version from its catalog.yaml, else its directory. */
   readonly catalog: string;
   /** Each template checked and the controls dispatched to it, failing or not (JUnit lists the passes). */

@@ -8,6 +8,7 @@ export * from './rules/custom-rules';
 export * from './rules/catalog-rule-problems';
 export * from './engines/engine';
 export * from './engines/native-engine';
+export * from './engines/compiled-engine';
 export * from './engines/native-binary';
 export * from './engines/wasm-engine';
 export * from './engines/wasm-validate';

@@ -35,7 +35,7 @@ export function testExitCode(run: CatalogTestRun): 0 | 1 | 2 {
 }
 
 /**
- * Runs every control's cfn-guard test cases with the real binary, and every organization policy's
+ * Runs every control's cfn-guard test cases with the real binary and the compiled engine, and every organization policy's
  * simulation cases; 1 on a mismatch or missing coverage, 2 when a case could not be evaluated.
  */
 export async function testCommand(opts: TestCommandOptions): Promise<number> {
@@ -60,6 +60,7 @@ function testReportJson({ results, org, errors }: CatalogTestRun): string {
           failures: r.failures,
           missingCoverage: r.missingCoverage,
           errors: r.errors.map((e) => e.message),
+          ...(r.compiledRefusal ? { compiledRefusal: r.compiledRefusal } : {}),
         })),
         organizationPolicyCases: orgResults.map((r) => ({
           control: r.test.control.id,
@@ -101,12 +102,14 @@ export function testReportText({ results, org, errors }: CatalogTestRun): string
     if (r.missingCoverage.length) out.push(`FAIL ${r.control.id} ${r.control.testFile}: no case for ${r.missingCoverage.join(', ')}`);
   }
   for (const e of errors) out.push(`error ${e.message}`);
+  for (const r of results)
+    if (r.compiledRefusal) out.push(`note ${r.control.id} runs on cfn-guard in tarmac check, not the compiled engine: ${r.compiledRefusal}`);
   const cases = results.reduce((n, r) => n + r.cases, 0);
   // A control whose cases could not run did not pass.
   const broken = results.filter((r) => r.errors.length && !failed.includes(r)).length;
   const passed = results.length - failed.length - broken;
   out.push(
-    `${passed} passed, ${failed.length} failed${broken ? `, ${broken} not run (errors above)` : ''} (${results.length} controls, ${cases} cases, cfn-guard test)`,
+    `${passed} passed, ${failed.length} failed${broken ? `, ${broken} not run (errors above)` : ''} (${results.length} controls, ${cases} cases, each on cfn-guard and the compiled engine)`,
   );
   for (const r of orgFailed)
     out.push(

@@ -12,6 +12,7 @@ import { compileTagRule, TAG_RULE_NAMES } from './tag-rules';
 import { ruleMessageProblems } from './rule-messages';
 import { AliasSource, aliasMap, aliasProblems } from './control-aliases';
 import { guardRegexProblem } from '../guard-regex';
+import { cachedCatalog } from './catalog-cache';
 
 /**
  * Loads and validates policies/: tags.yaml, profiles/*.yaml, controls/<service>/<name>.{yaml,guard} and the
@@ -19,6 +20,10 @@ import { guardRegexProblem } from '../guard-regex';
  * Collects every problem before failing, so one run shows them all; throws InputErrors.
  */
 export function loadCatalog(root: string): Catalog {
+  return cachedCatalog(root, () => loadCatalogFiles(root));
+}
+
+function loadCatalogFiles(root: string): Catalog {
   const errors: InputError[] = [];
   const attempt = <T>(fn: () => T): T | undefined => {
     try {

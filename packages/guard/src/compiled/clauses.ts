@@ -3,6 +3,7 @@
 import type {
   AccessClause,
   Block,
+  Conjunctions,
   FunctionCall,
   GuardClause,
   GuardFile,
@@ -21,12 +22,14 @@ import { binaryCompare, compareEq, inCmp, NotComparable, ValueEval } from './com
 import { GuardEvaluationError, UnsupportedGuard } from './errors';
 import { callFunction } from './functions';
 import { QueryResult, resolved } from './query-result';
-import { resolveQuery } from './query';
+import { QueryHooks, resolveQuery } from './query';
 import { Evaluator, LetScope, ParameterScope, Scope, ValueScope } from './scope';
 import { conjunction, gated, Outcome, PASSED, Report, SKIPPED, Status } from './status';
 import { fromLiteral, PV } from './values';
 
 const check = (...values: PV[]): Report => ({ kind: 'check', paths: values.map((v) => v.path) });
+const check1 = (a: PV): Report => ({ kind: 'check', paths: [a.path] });
+const check2 = (a: PV, b: PV): Report => ({ kind: 'check', paths: [a.path, b.path] });
 
 export class ClauseEvaluator implements Evaluator {
   private readonly ruleStatuses = new Map<string, Status>();
@@ -38,6 +41,15 @@ export class ClauseEvaluator implements Evaluator {
    * record is open: the clause's, unless inside a filter or a `when` condition, whose records are not reported).
    */
   private readonly sinks: Report[][] = [];
+  /** The callbacks of every query (allocated once, not per query). */
+  readonly hooks: QueryHooks = {
+    filter: (conjunctions, s, ownRecord) =>
+      ownRecord ? this.unreported(() => this.filterClauses(conjunctions, s)) : this.filterClauses(conjunctions, s, true),
+    keysFilter: (part, map, s) => this.keysFilter(part, map, s),
+    unsupported: (q, what) => this.unsupported(q.pos, what),
+  };
+  private readonly evalGuardClause = (c: GuardClause, s: Scope): Outcome => this.guardClause(c, s);
+  private readonly evalRuleClause = (c: RuleClause, s: Scope): Outcome => this.ruleClause(c, s);
 
   constructor(
     private readonly file: GuardFile,
@@ -94,7 +106,7 @@ export class ClauseEvaluator implements Evaluator {
   /** eval_rule: the rule's own `when` runs in the caller's scope, its lets in a new block scope. */
   rule(rule: Rule, scope: Scope): Outcome {
     if (rule.conditions && this.when(rule.conditions, scope) !== 'PASS') return SKIPPED;
-    return this.block(rule.block, scope, (c, s) => this.ruleClause(c, s));
+    return this.block(rule.block, scope, this.evalRuleClause);
   }
 
   private block<T>(block: Block<T>, scope: Scope, evalOne: (c: T, s: Scope) => Outcome): Outcome {
@@ -138,7 +150,7 @@ export class ClauseEvaluator implements Evaluator {
       case 'when':
         // A `when` that does not PASS makes its block SKIP; its conditions never reach the report.
         if (this.when(c.conditions, scope) !== 'PASS') return SKIPPED;
-        return this.gatedBlock(this.block(c.block, scope, (x, s) => this.guardClause(x, s)));
+        return this.gatedBlock(this.block(c.block, scope, this.evalGuardClause));
     }
   }
 
@@ -155,7 +167,7 @@ export class ClauseEvaluator implements Evaluator {
     let passes = 0;
     for (const v of values) {
       if (v.k === 'unresolved') throw new GuardEvaluationError(`Unable to resolve type block query: ${t.typeName}`);
-      const o = this.block(t.block, new ValueScope(this, v.v, scope), (c, s) => this.guardClause(c, s));
+      const o = this.block(t.block, new ValueScope(this, v.v, scope), this.evalGuardClause);
       if (o.status === 'PASS') passes++;
       else if (o.status === 'FAIL') {
         fails++;
@@ -178,7 +190,7 @@ export class ClauseEvaluator implements Evaluator {
         reports.push(check(v.traversedTo));
         continue;
       }
-      const o = this.block(c.block, new ValueScope(this, v.v, scope), (x, s) => this.guardClause(x, s));
+      const o = this.block(c.block, new ValueScope(this, v.v, scope), this.evalGuardClause);
       if (o.status === 'PASS') passes++;
       else if (o.status === 'FAIL') fails++;
       // Each value's clauses sit directly in the block's record: their own containers gate them.
@@ -201,9 +213,12 @@ export class ClauseEvaluator implements Evaluator {
     const rule = this.parameterizedRule(c.name);
     if (rule.params.length !== c.args.length) throw new GuardEvaluationError(`Arity mismatch for called parameter rule ${c.name}`);
     const params = new Map<string, QueryResult[]>();
-    c.args.forEach((a, i) => params.set(rule.params[i], this.letValue(a, scope, 'resolved')));
+    // The arguments are resolved before the call's record opens: what their queries record is the container's.
+    const leaked: Report[] = [];
+    this.recording(leaked, () => c.args.forEach((a, i) => params.set(rule.params[i], this.letValue(a, scope, 'resolved'))));
     const o = this.rule(rule, new ParameterScope(this, params, scope));
-    return o.status === 'FAIL' ? { status: 'FAIL', reports: [{ kind: 'rule', name: rule.name, message: c.message, checks: o.reports }] } : o;
+    const reports: Report[] = o.status === 'FAIL' ? [{ kind: 'rule', name: rule.name, message: c.message, checks: o.reports }] : [];
+    return { status: o.status, reports, leaked };
   }
 
   /** A literal is a Literal result in comparisons and function arguments, but a Resolved one as a rule argument. */
@@ -217,23 +232,25 @@ export class ClauseEvaluator implements Evaluator {
 
   /** eval_guard_access_clause: each result checked, then ALL (or `some`: ANY) over the results. */
   private access(c: AccessClause, scope: Scope): Outcome {
+    // What the queries record comes first, then the report of each failed result (appended once they have run).
     const reports: Report[] = [];
-    const r = this.recording(reports, () => (c.compareWith === undefined ? this.unary(c, scope) : this.binary(c, scope)));
-    if (!Array.isArray(r)) return gated(r.status, [...reports, ...r.reports]);
-    let fails = 0;
-    let passes = 0;
-    for (const [status, report] of r) {
-      if (status === 'PASS') passes++;
-      else {
-        fails++;
-        if (report) reports.push(report);
-      }
+    this.sinks.push(reports);
+    let r: Outcome | Tally;
+    try {
+      r = c.compareWith === undefined ? this.unary(c, scope, reports) : this.binary(c, scope, reports);
+    } finally {
+      this.sinks.pop();
     }
-    const status: Status = c.query.matchAll ? (fails > 0 ? 'FAIL' : 'PASS') : passes > 0 ? 'PASS' : 'FAIL';
-    return gated(status, reports);
+    if (r instanceof Tally) {
+      const status: Status = c.query.matchAll ? (r.fails > 0 ? 'FAIL' : 'PASS') : r.passes > 0 ? 'PASS' : 'FAIL';
+      return gated(status, reports);
+    }
+    if (r.status !== 'FAIL') return gated(r.status, reports);
+    return gated(r.status, reports.length === 0 ? r.reports : [...reports, ...r.reports]);
   }
 
-  private unary(c: AccessClause, scope: Scope): Outcome | [Status, Report?][] {
+  /** Each result checked: the counts of PASS and FAIL, each FAIL's report appended to `reports`. */
+  private unary(c: AccessClause, scope: Scope, reports: Report[]): Outcome | Tally {
     const lhs = this.query(c.query, scope);
     const parts = c.query.parts;
     const last = parts[parts.length - 1];
@@ -245,20 +262,32 @@ export class ClauseEvaluator implements Evaluator {
         const pass = !negated !== c.negation;
         return pass ? PASSED : { status: 'FAIL', reports: [{ kind: 'check', paths: [] }] };
       }
-      return lhs.map((r): [Status, Report?] => {
+      const t = new Tally();
+      for (const r of lhs) {
         const isEmpty = r.k === 'unresolved' || r.v.t === 'null';
         const pass = (negated ? !isEmpty : isEmpty) !== c.negation;
-        return pass ? ['PASS'] : ['FAIL', check(r.k === 'unresolved' ? r.traversedTo : r.v)];
-      });
+        if (pass) t.passes++;
+        else {
+          t.fails++;
+          reports.push(check1(r.k === 'unresolved' ? r.traversedTo : r.v));
+        }
+      }
+      return t;
     }
     if (lhs.length === 0) return SKIPPED;
-    return lhs.map((r): [Status, Report?] => {
+    const t = new Tally();
+    for (const r of lhs) {
       const pass = (unaryCheck(op, r) !== negated) !== c.negation;
-      return pass ? ['PASS'] : ['FAIL', check(r.k === 'unresolved' ? r.traversedTo : r.v)];
-    });
+      if (pass) t.passes++;
+      else {
+        t.fails++;
+        reports.push(check1(r.k === 'unresolved' ? r.traversedTo : r.v));
+      }
+    }
+    return t;
   }
 
-  private binary(c: AccessClause, scope: Scope): Outcome | [Status, Report?][] {
+  private binary(c: AccessClause, scope: Scope, reports: Report[]): Outcome | Tally {
     // The rhs is resolved first in cfn-guard (errors in it surface first).
     const rhs = this.letValue(c.compareWith!, scope, 'literal');
     const lhs = this.query(c.query, scope);
@@ -266,7 +295,16 @@ export class ClauseEvaluator implements Evaluator {
     // A leading `not` on a binary comparison is ignored by cfn-guard 3.1.1.
     const results = binaryCompare(op, c.comparator.negated, lhs, rhs);
     if (!results) return SKIPPED;
-    return results.flatMap(statusOf);
+    const t = new Tally();
+    for (const e of results) tallyOf(e, t, reports);
+    return t;
+  }
+
+  /** A filter's clauses on one value; `leak`: their failures go to the open record (none opened for them). */
+  filterClauses(conjunctions: Conjunctions<GuardClause>, scope: Scope, leak = false): Status {
+    const o = conjunction(conjunctions, (c) => this.guardClause(c, scope));
+    if (leak) this.sinks[this.sinks.length - 1]?.push(...o.reports);
+    return o.status;
   }
 
   /** `[ keys == ... ]` (real_binary_operation over the keys): the values of the keys that PASS. */
@@ -348,21 +386,39 @@ function unaryCheck(op: string, r: QueryResult): boolean {
   throw new GuardEvaluationError(`unknown unary operator ${op}`);
 }
 
-/** binary_operation: each operator result as statuses with the report entry of each failure. */
-function statusOf(e: ValueEval): [Status, Report?][] {
+/** The PASS and FAIL results of an access clause. */
+class Tally {
+  passes = 0;
+  fails = 0;
+}
+
+/** binary_operation: each operator result counted as PASS or FAIL, with the report entry of each failure. */
+function tallyOf(e: ValueEval, t: Tally, reports: Report[]): void {
   switch (e.k) {
     case 'lhsUnresolved':
-      return [['FAIL', check(e.ur.traversedTo)]];
     case 'rhsUnresolved':
-      return [['FAIL', check(e.ur.traversedTo)]];
+      t.fails++;
+      reports.push(check1(e.ur.traversedTo));
+      return;
     case 'notComparable':
-      return [['FAIL', check(e.lhs, e.rhs)]];
+      t.fails++;
+      reports.push(check2(e.lhs, e.rhs));
+      return;
     case 'success':
-      return e.c.k === 'queryIn' ? e.c.lhs.map((): [Status] => ['PASS']) : [['PASS']];
+      t.passes += e.c.k === 'queryIn' ? e.c.lhs.length : 1;
+      return;
     case 'fail': {
       const c = e.c;
-      if (c.k === 'queryIn') return c.diff.map((d): [Status, Report] => ['FAIL', check(d, ...c.rhs)]);
-      return [['FAIL', check(c.lhs, c.rhs)]];
+      if (c.k === 'queryIn') {
+        for (const d of c.diff) {
+          t.fails++;
+          reports.push(check(d, ...c.rhs));
+        }
+        return;
+      }
+      t.fails++;
+      reports.push(check2(c.lhs, c.rhs));
+      return;
     }
   }
 }
@@ -382,9 +438,5 @@ function typeQuery(t: TypeBlock): Query {
 }
 
 function resolveQueryFrom(query: Query, start: PV, context: Scope, ev: ClauseEvaluator): QueryResult[] {
-  return resolveQuery(query, start, context, {
-    filter: (conjunctions, s) => ev.unreported(() => conjunction(conjunctions, (c) => ev.guardClause(c, s)).status),
-    keysFilter: (part, map, s) => ev.keysFilter(part, map, s),
-    unsupported: (q, what) => ev.unsupported(q.pos, what),
-  });
+  return resolveQuery(query, start, context, ev.hooks);
 }

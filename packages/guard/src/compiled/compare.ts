@@ -7,6 +7,17 @@ import { compareStrings, isList, isScalar, PV } from './values';
 /** Rust's Error::NotComparable: the pair cannot be compared, so the check fails (also under negation). */
 export class NotComparable extends Error {}
 
+/** Thrown and caught on every comparison of different types: built without the (costly) stack trace. */
+function notComparable(message: string): NotComparable {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return new NotComparable(message);
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}
+
 function withinRange(v: PV, r: Extract<PV, { t: 'range' }>): boolean | undefined {
   const ok = (v.t === 'int' && r.type === 'int') || (v.t === 'float' && r.type === 'float') || (v.t === 'char' && r.type === 'char');
   if (!ok) return undefined;
@@ -22,11 +33,11 @@ function withinRange(v: PV, r: Extract<PV, { t: 'range' }>): boolean | undefined
 export function compareValues(a: PV, b: PV): number {
   if (a.t === 'null' && b.t === 'null') return 0;
   if ((a.t === 'int' && b.t === 'int') || (a.t === 'float' && b.t === 'float')) {
-    if (Number.isNaN(a.v) || Number.isNaN(b.v)) throw new NotComparable('Float values are not comparable');
+    if (Number.isNaN(a.v) || Number.isNaN(b.v)) throw notComparable('Float values are not comparable');
     return a.v < b.v ? -1 : a.v > b.v ? 1 : 0;
   }
   if ((a.t === 'string' && b.t === 'string') || (a.t === 'char' && b.t === 'char')) return compareStrings(a.v, b.v);
-  throw new NotComparable(`not comparable ${a.t}, ${b.t}`);
+  throw notComparable(`not comparable ${a.t}, ${b.t}`);
 }
 
 /** compare_eq: String vs Regex matches, Map/List structurally (order matters for lists), ranges by membership. */

@@ -6,6 +6,7 @@ import * as path from 'path';
 import * as YAML from 'yaml';
 import { parseTemplate } from '../template/parse-template';
 import {
+  CT_RULES,
   Doc,
   PairResult,
   REPO,
@@ -38,18 +39,7 @@ const MAX_FIXTURES_PER_RULE = 10;
  * Known disagreements with native cfn-guard, by `rule @ document label`, each with why. A listed pair that
  * agrees fails the test too, so the list cannot rot. Only checked on the default run (DEFAULT_RUN).
  */
-const EXPECTED_DISAGREEMENTS: Record<string, string> = {
-  // Failing paths: native reports every element of ManagedPolicyArns the failed check visited (/0 and /1), the
-  // compiled evaluator only the matching one (/1). Minimal: ManagedPolicyArns: ["a", "arn:aws:iam::aws:policy/AdministratorAccess"].
-  'LZ.LAMBDA.2 @ policies/controls/lambda/tests/execution-role-not-admin.yaml: template - Lambda role with AdministratorAccess literal ARN':
-    'native attributes ManagedPolicyArns/0 and /1, compiled only /1',
-  // Attribution of a resource whose Properties is not a map (null, false, 0, "0") next to a failing resource:
-  // native also lists it as failing at /Resources/<id>/Properties, the compiled evaluator does not. Alone, both SKIP.
-  'rds/ct-rds-pr-14.guard @ mutant 18 of policies/controls/rds/tests/instance-deletion-protection.yaml: template - one protected and one unprotected instance':
-    'native also fails Good (Properties: null) at /Resources/Good/Properties',
-  'rds/ct-rds-pr-24.guard @ mutant 1 of policies/controls/rds/tests/instance-deletion-protection.yaml: template - one protected and one unprotected instance':
-    'native also fails Good (Properties: null) at /Resources/Good/Properties',
-};
+const EXPECTED_DISAGREEMENTS: Record<string, string> = {};
 
 /**
  * Pairs the evaluator refuses (UnsupportedGuard, so the rule goes to native), by `rule @ document`: no rule file is
@@ -125,6 +115,101 @@ function docsFor(rule: RuleFile, fixtures: readonly { doc: Doc; types: Set<strin
   const examples = fixtures.filter((f) => f.doc.label.startsWith('examples/') && !bases.includes(f.doc)).map((f) => f.doc);
   return [...bases, ...examples, ...mutants];
 }
+
+/**
+ * Small named cases, each on both engines: the failing attributions they pin are stated too, so a change on
+ * either side is seen. Inline rules use the resource Role; `file` names a real rule file instead.
+ */
+const NAMED_CASES: { name: string; rules: string | { file: string }; document: unknown; failing: string[] }[] = [
+  {
+    // A filter on a scalar after `[*]` opens no Filter record (eval_context.rs query_retrieval_with_converter,
+    // Filter on a non-map, non-list value): the failed call of element 0 is reported in the `empty` clause.
+    name: 'filter on scalars: the elements the filter dropped are reported too',
+    rules:
+      'rule admin(a) { %a == /Admin$/ or %a.Sub == /Admin$/ }\n' +
+      'rule r { let arns = Resources.*.Properties.Arns[*]\n let admins = %arns[ admin(this) ]\n %admins empty }',
+    document: { Resources: { Role: { Type: 'T', Properties: { Arns: ['a', 'xAdmin'] } } } },
+    failing: ['/Resources/Role/Properties/Arns/0', '/Resources/Role/Properties/Arns/1'],
+  },
+  {
+    name: 'filter on maps of a list: each element has its own Filter record, nothing leaks',
+    rules: 'rule admin(a) { %a == /Admin$/ }\n' + 'rule r { let admins = Resources.*.Properties.Arns[ admin(Name) ]\n %admins empty }',
+    document: { Resources: { Role: { Type: 'T', Properties: { Arns: [{ Name: 'a' }, { Name: 'xAdmin' }] } } } },
+    failing: ['/Resources/Role/Properties/Arns/1'],
+  },
+  {
+    // eval_parameterized_rule_call resolves its arguments before the call's record opens: a dropped element's
+    // failure is the container's, reported when the rule fails even though the call itself passed.
+    name: 'filter on scalars in a rule argument: reported with the container',
+    rules:
+      'rule admin(a) { %a == /Admin$/ }\nrule has(x) { %x exists }\n' +
+      'rule r { has(Resources.*.Properties.Arns[*][ admin(this) ])\n Resources.*.Properties.Other == 1 }',
+    document: { Resources: { Role: { Type: 'T', Properties: { Arns: ['a', 'xAdmin'], Other: 2 } } } },
+    failing: ['/Resources/Role/Properties/Arns/0', '/Resources/Role/Properties/Other'],
+  },
+  {
+    name: 'filter on scalars in a rule argument of a passing `or`: dropped with the Disjunction record',
+    rules:
+      'rule admin(a) { %a == /Admin$/ }\nrule has(x) { %x exists }\n' +
+      'rule r { has(Resources.*.Properties.Arns[*][ admin(this) ]) or Resources.*.Properties.Other == 2\n Resources.*.Properties.Other == 1 }',
+    document: { Resources: { Role: { Type: 'T', Properties: { Arns: ['a', 'xAdmin'], Other: 2 } } } },
+    failing: ['/Resources/Role/Properties/Other'],
+  },
+  {
+    name: 'LZ.LAMBDA.2: AdministratorAccess second in ManagedPolicyArns',
+    rules: { file: 'policies/controls/lambda/execution-role-not-admin.guard' },
+    document: {
+      Resources: {
+        Role: {
+          Type: 'AWS::IAM::Role',
+          Properties: {
+            AssumeRolePolicyDocument: { Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }] },
+            ManagedPolicyArns: ['arn:aws:iam::aws:policy/ReadOnlyAccess', 'arn:aws:iam::aws:policy/AdministratorAccess'],
+          },
+        },
+      },
+    },
+    failing: ['/Resources/Role/Properties/ManagedPolicyArns/0', '/Resources/Role/Properties/ManagedPolicyArns/1'],
+  },
+  ...[null, 'x', 0, ['a'], [{ Engine: 'mysql' }]].map((properties) => ({
+    // `%rds_db_instance [filter_engine(this)]` on a scalar Properties: the same unrecorded filter, so the failed
+    // filter_engine call names /Resources/Good/Properties; a list's elements are filtered in records of their own.
+    name: `ct-rds-pr-14: next to a failing instance, Properties ${JSON.stringify(properties)}`,
+    rules: { file: path.join(CT_RULES, 'rds/ct-rds-pr-14.guard') },
+    document: {
+      Resources: {
+        Good: { Type: 'AWS::RDS::DBInstance', Properties: properties },
+        Bad: { Type: 'AWS::RDS::DBInstance', Properties: { Engine: 'oracle-se2', DeletionProtection: false } },
+      },
+    },
+    failing: [
+      '/Resources/Bad/Properties',
+      ...(properties === null || !Array.isArray(properties) ? ['/Resources/Good/Properties'] : []),
+      ...(Array.isArray(properties) && typeof properties[0] === 'object' ? ['/Resources/Good/Properties/0'] : []),
+    ],
+  })),
+];
+
+describe('compiled Guard evaluator: named cases against native cfn-guard', () => {
+  let results: PairResult[] = [];
+
+  beforeAll(async () => {
+    results = await runDifferential(
+      NAMED_CASES.map((c, i) => {
+        const file = typeof c.rules === 'string' ? `named-${i}.guard` : path.resolve(REPO, c.rules.file);
+        const text = typeof c.rules === 'string' ? c.rules : fs.readFileSync(file, 'utf8');
+        return { rule: { id: c.name, file, text }, docs: [{ label: c.name, document: c.document }] };
+      }),
+    );
+  }, 60000);
+
+  test.each(NAMED_CASES.map((c, i) => [c.name, i] as const))('%s', (_name, i) => {
+    const r = results[i];
+    expect(r.compiled).toEqual(r.native);
+    const failing = typeof r.native === 'string' ? [] : r.native.failures.flatMap((f) => /\[([^\]]*)\]/.exec(f)![1].split(' ')).filter(Boolean);
+    expect(failing.sort()).toEqual([...NAMED_CASES[i].failing].sort());
+  });
+});
 
 describe('compiled Guard evaluator: differential against native cfn-guard', () => {
   let results: PairResult[] = [];

@@ -6,7 +6,7 @@ import { UnsupportedGuard } from './errors';
 import { rustRegex } from './regex';
 import { UntranslatableRegex } from './rust-regex';
 import { collectPaths, Report, Status } from './status';
-import { fromData, UnsupportedValue } from './values';
+import { fromData, PV, UnsupportedValue } from './values';
 
 export { GuardEvaluationError, UnsupportedGuard } from './errors';
 
@@ -34,6 +34,23 @@ export interface GuardEvaluation {
 const checked = new WeakSet<GuardFile>();
 
 /**
+ * Each document's PathAwareValue form, converted once for all the rule files evaluated on it: a document is a
+ * parsed template, never modified once evaluated (Tarmac copies a template to change it), and the converted
+ * form is only read.
+ */
+const converted = new WeakMap<object, PV>();
+
+function documentValue(document: unknown): PV {
+  if (document === null || typeof document !== 'object') return fromData(document);
+  let pv = converted.get(document);
+  if (pv === undefined) {
+    pv = fromData(document);
+    converted.set(document, pv);
+  }
+  return pv;
+}
+
+/**
  * Evaluates `file` on one parsed document as cfn-guard 3.1.1 would. Throws GuardEvaluationError where cfn-guard
  * fails the whole file, and UnsupportedGuard (naming file:line:column) for a construct not reproduced exactly:
  * the caller must then use native cfn-guard for the file.
@@ -44,7 +61,7 @@ export function evaluateGuard(file: GuardFile, document: unknown): GuardEvaluati
     checked.add(file);
   }
   try {
-    const ev = new ClauseEvaluator(file, fromData(document));
+    const ev = new ClauseEvaluator(file, documentValue(document));
     const rules = file.rules.map((rule): GuardRuleResult => {
       const o = ev.rule(rule, ev.rootScope);
       return { name: rule.name, status: o.status, violations: o.status === 'FAIL' ? violations(o.reports) : [] };

@@ -6,9 +6,21 @@
 /** A converter; undefined where this port cannot be certain of inflector's output (the caller refuses). */
 export type Converter = (key: string) => string | undefined;
 
-const isAlnum = (c: string): boolean => /^[A-Za-z0-9]$/.test(c);
-const isLower = (c: string): boolean => /^[a-z]$/.test(c);
-const isUpper = (c: string): boolean => /^[A-Z]$/.test(c);
+// Each tests one character (one code point) as the regexes /^[A-Za-z0-9]$/, /^[a-z]$/, /^[A-Z]$/, /^[0-9]$/ would.
+const code = (c: string): number => (c.length === 1 ? c.charCodeAt(0) : -1);
+const isDigit = (c: string): boolean => {
+  const x = code(c);
+  return x >= 48 && x <= 57;
+};
+const isLower = (c: string): boolean => {
+  const x = code(c);
+  return x >= 97 && x <= 122;
+};
+const isUpper = (c: string): boolean => {
+  const x = code(c);
+  return x >= 65 && x <= 90;
+};
+const isAlnum = (c: string): boolean => isDigit(c) || isLower(c) || isUpper(c);
 const trimRight = (s: string): string => s.replace(/[^A-Za-z0-9]+$/, '');
 
 interface CamelOptions {
@@ -27,7 +39,7 @@ function camelLike(input: string, o: CamelOptions): string {
   for (const c of trimRight(input)) {
     if (!isAlnum(c) && foundReal) newWord = true;
     else if (!foundReal && !isAlnum(c)) continue;
-    else if (/^[0-9]$/.test(c)) {
+    else if (isDigit(c)) {
       foundReal = true;
       newWord = true;
       out += c;
@@ -121,19 +133,39 @@ function classCase(key: string): string | undefined {
   return plural.slice(0, at) + singular(plural.slice(at));
 }
 
+/**
+ * A converter remembering its output per key: the conversions are pure, and the keys converted are the key names
+ * written in rules (a missing key is retried on every value a query reaches), so the memo stays small.
+ */
+function memoized(convert: Converter): Converter {
+  const memo = new Map<string, string | undefined>();
+  return (key) => {
+    if (memo.has(key)) return memo.get(key);
+    const out = convert(key);
+    memo.set(key, out);
+    return out;
+  };
+}
+
 /** The converters in cfn-guard's order; class case is undefined where this port is not certain. */
 export const CONVERTERS: readonly { name: string; convert: Converter }[] = [
-  { name: 'camel', convert: (k) => camelLike(k, { newWord: false, firstWord: false, injectable: ' ', hasSeparator: false }) },
-  { name: 'class', convert: classCase },
-  { name: 'kebab', convert: (k) => snakeLike(k, '-') },
-  { name: 'pascal', convert: (k) => camelLike(k, pascalOptions) },
-  { name: 'snake', convert: (k) => snakeLike(k, '_') },
-  { name: 'title', convert: (k) => camelLike(k, { newWord: true, firstWord: true, injectable: ' ', hasSeparator: true }) },
-  { name: 'train', convert: (k) => camelLike(k, { newWord: true, firstWord: true, injectable: '-', hasSeparator: true }) },
+  { name: 'camel', convert: memoized((k) => camelLike(k, { newWord: false, firstWord: false, injectable: ' ', hasSeparator: false })) },
+  { name: 'class', convert: memoized(classCase) },
+  { name: 'kebab', convert: memoized((k) => snakeLike(k, '-')) },
+  { name: 'pascal', convert: memoized((k) => camelLike(k, pascalOptions)) },
+  { name: 'snake', convert: memoized((k) => snakeLike(k, '_')) },
+  { name: 'title', convert: memoized((k) => camelLike(k, { newWord: true, firstWord: true, injectable: ' ', hasSeparator: true })) },
+  { name: 'train', convert: memoized((k) => camelLike(k, { newWord: true, firstWord: true, injectable: '-', hasSeparator: true })) },
 ];
 
 /** Keys whose conversions this port reproduces exactly. */
-export const convertible = (key: string): boolean => /^[\x20-\x7e]*$/.test(key);
+export function convertible(key: string): boolean {
+  for (let i = 0; i < key.length; i++) {
+    const c = key.charCodeAt(i);
+    if (c < 0x20 || c > 0x7e) return false;
+  }
+  return true;
+}
 
 /** Case, separators and punctuation only: a key no converter output can equal normalizes differently. */
 export const normalized = (key: string): string => key.toLowerCase().replace(/[^a-z0-9]/g, '');

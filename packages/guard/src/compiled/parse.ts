@@ -22,7 +22,7 @@ import type {
   WhenClause,
 } from './ast';
 import { UNARY_OPS } from './ast';
-import { GuardParseError, isAlnum, R, Scanner } from './scanner';
+import { GuardParseError, R, Scanner, Unexplained } from './scanner';
 
 export { GuardParseError } from './scanner';
 
@@ -35,7 +35,13 @@ export { GuardParseError } from './scanner';
  * GuardParseError is a failure (Err::Failure, after a `cut`), which no alternative catches.
  */
 export function parseGuard(text: string, file: string): GuardFile {
-  return new Parser(text, file).parseFile();
+  try {
+    return new Parser(text, file, false).parseFile();
+  } catch (e) {
+    if (!(e instanceof Unexplained)) throw e;
+    // The text does not parse: again, remembering what each alternative expected, for the message.
+    return new Parser(text, file, true).parseFile();
+  }
 }
 
 type Parse<T> = (i: number) => R<T>;
@@ -50,19 +56,20 @@ const IS_TYPE: [CmpOp, string, string][] = [
   ['is_float', 'IS_FLOAT', 'is_float'],
 ];
 
+const NOT = ['not', 'NOT'];
+
+const ORDER_OPS: [string, CmpOp][] = [
+  ['>=', 'ge'],
+  ['<=', 'le'],
+  ['>', 'gt'],
+  ['<', 'lt'],
+];
+
 /** nom's i64 `as i32`. */
 const toI32 = (v: bigint): number => Number(BigInt.asIntN(32, v));
 
 class Parser extends Scanner {
   // ---- combinators with nom 5's exact behaviour -----------------------------------------------------------
-
-  private alt<T>(i: number, ...parsers: Parse<T>[]): R<T> {
-    for (const p of parsers) {
-      const r = p(i);
-      if (r) return r;
-    }
-    return undefined;
-  }
 
   /** A miss after this point fails the file (nom's cut). */
   private cut<T>(r: R<T>, i: number, expected: string): [T, number] {
@@ -101,17 +108,16 @@ class Parser extends Scanner {
   }
 
   private scalar(i: number): R<Value> {
-    const pos = this.pos(i);
     let r: R<unknown>;
-    if ((r = this.string(i))) return [{ kind: 'string', value: r[0] as string, pos }, r[1]];
-    if ((r = this.float(i))) return [{ kind: 'float', value: r[0] as number, pos }, r[1]];
+    if ((r = this.string(i))) return [{ kind: 'string', value: r[0] as string, pos: this.pos(i) }, r[1]];
+    if ((r = this.float(i))) return [{ kind: 'float', value: r[0] as number, pos: this.pos(i) }, r[1]];
     const n = this.intValue(i);
     if (n) return n;
     let j = this.tag(i, 'true', 'True');
-    if (j !== undefined) return [{ kind: 'bool', value: true, pos }, j];
+    if (j !== undefined) return [{ kind: 'bool', value: true, pos: this.pos(i) }, j];
     j = this.tag(i, 'false', 'False');
-    if (j !== undefined) return [{ kind: 'bool', value: false, pos }, j];
-    if ((r = this.regex(i))) return [{ kind: 'regex', source: r[0] as string, pos }, r[1]];
+    if (j !== undefined) return [{ kind: 'bool', value: false, pos: this.pos(i) }, j];
+    if ((r = this.regex(i))) return [{ kind: 'regex', source: r[0] as string, pos: this.pos(i) }, r[1]];
     return undefined;
   }
 
@@ -133,7 +139,6 @@ class Parser extends Scanner {
   }
 
   private range(i: number): R<Value> {
-    const pos = this.pos(i);
     let j = this.ch(i, 'r');
     if (j === undefined) return undefined;
     const open = this.text[j];
@@ -154,14 +159,14 @@ class Parser extends Scanner {
       upper: hi[0].v,
       lowerInclusive: open === '[',
       upperInclusive: close === ']',
-      pos,
+      pos: this.pos(i),
     };
     return [value, hi[1] + 1];
   }
 
   private list(i: number): R<Value> {
-    const pos = this.pos(this.ws0(i));
-    const j = this.ch(this.ws0(i), '[');
+    i = this.ws0(i);
+    const j = this.ch(i, '[');
     if (j === undefined) return undefined;
     const items = this.separated(
       j,
@@ -171,16 +176,11 @@ class Parser extends Scanner {
     );
     if (!items) return undefined;
     const end = this.ch(this.ws0(items[1]), ']');
-    return end === undefined ? undefined : [{ kind: 'list', items: items[0], pos }, end];
+    return end === undefined ? undefined : [{ kind: 'list', items: items[0], pos: this.pos(i) }, end];
   }
 
   private keyPart(i: number): R<string> {
-    let j = i;
-    while (j < this.text.length) {
-      const c = String.fromCodePoint(this.text.codePointAt(j)!);
-      if (c !== '-' && c !== '_' && !isAlnum(c)) break;
-      j += c.length;
-    }
+    const j = this.nameEnd(i, true);
     if (j > i) return [this.text.slice(i, j), j];
     return this.string(i);
   }
@@ -195,7 +195,6 @@ class Parser extends Scanner {
   }
 
   private map(i: number): R<Value> {
-    const pos = this.pos(i);
     const j = this.ch(i, '{');
     if (j === undefined) return undefined;
     const kvs = this.separated(
@@ -209,29 +208,22 @@ class Parser extends Scanner {
     if (end === undefined) return undefined;
     const entries = new Map<string, Value>();
     for (const [k, v] of kvs[0]) entries.set(k, v);
-    return [{ kind: 'map', entries: [...entries], pos }, end];
+    return [{ kind: 'map', entries: [...entries], pos: this.pos(i) }, end];
   }
 
   /** parse_value: null, scalars, range, list, map, after any whitespace and comments. */
   private value(i: number): R<Value> {
     i = this.ws0(i);
-    const pos = this.pos(i);
     const j = this.tag(i, 'null', 'NULL');
-    if (j !== undefined) return [{ kind: 'null', pos }, j];
-    return this.alt(
-      i,
-      (k) => this.scalar(k),
-      (k) => this.range(k),
-      (k) => this.list(k),
-      (k) => this.map(k),
-    );
+    if (j !== undefined) return [{ kind: 'null', pos: this.pos(i) }, j];
+    return this.scalar(i) ?? this.range(i) ?? this.list(i) ?? this.map(i);
   }
 
   // ---- operators ------------------------------------------------------------------------------------------
 
   /** `not`/`NOT` followed by spaces or tabs, or `!`. */
   private not(i: number): number | undefined {
-    for (const t of ['not', 'NOT']) {
+    for (const t of NOT) {
       if (this.text.startsWith(t, i)) {
         const j = this.space0(i + 3);
         if (j > i + 3) return j;
@@ -254,26 +246,21 @@ class Parser extends Scanner {
     const n = this.not(i);
     const j = n ?? i;
     const op = (op: CmpOp, k: number | undefined): R<Comparator> => (k === undefined ? undefined : [{ op, negated: n !== undefined }, k]);
-    return (
-      op('in', this.inKeyword(j)) ??
-      op('exists', this.tag(j, 'EXISTS', 'exists')) ??
-      op('empty', this.tag(j, 'EMPTY', 'empty')) ??
-      IS_TYPE.reduce<R<Comparator>>((found, [name, upper, lower]) => found ?? op(name, this.tag(j, upper, lower)), undefined)
-    );
+    const found = op('in', this.inKeyword(j)) ?? op('exists', this.tag(j, 'EXISTS', 'exists')) ?? op('empty', this.tag(j, 'EMPTY', 'empty'));
+    if (found) return found;
+    for (const [name, upper, lower] of IS_TYPE) {
+      const r = op(name, this.tag(j, upper, lower));
+      if (r) return r;
+    }
+    return undefined;
   }
 
   /** value_cmp: `<<` starts a message, not `<`. */
   private valueCmp(i: number): R<Comparator> {
     if (this.text.startsWith('<<', i)) return this.miss(i, 'a comparison operator');
-    const simple: [string, CmpOp][] = [
-      ['>=', 'ge'],
-      ['<=', 'le'],
-      ['>', 'gt'],
-      ['<', 'lt'],
-    ];
     const eq = this.eq(i);
     if (eq) return eq;
-    for (const [t, op] of simple) if (this.text.startsWith(t, i)) return [{ op, negated: false }, i + t.length];
+    for (const [t, op] of ORDER_OPS) if (this.text.startsWith(t, i)) return [{ op, negated: false }, i + t.length];
     return this.otherOperation(i) ?? this.miss(i, 'a comparison operator (==, !=, <, in, exists, empty, is_string ...)');
   }
 
@@ -376,7 +363,7 @@ class Parser extends Scanner {
     if (j === undefined) return undefined;
     const cap = this.capture(j);
     if (cap) j = cap[1];
-    const [conjunctions, k] = this.cnf(j, (x) => this.clause(x));
+    const [conjunctions, k] = this.cnf(j, this.clauseParser);
     const end = this.cutPos(this.closeArray(k), k, "']' to close the filter");
     return [{ kind: 'filter', capture: cap?.[0], conjunctions }, end];
   }
@@ -403,8 +390,22 @@ class Parser extends Scanner {
     return j === undefined ? undefined : this.varName(j);
   }
 
-  /** access: [some] (this / %var / name / "key") then dotted parts, filters and indices. */
+  /**
+   * access: [some] (this / %var / name / "key") then dotted parts, filters and indices. A clause is tried as
+   * a block clause, then a rule call, then a comparison, each starting with the same query, and queries nest
+   * in filters: the answer for each position is kept so that nesting does not cost exponential time. Keeping
+   * it changes nothing: the query read at a position is always the same, and its misses are already recorded.
+   */
   private access(i: number): R<Query> {
+    if (this.accessMemo.has(i)) return this.accessMemo.get(i);
+    const r = this.readAccess(i);
+    this.accessMemo.set(i, r);
+    return r;
+  }
+
+  private readonly accessMemo = new Map<number, R<Query>>();
+
+  private readAccess(i: number): R<Query> {
     let matchAll = true;
     let j = i;
     const s = this.tag(this.ws0(i), 'SOME', 'some');
@@ -415,7 +416,7 @@ class Parser extends Scanner {
         j = k;
       }
     }
-    const pos = this.pos(j);
+    const start = j;
     let first: R<QueryPart>;
     const t = this.tag(this.ws0(j), 'this', 'THIS');
     if (t !== undefined) first = [{ kind: 'this' }, t];
@@ -431,15 +432,7 @@ class Parser extends Scanner {
     const parts: QueryPart[] = [first[0]];
     j = first[1];
     for (;;) {
-      const part = this.alt<QueryPart>(
-        j,
-        (k) => this.dottedProperty(k),
-        (k) => this.allIndices(k),
-        (k) => this.arrayIndex(k),
-        (k) => this.mapKeyLookup(k),
-        (k) => this.mapKeysMatch(k),
-        (k) => this.filter(k),
-      );
+      const part = this.dottedProperty(j) ?? this.allIndices(j) ?? this.arrayIndex(j) ?? this.mapKeyLookup(j) ?? this.mapKeysMatch(j) ?? this.filter(j);
       if (!part) break;
       if (part[1] === j) return this.miss(j, 'progress');
       parts.push(part[0]);
@@ -447,14 +440,13 @@ class Parser extends Scanner {
     }
     // cfn-guard reads `%v.a` as `%v[*].a`: a variable holds a list of values.
     if (parts.length > 1 && parts[0].kind === 'variable' && parts[1].kind !== 'allIndices') parts.splice(1, 0, { kind: 'allIndices', implicit: true });
-    return [{ pos, matchAll, parts }, j];
+    return [{ pos: this.pos(start), matchAll, parts }, j];
   }
 
   // ---- clauses --------------------------------------------------------------------------------------------
 
   /** clause_with_map: [not] query op [rhs] [<<message>>]. */
   private accessClause(i: number): R<AccessClause> {
-    const pos = this.pos(i);
     let j = this.ws0(i);
     const n = this.not(j);
     if (n !== undefined) j = n;
@@ -463,36 +455,30 @@ class Parser extends Scanner {
     const cmp = this.valueCmp(this.ws0(q[1]));
     if (!cmp) return undefined;
     const [comparator, k] = cmp;
-    const base = { kind: 'access' as const, pos, negation: n !== undefined, query: q[0], comparator };
+    const pos = this.pos(i);
+    const negation = n !== undefined;
+    const query = q[0];
     if (UNARY_OPS.has(comparator.op)) {
       const [message, end] = this.message(this.ws0(k))!;
-      return [{ ...base, message }, end];
+      return [{ kind: 'access', pos, negation, query, comparator, message }, end];
     }
-    const rhs = this.cut(
-      this.alt<LetValue>(
-        k,
-        (x) => {
-          const v = this.value(x);
-          return v && [{ kind: 'value', value: v[0] }, v[1]];
-        },
-        (x) => {
-          const f = this.functionCall(this.ws0(x));
-          return f && [{ kind: 'call', call: f[0] }, f[1]];
-        },
-        (x) => {
-          const a = this.access(this.ws0(x));
-          return a && [{ kind: 'query', query: a[0] }, a[1]];
-        },
-      ),
-      k,
-      'a value, a function call or a query to compare with',
-    );
+    const rhs = this.cut(this.compareWith(k), k, 'a value, a function call or a query to compare with');
     const [message, end] = this.message(this.ws0(rhs[1]))!;
-    return [{ ...base, compareWith: rhs[0], message }, end];
+    return [{ kind: 'access', pos, negation, query, comparator, compareWith: rhs[0], message }, end];
+  }
+
+  /** The right-hand side of a comparison. */
+  private compareWith(i: number): R<LetValue> {
+    const v = this.value(i);
+    if (v) return [{ kind: 'value', value: v[0] }, v[1]];
+    const j = this.ws0(i);
+    const f = this.functionCall(j);
+    if (f) return [{ kind: 'call', call: f[0] }, f[1]];
+    const a = this.access(j);
+    return a && [{ kind: 'query', query: a[0] }, a[1]];
   }
 
   private blockClause(i: number): R<GuardClause> {
-    const pos = this.pos(i);
     const q = this.access(i);
     if (!q) return undefined;
     let j = q[1];
@@ -503,8 +489,8 @@ class Parser extends Scanner {
       notEmpty = true;
       j = e;
     }
-    const b = this.block(j, (x) => this.clause(x));
-    return b && [{ kind: 'block', pos, query: q[0], notEmpty, block: b[0] }, b[1]];
+    const b = this.block(j, this.clauseParser);
+    return b && [{ kind: 'block', pos: this.pos(i), query: q[0], notEmpty, block: b[0] }, b[1]];
   }
 
   /** call_expr: name(args), arguments separated by `,` with whitespace (no comments) around. */
@@ -539,23 +525,16 @@ class Parser extends Scanner {
   }
 
   private ruleCallClause(i: number): R<RuleCallClause> {
-    const pos = this.pos(i);
     const n = this.not(i);
     const c = this.callExpr(n ?? i);
     if (!c) return undefined;
     const m = this.customMessage(this.ws0(c[1]));
-    return [{ kind: 'ruleCall', pos, negation: n !== undefined, name: c[0].name, args: c[0].args, message: m?.[0] }, m ? m[1] : c[1]];
+    return [{ kind: 'ruleCall', pos: this.pos(i), negation: n !== undefined, name: c[0].name, args: c[0].args, message: m?.[0] }, m ? m[1] : c[1]];
   }
 
   /** clause: a when block, a block clause, a rule call, or a comparison. */
   private clause(i: number): R<GuardClause> {
-    return this.alt<GuardClause>(
-      i,
-      (k) => this.whenBlock(k, (x) => this.clause(x)),
-      (k) => this.blockClause(k),
-      (k) => this.ruleCallClause(k),
-      (k) => this.accessClause(k),
-    );
+    return this.whenBlock(i, this.clauseParser) ?? this.blockClause(i) ?? this.ruleCallClause(i) ?? this.accessClause(i);
   }
 
   private newline(i: number): number | undefined {
@@ -569,16 +548,17 @@ class Parser extends Scanner {
 
   /** A rule reference ends the line, or precedes a comment, `{`, `or`, or a message. */
   private ruleClause(i: number): R<NamedRuleClause> {
-    const pos = this.pos(i);
     const n = this.not(i);
     const name = this.varName(n ?? i);
     if (!name) return undefined;
     const j = name[1];
     const s = this.space0(j);
-    const base = { kind: 'rule' as const, pos, negation: n !== undefined, name: name[0] };
-    if (this.atEnd(j) || this.newline(s) !== undefined || this.text[s] === '#' || this.text[s] === '{' || this.orJoin(j) !== undefined) return [base, j];
+    const pos = this.pos(i);
+    const negation = n !== undefined;
+    if (this.atEnd(j) || this.newline(s) !== undefined || this.text[s] === '#' || this.text[s] === '{' || this.orJoin(j) !== undefined)
+      return [{ kind: 'rule', pos, negation, name: name[0] }, j];
     const [message, end] = this.cut(this.customMessage(s), s, 'the end of the line, `or` or a <<message>> after the rule name');
-    return [{ ...base, message }, end];
+    return [{ kind: 'rule', pos, negation, name: name[0], message }, end];
   }
 
   /** cnf_clauses: disjunctions until one does not read; none at all fails the file. */
@@ -596,29 +576,17 @@ class Parser extends Scanner {
   }
 
   private disjunctions<T>(i: number, f: Parse<T>): R<T[]> {
-    return this.separated(
-      i,
-      (k) => this.orJoin(k),
-      (k) => f(this.ws0(k)),
-      true,
-    );
+    return this.separated(i, this.orJoinParser, (k) => f(this.ws0(k)), true);
   }
 
   private singleClauses(i: number): [Conjunctions<WhenClause>, number] {
-    return this.cnf<WhenClause>(i, (k) =>
-      this.alt<WhenClause>(
-        k,
-        (x) => this.accessClause(x),
-        (x) => this.ruleCallClause(x),
-        (x) => this.ruleClause(x),
-      ),
-    );
+    return this.cnf<WhenClause>(i, this.whenClauseParser);
   }
 
   private letExpr(i: number): R<Let> {
-    const pos = this.pos(i);
     let j = this.tag(i, 'let');
     if (j === undefined) return undefined;
+    const pos = this.pos(i);
     j = this.ws1(j);
     if (j === undefined) return undefined;
     const name = this.varName(j);
@@ -673,11 +641,10 @@ class Parser extends Scanner {
   /** when_block: `when conditions { ... }` after any whitespace. */
   private whenBlock<T extends GuardClause>(i: number, f: Parse<T>): R<GuardClause & { kind: 'when' }> {
     i = this.ws0(i);
-    const pos = this.pos(i);
     const c = this.whenConditions(i);
     if (!c) return undefined;
     const b = this.block<GuardClause>(c[1], f);
-    return b && [{ kind: 'when', pos, conditions: c[0], block: b[0] }, b[1]];
+    return b && [{ kind: 'when', pos: this.pos(i), conditions: c[0], block: b[0] }, b[1]];
   }
 
   private typeName(i: number): R<string> {
@@ -693,11 +660,10 @@ class Parser extends Scanner {
   }
 
   private typeBlock(i: number): R<TypeBlock> {
-    const pos = this.pos(i);
     const name = this.typeName(i);
     if (!name) return undefined;
     let j = this.cutPos(this.ws1(name[1]), name[1], 'whitespace after the type name');
-    const clause = (k: number): R<GuardClause> => this.clause(k);
+    const clause = this.clauseParser;
     const c = this.whenConditions(j);
     let block: Block<GuardClause>;
     if (c) [block, j] = this.cut(this.block(c[1], clause), c[1], "'{' and clauses after the when conditions");
@@ -709,26 +675,25 @@ class Parser extends Scanner {
         [block, j] = [{ assignments: [], conjunctions: [[one[0]]] }, one[1]];
       }
     }
-    return [{ kind: 'type', pos, typeName: name[0], conditions: c?.[0], block }, j];
+    return [{ kind: 'type', pos: this.pos(i), typeName: name[0], conditions: c?.[0], block }, j];
   }
 
   private guardOrRuleClause(i: number): R<GuardClause> {
-    return this.alt<GuardClause>(
-      i,
-      (k) => this.clause(k),
-      (k) => this.ruleClause(k),
-    );
+    return this.clause(i) ?? this.ruleClause(i);
   }
 
   private ruleBlockClause(i: number): R<RuleClause> {
     const j = this.ws0(i);
-    return this.alt<RuleClause>(
-      j,
-      (k) => this.typeBlock(k),
-      (k) => this.whenBlock(k, (x) => this.guardOrRuleClause(x)),
-      (k) => this.guardOrRuleClause(k),
-    );
+    return this.typeBlock(j) ?? this.whenBlock(j, this.guardOrRuleClauseParser) ?? this.guardOrRuleClause(j);
   }
+
+  // The clause parsers handed to blocks and lists, made once.
+  private readonly clauseParser: Parse<GuardClause> = (i) => this.clause(i);
+  private readonly whenClauseParser: Parse<WhenClause> = (i) => this.accessClause(i) ?? this.ruleCallClause(i) ?? this.ruleClause(i);
+  private readonly guardOrRuleClauseParser: Parse<GuardClause> = (i) => this.guardOrRuleClause(i);
+  private readonly ruleBlockClauseParser: Parse<RuleClause> = (i) => this.ruleBlockClause(i);
+  private readonly orJoinParser = (i: number): number | undefined => this.orJoin(i);
+  private readonly typeBlockParser: Parse<TypeBlock> = (i) => this.typeBlock(i);
 
   private ruleHead(i: number): R<Pos> {
     const k = this.ws0(i);
@@ -743,11 +708,7 @@ class Parser extends Scanner {
     const [name, j] = this.cut(this.varName(head[1]), head[1], 'a rule name');
     const c = this.whenConditions(j);
     const k = c ? c[1] : j;
-    const b = this.cut(
-      this.block(k, (x) => this.ruleBlockClause(x)),
-      k,
-      "'{' and clauses for the rule",
-    );
+    const b = this.cut(this.block(k, this.ruleBlockClauseParser), k, "'{' and clauses for the rule");
     return [{ pos: head[0], name, conditions: c?.[0], block: b[0] }, b[1]];
   }
 
@@ -764,11 +725,7 @@ class Parser extends Scanner {
     const ps = this.separated(open, (k) => this.ch(k, ','), param, true);
     if (!ps) return undefined;
     const close = this.cutPos(this.ch(ps[1], ')'), ps[1], "')' after the parameters");
-    const b = this.cut(
-      this.block(close, (x) => this.ruleBlockClause(x)),
-      close,
-      "'{' and clauses for the rule",
-    );
+    const b = this.cut(this.block(close, this.ruleBlockClauseParser), close, "'{' and clauses for the rule");
     return [{ pos: head[0], name, params: [...new Set(ps[0])], block: b[0] }, b[1]];
   }
 
@@ -812,11 +769,11 @@ class Parser extends Scanner {
     if (p) return (out.parameterizedRules.push(p[0]), p[1]);
     const r = this.rule(i);
     if (r) return (out.rules.push(r[0]), r[1]);
-    const t = this.disjunctions(i, (k) => this.typeBlock(k));
+    const t = this.disjunctions(i, this.typeBlockParser);
     if (t) return (out.defaults.push(t[0]), t[1]);
-    const w = this.whenBlock(i, (k) => this.guardOrRuleClause(k));
+    const w = this.whenBlock(i, this.guardOrRuleClauseParser);
     if (w) return (out.defaults.push([w[0]]), w[1]);
-    const d = this.disjunctions(i, (k) => this.clause(k));
+    const d = this.disjunctions(i, this.clauseParser);
     if (d) return (out.defaults.push(d[0]), d[1]);
     return undefined;
   }

@@ -9,18 +9,46 @@ import type { Status } from './status';
 import type { PV } from './values';
 
 export interface QueryHooks {
-  /** Evaluates a filter's clauses with `scope` as the scope (eval_conjunction_clauses). */
-  filter(conjunctions: Conjunctions<GuardClause>, scope: Scope): Status;
+  /**
+   * Evaluates a filter's clauses with `scope` as the scope (eval_conjunction_clauses). `ownRecord` false: cfn-guard
+   * opens no Filter record, so the clauses' failures land in whatever record is open (and may be reported).
+   */
+  filter(conjunctions: Conjunctions<GuardClause>, scope: Scope, ownRecord: boolean): Status;
   /** The keys filter `[ keys == ... ]` over a map: the values of the keys kept (or UnResolved). */
   keysFilter(part: Extract<QueryPart, { kind: 'keysFilter' }>, map: Extract<PV, { t: 'map' }>, scope: Scope): QueryResult[];
   unsupported(query: Query, what: string): never;
 }
 
-/** Rust's `key.parse::<i32>()`. */
+const indexes = new Map<string, number | undefined>();
+
+/** Rust's `key.parse::<i32>()` (remembered per key name written in a rule). */
 function asIndex(name: string): number | undefined {
-  if (!/^[+-]?\d+$/.test(name)) return undefined;
-  const n = Number(name);
-  return n >= -2147483648 && n <= 2147483647 ? n : undefined;
+  if (indexes.has(name)) return indexes.get(name);
+  let index: number | undefined;
+  if (/^[+-]?\d+$/.test(name)) {
+    const n = Number(name);
+    index = n >= -2147483648 && n <= 2147483647 ? n : undefined;
+  }
+  indexes.set(name, index);
+  return index;
+}
+
+function pushAll(out: QueryResult[], results: readonly QueryResult[]): void {
+  for (const r of results) out.push(r);
+}
+
+/** An index part: the element (with the rest of the query applied), or UnResolved at the list. */
+function atIndex(
+  i: number,
+  query: Query,
+  list: Extract<PV, { t: 'list' }>,
+  index: number,
+  scope: Scope,
+  hooks: QueryHooks,
+  converter: Converter | undefined,
+): QueryResult[] {
+  const r = retrieveIndex(list, index);
+  return r.k === 'resolved' ? retrieve(i + 1, query, r.v, scope, hooks, converter) : [r];
 }
 
 /** retrieve_index: a negative index counts from the start too (`[-1]` is element 1). */
@@ -38,8 +66,6 @@ function retrieve(i: number, query: Query, current: PV, scope: Scope, hooks: Que
   const parts = query.parts;
   if (i >= parts.length) return [resolved(current)];
   const part = parts[i];
-  const next = (v: PV, s: Scope = scope, c = converter) => retrieve(i + 1, query, v, s, hooks, c);
-  const then = (r: QueryResult, f: (v: PV) => QueryResult[]) => (r.k === 'resolved' ? f(r.v) : [r]);
 
   if (i === 0 && part.kind === 'variable') {
     const out: QueryResult[] = [];
@@ -50,7 +76,7 @@ function retrieve(i: number, query: Query, current: PV, scope: Scope, hooks: Que
       }
       // `%v[*]` and `%v` followed by more parts apply the rest to each value, in the value's scope.
       const j = i + 1 < parts.length && parts[i + 1].kind === 'allIndices' ? i + 2 : i + 1;
-      if (j < parts.length) out.push(...retrieve(j, query, each.v, new ValueScope(scope.ev, each.v, scope), hooks, converter));
+      if (j < parts.length) pushAll(out, retrieve(j, query, each.v, new ValueScope(scope.ev, each.v, scope), hooks, converter));
       else out.push(each);
     }
     return out;
@@ -58,13 +84,13 @@ function retrieve(i: number, query: Query, current: PV, scope: Scope, hooks: Que
 
   switch (part.kind) {
     case 'this':
-      return next(current);
+      return retrieve(i + 1, query, current, scope, hooks, converter);
     case 'index':
-      return current.t === 'list' ? then(retrieveIndex(current, part.index), (v) => next(v)) : [unresolved(current)];
+      return current.t === 'list' ? atIndex(i, query, current, part.index, scope, hooks, converter) : [unresolved(current)];
     case 'key':
     case 'variable': {
       const idx = part.kind === 'key' ? asIndex(part.name) : undefined;
-      if (idx !== undefined) return current.t === 'list' ? then(retrieveIndex(current, idx), (v) => next(v)) : [unresolved(current)];
+      if (idx !== undefined) return current.t === 'list' ? atIndex(i, query, current, idx, scope, hooks, converter) : [unresolved(current)];
       if (current.t !== 'map') return [unresolved(current)];
       if (part.kind === 'variable') return variableKeys(i, query, current, scope, hooks, converter);
       return key(part.name, i, query, current, scope, hooks, converter);
@@ -72,17 +98,17 @@ function retrieve(i: number, query: Query, current: PV, scope: Scope, hooks: Que
     case 'allIndices':
       if (part.capture !== undefined) hooks.unsupported(query, 'a capturing `[name]` query part');
       if (current.t === 'list') return each(current, current.v, i, query, scope, hooks, converter);
-      return next(current);
+      return retrieve(i + 1, query, current, scope, hooks, converter);
     case 'allValues':
       if (part.capture !== undefined) hooks.unsupported(query, 'a capturing `[ name ]` query part');
       if (current.t === 'list') return each(current, current.v, i, query, scope, hooks, converter);
       if (current.t === 'map') {
         if (current.v.size === 0) return [unresolved(current)];
         const out: QueryResult[] = [];
-        for (const v of current.v.values()) out.push(...next(v, new ValueScope(scope.ev, v, scope)));
+        for (const v of current.v.values()) pushAll(out, retrieve(i + 1, query, v, new ValueScope(scope.ev, v, scope), hooks, converter));
         return out;
       }
-      return next(current);
+      return retrieve(i + 1, query, current, scope, hooks, converter);
     case 'filter':
       return filter(part, i, query, current, scope, hooks, converter);
     case 'keysFilter': {
@@ -91,7 +117,10 @@ function retrieve(i: number, query: Query, current: PV, scope: Scope, hooks: Que
       if (converter && part.with.kind === 'query') hooks.unsupported(query, 'a keys filter compared with a query after a key-case conversion');
       if (current.t !== 'map') return [unresolved(current)];
       const out: QueryResult[] = [];
-      for (const r of hooks.keysFilter(part, current, scope)) out.push(...(r.k === 'resolved' ? next(r.v) : [r]));
+      for (const r of hooks.keysFilter(part, current, scope)) {
+        if (r.k === 'resolved') pushAll(out, retrieve(i + 1, query, r.v, scope, hooks, converter));
+        else out.push(r);
+      }
       return out;
     }
   }
@@ -99,7 +128,9 @@ function retrieve(i: number, query: Query, current: PV, scope: Scope, hooks: Que
 
 function each(parent: PV, elements: PV[], i: number, query: Query, scope: Scope, hooks: QueryHooks, converter: Converter | undefined): QueryResult[] {
   if (elements.length === 0) return [unresolved(parent)];
-  return elements.flatMap((e) => retrieve(i + 1, query, e, scope, hooks, converter));
+  const out: QueryResult[] = [];
+  for (const e of elements) pushAll(out, retrieve(i + 1, query, e, scope, hooks, converter));
+  return out;
 }
 
 function filter(
@@ -113,21 +144,27 @@ function filter(
 ): QueryResult[] {
   if (part.capture !== undefined) hooks.unsupported(query, 'a capturing filter `[ name | ... ]`');
   const prev = query.parts[i - 1];
-  const keep = (v: PV, s: Scope) => (hooks.filter(part.conjunctions, s) === 'PASS' ? retrieve(i + 1, query, v, scope, hooks, converter) : []);
+  const keep = (v: PV, s: Scope, ownRecord = true) =>
+    hooks.filter(part.conjunctions, s, ownRecord) === 'PASS' ? retrieve(i + 1, query, v, scope, hooks, converter) : [];
   if (current.t === 'map') {
     if (prev?.kind === 'allValues' || prev?.kind === 'allIndices') return keep(current, scope);
     if (prev?.kind === 'key' || prev?.kind === 'variable') {
       const out: QueryResult[] = [];
       for (const v of current.v.values()) {
         const s = new ValueScope(scope.ev, v, scope);
-        if (hooks.filter(part.conjunctions, s) === 'PASS') out.push(...retrieve(i + 1, query, v, s, hooks, converter));
+        if (hooks.filter(part.conjunctions, s, true) === 'PASS') pushAll(out, retrieve(i + 1, query, v, s, hooks, converter));
       }
       return out;
     }
     return hooks.unsupported(query, 'a filter after this query part');
   }
-  if (current.t === 'list') return current.v.flatMap((e) => keep(e, new ValueScope(scope.ev, e, scope)));
-  if (prev?.kind === 'allIndices') return keep(current, new ValueScope(scope.ev, current, scope));
+  if (current.t === 'list') {
+    const out: QueryResult[] = [];
+    for (const e of current.v) pushAll(out, keep(e, new ValueScope(scope.ev, e, scope)));
+    return out;
+  }
+  // A scalar after `[*]`: the only filter cfn-guard evaluates without a Filter record of its own.
+  if (prev?.kind === 'allIndices') return keep(current, new ValueScope(scope.ev, current, scope), false);
   return [unresolved(current)];
 }
 
@@ -148,22 +185,27 @@ function key(
     if (!similar) return [unresolved(map)];
   }
   // A converter could find a key: reproduce inflector only where it is certain.
-  const refuse = () => hooks.unsupported(query, `the key-case conversion of '${name}'`);
-  if (!convertible(name)) refuse();
-  const attempt = (convert: Converter): PV | undefined => {
-    const converted = convert(name);
-    if (converted === undefined) refuse();
-    return map.v.get(converted!);
-  };
+  if (!convertible(name)) refuseConversion(name, query, hooks);
   if (converter) {
-    const v = attempt(converter);
+    const v = attempt(converter, name, map, query, hooks);
     return v === undefined ? [unresolved(map)] : retrieve(i + 1, query, v, scope, hooks, converter);
   }
   for (const c of CONVERTERS) {
-    const v = attempt(c.convert);
+    const v = attempt(c.convert, name, map, query, hooks);
     if (v !== undefined) return retrieve(i + 1, query, v, scope, hooks, c.convert);
   }
   return [unresolved(map)];
+}
+
+function refuseConversion(name: string, query: Query, hooks: QueryHooks): never {
+  return hooks.unsupported(query, `the key-case conversion of '${name}'`);
+}
+
+/** The value of the key `convert` makes of `name`, if any. */
+function attempt(convert: Converter, name: string, map: Extract<PV, { t: 'map' }>, query: Query, hooks: QueryHooks): PV | undefined {
+  const converted = convert(name);
+  if (converted === undefined) refuseConversion(name, query, hooks);
+  return map.v.get(converted);
 }
 
 /** `Resources.%names`: each string value (or each string of a list value) of the variable is a key. */

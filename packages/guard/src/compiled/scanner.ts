@@ -23,6 +23,14 @@ export class GuardParseError extends Error {
   }
 }
 
+/** A parse stopped short where Scanner did not `explain` its misses. */
+export class Unexplained extends Error {
+  constructor() {
+    super('the text does not parse; parse it again with `explain` for the reason');
+    this.name = 'Unexplained';
+  }
+}
+
 /** A result: the value and the position after it, or undefined for a recoverable miss. */
 export type R<T> = [T, number] | undefined;
 
@@ -31,21 +39,57 @@ const isDigit = (c: string | undefined): boolean => c !== undefined && c >= '0' 
 /** Rust's char::is_alphanumeric: Alphabetic or Numeric. */
 const ALNUM = /^[\p{Alphabetic}\p{Nd}\p{Nl}\p{No}]$/u;
 export const isAlnum = (c: string | undefined): boolean => c !== undefined && (isAsciiAlpha(c) || isDigit(c) || (c > '\x7f' && ALNUM.test(c)));
-const isSpace = (c: string | undefined): boolean => c === ' ' || c === '\t';
-const isMultispace = (c: string | undefined): boolean => c === ' ' || c === '\t' || c === '\n' || c === '\r';
+const isSpaceCode = (c: number): boolean => c === 0x20 || c === 0x09;
+const isMultispaceCode = (c: number): boolean => c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
+
+const CODE_0 = 0x30;
+const CODE_9 = 0x39;
+const isAsciiAlphaCode = (c: number): boolean => (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a);
+const isDigitCode = (c: number): boolean => c >= CODE_0 && c <= CODE_9;
+/** `-`, `_` and ASCII alphanumerics, the common case of the name characters below, decided without a string. */
+const isAsciiNameCode = (c: number, dash: boolean): boolean => isAsciiAlphaCode(c) || isDigitCode(c) || c === 0x5f || (dash && c === 0x2d);
+/** UTF-16 surrogates: only then does a column (counted in characters, as Rust does) differ from the string offset. */
+const SURROGATE = /[\uD800-\uDFFF]/;
 
 const I64_MAX = 9223372036854775807n;
 
+/**
+ * The message for a missed tag, `'a' or 'b'`, made once per spelling: it is needed at every miss on the
+ * frontier, and a string built anew would have to be hashed anew to be remembered there.
+ */
+function expectedTag(a: string, b?: string, c?: string): string {
+  const known = EXPECTED_TAGS.get(a);
+  if (known && known.b === b && known.c === c) return known.expected;
+  let expected = `'${a}'`;
+  if (b !== undefined) expected += ` or '${b}'`;
+  if (c !== undefined) expected += ` or '${c}'`;
+  if (!known) EXPECTED_TAGS.set(a, { b, c, expected });
+  return expected;
+}
+
+const EXPECTED_TAGS = new Map<string, { b?: string; c?: string; expected: string }>();
+
 export class Scanner {
-  private lineStarts: number[] = [0];
+  private readonly lineStarts: number[] = [0];
+  private readonly hasSurrogates: boolean;
   private far = -1;
-  private farExpected = new Set<string>();
+  /** What was expected at `far`, in first-seen order. */
+  private readonly farExpected = new Set<string>();
+  /** ws0's last answer: the alternatives of the grammar skip the same whitespace and comments many times. */
+  private wsFrom = -1;
+  private wsTo = -1;
 
   constructor(
     readonly text: string,
     readonly file: string,
+    /**
+     * Whether to remember what the misses expected, for `furthest`. Nearly every miss happens on the frontier,
+     * so this bookkeeping costs much; a parser may skip it and, should the text not parse, read it again with it.
+     */
+    readonly explain = true,
   ) {
-    for (let i = 0; i < text.length; i++) if (text[i] === '\n') this.lineStarts.push(i + 1);
+    for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', nl + 1)) this.lineStarts.push(nl + 1);
+    this.hasSurrogates = SURROGATE.test(text);
   }
 
   pos(i: number): Pos {
@@ -56,16 +100,25 @@ export class Scanner {
       if (this.lineStarts[mid] <= i) lo = mid;
       else hi = mid - 1;
     }
-    return { line: lo + 1, column: [...this.text.slice(this.lineStarts[lo], i)].length + 1 };
+    const start = this.lineStarts[lo];
+    const column = this.hasSurrogates ? [...this.text.slice(start, i)].length : Math.min(i, this.text.length) - start;
+    return { line: lo + 1, column: column + 1 };
   }
 
   /** A recoverable miss; remembers the furthest one for the message if nothing else reads on. */
   miss(i: number, expected: string): undefined {
+    if (!this.explain) return undefined;
     if (i > this.far) {
       this.far = i;
-      this.farExpected = new Set([expected]);
+      this.farExpected.clear();
+      this.farExpected.add(expected);
     } else if (i === this.far) this.farExpected.add(expected);
     return undefined;
+  }
+
+  /** Whether a miss at i would be forgotten, so that its message need not be made. */
+  protected forgets(i: number): boolean {
+    return !this.explain || i < this.far;
   }
 
   fail(i: number, expected: string): never {
@@ -73,8 +126,12 @@ export class Scanner {
     throw new GuardParseError(this.file, p.line, p.column, expected);
   }
 
-  /** The error for a file that stopped parsing: at the furthest point any alternative reached. */
-  furthest(fallback: number): GuardParseError {
+  /**
+   * The error for a file that stopped parsing: at the furthest point any alternative reached. Without
+   * `explain` that point is unknown, and the error is an Unexplained, to parse again with it.
+   */
+  furthest(fallback: number): GuardParseError | Unexplained {
+    if (!this.explain) return new Unexplained();
     const at = Math.max(this.far, fallback);
     const p = this.pos(at);
     const expected = at === this.far ? [...this.farExpected].join(' or ') : 'end of file';
@@ -86,13 +143,17 @@ export class Scanner {
   }
 
   ch(i: number, c: string): number | undefined {
-    return this.text[i] === c ? i + 1 : this.miss(i, `'${c}'`);
+    if (this.text[i] === c) return i + 1;
+    return this.forgets(i) ? undefined : this.miss(i, expectedTag(c));
   }
 
   /** Any of the spellings, first match wins (nom's alt of tags). */
-  tag(i: number, ...spellings: string[]): number | undefined {
-    for (const t of spellings) if (this.text.startsWith(t, i)) return i + t.length;
-    return this.miss(i, spellings.map((t) => `'${t}'`).join(' or '));
+  tag(i: number, a: string, b?: string, c?: string): number | undefined {
+    const text = this.text;
+    if (text.startsWith(a, i)) return i + a.length;
+    if (b !== undefined && text.startsWith(b, i)) return i + b.length;
+    if (c !== undefined && text.startsWith(c, i)) return i + c.length;
+    return this.forgets(i) ? undefined : this.miss(i, expectedTag(a, b, c));
   }
 
   /** `#` to the end of the line, then any whitespace (cfn-guard's comment2). */
@@ -103,22 +164,30 @@ export class Scanner {
   }
 
   multispace0(i: number): number {
-    while (isMultispace(this.text[i])) i++;
+    while (isMultispaceCode(this.text.charCodeAt(i))) i++;
     return i;
   }
 
   space0(i: number): number {
-    while (isSpace(this.text[i])) i++;
+    while (isSpaceCode(this.text.charCodeAt(i))) i++;
     return i;
   }
 
   /** *(whitespace / comment). */
   ws0(i: number): number {
+    const c = this.text.charCodeAt(i);
+    if (!isMultispaceCode(c) && c !== 0x23) return i;
+    if (i === this.wsFrom) return this.wsTo;
+    let j = i;
     for (;;) {
-      if (isMultispace(this.text[i])) i = this.multispace0(i);
-      else if (this.text[i] === '#') i = this.comment(i)!;
-      else return i;
+      const d = this.text.charCodeAt(j);
+      if (isMultispaceCode(d)) j = this.multispace0(j + 1);
+      else if (d === 0x23) j = this.comment(j)!;
+      else break;
     }
+    this.wsFrom = i;
+    this.wsTo = j;
+    return j;
   }
 
   /** 1*(whitespace / comment). */
@@ -129,14 +198,25 @@ export class Scanner {
 
   /** An ASCII letter, then letters, digits (Unicode) and `_`. */
   varName(i: number): R<string> {
-    if (!isAsciiAlpha(this.text[i])) return this.miss(i, 'a name');
-    let j = i + 1;
-    while (j < this.text.length) {
-      const c = String.fromCodePoint(this.text.codePointAt(j)!);
-      if (c !== '_' && !isAlnum(c)) break;
+    if (!isAsciiAlphaCode(this.text.charCodeAt(i))) return this.miss(i, 'a name');
+    return [this.text.slice(i, (i = this.nameEnd(i + 1, false))), i];
+  }
+
+  /** The end of a run of Unicode letters and digits, `_`, and `-` if `dash`. */
+  nameEnd(j: number, dash: boolean): number {
+    const text = this.text;
+    while (j < text.length) {
+      const code = text.charCodeAt(j);
+      if (code < 0x80) {
+        if (!isAsciiNameCode(code, dash)) break;
+        j++;
+        continue;
+      }
+      const c = String.fromCodePoint(text.codePointAt(j)!);
+      if (!isAlnum(c)) break;
       j += c.length;
     }
-    return [this.text.slice(i, j), j];
+    return j;
   }
 
   /** Ends at the first unescaped closing quote; `\q` stands for the quote, other backslashes stay. */
@@ -206,12 +286,19 @@ export class Scanner {
       while (isDigit(this.text[j])) j++;
     }
     const hasFraction = j > fracStart;
-    const signedExp = /^[eE][+-]\d/.test(this.text.slice(j, j + 3));
+    const isE = this.text[j] === 'e' || this.text[j] === 'E';
+    const sign = isE && (this.text[j + 1] === '+' || this.text[j + 1] === '-') ? 1 : 0;
+    const signedExp = sign === 1 && isDigit(this.text[j + 2]);
     if (!hasFraction && !signedExp) return this.miss(i, 'a float');
     // The number itself is read by lexical-core: the exponent sign is optional there, an empty exponent is no float.
-    const exp = /^[eE][+-]?\d+/.exec(this.text.slice(j, j + 400));
-    if (exp) j += exp[0].length;
-    else if (this.text[j] === 'e' || this.text[j] === 'E') return this.miss(i, 'a float');
+    if (isE) {
+      let k = j + 1 + sign;
+      // (the exponent's digits were read at most 399 characters into it)
+      const limit = Math.min(j + 400, this.text.length);
+      while (k < limit && isDigit(this.text[k])) k++;
+      if (k === j + 1 + sign) return this.miss(i, 'a float');
+      j = k;
+    }
     return [Number(this.text.slice(i, j)), j];
   }
 
@@ -236,6 +323,19 @@ const RUST_LETTER_ESCAPES = new Set('aAbBdDefGhHkKnpPrsStuUvwWxz'.split(''));
  * like `[a--b]` (Rust accepts, we reject).
  */
 export function rustRegexAccepts(pattern: string): boolean {
+  let accepted = ACCEPTED.get(pattern);
+  if (accepted === undefined) {
+    accepted = checkRustRegex(pattern);
+    if (ACCEPTED.size >= 10000) ACCEPTED.clear();
+    ACCEPTED.set(pattern, accepted);
+  }
+  return accepted;
+}
+
+/** rustRegexAccepts' answers: rule files repeat their patterns, and each is checked at every attempt to read it. */
+const ACCEPTED = new Map<string, boolean>();
+
+function checkRustRegex(pattern: string): boolean {
   for (let k = 0; k < pattern.length; k++) {
     if (pattern[k] !== '\\') continue;
     const c = pattern[k + 1];

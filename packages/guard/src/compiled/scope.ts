@@ -19,11 +19,16 @@ export abstract class Scope {
   abstract resolveVariable(name: string): QueryResult[];
 }
 
+const NO_LITERALS: ReadonlyMap<string, QueryResult[]> = new Map();
+const NO_LETS: ReadonlyMap<string, Let> = new Map();
+
 /** The lets of a file (root) or block: literals first, then cached functions and queries (resolve_variable). */
 export class LetScope extends Scope {
-  private readonly literals = new Map<string, PV>();
-  private readonly lazy = new Map<string, Let>();
-  private readonly resolved = new Map<string, QueryResult[]>();
+  /** Each literal let as its one Literal result (the same array every time, as cached results are). */
+  private readonly literals: ReadonlyMap<string, QueryResult[]>;
+  private readonly lazy: ReadonlyMap<string, Let>;
+  /** Created on the first resolution (most block scopes have no lets). */
+  private resolved?: Map<string, QueryResult[]>;
 
   constructor(
     ev: Evaluator,
@@ -32,11 +37,20 @@ export class LetScope extends Scope {
     private readonly parent?: Scope,
   ) {
     super(ev);
-    // extract_variables: HashMaps per kind, so a later let of the same kind replaces an earlier one.
-    for (const l of lets) {
-      if (l.value.kind === 'value') this.literals.set(l.name, fromLiteral(l.value.value));
-      else this.lazy.set(l.name, l);
+    if (lets.length === 0) {
+      this.literals = NO_LITERALS;
+      this.lazy = NO_LETS;
+      return;
     }
+    // extract_variables: HashMaps per kind, so a later let of the same kind replaces an earlier one.
+    const literals = new Map<string, QueryResult[]>();
+    const lazy = new Map<string, Let>();
+    for (const l of lets) {
+      if (l.value.kind === 'value') literals.set(l.name, [{ k: 'literal', v: fromLiteral(l.value.value) }]);
+      else lazy.set(l.name, l);
+    }
+    this.literals = literals;
+    this.lazy = lazy;
   }
 
   root(): PV {
@@ -45,8 +59,8 @@ export class LetScope extends Scope {
 
   resolveVariable(name: string): QueryResult[] {
     const lit = this.literals.get(name);
-    if (lit) return [{ k: 'literal', v: lit }];
-    const cached = this.resolved.get(name);
+    if (lit) return lit;
+    const cached = this.resolved?.get(name);
     if (cached) return cached;
     const l = this.lazy.get(name);
     if (!l) {
@@ -61,7 +75,7 @@ export class LetScope extends Scope {
       // `let x = some q` keeps only resolved values.
       if (!q!.matchAll) result = result.filter((r) => r.k === 'resolved');
     }
-    this.resolved.set(name, result);
+    (this.resolved ??= new Map()).set(name, result);
     return result;
   }
 }

@@ -17,25 +17,42 @@ export type Report =
 export interface Outcome {
   readonly status: Status;
   readonly reports: readonly Report[];
+  /** Recorded in the enclosing container whatever this clause's status (a rule call's arguments): not gated by it. */
+  readonly leaked?: readonly Report[];
 }
 
 export const PASSED: Outcome = { status: 'PASS', reports: [] };
 export const SKIPPED: Outcome = { status: 'SKIP', reports: [] };
 
 /** A container's outcome: its children's failures are reported only when it FAILed. */
-export const gated = (status: Status, reports: readonly Report[]): Outcome => ({ status, reports: status === 'FAIL' ? reports : [] });
+export const gated = (status: Status, reports: readonly Report[]): Outcome => (status === 'FAIL' ? { status, reports } : status === 'PASS' ? PASSED : SKIPPED);
+
+const NONE: readonly Report[] = [];
 
 /** Lines of a block (eval_conjunction_clauses), each line a disjunction; `or` stops at the first PASS. */
 export function conjunction<T>(lines: readonly (readonly T[])[], evalOne: (item: T) => Outcome): Outcome {
   let passes = 0;
   let fails = 0;
-  const reports: Report[] = [];
+  let reports: Report[] | undefined;
   for (const line of lines) {
+    if (line.length === 1) {
+      // Without an `or` no Disjunction record is opened: what the clause leaked and reported is the container's.
+      const o = evalOne(line[0]);
+      if (o.leaked && o.leaked.length > 0) (reports ??= []).push(...o.leaked);
+      if (o.status === 'PASS') {
+        passes++;
+        continue;
+      }
+      if (o.status === 'FAIL') fails++;
+      if (o.reports.length > 0) (reports ??= []).push(...o.reports);
+      continue;
+    }
     let lineFails = 0;
     let linePassed = false;
     const lineReports: Report[] = [];
     for (const item of line) {
       const o = evalOne(item);
+      if (o.leaked) lineReports.push(...o.leaked);
       if (o.status === 'PASS') {
         linePassed = true;
         // A single clause's own container already gated its reports (a PASS has none).
@@ -48,12 +65,14 @@ export function conjunction<T>(lines: readonly (readonly T[])[], evalOne: (item:
       passes++;
       continue;
     }
-    if (lineFails > 0) fails++;
-    if (line.length > 1) {
-      if (lineFails > 0) reports.push({ kind: 'or', checks: lineReports });
-    } else reports.push(...lineReports);
+    if (lineFails > 0) {
+      fails++;
+      (reports ??= []).push({ kind: 'or', checks: lineReports });
+    }
   }
-  return { status: fails > 0 ? 'FAIL' : passes > 0 ? 'PASS' : 'SKIP', reports };
+  const status: Status = fails > 0 ? 'FAIL' : passes > 0 ? 'PASS' : 'SKIP';
+  if (reports === undefined) return status === 'PASS' ? PASSED : status === 'SKIP' ? SKIPPED : { status, reports: NONE };
+  return { status, reports };
 }
 
 /** Every path a report names and the message Tarmac attaches to it (violationsFromReport's collectPaths). */

@@ -66,6 +66,10 @@ export class CachedEngine implements GuardEngine {
     });
   }
 
+  get notes(): readonly string[] | undefined {
+    return this.inner.notes;
+  }
+
   unparsableRules(rules: readonly GuardRule[]): Promise<InputError[]> {
     return this.inner.unparsableRules(rules);
   }

@@ -1,18 +1,20 @@
 import { InputError } from '@tarmac/core';
 import { CachedEngine } from './cached-engine';
+import { CompiledEngine } from './compiled-engine';
 import { GuardEngine } from './engine';
 import { installSpec, missingNativeGuard, nativeGuard, platformPackage } from './native-binary';
 import { NativeEngine } from './native-engine';
 import { WasmEngine } from './wasm-engine';
 import { wasmUnavailable } from './wasm-validate';
 
-export type EngineChoice = 'auto' | 'wasm' | 'native';
+export type EngineChoice = 'auto' | 'compiled' | 'wasm' | 'native';
 
 /**
- * auto: native cfn-guard where this platform has the binary (starts in milliseconds, so pre-commit stays
- * fast; see resolveNativeGuard for where it comes from), else the WebAssembly engine when aws-cdk-lib is
- * installed. See docs/adr/0001-engine-selection.md. An engine that is not installed is an InputError
- * saying what to install. With `cacheDir`, verdicts are remembered there (see CachedEngine).
+ * auto (= compiled): the compiled evaluator, in-process, with cfn-guard's verdicts (ADR 0013); a rule file it
+ * does not support goes to cfn-guard as `native` would pick it. native: cfn-guard itself where this platform
+ * has the binary (see resolveNativeGuard), else the WebAssembly engine when aws-cdk-lib is installed (ADR
+ * 0001). An engine that is not installed is an InputError saying what to install. With `cacheDir`, verdicts
+ * are remembered there (see CachedEngine).
  */
 export function createEngine(choice: EngineChoice = 'auto', cacheDir?: string): GuardEngine {
   const engine = chooseEngine(choice);
@@ -20,16 +22,23 @@ export function createEngine(choice: EngineChoice = 'auto', cacheDir?: string): 
 }
 
 function chooseEngine(choice: EngineChoice): GuardEngine {
+  if (choice === 'auto' || choice === 'compiled') return new CompiledEngine(cfnGuardEngine);
   if (choice === 'wasm') return new WasmEngine();
   const native = nativeGuard();
   if (native) return new NativeEngine(native.binary);
-  if (choice === 'native') throw missingNativeGuard();
+  throw missingNativeGuard();
+}
+
+/** cfn-guard itself, for the rules the compiled engine leaves to it: native where installed, else WebAssembly. */
+function cfnGuardEngine(): GuardEngine {
+  const native = nativeGuard();
+  if (native) return new NativeEngine(native.binary);
   const wasm = wasmUnavailable();
   if (wasm) throw noGuardEngine(wasm);
   return new WasmEngine();
 }
 
-/** Neither engine is installed (auto): why, and what to install for either. */
+/** Neither cfn-guard engine is installed: why, and what to install for either. */
 export function noGuardEngine(wasm: InputError, platform: string = process.platform, arch: string = process.arch): InputError {
   const own = platformPackage(platform, arch);
   const nativeReason = own

@@ -36,9 +36,9 @@ export interface JobResult {
   readonly errors: readonly InputError[];
 }
 
-export type EngineName = 'wasm' | 'native';
+export type EngineName = 'compiled' | 'wasm' | 'native';
 
-/** A Guard engine. Both implementations run the real CloudFormation Guard evaluator. */
+/** A Guard engine: cfn-guard itself (native, WebAssembly), or the compiled evaluator proven equal to it. */
 export interface GuardEngine {
   readonly name: EngineName;
   readonly version: string;
@@ -46,6 +46,8 @@ export interface GuardEngine {
   evaluate(jobs: readonly EvaluationJob[], onProgress?: (done: number) => void): Promise<JobResult[]>;
   /** Rules this engine cannot parse, each an error naming its file (and line where the engine says). */
   unparsableRules(rules: readonly GuardRule[]): Promise<InputError[]>;
+  /** What the run should say about how it evaluated (rules the compiled engine left to another engine). */
+  readonly notes?: readonly string[];
   dispose(): void;
 }
 

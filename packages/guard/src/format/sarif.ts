@@ -65,15 +65,21 @@ export function formatSarif(report: CheckReport, cwd = process.cwd()): string {
         invocations: [
           {
             executionSuccessful: report.errors.length === 0,
-            toolExecutionNotifications: report.errors.map((e) => ({
-              level: 'error',
-              message: { text: e.message },
-              locations: [
-                {
-                  physicalLocation: { artifactLocation: { uri: uri(e.location.file) }, ...(e.location.line ? { region: { startLine: e.location.line } } : {}) },
-                },
-              ],
-            })),
+            toolExecutionNotifications: [
+              ...report.errors.map((e) => ({
+                level: 'error',
+                message: { text: e.message },
+                locations: [
+                  {
+                    physicalLocation: {
+                      artifactLocation: { uri: uri(e.location.file) },
+                      ...(e.location.line ? { region: { startLine: e.location.line } } : {}),
+                    },
+                  },
+                ],
+              })),
+              ...(report.engine.notes ?? []).map((text) => ({ level: 'note', message: { text } })),
+            ],
           },
         ],
       },

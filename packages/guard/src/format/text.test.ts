@@ -57,3 +57,11 @@ test('a finding that stands for Control Tower rules names them, and the summary 
     'FAIL 1 template, 1 resources, 1 blocking, 0 warnings in 0.02s (catalog policies, wasm engine)',
   ]);
 });
+
+test('a rule the compiled engine left to cfn-guard is a note before the summary', () => {
+  const note = 'rule LZ.X.1 was evaluated by the native Guard engine: x.guard:3:7: not supported by the compiled Guard evaluator: \\p{Greek}';
+  const report = sampleReport([], { engine: { name: 'compiled', version: 'cfn-guard 3.1.1 semantics', notes: [note] } });
+  const lines = formatText(report, { color: false }).trimEnd().split('\n');
+  expect(lines.slice(0, -1)).toEqual([`note ${note}`]);
+  expect(lines[lines.length - 1]).toMatch(/^PASS .*compiled engine\)$/);
+});

@@ -54,6 +54,7 @@ export function formatText(report: CheckReport, options: TextOptions): string {
     for (const e of expiring)
       lines.push(`${yellow('note')} exemption ${e.id} expires after ${e.expires}: fix what it exempts, or renew it in exemptions.yaml (owner ${e.owner})`);
   }
+  for (const note of report.engine.notes ?? []) lines.push(`${yellow('note')} ${note}`);
   if (report.errors.length) {
     if (lines.length) lines.push('');
     for (const e of report.errors) lines.push(`${red('error')} ${e.message}`);

@@ -1,3 +1,4 @@
+import { CompiledEngine } from '../compiled-engine';
 import { GuardEngine } from '../engine';
 import { NativeEngine } from '../native-engine';
 import { WasmEngine } from '../wasm-engine';
@@ -9,6 +10,7 @@ import { WasmEngine } from '../wasm-engine';
 export function describeEachEngine(body: (engine: () => GuardEngine) => void): void {
   describe.each([
     ['native', () => new NativeEngine()],
+    ['compiled', () => new CompiledEngine(() => new NativeEngine())],
     ['wasm', () => new WasmEngine()],
   ])('%s engine', (_name, make: () => GuardEngine) => {
     let engine: GuardEngine;
