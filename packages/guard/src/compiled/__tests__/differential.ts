@@ -10,6 +10,7 @@ import { engineJson } from '../../engines/engine';
 import { nativeGuardBinary } from '../../engines/native-binary';
 import { NativeReport, violationsFromReport } from '../../engines/native-report';
 import { deriveResourceTypes } from '../../rules/guard-rule';
+import { guardHookInput } from '../../hook-input';
 import type { GuardFile } from '../ast';
 import { evaluateGuard, GuardEvaluation, GuardEvaluationError, UnsupportedGuard } from '../evaluate';
 import { parseGuard } from '../parse';
@@ -289,6 +290,27 @@ function places(v: Json, out: { parent: Record<string, Json> | Json[]; key: stri
     out.push({ parent: v as Record<string, Json> | Json[], key, where: `${where}/${key}` });
     places(x, out, `${where}/${key}`);
   }
+}
+
+/**
+ * A template as a Guard Hook reads one of its resources, in a spelling picked at random: the hook input of today
+ * (ResourceType/ResourceProperties, or Type/Properties) with its HookContext, or the legacy input keyed by type.
+ * A resource of `types` when there is one; a document without resources is returned as it is.
+ */
+export function asHookInput(rand: Rand, doc: unknown, types: ReadonlySet<string> | undefined): { document: Json; what: string } | undefined {
+  const resources = doc && typeof doc === 'object' && !Array.isArray(doc) ? (doc as { Resources?: unknown }).Resources : undefined;
+  if (!resources || typeof resources !== 'object' || Array.isArray(resources)) return undefined;
+  const typed = Object.entries(resources as Record<string, unknown>).filter(
+    (e): e is [string, { Type: string; Properties?: unknown }] => !!e[1] && typeof e[1] === 'object' && typeof (e[1] as { Type?: unknown }).Type === 'string',
+  );
+  const reaching = typed.filter(([, r]) => types?.has(r.Type));
+  if (!typed.length) return undefined;
+  const [id, r] = pick(rand, reaching.length ? reaching : typed);
+  const properties = JSON.parse(JSON.stringify(r.Properties ?? null)) as Json;
+  const spelling = pick(rand, ['ResourceType/ResourceProperties', 'Type/Properties', 'legacy'] as const);
+  if (spelling === 'legacy') return { document: { [r.Type]: { resourceProperties: properties } }, what: `as legacy hook input of ${id}` };
+  const input = guardHookInput(id, r.Type, r.Properties === undefined ? undefined : properties, spelling);
+  return { document: JSON.parse(JSON.stringify(input)) as Json, what: `as hook input (${spelling}) of ${id}` };
 }
 
 /**
