@@ -1,4 +1,5 @@
-import { Node as JsonNode, ParseError, ParseErrorCode, parseTree } from 'jsonc-parser';
+import { ParseError, ParseErrorCode, parseTree } from 'jsonc-parser';
+import { ScannedNode, firstDuplicateKey, scanPositions } from './json-scan';
 import { InputError, SourceLocation } from './errors';
 import type { SourceDocument } from './yaml-source';
 
@@ -6,79 +7,64 @@ import type { SourceDocument } from './yaml-source';
  * Strict JSON with source positions, about five times faster than reading it as YAML (CDK templates are
  * JSON and often large). Returns undefined when the text is not strict JSON, so the caller reads it as
  * YAML instead: a YAML flow mapping also starts with `{`, and the YAML reader words syntax errors well.
+ * JSON.parse reads the values; json-scan adds what it does not tell (repeated keys, positions, the latter
+ * only when a location is asked for); text JSON.parse refuses goes through a syntax tree to say why.
  */
 export function parseJsonSource(text: string, file: string): SourceDocument | undefined {
-  const errors: ParseError[] = [];
-  const root = parseTree(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
-  let lines: LineStarts | undefined;
-  const at = (offset: number): SourceLocation => {
-    lines ??= lineStarts(text);
-    return { file, ...lines.position(offset) };
-  };
-  // `//` and `/* */` are not YAML either: read as YAML, the file would fail far from the real problem.
-  const comment = errors.find((e) => e.error === ParseErrorCode.InvalidCommentToken);
-  if (comment)
-    throw new InputError(at(comment.offset), 'JSON does not allow comments', 'strict JSON (CloudFormation rejects comments), or YAML with # comments');
-  if (!root || errors.length) return undefined;
-  const duplicate = firstDuplicateKey(root);
-  if (duplicate) throw new InputError(at(duplicate.offset), `duplicate key: ${String(duplicate.value)} appears twice in one object`);
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return notJson(text, file);
+  }
+  const at = locator(text, file);
+  const duplicate = firstDuplicateKey(text);
+  if (duplicate) throw new InputError(at(duplicate.offset), `duplicate key: ${duplicate.key} appears twice in one object`);
+  let root: ScannedNode | undefined;
   return {
     file,
-    value: JSON.parse(text),
+    value,
     locate(path) {
-      let node: JsonNode | undefined = root;
+      root ??= scanPositions(text);
+      let node: ScannedNode | undefined = root;
       let best = at(root.offset);
       for (const key of path) {
-        const child = childAt(node, key);
-        if (!child) break;
-        best = at(child.located.offset);
-        node = child.value;
+        if (node?.members) {
+          const member = node.members.get(String(key));
+          if (!member) break;
+          best = at(member.keyOffset);
+          node = member.value;
+        } else if (node?.items && typeof key === 'number' && key < node.items.length) {
+          node = node.items[key];
+          best = at(node.offset);
+        } else break;
       }
       return best;
     },
   };
 }
 
-/** The properties of an object node by key, built on first use: a report locates thousands of findings. */
-const propertiesOf = new WeakMap<JsonNode, Map<string, JsonNode>>();
-
-/** The value under `key`, and the node a location points at (the property's key, or the array item). */
-function childAt(node: JsonNode | undefined, key: string | number): { located: JsonNode; value: JsonNode | undefined } | undefined {
-  if (node?.type === 'object') {
-    let properties = propertiesOf.get(node);
-    if (!properties) {
-      properties = new Map();
-      for (const p of node.children ?? []) {
-        const k = p.children?.[0]?.value;
-        if (typeof k === 'string' && !properties.has(k)) properties.set(k, p);
-      }
-      propertiesOf.set(node, properties);
-    }
-    const property = properties.get(String(key));
-    return property && { located: property.children![0], value: property.children![1] };
-  }
-  if (node?.type === 'array' && typeof key === 'number') {
-    const item = node.children?.[key];
-    return item && { located: item, value: item };
-  }
+/** Text JSON.parse refuses: comments are an error here (YAML has none either), anything else is for the YAML reader. */
+function notJson(text: string, file: string): undefined {
+  const errors: ParseError[] = [];
+  parseTree(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+  // `//` and `/* */` are not YAML either: read as YAML, the file would fail far from the real problem.
+  const comment = errors.find((e) => e.error === ParseErrorCode.InvalidCommentToken);
+  if (comment)
+    throw new InputError(
+      locator(text, file)(comment.offset),
+      'JSON does not allow comments',
+      'strict JSON (CloudFormation rejects comments), or YAML with # comments',
+    );
   return undefined;
 }
 
-function firstDuplicateKey(root: JsonNode): JsonNode | undefined {
-  const stack = [root];
-  for (let node = stack.pop(); node; node = stack.pop()) {
-    if (node.type === 'object') {
-      const seen = new Set<string>();
-      for (const property of node.children ?? []) {
-        const key = property.children?.[0];
-        if (key && seen.has(key.value)) return key;
-        if (key) seen.add(key.value);
-      }
-    }
-    const children = node.children ?? [];
-    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]); // document order
-  }
-  return undefined;
+function locator(text: string, file: string): (offset: number) => SourceLocation {
+  let lines: LineStarts | undefined;
+  return (offset) => {
+    lines ??= lineStarts(text);
+    return { file, ...lines.position(offset) };
+  };
 }
 
 interface LineStarts {
