@@ -100,3 +100,36 @@ test('custom rules are passed to the runner', () => {
     ['named-buckets', 'Data/Inner', 'Deep'],
   ]);
 });
+
+describe('where the check runs', () => {
+  afterEach(() => jest.restoreAllMocks());
+  // The module object itself (an import namespace cannot be spied on): check-sync calls spawnSync through it.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const spawned = () => jest.spyOn(require('child_process') as typeof import('child_process'), 'spawnSync');
+
+  test('with the compiled engine (the default), here: no child process', () => {
+    const spawn = spawned();
+    const report = checkStackTemplatesSync({ policies: POLICIES, profile: 'prod', templates: [{ file: template, stack: 'Data' }] });
+    expect(spawn).not.toHaveBeenCalled();
+    expect(report.engine.name).toBe('compiled');
+    expect(report.findings.filter((f) => f.controlId === 'LZ.S3.2').map((f) => f.logicalId)).toEqual(['Plain', 'Deep']);
+  });
+
+  test('a rule the compiled engine leaves to cfn-guard sends the check to a child process, which says so and finds the same', () => {
+    // \p{Greek} is a script: valid for cfn-guard's regex crate, refused by the translation to JavaScript.
+    const rule = path.join(dir, 'greek-names.guard');
+    fs.writeFileSync(
+      rule,
+      "let b = Resources.*[ Type == 'AWS::S3::Bucket' ]\nrule greek_names when %b not empty { %b.Properties.BucketName == /^\\p{Greek}+$/ }\n",
+    );
+    const spawn = spawned();
+    const report = checkStackTemplatesSync({ policies: POLICIES, profile: 'prod', rules: [rule], templates: [{ file: template, stack: 'Data' }] });
+    expect(spawn).toHaveBeenCalledTimes(1);
+    expect(report.errors).toEqual([]);
+    expect(report.engine.notes).toEqual([expect.stringMatching(/^rule greek-names was evaluated by the native Guard engine: .*greek-names\.guard:2:\d+/)]);
+    expect(report.findings.filter((f) => f.controlId === 'greek-names').map((f) => [f.stack, f.logicalId])).toEqual([
+      ['Data', 'Plain'],
+      ['Data/Inner', 'Deep'],
+    ]);
+  });
+});

@@ -1,9 +1,13 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { EngineChoice } from './engines/create-engine';
+import { collectInputErrors } from '@tarmac/core';
+import { checkSourcesSync } from './check';
+import { EngineChoice, createEngine } from './engines/create-engine';
+import { GuardEngine, SyncGuardEngine } from './engines/engine';
 import { CheckReport } from './findings';
 import { parseJsonReport } from './format/json';
+import { errorReport, stackCheckInputs } from './stack-check';
 
 /** What the check runner needs: everything by name or path, so it crosses a process boundary as JSON. */
 export interface StackCheckRequest {
@@ -25,11 +29,38 @@ const RUNNER = path.join(__dirname, '..', 'dist', 'check-runner.js');
 
 /**
  * Checks stack templates from synchronous code: a CDK validation plugin's validate() cannot wait for a
- * promise, and the engines are asynchronous (native cfn-guard runs several processes at once). A child Node
- * process runs the same checkSources as `tarmac check` and prints its JSON report, so the verdicts are the
- * same by construction. A runner that crashes or prints no report is an Error, never a pass.
+ * promise. With the compiled engine (the default) the check runs here, synchronously; where a rule needs
+ * cfn-guard (asynchronous: several processes at once), or another engine is asked for, a child Node process
+ * runs it and prints its JSON report. Both run the same checkSources as `tarmac check` on the same inputs
+ * (stackCheckInputs), so the verdicts are the same by construction. A runner that crashes or prints no report
+ * is an Error, never a pass.
  */
 export function checkStackTemplatesSync(request: StackCheckRequest): CheckReport {
+  if (request.engine === undefined || request.engine === 'auto' || request.engine === 'compiled') {
+    const report = checkInProcess(request);
+    if (report) return report;
+  }
+  return checkInChildProcess(request);
+}
+
+/** The check here and now; undefined when a rule needs an engine that cannot answer synchronously. */
+function checkInProcess(request: StackCheckRequest): CheckReport | undefined {
+  const inputs = stackCheckInputs(request);
+  if (!('discovery' in inputs)) return inputs;
+  let engine: GuardEngine;
+  try {
+    engine = createEngine(request.engine, request.cacheDir);
+  } catch (err) {
+    return errorReport(collectInputErrors(err), request.policies);
+  }
+  try {
+    return 'evaluateSync' in engine ? checkSourcesSync(inputs.discovery, { ...inputs.options, engine: engine as SyncGuardEngine }) : undefined;
+  } finally {
+    engine.dispose();
+  }
+}
+
+function checkInChildProcess(request: StackCheckRequest): CheckReport {
   if (!fs.existsSync(RUNNER)) throw new Error(`${RUNNER} is missing: build @tarmac/guard first (npm run build)`);
   const run = spawnSync(process.execPath, [RUNNER], { input: JSON.stringify(request), encoding: 'utf8', maxBuffer: 1 << 30 });
   if (run.error) throw new Error(`cannot run the Tarmac check: ${run.error.message}`);

@@ -1,5 +1,5 @@
 import { Catalog, ExemptionSet, InputError, InputErrors, Profile, catalogLabel, collectInputErrors } from '@tarmac/core';
-import { EvaluationJob, GuardEngine } from './engines/engine';
+import { EvaluationJob, GuardEngine, JobResult, SyncGuardEngine } from './engines/engine';
 import { mergeControlTowerEquivalents } from './control-tower-equivalents';
 import { TemplateDeployment, exemptFindings } from './exempt-findings';
 import { CheckReport, Finding, blocks, isExempted, sortFindings } from './findings';
@@ -69,6 +69,25 @@ export async function checkPaths(paths: readonly string[], options: CheckOptions
 }
 
 export async function checkSources(discovery: Discovery, options: CheckOptions): Promise<CheckReport> {
+  const run = startCheck(discovery, options);
+  return run.finish(await options.engine.evaluate(run.jobs, run.progress));
+}
+
+/**
+ * checkSources for synchronous callers (a CDK validation plugin), with an engine that can evaluate without
+ * waiting (the compiled engine); undefined when it cannot for these rules, and the caller must use checkSources.
+ */
+export function checkSourcesSync(discovery: Discovery, options: CheckOptions & { readonly engine: SyncGuardEngine }): CheckReport | undefined {
+  const run = startCheck(discovery, options);
+  const results = options.engine.evaluateSync(run.jobs, run.progress);
+  return results && run.finish(results);
+}
+
+/** A check up to the engine: the jobs to evaluate, and what makes the report of their results. */
+function startCheck(
+  discovery: Discovery,
+  options: CheckOptions,
+): { jobs: EvaluationJob[]; progress?: (done: number) => void; finish: (results: readonly JobResult[]) => CheckReport } {
   const started = process.hrtime.bigint();
   const errors: InputError[] = [...discovery.errors];
   let rules: GuardRule[] = [];
@@ -90,49 +109,56 @@ export async function checkSources(discovery: Discovery, options: CheckOptions):
   const findings: Finding[] = templates.flatMap((t) => uncheckedFindings(t, rules, options.profile));
   // One call for the whole run: the WebAssembly engine builds its rule set once per call.
   const progress = options.onProgress && ((done: number) => options.onProgress!(done, jobs.length));
-  const unanswered = new Set(jobs);
-  const byJob = new Map(worlds.flatMap((w) => w.jobs.map((j) => [j, w] as const)));
-  for (const result of await options.engine.evaluate(jobs, progress)) {
-    const world = byJob.get(result.job);
-    if (!world || !unanswered.delete(result.job)) {
-      errors.push(
-        new InputError({ file: result.job.template.file }, `the ${options.engine.name} Guard engine answered for a template it was not asked about, or twice`),
-      );
-      continue;
+  return { jobs, progress, finish: (results) => finishCheck(results) };
+
+  function finishCheck(results: readonly JobResult[]): CheckReport {
+    const unanswered = new Set(jobs);
+    const byJob = new Map(worlds.flatMap((w) => w.jobs.map((j) => [j, w] as const)));
+    for (const result of results) {
+      const world = byJob.get(result.job);
+      if (!world || !unanswered.delete(result.job)) {
+        errors.push(
+          new InputError(
+            { file: result.job.template.file },
+            `the ${options.engine.name} Guard engine answered for a template it was not asked about, or twice`,
+          ),
+        );
+        continue;
+      }
+      errors.push(...result.errors, ...world.add(result));
     }
-    errors.push(...result.errors, ...world.add(result));
+    for (const w of worlds) findings.push(...w.findings());
+    // A template the engine gave no result for was not checked: an error, never a pass.
+    for (const job of unanswered)
+      errors.push(new InputError({ file: job.template.file }, `the ${options.engine.name} Guard engine returned no result for this template`));
+    const merged = mergeControlTowerEquivalents(findings, options.catalog.controls);
+    const exemptions = [...deployments.values()].some((d) => d.accountId) ? loadSet(options, errors) : undefined;
+    const judged = exemptions ? exemptFindings(merged, (f) => deployments.get(deploymentKey(f)) ?? {}, exemptions, options.catalog) : merged;
+    const reported = sortFindings(judged);
+    // A rule that did not parse is reported by every template it was sent with: once is enough.
+    const uniqueErrors = [...new Map(errors.map((e) => [e.message, e])).values()];
+    const skippedBy: Record<string, number> = {};
+    for (const s of discovery.skipped) skippedBy[s.reason] = (skippedBy[s.reason] ?? 0) + 1;
+    return {
+      findings: reported,
+      errors: uniqueErrors,
+      engine: { name: options.engine.name, version: options.engine.version, ...(options.engine.notes?.length ? { notes: options.engine.notes } : {}) },
+      catalog: catalogLabel(options.catalog),
+      evaluated: written.map(({ template, rules: sent }) => ({ file: template.file, stack: template.stack, controls: [...new Set(sent.map((r) => r.id))] })),
+      summary: {
+        files: discovery.sources.length + discovery.skipped.filter((s) => s.reason !== 'excluded directory').length,
+        templates: templates.length,
+        resources: templates.reduce((n, t) => n + t.resources.length, 0),
+        findings: reported.length,
+        blocking: reported.filter(blocks).length,
+        exempted: reported.filter(isExempted).length,
+        unchecked: templates.reduce((n, t) => n + t.unchecked.length, 0),
+        skipped: discovery.skipped.length,
+        skippedBy,
+        durationMs: Number((process.hrtime.bigint() - started) / 1_000_000n),
+      },
+    };
   }
-  for (const w of worlds) findings.push(...w.findings());
-  // A template the engine gave no result for was not checked: an error, never a pass.
-  for (const job of unanswered)
-    errors.push(new InputError({ file: job.template.file }, `the ${options.engine.name} Guard engine returned no result for this template`));
-  const merged = mergeControlTowerEquivalents(findings, options.catalog.controls);
-  const exemptions = [...deployments.values()].some((d) => d.accountId) ? loadSet(options, errors) : undefined;
-  const judged = exemptions ? exemptFindings(merged, (f) => deployments.get(deploymentKey(f)) ?? {}, exemptions, options.catalog) : merged;
-  const reported = sortFindings(judged);
-  // A rule that did not parse is reported by every template it was sent with: once is enough.
-  const uniqueErrors = [...new Map(errors.map((e) => [e.message, e])).values()];
-  const skippedBy: Record<string, number> = {};
-  for (const s of discovery.skipped) skippedBy[s.reason] = (skippedBy[s.reason] ?? 0) + 1;
-  return {
-    findings: reported,
-    errors: uniqueErrors,
-    engine: { name: options.engine.name, version: options.engine.version, ...(options.engine.notes?.length ? { notes: options.engine.notes } : {}) },
-    catalog: catalogLabel(options.catalog),
-    evaluated: written.map(({ template, rules: sent }) => ({ file: template.file, stack: template.stack, controls: [...new Set(sent.map((r) => r.id))] })),
-    summary: {
-      files: discovery.sources.length + discovery.skipped.filter((s) => s.reason !== 'excluded directory').length,
-      templates: templates.length,
-      resources: templates.reduce((n, t) => n + t.resources.length, 0),
-      findings: reported.length,
-      blocking: reported.filter(blocks).length,
-      exempted: reported.filter(isExempted).length,
-      unchecked: templates.reduce((n, t) => n + t.unchecked.length, 0),
-      skipped: discovery.skipped.length,
-      skippedBy,
-      durationMs: Number((process.hrtime.bigint() - started) / 1_000_000n),
-    },
-  };
 }
 
 function loadSet(options: CheckOptions, errors: InputError[]): ExemptionSet | undefined {

@@ -2,7 +2,7 @@ import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { InputError } from '@tarmac/core';
-import { EvaluationJob, GuardEngine, JobResult, Violation } from './engine';
+import { EvaluationJob, GuardEngine, JobResult, SyncGuardEngine, Violation } from './engine';
 import { narrowDocument, stringLiterals, typesReadBy } from './narrow-document';
 import { GuardRule, ruleTextFor } from '../rules/guard-rule';
 
@@ -20,7 +20,7 @@ const MAX_AGE_MS = 7 * 24 * 3600 * 1000;
  * Only clean results are stored (a template with an error is evaluated again next time), and an entry that
  * cannot be read is a miss, never a pass.
  */
-export class CachedEngine implements GuardEngine {
+export class CachedEngine implements SyncGuardEngine {
   readonly name: GuardEngine['name'];
   readonly version: string;
 
@@ -33,6 +33,21 @@ export class CachedEngine implements GuardEngine {
   }
 
   async evaluate(jobs: readonly EvaluationJob[], onProgress?: (done: number) => void): Promise<JobResult[]> {
+    const plan = this.plan(jobs, onProgress);
+    return plan.finish(plan.asked.length ? await this.inner.evaluate(plan.asked, plan.progress) : []);
+  }
+
+  /** Without waiting, when the engine inside can (see SyncGuardEngine); undefined otherwise. */
+  evaluateSync(jobs: readonly EvaluationJob[], onProgress?: (done: number) => void): JobResult[] | undefined {
+    const inner = this.inner as Partial<SyncGuardEngine>;
+    if (!inner.evaluateSync) return undefined;
+    const plan = this.plan(jobs, onProgress);
+    const fresh = plan.asked.length ? inner.evaluateSync(plan.asked, plan.progress) : [];
+    return fresh && plan.finish(fresh);
+  }
+
+  /** What the cache answers, what the engine must be asked, and how the answers combine into results. */
+  private plan(jobs: readonly EvaluationJob[], onProgress?: (done: number) => void) {
     const planned = jobs.map((job) => {
       const keys = this.keysOf(job);
       const cached = new Map<GuardRule, Violation[]>();
@@ -47,23 +62,25 @@ export class CachedEngine implements GuardEngine {
     const asked = new Map(planned.filter((p) => p.missing.length).map((p) => [{ template: p.job.template, rules: p.missing } as EvaluationJob, p]));
     const answered = jobs.length - asked.size;
     if (answered) onProgress?.(answered);
-    const fresh = asked.size ? await this.inner.evaluate([...asked.keys()], onProgress && ((done) => onProgress(answered + done))) : [];
-    const freshFor = new Map<EvaluationJob, JobResult>();
-    for (const result of fresh) {
-      const p = asked.get(result.job);
-      if (!p) throw new Error(`the ${this.name} engine returned a result for a template it was not given`);
-      if (!result.errors.length) {
-        const byRule = attribute(result.violations, p.missing);
-        if (byRule) for (const rule of p.missing) this.write(p.keys.get(rule)!, byRule.get(rule) ?? []);
+    const finish = (fresh: readonly JobResult[]): JobResult[] => {
+      const freshFor = new Map<EvaluationJob, JobResult>();
+      for (const result of fresh) {
+        const p = asked.get(result.job);
+        if (!p) throw new Error(`the ${this.name} engine returned a result for a template it was not given`);
+        if (!result.errors.length) {
+          const byRule = attribute(result.violations, p.missing);
+          if (byRule) for (const rule of p.missing) this.write(p.keys.get(rule)!, byRule.get(rule) ?? []);
+        }
+        freshFor.set(p.job, result);
       }
-      freshFor.set(p.job, result);
-    }
-    this.prune();
-    return planned.map(({ job, cached, missing }) => {
-      const result = freshFor.get(job);
-      if (missing.length && !result) throw new Error(`the ${this.name} engine returned no result for ${job.template.file}`);
-      return { job, violations: [...[...cached.values()].flat(), ...(result?.violations ?? [])], errors: result?.errors ?? [] };
-    });
+      this.prune();
+      return planned.map(({ job, cached, missing }) => {
+        const result = freshFor.get(job);
+        if (missing.length && !result) throw new Error(`the ${this.name} engine returned no result for ${job.template.file}`);
+        return { job, violations: [...[...cached.values()].flat(), ...(result?.violations ?? [])], errors: result?.errors ?? [] };
+      });
+    };
+    return { asked: [...asked.keys()], progress: onProgress && ((done: number) => onProgress(answered + done)), finish };
   }
 
   get notes(): readonly string[] | undefined {

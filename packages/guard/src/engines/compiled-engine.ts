@@ -1,5 +1,5 @@
 import { InputError } from '@tarmac/core';
-import { EvaluationJob, GuardEngine, JobResult, Violation } from './engine';
+import { EvaluationJob, GuardEngine, JobResult, SyncGuardEngine, Violation } from './engine';
 import { engineError } from './native-engine';
 import type { GuardFile } from '../compiled/ast';
 import { GuardEvaluation, GuardEvaluationError, UnsupportedGuard, evaluateGuard } from '../compiled/evaluate';
@@ -40,7 +40,7 @@ export type FallbackEngine = () => GuardEngine;
  * evaluated by the fallback engine instead, whole, and `notes` says so: refusing is safe, guessing is not.
  * An evaluation error is the rule's error on that template, as it is on cfn-guard.
  */
-export class CompiledEngine implements GuardEngine {
+export class CompiledEngine implements SyncGuardEngine {
   readonly name = 'compiled' as const;
   readonly version = `cfn-guard ${COMPILED_GUARD_SEMANTICS} semantics`;
   private fallbackEngine?: GuardEngine | InputError;
@@ -55,6 +55,39 @@ export class CompiledEngine implements GuardEngine {
   }
 
   async evaluate(jobs: readonly EvaluationJob[], onProgress?: (done: number) => void): Promise<JobResult[]> {
+    const { results, delegated, done } = this.evaluateHere(jobs, onProgress);
+    if (delegated.length) {
+      const engine = this.fallbackOrError();
+      if (engine instanceof InputError) {
+        for (const d of delegated) results.get(d.job)!.errors.push(engine);
+      } else {
+        const byAsked = new Map(delegated.map((d) => [d.asked, d.job]));
+        for (const r of await engine.evaluate(
+          delegated.map((d) => d.asked),
+          onProgress && ((n) => onProgress(done + n)),
+        )) {
+          const job = byAsked.get(r.job);
+          if (!job) throw new Error(`the ${engine.name} Guard engine answered for a template it was not asked about`);
+          byAsked.delete(r.job);
+          results.get(job)!.violations.push(...r.violations);
+          results.get(job)!.errors.push(...r.errors);
+        }
+        // A delegated template without an answer was not checked: never a pass.
+        for (const job of byAsked.values())
+          results.get(job)!.errors.push(new InputError({ file: job.template.file }, `the ${engine.name} Guard engine returned no result for this template`));
+      }
+    }
+    return jobs.map((job) => ({ job, ...results.get(job)! }));
+  }
+
+  /** Without waiting: undefined when a rule needs cfn-guard (then evaluate() is the way). */
+  evaluateSync(jobs: readonly EvaluationJob[], onProgress?: (done: number) => void): JobResult[] | undefined {
+    const { results, delegated } = this.evaluateHere(jobs, onProgress);
+    return delegated.length ? undefined : jobs.map((job) => ({ job, ...results.get(job)! }));
+  }
+
+  /** Every rule this engine evaluates; the jobs of the rules it refuses, to ask cfn-guard about. */
+  private evaluateHere(jobs: readonly EvaluationJob[], onProgress?: (done: number) => void) {
     const results = new Map<EvaluationJob, { violations: Violation[]; errors: InputError[] }>();
     const delegated: { job: EvaluationJob; asked: EvaluationJob }[] = [];
     let done = 0;
@@ -85,28 +118,7 @@ export class CompiledEngine implements GuardEngine {
       if (refused.length) delegated.push({ job, asked: { template: job.template, rules: refused } });
       else onProgress?.(++done);
     }
-    if (delegated.length) {
-      const engine = this.fallbackOrError();
-      if (engine instanceof InputError) {
-        for (const d of delegated) results.get(d.job)!.errors.push(engine);
-      } else {
-        const byAsked = new Map(delegated.map((d) => [d.asked, d.job]));
-        for (const r of await engine.evaluate(
-          delegated.map((d) => d.asked),
-          onProgress && ((n) => onProgress(done + n)),
-        )) {
-          const job = byAsked.get(r.job);
-          if (!job) throw new Error(`the ${engine.name} Guard engine answered for a template it was not asked about`);
-          byAsked.delete(r.job);
-          results.get(job)!.violations.push(...r.violations);
-          results.get(job)!.errors.push(...r.errors);
-        }
-        // A delegated template without an answer was not checked: never a pass.
-        for (const job of byAsked.values())
-          results.get(job)!.errors.push(new InputError({ file: job.template.file }, `the ${engine.name} Guard engine returned no result for this template`));
-      }
-    }
-    return jobs.map((job) => ({ job, ...results.get(job)! }));
+    return { results, delegated, done };
   }
 
   async unparsableRules(rules: readonly GuardRule[]): Promise<InputError[]> {

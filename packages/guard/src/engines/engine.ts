@@ -51,6 +51,11 @@ export interface GuardEngine {
   dispose(): void;
 }
 
+/** An engine that can also evaluate without waiting: undefined when it cannot for these jobs (it would need another engine). */
+export interface SyncGuardEngine extends GuardEngine {
+  evaluateSync(jobs: readonly EvaluationJob[], onProgress?: (done: number) => void): JobResult[] | undefined;
+}
+
 /** Canonical JSON the engines evaluate: the same bytes for both, whatever the template was written in. */
 export function canonicalJson(template: ParsedTemplate): string {
   return engineJson(template.document);
