@@ -104,7 +104,6 @@ test('custom rules are passed to the runner', () => {
 describe('where the check runs', () => {
   afterEach(() => jest.restoreAllMocks());
   // The module object itself (an import namespace cannot be spied on): check-sync calls spawnSync through it.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const spawned = () => jest.spyOn(require('child_process') as typeof import('child_process'), 'spawnSync');
 
   test('with the compiled engine (the default), here: no child process', () => {
