@@ -15,3 +15,4 @@ export * from './exemptions/model';
 export * from './exemptions/load-exemptions';
 export * from './exemptions/match-exemptions';
 export * from './exemptions/exemption-set';
+export * from './cache-dir';

@@ -1,14 +1,12 @@
 import { createHash } from 'crypto';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
+import { readCacheEntry, tarmacCacheDir, writeCacheEntry } from '../cache-dir';
 import { Catalog, Control, MandatoryTag, Profile } from './model';
 import { compileTagRule, TAG_RULE_NAMES } from './tag-rules';
 
 /** Bump when the stored shape changes. */
 const FORMAT = 1;
-/** Entries unused for this long are removed when another is written. */
-const MAX_AGE_MS = 7 * 24 * 3600 * 1000;
 const CORE_DIR = path.join(__dirname, '..', '..');
 
 /**
@@ -19,7 +17,7 @@ const CORE_DIR = path.join(__dirname, '..', '..');
  * or that says it is of another key, is a miss. TARMAC_NO_CACHE=1 turns it off; TARMAC_CACHE_DIR moves it.
  */
 export function cachedCatalog(root: string, load: () => Catalog): Catalog {
-  const dir = cacheDir();
+  const dir = tarmacCacheDir();
   if (!dir) return load();
   let key: string;
   try {
@@ -29,20 +27,10 @@ export function cachedCatalog(root: string, load: () => Catalog): Catalog {
   }
   const file = path.join(dir, `catalog-${key}.json`);
   const hit = readEntry(file, key, root);
-  if (hit) {
-    touch(file);
-    return hit;
-  }
+  if (hit) return hit;
   const catalog = load();
-  writeEntry(dir, file, key, catalog);
+  writeEntry(file, key, catalog);
   return catalog;
-}
-
-function cacheDir(): string | undefined {
-  if (process.env.TARMAC_NO_CACHE === '1') return undefined;
-  if (process.env.TARMAC_CACHE_DIR) return process.env.TARMAC_CACHE_DIR;
-  const base = process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
-  return path.join(base, 'tarmac');
 }
 
 /** The catalog's files (path and content; test cases by path), and this package's build (its files' stamps). */
@@ -58,18 +46,20 @@ export function catalogKey(root: string): string {
 
 let stamp: string | undefined;
 /**
- * This package's build: a published package changes only with its version; a checkout (it has src/) by any
- * file, sources included, since under jest (ts-jest) this module runs from src/ and a stale entry must not hide
- * an edit there.
+ * This package's build: its version, the data it reads (schemas/, data/), and in a checkout its last build
+ * (tsc -b rewrites tsconfig.tsbuildinfo whenever it writes dist/). Under jest, which runs src/, each run has a
+ * cache directory of its own (test/jest-env.js).
  */
 function codeStamp(): string {
   if (stamp === undefined) {
     const parts = [fs.readFileSync(path.join(CORE_DIR, 'package.json'), 'utf8')];
-    if (fs.existsSync(path.join(CORE_DIR, 'src')))
-      for (const f of filesUnder(CORE_DIR, (name) => /\.(js|ts|json)$/.test(name), ['node_modules'])) {
-        const s = fs.statSync(f, { bigint: true });
-        parts.push(`${f}\0${s.size}\0${s.mtimeNs}`);
-      }
+    const stat = (f: string) => {
+      const s = fs.statSync(f, { bigint: true });
+      parts.push(`${f}\0${s.size}\0${s.mtimeNs}`);
+    };
+    for (const dir of ['schemas', 'data']) if (fs.existsSync(path.join(CORE_DIR, dir))) filesUnder(path.join(CORE_DIR, dir), () => true, []).forEach(stat);
+    const build = path.join(CORE_DIR, 'tsconfig.tsbuildinfo');
+    if (fs.existsSync(build)) stat(build);
     stamp = parts.join('\0');
   }
   return stamp;
@@ -94,7 +84,7 @@ interface Entry {
 function readEntry(file: string, key: string, root: string): Catalog | undefined {
   let entry: Entry;
   try {
-    entry = JSON.parse(fs.readFileSync(file, 'utf8')) as Entry;
+    entry = JSON.parse(readCacheEntry(file)?.toString('utf8') ?? '') as Entry;
   } catch {
     return undefined;
   }
@@ -111,7 +101,7 @@ function withGuardFor(control: Omit<Control, 'guardFor'>, tags: readonly Mandato
   return { ...control, guardFor: (types) => compileTagRule(id, tags, types, say) };
 }
 
-function writeEntry(dir: string, file: string, key: string, catalog: Catalog): void {
+function writeEntry(file: string, key: string, catalog: Catalog): void {
   const entry: Entry = {
     key,
     catalog: {
@@ -120,35 +110,5 @@ function writeEntry(dir: string, file: string, key: string, catalog: Catalog): v
       controls: catalog.controls.map(({ guardFor: _made, ...control }) => control),
     },
   };
-  try {
-    fs.mkdirSync(dir, { recursive: true });
-    prune(dir);
-    const tmp = `${file}.${process.pid}.tmp`;
-    fs.writeFileSync(tmp, JSON.stringify(entry));
-    fs.renameSync(tmp, file); // whole or not at all: a concurrent reader sees the old entry or the new one
-  } catch {
-    // A cache that cannot be written costs the next run time, nothing else.
-  }
-}
-
-function touch(file: string): void {
-  try {
-    const now = new Date();
-    fs.utimesSync(file, now, now);
-  } catch {
-    // pruned a little early, at worst
-  }
-}
-
-function prune(dir: string): void {
-  const cutoff = Date.now() - MAX_AGE_MS;
-  for (const name of fs.readdirSync(dir)) {
-    if (!/^catalog-[0-9a-f]{64}\.json$/.test(name)) continue;
-    const file = path.join(dir, name);
-    try {
-      if (fs.statSync(file).mtimeMs < cutoff) fs.rmSync(file, { force: true });
-    } catch {
-      // removed by another run
-    }
-  }
+  writeCacheEntry(file, JSON.stringify(entry), /^catalog-[0-9a-f]{64}\.json$/);
 }

@@ -3,7 +3,8 @@ import { EvaluationJob, GuardEngine, JobResult, SyncGuardEngine, Violation } fro
 import { engineError } from './native-engine';
 import type { GuardFile } from '../compiled/ast';
 import { GuardEvaluation, GuardEvaluationError, UnsupportedGuard, evaluateGuard } from '../compiled/evaluate';
-import { GuardParseError, parseGuard } from '../compiled/parse';
+import { parseGuardCached } from '../compiled/ast-cache';
+import { GuardParseError } from '../compiled/parse';
 import { GuardRule, ruleTextFor } from '../rules/guard-rule';
 import { ruleParseError } from '../rules/rule-parse-error';
 
@@ -13,14 +14,14 @@ export const COMPILED_GUARD_SEMANTICS = '3.1.1';
 /** A rule text parsed once per process, or why the compiled engine leaves it to native cfn-guard. */
 type Compiled = { readonly ast: GuardFile } | { readonly refused: UnsupportedGuard | GuardParseError };
 
-/** Keyed by the exact text evaluated: a rule file, or a generated rule narrowed to a template's types. */
+/** Keyed by the exact text evaluated: a rule file, or a generated rule narrowed to a template's types (and on disk, see parseGuardCached). */
 const compiledTexts = new Map<string, Compiled>();
 
 function compile(rule: GuardRule, text: string): Compiled {
   let c = compiledTexts.get(text);
   if (!c) {
     try {
-      c = { ast: parseGuard(text, rule.file) };
+      c = { ast: parseGuardCached(text, rule.file) };
     } catch (e) {
       if (!(e instanceof GuardParseError)) throw e;
       c = { refused: e };
