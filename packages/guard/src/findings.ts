@@ -2,6 +2,7 @@ import { ExemptionStatus, InputError, Mode, Severity } from '@tarmac/core';
 import { JobResult } from './engines/engine';
 import { GuardRule, RuleOrigin } from './rules/guard-rule';
 import { pointerReachesIntrinsic } from './template/intrinsics';
+import type { ParsedTemplate } from './template/parse-template';
 
 /** A policy finding: everything a person needs to find and fix it, with a stable control ID. */
 export interface Finding {
@@ -79,7 +80,7 @@ export function findingsFrom(result: JobResult): { findings: Finding[]; errors: 
       );
       continue;
     }
-    const resource = v.logicalId ? template.resources.find((r) => r.logicalId === v.logicalId) : undefined;
+    const resource = v.logicalId ? resourcesById(template).get(v.logicalId) : undefined;
     const paths = v.paths ?? (v.path ? [v.path] : []);
     const literal = paths.filter((p) => !pointerReachesIntrinsic(template.document, p));
     const verdict = paths.length && !literal.length ? 'unknown' : 'fail';
@@ -114,6 +115,14 @@ export function findingsFrom(result: JobResult): { findings: Finding[]; errors: 
     });
   }
   return { findings: out, errors };
+}
+
+const byId = new WeakMap<ParsedTemplate, Map<string, ParsedTemplate['resources'][number]>>();
+/** A template's resources by logical ID, made once: a large template has thousands of findings. */
+function resourcesById(template: ParsedTemplate): Map<string, ParsedTemplate['resources'][number]> {
+  let map = byId.get(template);
+  if (!map) byId.set(template, (map = new Map(template.resources.map((r) => [r.logicalId, r]))));
+  return map;
 }
 
 /** The control, and the Control Tower rules its finding stands for: `LZ.S3.2 (also CT.S3.PR.10)`. */
