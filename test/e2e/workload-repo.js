@@ -269,7 +269,7 @@ function preCommit(dir, sourceDir, tarballs, badYaml) {
     fs.copyFileSync(badYaml, path.join(dir, 'infra', 'bad.yaml'));
     run('git', ['add', '-A'], { cwd: dir });
     const blocked = run('git', ['commit', '-m', 'orders service with uploads'], { cwd: dir, expect: 'nonzero' });
-    expectOutput(blocked, 'the blocked commit', /tarmac check.*Failed/, ...BAD_FINDINGS, `catalog ${CATALOG}@0.1.0, native engine`);
+    expectOutput(blocked, 'the blocked commit', /tarmac check.*Failed/, ...BAD_FINDINGS, `catalog ${CATALOG}@0.1.0, compiled engine`);
     expectNoOutput(blocked, 'the blocked commit', ...NON_TEMPLATE_ERRORS);
     check(commitCount(dir) === 0, 'the commit with bad.yaml went through', blocked);
 
@@ -301,7 +301,7 @@ function checkCommand(dir, badYaml) {
 
   fs.copyFileSync(badYaml, path.join(dir, 'infra', 'bad.yaml'));
   const bad = tarmac(['infra/bad.yaml', '--profile', 'prod'], 1);
-  expectOutput(bad, 'tarmac check infra/bad.yaml', ...BAD_FINDINGS, '[LZ.TAG.1]', `catalog ${CATALOG}@0.1.0, native engine`);
+  expectOutput(bad, 'tarmac check infra/bad.yaml', ...BAD_FINDINGS, '[LZ.TAG.1]', `catalog ${CATALOG}@0.1.0, compiled engine`);
 
   // Every file a hook may pass: non-templates are skipped, never errors.
   const named = [...WORKLOAD_FILES, 'package-lock.json'];

@@ -109,7 +109,7 @@ function startCheck(
   const findings: Finding[] = templates.flatMap((t) => uncheckedFindings(t, rules, options.profile));
   // One call for the whole run: the WebAssembly engine builds its rule set once per call.
   const progress = options.onProgress && ((done: number) => options.onProgress!(done, jobs.length));
-  return { jobs, progress, finish: (results) => finishCheck(results) };
+  return { jobs, progress, finish: finishCheck };
 
   function finishCheck(results: readonly JobResult[]): CheckReport {
     const unanswered = new Set(jobs);
