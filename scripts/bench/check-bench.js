@@ -146,6 +146,7 @@ console.log(`  ratio to plain cfn-guard        ${ratio.toFixed(1)}x faster (targ
 if (tarmac.peakMb && baseline.peakMb) {
   const m = tarmac.peakMb / baseline.peakMb;
   console.log(`  peak memory / plain cfn-guard's ${m.toFixed(2)} (target <= 2): ${m <= 2 ? 'MET' : 'NOT MET'}`);
+  if (tarmacNative.peakMb) console.log(`  peak memory / tarmac --engine native's ${(tarmac.peakMb / tarmacNative.peakMb).toFixed(2)}`);
 }
 // The same findings from both engines of tarmac check: every field a report shows.
 const findingKey = (f) => JSON.stringify([f.file, f.stack, f.controlId, f.ruleName, f.logicalId, f.path, f.message, f.verdict, f.mode]);
