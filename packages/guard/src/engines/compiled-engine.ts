@@ -3,7 +3,7 @@ import { EvaluationJob, GuardEngine, JobResult, SyncGuardEngine, Violation } fro
 import { engineError } from './native-engine';
 import type { GuardFile } from '../compiled/ast';
 import { GuardEvaluation, GuardEvaluationError, UnsupportedGuard, evaluateGuard } from '../compiled/evaluate';
-import { parseGuardCached } from '../compiled/ast-cache';
+import { parseGuardCached } from '../compiled/parse-cached';
 import { GuardParseError } from '../compiled/parse';
 import { GuardRule, ruleTextFor } from '../rules/guard-rule';
 import { ruleParseError } from '../rules/rule-parse-error';

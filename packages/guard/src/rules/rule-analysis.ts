@@ -1,3 +1,4 @@
+import { cachedFromText } from '../text-cache';
 import { Block, Clause, Conjunction, Expr, Literal, Query, RuleDef, RuleFile, Step, SyntaxProblem, parseRuleFile } from './guard-syntax';
 
 /**
@@ -32,15 +33,20 @@ export interface RuleAnalysis {
 
 const cache = new Map<string, RuleAnalysis>();
 
-/** The analysis of a rule file's text (memoized by text). */
+/** The analysis of a rule file's text (memoized by text, and between runs: see cachedFromText). */
 export function analyzeRule(text: string): RuleAnalysis {
   let analysis = cache.get(text);
   if (!analysis) {
-    analysis = analyze(text);
+    analysis = cachedFromText('rule-analysis', text, '', () => analyze(text), isAnalysis);
     if (cache.size > 2000) cache.clear();
     cache.set(text, analysis);
   }
   return analysis;
+}
+
+function isAnalysis(v: unknown): boolean {
+  const a = v as RuleAnalysis | undefined;
+  return a?.filterTypes instanceof Set && Array.isArray(a.narrowingBlockers) && Array.isArray(a.dispatchBlockers);
 }
 
 /**

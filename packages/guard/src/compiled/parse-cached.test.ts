@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as v8 from 'v8';
-import { parseGuardCached } from './ast-cache';
+import { parseGuardCached } from './parse-cached';
 import { GuardParseError, parseGuard } from './parse';
 import { loadRuleFiles } from './__tests__/differential';
 
@@ -49,7 +49,12 @@ describe('the parsed-rule cache', () => {
     const [name] = entries();
     const file = path.join(dir, 'guard-ast', name);
     const other = parseGuard('rule other { Resources exists }\n', 'a.guard');
-    for (const corrupt of [Buffer.alloc(0), Buffer.from('not v8'), v8.serialize({ key: 'another', ast: other }), v8.serialize({ key: name.slice(0, 64) })]) {
+    for (const corrupt of [
+      Buffer.alloc(0),
+      Buffer.from('not v8'),
+      v8.serialize({ key: 'another', value: other }),
+      v8.serialize({ key: name.slice(0, 64), value: {} }),
+    ]) {
       fs.writeFileSync(file, corrupt);
       expect(parseGuardCached(text, 'a.guard')).toEqual(fresh);
     }
