@@ -10,15 +10,20 @@ import { ruleParseError } from '../rules/rule-parse-error';
 
 /** The cfn-guard release whose verdicts the compiled engine reproduces (docs/guard-semantics.md). */
 export const COMPILED_GUARD_SEMANTICS = '3.1.1';
+const VERSION: string = (require('../../package.json') as { version: string }).version;
 
 /** A rule text parsed once per process, or why the compiled engine leaves it to native cfn-guard. */
 type Compiled = { readonly ast: GuardFile } | { readonly refused: UnsupportedGuard | GuardParseError };
 
-/** Keyed by the exact text evaluated: a rule file, or a generated rule narrowed to a template's types (and on disk, see parseGuardCached). */
+/**
+ * Keyed by the file and the exact text evaluated (a rule file, or a generated rule narrowed to a template's
+ * types); on disk too, see parseGuardCached.
+ */
 const compiledTexts = new Map<string, Compiled>();
 
 function compile(rule: GuardRule, text: string): Compiled {
-  let c = compiledTexts.get(text);
+  const key = `${rule.file}\0${text}`;
+  let c = compiledTexts.get(key);
   if (!c) {
     try {
       c = { ast: parseGuardCached(text, rule.file) };
@@ -26,7 +31,7 @@ function compile(rule: GuardRule, text: string): Compiled {
       if (!(e instanceof GuardParseError)) throw e;
       c = { refused: e };
     }
-    compiledTexts.set(text, c);
+    compiledTexts.set(key, c);
   }
   return c;
 }
@@ -43,7 +48,8 @@ export type FallbackEngine = () => GuardEngine;
  */
 export class CompiledEngine implements SyncGuardEngine {
   readonly name = 'compiled' as const;
-  readonly version = `cfn-guard ${COMPILED_GUARD_SEMANTICS} semantics`;
+  /** Part of every verdict cache key: a release that evaluates differently must not read an older one's verdicts. */
+  readonly version = `${VERSION}, cfn-guard ${COMPILED_GUARD_SEMANTICS} semantics`;
   private fallbackEngine?: GuardEngine | InputError;
   private readonly refusals = new Map<string, string>();
 
@@ -51,8 +57,12 @@ export class CompiledEngine implements SyncGuardEngine {
 
   /** Rule files evaluated by the fallback engine in this run, each with the construct that sent it there. */
   get notes(): string[] {
-    const engine = this.fallbackEngine instanceof InputError ? 'no' : (this.fallbackEngine?.name ?? 'the fallback');
-    return [...this.refusals].map(([rule, why]) => `rule ${rule} was evaluated by the ${engine} Guard engine: ${why}`);
+    const engine = this.fallbackEngine;
+    return [...this.refusals].map(([rule, why]) =>
+      engine instanceof InputError || !engine
+        ? `rule ${rule} needs cfn-guard, which is not installed: ${why}`
+        : `rule ${rule} was evaluated by the ${engine.name} Guard engine: ${why}`,
+    );
   }
 
   async evaluate(jobs: readonly EvaluationJob[], onProgress?: (done: number) => void): Promise<JobResult[]> {
