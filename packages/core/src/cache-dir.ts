@@ -16,16 +16,46 @@ export function tarmacCacheDir(...sub: string[]): string | undefined {
   return path.join(base, ...sub);
 }
 
-/** The entry's content, marked used; undefined when it cannot be read (a miss). */
+/** The entry's content; undefined when it cannot be read (a miss). Entries age from when they were written. */
 export function readCacheEntry(file: string): Buffer | undefined {
   try {
-    const data = fs.readFileSync(file);
-    const now = new Date();
-    fs.utimesSync(file, now, now);
-    return data;
+    return fs.readFileSync(file);
   } catch {
     return undefined;
   }
+}
+
+const stamps = new Map<string, string>();
+/**
+ * A package's build, for cache keys: its package.json, the data directories it reads, and in a checkout its
+ * last build (tsc -b rewrites tsconfig.tsbuildinfo whenever it writes dist/). Under jest, which runs src/,
+ * each run has a cache directory of its own (test/jest-env.js).
+ */
+export function buildStamp(packageDir: string, dataDirs: readonly string[] = []): string {
+  let stamp = stamps.get(packageDir);
+  if (stamp === undefined) {
+    const parts = [fs.readFileSync(path.join(packageDir, 'package.json'), 'utf8')];
+    const stat = (f: string) => {
+      const s = fs.statSync(f, { bigint: true });
+      parts.push(`${f}\0${s.size}\0${s.mtimeNs}`);
+    };
+    for (const dir of dataDirs) for (const f of filesUnder(path.join(packageDir, dir))) stat(f);
+    const build = path.join(packageDir, 'tsconfig.tsbuildinfo');
+    if (fs.existsSync(build)) stat(build);
+    stamps.set(packageDir, (stamp = parts.join('\0')));
+  }
+  return stamp;
+}
+
+/** Every file under `dir`, in a stable order; none when it does not exist. */
+export function filesUnder(dir: string): string[] {
+  let entries: fs.Dirent[];
+  try {
+    entries = fs.readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return [];
+  }
+  return entries.sort((a, b) => (a.name < b.name ? -1 : 1)).flatMap((e) => (e.isDirectory() ? filesUnder(path.join(dir, e.name)) : [path.join(dir, e.name)]));
 }
 
 /** Written whole or not at all (a concurrent reader sees the old entry or the new one); old entries pruned. */

@@ -1,27 +1,11 @@
 import { createHash } from 'crypto';
-import * as fs from 'fs';
 import * as path from 'path';
 import * as v8 from 'v8';
-import { readCacheEntry, tarmacCacheDir, writeCacheEntry } from '@tarmac/core';
+import { buildStamp, readCacheEntry, tarmacCacheDir, writeCacheEntry } from '@tarmac/core';
 
 /** Bump when a stored shape changes. */
 const FORMAT = 1;
 const GUARD_DIR = path.join(__dirname, '..');
-
-let stamp: string | undefined;
-/** This package's build: its version, and in a checkout its last build (tsc -b rewrites tsconfig.tsbuildinfo). */
-function buildStamp(): string {
-  if (stamp === undefined) {
-    const parts = [fs.readFileSync(path.join(GUARD_DIR, 'package.json'), 'utf8')];
-    const build = path.join(GUARD_DIR, 'tsconfig.tsbuildinfo');
-    if (fs.existsSync(build)) {
-      const s = fs.statSync(build, { bigint: true });
-      parts.push(`${s.size}\0${s.mtimeNs}`);
-    }
-    stamp = parts.join('\0');
-  }
-  return stamp;
-}
 
 /**
  * What `derive` makes of a rule text, remembered between runs by the text, the file name it is read under
@@ -34,7 +18,10 @@ function buildStamp(): string {
 export function cachedFromText<T>(kind: string, text: string, file: string, derive: () => T, valid: (stored: unknown) => boolean): T {
   const dir = tarmacCacheDir(kind);
   if (!dir) return derive();
-  const key = createHash('sha256').update(`tarmac-${kind}/${FORMAT}\0${buildStamp()}\0${file}\0`).update(text).digest('hex');
+  const key = createHash('sha256')
+    .update(`tarmac-${kind}/${FORMAT}\0${buildStamp(GUARD_DIR)}\0${file}\0`)
+    .update(text)
+    .digest('hex');
   const entry = path.join(dir, `${key}.v8`);
   const data = readCacheEntry(entry);
   if (data) {

@@ -1,7 +1,7 @@
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import { readCacheEntry, tarmacCacheDir, writeCacheEntry } from '../cache-dir';
+import { buildStamp, filesUnder, readCacheEntry, tarmacCacheDir, writeCacheEntry } from '../cache-dir';
 import { Catalog, Control, MandatoryTag, Profile } from './model';
 import { compileTagRule, TAG_RULE_NAMES } from './tag-rules';
 
@@ -11,8 +11,7 @@ const CORE_DIR = path.join(__dirname, '..', '..');
 
 /**
  * A loaded catalog remembered between runs, keyed by everything loading reads: the content of every file under
- * the catalog's directory (test cases by name only: loading checks that they exist) and the build of this
- * package. A pre-commit check then skips parsing and validating a hundred YAML files, most of its time. Only a
+ * the catalog's directory and the build of this package. A pre-commit check then skips parsing and validating a hundred YAML files, most of its time. Only a
  * catalog that loaded without errors is stored, so every error is found again; an entry that cannot be read,
  * or that says it is of another key, is a miss. TARMAC_NO_CACHE=1 turns it off; TARMAC_CACHE_DIR moves it.
  */
@@ -33,47 +32,18 @@ export function cachedCatalog(root: string, load: () => Catalog): Catalog {
   return catalog;
 }
 
-/** The catalog's files (path and content; test cases by path), and this package's build (its files' stamps). */
+/** The catalog's files (path and content) and this package's build. */
 export function catalogKey(root: string): string {
   const hash = createHash('sha256').update(`tarmac-catalog-cache/${FORMAT}\0${path.resolve(root)}\0`);
-  hash.update(codeStamp());
-  for (const f of filesUnder(root, () => true, [])) {
-    hash.update(`${path.relative(root, f)}\0`);
-    if (!f.split(path.sep).includes('tests')) hash.update(fs.readFileSync(f)).update('\0');
-  }
+  hash.update(buildStamp(CORE_DIR, ['schemas', 'data']));
+  // Every file, test cases included: loading reads only whether those exist, but a rule is not told from a
+  // test case by its directory's name alone, and a file left out of the key could hide an edit.
+  for (const f of filesUnder(root))
+    hash
+      .update(`${path.relative(root, f)}\0`)
+      .update(fs.readFileSync(f))
+      .update('\0');
   return hash.digest('hex');
-}
-
-let stamp: string | undefined;
-/**
- * This package's build: its version, the data it reads (schemas/, data/), and in a checkout its last build
- * (tsc -b rewrites tsconfig.tsbuildinfo whenever it writes dist/). Under jest, which runs src/, each run has a
- * cache directory of its own (test/jest-env.js).
- */
-function codeStamp(): string {
-  if (stamp === undefined) {
-    const parts = [fs.readFileSync(path.join(CORE_DIR, 'package.json'), 'utf8')];
-    const stat = (f: string) => {
-      const s = fs.statSync(f, { bigint: true });
-      parts.push(`${f}\0${s.size}\0${s.mtimeNs}`);
-    };
-    for (const dir of ['schemas', 'data']) if (fs.existsSync(path.join(CORE_DIR, dir))) filesUnder(path.join(CORE_DIR, dir), () => true, []).forEach(stat);
-    const build = path.join(CORE_DIR, 'tsconfig.tsbuildinfo');
-    if (fs.existsSync(build)) stat(build);
-    stamp = parts.join('\0');
-  }
-  return stamp;
-}
-
-function filesUnder(dir: string, keep: (name: string) => boolean, skip: readonly string[]): string[] {
-  const out: string[] = [];
-  for (const e of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
-    const full = path.join(dir, e.name);
-    if (e.isDirectory()) {
-      if (!skip.includes(e.name)) out.push(...filesUnder(full, keep, skip));
-    } else if (keep(e.name)) out.push(full);
-  }
-  return out;
 }
 
 interface Entry {
