@@ -3,27 +3,19 @@
  * report on stdout. Bad input is part of the report (errors); anything else exits non-zero.
  */
 import * as fs from 'fs';
-import { collectInputErrors } from '@tarmac/core';
 import { checkSources } from './check';
 import { StackCheckRequest } from './check-sync';
-import { createEngine } from './engines/create-engine';
 import { CheckReport } from './findings';
 import { formatJson } from './format/json';
-import { errorReport, stackCheckInputs } from './stack-check';
+import { stackCheckInputs } from './stack-check';
 
 async function run(request: StackCheckRequest): Promise<CheckReport> {
   const inputs = stackCheckInputs(request);
   if (!('discovery' in inputs)) return inputs;
-  let engine;
   try {
-    engine = createEngine(request.engine, request.cacheDir);
-  } catch (err) {
-    return errorReport(collectInputErrors(err), request.policies);
-  }
-  try {
-    return await checkSources(inputs.discovery, { ...inputs.options, engine });
+    return await checkSources(inputs.discovery, inputs.options);
   } finally {
-    engine.dispose();
+    inputs.options.engine.dispose();
   }
 }
 

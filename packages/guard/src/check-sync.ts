@@ -1,13 +1,12 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { collectInputErrors } from '@tarmac/core';
 import { checkSourcesSync } from './check';
-import { EngineChoice, createEngine } from './engines/create-engine';
-import { GuardEngine, SyncGuardEngine } from './engines/engine';
+import { EngineChoice } from './engines/create-engine';
+import { SyncGuardEngine } from './engines/engine';
 import { CheckReport } from './findings';
 import { parseJsonReport } from './format/json';
-import { errorReport, stackCheckInputs } from './stack-check';
+import { stackCheckInputs } from './stack-check';
 
 /** What the check runner needs: everything by name or path, so it crosses a process boundary as JSON. */
 export interface StackCheckRequest {
@@ -47,12 +46,7 @@ export function checkStackTemplatesSync(request: StackCheckRequest): CheckReport
 function checkInProcess(request: StackCheckRequest): CheckReport | undefined {
   const inputs = stackCheckInputs(request);
   if (!('discovery' in inputs)) return inputs;
-  let engine: GuardEngine;
-  try {
-    engine = createEngine(request.engine, request.cacheDir);
-  } catch (err) {
-    return errorReport(collectInputErrors(err), request.policies);
-  }
+  const { engine } = inputs.options;
   try {
     return 'evaluateSync' in engine ? checkSourcesSync(inputs.discovery, { ...inputs.options, engine: engine as SyncGuardEngine }) : undefined;
   } finally {
