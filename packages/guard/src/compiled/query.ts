@@ -180,12 +180,11 @@ function key(
   const direct = map.v.get(name);
   if (direct !== undefined) return retrieve(i + 1, query, direct, scope, hooks, converter);
   if (!convertible(name)) {
-    // Only keys no converter could produce are certain misses.
+    // Only keys no converter could produce are certain misses; where one could, inflector is not reproduced.
     const similar = [...map.v.keys()].some((k) => normalized(k) === normalized(name) || singularCandidate(name, k));
     if (!similar) return [unresolved(map)];
+    refuseConversion(name, query, hooks);
   }
-  // A converter could find a key: reproduce inflector only where it is certain.
-  if (!convertible(name)) refuseConversion(name, query, hooks);
   if (converter) {
     const v = attempt(converter, name, map, query, hooks);
     return v === undefined ? [unresolved(map)] : retrieve(i + 1, query, v, scope, hooks, converter);
