@@ -1,4 +1,4 @@
-import { Control, SEVERITIES, Severity } from '@tarmac/core';
+import { Control, SEVERITIES, Severity, compareIds } from '@tarmac/core';
 import { Finding } from './findings';
 
 /**
@@ -18,7 +18,9 @@ export function mergeControlTowerEquivalents(findings: readonly Finding[], contr
   for (const f of findings) {
     if (f.origin !== 'catalog' || !equivalents.has(f.controlId) || f.logicalId === undefined) continue;
     const key = resourceKey(f);
-    catalogAt.set(key, [...(catalogAt.get(key) ?? []), f]);
+    const at = catalogAt.get(key);
+    if (at) at.push(f);
+    else catalogAt.set(key, [f]);
   }
   const absorbed = new Map<Finding, Finding[]>();
   const out: Finding[] = [];
@@ -31,7 +33,11 @@ export function mergeControlTowerEquivalents(findings: readonly Finding[], contr
       out.push(f);
       continue;
     }
-    for (const c of claimants) absorbed.set(c, [...(absorbed.get(c) ?? []), f]);
+    for (const c of claimants) {
+      const by = absorbed.get(c);
+      if (by) by.push(f);
+      else absorbed.set(c, [f]);
+    }
   }
   return out.map((f) => {
     const ct = absorbed.get(f);
@@ -41,7 +47,7 @@ export function mergeControlTowerEquivalents(findings: readonly Finding[], contr
       ...f,
       mode: all.some((x) => x.mode === 'enforce') ? 'enforce' : f.mode,
       severity: mostSevere(all.map((x) => x.severity)),
-      controlTowerIds: [...new Set([...(f.controlTowerIds ?? []), ...ct.map((x) => x.controlId)])].sort((a, b) => a.localeCompare(b, 'en', { numeric: true })),
+      controlTowerIds: [...new Set([...(f.controlTowerIds ?? []), ...ct.map((x) => x.controlId)])].sort(compareIds),
     };
     return merged;
   });

@@ -1,4 +1,4 @@
-import { Catalog, Control, Mode, modeOf, catalogLabel } from '@tarmac/core';
+import { Catalog, Control, Mode, compareIds, modeOf, catalogLabel } from '@tarmac/core';
 
 /** What moving from one catalog to another changes, in the terms a workload team reviews a bump in. */
 export interface CatalogDiff {
@@ -22,7 +22,7 @@ export function diffCatalogs(a: Catalog, b: Catalog): CatalogDiff {
   const before = new Map(a.controls.map((c) => [c.id, c]));
   const after = new Map(b.controls.map((c) => [c.id, c]));
   const profiles = [...new Set([...a.profiles.keys(), ...b.profiles.keys()])].sort();
-  const ids = [...new Set([...before.keys(), ...after.keys()])].sort((x, y) => x.localeCompare(y, 'en', { numeric: true }));
+  const ids = [...new Set([...before.keys(), ...after.keys()])].sort(compareIds);
   const modeIn = (catalog: Catalog, profile: string, id: string, has: boolean): Mode | 'absent' => {
     const p = catalog.profiles.get(profile);
     return p && has ? modeOf(p, id) : 'absent';

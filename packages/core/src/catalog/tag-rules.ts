@@ -21,8 +21,9 @@ interface TagGroup {
 /** Taggable types grouped by how they carry tags: list of {Key, Value} or a map, and under which property. */
 function tagGroups(only?: ReadonlySet<string>): TagGroup[] {
   const groups = new Map<string, TagGroup>();
-  for (const type of taggableResourceTypes()) {
-    if (only && !only.has(type)) continue;
+  // Narrowed: the template's taggable types, in the order of the full list, so the text does not depend on `only`'s order.
+  const typesInOrder = only ? taggableResourceTypes().filter((t) => only.has(t)) : taggableResourceTypes();
+  for (const type of typesInOrder) {
     const support = tagSupport(type)!;
     const list = support.format !== 'MAP';
     const key = `${list ? 'list' : 'map'}_${support.property}`;

@@ -16,14 +16,16 @@ const VERSION: string = (require('../../package.json') as { version: string }).v
 type Compiled = { readonly ast: GuardFile } | { readonly refused: UnsupportedGuard | GuardParseError };
 
 /**
- * Keyed by the file and the exact text evaluated (a rule file, or a generated rule narrowed to a template's
- * types); on disk too, see parseGuardCached.
+ * By file, then by the exact text evaluated (a rule file, or a generated rule narrowed to a template's types);
+ * on disk too, see parseGuardCached. Two levels, not one joined key: joining copies and rehashes the text on
+ * every lookup.
  */
-const compiledTexts = new Map<string, Compiled>();
+const compiledTexts = new Map<string, Map<string, Compiled>>();
 
 function compile(rule: GuardRule, text: string): Compiled {
-  const key = `${rule.file}\0${text}`;
-  let c = compiledTexts.get(key);
+  let texts = compiledTexts.get(rule.file);
+  if (!texts) compiledTexts.set(rule.file, (texts = new Map()));
+  let c = texts.get(text);
   if (!c) {
     try {
       c = { ast: parseGuardCached(text, rule.file) };
@@ -31,7 +33,7 @@ function compile(rule: GuardRule, text: string): Compiled {
       if (!(e instanceof GuardParseError)) throw e;
       c = { refused: e };
     }
-    compiledTexts.set(key, c);
+    texts.set(text, c);
   }
   return c;
 }

@@ -1,4 +1,4 @@
-import { SEVERITIES } from '@tarmac/core';
+import { SEVERITIES, compareIds } from '@tarmac/core';
 import { CheckReport, Finding, blocks, controlLabel, isExempted } from '../findings';
 
 // XML 1.0 has no way to write most control characters, even escaped: they are dropped.
@@ -46,7 +46,7 @@ export function formatJunit(report: CheckReport): string {
   const blocks: string[] = [];
   let [tests, failures] = [0, 0];
   for (const s of suites.values()) {
-    const ids = [...s.controls].sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+    const ids = [...s.controls].sort(compareIds);
     const cases = ids.map((id) => testCase(s.name, id, s.findings.get(id) ?? []));
     const failed = cases.filter((c) => c.failed).length;
     tests += cases.length;

@@ -1,6 +1,6 @@
 import { createHash } from 'crypto';
 import * as path from 'path';
-import { SEVERITIES, Severity } from '@tarmac/core';
+import { SEVERITIES, Severity, compareIds } from '@tarmac/core';
 import { CheckReport, Finding, controlLabel, isExempted } from '../findings';
 
 // src/format and dist/format are both two levels below the package root.
@@ -16,7 +16,7 @@ const SECURITY_SEVERITY: Record<Severity, string> = { critical: '9.5', high: '8.
 export function formatSarif(report: CheckReport, cwd = process.cwd()): string {
   const byControl = new Map<string, Finding[]>();
   for (const f of report.findings) byControl.set(f.controlId, [...(byControl.get(f.controlId) ?? []), f]);
-  const ruleIds = [...byControl.keys()].sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+  const ruleIds = [...byControl.keys()].sort(compareIds);
   const ruleIndex = new Map(ruleIds.map((id, i) => [id, i]));
   const relative = (file: string) => path.relative(cwd, path.resolve(file)).split(path.sep).join('/');
   const uri = (file: string) => relative(file).split('/').map(encodeURIComponent).join('/');
