@@ -53,8 +53,11 @@ describe('CostAlertTopics', () => {
     });
   });
 
-  test('the key lets both services make the data key calls an encrypted topic needs, for this account only', () => {
-    const { template } = synth([{ name: 'cost-alerts', description: 'alerts' }]);
+  test('the key lets both services make the data key calls an encrypted topic needs, for these topics only', () => {
+    const { template } = synth([
+      { name: 'finops-chat', description: 'chat' },
+      { name: 'cost-alerts', description: 'alerts' },
+    ]);
     template.hasResourceProperties('AWS::KMS::Key', {
       KeyPolicy: {
         Statement: Match.arrayWith([
@@ -62,7 +65,15 @@ describe('CostAlertTopics', () => {
             Sid: 'CostServicesPublishToEncryptedTopics',
             Principal: { Service: ['budgets.amazonaws.com', 'costalerts.amazonaws.com'] },
             Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-            Condition: { StringEquals: { 'aws:SourceAccount': MANAGEMENT } },
+            // The encryption context SNS sends; aws:SourceAccount is not documented for these KMS requests.
+            Condition: {
+              StringEquals: {
+                'kms:EncryptionContext:aws:sns:topicArn': [
+                  `arn:aws:sns:us-east-1:${MANAGEMENT}:tarmac-cost-alerts`,
+                  `arn:aws:sns:us-east-1:${MANAGEMENT}:tarmac-finops-chat`,
+                ],
+              },
+            },
           }),
         ]),
       },

@@ -29,8 +29,11 @@ const COST_ALERTS = 'costalerts.amazonaws.com';
  * document; https://docs.aws.amazon.com/cost-management/latest/userguide/budgets-sns-policy.html and
  * .../ad-SNS.html): Budgets (also restricted to this account's budgets by aws:SourceArn) and Cost Anomaly
  * Detection. An encrypted topic needs the same services in the key policy, with the data key calls SNS makes
- * for them (kms:GenerateDataKey*, kms:Decrypt); the topics must be in the account of the budgets, which is
- * why this construct lives in the billing stack and not in the FinOps account.
+ * for them (kms:GenerateDataKey*, kms:Decrypt), narrowed by the encryption context SNS sends
+ * (kms:EncryptionContext:aws:sns:topicArn, as AWS's guides for service-published encrypted topics do):
+ * aws:SourceAccount is not documented for these KMS requests, and a condition that never matches would drop
+ * every alert without an error. The topics must be in the account of the budgets, which is why this
+ * construct lives in the billing stack and not in the FinOps account.
  */
 export class CostAlertTopics extends Construct {
   /** Each topic, by its name in budgets.yaml. */
@@ -56,6 +59,7 @@ export class CostAlertTopics extends Construct {
 
     const stack = Stack.of(this);
     const sourceAccount = { StringEquals: { 'aws:SourceAccount': stack.account } };
+    const topicArns = [...names].sort(compareNames).map((n) => `arn:${partitionOf(this)}:sns:${stack.region}:${stack.account}:${awsName(n)}`);
     this.key = new kms.Key(this, 'Key', {
       description: 'Tarmac cost alert topics (budgets and cost anomalies)',
       enableKeyRotation: true,
@@ -67,7 +71,7 @@ export class CostAlertTopics extends Construct {
             principals: [new iam.ServicePrincipal(BUDGETS), new iam.ServicePrincipal(COST_ALERTS)],
             actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
             resources: ['*'],
-            conditions: sourceAccount,
+            conditions: { StringEquals: { 'kms:EncryptionContext:aws:sns:topicArn': topicArns } },
           }),
         ],
       }),

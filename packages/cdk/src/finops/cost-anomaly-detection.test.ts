@@ -73,6 +73,16 @@ describe('CostAnomalyDetection', () => {
     });
   });
 
+  test("an adopted monitor (AWS's own Default-Services-Monitor) is subscribed to by its ARN and not created", () => {
+    const arn = 'arn:aws:ce::111111111111:anomalymonitor/c9e940b5-d9a9-4a0c-9b1e-2f1e6c1a8d11';
+    const { template, construct } = build({ ...DETECTION, monitors: DETECTION.monitors.map((m) => (m.name === 'services' ? { ...m, adopt: arn } : m)) });
+    template.resourceCountIs('AWS::CE::AnomalyMonitor', 1);
+    template.hasResourceProperties('AWS::CE::AnomalyMonitor', { MonitorName: 'tarmac-cost-centers' });
+    expect([...construct.monitors.keys()]).toEqual(['cost-centers']);
+    const [sub] = Object.values(template.findResources('AWS::CE::AnomalySubscription', { Properties: { SubscriptionName: 'tarmac-immediate' } }));
+    expect(sub.Properties.MonitorArnList).toEqual([arn, { 'Fn::GetAtt': [expect.stringMatching(/^AnomaliesCostCentersMonitor/), 'MonitorArn'] }]);
+  });
+
   test('exposes monitors and subscriptions by name', () => {
     const { construct } = build();
     expect([...construct.monitors.keys()].sort()).toEqual(['cost-centers', 'services']);

@@ -28,10 +28,12 @@ const MAX_THRESHOLD = 10_000_000_000;
  * ThresholdExpression on ANOMALY_TOTAL_IMPACT_ABSOLUTE and/or ANOMALY_TOTAL_IMPACT_PERCENTAGE with
  * GREATER_THAN_OR_EQUAL (the match option the resource requires), OR-ed when both are set: alert on a large
  * amount or a large deviation. IMMEDIATE alerts go to SNS only and DAILY/WEEKLY summaries to e-mail only
- * (AWS's rule; anything else fails at deploy, so it fails here).
+ * (AWS's rule; anything else fails at deploy, so it fails here). A monitor with `adopt` exists already (AWS
+ * allows one managed monitor per dimension and may have created the SERVICE one itself): subscriptions name
+ * its ARN and none is created.
  */
 export class CostAnomalyDetection extends Construct {
-  /** Each monitor, by its name in anomaly-detection.yaml. */
+  /** Each monitor this construct creates, by its name in anomaly-detection.yaml (an adopted one is not created). */
   readonly monitors: ReadonlyMap<string, ce.CfnAnomalyMonitor>;
   /** Each subscription, by its name in anomaly-detection.yaml. */
   readonly subscriptions: ReadonlyMap<string, ce.CfnAnomalySubscription>;
@@ -52,16 +54,21 @@ export class CostAnomalyDetection extends Construct {
       'anomaly monitor',
     );
     const created = new Map<string, ce.CfnAnomalyMonitor>();
+    const arns = new Map<string, string>();
     for (const m of sortedMonitors) {
-      created.set(
-        m.name,
-        new ce.CfnAnomalyMonitor(this, `${monitorIds.get(m.name)}Monitor`, {
-          monitorName: awsName(m.name),
-          monitorType: 'DIMENSIONAL',
-          monitorDimension: m.dimension,
-          monitorSpecification: this.specification(m),
-        }),
-      );
+      const specification = this.specification(m);
+      if (m.adopt) {
+        arns.set(m.name, m.adopt);
+        continue;
+      }
+      const monitor = new ce.CfnAnomalyMonitor(this, `${monitorIds.get(m.name)}Monitor`, {
+        monitorName: awsName(m.name),
+        monitorType: 'DIMENSIONAL',
+        monitorDimension: m.dimension,
+        monitorSpecification: specification,
+      });
+      created.set(m.name, monitor);
+      arns.set(m.name, monitor.attrMonitorArn);
     }
     this.monitors = created;
 
@@ -75,9 +82,9 @@ export class CostAnomalyDetection extends Construct {
       const where = `${this.node.path}: subscription '${s.name}'${atLine(s.line)}`;
       if (!s.monitors.length) throw new Error(`${where}: lists no monitor`);
       const monitorArns = s.monitors.map((name) => {
-        const monitor = created.get(name);
-        if (!monitor) throw new Error(`${where}: ${unknownName('anomaly monitor', name, created.keys())}`);
-        return monitor.attrMonitorArn;
+        const arn = arns.get(name);
+        if (!arn) throw new Error(`${where}: ${unknownName('anomaly monitor', name, arns.keys())}`);
+        return arn;
       });
       const targets = resolveTargets(where, s.notify, props.notifications, props.topics);
       if (s.frequency === 'IMMEDIATE' && targets.emails.length) {

@@ -128,6 +128,12 @@ describe('GuardHookBaseline', () => {
                 Action: ['s3:GetObject', 's3:GetObjectVersion'],
                 Resource: [PROD_ENFORCED.key, PROD_ADVISORY.key].sort().map((k) => object(BUNDLE_BUCKET, k)),
               },
+              {
+                Sid: 'ListRuleBundleBucket',
+                Effect: 'Allow',
+                Action: 's3:ListBucket',
+                Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:s3:::${BUNDLE_BUCKET}`]] },
+              },
               { Sid: 'WriteGuardReports', Effect: 'Allow', Action: 's3:PutObject', Resource: object(LOG_BUCKET, '*') },
               { Sid: 'DecryptBundlesEncryptReports', Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: KEY_ARN },
             ],
@@ -198,7 +204,7 @@ describe('RuleBundlesStack', () => {
     });
   });
 
-  test('the bundle bucket policy: TLS only, and reads of hooks/* by org roles under /tarmac/ only', () => {
+  test('the bundle bucket policy: TLS only, and lists and reads of hooks/* by org roles under /tarmac/ only', () => {
     const { template } = bundles();
     const bundleBucket = Object.keys(template.findResources('AWS::S3::Bucket', { Properties: { BucketName: BUNDLE_BUCKET } }))[0];
     template.hasResourceProperties('AWS::S3::BucketPolicy', {
@@ -212,6 +218,14 @@ describe('RuleBundlesStack', () => {
             Principal: { AWS: '*' },
             Action: ['s3:GetObject', 's3:GetObjectVersion'],
             Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [bundleBucket, 'Arn'] }, '/hooks/*']] },
+            Condition: hookRoles,
+          },
+          {
+            Sid: 'OrganizationHookRolesListBundles',
+            Effect: 'Allow',
+            Principal: { AWS: '*' },
+            Action: 's3:ListBucket',
+            Resource: { 'Fn::GetAtt': [bundleBucket, 'Arn'] },
             Condition: hookRoles,
           },
         ],

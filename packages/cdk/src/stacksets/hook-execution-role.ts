@@ -50,6 +50,12 @@ export class HookExecutionRole extends Construct {
               actions: ['s3:GetObject', 's3:GetObjectVersion'],
               resources: [...new Set(props.bundleKeys)].sort().map((key) => s3Arn(props.bundleBucketName, key)),
             }),
+            // The documented minimum for a Guard Hook's role ("Prepare to create a Guard Hook") lists the bucket too.
+            new iam.PolicyStatement({
+              sid: 'ListRuleBundleBucket',
+              actions: ['s3:ListBucket'],
+              resources: [`arn:${Aws.PARTITION}:s3:::${props.bundleBucketName}`],
+            }),
             new iam.PolicyStatement({
               sid: 'WriteGuardReports',
               actions: ['s3:PutObject'],

@@ -50,5 +50,16 @@ export class RuleBundleBucket extends Construct {
         conditions: organizationHookRoles(this, props.organizationId, props.hookRolePath),
       }),
     );
+    // Part of the minimum AWS documents for a Guard Hook's role ("Prepare to create a Guard Hook"): without
+    // it, a missing object reads as AccessDenied rather than NoSuchKey, and the hook may not read at all.
+    this.bucket.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'OrganizationHookRolesListBundles',
+        principals: [new iam.AnyPrincipal()],
+        actions: ['s3:ListBucket'],
+        resources: [this.bucket.bucketArn],
+        conditions: organizationHookRoles(this, props.organizationId, props.hookRolePath),
+      }),
+    );
   }
 }

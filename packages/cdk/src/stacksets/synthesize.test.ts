@@ -19,6 +19,7 @@ import {
   fixtureOrg,
 } from './__tests__/fixture';
 import { allTemplates, resourcesOf } from './__tests__/templates';
+import { fixtureFinOps } from '../finops/__tests__/fixture';
 
 const OPTS = { platformTags: PLATFORM_TAGS, permissionsBoundary: BOUNDARY };
 const param = (sha256: string) => `Bundle${sha256.slice(0, 12)}VersionId`;
@@ -68,7 +69,15 @@ test('the manifest describes the bundles, the stacks, the parameters and each st
     delegatedAdmin: { accountId: '333333333333', accountName: 'audit', region: 'eu-west-1' },
     managementAccountId: '111111111111',
     bundleBucket: 'tarmac-rule-bundles-333333333333-eu-west-1',
-    stacks: [{ name: 'tarmac-rule-bundles', template: 'stacksets/tarmac-rule-bundles.template.json', region: 'eu-west-1' }],
+    stacks: [
+      {
+        name: 'tarmac-rule-bundles',
+        template: 'stacksets/tarmac-rule-bundles.template.json',
+        region: 'eu-west-1',
+        // What deploy sends: the template minified.
+        templateBytes: Buffer.byteLength(JSON.stringify(json('stacksets/tarmac-rule-bundles.template.json'))),
+      },
+    ],
     organizationPoliciesTemplate: 'stacksets/tarmac-organization-policies.template.json',
     stackSetsTemplate: 'stacksets/tarmac-stacksets.template.json',
     managementStacks: [],
@@ -224,6 +233,25 @@ describe('refuses, with a message naming what is wrong', () => {
     const units = build.units.map((u) => (u.name === 'tarmac-baseline-dev' ? { ...u, configRules: rules } : u));
     expect(() => synthesizeStackSets({ ...build, units }, fixtureOrg(), OPTS)).toThrow(
       /^stack set tarmac-baseline-dev: its template is [\d,]+ bytes minified, over CloudFormation's 51,200-byte TemplateBody limit/,
+    );
+  });
+
+  test('a management stack over the limit (the billing stack with many budgets), naming what to cut', () => {
+    const finops = fixtureFinOps();
+    const budgets = Array.from({ length: 60 }, (_, i) => {
+      const b = finops.budgets[i % finops.budgets.length];
+      return { ...b, name: `budget-${i}`, ...(b.hard ? { hard: { ...b.hard, policyName: `${b.hard.policyName}-${i}` } } : {}) };
+    });
+    const ok = synthesizeStackSets(fixtureBuild({ finops }), fixtureOrg(), OPTS);
+    const [billing] = ok.manifest.managementStacks;
+    expect(billing).toEqual({
+      name: 'tarmac-finops-billing',
+      template: 'stacksets/tarmac-finops-billing.template.json',
+      region: 'us-east-1',
+      templateBytes: Buffer.byteLength(JSON.stringify(JSON.parse(String(ok.files.get(billing.template))))),
+    });
+    expect(() => synthesizeStackSets(fixtureBuild({ finops: { ...finops, budgets } }), fixtureOrg(), OPTS)).toThrow(
+      /^stack tarmac-finops-billing: its template is [\d,]+ bytes minified, over CloudFormation's 51,200-byte TemplateBody limit; fewer budgets, budget actions or saved queries in policies\/finops\//,
     );
   });
 

@@ -20,6 +20,7 @@ import {
   templateFile,
 } from './names';
 import { OrganizationPoliciesStack } from './organization-policies';
+import { checkTemplateBodySize } from './template-body';
 import { platformApp } from './platform-stack';
 import { RuleBundlesStack } from './rule-bundles-stack';
 import { PermissionsBoundaryName, StackSetInstanceStack } from './stack-set-instance-stack';
@@ -140,10 +141,12 @@ export function synthesizeStackSets(build: StackSetsBuild, org: OrgBuild, opts: 
         controls: [...b.controls],
         versionParameter: bundleVersionParameter(b.sha256),
       })),
-      stacks: [{ name: RULE_BUNDLES_STACK, template: templateFile(RULE_BUNDLES_STACK), region: build.delegatedAdmin.region }],
+      stacks: [plainStack(RULE_BUNDLES_STACK, firstTemplates.get(ruleBundles)!, build.delegatedAdmin.region, 'fewer rule bundles')],
       organizationPoliciesTemplate: templateFile(ORGANIZATION_POLICIES_STACK),
       stackSetsTemplate: templateFile(STACK_SETS_STACK),
-      managementStacks: billing ? [{ name: FINOPS_BILLING_STACK, template: templateFile(FINOPS_BILLING_STACK), region: BILLING_REGION }] : [],
+      managementStacks: billing
+        ? [plainStack(FINOPS_BILLING_STACK, firstTemplates.get(billing)!, BILLING_REGION, 'fewer budgets, budget actions or saved queries in policies/finops/')]
+        : [],
       costAllocationTags: [...(finops?.costAllocationTags ?? [])],
       parameters: Object.fromEntries(
         [...stackSets.parameterSources]
@@ -170,6 +173,15 @@ export function synthesizeStackSets(build: StackSetsBuild, org: OrgBuild, opts: 
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }
+}
+
+/**
+ * A stack `tarmac deploy` creates itself, sent as an inline TemplateBody, minified: refused here when CloudFormation
+ * would refuse it, and its size kept in the manifest so `tarmac build` shows the margin.
+ */
+function plainStack(name: string, template: unknown, region: string, fix: string): StackSetsManifest['stacks'][number] {
+  const body = checkTemplateBodySize(JSON.stringify(template), `stack ${name}`, fix);
+  return { name, template: templateFile(name), region, templateBytes: Buffer.byteLength(body, 'utf8') };
 }
 
 function newApp(outdir: string, opts: SynthesizeStackSetsOptions): App {

@@ -56,7 +56,10 @@ function stackSetsTable(manifest: StackSetsManifest | undefined): string {
     }),
   ];
   const management = manifest.managementStacks
-    .map((m) => `management account stack ${m.name} (${m.region}): deploy with tarmac deploy --management\n`)
+    .map(
+      (m) =>
+        `management account stack ${m.name} (${m.region}, template ${m.templateBytes.toLocaleString('en-US')} of 51,200 bytes): deploy with tarmac deploy --management\n`,
+    )
     .join('');
   return (
     '\n' +

@@ -41,6 +41,19 @@ describe('readDesired', () => {
     expect(d.policies.map((p) => p.name)).toEqual(['tarmac-scp-root-1', 'tarmac-tag-lz-tag-1']);
   });
 
+  test('plain stacks are sent minified, and one over the 51,200-byte TemplateBody limit is refused naming its file', () => {
+    const file = path.join(fixture.dir, 'stacksets', 'bundle-stack.template.json');
+    const template = { Resources: { Bucket: { Type: 'AWS::S3::Bucket', Properties: { Tags: [{ Key: 'team', Value: 'platform' }] } } } };
+    fs.writeFileSync(file, JSON.stringify(template, null, 2));
+    expect(readDesired(fixture.dir).stacks[0].templateBody).toBe(JSON.stringify(template));
+    const description = 'x'.repeat(51_200);
+    fs.writeFileSync(file, JSON.stringify({ Description: description, Resources: template.Resources }));
+    const bytes = JSON.stringify({ Description: description, Resources: template.Resources }).length;
+    expect(errorsOf(fixture.dir)).toEqual([
+      `${file}: is ${bytes.toLocaleString('en-US')} bytes minified (expected at most 51,200 bytes inline (CloudFormation's TemplateBody limit))`,
+    ]);
+  });
+
   test('a build without org-wide deployment has only organization policies', () => {
     fs.rmSync(path.join(fixture.dir, 'stacksets'), { recursive: true });
     const d = readDesired(fixture.dir);

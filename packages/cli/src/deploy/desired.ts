@@ -113,9 +113,12 @@ export function readDesired(dir: string): Desired {
     if (sha !== b.sha256) errors.push(new InputError({ file }, `has sha256 ${sha}, the manifest says ${b.sha256}`, REBUILD));
     return [{ key: b.key, file: b.file, sha256: b.sha256, bytes, profile: b.profile, mode: b.mode }];
   });
+  // Sent minified, as the build measured it: pretty-printed, the billing stack is twice its size.
   const readStacks = (list: StackSetsManifest['stacks']) =>
     list.flatMap((s): DesiredStack[] => {
-      const body = readText(path.join(dir, s.template), errors);
+      const file = path.join(dir, s.template);
+      const text = readText(file, errors);
+      const body = text === undefined ? undefined : minified(file, text, errors);
       return body === undefined ? [] : [{ name: s.name, region: s.region, file: s.template, templateBody: body }];
     });
   const stacks = readStacks(manifest.stacks);
@@ -264,6 +267,30 @@ function readBytes(file: string, errors: InputError[]): Uint8Array | undefined {
     errors.push(new InputError({ file }, 'cannot be read', REBUILD));
     return undefined;
   }
+}
+
+/** CloudFormation's limit on an inline TemplateBody, in bytes. */
+const MAX_TEMPLATE_BODY_BYTES = 51_200;
+
+/** The template as deploy sends it; an error when it is not JSON or CloudFormation would refuse its size. */
+function minified(file: string, text: string, errors: InputError[]): string | undefined {
+  let body: string;
+  try {
+    body = JSON.stringify(JSON.parse(text));
+  } catch (err) {
+    errors.push(new InputError({ file }, `is not valid JSON: ${(err as Error).message}`, REBUILD));
+    return undefined;
+  }
+  const bytes = Buffer.byteLength(body, 'utf8');
+  if (bytes <= MAX_TEMPLATE_BODY_BYTES) return body;
+  errors.push(
+    new InputError(
+      { file },
+      `is ${bytes.toLocaleString('en-US')} bytes minified`,
+      `at most ${MAX_TEMPLATE_BODY_BYTES.toLocaleString('en-US')} bytes inline (CloudFormation's TemplateBody limit)`,
+    ),
+  );
+  return undefined;
 }
 
 function readJson(file: string, errors: InputError[]): unknown {

@@ -73,6 +73,14 @@ describe('anomaly-detection.yaml', () => {
     errorAt(all, file(), line('name: anomalies-now # twice'), 'subscription anomalies-now is already defined');
   });
 
+  it("adopts an existing monitor by its ARN (AWS's own Default-Services-Monitor), and refuses what is not a monitor ARN", () => {
+    const arn = 'arn:aws:ce::111111111111:anomalymonitor/c9e940b5-d9a9-4a0c-9b1e-2f1e6c1a8d11';
+    fx.replace(ANOMALY, '    dimension: SERVICE', `    dimension: SERVICE\n    adopt: ${arn}`);
+    expect(finops(fx)!.anomalyDetection!.monitors.map((m) => m.adopt)).toEqual([arn, undefined]);
+    fx.replace(ANOMALY, `adopt: ${arn}`, 'adopt: arn:aws:ce::111111111111:anomalysubscription/c9e940b5');
+    errorAt(errors(), file(), line('adopt: arn:aws:ce::111111111111:anomalysubscription'), 'anomalymonitor');
+  });
+
   it('refuses an unknown frequency', () => {
     fx.replace(ANOMALY, 'frequency: WEEKLY', 'frequency: MONTHLY');
     errorAt(errors(), file(), line('frequency: MONTHLY'), 'IMMEDIATE, DAILY, WEEKLY');

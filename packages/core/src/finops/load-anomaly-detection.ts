@@ -12,6 +12,7 @@ interface MonitorSource {
   name: string;
   dimension: 'SERVICE' | 'TAG';
   tag?: string;
+  adopt?: string;
 }
 interface SubscriptionSource {
   name: string;
@@ -76,13 +77,20 @@ export function loadAnomalyDetection(file: string, catalog: Catalog, targets: No
           ),
         );
       }
-      return { name: m.name, dimension: m.dimension, tag: m.tag, monitorSpecification: m.tag === undefined ? undefined : tagMonitorSpecification(m.tag), line };
+      return {
+        name: m.name,
+        dimension: m.dimension,
+        tag: m.tag,
+        monitorSpecification: m.tag === undefined ? undefined : tagMonitorSpecification(m.tag),
+        ...(m.adopt ? { adopt: m.adopt } : {}),
+        line,
+      };
     }
     if (m.tag !== undefined)
       errors.push(
         new InputError(doc.locate([...at, 'tag']), `tag is only for TAG monitors; ${m.name} is a ${m.dimension} monitor`, 'no tag, or dimension: TAG'),
       );
-    return { name: m.name, dimension: m.dimension, line };
+    return { name: m.name, dimension: m.dimension, ...(m.adopt ? { adopt: m.adopt } : {}), line };
   });
 
   const subscriptionLines = new Map<string, number | undefined>();

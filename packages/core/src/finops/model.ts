@@ -106,6 +106,11 @@ export interface AnomalyMonitor {
    * CloudFormation takes; absent for SERVICE. See anomaly-monitor-spec.ts for what is and is not confirmed.
    */
   readonly monitorSpecification?: string;
+  /**
+   * An existing monitor's ARN: subscriptions use it and none is created. AWS allows one AWS managed monitor per
+   * dimension and may have made the SERVICE one itself (Default-Services-Monitor), so creating another fails.
+   */
+  readonly adopt?: string;
   readonly line?: number;
 }
 

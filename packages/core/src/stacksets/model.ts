@@ -99,6 +99,15 @@ export interface RuleBundle {
   readonly exemptions?: readonly { readonly control: string; readonly id: string; readonly expires: string }[];
 }
 
+/** A stack `tarmac deploy` creates or updates itself, with its template inline. */
+export interface PlainStack {
+  readonly name: string;
+  readonly template: string;
+  readonly region: string;
+  /** The size of the minified TemplateBody deploy sends; CloudFormation takes at most 51,200 bytes inline. */
+  readonly templateBytes: number;
+}
+
 /** DIR/stacksets/manifest.json: what `tarmac plan` and `tarmac deploy` read. Paths are relative to DIR. */
 export interface StackSetsManifest {
   readonly formatVersion: 1;
@@ -117,7 +126,7 @@ export interface StackSetsManifest {
     readonly versionParameter: string;
   }[];
   /** Stacks `tarmac deploy` deploys as plain stacks in the delegated admin account: the bundle bucket stack. */
-  readonly stacks: readonly { readonly name: string; readonly template: string; readonly region: string }[];
+  readonly stacks: readonly PlainStack[];
   /**
    * The management-account stack with an AWS::Organizations::Policy per built policy, for organizations that
    * manage their policies with CloudFormation. `tarmac deploy` uses the Organizations API instead (ADR 0006).
@@ -133,7 +142,7 @@ export interface StackSetsManifest {
    * the CUR 2.0 export). StackSets cannot reach the management account; `tarmac deploy --management` deploys
    * these with the management account's credentials.
    */
-  readonly managementStacks: readonly { readonly name: string; readonly template: string; readonly region: string }[];
+  readonly managementStacks: readonly PlainStack[];
   /** Cost allocation tags the build relies on; `tarmac plan` reports any that is not active. */
   readonly costAllocationTags: readonly string[];
   readonly parameters: Readonly<Record<string, { readonly bundle: string } | { readonly output: { readonly stack: string; readonly key: string } }>>;

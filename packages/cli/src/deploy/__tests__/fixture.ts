@@ -2,6 +2,7 @@ import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import type { ResourceStatus, StackEvent } from '@aws-sdk/client-cloudformation';
 import type { StackSetsManifest } from '@tarmac/core/org';
 
 export const BUNDLE_STACK = 'tarmac-rule-bundles';
@@ -88,6 +89,8 @@ export function makeFixture(edit: { devTemplate?: string; baselines?: boolean } 
         : [{ ParameterKey: 'Profile', ParameterValue: name.split('-').pop() }],
     },
   });
+  // As the build records it: the template minified.
+  const bytesOf = (rel: string) => Buffer.byteLength(JSON.stringify(JSON.parse(fs.readFileSync(path.join(dir, rel), 'utf8'))));
   const baselineTemplate = (type: string) => JSON.stringify({ Resources: { Baseline: { Type: type, Properties: {} } } });
   write(
     'stacksets/stacksets.template.json',
@@ -165,10 +168,26 @@ export function makeFixture(edit: { devTemplate?: string; baselines?: boolean } 
         versionParameter: 'DevVersion',
       },
     ],
-    stacks: [{ name: BUNDLE_STACK, template: 'stacksets/bundle-stack.template.json', region: 'eu-west-1' }],
+    stacks: [
+      {
+        name: BUNDLE_STACK,
+        template: 'stacksets/bundle-stack.template.json',
+        region: 'eu-west-1',
+        templateBytes: bytesOf('stacksets/bundle-stack.template.json'),
+      },
+    ],
     organizationPoliciesTemplate: 'stacksets/organization-policies.template.json',
     stackSetsTemplate: 'stacksets/stacksets.template.json',
-    managementStacks: edit.baselines ? [{ name: BILLING_STACK, template: `stacksets/${BILLING_STACK}.template.json`, region: 'us-east-1' }] : [],
+    managementStacks: edit.baselines
+      ? [
+          {
+            name: BILLING_STACK,
+            template: `stacksets/${BILLING_STACK}.template.json`,
+            region: 'us-east-1',
+            templateBytes: bytesOf(`stacksets/${BILLING_STACK}.template.json`),
+          },
+        ]
+      : [],
     costAllocationTags: edit.baselines ? COST_TAGS : [],
     parameters: {
       ProdVersion: { bundle: prodBundle.key },
@@ -253,4 +272,18 @@ export function billingTemplate(budgetAmount = 1000): string {
       },
     },
   });
+}
+
+/** One CloudFormation stack event, as DescribeStackEvents lists it (newest first: give a later `at` to a newer one). */
+export function stackEvent(stack: string, logicalId: string, type: string, status: string, reason: string | undefined, at: number): StackEvent {
+  return {
+    StackId: `arn:aws:cloudformation:us-east-1:${MANAGEMENT_ACCOUNT}:stack/${stack}/1`,
+    EventId: `${logicalId}-${at}`,
+    StackName: stack,
+    LogicalResourceId: logicalId,
+    ResourceType: type,
+    ResourceStatus: status as ResourceStatus,
+    ...(reason ? { ResourceStatusReason: reason } : {}),
+    Timestamp: new Date(at * 1000),
+  };
 }
