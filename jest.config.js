@@ -11,4 +11,6 @@ module.exports = {
   testTimeout: 60000,
   // Caches (the loaded catalog) in a directory of the run, not the developer's ~/.cache/tarmac.
   setupFiles: ['<rootDir>/test/jest-env.js'],
+  // Some tests spawn the compiled CLI and runners: dist/ is brought up to date with src/ first (a no-op when current).
+  globalSetup: '<rootDir>/test/ensure-build.js',
 };

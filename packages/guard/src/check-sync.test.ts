@@ -48,7 +48,13 @@ test('a failing bucket is a finding, located in the stack template; the nested s
     expect.objectContaining({ file: template, stack: 'Data', logicalId: 'Plain', verdict: 'fail', mode: 'enforce', resourceType: 'AWS::S3::Bucket' }),
     expect.objectContaining({ file: nested, stack: 'Data/Inner', logicalId: 'Deep', verdict: 'unknown', mode: 'warn' }),
   ]);
-  expect(kms[0].line).toBeGreaterThan(1);
+  // Each at the line of the value that fails, in its own file.
+  const lineOf = (file: string, text: string) =>
+    fs
+      .readFileSync(file, 'utf8')
+      .split('\n')
+      .findIndex((l) => l.includes(text)) + 1;
+  expect(kms.map((f) => f.line)).toEqual([lineOf(template, '"SSEAlgorithm": "AES256"'), lineOf(nested, '"SSEAlgorithm": {')]);
   expect(report.summary).toEqual(expect.objectContaining({ templates: 2, findings: report.findings.length }));
   expect(report.summary.blocking).toBe(report.findings.filter((f) => f.mode === 'enforce').length);
   expect(exitCodeOf(report)).toBe(1);
@@ -85,8 +91,12 @@ test('a template path that does not exist is an error, never an empty pass', () 
 test('a policies directory that does not exist is an error', () => {
   const nowhere = path.join(dir, 'no-policies');
   const report = checkStackTemplatesSync({ policies: nowhere, profile: 'prod', templates: [{ file: template, stack: 'Data' }] });
-  expect(report.errors.length).toBeGreaterThan(0);
+  expect(report.findings).toEqual([]);
+  expect(report.errors).toHaveLength(1);
+  expect(report.errors[0]).toBeInstanceOf(InputError);
   expect(report.errors[0].location.file).toBe(nowhere);
+  expect(report.errors[0].problem).toBe('policies directory not found');
+  expect(report.errors[0].expected).toBe('a directory with tags.yaml, profiles/ and controls/');
   expect(exitCodeOf(report)).toBe(2);
 });
 

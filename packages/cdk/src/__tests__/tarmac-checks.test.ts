@@ -5,6 +5,7 @@ import { App, Aspects, CfnParameter, NestedStack, Stack, Validations } from 'aws
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { CompiledEngine } from '@tarmac/guard';
 import { MandatoryTags } from '../mandatory-tags';
 import { TarmacChecks, TarmacChecksProps } from '../tarmac-checks';
 import { findingKeys, newApp, synthesize } from './synth';
@@ -173,33 +174,52 @@ test("cdk-nag's construct-walking entry point refuses instead of passing", () =>
 });
 
 describe('verdict cache in the cloud assembly', () => {
-  /** The same app each time, synthesized into `outdir`; `fixed` encrypts the second queue. */
+  /** The same app each time, synthesized into `outdir`; `fixed` encrypts the second queue with the first one's key. */
   function synthInto(outdir: string, fixed: boolean, props: Partial<TarmacChecksProps> = {}) {
     const app = new App({ outdir });
     Validations.of(app).addPlugins(new TarmacChecks(app, { profile: 'prod', policies: POLICIES, ...props }));
     Aspects.of(app).add(new MandatoryTags(TAGS, { policies: POLICIES }));
     const stack = new Stack(app, 'Data');
-    compliantQueue(stack, 'Orders');
-    if (fixed) compliantQueue(stack, 'Plain');
-    else new sqs.Queue(stack, 'Plain');
+    const orders = compliantQueue(stack, 'Orders');
+    new sqs.Queue(stack, 'Plain', fixed ? { encryptionMasterKey: orders.encryptionMasterKey } : {});
     return synthesize(app);
   }
 
+  /** Per call of the engine under the cache, what reached it: `template rule-id` for every pair it evaluated. */
+  function recordEngine(): string[][] {
+    const evaluated: string[][] = [];
+    const evaluateSync = CompiledEngine.prototype.evaluateSync;
+    jest.spyOn(CompiledEngine.prototype, 'evaluateSync').mockImplementation(function (this: CompiledEngine, jobs, onProgress) {
+      evaluated.push(jobs.flatMap((j) => j.rules.map((r) => `${path.basename(j.template.file)} ${r.id}`)));
+      return evaluateSync.call(this, jobs, onProgress);
+    });
+    return evaluated;
+  }
+  afterEach(() => jest.restoreAllMocks());
+
   test('a synth into the same cdk.out reuses verdicts, and still sees what changed', () => {
+    const evaluated = recordEngine();
     const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'tarmac-cdk-cache-'));
     const first = synthInto(outdir, false);
     expect(findingKeys(first.tarmac)).toEqual(['LZ.SQS.1 Data/Plain/Resource']);
+    const everyRule = ['LZ.KMS.1', 'LZ.SQS.1', 'LZ.TAG.1', 'LZ.TAG.2'];
+    expect(evaluated).toEqual([everyRule.map((id) => `Data.template.json ${id}`)]);
     const cache = path.join(outdir, '.tarmac-cache');
     const stored = fs.readdirSync(cache);
-    expect(stored.length).toBeGreaterThan(0);
+    expect(stored).toHaveLength(everyRule.length); // one entry per rule on the one template
 
+    // Unchanged: every verdict comes from the cache, the engine is not called at all.
     const again = synthInto(outdir, false);
+    expect(evaluated).toHaveLength(1);
     const summary = (r: typeof first) =>
       r.tarmac?.violations.map((v) => [v.ruleName, v.severity, v.description, v.violatingConstructs.map((c) => c.cloudFormationResource)]);
     expect(summary(again)).toEqual(summary(first));
     expect(fs.readdirSync(cache).sort()).toEqual(stored.sort());
 
+    // The queue edited: the rules reading queues run again; the key rule's verdict is still the cached one.
     const fixed = synthInto(outdir, true);
+    expect(evaluated[1]).toEqual(['LZ.SQS.1', 'LZ.TAG.1', 'LZ.TAG.2'].map((id) => `Data.template.json ${id}`));
+    expect(evaluated).toHaveLength(2);
     expect(fixed.error).toBeUndefined();
     expect(findingKeys(fixed.tarmac)).toEqual([]);
   });

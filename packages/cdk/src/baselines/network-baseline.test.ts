@@ -253,8 +253,14 @@ describe('impossible settings are refused', () => {
   });
 
   test('but a stack in a region with a pool builds, still through the mapping', () => {
-    const { resources } = build({}, { env: { region: 'eu-central-1', account: '666666666666' } });
-    expect(ofType(resources, 'AWS::EC2::VPC')[0][1].Properties.Ipv4IpamPoolId['Fn::FindInMap']).toBeDefined();
+    const { resources, json } = build({}, { env: { region: 'eu-central-1', account: '666666666666' } });
+    const poolId = ofType(resources, 'AWS::EC2::VPC')[0][1].Properties.Ipv4IpamPoolId;
+    // Not the region's pool ID inlined: the same template deploys to every region of the stack set.
+    expect(poolId).toEqual({ 'Fn::FindInMap': ['BaselineIpamPoolsBB3C63DF', { Ref: 'AWS::Region' }, 'PoolId'] });
+    expect(json.Mappings.BaselineIpamPoolsBB3C63DF).toEqual({
+      'eu-central-1': { PoolId: 'ipam-pool-0f1e2d3c4b5a69788' },
+      'eu-west-1': { PoolId: 'ipam-pool-0a1b2c3d4e5f60718' },
+    });
     expect(ofType(resources, 'AWS::EC2::Subnet')).toHaveLength(6);
   });
 });

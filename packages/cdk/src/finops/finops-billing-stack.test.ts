@@ -1,4 +1,5 @@
-import { Template } from 'aws-cdk-lib/assertions';
+import { CfnResource } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import { platformApp } from '../stacksets/platform-stack';
 import { FinOpsBillingStack, FinOpsBillingStackProps } from './finops-billing-stack';
 import { BUDGETS, MANAGEMENT, ORGANIZATION_ID, fixtureFinOps } from './__tests__/fixture';
@@ -27,8 +28,16 @@ describe('FinOpsBillingStack', () => {
     template.resourceCountIs('AWS::CE::AnomalyMonitor', 2);
     template.resourceCountIs('AWS::CE::AnomalySubscription', 2);
     template.resourceCountIs('AWS::BCMDataExports::Export', 1);
-    expect(stack.anomalyDetection).toBeDefined();
-    expect(stack.dataExport).toBeDefined();
+    // The constructs it exposes are the ones in the template, by their names in policies/finops.
+    const logicalIds = (type: string) => Object.keys(template.findResources(type)).sort();
+    const idsOf = (resources: Iterable<CfnResource>) => [...resources].map((r) => stack.resolve(r.logicalId)).sort();
+    expect([...stack.anomalyDetection!.monitors.keys()]).toEqual(['cost-centers', 'services']);
+    expect(idsOf(stack.anomalyDetection!.monitors.values())).toEqual(logicalIds('AWS::CE::AnomalyMonitor'));
+    expect([...stack.anomalyDetection!.subscriptions.keys()].sort()).toEqual(['daily-summary', 'immediate']);
+    expect(idsOf(stack.anomalyDetection!.subscriptions.values())).toEqual(logicalIds('AWS::CE::AnomalySubscription'));
+    expect(stack.dataExport!.exportName).toBe('tarmac-cur2');
+    expect(idsOf([stack.dataExport!.export])).toEqual(logicalIds('AWS::BCMDataExports::Export'));
+    template.hasResourceProperties('AWS::BCMDataExports::Export', { Export: Match.objectLike({ Name: 'tarmac-cur2' }) });
   });
 
   test('every taggable resource carries the platform tags, budgets and cost monitors included', () => {

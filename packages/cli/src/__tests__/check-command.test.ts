@@ -8,11 +8,11 @@ const BIN = path.join(ROOT, 'packages', 'cli', 'bin', 'tarmac.js');
 const EXAMPLES = path.join(ROOT, 'examples', 'templates');
 
 /** Runs the CLI with this repository's catalog, wherever it runs (temporary git repositories have none). */
-function tarmac(args: string[], cwd = ROOT) {
+function tarmac(args: string[], cwd = ROOT, env: NodeJS.ProcessEnv = {}) {
   const r = spawnSync(process.execPath, [BIN, ...args], {
     cwd,
     encoding: 'utf8',
-    env: { ...process.env, NO_COLOR: '1', TARMAC_POLICIES: path.join(ROOT, 'policies') },
+    env: { ...process.env, NO_COLOR: '1', TARMAC_POLICIES: path.join(ROOT, 'policies'), ...env },
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
@@ -82,21 +82,58 @@ describe('tarmac check', () => {
   test('--cache remembers verdicts: the same report again, and an edited template is judged afresh', () => {
     const dir = tmpdir();
     const cache = path.join(dir, 'cache');
+    // What reaches the engine under the cache, recorded in the CLI's process: a line per call, listing `template rule-id`.
+    const log = path.join(dir, 'evaluated.log');
+    const recorder = path.join(dir, 'record-engine.js');
+    fs.writeFileSync(
+      recorder,
+      `const fs = require('fs');
+const path = require('path');
+const { CompiledEngine } = require(${JSON.stringify(path.join(ROOT, 'packages', 'guard'))});
+for (const method of ['evaluate', 'evaluateSync']) {
+  const original = CompiledEngine.prototype[method];
+  CompiledEngine.prototype[method] = function (jobs, ...rest) {
+    const pairs = jobs.flatMap((j) => j.rules.map((r) => path.basename(j.template.file) + ' ' + r.id));
+    fs.appendFileSync(${JSON.stringify(log)}, JSON.stringify(pairs) + '\\n');
+    return original.call(this, jobs, ...rest);
+  };
+}
+`,
+    );
     const report = () => {
-      const r = tarmac(['check', path.join(dir, 't.yaml'), '--format', 'json', '--cache', cache]);
+      fs.writeFileSync(log, '');
+      const r = tarmac(['check', path.join(dir, 't.yaml'), '--format', 'json', '--cache', cache], ROOT, {
+        NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --require ${recorder}`,
+      });
       const j = JSON.parse(r.stdout);
       return {
         code: r.code,
         findings: j.findings.map((f: { controlId: string; logicalId: string; line: number }) => `${f.controlId} ${f.logicalId} ${f.line}`),
       };
     };
+    /** Each call of the engine in the last run: the `template rule-id` pairs it was asked to evaluate. */
+    const evaluated = (): string[][] =>
+      fs
+        .readFileSync(log, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line));
+
     fs.copyFileSync(path.join(EXAMPLES, 'data-lake.yaml'), path.join(dir, 't.yaml'));
     const first = report();
     expect(first.code).toBe(1);
-    expect(fs.readdirSync(cache).length).toBeGreaterThan(0);
+    // Every rule, on the template as written and with its parameter (Env) at its default: two readings of it.
+    const rules = ['LZ.KMS.1', 'LZ.S3.1', 'LZ.S3.2', 'LZ.S3.3', 'LZ.S3.4', 'LZ.S3.5', 'LZ.TAG.1', 'LZ.TAG.2'].map((id) => `t.yaml ${id}`);
+    expect(evaluated()).toEqual([[...rules, ...rules]]);
+    expect(fs.readdirSync(cache)).toHaveLength(2 * rules.length); // an entry per rule and reading of the template
+
+    // Unchanged: every verdict comes from the cache, the engine is not called at all.
     expect(report()).toEqual(first);
+    expect(evaluated()).toEqual([]);
+
     fs.copyFileSync(path.join(EXAMPLES, 'ingest-queue.json'), path.join(dir, 't.yaml'));
     expect(report()).toEqual({ code: 0, findings: [] });
+    expect(evaluated()).toEqual([['t.yaml LZ.KMS.1', 't.yaml LZ.SQS.1', 't.yaml LZ.TAG.1', 't.yaml LZ.TAG.2']]);
   });
 
   test('the dev profile turns tag findings into warnings', () => {

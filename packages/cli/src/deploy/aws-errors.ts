@@ -18,13 +18,16 @@ export function httpStatus(err: unknown): number | undefined {
 
 /**
  * Throttling as each service says it: CloudFormation's query protocol answers `Throttling: Rate exceeded`,
- * Organizations `TooManyRequestsException`, most JSON services `ThrottlingException`, S3 `SlowDown`.
+ * Organizations `TooManyRequestsException`, most JSON services `ThrottlingException`, S3 `SlowDown`. A HEAD
+ * request has no body to name the error, so S3's SlowDown on HeadObject is only its status: 503 (429 is the
+ * standard "too many requests").
  */
 export function isThrottle(err: unknown): boolean {
   const name = errorName(err);
   return (
     ['Throttling', 'ThrottlingException', 'TooManyRequestsException', 'RequestLimitExceeded', 'SlowDown'].includes(name) ||
-    /rate exceeded/i.test(errorMessage(err))
+    /rate exceeded/i.test(errorMessage(err)) ||
+    [429, 503].includes(httpStatus(err) ?? 0)
   );
 }
 

@@ -54,6 +54,7 @@ describe('tarmac plan', () => {
   });
 
   test('a stale build is refused before AWS is asked anything', async () => {
+    // verifyBuild is mocked here; build-output.test.ts runs the real one on each way a build goes stale.
     verify.mockRejectedValue(new InputErrors([new InputError({ file: `${fixture.dir}/org/manifest.json` }, 'differs from what the sources build')]));
     await expect(planCommand(opts(), deps())).rejects.toThrow(InputErrors);
     expect(fake.cfn.calls().length + fake.s3.calls().length + fake.org.calls().length).toBe(0);

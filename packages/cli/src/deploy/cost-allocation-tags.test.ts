@@ -18,7 +18,7 @@ test('no tag to check: Cost Explorer is not asked, and the check passes', async 
 test('more than 100 keys are asked in requests of at most 100 (the API limit), every page followed', async () => {
   const keys = Array.from({ length: 150 }, (_, i) => `tag-${String(i).padStart(3, '0')}`);
   for (const k of keys) fake.costAllocationTags.set(k, 'Active');
-  fake.ceTagsPageSize = 60;
+  fake.pageSizes.ListCostAllocationTags = 60;
   const check = await checkCostAllocationTags(fake.context(), keys);
   expect(check).toEqual({ keys, inactive: [] });
   expect(requests().map((r) => [r.TagKeys?.length, r.NextToken])).toEqual([

@@ -110,14 +110,24 @@ export async function deployAll(ctx: EngineContext, desired: Desired, opts: Depl
       ctx.progress.warn(`stopping after wave ${wave}: ${failed.join(', ')} failed, so no stack set of a later wave is started`);
     }
   }
-  const removals = await mapBounded(removedStackSets, limit, (name) =>
-    removeStackSet(ctx, name, plan.stackSets.find((p) => p.name === name)?.removeTargets ?? [], opts.allowDelete),
-  );
+  // Stack sets the build dropped go last, and only when everything the build has deployed: a guardrail is
+  // never removed while what replaces it failed (or was held back).
+  const failedSets = stackSets.filter((o) => o.errors.length).map((o) => o.name);
+  const removals = failedSets.length
+    ? removedStackSets.map((name) => heldBack(name, failedSets))
+    : await mapBounded(removedStackSets, limit, (name) =>
+        removeStackSet(ctx, name, plan.stackSets.find((p) => p.name === name)?.removeTargets ?? [], opts.allowDelete),
+      );
   const allStackSets = [...stackSets, ...removals];
   for (const s of allStackSets) skippedRemovals.push(...s.skippedRemovals);
   ctx.progress.stop();
   const notes = desired.managementStacks.map((s) => `${s.name}: ${managementNote('deploy')}`);
   return { plan, report: { stacks, bundles, policies, stackSets: allStackSets, skippedRemovals, notes } };
+}
+
+function heldBack(name: string, failed: readonly string[]): StackSetOutcome {
+  const why = `${failed.join(', ')} did not deploy; a stack set the build dropped is removed only after every stack set of the build deployed`;
+  return { name, action: 'not attempted', operations: [], instances: [], errors: [`not attempted: ${why}`], skippedRemovals: [] };
 }
 
 function notAttempted(s: DesiredStackSet, why: string): StackSetOutcome {

@@ -8,9 +8,12 @@ import { DEFAULT_RETRY, RetriesExhausted, backoffMs, withOperationId } from './r
 const busy = () => new OperationInProgressException({ message: 'Another Operation on StackSet is in progress', $metadata: { httpStatusCode: 409 } });
 
 describe('withOperationId', () => {
+  afterEach(() => jest.restoreAllMocks());
+
   test('a new operation ID per attempt, backing off exponentially between them', async () => {
     const waits: number[] = [];
     const ids: string[] = [];
+    jest.spyOn(Math, 'random').mockReturnValue(0.25);
     const policy = { ...DEFAULT_RETRY, sleep: async (ms: number) => void waits.push(ms) };
     const { operationId } = await withOperationId('UpdateStackSet x', policy, async (id) => {
       ids.push(id);
@@ -19,12 +22,8 @@ describe('withOperationId', () => {
     expect(ids).toHaveLength(4);
     expect(new Set(ids).size).toBe(4);
     expect(operationId).toBe(ids[3]);
-    // Jitter keeps each wait between half and all of base × 2^attempt.
-    waits.forEach((ms, attempt) => {
-      const ceiling = DEFAULT_RETRY.baseMs * 2 ** attempt;
-      expect(ms).toBeGreaterThanOrEqual(ceiling / 2);
-      expect(ms).toBeLessThanOrEqual(ceiling);
-    });
+    // base × 2^attempt halved, plus the random share (a quarter) of the other half: 2 s × 2^attempt × 5/8.
+    expect(waits).toEqual([1250, 2500, 5000]);
   });
 
   test('other errors are not retried', async () => {
@@ -49,8 +48,26 @@ describe('withOperationId', () => {
   });
 });
 
-test('backoff is capped', () => {
-  expect(backoffMs(DEFAULT_RETRY, 20)).toBeLessThanOrEqual(DEFAULT_RETRY.maxMs);
+describe('backoffMs', () => {
+  afterEach(() => jest.restoreAllMocks());
+  /** The backoff of attempts 0 to 6 and 20 with Math.random returning `random`. */
+  const backoffs = (random: number) => {
+    jest.spyOn(Math, 'random').mockReturnValue(random);
+    return [0, 1, 2, 3, 4, 5, 6, 20].map((attempt) => backoffMs(DEFAULT_RETRY, attempt));
+  };
+
+  test('half of base × 2^attempt, plus a random share of the other half; the ceiling stops at maxMs', () => {
+    // DEFAULT_RETRY: base 2 s, max 60 s; the ceiling doubles 2, 4, 8, 16, 32 s, then 60 s from attempt 5 on.
+    expect(backoffs(0)).toEqual([1_000, 2_000, 4_000, 8_000, 16_000, 30_000, 30_000, 30_000]);
+    expect(backoffs(0.5)).toEqual([1_500, 3_000, 6_000, 12_000, 24_000, 45_000, 45_000, 45_000]);
+    expect(backoffs(0.999_999)).toEqual([2_000, 4_000, 8_000, 16_000, 32_000, 60_000, 60_000, 60_000]);
+  });
+
+  test('a policy of its own: its base and cap', () => {
+    jest.spyOn(Math, 'random').mockReturnValue(0.5);
+    const policy = { ...DEFAULT_RETRY, baseMs: 100, maxMs: 500 };
+    expect([0, 1, 2, 3, 10].map((attempt) => backoffMs(policy, attempt))).toEqual([75, 150, 300, 375, 375]);
+  });
 });
 
 test('throttling as each service says it', () => {

@@ -105,15 +105,23 @@ async function waitForStack(ctx: EngineContext, client: CloudFormationClient, na
 
 /**
  * The failed resources of the latest stack operation, the first failure first: events come newest first,
- * back to the stack's own "User Initiated" event that started the operation.
+ * page after page, back to the stack's own "User Initiated" event that started the operation.
  */
 async function failureReasons(ctx: EngineContext, client: CloudFormationClient, name: string): Promise<string[]> {
-  const out = await call(ctx, `cloudformation:DescribeStackEvents ${name}`, () => client.send(new DescribeStackEventsCommand({ StackName: name })));
   const events: StackEvent[] = [];
-  for (const e of out.StackEvents ?? []) {
-    events.push(e);
-    if (e.ResourceType === 'AWS::CloudFormation::Stack' && e.ResourceStatusReason === 'User Initiated') break;
-  }
+  let started = false;
+  let token: string | undefined;
+  do {
+    const out = await call(ctx, `cloudformation:DescribeStackEvents ${name}`, () =>
+      client.send(new DescribeStackEventsCommand({ StackName: name, NextToken: token })),
+    );
+    for (const e of out.StackEvents ?? []) {
+      events.push(e);
+      started = e.ResourceType === 'AWS::CloudFormation::Stack' && e.ResourceStatusReason === 'User Initiated';
+      if (started) break;
+    }
+    token = out.NextToken;
+  } while (token && !started);
   return events
     .filter((e) => e.ResourceStatus?.endsWith('_FAILED') && e.ResourceStatusReason && !/cancelled/i.test(e.ResourceStatusReason))
     .reverse()

@@ -1,31 +1,56 @@
 import { validateActionList } from '../org/iam-validation';
 import { iamActionProblem } from './iam-actions';
 
-// The synchronous check must agree with iam-validation.ts (the async one the SCP loader uses) on every form
-// budgets.yaml allows, so a budget's deny actions and an SCP's actions are judged alike.
-const CASES = [
+// Every form budgets.yaml allows, with the verdict IAM gives it, written out here: neither validator is the
+// other's oracle. The synchronous check (budgets' deny actions) and iam-validation.ts (the async one the SCP
+// loader uses) must both give exactly these, so a budget's deny actions and an SCP's actions are judged alike.
+const REAL: readonly string[] = [
   'ec2:RunInstances',
-  'EC2:runinstances',
-  'bedrock:InvokeModel*',
-  'sagemaker:Create*Job',
+  'EC2:runinstances', // IAM compares action names without case
+  's3:getobject',
+  'sts:AssumeRole',
   'emr-serverless:StartJobRun',
-  'ec2:RunInstance',
-  'bedrock:Converse',
-  'bedrok:InvokeModel',
-  'glue:Nothing*Here',
-  'ec2:',
-  'RunInstances',
+  'bedrock:InvokeModel*', // InvokeModel, InvokeModelWithResponseStream
+  'sagemaker:Create*Job', // CreateTrainingJob and more
+  'ec2:Run?nstances',
+];
+const WRONG: readonly [action: string, problem: string][] = [
+  ['ec2:RunInstance', 'unknown action ec2:RunInstance; did you mean ec2:RunInstances?'],
+  ['iam:CreateUsers', 'unknown action iam:CreateUsers; did you mean iam:CreateUser?'],
+  // The Converse API is authorized by bedrock:InvokeModel: there is no bedrock:Converse action.
+  ['bedrock:Converse', 'unknown action bedrock:Converse'],
+  ['bedrok:InvokeModel', 'unknown service bedrok in action bedrok:InvokeModel; did you mean bedrock:InvokeModel?'],
+  ['glue:Nothing*Here', 'action glue:Nothing*Here matches no glue action'],
+  ['ec2:', 'action ec2: is not of the form service:Action'],
+  ['RunInstances', 'action RunInstances is not of the form service:Action'],
 ];
 
 describe('iamActionProblem', () => {
-  it.each(CASES)('agrees with iam-validation on %s', async (action) => {
-    const async = await validateActionList([action], () => ({ file: 'x' }));
-    const sync = iamActionProblem(action);
-    expect(sync === undefined).toBe(async.length === 0);
-    if (sync) expect(async[0].problem).toBe(sync.problem);
+  it.each(REAL)('accepts %s', (action) => {
+    expect(iamActionProblem(action)).toBeUndefined();
   });
 
-  it('suggests the closest action', () => {
-    expect(iamActionProblem('ec2:RunInstance')?.problem).toBe('unknown action ec2:RunInstance; did you mean ec2:RunInstances?');
+  it.each(WRONG)('refuses %s: %s', (action, problem) => {
+    expect(iamActionProblem(action)?.problem).toBe(problem);
+  });
+
+  it('says what was expected', () => {
+    expect(iamActionProblem('ec2:RunInstance')?.expected).toBe('an action of ec2');
+    expect(iamActionProblem('glue:Nothing*Here')?.expected).toBe('a pattern that matches at least one glue action');
+    expect(iamActionProblem('RunInstances')?.expected).toBe('service:Action, such as ec2:RunInstances');
+  });
+});
+
+describe('iam-validation agrees on the same actions', () => {
+  it('accepts every real one', async () => {
+    expect(await validateActionList(REAL, () => ({ file: 'x' }))).toEqual([]);
+  });
+
+  it('refuses every wrong one with the same problem, at its index', async () => {
+    const errors = await validateActionList(
+      WRONG.map(([action]) => action),
+      (index) => ({ file: 'x', line: index + 1 }),
+    );
+    expect(errors.map((e) => [e.location.line, e.problem])).toEqual(WRONG.map(([, problem], i) => [i + 1, problem]));
   });
 });

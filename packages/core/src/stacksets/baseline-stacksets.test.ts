@@ -191,7 +191,20 @@ describe('account targets', () => {
     const f = fixture().replace(GUARDRAILS, '    ous: [Sandbox]\n    failureMode: WARN', '    accounts: [sandbox-alice]\n    failureMode: WARN');
     const sandbox = unit(load(f)!, 'tarmac-guardrails-sandbox');
     expect(sandbox.target).toMatchObject({ ouIds: ['ou-a1b2-66666666'], ouPaths: ['Sandbox'], accountIds: ['999999999999'], accountNames: ['sandbox-alice'] });
-    expect(sandbox.enforced).toBeDefined();
+    // Narrowing changes where the hook goes, not what it carries: the OU target's bundle, byte for byte, with every
+    // control the sandbox profile does not turn off, all in the one warning hook (failureMode WARN).
+    const catalog = loadCatalog(f.dir);
+    const sandboxProfile = catalog.profiles.get('sandbox')!;
+    expect(sandbox.enforced).toMatchObject({
+      profile: 'sandbox',
+      mode: 'warn',
+      controls: catalog.controls
+        .map((c) => c.id)
+        .filter((id) => (sandboxProfile.controls[id] ?? sandboxProfile.default) !== 'off')
+        .sort(),
+    });
+    expect(sandbox.enforced!.key).toBe(unit(load(fixture())!, 'tarmac-guardrails-sandbox').enforced!.key);
+    expect(sandbox.advisory).toBeUndefined();
   });
 
   it('take ous or accounts, not both, not neither', () => {

@@ -27,21 +27,30 @@ import {
   UpdateStackSetCommand,
 } from '@aws-sdk/client-cloudformation';
 import {
+  AccessDeniedException,
   AttachPolicyCommand,
   CreatePolicyCommand,
   DeletePolicyCommand,
   DescribePolicyCommand,
   DetachPolicyCommand,
   DuplicatePolicyAttachmentException,
+  InvalidInputException,
   ListPoliciesCommand,
   ListTargetsForPolicyCommand,
   OrganizationsClient,
   PolicyNotFoundException,
+  TooManyRequestsException,
   UpdatePolicyCommand,
 } from '@aws-sdk/client-organizations';
-import { CostExplorerClient, CostExplorerServiceException, InvalidNextTokenException, ListCostAllocationTagsCommand } from '@aws-sdk/client-cost-explorer';
+import {
+  CostExplorerClient,
+  CostExplorerServiceException,
+  InvalidNextTokenException,
+  LimitExceededException,
+  ListCostAllocationTagsCommand,
+} from '@aws-sdk/client-cost-explorer';
 import { GetObjectCommand, HeadObjectCommand, NoSuchKey, NotFound, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
-import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { GetCallerIdentityCommand, STSClient, STSServiceException } from '@aws-sdk/client-sts';
 import { AwsStub, mockClient } from 'aws-sdk-client-mock';
 import { sameDocument } from '../canonical-json';
 import type { AwsClients } from '../clients';
@@ -54,8 +63,150 @@ import { ACCOUNTS, MANAGEMENT_ACCOUNT } from './fixture';
 const HOME = 'eu-west-1';
 
 /** An error as the CloudFormation query protocol delivers one the SDK does not model (ValidationError, Throttling). */
-export const cfnError = (name: string, message: string) =>
-  new CloudFormationServiceException({ name, $fault: 'client', message, $metadata: { httpStatusCode: 400 } });
+export const cfnError = (name: string, message: string, httpStatusCode = 400) =>
+  new CloudFormationServiceException({ name, $fault: 'client', message, $metadata: { httpStatusCode } });
+
+/** Every operation the fake answers, and the service that answers it. */
+const SERVICE_OF = {
+  DescribeStacks: 'cloudformation',
+  GetTemplate: 'cloudformation',
+  CreateStack: 'cloudformation',
+  UpdateStack: 'cloudformation',
+  DescribeStackEvents: 'cloudformation',
+  DescribeStackSet: 'cloudformation',
+  ListStackSets: 'cloudformation',
+  ListStackInstances: 'cloudformation',
+  CreateStackSet: 'cloudformation',
+  UpdateStackSet: 'cloudformation',
+  CreateStackInstances: 'cloudformation',
+  DeleteStackInstances: 'cloudformation',
+  DeleteStackSet: 'cloudformation',
+  DetectStackSetDrift: 'cloudformation',
+  DescribeStackSetOperation: 'cloudformation',
+  ListStackSetOperationResults: 'cloudformation',
+  ListStackSetOperations: 'cloudformation',
+  HeadObject: 's3',
+  PutObject: 's3',
+  GetObject: 's3',
+  ListPolicies: 'organizations',
+  DescribePolicy: 'organizations',
+  ListTargetsForPolicy: 'organizations',
+  CreatePolicy: 'organizations',
+  UpdatePolicy: 'organizations',
+  AttachPolicy: 'organizations',
+  DetachPolicy: 'organizations',
+  DeletePolicy: 'organizations',
+  ListCostAllocationTags: 'ce',
+  GetCallerIdentity: 'sts',
+} as const;
+export type AwsOperation = keyof typeof SERVICE_OF;
+export const AWS_OPERATIONS = Object.keys(SERVICE_OF) as AwsOperation[];
+export const serviceOf = (operation: AwsOperation) => SERVICE_OF[operation];
+
+/**
+ * The operations AWS paginates, with the field of the response that holds the items, and the token field
+ * (the same name in request and response), as the SDK's paginators (dist-es/pagination/*Paginator.js) and
+ * output shapes (dist-types/models/models_0.d.ts) of @aws-sdk/client-cloudformation, -organizations and
+ * -cost-explorer name them. `max`: the request field that caps a page, where the API has one.
+ */
+export const PAGED = {
+  DescribeStacks: { items: 'Stacks', token: 'NextToken' },
+  DescribeStackEvents: { items: 'StackEvents', token: 'NextToken' },
+  ListStackSets: { items: 'Summaries', token: 'NextToken', max: 'MaxResults' },
+  ListStackInstances: { items: 'Summaries', token: 'NextToken', max: 'MaxResults' },
+  ListStackSetOperationResults: { items: 'Summaries', token: 'NextToken', max: 'MaxResults' },
+  ListStackSetOperations: { items: 'Summaries', token: 'NextToken', max: 'MaxResults' },
+  ListPolicies: { items: 'Policies', token: 'NextToken', max: 'MaxResults' },
+  ListTargetsForPolicy: { items: 'Targets', token: 'NextToken', max: 'MaxResults' },
+  ListCostAllocationTags: { items: 'CostAllocationTags', token: 'NextToken', max: 'MaxResults' },
+} as const satisfies Partial<Record<AwsOperation, { items: string; token: string; max?: string }>>;
+export type PagedOperation = keyof typeof PAGED;
+export const PAGED_OPERATIONS = Object.keys(PAGED) as PagedOperation[];
+
+/** Page sizes a new fake starts with: Cost Explorer's small, so its paging is always exercised. */
+const DEFAULT_PAGE_SIZES: Partial<Record<PagedOperation, number>> = { ListCostAllocationTags: 2 };
+
+/** The principal the fake's credentials are (in AccessDenied messages). */
+const PRINCIPAL = 'arn:aws:sts::111111111111:assumed-role/TarmacPlatformPipeline/session';
+
+/** A failure every service has, shaped as that service's protocol delivers it. */
+export type FailureKind = 'throttling' | 'access-denied';
+
+/**
+ * The error `operation` fails with when AWS throttles it or refuses it, as the SDK hands it over:
+ * CloudFormation and STS (query protocol) `Throttling: Rate exceeded` and `AccessDenied` (403);
+ * Organizations TooManyRequestsException and AccessDeniedException (400, modeled); Cost Explorer
+ * LimitExceededException (modeled) and AccessDeniedException (400); S3 SlowDown (503) and AccessDenied (403),
+ * except HEAD, whose error has no body: the SDK (rest-XML protocol, @aws-sdk/core) names it `Unknown`, with the
+ * message `UnknownError` and only the status code to tell it by.
+ */
+export function awsError(operation: AwsOperation, kind: FailureKind): Error {
+  // The service names are IAM's action prefixes.
+  const action = `${SERVICE_OF[operation]}:${operation}`;
+  const denied = `User: ${PRINCIPAL} is not authorized to perform: ${action} because no identity-based policy allows the ${action} action`;
+  const $metadata = (httpStatusCode: number) => ({ httpStatusCode, requestId: 'req-fake' });
+  switch (SERVICE_OF[operation]) {
+    case 'cloudformation':
+      return kind === 'throttling' ? cfnError('Throttling', 'Rate exceeded') : cfnError('AccessDenied', denied, 403);
+    case 'sts':
+      return new STSServiceException({
+        name: kind === 'throttling' ? 'Throttling' : 'AccessDenied',
+        $fault: 'client',
+        message: kind === 'throttling' ? 'Rate exceeded' : denied,
+        $metadata: $metadata(kind === 'throttling' ? 400 : 403),
+      });
+    case 'organizations':
+      return kind === 'throttling'
+        ? new TooManyRequestsException({
+            message:
+              'You have sent too many requests in too short a period of time. The quota helps protect against denial-of-service attacks. Try again later.',
+            $metadata: $metadata(400),
+          })
+        : new AccessDeniedException({ message: 'You don’t have permissions to access this resource.', $metadata: $metadata(400) });
+    case 'ce':
+      return kind === 'throttling'
+        ? new LimitExceededException({ message: 'You made too many calls in a short period of time. Try again later.', $metadata: $metadata(400) })
+        : new CostExplorerServiceException({ name: 'AccessDeniedException', $fault: 'client', message: denied, $metadata: $metadata(400) });
+    case 's3': {
+      const status = kind === 'throttling' ? 503 : 403;
+      if (operation === 'HeadObject')
+        return new S3ServiceException({
+          name: 'Unknown',
+          $fault: kind === 'throttling' ? 'server' : 'client',
+          message: 'UnknownError',
+          $metadata: $metadata(status),
+        });
+      return kind === 'throttling'
+        ? new S3ServiceException({ name: 'SlowDown', $fault: 'server', message: 'Please reduce your request rate.', $metadata: $metadata(503) })
+        : new S3ServiceException({ name: 'AccessDenied', $fault: 'client', message: 'Access Denied', $metadata: $metadata(403) });
+    }
+  }
+}
+
+/** The answer to a NextToken the fake did not hand out for this very request, as each service gives it. */
+function invalidToken(operation: PagedOperation): Error {
+  switch (SERVICE_OF[operation]) {
+    case 'organizations':
+      return new InvalidInputException({
+        message: 'You provided a value that does not match the required pattern.',
+        Reason: 'INVALID_NEXT_TOKEN',
+        $metadata: { httpStatusCode: 400 },
+      });
+    case 'ce':
+      return new InvalidNextTokenException({ message: 'The pagination token is invalid.', $metadata: { httpStatusCode: 400 } });
+    default:
+      return cfnError('ValidationError', 'Invalid NextToken');
+  }
+}
+
+/** How often an injected failure happens: the next call only, the next N calls, or every call from now on. */
+export type Times = number | 'always';
+
+interface FailureRule {
+  readonly error: FailureKind | unknown;
+  left: number;
+  readonly when?: (input: any) => boolean;
+}
 
 interface FakeStack {
   status: string;
@@ -98,8 +249,13 @@ export type OperationScript = (op: { action: string; stackSet: string; operation
 
 /**
  * AWS at the SDK client boundary: every command the engine sends is answered by aws-sdk-client-mock with a
- * response or an error shaped like AWS's, from a small in-memory state. Tests inject failures with `failNext`
- * (consumed in order, before the state is touched) and shape stack set operations with `operations`.
+ * response or an error shaped like AWS's, from a small in-memory state. Tests shape stack set operations
+ * with `operations`, and:
+ * - make any operation fail with `fail(operation, error | 'throttling' | 'access-denied', { times, when })`
+ *   (once, N times or always, only for inputs `when` accepts) or `failNext(operation, ...errors)`; failures are
+ *   taken in the order injected, before the state is touched; `unusedFailures()` says which never happened;
+ * - make every operation AWS paginates (PAGED) answer in pages of `pageSize` items (per operation:
+ *   `pageSizes`), with the API's own token field; a token it did not hand out for the same request is refused.
  */
 export class FakeAws {
   readonly cfn: AwsStub<any, any, any> = mockClient(CloudFormationClient);
@@ -111,8 +267,10 @@ export class FakeAws {
   callerAccount = MANAGEMENT_ACCOUNT;
   /** User-defined cost allocation tags as Cost Explorer lists them; a key not here has never been applied. */
   readonly costAllocationTags = new Map<string, 'Active' | 'Inactive'>();
-  /** Cost allocation tags per ListCostAllocationTags page: small, so the engine has to follow NextToken. */
-  ceTagsPageSize = 2;
+  /** Items per page of every paginated operation (default: each as `DEFAULT_PAGE_SIZES` says, else all on one page). */
+  pageSize?: number;
+  /** Items per page of one operation; wins over `pageSize`. */
+  readonly pageSizes: Partial<Record<PagedOperation, number>> = {};
   readonly stacks = new Map<string, FakeStack>();
   readonly objects = new Map<string, { versionId: string; sha256?: string; body?: Uint8Array }>();
   readonly policies = new Map<string, { id: string; name: string; type: string; content: string; targets: Set<string> }>();
@@ -123,8 +281,14 @@ export class FakeAws {
   stackFinal?: string;
   stackEvents: StackEvent[] = [];
   operations: OperationScript = () => ({});
-  private readonly injected = new Map<string, unknown[]>();
-  private readonly hooks = new Map<string, ((input: any) => void)[]>();
+  private readonly injected = new Map<AwsOperation, FailureRule[]>();
+  private readonly hooks = new Map<AwsOperation, ((input: any) => void)[]>();
+  /** Tokens handed out, as operation, request (without its token and page cap) and token. */
+  private readonly tokens = new Map<string, number>();
+  /** The operations wired to an answer, with their command: the fake's own check that none is left out. */
+  readonly answered = new Map<AwsOperation, new (input: any) => any>();
+  /** How many answers of each paginated operation were a page with more to come (carried a token). */
+  readonly cutPages = new Map<PagedOperation, number>();
   private counter = 0;
 
   /** @param accounts the accounts AWS Organizations holds in each OU, by OU ID */
@@ -133,24 +297,62 @@ export class FakeAws {
     this.wireS3();
     this.wireOrganizations();
     this.wireCostExplorer();
-    this.sts.on(GetCallerIdentityCommand).callsFake((input) => {
-      this.take('GetCallerIdentity', input);
-      return {
-        Account: this.callerAccount,
-        Arn: `arn:aws:sts::${this.callerAccount}:assumed-role/TarmacPlatformPipeline/session`,
-        UserId: 'AROAEXAMPLE:session',
-      };
-    });
+    this.answer(this.sts, GetCallerIdentityCommand, 'GetCallerIdentity', () => ({
+      Account: this.callerAccount,
+      Arn: `arn:aws:sts::${this.callerAccount}:assumed-role/TarmacPlatformPipeline/session`,
+      UserId: 'AROAEXAMPLE:session',
+    }));
   }
 
   /** The next calls of `operation` (e.g. 'UpdateStackSet') fail with these errors, in order. */
-  failNext(operation: string, ...errors: unknown[]): this {
-    this.injected.set(operation, [...(this.injected.get(operation) ?? []), ...errors]);
+  failNext(operation: AwsOperation, ...errors: unknown[]): this {
+    for (const error of errors) this.fail(operation, error);
     return this;
   }
 
+  /**
+   * Calls of `operation` fail with `error`: an error object (thrown as it is), or 'throttling' / 'access-denied'
+   * (a fresh error each time, shaped as the operation's service sends it: `awsError`). `times`: how many calls
+   * fail (default 1), or 'always'. `when`: only calls whose input it accepts fail (and count). Rules injected
+   * earlier are taken first.
+   */
+  fail(operation: AwsOperation, error: FailureKind | unknown, opts: { times?: Times; when?: (input: any) => boolean } = {}): this {
+    const times = opts.times ?? 1;
+    const rule: FailureRule = { error, left: times === 'always' ? Infinity : times, ...(opts.when ? { when: opts.when } : {}) };
+    this.injected.set(operation, [...(this.injected.get(operation) ?? []), rule]);
+    return this;
+  }
+
+  /** The first `times` calls of each operation in `operations` are throttled (`awsError(operation, 'throttling')`). */
+  throttle(operations: readonly AwsOperation[], times: Times = 1): this {
+    for (const operation of operations) this.fail(operation, 'throttling', { times });
+    return this;
+  }
+
+  /** Injected failures that have not happened (yet): operation and how many are left, 'always' ones left out. */
+  unusedFailures(): Partial<Record<AwsOperation, number>> {
+    const unused: Partial<Record<AwsOperation, number>> = {};
+    for (const [operation, rules] of this.injected) {
+      const left = rules.filter((r) => Number.isFinite(r.left)).reduce((n, r) => n + r.left, 0);
+      if (left) unused[operation] = left;
+    }
+    return unused;
+  }
+
+  /** No more injected failures (for `operation`, or for all). */
+  clearFailures(operation?: AwsOperation): this {
+    if (operation) this.injected.delete(operation);
+    else this.injected.clear();
+    return this;
+  }
+
+  /** Items per page of `operation` now. */
+  pageSizeOf(operation: PagedOperation): number {
+    return this.pageSizes[operation] ?? this.pageSize ?? DEFAULT_PAGE_SIZES[operation] ?? Infinity;
+  }
+
   /** Runs once, on the next call of `operation`, before it is answered: what another deployer did meanwhile. */
-  before(operation: string, fn: (input: any) => void): this {
+  before(operation: AwsOperation, fn: (input: any) => void): this {
     this.hooks.set(operation, [...(this.hooks.get(operation) ?? []), fn]);
     return this;
   }
@@ -251,10 +453,64 @@ export class FakeAws {
     };
   }
 
-  private take(operation: string, input?: unknown): void {
+  private take(operation: AwsOperation, input: any): void {
     this.hooks.get(operation)?.shift()?.(input);
-    const queue = this.injected.get(operation);
-    if (queue?.length) throw queue.shift();
+    const rule = this.injected.get(operation)?.find((r) => r.left > 0 && (!r.when || r.when(input)));
+    if (!rule) return;
+    rule.left--;
+    throw rule.error === 'throttling' || rule.error === 'access-denied' ? awsError(operation, rule.error) : rule.error;
+  }
+
+  /**
+   * Answers every call of `command` as `operation`: its injected failure first (before any state is read or
+   * touched), then `fn`. A paginated operation answers one page of what `fn` returns in its items field.
+   */
+  private answer(
+    stub: AwsStub<any, any, any>,
+    command: new (input: any) => any,
+    operation: AwsOperation,
+    fn: (input: any, getClient: () => any) => object | Promise<object>,
+  ): void {
+    this.answered.set(operation, command);
+    stub.on(command as never).callsFake(async (input: any, getClient: () => any) => {
+      this.take(operation, input);
+      const page = operation in PAGED ? this.pageStart(operation as PagedOperation, input) : 0;
+      const out = (await fn(input, getClient)) as Record<string, unknown>;
+      return operation in PAGED ? this.page(operation as PagedOperation, input, page, out) : out;
+    });
+  }
+
+  /** The request a token belongs to: the input without the token and the page cap. */
+  private tokenKey(operation: PagedOperation, input: Record<string, unknown>, token: string): string {
+    const { token: tokenField, ...rest } = PAGED[operation] as { items: string; token: string; max?: string };
+    const request = Object.fromEntries(
+      Object.entries(input)
+        .filter(([k, v]) => k !== tokenField && k !== rest.max && v !== undefined)
+        .sort(([a], [b]) => a.localeCompare(b)),
+    );
+    return `${operation} ${JSON.stringify(request)} ${token}`;
+  }
+
+  /** Where the requested page starts: 0 without a token; a token not handed out for this request is refused, as AWS does. */
+  private pageStart(operation: PagedOperation, input: Record<string, unknown>): number {
+    const token = input[PAGED[operation].token];
+    if (token === undefined) return 0;
+    const start = this.tokens.get(this.tokenKey(operation, input, String(token)));
+    if (start === undefined) throw invalidToken(operation);
+    return start;
+  }
+
+  private page(operation: PagedOperation, input: Record<string, unknown>, start: number, out: Record<string, unknown>): Record<string, unknown> {
+    const { items, token, max } = PAGED[operation] as { items: string; token: string; max?: string };
+    const all = (out[items] as unknown[] | undefined) ?? [];
+    const cap = max && typeof input[max] === 'number' ? (input[max] as number) : Infinity;
+    const end = start + Math.max(1, Math.min(this.pageSizeOf(operation), cap));
+    const rest = Object.fromEntries(Object.entries(out).filter(([k]) => k !== items && k !== token));
+    if (end >= all.length) return { ...rest, [items]: all.slice(start) };
+    const next = `page-${end}`;
+    this.tokens.set(this.tokenKey(operation, input, next), end);
+    this.cutPages.set(operation, (this.cutPages.get(operation) ?? 0) + 1);
+    return { ...rest, [items]: all.slice(start, end), [token]: next };
   }
 
   private stackSetOrThrow(name: string): FakeStackSet {
@@ -319,8 +575,7 @@ export class FakeAws {
       return s && (s.region ?? HOME) === region ? s : undefined;
     };
     const stackId = (name: string, region: string) => `arn:aws:cloudformation:${region}:${this.callerAccount}:stack/${name}/1`;
-    cfn.on(DescribeStacksCommand).callsFake(async (input, getClient) => {
-      this.take('DescribeStacks', input);
+    this.answer(cfn, DescribeStacksCommand, 'DescribeStacks', async (input, getClient) => {
       const s = stackIn(input.StackName, await regionOf(getClient as never));
       if (!s) throw notExist(input.StackName);
       const response = {
@@ -340,13 +595,12 @@ export class FakeAws {
       }
       return response;
     });
-    cfn.on(GetTemplateCommand).callsFake(async (input, getClient) => {
+    this.answer(cfn, GetTemplateCommand, 'GetTemplate', async (input, getClient) => {
       const s = stackIn(input.StackName, await regionOf(getClient as never));
       if (!s) throw notExist(input.StackName);
       return { TemplateBody: s.template, StagesAvailable: ['Original', 'Processed'] };
     });
-    cfn.on(CreateStackCommand).callsFake(async (input, getClient) => {
-      this.take('CreateStack', input);
+    this.answer(cfn, CreateStackCommand, 'CreateStack', async (input, getClient) => {
       requireCapabilities(input.TemplateBody, input.Capabilities);
       const region = await regionOf(getClient as never);
       this.stacks.set(input.StackName, {
@@ -359,8 +613,7 @@ export class FakeAws {
       });
       return { StackId: stackId(input.StackName, region) };
     });
-    cfn.on(UpdateStackCommand).callsFake(async (input, getClient) => {
-      this.take('UpdateStack', input);
+    this.answer(cfn, UpdateStackCommand, 'UpdateStack', async (input, getClient) => {
       const region = await regionOf(getClient as never);
       const s = stackIn(input.StackName, region);
       if (!s) throw notExist(input.StackName);
@@ -371,26 +624,22 @@ export class FakeAws {
       s.pendingFinal = this.stackFinal ?? 'UPDATE_COMPLETE';
       return { StackId: stackId(input.StackName, region) };
     });
-    cfn.on(DescribeStackEventsCommand).callsFake(() => ({ StackEvents: this.stackEvents }));
+    this.answer(cfn, DescribeStackEventsCommand, 'DescribeStackEvents', () => ({ StackEvents: this.stackEvents }));
 
-    cfn.on(DescribeStackSetCommand).callsFake((input) => {
-      this.take('DescribeStackSet', input);
+    this.answer(cfn, DescribeStackSetCommand, 'DescribeStackSet', (input) => {
       return { StackSet: this.stackSetOrThrow(input.StackSetName).set };
     });
-    cfn.on(ListStackSetsCommand).callsFake((input) => {
-      this.take('ListStackSets', input);
+    this.answer(cfn, ListStackSetsCommand, 'ListStackSets', (input) => {
       return {
         Summaries: [...this.stackSets.values()]
           .filter((s) => !input.Status || s.set.Status === input.Status)
           .map((s) => ({ StackSetName: s.set.StackSetName, StackSetId: s.set.StackSetId, Status: s.set.Status, PermissionModel: s.set.PermissionModel })),
       };
     });
-    cfn.on(ListStackInstancesCommand).callsFake((input) => {
-      this.take('ListStackInstances', input);
+    this.answer(cfn, ListStackInstancesCommand, 'ListStackInstances', (input) => {
       return { Summaries: this.stackSetOrThrow(input.StackSetName).instances.map((i) => ({ ...i })) };
     });
-    cfn.on(CreateStackSetCommand).callsFake((input) => {
-      this.take('CreateStackSet', input);
+    this.answer(cfn, CreateStackSetCommand, 'CreateStackSet', (input) => {
       if (this.stackSets.has(input.StackSetName))
         throw new NameAlreadyExistsException({ message: `StackSet ${input.StackSetName} already exists`, $metadata: { httpStatusCode: 409 } });
       const { StackSetName, TemplateBody, Parameters, Capabilities, AutoDeployment, PermissionModel, ManagedExecution } = input;
@@ -412,8 +661,7 @@ export class FakeAws {
       });
       return { StackSetId: `${StackSetName}:1` };
     });
-    cfn.on(UpdateStackSetCommand).callsFake((input) => {
-      this.take('UpdateStackSet', input);
+    this.answer(cfn, UpdateStackSetCommand, 'UpdateStackSet', (input) => {
       const s = this.stackSetOrThrow(input.StackSetName);
       for (const k of ['TemplateBody', 'Parameters', 'Capabilities', 'AutoDeployment', 'ManagedExecution'] as const)
         if (input[k] !== undefined) (s.set as Record<string, unknown>)[k] = input[k];
@@ -432,8 +680,7 @@ export class FakeAws {
       );
       return { OperationId: input.OperationId };
     });
-    cfn.on(CreateStackInstancesCommand).callsFake((input) => {
-      this.take('CreateStackInstances', input);
+    this.answer(cfn, CreateStackInstancesCommand, 'CreateStackInstances', (input) => {
       const s = this.stackSetOrThrow(input.StackSetName);
       const filter = this.checkTargets('CreateStackInstances', input.DeploymentTargets);
       const ous: string[] = input.DeploymentTargets.OrganizationalUnitIds;
@@ -446,8 +693,7 @@ export class FakeAws {
       });
       return { OperationId: input.OperationId };
     });
-    cfn.on(DeleteStackInstancesCommand).callsFake((input) => {
-      this.take('DeleteStackInstances', input);
+    this.answer(cfn, DeleteStackInstancesCommand, 'DeleteStackInstances', (input) => {
       const s = this.stackSetOrThrow(input.StackSetName);
       const filter = this.checkTargets('DeleteStackInstances', input.DeploymentTargets);
       const ous: string[] = input.DeploymentTargets.OrganizationalUnitIds;
@@ -458,15 +704,13 @@ export class FakeAws {
       s.set.OrganizationalUnitIds = (s.set.OrganizationalUnitIds ?? []).filter((ou) => s.instances.some((i) => i.OrganizationalUnitId === ou));
       return { OperationId: input.OperationId };
     });
-    cfn.on(DeleteStackSetCommand).callsFake((input) => {
-      this.take('DeleteStackSet', input);
+    this.answer(cfn, DeleteStackSetCommand, 'DeleteStackSet', (input) => {
       const s = this.stackSetOrThrow(input.StackSetName);
       if (s.instances.length) throw cfnError('StackSetNotEmptyException', 'StackSet is not empty');
       this.stackSets.delete(input.StackSetName);
       return {};
     });
-    cfn.on(DetectStackSetDriftCommand).callsFake((input) => {
-      this.take('DetectStackSetDrift', input);
+    this.answer(cfn, DetectStackSetDriftCommand, 'DetectStackSetDrift', (input) => {
       this.startOperation(input.StackSetName, 'DETECT_DRIFT', input.OperationId, {}, (set, _ou, account, region) => {
         const i = set.instances.find((x) => x.Account === account && x.Region === region);
         if (i) i.DriftStatus = this.drift(account, region);
@@ -474,8 +718,7 @@ export class FakeAws {
       });
       return { OperationId: input.OperationId };
     });
-    cfn.on(DescribeStackSetOperationCommand).callsFake((input) => {
-      this.take('DescribeStackSetOperation', input);
+    this.answer(cfn, DescribeStackSetOperationCommand, 'DescribeStackSetOperation', (input) => {
       const op = this.ops.get(input.OperationId);
       if (!op) throw cfnError('OperationNotFoundException', `Operation ${input.OperationId} not found`);
       // Running on the first poll, finished on the next: the engine has to wait.
@@ -490,8 +733,10 @@ export class FakeAws {
         },
       };
     });
-    cfn.on(ListStackSetOperationResultsCommand).callsFake((input) => ({ Summaries: this.ops.get(input.OperationId)?.results ?? [] }));
-    cfn.on(ListStackSetOperationsCommand).callsFake((input) => ({
+    this.answer(cfn, ListStackSetOperationResultsCommand, 'ListStackSetOperationResults', (input) => ({
+      Summaries: this.ops.get(input.OperationId)?.results ?? [],
+    }));
+    this.answer(cfn, ListStackSetOperationsCommand, 'ListStackSetOperations', (input) => ({
       Summaries: [...this.ops.entries()]
         .filter(([, o]) => o.stackSet === input.StackSetName)
         .map(([id, o], n) => ({
@@ -506,12 +751,11 @@ export class FakeAws {
   }
 
   /**
-   * ListCostAllocationTags as the API reference describes it: TagKeys (at most 100) and Type filter, pages of
-   * `ceTagsPageSize` with a NextToken; a key never applied to a resource is simply not listed.
+   * ListCostAllocationTags as the API reference describes it: TagKeys (at most 100) and Type filter, in pages
+   * (of 2 unless `pageSizes` says otherwise) with a NextToken; a key never applied to a resource is simply not listed.
    */
   private wireCostExplorer(): void {
-    this.ce.on(ListCostAllocationTagsCommand).callsFake((input) => {
-      this.take('ListCostAllocationTags', input);
+    this.answer(this.ce, ListCostAllocationTagsCommand, 'ListCostAllocationTags', (input) => {
       if (input.TagKeys && (input.TagKeys.length < 1 || input.TagKeys.length > 100))
         throw new CostExplorerServiceException({
           name: 'ValidationException',
@@ -525,10 +769,7 @@ export class FakeAws {
         .filter(([, status]) => !input.Status || input.Status === status)
         .sort(([a], [b]) => a.localeCompare(b))
         .map(([TagKey, Status]) => ({ TagKey, Type: 'UserDefined', Status, LastUpdatedDate: '2026-01-01T00:00:00Z' }));
-      const start = input.NextToken ? Number(input.NextToken.replace('page-', '')) : 0;
-      if (Number.isNaN(start)) throw new InvalidNextTokenException({ message: 'The pagination token is invalid.', $metadata: { httpStatusCode: 400 } });
-      const end = start + this.ceTagsPageSize;
-      return { CostAllocationTags: all.slice(start, end), ...(end < all.length ? { NextToken: `page-${end}` } : {}) };
+      return { CostAllocationTags: all };
     });
   }
 
@@ -536,14 +777,12 @@ export class FakeAws {
   drift: (account: string, region: string) => 'DRIFTED' | 'IN_SYNC' | 'UNKNOWN' | 'NOT_CHECKED' = () => 'IN_SYNC';
 
   private wireS3(): void {
-    this.s3.on(HeadObjectCommand).callsFake((input) => {
-      this.take('HeadObject', input);
+    this.answer(this.s3, HeadObjectCommand, 'HeadObject', (input) => {
       const o = this.objects.get(input.Key);
       if (!o) throw new NotFound({ message: 'NotFound', $metadata: { httpStatusCode: 404 } });
       return { VersionId: o.versionId, Metadata: o.sha256 ? { sha256: o.sha256 } : {}, ContentType: 'application/zip' };
     });
-    this.s3.on(PutObjectCommand).callsFake((input) => {
-      this.take('PutObject', input);
+    this.answer(this.s3, PutObjectCommand, 'PutObject', (input) => {
       if (input.IfNoneMatch === '*' && this.objects.has(input.Key)) {
         throw new S3ServiceException({
           name: 'PreconditionFailed',
@@ -557,8 +796,7 @@ export class FakeAws {
       return { VersionId: versionId, ETag: '"etag"', ServerSideEncryption: 'aws:kms' };
     });
     // As S3 answers: a missing key or version is NoSuchKey / NoSuchVersion (404); the body is an SDK stream.
-    this.s3.on(GetObjectCommand).callsFake((input) => {
-      this.take('GetObject', input);
+    this.answer(this.s3, GetObjectCommand, 'GetObject', (input) => {
       const o = this.objects.get(input.Key);
       if (!o || !o.body) throw new NoSuchKey({ message: 'The specified key does not exist.', $metadata: { httpStatusCode: 404 } });
       if (input.VersionId !== undefined && input.VersionId !== o.versionId)
@@ -594,8 +832,7 @@ export class FakeAws {
       AwsManaged: false,
       Description: '',
     });
-    org.on(ListPoliciesCommand).callsFake((input) => {
-      this.take('ListPolicies', input);
+    this.answer(org, ListPoliciesCommand, 'ListPolicies', (input) => {
       const mine = [...this.policies.values()].filter((p) => p.type === input.Filter).map(summary);
       return {
         Policies:
@@ -604,26 +841,23 @@ export class FakeAws {
             : mine,
       };
     });
-    org.on(DescribePolicyCommand).callsFake((input) => {
+    this.answer(org, DescribePolicyCommand, 'DescribePolicy', (input) => {
       const p = policy(input.PolicyId);
       return { Policy: { PolicySummary: summary(p), Content: p.content } };
     });
-    org.on(ListTargetsForPolicyCommand).callsFake((input) => ({
+    this.answer(org, ListTargetsForPolicyCommand, 'ListTargetsForPolicy', (input) => ({
       Targets: [...policy(input.PolicyId).targets].map((t) => ({ TargetId: t, Name: t, Type: t.startsWith('r-') ? 'ROOT' : 'ORGANIZATIONAL_UNIT' })),
     }));
-    org.on(CreatePolicyCommand).callsFake((input) => {
-      this.take('CreatePolicy', input);
+    this.answer(org, CreatePolicyCommand, 'CreatePolicy', (input) => {
       const id = this.addPolicy(input.Type, input.Name, input.Content, []);
       return { Policy: { PolicySummary: summary(policy(id)), Content: input.Content } };
     });
-    org.on(UpdatePolicyCommand).callsFake((input) => {
-      this.take('UpdatePolicy', input);
+    this.answer(org, UpdatePolicyCommand, 'UpdatePolicy', (input) => {
       const p = policy(input.PolicyId);
       if (input.Content !== undefined) p.content = input.Content;
       return { Policy: { PolicySummary: summary(p), Content: p.content } };
     });
-    org.on(AttachPolicyCommand).callsFake((input) => {
-      this.take('AttachPolicy', input);
+    this.answer(org, AttachPolicyCommand, 'AttachPolicy', (input) => {
       const p = policy(input.PolicyId);
       if (p.targets.has(input.TargetId))
         throw new DuplicatePolicyAttachmentException({
@@ -633,13 +867,11 @@ export class FakeAws {
       p.targets.add(input.TargetId);
       return {};
     });
-    org.on(DetachPolicyCommand).callsFake((input) => {
-      this.take('DetachPolicy', input);
+    this.answer(org, DetachPolicyCommand, 'DetachPolicy', (input) => {
       policy(input.PolicyId).targets.delete(input.TargetId);
       return {};
     });
-    org.on(DeletePolicyCommand).callsFake((input) => {
-      this.take('DeletePolicy', input);
+    this.answer(org, DeletePolicyCommand, 'DeletePolicy', (input) => {
       policy(input.PolicyId);
       this.policies.delete(input.PolicyId);
       return {};
