@@ -5,6 +5,7 @@ import * as path from 'path';
 import { App, IPolicyValidationPlugin, Stack, Validations } from 'aws-cdk-lib';
 import type { OrgBuild, StackSetUnit, StackSetsBuild, StackSetsManifest } from '@tarmac/core/org';
 import { FinOpsBillingStack } from '../finops/finops-billing-stack';
+import { awsName } from '../finops/names';
 import {
   BILLING_REGION,
   FINOPS_BILLING_STACK,
@@ -148,6 +149,9 @@ export function synthesizeStackSets(build: StackSetsBuild, org: OrgBuild, opts: 
         ? [plainStack(FINOPS_BILLING_STACK, firstTemplates.get(billing)!, BILLING_REGION, 'fewer budgets, budget actions or saved queries in policies/finops/')]
         : [],
       costAllocationTags: [...(finops?.costAllocationTags ?? [])],
+      anomalyMonitors: billing
+        ? (finops?.anomalyDetection?.monitors ?? []).filter((m) => !m.adopt).map((m) => ({ name: awsName(m.name), dimension: m.dimension }))
+        : [],
       parameters: Object.fromEntries(
         [...stackSets.parameterSources]
           .sort(([a], [b]) => compareNames(a, b))

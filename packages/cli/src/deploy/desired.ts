@@ -81,6 +81,8 @@ export interface Desired {
   readonly managementStacks: readonly DesiredStack[];
   /** Cost allocation tag keys the build relies on (budget filters, anomaly monitors): checked by `--management`. */
   readonly costAllocationTags: readonly string[];
+  /** The anomaly monitors the billing stack creates: `--management` checks AWS has no other of their dimension. */
+  readonly anomalyMonitors: StackSetsManifest['anomalyMonitors'];
 }
 
 /** Every organization policy type Tarmac builds: the core model's own list. */
@@ -98,7 +100,7 @@ export function readDesired(dir: string): Desired {
   const manifestFile = path.join(dir, 'stacksets', 'manifest.json');
   if (!fs.existsSync(manifestFile)) {
     if (errors.length) throw new InputErrors(errors);
-    return { dir, bundles: [], stacks: [], policies, stackSets: [], managementStacks: [], costAllocationTags: [] };
+    return { dir, bundles: [], stacks: [], policies, stackSets: [], managementStacks: [], costAllocationTags: [], anomalyMonitors: [] };
   }
   const manifest = readJson(manifestFile, errors) as StackSetsManifest | undefined;
   if (manifest && manifest.formatVersion !== 1)
@@ -127,6 +129,9 @@ export function readDesired(dir: string): Desired {
   const costAllocationTags = manifest.costAllocationTags;
   if (!Array.isArray(costAllocationTags) || costAllocationTags.some((t) => typeof t !== 'string'))
     errors.push(new InputError({ file: manifestFile }, 'has no costAllocationTags list of tag keys', REBUILD));
+  const anomalyMonitors = manifest.anomalyMonitors;
+  if (!Array.isArray(anomalyMonitors) || anomalyMonitors.some((m) => typeof m?.name !== 'string' || !['SERVICE', 'TAG'].includes(m?.dimension)))
+    errors.push(new InputError({ file: manifestFile }, 'has no anomalyMonitors list of {name, dimension}', REBUILD));
   const managementStacks = Array.isArray(manifest.managementStacks) ? readStacks(manifest.managementStacks) : [];
   const templateFile = path.join(dir, manifest.stackSetsTemplate);
   const template = readJson(templateFile, errors) as { Resources?: Record<string, { Type?: string; Properties?: Record<string, unknown> }> } | undefined;
@@ -146,6 +151,7 @@ export function readDesired(dir: string): Desired {
     stackSets,
     managementStacks,
     costAllocationTags: [...costAllocationTags],
+    anomalyMonitors: [...anomalyMonitors],
   };
 }
 

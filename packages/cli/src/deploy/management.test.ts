@@ -1,5 +1,7 @@
 import { CreateStackCommand, DescribeStacksCommand, UpdateStackCommand } from '@aws-sdk/client-cloudformation';
-import { CostExplorerServiceException, ListCostAllocationTagsCommand } from '@aws-sdk/client-cost-explorer';
+import { CostExplorerServiceException, GetAnomalyMonitorsCommand, ListCostAllocationTagsCommand } from '@aws-sdk/client-cost-explorer';
+import * as fs from 'fs';
+import * as path from 'path';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { verifyBuild } from '../build-output';
 import { deployCommand } from '../commands/deploy';
@@ -13,6 +15,7 @@ jest.mock('../build-output', () => ({ verifyBuild: jest.fn() }));
 const verify = verifyBuild as jest.MockedFunction<typeof verifyBuild>;
 
 const TAGS = { team: 'platform', project: 'tarmac', 'cost-center': 'cc-1000' };
+const DEFAULT_MONITOR = `arn:aws:ce::${MANAGEMENT_ACCOUNT}:anomalymonitor/c9e940b5-d9a9-4a0c-9b1e-2f1e6c1a8d11`;
 const NOTE = 'tarmac-finops-billing: management account stack, not planned here: run `tarmac plan --management` with management-account credentials';
 const FIX = (key: string) =>
   `fix, from the management account: aws ce update-cost-allocation-tags-status --cost-allocation-tags-status TagKey=${key},Status=Active`;
@@ -134,6 +137,43 @@ describe('plan --management', () => {
     expect(stdout).toMatch(/cost allocation tags not checked: deploy --management refuses$/m);
   });
 
+  test("AWS's own SERVICE monitor collides with the stack's: named with its ARN and the line that adopts it, found on a later page, exit 1", async () => {
+    fake.pageSizes.GetAnomalyMonitors = 1;
+    fake.anomalyMonitors.push(
+      // The stack's own monitors (an update): not collisions.
+      {
+        MonitorName: 'tarmac-services',
+        MonitorArn: `arn:aws:ce::${MANAGEMENT_ACCOUNT}:anomalymonitor/ours-1`,
+        MonitorType: 'DIMENSIONAL',
+        MonitorDimension: 'SERVICE',
+      },
+      { MonitorName: 'team-spend', MonitorArn: `arn:aws:ce::${MANAGEMENT_ACCOUNT}:anomalymonitor/custom-1`, MonitorType: 'CUSTOM' },
+      { MonitorName: 'Default-Services-Monitor', MonitorArn: DEFAULT_MONITOR, MonitorType: 'DIMENSIONAL', MonitorDimension: 'SERVICE' },
+    );
+    expect(await planCommand({ ...opts(), management: true }, deps())).toBe(1);
+    expect(stdout).toContain(
+      [
+        `! anomaly monitor tarmac-services: AWS already has the SERVICE monitor Default-Services-Monitor (${DEFAULT_MONITOR}) and allows one per dimension, so creating it fails and rolls back the billing stack`,
+        `    fix: adopt it with \`adopt: ${DEFAULT_MONITOR}\` on that monitor in policies/finops/anomaly-detection.yaml, or delete it in the Cost Anomaly Detection console`,
+      ].join('\n'),
+    );
+    expect(stdout).not.toContain('anomaly monitor tarmac-cost-centers');
+    expect(stdout).toMatch(/^1 to create, 0 to update, 0 unchanged; 1 anomaly monitor collision: deploy --management refuses$/m);
+    expect(fake.ce.commandCalls(GetAnomalyMonitorsCommand).map((c) => c.args[0].input.NextPageToken === undefined)).toEqual([true, false, false]);
+    stdout = '';
+    expect(await planCommand({ ...opts(), management: true, format: 'json' }, deps())).toBe(1);
+    expect(JSON.parse(stdout).anomalyMonitors).toEqual({
+      collisions: [{ monitor: 'tarmac-services', dimension: 'SERVICE', existing: { name: 'Default-Services-Monitor', arn: DEFAULT_MONITOR } }],
+    });
+  });
+
+  test('monitors that could not be listed are not a pass: exit 1', async () => {
+    fake.fail('GetAnomalyMonitors', 'access-denied', { times: 'always' });
+    expect(await planCommand({ ...opts(), management: true }, deps())).toBe(1);
+    expect(stdout).toMatch(/^could not check the anomaly monitors: ce:GetAnomalyMonitors failed: AccessDeniedException: /m);
+    expect(stdout).toMatch(/; anomaly monitors not checked: deploy --management refuses$/m);
+  });
+
   test('credentials of another account are refused before anything is read', async () => {
     fake.callerAccount = '111111111111';
     const run = planCommand({ ...opts(), management: true }, deps());
@@ -199,6 +239,28 @@ describe('deploy --management', () => {
     expect(billingCalls(CreateStackCommand)).toHaveLength(0);
     expect(stdout).toContain('could not check cost allocation tags: ce:ListCostAllocationTags failed: AccessDeniedException');
     expect(stdout).toContain('Refused: the cost allocation tags could not be checked, so nothing was deployed. Nothing was changed.');
+  });
+
+  test('a monitor AWS already has refuses before any change; once adopted in the build, it deploys', async () => {
+    fake.anomalyMonitors.push({
+      MonitorName: 'Default-Services-Monitor',
+      MonitorArn: DEFAULT_MONITOR,
+      MonitorType: 'DIMENSIONAL',
+      MonitorDimension: 'SERVICE',
+    });
+    expect(await deployCommand({ ...opts(), management: true }, deps())).toBe(1);
+    expect(billingCalls(CreateStackCommand)).toHaveLength(0);
+    expect(stdout).toContain(`! anomaly monitor tarmac-services: AWS already has the SERVICE monitor Default-Services-Monitor (${DEFAULT_MONITOR})`);
+    expect(stdout).toContain(
+      'Refused: anomaly monitor(s) tarmac-services would collide with monitors AWS already has; adopt or delete those (above). Nothing was changed.',
+    );
+    // The build adopts it: the manifest no longer lists tarmac-services among the monitors it creates.
+    const manifest = path.join(fixture.dir, 'stacksets', 'manifest.json');
+    const m = JSON.parse(fs.readFileSync(manifest, 'utf8'));
+    fs.writeFileSync(manifest, JSON.stringify({ ...m, anomalyMonitors: m.anomalyMonitors.filter((x: { name: string }) => x.name !== 'tarmac-services') }));
+    stdout = '';
+    expect(await deployCommand({ ...opts(), management: true }, deps())).toBe(0);
+    expect(billingCalls(CreateStackCommand)).toHaveLength(1);
   });
 
   test('a stack that fails is exit 1 with its reason', async () => {

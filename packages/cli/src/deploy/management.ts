@@ -3,6 +3,7 @@ import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { UsageError } from '../usage-error';
 import { describeError } from './aws-errors';
 import { EngineContext, call } from './context';
+import { checkAnomalyMonitors, monitorsReady } from './anomaly-monitors';
 import { checkCostAllocationTags, tagsReady } from './cost-allocation-tags';
 import type { Desired } from './desired';
 import type { ManagementPlan, ManagementReport, StepOutcome } from './model';
@@ -29,18 +30,25 @@ export async function assertManagementAccount(ctx: EngineContext, desired: Desir
   return expected;
 }
 
-/** `tarmac plan --management`: the caller check, the cost allocation tags, then each management stack. Writes nothing. */
+/**
+ * `tarmac plan --management`: the caller check, the cost allocation tags, the anomaly monitors AWS already has,
+ * then each management stack. Writes nothing.
+ */
 export async function planManagement(ctx: EngineContext, desired: Desired): Promise<ManagementPlan> {
   const managementAccountId = await assertManagementAccount(ctx, desired);
   const costAllocationTags = await checkCostAllocationTags(ctx, desired.costAllocationTags);
+  const anomalyMonitors = await checkAnomalyMonitors(ctx, desired.anomalyMonitors);
   const stacks = [];
   for (const stack of desired.managementStacks) stacks.push((await planStack(ctx, stack)).plan);
-  return { managementAccountId, stacks, costAllocationTags };
+  return { managementAccountId, stacks, costAllocationTags, anomalyMonitors };
 }
 
-/** 1 when a tag is inactive or could not be checked (the budgets would deploy and not work), or a stack is blocked. */
+/**
+ * 1 when a tag is inactive or could not be checked (the budgets would deploy and not work), a monitor would
+ * collide with one AWS has (or could not be checked), or a stack is blocked.
+ */
 export function managementPlanExitCode(plan: ManagementPlan): number {
-  return tagsReady(plan.costAllocationTags) && !plan.stacks.some((s) => s.action === 'blocked') ? 0 : 1;
+  return tagsReady(plan.costAllocationTags) && monitorsReady(plan.anomalyMonitors) && !plan.stacks.some((s) => s.action === 'blocked') ? 0 : 1;
 }
 
 /**
@@ -68,6 +76,19 @@ export async function deployManagement(
       `deploying with cost allocation tag(s) not active (--allow-inactive-tags): ${keys}; budgets and anomaly monitors filtering on them count nothing until they are activated`,
     );
   }
+  // A collision would fail the billing stack's create and roll it back whole: refused before anything changes.
+  const anomalyMonitors = await checkAnomalyMonitors(ctx, desired.anomalyMonitors);
+  if (anomalyMonitors.error)
+    return { costAllocationTags, anomalyMonitors, refused: 'the anomaly monitors could not be checked, so nothing was deployed', stacks: [] };
+  if (anomalyMonitors.collisions.length) {
+    const names = [...new Set(anomalyMonitors.collisions.map((c) => c.monitor))].join(', ');
+    return {
+      costAllocationTags,
+      anomalyMonitors,
+      refused: `anomaly monitor(s) ${names} would collide with monitors AWS already has; adopt or delete those (above)`,
+      stacks: [],
+    };
+  }
   const stacks: StepOutcome[] = [];
   for (const stack of desired.managementStacks) {
     try {
@@ -78,7 +99,7 @@ export async function deployManagement(
     }
   }
   ctx.progress.stop();
-  return { costAllocationTags, stacks };
+  return { costAllocationTags, anomalyMonitors, stacks };
 }
 
 export function managementDeployExitCode(report: ManagementReport): number {

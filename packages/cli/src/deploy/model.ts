@@ -26,6 +26,19 @@ export interface ManagementPlan {
   readonly managementAccountId: string;
   readonly stacks: readonly StackPlan[];
   readonly costAllocationTags: TagCheck;
+  readonly anomalyMonitors: MonitorCheck;
+}
+
+/** Monitors AWS already has that a monitor of the billing stack would collide with (GetAnomalyMonitors). */
+export interface MonitorCheck {
+  readonly collisions: readonly {
+    /** The billing stack's monitor, by AWS name. */
+    readonly monitor: string;
+    readonly dimension: 'SERVICE' | 'TAG';
+    readonly existing: { readonly name: string; readonly arn: string };
+  }[];
+  /** Set when the check could not be made: the stack is then not deployed. */
+  readonly error?: string;
 }
 
 /** Whether the cost allocation tags are active, as Cost Explorer says (ListCostAllocationTags). */
@@ -151,6 +164,8 @@ export interface DeployReport {
 /** `tarmac deploy --management`: the tag check, then each management stack (none when the check refused). */
 export interface ManagementReport {
   readonly costAllocationTags: TagCheck;
+  /** Absent when the deploy was refused before the monitors were checked. */
+  readonly anomalyMonitors?: MonitorCheck;
   /** Why nothing was deployed (inactive tags without --allow-inactive-tags, or a check that failed). */
   readonly refused?: string;
   readonly stacks: readonly StepOutcome[];

@@ -1,3 +1,4 @@
+import { monitorCheckLines } from './anomaly-monitors';
 import { tagCheckLines, tagsReady } from './cost-allocation-tags';
 import type { ManagementPlan, Plan, StackPlan, StackSetPlan } from './model';
 import { alignRows } from './table';
@@ -84,6 +85,8 @@ export function renderPlan(plan: Plan): string {
 export function renderManagementPlan(plan: ManagementPlan): string {
   const out = [`Plan for the management account ${plan.managementAccountId}: stacks StackSets cannot reach, deployed by \`tarmac deploy --management\``, ''];
   out.push(...tagCheckLines(plan.costAllocationTags));
+  const monitors = monitorCheckLines(plan.anomalyMonitors);
+  if (monitors.length) out.push('', ...monitors);
   if (plan.stacks.length) out.push('', 'Management stacks', ...stackRows(plan.stacks));
   const count = (a: string) => plan.stacks.filter((s) => s.action === a).length;
   const parts = [`${count('create')} to create`, `${count('update')} to update`, `${count('unchanged')} unchanged`];
@@ -94,7 +97,13 @@ export function renderManagementPlan(plan: ManagementPlan): string {
     : tags.error
       ? '; cost allocation tags not checked: deploy --management refuses'
       : `; ${plural(tags.inactive.length, 'cost allocation tag')} not active: deploy --management refuses without --allow-inactive-tags`;
-  out.push('', parts.join(', ') + verdict);
+  const m = plan.anomalyMonitors;
+  const monitorVerdict = m.error
+    ? '; anomaly monitors not checked: deploy --management refuses'
+    : m.collisions.length
+      ? `; ${plural(m.collisions.length, 'anomaly monitor collision')}: deploy --management refuses`
+      : '';
+  out.push('', parts.join(', ') + verdict + monitorVerdict);
   return out.join('\n') + '\n';
 }
 

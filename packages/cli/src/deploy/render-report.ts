@@ -1,3 +1,4 @@
+import { monitorCheckLines } from './anomaly-monitors';
 import { tagCheckLines } from './cost-allocation-tags';
 import { verdictOf } from './instance-verdict';
 import type { DeployReport, InstanceStatus, ManagementReport, StackSetOutcome } from './model';
@@ -51,6 +52,8 @@ export function renderDeployReport(report: DeployReport): string {
 /** `tarmac deploy --management`: the tag check, why nothing was deployed if so, then each stack. */
 export function renderManagementReport(report: ManagementReport): string {
   const out = [...tagCheckLines(report.costAllocationTags)];
+  const monitors = report.anomalyMonitors ? monitorCheckLines(report.anomalyMonitors) : [];
+  if (monitors.length) out.push('', ...monitors);
   if (report.refused) out.push('', `Refused: ${report.refused}. Nothing was changed.`);
   if (report.stacks.length) {
     const rows = [

@@ -145,6 +145,11 @@ export interface StackSetsManifest {
   readonly managementStacks: readonly PlainStack[];
   /** Cost allocation tags the build relies on; `tarmac plan` reports any that is not active. */
   readonly costAllocationTags: readonly string[];
+  /**
+   * The AWS managed anomaly monitors the billing stack creates (adopted ones are not), by AWS name. AWS allows
+   * one per dimension, so `tarmac plan --management` looks for another monitor of the same dimension first.
+   */
+  readonly anomalyMonitors: readonly { readonly name: string; readonly dimension: 'SERVICE' | 'TAG' }[];
   readonly parameters: Readonly<Record<string, { readonly bundle: string } | { readonly output: { readonly stack: string; readonly key: string } }>>;
   readonly stackSets: readonly {
     readonly name: string;

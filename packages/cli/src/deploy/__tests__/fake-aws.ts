@@ -43,8 +43,10 @@ import {
   UpdatePolicyCommand,
 } from '@aws-sdk/client-organizations';
 import {
+  AnomalyMonitor,
   CostExplorerClient,
   CostExplorerServiceException,
+  GetAnomalyMonitorsCommand,
   InvalidNextTokenException,
   LimitExceededException,
   ListCostAllocationTagsCommand,
@@ -97,6 +99,7 @@ const SERVICE_OF = {
   DetachPolicy: 'organizations',
   DeletePolicy: 'organizations',
   ListCostAllocationTags: 'ce',
+  GetAnomalyMonitors: 'ce',
   GetCallerIdentity: 'sts',
 } as const;
 export type AwsOperation = keyof typeof SERVICE_OF;
@@ -119,6 +122,7 @@ export const PAGED = {
   ListPolicies: { items: 'Policies', token: 'NextToken', max: 'MaxResults' },
   ListTargetsForPolicy: { items: 'Targets', token: 'NextToken', max: 'MaxResults' },
   ListCostAllocationTags: { items: 'CostAllocationTags', token: 'NextToken', max: 'MaxResults' },
+  GetAnomalyMonitors: { items: 'AnomalyMonitors', token: 'NextPageToken', max: 'MaxResults' },
 } as const satisfies Partial<Record<AwsOperation, { items: string; token: string; max?: string }>>;
 export type PagedOperation = keyof typeof PAGED;
 export const PAGED_OPERATIONS = Object.keys(PAGED) as PagedOperation[];
@@ -267,6 +271,8 @@ export class FakeAws {
   callerAccount = MANAGEMENT_ACCOUNT;
   /** User-defined cost allocation tags as Cost Explorer lists them; a key not here has never been applied. */
   readonly costAllocationTags = new Map<string, 'Active' | 'Inactive'>();
+  /** Cost Anomaly Detection's monitors in the account (GetAnomalyMonitors), none by default. */
+  readonly anomalyMonitors: AnomalyMonitor[] = [];
   /** Items per page of every paginated operation (default: each as `DEFAULT_PAGE_SIZES` says, else all on one page). */
   pageSize?: number;
   /** Items per page of one operation; wins over `pageSize`. */
@@ -297,6 +303,7 @@ export class FakeAws {
     this.wireS3();
     this.wireOrganizations();
     this.wireCostExplorer();
+    this.wireAnomalyMonitors();
     this.answer(this.sts, GetCallerIdentityCommand, 'GetCallerIdentity', () => ({
       Account: this.callerAccount,
       Arn: `arn:aws:sts::${this.callerAccount}:assumed-role/TarmacPlatformPipeline/session`,
@@ -771,6 +778,13 @@ export class FakeAws {
         .map(([TagKey, Status]) => ({ TagKey, Type: 'UserDefined', Status, LastUpdatedDate: '2026-01-01T00:00:00Z' }));
       return { CostAllocationTags: all };
     });
+  }
+
+  /** GetAnomalyMonitors: every monitor of the account, or those of MonitorArnList, in pages with NextPageToken. */
+  private wireAnomalyMonitors(): void {
+    this.answer(this.ce, GetAnomalyMonitorsCommand, 'GetAnomalyMonitors', (input) => ({
+      AnomalyMonitors: this.anomalyMonitors.filter((m) => !input.MonitorArnList?.length || input.MonitorArnList.includes(m.MonitorArn!)),
+    }));
   }
 
   /** Drift each instance reports after detection (default IN_SYNC). */

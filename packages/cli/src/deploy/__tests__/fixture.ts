@@ -17,6 +17,11 @@ export const FINOPS_ACCOUNT = '200000000002';
 export const BILLING_STACK = 'tarmac-finops-billing';
 export const MANAGEMENT_ACCOUNT = '000000000000';
 export const COST_TAGS = ['cost-center', 'project', 'team'];
+/** The anomaly monitors the fixture's billing stack creates, as the manifest lists them. */
+export const BILLING_MONITORS = [
+  { name: 'tarmac-cost-centers', dimension: 'TAG' as const },
+  { name: 'tarmac-services', dimension: 'SERVICE' as const },
+];
 export const ACCOUNTS: Record<string, string[]> = {
   'ou-prod-1111': ['200000000001', '200000000002'],
   'ou-prod-2222': ['200000000003'],
@@ -189,6 +194,7 @@ export function makeFixture(edit: { devTemplate?: string; baselines?: boolean } 
         ]
       : [],
     costAllocationTags: edit.baselines ? COST_TAGS : [],
+    anomalyMonitors: edit.baselines ? BILLING_MONITORS : [],
     parameters: {
       ProdVersion: { bundle: prodBundle.key },
       DevVersion: { bundle: devBundle.key },
