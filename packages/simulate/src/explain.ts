@@ -54,6 +54,20 @@ export function denialReasons(a: RequestAnalysis, action: string): string[] {
 }
 
 /**
+ * The Sids of the SCP and RCP statements that explicitly deny the request (statements without a Sid as
+ * #<index>), so a test case can require that the statement it is about is among them.
+ */
+export function denyingStatements(a: RequestAnalysis): string[] {
+  const sids: string[] = [];
+  for (const control of [a.scpAnalysis, a.rcpAnalysis]) {
+    for (const level of control?.ouAnalysis ?? []) {
+      for (const s of level.denyStatements) sids.push(s.statement.sid() ?? `#${s.statement.index()}`);
+    }
+  }
+  return sids;
+}
+
+/**
  * Errors iam-simulate found while evaluating conditions (e.g. request value 'maybe' is not a boolean,
  * '10.0.0/8' is not a valid CIDR block). It records them in the explain and treats the condition as
  * not matching, which would turn bad input into an Allowed or Denied.

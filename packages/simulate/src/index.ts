@@ -9,7 +9,7 @@ import {
   type SimulationErrors,
   type SuccessfulRunSimulationResults,
 } from '@cloud-copilot/iam-simulate';
-import { conditionErrors, denialReasons } from './explain';
+import { conditionErrors, denialReasons, denyingStatements } from './explain';
 import { parsePrincipal, principalContext, type PrincipalInfo } from './principal';
 
 export interface PolicyLevel {
@@ -51,6 +51,15 @@ export interface SimulationOutcome {
   explanation: string;
 }
 
+/** An outcome with the statements behind a denial, for test cases that name the statement that must deny. */
+export interface CaseOutcome extends SimulationOutcome {
+  /**
+   * When Denied: the Sids of the SCP and RCP statements that explicitly deny (each once, in chain order);
+   * empty when the denial is implicit (a level allows nothing) or comes from elsewhere.
+   */
+  deniedBy?: string[];
+}
+
 /** The input can't be evaluated faithfully (bad policy, bad context value, inconsistent request...). */
 export class SimulationInputError extends Error {
   constructor(message: string) {
@@ -62,6 +71,12 @@ export class SimulationInputError extends Error {
 const ALLOW_ALL = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] };
 
 export async function simulateOrgRequest(req: OrgSimulationRequest): Promise<SimulationOutcome> {
+  const { decision, explanation } = await simulateOrgCase(req);
+  return { decision, explanation };
+}
+
+/** simulateOrgRequest, also saying which statements explicitly deny (`tarmac test` checks a case's deniedBy against them). */
+export async function simulateOrgCase(req: OrgSimulationRequest): Promise<CaseOutcome> {
   const parsed = parsePrincipal(req.principalArn);
   if ('unsupported' in parsed) throw new SimulationInputError(parsed.unsupported);
   const principal: PrincipalInfo = parsed;
@@ -126,7 +141,8 @@ export async function simulateOrgRequest(req: OrgSimulationRequest): Promise<Sim
       : [
           `implicitly denied for every resource matching '${req.resource}' (iam-simulate keeps no per-resource analysis here; use a specific ARN to see which level denies)`,
         ];
-  return { decision: 'Denied', explanation: [...reasons, ...notes].join('; ') };
+  const deniedBy = [...new Set(analyses.filter((a) => a.analysis.result !== 'Allowed').flatMap((a) => denyingStatements(a.analysis)))];
+  return { decision: 'Denied', explanation: [...reasons, ...notes].join('; '), deniedBy };
 }
 
 // https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps.html

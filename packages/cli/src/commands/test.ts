@@ -1,6 +1,6 @@
 import { Catalog, InputError, formatLocation, resolveCatalog } from '@tarmac/core';
 import { ControlTestResult, catalogDispatchProblems, runControlTests } from '@tarmac/guard';
-import { OrgCaseResult, runOrgPolicyTests } from '../org-policy-tests';
+import { OrgCaseResult, OrgCoverageGap, runOrgPolicyTests } from '../org-policy-tests';
 
 export interface TestCommandOptions {
   policies?: string;
@@ -12,7 +12,7 @@ export interface TestCommandOptions {
 /** Every test of a catalog, run: the control cases, the organization policy cases, the dispatch gate. */
 export interface CatalogTestRun {
   readonly results: ControlTestResult[];
-  readonly org?: { results: OrgCaseResult[]; skipped: number };
+  readonly org?: { results: OrgCaseResult[]; skipped: number; coverage: OrgCoverageGap[] };
   readonly errors: InputError[];
 }
 
@@ -28,8 +28,7 @@ export async function runCatalogTests(catalog: Catalog, skipSimulation: boolean)
 export function testExitCode(run: CatalogTestRun): 0 | 1 | 2 {
   const orgResults = run.org?.results ?? [];
   if (run.errors.length || orgResults.some((r) => r.error !== undefined)) return 2;
-  return run.results.some((r) => r.failures.length || r.missingCoverage.length) ||
-    orgResults.some((r) => r.actual !== undefined && r.actual !== r.test.test.expect)
+  return run.results.some((r) => r.failures.length || r.missingCoverage.length) || orgResults.some((r) => r.failure !== undefined) || run.org?.coverage.length
     ? 1
     : 0;
 }
@@ -47,7 +46,7 @@ export async function testCommand(opts: TestCommandOptions): Promise<number> {
 
 function testReportJson({ results, org, errors }: CatalogTestRun): string {
   const orgResults = org?.results ?? [];
-  const orgFailed = orgResults.filter((r) => r.actual !== undefined && r.actual !== r.test.test.expect);
+  const orgFailed = orgResults.filter((r) => r.failure !== undefined);
   const orgErrors = orgResults.filter((r) => r.error !== undefined);
   const failed = results.filter((r) => r.failures.length || r.missingCoverage.length);
   return (
@@ -68,10 +67,14 @@ function testReportJson({ results, org, errors }: CatalogTestRun): string {
           line: r.test.test.line,
           name: r.test.test.name,
           expected: r.test.test.expect,
+          ...(r.test.test.deniedBy === undefined ? {} : { expectedDeniedBy: r.test.test.deniedBy }),
           actual: r.actual,
+          ...(r.deniedBy === undefined ? {} : { deniedBy: r.deniedBy }),
           explanation: r.explanation,
+          ...(r.failure === undefined ? {} : { failure: r.failure }),
           error: r.error,
         })),
+        organizationPolicyCoverage: (org?.coverage ?? []).map((g) => ({ control: g.control.id, file: g.control.file, missingCoverage: g.missing })),
         summary: {
           controls: results.length,
           cases: results.reduce((n, r) => n + r.cases, 0),
@@ -79,6 +82,7 @@ function testReportJson({ results, org, errors }: CatalogTestRun): string {
           errors: errors.length,
           organizationPolicyCases: orgResults.length,
           organizationPolicyFailed: orgFailed.length,
+          organizationPolicyMissingCoverage: org?.coverage.length ?? 0,
           organizationPolicyErrors: orgErrors.length,
           organizationPolicySkipped: org?.skipped ?? 0,
         },
@@ -92,7 +96,7 @@ function testReportJson({ results, org, errors }: CatalogTestRun): string {
 /** The text report: failures and errors, then one summary line per kind of case. */
 export function testReportText({ results, org, errors }: CatalogTestRun): string {
   const orgResults = org?.results ?? [];
-  const orgFailed = orgResults.filter((r) => r.actual !== undefined && r.actual !== r.test.test.expect);
+  const orgFailed = orgResults.filter((r) => r.failure !== undefined);
   const orgErrors = orgResults.filter((r) => r.error !== undefined);
   const failed = results.filter((r) => r.failures.length || r.missingCoverage.length);
   const out: string[] = [];
@@ -113,16 +117,21 @@ export function testReportText({ results, org, errors }: CatalogTestRun): string
   );
   for (const r of orgFailed)
     out.push(
-      `FAIL ${r.test.control.id} ${formatLocation({ file: r.test.control.file, line: r.test.test.line })}  '${r.test.test.name}': expected ${r.test.test.expect}, got ${r.actual} (${r.explanation})`,
+      `FAIL ${r.test.control.id} ${formatLocation({ file: r.test.control.file, line: r.test.test.line })}  '${r.test.test.name}': ${r.failure} (${r.explanation})`,
     );
+  for (const g of org?.coverage ?? [])
+    for (const m of g.missing) out.push(`FAIL ${g.control.id} ${formatLocation({ file: g.control.file, line: m.line })}: ${m.message}`);
   for (const r of orgErrors)
     out.push(`error ${formatLocation({ file: r.test.control.file, line: r.test.test.line })}: '${r.test.test.name}' could not be simulated: ${r.error}`);
   if (org) {
     const passedOrg = orgResults.length - orgFailed.length - orgErrors.length;
+    const lacking = org.coverage.length
+      ? `; ${org.coverage.length} organization ${org.coverage.length === 1 ? 'policy lacks' : 'policies lack'} cases (above)`
+      : '';
     out.push(
-      org.skipped
+      (org.skipped
         ? `${org.skipped} organization policy cases not run (--skip-simulation)`
-        : `${passedOrg} passed, ${orgFailed.length} failed (${orgResults.length} organization policy cases, simulated)`,
+        : `${passedOrg} passed, ${orgFailed.length} failed (${orgResults.length} organization policy cases, simulated)`) + lacking,
     );
   }
   return out.join('\n') + '\n';

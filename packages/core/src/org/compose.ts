@@ -84,6 +84,24 @@ function dedupe(list: ComposedStatement[]): ComposedStatement[] {
   return list.filter((s) => !seen.has(s.json) && seen.add(s.json));
 }
 
+/**
+ * The Sids a source statement is built with: its own, or the derived one when it has none; one per mandatory
+ * tag (expanded) for a `forEach: mandatoryTag` statement. A Sid with any other placeholder (refused at load) is
+ * returned as written.
+ */
+export function builtSids(controlId: string, source: StatementSource, tags: readonly MandatoryTag[]): string[] {
+  const variants: PlaceholderValues[] = source.forEach === 'mandatoryTag' ? tags.map(tagValues) : [{}];
+  const sid = source.statement.Sid;
+  return variants.map((v) => {
+    if (sid === undefined) return derivedSid({ id: controlId } as OrgControl, source, v);
+    try {
+      return String(expandPlaceholders(sid, v));
+    } catch {
+      return sid;
+    }
+  });
+}
+
 /** A statement without a Sid gets a stable one from the control ID, statement index and tag. */
 function derivedSid(control: OrgControl, source: StatementSource, values: PlaceholderValues): string {
   const tag = source.forEach ? values['tag.Name'] : '';

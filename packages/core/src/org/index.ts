@@ -5,6 +5,7 @@ export * from './load-org';
 export * from './load-org-policies';
 export * from './build-org';
 export * from './policy-tests';
+export * from './policy-coverage';
 export * from './targets';
 // Org-wide deployment (hooks/, stacksets/): built with the organization policies, by `tarmac build`.
 export * from '../stacksets/model';

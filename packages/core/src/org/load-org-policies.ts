@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { InputError, InputErrors, collectInputErrors } from '../errors';
+import { InputError, InputErrors, SourceLocation, collectInputErrors } from '../errors';
+import { closestMatch } from '../closest-match';
 import { Catalog } from '../catalog/model';
 import { compareIds } from '../catalog/load-catalog';
 import { validateAgainstSchema } from '../schema-validation';
@@ -12,7 +13,8 @@ import { loadOrganization } from './load-org';
 import { IamStatement, OrgControl, OrgPolicySet, OrgPolicyType, Organization, PolicyTestCase, StatementSource } from './model';
 import { misplacedPlaceholders, placeholderSpecs } from './placeholder-use';
 import { expandPlaceholders, placeholdersIn } from './placeholders';
-import { resolveTestParties } from './policy-tests';
+import { resolveTestParties, testOu } from './policy-tests';
+import { deniedByChoices } from './policy-coverage';
 import { loadSchema } from '../schemas';
 import { isYaml, listFiles } from '../list-files';
 import { tagValues } from './target-values';
@@ -76,21 +78,29 @@ export async function loadOrgPolicies(catalog: Catalog): Promise<OrgPolicySet | 
     ...listFiles(path.join(catalog.root, 'declarative'), isYaml).map((f): [string, undefined] => [f, undefined]),
   ];
   const controls: OrgControl[] = [];
+  // Problems of a test case's deniedBy: reported with the rest, without hiding the control from the checks across files.
+  const caseErrors: InputError[] = [];
   for (const [file, type] of sources) {
     try {
-      controls.push(await loadOrgControl(file, type, organization, catalog));
+      controls.push(await loadOrgControl(file, type, organization, catalog, caseErrors));
     } catch (err) {
       errors.push(...collectInputErrors(err));
     }
   }
   controls.sort((a, b) => compareIds(a.id, b.id));
   errors.push(...duplicateIds(controls, catalog), ...duplicateSids(controls, catalog));
-  errors.push(...controlLinkProblems(controls, catalog));
+  errors.push(...controlLinkProblems(controls, catalog), ...caseErrors);
   if (errors.length) throw new InputErrors(errors);
   return { organization, controls };
 }
 
-async function loadOrgControl(file: string, dirType: OrgPolicyType | undefined, org: Organization, catalog: Catalog): Promise<OrgControl> {
+async function loadOrgControl(
+  file: string,
+  dirType: OrgPolicyType | undefined,
+  org: Organization,
+  catalog: Catalog,
+  caseErrors: InputError[],
+): Promise<OrgControl> {
   const doc = readSourceFile(file);
   const schemaErrors = validateAgainstSchema(doc, loadSchema('org-policy'));
   if (schemaErrors.length) throw new InputErrors(schemaErrors);
@@ -130,6 +140,7 @@ async function loadOrgControl(file: string, dirType: OrgPolicyType | undefined, 
     }
   }
 
+  const deniedBy = deniedByChoices({ id: src.id, statements }, catalog.tags);
   const tests = (src.tests ?? []).map((t, i): PolicyTestCase => {
     const test: PolicyTestCase = { ...t, resource: t.resource ?? '*', context: t.context ?? {}, line: doc.locate(['tests', i]).line };
     for (const key of ['account', 'resourceAccount'] as const) {
@@ -137,11 +148,22 @@ async function loadOrgControl(file: string, dirType: OrgPolicyType | undefined, 
       if (name !== undefined && !findAccount(org, name))
         errors.push(new InputError(doc.locate(['tests', i, key]), `no account ${name} in org.yaml`, 'a member or management account name or ID'));
     }
+    let ouKnown = true;
+    if (t.ou !== undefined) {
+      try {
+        if (t.account !== undefined) throw new Error(`the case names both account ${t.account} and ou ${t.ou}`);
+        testOu(org, test);
+      } catch (err) {
+        ouKnown = false;
+        errors.push(new InputError(doc.locate(['tests', i, 'ou']), (err as Error).message, 'either an account or the path of an OU in org.yaml'));
+      }
+    }
     try {
-      resolveTestParties(org, test);
+      if (ouKnown) resolveTestParties(org, test);
     } catch (err) {
       errors.push(new InputError(doc.locate(['tests', i, 'principal']), (err as Error).message));
     }
+    if (t.deniedBy !== undefined) caseErrors.push(...deniedByProblems(t.deniedBy, deniedBy, doc.locate(['tests', i, 'deniedBy'])));
     return test;
   });
 
@@ -164,6 +186,22 @@ async function loadOrgControl(file: string, dirType: OrgPolicyType | undefined, 
     settings: src.settings,
     generatedFrom: src.generatedFrom,
   };
+}
+
+/**
+ * `deniedBy` names a Deny statement of the same file (or `implicit` in an allow-list file). That it goes with
+ * expect: Denied is checked by `tarmac test`, which reports the case (a flipped expectation is a failing case).
+ */
+function deniedByProblems(sid: string, choices: readonly string[], at: SourceLocation): InputError[] {
+  if (choices.includes(sid)) return [];
+  const close = closestMatch(sid, choices);
+  return [
+    new InputError(
+      at,
+      `no Deny statement with Sid ${sid} in this file${close ? `; did you mean ${close}?` : ''}`,
+      choices.length ? `one of ${choices.join(', ')}` : 'a file with Deny statements',
+    ),
+  ];
 }
 
 /** SCP and RCP files carry statements; declarative files carry a type and settings. */

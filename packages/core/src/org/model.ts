@@ -133,6 +133,19 @@ export interface PolicyTestCase {
   readonly resourceAccount?: string;
   readonly context: Readonly<Record<string, string | readonly string[]>>;
   readonly expect: 'Allowed' | 'Denied';
+  /**
+   * For a Denied case: the Sid of the file's Deny statement that must be among those that explicitly deny the
+   * request (another policy's deny does not count), or `implicit` in a file with Allow statements (an allow-list
+   * SCP) when no statement may explicitly deny it. A statement repeated per mandatory tag is named by its
+   * expanded Sid (DenyCreateWithoutTagTeam).
+   */
+  readonly deniedBy?: string;
+  /**
+   * Instead of an account: an OU path (Suspended). The request then comes from a member account with the ID
+   * NEW_ACCOUNT_ID placed directly in that OU, with nothing attached to the account itself, as when an account
+   * is moved there; for OUs that hold no account yet.
+   */
+  readonly ou?: string;
   readonly line?: number;
 }
 

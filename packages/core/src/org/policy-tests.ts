@@ -1,6 +1,6 @@
 import { OrgBuild } from './build-org';
-import { OrgControl, Organization, PolicyTestCase } from './model';
-import { chainTo, findAccount } from './targets';
+import { OrgControl, Organization, OrganizationalUnit, PolicyTestCase } from './model';
+import { chainTo, findAccount, resolveTarget } from './targets';
 
 /** A request to evaluate against the effective chain of organization policies (the shape @tarmac/simulate takes). */
 export interface OrgTestRequest {
@@ -44,8 +44,27 @@ export interface TestParties {
   service?: boolean;
 }
 
+/** The account ID of the new account a case placed in an OU (`ou:`) comes from. */
+export const NEW_ACCOUNT_ID = '000000000000';
+
+/** The OU a case's new account sits in (`ou:`), or undefined for a case from a named account. Throws when there is no such OU. */
+export function testOu(org: Organization, test: PolicyTestCase): OrganizationalUnit | undefined {
+  if (test.ou === undefined) return undefined;
+  const [id] = resolveTarget(org, `ou:${test.ou}`);
+  return org.ous.find((o) => o.id === id);
+}
+
 export function resolveTestParties(org: Organization, test: PolicyTestCase): TestParties {
   const accountIdOf = (nameOrId: string) => findAccount(org, nameOrId)?.id ?? nameOrId;
+  if (test.ou !== undefined) {
+    if (test.account !== undefined) throw new Error(`the case names both account ${test.account} and ou ${test.ou}; name one`);
+    testOu(org, test);
+    if (test.principal.startsWith('arn:') || SERVICE_PRINCIPAL.test(test.principal))
+      throw new Error(`with ou, the principal is relative to the new account in it (role/Developer, root), not ${test.principal}`);
+    const principalArn = test.principal === 'root' ? `arn:aws:iam::${NEW_ACCOUNT_ID}:root` : `arn:aws:iam::${NEW_ACCOUNT_ID}:${test.principal}`;
+    const resourceAccountId = test.resourceAccount === undefined ? NEW_ACCOUNT_ID : accountIdOf(test.resourceAccount);
+    return { principalArn, accountId: NEW_ACCOUNT_ID, resourceAccountId };
+  }
   const declared = test.account === undefined ? undefined : accountIdOf(test.account);
   let principalArn: string;
   let accountId: string;
@@ -76,11 +95,12 @@ export function resolveTestParties(org: Organization, test: PolicyTestCase): Tes
 /** Every test case of every control, with the chains of built policies that apply to it. */
 export function orgTests(build: OrgBuild, controls: readonly OrgControl[]): OrgTest[] {
   const org = build.organization;
-  const levels = (accountId: string, type: 'SERVICE_CONTROL_POLICY' | 'RESOURCE_CONTROL_POLICY'): PolicyLevel[] => {
+  const levelsTo = (accountId: string, type: 'SERVICE_CONTROL_POLICY' | 'RESOURCE_CONTROL_POLICY'): PolicyLevel[] =>
     // A principal outside the organization has no chain; the management account has one, and the
     // simulator applies AWS's exemption for it.
-    if (!findAccount(org, accountId)) return [];
-    return chainTo(org, accountId).map((targetId) => ({
+    findAccount(org, accountId) ? levelsAt(chainTo(org, accountId), type) : [];
+  const levelsAt = (chain: readonly string[], type: 'SERVICE_CONTROL_POLICY' | 'RESOURCE_CONTROL_POLICY'): PolicyLevel[] =>
+    chain.map((targetId) => ({
       targetId,
       policies: [
         ...org.alreadyAttached
@@ -91,10 +111,24 @@ export function orgTests(build: OrgBuild, controls: readonly OrgControl[]): OrgT
           .map((p) => ({ name: p.name, document: JSON.parse(p.content) as object })),
       ],
     }));
-  };
   return controls.flatMap((control) =>
     control.tests.map((test): OrgTest => {
       const { principalArn, accountId, resourceAccountId, service } = resolveTestParties(org, test);
+      const ou = testOu(org, test);
+      // The new account of an `ou:` case gets the OU's chain and, at its own level, only what is attached to every
+      // member account (AWS's FullAWSAccess unless org.yaml says otherwise): no account or account-type target.
+      const levels = (id: string, type: 'SERVICE_CONTROL_POLICY' | 'RESOURCE_CONTROL_POLICY'): PolicyLevel[] =>
+        ou && id === NEW_ACCOUNT_ID
+          ? [
+              ...levelsAt(chainTo(org, ou.id), type),
+              {
+                targetId: NEW_ACCOUNT_ID,
+                policies: org.alreadyAttached
+                  .filter((p) => p.type === type && p.document && org.accounts.every((a) => p.targetIds.includes(a.id)))
+                  .map((p) => ({ name: p.name, document: p.document! })),
+              },
+            ]
+          : levelsTo(id, type);
       const crossAccount = service || accountId !== resourceAccountId;
       return {
         control,
@@ -108,7 +142,7 @@ export function orgTests(build: OrgBuild, controls: readonly OrgControl[]): OrgT
           resource: test.resource,
           resourceAccountId,
           context: {
-            'aws:RequestedRegion': homeRegionOf(org, accountId),
+            'aws:RequestedRegion': ou ? ou.regions.home : homeRegionOf(org, accountId),
             ...Object.fromEntries(Object.entries(test.context).map(([k, v]) => [k, typeof v === 'string' ? v : [...v]])),
           },
           scpLevels: service ? [] : levels(accountId, 'SERVICE_CONTROL_POLICY'),
