@@ -19,6 +19,7 @@ import { loadSchema } from '../schemas';
 import { isYaml, listFiles } from '../list-files';
 import { tagValues } from './target-values';
 import { TARGET_SYNTAX, findAccount, resolveTarget } from './targets';
+import { unresolvedVariableProblems } from './unresolved-variables';
 import { validateEnforcedFor } from './tag-policy';
 import { controlLinkProblems } from './control-links';
 
@@ -131,6 +132,12 @@ async function loadOrgControl(
     errors.push(...(await validateStatement(statement, type === 'RESOURCE_CONTROL_POLICY' ? 'rcp' : 'scp', (p) => doc.locate([...at, ...p]))));
     statements.push({ statement, forEach, index, line: doc.locate(at).line });
   }
+  errors.push(
+    ...unresolvedVariableProblems(
+      statements.map((s) => s.statement),
+      (i, p) => doc.locate(['statements', i, ...p]),
+    ),
+  );
 
   if (src.settings && SETTINGS_SCHEMAS[type]) {
     errors.push(...validateAgainstSchema(subDocument(doc, ['settings']), SETTINGS_SCHEMAS[type]!));
