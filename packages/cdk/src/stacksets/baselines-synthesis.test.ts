@@ -68,10 +68,17 @@ test('account and network baselines carry their constructs, and the boundary onl
 });
 
 test('the billing stack is a management-account stack in us-east-1, with what the manifest says plan must check', () => {
+  const minified = Buffer.byteLength(JSON.stringify(JSON.parse(String(built.files.get('stacksets/tarmac-finops-billing.template.json')))));
   expect(built.manifest.managementStacks).toEqual([
-    { name: 'tarmac-finops-billing', template: 'stacksets/tarmac-finops-billing.template.json', region: 'us-east-1' },
+    { name: 'tarmac-finops-billing', template: 'stacksets/tarmac-finops-billing.template.json', region: 'us-east-1', templateBytes: minified },
   ]);
   expect(built.manifest.costAllocationTags).toEqual(['cost-center', 'domain', 'project', 'team']);
+  // The Bedrock-by-team query groups by the calling principal's team tag.
+  expect(built.manifest.principalCostAllocationTags).toEqual(['team']);
+  expect(built.manifest.anomalyMonitors).toEqual([
+    { name: 'tarmac-services', dimension: 'SERVICE' },
+    { name: 'tarmac-cost-centers', dimension: 'TAG' },
+  ]);
   const billing = template('stacksets/tarmac-finops-billing.template.json');
   billing.resourceCountIs('AWS::Budgets::Budget', 5);
   billing.resourceCountIs('AWS::Budgets::BudgetsAction', 2);

@@ -82,6 +82,8 @@ test('the manifest describes the bundles, the stacks, the parameters and each st
     stackSetsTemplate: 'stacksets/tarmac-stacksets.template.json',
     managementStacks: [],
     costAllocationTags: [],
+    principalCostAllocationTags: [],
+    anomalyMonitors: [],
   });
   expect(m.bundles.map((b) => b.key)).toEqual([DEV_ENFORCED, PROD_ADVISORY, PROD_ENFORCED, SANDBOX_ALL].map((b) => b.key).sort());
   expect(m.bundles.find((b) => b.key === PROD_ADVISORY.key)).toEqual({

@@ -149,6 +149,7 @@ export function synthesizeStackSets(build: StackSetsBuild, org: OrgBuild, opts: 
         ? [plainStack(FINOPS_BILLING_STACK, firstTemplates.get(billing)!, BILLING_REGION, 'fewer budgets, budget actions or saved queries in policies/finops/')]
         : [],
       costAllocationTags: [...(finops?.costAllocationTags ?? [])],
+      principalCostAllocationTags: [...(finops?.principalCostAllocationTags ?? [])],
       anomalyMonitors: billing
         ? (finops?.anomalyDetection?.monitors ?? []).filter((m) => !m.adopt).map((m) => ({ name: awsName(m.name), dimension: m.dimension }))
         : [],

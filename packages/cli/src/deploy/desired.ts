@@ -81,6 +81,8 @@ export interface Desired {
   readonly managementStacks: readonly DesiredStack[];
   /** Cost allocation tag keys the build relies on (budget filters, anomaly monitors): checked by `--management`. */
   readonly costAllocationTags: readonly string[];
+  /** IAM principal tags the saved queries rely on: named by `--management`, which cannot check them. */
+  readonly principalCostAllocationTags: readonly string[];
   /** The anomaly monitors the billing stack creates: `--management` checks AWS has no other of their dimension. */
   readonly anomalyMonitors: StackSetsManifest['anomalyMonitors'];
 }
@@ -100,7 +102,17 @@ export function readDesired(dir: string): Desired {
   const manifestFile = path.join(dir, 'stacksets', 'manifest.json');
   if (!fs.existsSync(manifestFile)) {
     if (errors.length) throw new InputErrors(errors);
-    return { dir, bundles: [], stacks: [], policies, stackSets: [], managementStacks: [], costAllocationTags: [], anomalyMonitors: [] };
+    return {
+      dir,
+      bundles: [],
+      stacks: [],
+      policies,
+      stackSets: [],
+      managementStacks: [],
+      costAllocationTags: [],
+      principalCostAllocationTags: [],
+      anomalyMonitors: [],
+    };
   }
   const manifest = readJson(manifestFile, errors) as StackSetsManifest | undefined;
   if (manifest && manifest.formatVersion !== 1)
@@ -129,6 +141,9 @@ export function readDesired(dir: string): Desired {
   const costAllocationTags = manifest.costAllocationTags;
   if (!Array.isArray(costAllocationTags) || costAllocationTags.some((t) => typeof t !== 'string'))
     errors.push(new InputError({ file: manifestFile }, 'has no costAllocationTags list of tag keys', REBUILD));
+  const principalTags = manifest.principalCostAllocationTags;
+  if (!Array.isArray(principalTags) || principalTags.some((t) => typeof t !== 'string'))
+    errors.push(new InputError({ file: manifestFile }, 'has no principalCostAllocationTags list of tag keys', REBUILD));
   const anomalyMonitors = manifest.anomalyMonitors;
   if (!Array.isArray(anomalyMonitors) || anomalyMonitors.some((m) => typeof m?.name !== 'string' || !['SERVICE', 'TAG'].includes(m?.dimension)))
     errors.push(new InputError({ file: manifestFile }, 'has no anomalyMonitors list of {name, dimension}', REBUILD));
@@ -151,6 +166,7 @@ export function readDesired(dir: string): Desired {
     stackSets,
     managementStacks,
     costAllocationTags: [...costAllocationTags],
+    principalCostAllocationTags: [...principalTags],
     anomalyMonitors: [...anomalyMonitors],
   };
 }

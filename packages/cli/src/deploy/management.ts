@@ -40,7 +40,7 @@ export async function planManagement(ctx: EngineContext, desired: Desired): Prom
   const anomalyMonitors = await checkAnomalyMonitors(ctx, desired.anomalyMonitors);
   const stacks = [];
   for (const stack of desired.managementStacks) stacks.push((await planStack(ctx, stack)).plan);
-  return { managementAccountId, stacks, costAllocationTags, anomalyMonitors };
+  return { managementAccountId, stacks, costAllocationTags, principalCostAllocationTags: desired.principalCostAllocationTags, anomalyMonitors };
 }
 
 /**

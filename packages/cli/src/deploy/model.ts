@@ -26,6 +26,8 @@ export interface ManagementPlan {
   readonly managementAccountId: string;
   readonly stacks: readonly StackPlan[];
   readonly costAllocationTags: TagCheck;
+  /** IAM principal tags the saved queries rely on: activated on their own, which no API reports, so named, not checked. */
+  readonly principalCostAllocationTags: readonly string[];
   readonly anomalyMonitors: MonitorCheck;
 }
 

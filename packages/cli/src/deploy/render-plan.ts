@@ -84,7 +84,7 @@ export function renderPlan(plan: Plan): string {
 /** `tarmac plan --management`: the cost allocation tags first (they decide whether deploy goes ahead), then the stacks. */
 export function renderManagementPlan(plan: ManagementPlan): string {
   const out = [`Plan for the management account ${plan.managementAccountId}: stacks StackSets cannot reach, deployed by \`tarmac deploy --management\``, ''];
-  out.push(...tagCheckLines(plan.costAllocationTags));
+  out.push(...tagCheckLines(plan.costAllocationTags), ...principalTagLines(plan.principalCostAllocationTags));
   const monitors = monitorCheckLines(plan.anomalyMonitors);
   if (monitors.length) out.push('', ...monitors);
   if (plan.stacks.length) out.push('', 'Management stacks', ...stackRows(plan.stacks));
@@ -105,6 +105,16 @@ export function renderManagementPlan(plan: ManagementPlan): string {
       : '';
   out.push('', parts.join(', ') + verdict + monitorVerdict);
   return out.join('\n') + '\n';
+}
+
+/** IAM principal tags cannot be checked (no API says whether they are active for cost allocation): named, with where to look. */
+function principalTagLines(keys: readonly string[]): string[] {
+  if (!keys.length) return [];
+  return [
+    `IAM principal tags the Bedrock cost queries group by: ${keys.join(', ')} (not checked)`,
+    '  AWS activates tags of IAM users and roles for cost allocation apart from resource tags, and ListCostAllocationTags does not',
+    '  say whether they are: confirm them in the Billing and Cost Management console, Cost allocation tags, or the queries return nothing.',
+  ];
 }
 
 function stackRows(stacks: readonly StackPlan[]): string[] {

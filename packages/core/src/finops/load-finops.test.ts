@@ -15,12 +15,15 @@ describe('loadFinOps', () => {
     expect(build.files).toEqual({ budgets: fx.file(BUDGETS), anomalyDetection: fx.file(ANOMALY), costExport: fx.file(EXPORT) });
     // Budget scopes (team, project), the TAG monitor (cost-center), the saved queries (team, project, domain).
     expect(build.costAllocationTags).toEqual(['cost-center', 'domain', 'project', 'team']);
+    // The Bedrock-by-team query: the calling principal's team tag, activated apart from resource tags.
+    expect(build.principalCostAllocationTags).toEqual(['team']);
   });
 
   it('derives the cost allocation tags from what uses them', () => {
     fs.rmSync(fx.file(EXPORT));
     fx.replace(ANOMALY, 'tag: cost-center', 'tag: env');
     expect(finops(fx)!.costAllocationTags).toEqual(['env', 'project', 'team']);
+    expect(finops(fx)!.principalCostAllocationTags).toEqual([]);
   });
 
   it('is undefined without policies/finops, and each file is optional', () => {

@@ -7,7 +7,7 @@ import { LoadedBudgets, loadBudgets } from './load-budgets';
 import { loadAnomalyDetection } from './load-anomaly-detection';
 import { loadCostExport } from './load-cost-export';
 import { AnomalyDetection, CostExport, FinOpsBuild } from './model';
-import { savedQueryTags } from './saved-queries';
+import { savedQueryPrincipalTags, savedQueryTags } from './saved-queries';
 
 /** The files of policies/finops/, each optional. */
 export const FINOPS_FILES = { budgets: 'budgets.yaml', anomalyDetection: 'anomaly-detection.yaml', costExport: 'cost-export.yaml' } as const;
@@ -50,12 +50,14 @@ export function loadFinOps(catalog: Catalog, org: Organization): FinOpsBuild | u
       ...(costExport ? savedQueryTags(costExport.includeIamPrincipal, tagKeys) : []),
     ]),
   ].sort();
+  const principalCostAllocationTags = costExport ? savedQueryPrincipalTags(costExport.includeIamPrincipal, tagKeys).sort() : [];
   return {
     notifications: loaded!.notifications,
     budgets: loaded!.budgets,
     anomalyDetection,
     costExport,
     costAllocationTags,
+    principalCostAllocationTags,
     files: {
       ...(files.budgets ? { budgets: files.budgets } : {}),
       ...(files.anomalyDetection ? { anomalyDetection: files.anomalyDetection } : {}),

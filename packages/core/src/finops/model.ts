@@ -207,6 +207,12 @@ export interface FinOpsBuild {
    * active in the management account, or budgets count nothing. `tarmac plan` checks them.
    */
   readonly costAllocationTags: readonly string[];
+  /**
+   * Tags of the calling IAM principal the saved queries group Amazon Bedrock cost by (CUR 2.0 with IAM
+   * principal data). AWS activates these for cost allocation on their own, and ListCostAllocationTags does
+   * not say whether they are ("Using IAM principal for cost allocation"): `tarmac plan --management` names them.
+   */
+  readonly principalCostAllocationTags: readonly string[];
   /** The files read, for messages. */
   readonly files: { readonly budgets?: string; readonly anomalyDetection?: string; readonly costExport?: string };
 }

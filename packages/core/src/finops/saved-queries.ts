@@ -88,7 +88,12 @@ export function savedQueries(database: string, table: string, includeIamPrincipa
   }));
 }
 
-/** Cost allocation tags the saved queries group by. */
+/** Resource cost allocation tags the saved queries group by. */
 export function savedQueryTags(includeIamPrincipal: boolean, tagKeys: readonly string[]): string[] {
-  return [...new Set(applicable(includeIamPrincipal, tagKeys).flatMap((q) => q.tags))];
+  return [...new Set(applicable(includeIamPrincipal, tagKeys).flatMap((q) => (q.iamPrincipal ? [] : q.tags)))];
+}
+
+/** Tags of the calling IAM principal the saved queries group by (IAM principal data only). */
+export function savedQueryPrincipalTags(includeIamPrincipal: boolean, tagKeys: readonly string[]): string[] {
+  return [...new Set(applicable(includeIamPrincipal, tagKeys).flatMap((q) => (q.iamPrincipal ? q.tags : [])))];
 }

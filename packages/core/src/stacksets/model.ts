@@ -145,6 +145,8 @@ export interface StackSetsManifest {
   readonly managementStacks: readonly PlainStack[];
   /** Cost allocation tags the build relies on; `tarmac plan` reports any that is not active. */
   readonly costAllocationTags: readonly string[];
+  /** IAM principal tags the saved queries rely on: activated on their own, which no API reports (see FinOpsBuild). */
+  readonly principalCostAllocationTags: readonly string[];
   /**
    * The AWS managed anomaly monitors the billing stack creates (adopted ones are not), by AWS name. AWS allows
    * one per dimension, so `tarmac plan --management` looks for another monitor of the same dimension first.

@@ -155,6 +155,7 @@ export function fixtureFinOps(overrides: Partial<FinOpsBuild> = {}): FinOpsBuild
     },
     costExport: COST_EXPORT,
     costAllocationTags: ['cost-center', 'project', 'team'],
+    principalCostAllocationTags: ['team'],
     files: {
       budgets: 'policies/finops/budgets.yaml',
       anomalyDetection: 'policies/finops/anomaly-detection.yaml',

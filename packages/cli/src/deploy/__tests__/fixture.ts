@@ -194,6 +194,7 @@ export function makeFixture(edit: { devTemplate?: string; baselines?: boolean } 
         ]
       : [],
     costAllocationTags: edit.baselines ? COST_TAGS : [],
+    principalCostAllocationTags: edit.baselines ? ['team'] : [],
     anomalyMonitors: edit.baselines ? BILLING_MONITORS : [],
     parameters: {
       ProdVersion: { bundle: prodBundle.key },
