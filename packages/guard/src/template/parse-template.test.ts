@@ -79,6 +79,23 @@ Resources:
     expect(errorOf('Resources:\n  A: { Type: AWS::S3::Bucket }\n  B:\n    Properties: {}\n').location.line).toBe(3);
   });
 
+  test.each(['properties', 'PROPERTIES', 'Property', 'Properties ', 'Propertes', 'Pr\u043Eperties', 'dependsOn'])(
+    'a resource attribute spelled %j is an error at its line: Guard would read it as the attribute, CloudFormation refuses it',
+    (key) => {
+      const e = errorOf(`Resources:\n  Ingress:\n    Type: AWS::EC2::SecurityGroupIngress\n    ${JSON.stringify(key)}: { IpProtocol: tcp }\n`);
+      const meant = key === 'dependsOn' ? 'DependsOn' : 'Properties';
+      expect([e.location.line, e.problem]).toEqual([
+        4,
+        `resource Ingress has the attribute ${JSON.stringify(key)}, which CloudFormation refuses; did you mean ${meant}?`,
+      ]);
+    },
+  );
+
+  test('other keys on a resource are left to CloudFormation (Version on old custom resources, SAM Connectors)', () => {
+    const t = parse('Resources:\n  R:\n    Type: Custom::Thing\n    Version: "1.0"\n    Connectors: {}\n    Properties: { ServiceToken: arn }\n');
+    expect(t.resources.map((r) => r.logicalId)).toEqual(['R']);
+  });
+
   test('refuses a YAML alias bomb instead of expanding it', () => {
     const bomb = ['a: &a ["x","x","x","x","x","x","x","x","x"]'];
     for (let i = 1; i < 9; i++)

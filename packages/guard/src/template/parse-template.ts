@@ -1,6 +1,7 @@
 import { InputError, InputErrors, SourceDocument, SourceLocation, parseSource } from '@tarmac/core';
 import { CFN_YAML_TAGS } from './cfn-yaml-tags';
 import { ForEachError, expandResources, isObject } from './foreach';
+import { misspeltAttribute } from './resource-attributes';
 import { resourceTypeProblem } from './resource-type';
 import type { SourcedResource } from './sam';
 import { Alternatives, IntrinsicFolder, alternativeResources, foldResources } from './fold-intrinsics';
@@ -126,6 +127,17 @@ export function templateFromSource(source: SourceDocument, stack?: string): Pars
     }
     if (problem)
       problems.push(new InputError(source.locate([...r.sourcePath, 'Type']), `resource ${r.logicalId}: ${problem}`, 'a CloudFormation resource type'));
+    for (const key of Object.keys(r.resource)) {
+      const meant = misspeltAttribute(key);
+      if (meant)
+        problems.push(
+          new InputError(
+            source.locate([...r.sourcePath, key]),
+            `resource ${r.logicalId} has the attribute ${JSON.stringify(key)}, which CloudFormation refuses; did you mean ${meant}?`,
+            `${meant}, spelled exactly (Guard would read ${JSON.stringify(key)} as ${meant}, CloudFormation would not deploy it)`,
+          ),
+        );
+    }
     if (sourcePaths.has(r.logicalId)) {
       problems.push(new InputError(source.locate(r.sourcePath), `logical ID ${r.logicalId} is defined twice (after expanding Fn::ForEach and transforms)`));
     }
