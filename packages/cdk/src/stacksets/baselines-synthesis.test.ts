@@ -44,6 +44,8 @@ test('the FinOps stack set reaches the FinOps account only, through its OU narro
   const stackSets = template('stacksets/tarmac-stacksets.template.json');
   stackSets.hasResourceProperties('AWS::CloudFormation::StackSet', {
     StackSetName: finops.name,
+    // Not auto-deployed: a new account of the OU must not get a second FinOps stack (its bucket names are fixed).
+    AutoDeployment: { Enabled: false },
     StackInstancesGroup: [
       {
         DeploymentTargets: { OrganizationalUnitIds: finops.ous.map((o) => o.id), AccountFilterType: 'INTERSECTION', Accounts: [finopsAccount] },

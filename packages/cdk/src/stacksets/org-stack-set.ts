@@ -13,7 +13,9 @@ export interface OrgStackSetProps {
   readonly organizationalUnitIds: readonly string[];
   /**
    * Narrow the OUs to these accounts (AccountFilterType INTERSECTION): a stack set for one account, such as the
-   * FinOps account, that an account moved out of the OU loses. @default every account of the OUs
+   * FinOps account. Such a stack set is not auto-deployed: AWS does not document whether auto-deployment keeps
+   * the account filter, and a new account of the OU must not get the FinOps stack (its bucket names are fixed,
+   * so a second instance fails). Its instances stay when the account leaves the OU. @default every account of the OUs
    */
   readonly accounts?: readonly string[];
   readonly regions: readonly string[];
@@ -35,8 +37,8 @@ const IAM_NAME_PROPERTIES: Readonly<Record<string, string>> = {
 
 /**
  * A service-managed stack set run by the StackSets delegated administrator: auto-deployed to every account
- * of the target OUs (and an account moved in later), in every region listed, with managed execution so
- * operations queue instead of failing on each other.
+ * of the target OUs (and an account moved in later; not so when narrowed to accounts), in every region
+ * listed, with managed execution so operations queue instead of failing on each other.
  */
 export class OrgStackSet extends Construct {
   readonly stackSet: cloudformation.CfnStackSet;
@@ -57,7 +59,9 @@ export class OrgStackSet extends Construct {
       description: props.description,
       permissionModel: 'SERVICE_MANAGED',
       callAs: 'DELEGATED_ADMIN',
-      autoDeployment: { enabled: true, retainStacksOnAccountRemoval: props.retainStacksOnAccountRemoval ?? false },
+      autoDeployment: props.accounts?.length
+        ? { enabled: false }
+        : { enabled: true, retainStacksOnAccountRemoval: props.retainStacksOnAccountRemoval ?? false },
       managedExecution: { Active: true },
       capabilities: capabilities.length ? capabilities : undefined,
       operationPreferences: {

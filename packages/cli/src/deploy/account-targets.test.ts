@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { CreateStackInstancesCommand, DeleteStackInstancesCommand, UpdateStackSetCommand } from '@aws-sdk/client-cloudformation';
+import { CreateStackInstancesCommand, CreateStackSetCommand, DeleteStackInstancesCommand, UpdateStackSetCommand } from '@aws-sdk/client-cloudformation';
 import { InputErrors } from '@tarmac/core';
 import { FakeAws } from './__tests__/fake-aws';
 import { ACCOUNTS, FINOPS, FINOPS_ACCOUNT, Fixture, makeFixture } from './__tests__/fixture';
@@ -82,6 +82,8 @@ describe('an account target', () => {
     expect(create.DeploymentTargets).toEqual({ OrganizationalUnitIds: ['ou-prod-1111'], Accounts: [FINOPS_ACCOUNT], AccountFilterType: 'INTERSECTION' });
     expect(create.Regions).toEqual(['us-east-1']);
     expect(inputs(CreateStackInstancesCommand)).toHaveLength(1);
+    // Created without auto-deployment: an account joining the OU later gets no FinOps stack of its own.
+    expect(inputs(CreateStackSetCommand).map((c) => c.AutoDeployment)).toEqual([{ Enabled: false }]);
     expect(fake.stackSets.get(FINOPS)!.instances.map((i) => [i.Account, i.Region, i.OrganizationalUnitId])).toEqual([
       [FINOPS_ACCOUNT, 'us-east-1', 'ou-prod-1111'],
     ]);

@@ -72,7 +72,8 @@ export function makeFixture(edit: { devTemplate?: string; baselines?: boolean } 
       StackSetName: name,
       PermissionModel: 'SERVICE_MANAGED',
       CallAs: 'DELEGATED_ADMIN',
-      AutoDeployment: { Enabled: true, RetainStacksOnAccountRemoval: false },
+      // As the build writes it: an account target is not auto-deployed.
+      AutoDeployment: accounts ? { Enabled: false } : { Enabled: true, RetainStacksOnAccountRemoval: false },
       Capabilities: ['CAPABILITY_NAMED_IAM'],
       ManagedExecution: { Active: true },
       OperationPreferences: {
