@@ -145,6 +145,17 @@ describe('tarmac explain', () => {
       (s: { name: string; effect: string }) => s.effect !== 'off' && stackSets.find((e) => e.name === s.name)!.config,
     );
     expect(j.config.deployedBy).toEqual(configured.map((s: { name: string }) => s.name));
+    // hooks/guardrails.yaml excludes the break-glass service role; a stack set that evaluates the control says so,
+    // and that Cloud Control calls are evaluated anyway. One where it is off says nothing of filters.
+    for (const s of j.deploy.stackSets)
+      expect(s.stackFilters).toEqual(
+        s.effect === 'off'
+          ? []
+          : [
+              "stack filters (all must match): not stacks whose service role is TarmacBreakGlass; a service role is the stack's role (--role-arn), not the caller's",
+              'Cloud Control API calls are evaluated whatever the filters say (AWS ignores stack level filters for them; see docs/aws-assumptions.md)',
+            ],
+      );
   });
 
   test('an SCP: its type, targets, and the Sids of each built policy with the targets it is attached to', () => {

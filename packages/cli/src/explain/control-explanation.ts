@@ -30,6 +30,7 @@ import {
   deploymentDirs,
   loadDeployment,
   loadOrgPolicies,
+  stackFilterSummary,
   targetName,
 } from '@tarmac/core/org';
 
@@ -59,6 +60,8 @@ export interface StackSetEnforcement {
   readonly effect: 'blocks' | 'warns' | 'off';
   /** The AWS Config rule this stack set deploys for the control (its conformance pack), if any. */
   readonly configRuleName?: string;
+  /** What the hook's stack filters leave out, as AWS applies them; [] without filters. */
+  readonly stackFilters: readonly string[];
 }
 
 export interface OrgPolicyRef {
@@ -357,6 +360,7 @@ function stackSetsOf(sources: ExplainSources, build: StackSetsBuild, control: Co
         ...(bundle === 'none' ? {} : { hook: bundle === 'enforce' ? hook.alias : hook.advisoryAlias }),
         effect: bundle === 'none' ? 'off' : bundle === 'enforce' && failureMode === 'FAIL' ? 'blocks' : 'warns',
         ...(configRule ? { configRuleName: configRule.name } : {}),
+        stackFilters: bundle === 'none' ? [] : stackFilterSummary(hook),
       };
     });
 }

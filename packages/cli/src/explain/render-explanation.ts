@@ -33,6 +33,7 @@ function guardLines(e: GuardControlExplanation): string[] {
       if (s.bundle === 'none') lines.push('    in no rule bundle (off in the profile)');
       else lines.push(`    ${s.bundle} bundle, hook ${s.hook} (failure mode ${s.bundle === 'enforce' ? s.failureMode : 'WARN'})`);
       lines.push(`    ${where}; regions ${s.regions.join(', ')}`);
+      for (const f of s.stackFilters) lines.push(`    ${f}`);
     }
   }
   lines.push('', 'AWS Config:');

@@ -10,6 +10,7 @@ export * from './targets';
 // Org-wide deployment (hooks/, stacksets/): built with the organization policies, by `tarmac build`.
 export * from '../stacksets/model';
 export * from '../stacksets/load-hooks';
+export * from '../stacksets/stack-filters';
 export * from '../stacksets/load-stacksets';
 export * from '../stacksets/compile-stacksets';
 export * from '../stacksets/load-deployment';
