@@ -49,11 +49,14 @@ describe('the default policy set', () => {
 
   it('writes the exemptions into every Deny of an exempting control', () => {
     const cloudTrail = statementsOf(build).find((s) => s.Sid === 'ProtectCloudTrail')!;
-    expect(cloudTrail.Condition).toEqual({ ArnNotLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:role/TarmacPlatformPipeline' } });
+    expect(cloudTrail.Condition).toEqual({
+      ArnNotLike: { 'aws:PrincipalArn': ['arn:aws:iam::*:role/TarmacPlatformPipeline', 'arn:aws:iam::*:role/stacksets-exec-*'] },
+    });
     const regions = statementsOf(build, 'SERVICE_CONTROL_POLICY', 'tarmac-scp-root-').find((s) => s.Sid === 'DenyOutsideAllowedRegions')!;
     expect((regions.Condition as Record<string, Record<string, unknown>>).ArnNotLike['aws:PrincipalArn']).toEqual([
       'arn:aws:iam::*:role/TarmacPlatformPipeline',
       'arn:aws:iam::*:role/TarmacBreakGlass',
+      'arn:aws:iam::*:role/stacksets-exec-*',
     ]);
     expect((regions.Condition as Record<string, Record<string, unknown>>).StringNotEquals['aws:RequestedRegion']).toEqual(['eu-west-1', 'eu-central-1']);
     expect(regions.NotAction as string[]).toEqual(
@@ -255,11 +258,14 @@ describe('refusals, each with the file and line', () => {
 
   it('refuses an exempted role that nothing protects', async () => {
     // Only the platform role stays protected at the root. In the Suspended OU the deny-all statement
-    // itself keeps everyone else off the break-glass role, so only the region restriction is refused.
+    // itself keeps everyone else off the break-glass role, so there only the other exempting files are refused;
+    // a role family (stacksets-exec-*) is one role for this, as any member of it inherits the exemption.
     const f = fixture().edit('scp/protect-platform-roles.yaml', (d) => d.setIn(['statements', 0, 'Resource'], '{{roles.platform}}'));
     const errors = await f.errors();
     expect(errors.map((e) => e.message)).toEqual([
+      expect.stringMatching(/protect-security-services\.yaml:\d+: arn:aws:iam::\*:role\/stacksets-exec-\* is exempted here but not protected/),
       expect.stringMatching(/region-restriction\.yaml:\d+: arn:aws:iam::\*:role\/TarmacBreakGlass is exempted here but not protected/),
+      expect.stringMatching(/region-restriction\.yaml:\d+: arn:aws:iam::\*:role\/stacksets-exec-\* is exempted here but not protected/),
     ]);
   });
 

@@ -93,6 +93,7 @@ describe('coverage of the default policies', () => {
     expect(policyExemptions(control(set, 'LZ.SCP.3'), set.organization).map((e) => [e.label, e.patterns])).toEqual([
       ['exemptions: platform', ['arn:aws:iam::*:role/TarmacPlatformPipeline']],
       ['exemptions: breakGlass', ['arn:aws:iam::*:role/TarmacBreakGlass']],
+      ['exemptions: stackSetsExec', ['arn:aws:iam::*:role/stacksets-exec-*']],
     ]);
     const imds = control(set, 'LZ.SCP.5');
     const [written] = policyExemptions(imds, set.organization);
