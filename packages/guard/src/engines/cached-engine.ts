@@ -7,7 +7,7 @@ import { narrowDocument, stringLiterals, typesReadBy } from './narrow-document';
 import { GuardRule, ruleTextFor } from '../rules/guard-rule';
 
 /** Bump when the stored shape or what goes into a key changes. */
-const FORMAT = 2;
+const FORMAT = 3;
 /** Entries unused for this long are removed at the end of a run. */
 const MAX_AGE_MS = 7 * 24 * 3600 * 1000;
 
@@ -103,7 +103,7 @@ export class CachedEngine implements SyncGuardEngine {
     for (const rule of job.rules) {
       const types = typesReadBy(rule);
       const resources = template.document.Resources as object;
-      const names = types ? stringLiterals(rule.text).filter((n) => Object.hasOwn(resources, n)) : [];
+      const names = types ? literalsOf(rule.text).filter((n) => Object.hasOwn(resources, n)) : [];
       const shape = types ? `${[...types].sort().join(',')}|${names.sort().join(',')}` : '*';
       let digest = digests.get(shape);
       if (!digest) {
@@ -111,7 +111,8 @@ export class CachedEngine implements SyncGuardEngine {
         digest = sha256(JSON.stringify(document));
         digests.set(shape, digest);
       }
-      keys.set(rule, sha256(JSON.stringify([FORMAT, this.inner.name, this.inner.version, rule.id, ruleTextFor(rule, template.types), digest])));
+      const text = textDigest(ruleTextFor(rule, template.types));
+      keys.set(rule, sha256(JSON.stringify([FORMAT, this.inner.name, this.inner.version, rule.id, text, digest])));
     }
     return keys;
   }
@@ -195,6 +196,20 @@ function isStoredViolation(v: unknown): v is Omit<Violation, 'rule'> {
 
 function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
+}
+
+// Per rule text, once per process: keys are made for every rule on every template of a large app.
+const literals = new Map<string, string[]>();
+const digestsOfText = new Map<string, string>();
+function literalsOf(text: string): string[] {
+  let l = literals.get(text);
+  if (!l) literals.set(text, (l = stringLiterals(text)));
+  return l;
+}
+function textDigest(text: string): string {
+  let d = digestsOfText.get(text);
+  if (!d) digestsOfText.set(text, (d = sha256(text)));
+  return d;
 }
 
 function touch(file: string): void {
