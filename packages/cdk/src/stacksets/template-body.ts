@@ -1,5 +1,6 @@
-/** CloudFormation's limit on an inline TemplateBody (stack sets and conformance packs alike), in bytes. */
-export const MAX_TEMPLATE_BODY_BYTES = 51_200;
+import { MAX_TEMPLATE_BODY_BYTES } from '@tarmac/core/org';
+
+export { MAX_TEMPLATE_BODY_BYTES };
 
 /** Returns the body, or throws naming what carries it and how to shrink it: CloudFormation would refuse it only at deploy time. */
 export function checkTemplateBodySize(body: string, what: string, fix = 'split its targets or turn controls off in the profile'): string {

@@ -1,4 +1,4 @@
-import { POLICY_TYPE_DIR, OrgBuild, StackSetsManifest, manifestOf } from '@tarmac/core/org';
+import { MAX_TEMPLATE_BODY_BYTES, POLICY_TYPE_DIR, OrgBuild, StackSetsManifest, manifestOf } from '@tarmac/core/org';
 import { buildOutput, writeBuildOutput } from '../build-output';
 import { dayOption } from '../day-option';
 import { alignRows } from '../deploy/table';
@@ -58,7 +58,7 @@ function stackSetsTable(manifest: StackSetsManifest | undefined): string {
   const management = manifest.managementStacks
     .map(
       (m) =>
-        `management account stack ${m.name} (${m.region}, template ${m.templateBytes.toLocaleString('en-US')} of 51,200 bytes): deploy with tarmac deploy --management\n`,
+        `management account stack ${m.name} (${m.region}, template ${m.templateBytes.toLocaleString('en-US')} of ${MAX_TEMPLATE_BODY_BYTES.toLocaleString('en-US')} bytes): deploy with tarmac deploy --management\n`,
     )
     .join('');
   return (

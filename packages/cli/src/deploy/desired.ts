@@ -2,7 +2,7 @@ import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { InputError, InputErrors } from '@tarmac/core';
-import { OrgManifest, OrgPolicyType, POLICY_TYPE_DIR, StackSetsManifest } from '@tarmac/core/org';
+import { MAX_TEMPLATE_BODY_BYTES, OrgManifest, OrgPolicyType, POLICY_TYPE_DIR, StackSetsManifest } from '@tarmac/core/org';
 import type { StackSetOperationPreferences, Tag } from '@aws-sdk/client-cloudformation';
 import type { TargetGroup } from './targets';
 
@@ -290,9 +290,6 @@ function readBytes(file: string, errors: InputError[]): Uint8Array | undefined {
     return undefined;
   }
 }
-
-/** CloudFormation's limit on an inline TemplateBody, in bytes. */
-const MAX_TEMPLATE_BODY_BYTES = 51_200;
 
 /** The template as deploy sends it; an error when it is not JSON or CloudFormation would refuse its size. */
 function minified(file: string, text: string, errors: InputError[]): string | undefined {

@@ -99,6 +99,9 @@ export interface RuleBundle {
   readonly exemptions?: readonly { readonly control: string; readonly id: string; readonly expires: string }[];
 }
 
+/** CloudFormation's limit on an inline TemplateBody (stacks, stack sets and conformance packs alike), in bytes. */
+export const MAX_TEMPLATE_BODY_BYTES = 51_200;
+
 /** A stack `tarmac deploy` creates or updates itself, with its template inline. */
 export interface PlainStack {
   readonly name: string;
