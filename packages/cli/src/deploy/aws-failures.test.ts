@@ -1,14 +1,13 @@
 import { ListStackSetsCommand } from '@aws-sdk/client-cloudformation';
 import { STSServiceException } from '@aws-sdk/client-sts';
-import { verifyBuild } from '../build-output';
 import { AWS_OPERATIONS, AwsOperation, FakeAws, awsError, serviceOf } from './__tests__/fake-aws';
-import { ACCOUNT_BASELINE, BILLING_STACK, DEV, Fixture, PROD, billingTemplate, makeFixture, stackEvent } from './__tests__/fixture';
+import { ACCOUNT_BASELINE, BILLING_STACK, DEV, PROD, billingTemplate, makeFixture, stackEvent } from './__tests__/fixture';
 import {
   CommandName,
   CommandOptions,
   CommandRun,
   awsState,
-  driftedOrganization,
+  driftedWorlds,
   operationsSent,
   progressLines,
   runCommand,
@@ -16,7 +15,6 @@ import {
 } from './__tests__/run-command';
 
 jest.mock('../build-output', () => ({ verifyBuild: jest.fn() }));
-const verify = verifyBuild as jest.MockedFunction<typeof verifyBuild>;
 
 /**
  * AWS failing under plan, deploy and status: every operation the fake answers can be made to fail, as AWS's
@@ -25,31 +23,10 @@ const verify = verifyBuild as jest.MockedFunction<typeof verifyBuild>;
  * the failed step is done.
  */
 
-const worlds: { fake: FakeAws; fixture: Fixture }[] = [];
-beforeEach(() => {
-  verify.mockReset();
-  verify.mockResolvedValue({ org: { organization: { deployment: { tags: { CostCenter: 'platform' } } } } } as never);
-});
-afterEach(() => {
-  for (const w of worlds.splice(0)) {
-    w.fake.restore();
-    w.fixture.remove();
-  }
-});
+const { world, keep } = driftedWorlds();
 
-async function world(): Promise<{ fake: FakeAws; fixture: Fixture }> {
-  const w = await driftedOrganization();
-  worlds.push(w);
-  return w;
-}
-
-/** Every command sent, by operation name (service by service, each in the order sent). */
-const sent = (fake: FakeAws) =>
-  [fake.cfn, fake.s3, fake.org, fake.ce, fake.sts].flatMap((stub) =>
-    stub.calls().map((c) => ({ op: (c.args[0] as object).constructor.name.replace(/Command$/, ''), input: (c.args[0] as { input: any }).input })),
-  );
 const WRITE = /^(Create|Update|Delete|Put|Attach|Detach|DetectStackSetDrift)/;
-const writes = (fake: FakeAws) => sent(fake).filter((c) => WRITE.test(c.op));
+const writes = (fake: FakeAws) => fake.sent().filter((c) => WRITE.test(c.op));
 
 const DENIED = (op: string) =>
   `AccessDenied: User: arn:aws:sts::111111111111:assumed-role/TarmacPlatformPipeline/session is not authorized to perform: cloudformation:${op} because no identity-based policy allows the cloudformation:${op} action`;
@@ -57,7 +34,7 @@ const DENIED = (op: string) =>
 describe('the fake: every operation can fail, once, N times or always', () => {
   test('each operation it answers fails with the error injected, shaped as its service sends it', async () => {
     const fake = new FakeAws();
-    worlds.push({ fake, fixture: { dir: '', bundles: [], remove: () => {} } });
+    keep({ fake, fixture: { remove: () => {} } });
     expect([...fake.answered.keys()].sort()).toEqual([...AWS_OPERATIONS].sort());
     const clients = fake.clients();
     const client = { cloudformation: clients.cloudFormation, s3: clients.s3, organizations: clients.organizations, ce: clients.costExplorer, sts: clients.sts };
@@ -99,7 +76,7 @@ describe('the fake: every operation can fail, once, N times or always', () => {
 
   test('always, and only for the inputs `when` accepts; failNext keeps its order', async () => {
     const fake = new FakeAws();
-    worlds.push({ fake, fixture: { dir: '', bundles: [], remove: () => {} } });
+    keep({ fake, fixture: { remove: () => {} } });
     const cfn = fake.clients().cloudFormation;
     const list = (Status?: 'ACTIVE' | 'DELETED') => cfn.send(new ListStackSetsCommand({ ...(Status ? { Status } : {}) }));
     fake.fail('ListStackSets', 'access-denied', { times: 'always', when: (input) => input.Status === 'DELETED' });
@@ -235,7 +212,7 @@ describe('a failure that does not go away', () => {
     expect(run.stdout).toBe('');
     expect(writes(fake)).toEqual([]);
     // Not retried: AccessDenied does not pass.
-    expect(sent(fake).filter((c) => c.op === 'ListStackInstances' && c.input.StackSetName === DEV)).toHaveLength(1);
+    expect(fake.sent().filter((c) => c.op === 'ListStackInstances' && c.input.StackSetName === DEV)).toHaveLength(1);
   });
 
   test('plan: the second page of ListTargetsForPolicy throttled for good: exit 2 after 8 attempts, not a shorter target list', async () => {
@@ -248,7 +225,7 @@ describe('a failure that does not go away', () => {
       'tarmac: organizations:ListTargetsForPolicy tarmac-tag-lz-tag-1 failed: organizations:ListTargetsForPolicy tarmac-tag-lz-tag-1: still TooManyRequestsException after 8 attempts (You have sent too many requests in too short a period of time. The quota helps protect against denial-of-service attacks. Try again later.)\n',
     );
     expect(run.stdout).toBe('');
-    expect(sent(fake).filter((c) => c.op === 'ListTargetsForPolicy' && c.input.NextToken)).toHaveLength(8);
+    expect(fake.sent().filter((c) => c.op === 'ListTargetsForPolicy' && c.input.NextToken)).toHaveLength(8);
     expect(writes(fake)).toEqual([]);
   });
 
@@ -267,7 +244,7 @@ describe('a failure that does not go away', () => {
   test('deploy to a fresh organization: the bundle stack cannot be created: exit 1, no bundle uploaded, no stack set started', async () => {
     const fake = new FakeAws();
     const fixture = makeFixture();
-    worlds.push({ fake, fixture });
+    keep({ fake, fixture });
     fake.fail('CreateStack', 'access-denied', { times: 'always' });
     const run = await runCommand(fake, fixture, 'deploy');
     expect(run.code).toBe(1);
@@ -292,7 +269,7 @@ describe('a failure that does not go away', () => {
     );
     expect(run.stdout).toMatch(/^stack set +tarmac-guardrails-prod +not attempted +FAILED/m);
     expect(run.stderr).toContain(`warning: stopping after wave 0: ${ACCOUNT_BASELINE} failed, so no stack set of a later wave is started\n`);
-    expect(sent(fake).filter((c) => WRITE.test(c.op) && [PROD, DEV].includes(c.input.StackSetName))).toEqual([]);
+    expect(fake.sent().filter((c) => WRITE.test(c.op) && [PROD, DEV].includes(c.input.StackSetName))).toEqual([]);
   });
 
   // Fails today: deployAll removes the stack sets the build no longer has after the waves, also when wave 0
@@ -305,7 +282,7 @@ describe('a failure that does not go away', () => {
     fake.fail('ListStackSetOperationResults', 'access-denied', { times: 'always', when: (input) => input.StackSetName === ACCOUNT_BASELINE });
     const run = await runCommand(fake, fixture, 'deploy', { allowDelete: true });
     expect(run.code).toBe(1);
-    expect(sent(fake).filter((c) => ['DeleteStackInstances', 'DeleteStackSet'].includes(c.op) && /^tarmac-guardrails-old/.test(c.input.StackSetName))).toEqual(
+    expect(fake.sent().filter((c) => ['DeleteStackInstances', 'DeleteStackSet'].includes(c.op) && /^tarmac-guardrails-old/.test(c.input.StackSetName))).toEqual(
       [],
     );
     expect(fake.stackSets.has('tarmac-guardrails-old')).toBe(true);
@@ -320,7 +297,7 @@ describe('a failure that does not go away', () => {
       `  tarmac-guardrails-old: cloudformation:ListStackSetOperationResults tarmac-guardrails-old <id> failed: ${DENIED('ListStackSetOperationResults')}\n`,
     );
     expect(run.stdout).toMatch(/^stack set +tarmac-guardrails-old +delete +FAILED/m);
-    expect(sent(fake).filter((c) => c.op === 'DeleteStackSet' && c.input.StackSetName === 'tarmac-guardrails-old')).toEqual([]);
+    expect(fake.sent().filter((c) => c.op === 'DeleteStackSet' && c.input.StackSetName === 'tarmac-guardrails-old')).toEqual([]);
     // The other one goes as it should.
     expect(fake.stackSets.has('tarmac-guardrails-older')).toBe(false);
   });
@@ -333,7 +310,7 @@ describe('a failure that does not go away', () => {
     expect(run.stdout).toContain(
       '  tarmac-tag-removed-1: detached from ou-old-9999; detach tarmac-tag-removed-1 from ou-dev-3333: organizations:DetachPolicy tarmac-tag-removed-1 ou-dev-3333 failed: AccessDeniedException: You don’t have permissions to access this resource.\n',
     );
-    expect(sent(fake).filter((c) => c.op === 'DeletePolicy' && fake.policies.get(c.input.PolicyId)?.name === 'tarmac-tag-removed-1')).toEqual([]);
+    expect(fake.sent().filter((c) => c.op === 'DeletePolicy' && fake.policies.get(c.input.PolicyId)?.name === 'tarmac-tag-removed-1')).toEqual([]);
     expect([...fake.policies.values()].map((p) => p.name)).toContain('tarmac-tag-removed-1');
   });
 
@@ -352,7 +329,7 @@ describe('a failure that does not go away', () => {
     fake.fail('DetectStackSetDrift', 'throttling', { times: 'always', when: (input) => input.StackSetName === PROD });
     const run = await runCommand(fake, fixture, 'status', { drift: true });
     expect(run.code).toBe(1);
-    expect(sent(fake).filter((c) => c.op === 'DetectStackSetDrift' && c.input.StackSetName === PROD)).toHaveLength(8);
+    expect(fake.sent().filter((c) => c.op === 'DetectStackSetDrift' && c.input.StackSetName === PROD)).toHaveLength(8);
     expect(run.stdout).toContain(
       `cloudformation:DetectStackSetDrift ${PROD} failed: DetectStackSetDrift ${PROD}: still Throttling after 8 attempts (Rate exceeded)`,
     );
@@ -366,7 +343,7 @@ describe('a failure that does not go away', () => {
     expect(run.code).toBe(1);
     expect(run.stdout).toContain('could not check cost allocation tags: ce:ListCostAllocationTags failed: AccessDeniedException: User: ');
     expect(run.stdout).toContain('Refused: the cost allocation tags could not be checked, so nothing was deployed. Nothing was changed.');
-    expect(sent(fake).filter((c) => c.op.endsWith('Stack') || c.op === 'DescribeStacks')).toEqual([]);
+    expect(fake.sent().filter((c) => c.op.endsWith('Stack') || c.op === 'DescribeStacks')).toEqual([]);
   });
 
   test('deploy --management: the credentials have expired: exit 2, one line, nothing read or changed', async () => {
@@ -385,6 +362,6 @@ describe('a failure that does not go away', () => {
     expect(run.code).toBe(2);
     expect(run.stderr).toBe('tarmac: sts:GetCallerIdentity failed: ExpiredToken: The security token included in the request is expired\n');
     expect(run.stdout).toBe('');
-    expect(sent(fake).map((c) => c.op)).toEqual(['GetCallerIdentity']);
+    expect(fake.sent().map((c) => c.op)).toEqual(['GetCallerIdentity']);
   });
 });

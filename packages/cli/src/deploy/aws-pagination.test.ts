@@ -1,12 +1,11 @@
-import { verifyBuild } from '../build-output';
 import { FakeAws, PAGED, PAGED_OPERATIONS, PagedOperation } from './__tests__/fake-aws';
-import { BILLING_STACK, Fixture, billingTemplate, stackEvent } from './__tests__/fixture';
+import { BILLING_STACK, billingTemplate, stackEvent } from './__tests__/fixture';
 import {
   CommandName,
   CommandOptions,
   CommandRun,
   awsState,
-  driftedOrganization,
+  driftedWorlds,
   operationsSent,
   progressLines,
   runCommand,
@@ -14,7 +13,6 @@ import {
 } from './__tests__/run-command';
 
 jest.mock('../build-output', () => ({ verifyBuild: jest.fn() }));
-const verify = verifyBuild as jest.MockedFunction<typeof verifyBuild>;
 
 /**
  * Pagination of every listing call plan, deploy and status make: the same command on two identical
@@ -24,30 +22,10 @@ const verify = verifyBuild as jest.MockedFunction<typeof verifyBuild>;
  * really came in several pages, and that the engine asked for the pages after the first.
  */
 
-const worlds: { fake: FakeAws; fixture: Fixture }[] = [];
-beforeEach(() => {
-  verify.mockReset();
-  verify.mockResolvedValue({ org: { organization: { deployment: { tags: { CostCenter: 'platform' } } } } } as never);
-});
-afterEach(() => {
-  for (const w of worlds.splice(0)) {
-    w.fake.restore();
-    w.fixture.remove();
-  }
-});
-
-async function world(): Promise<{ fake: FakeAws; fixture: Fixture }> {
-  const w = await driftedOrganization();
-  worlds.push(w);
-  return w;
-}
+const { world } = driftedWorlds();
 
 /** Requests that carried a token: the engine asked for a page after the first. */
-const followed = (fake: FakeAws, op: PagedOperation) =>
-  [fake.cfn, fake.org, fake.ce]
-    .flatMap((stub) => stub.calls())
-    .filter((c) => (c.args[0] as object).constructor.name === `${op}Command`)
-    .filter((c) => (c.args[0] as { input: Record<string, unknown> }).input[PAGED[op].token] !== undefined).length;
+const followed = (fake: FakeAws, op: PagedOperation) => fake.sent().filter((c) => c.op === op && c.input[PAGED[op].token] !== undefined).length;
 
 interface Compared {
   unpaged: CommandRun;

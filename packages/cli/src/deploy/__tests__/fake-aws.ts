@@ -364,6 +364,15 @@ export class FakeAws {
     return this;
   }
 
+  /** Every command sent, service by service and each in the order sent, by operation name. */
+  sent(): { op: AwsOperation; input: any }[] {
+    return [this.cfn, this.s3, this.org, this.ce, this.sts].flatMap((stub) =>
+      stub
+        .calls()
+        .map((c) => ({ op: (c.args[0] as object).constructor.name.replace(/Command$/, '') as AwsOperation, input: (c.args[0] as { input: any }).input })),
+    );
+  }
+
   restore(): void {
     this.cfn.restore();
     this.s3.restore();

@@ -1,3 +1,4 @@
+import { verifyBuild } from '../../build-output';
 import { deployCommand } from '../../commands/deploy';
 import { planCommand } from '../../commands/plan';
 import { statusCommand } from '../../commands/status';
@@ -54,10 +55,7 @@ export async function runCommand(fake: FakeAws, fixture: Fixture, command: Comma
 
 /** The operations a run sent, each once, in the order first sent. */
 export function operationsSent(fake: FakeAws): AwsOperation[] {
-  const names = [fake.cfn, fake.s3, fake.org, fake.ce, fake.sts].flatMap((stub) =>
-    stub.calls().map((c) => (c.args[0] as object).constructor.name.replace(/Command$/, '') as AwsOperation),
-  );
-  return [...new Set(names)];
+  return [...new Set(fake.sent().map((c) => c.op))];
 }
 
 /** Random operation IDs and client request tokens, so two runs can be compared as text. */
@@ -65,6 +63,36 @@ export const withoutIds = (text: string) => text.replace(/[0-9a-f]{8}-[0-9a-f]{4
 
 /** Progress lines can interleave differently between stack sets deployed at once: compared as a sorted list. */
 export const progressLines = (stderr: string) => withoutIds(stderr).split('\n').filter(Boolean).sort();
+
+/**
+ * For a test file that mocks `../build-output`: `world()` is a fresh drifted organization (below), and `keep`
+ * takes one the test made itself; both are removed after the test. The build is taken as verified.
+ */
+export function driftedWorlds(): {
+  world: () => Promise<{ fake: FakeAws; fixture: Fixture }>;
+  keep: (w: { fake: FakeAws; fixture: Pick<Fixture, 'remove'> }) => void;
+} {
+  const verify = verifyBuild as jest.MockedFunction<typeof verifyBuild>;
+  const worlds: { fake: FakeAws; fixture: Pick<Fixture, 'remove'> }[] = [];
+  beforeEach(() => {
+    verify.mockReset();
+    verify.mockResolvedValue({ org: { organization: { deployment: { tags: { CostCenter: 'platform' } } } } } as never);
+  });
+  afterEach(() => {
+    for (const w of worlds.splice(0)) {
+      w.fake.restore();
+      w.fixture.remove();
+    }
+  });
+  return {
+    world: async () => {
+      const w = await driftedOrganization();
+      worlds.push(w);
+      return w;
+    },
+    keep: (w) => void worlds.push(w),
+  };
+}
 
 /**
  * A fake organization in the state a previous deploy left it, with the baselines build: then AWS drifted
