@@ -1,10 +1,10 @@
 import { AnomalyMonitor, GetAnomalyMonitorsCommand } from '@aws-sdk/client-cost-explorer';
-import { describeError, errorName } from './aws-errors';
-import { EngineContext, call } from './context';
+import { describeError } from './aws-errors';
+import type { EngineContext } from './context';
+import { costExplorerCall } from './cost-explorer-call';
 import type { Desired } from './desired';
 import type { MonitorCheck } from './model';
 import { paginate } from './paginate';
-import { withRetry } from './retry';
 
 /**
  * Asks Cost Anomaly Detection for the management account's monitors, and finds each AWS managed monitor the
@@ -17,12 +17,7 @@ export async function checkAnomalyMonitors(ctx: EngineContext, wanted: Desired['
   if (!wanted.length) return { collisions: [] };
   try {
     const existing = await paginate<AnomalyMonitor>(async (NextPageToken) => {
-      const out = await withRetry(
-        'ce:GetAnomalyMonitors',
-        ctx.retry,
-        (err) => errorName(err) === 'LimitExceededException',
-        () => call(ctx, 'ce:GetAnomalyMonitors', () => ctx.clients.costExplorer.send(new GetAnomalyMonitorsCommand({ NextPageToken }))),
-      );
+      const out = await costExplorerCall(ctx, 'ce:GetAnomalyMonitors', () => ctx.clients.costExplorer.send(new GetAnomalyMonitorsCommand({ NextPageToken })));
       return { items: out.AnomalyMonitors, nextToken: out.NextPageToken };
     });
     const collisions = wanted.flatMap((m) =>

@@ -1,9 +1,9 @@
 import { CostAllocationTag, ListCostAllocationTagsCommand } from '@aws-sdk/client-cost-explorer';
-import { describeError, errorName } from './aws-errors';
-import { EngineContext, call } from './context';
+import { describeError } from './aws-errors';
+import type { EngineContext } from './context';
+import { costExplorerCall } from './cost-explorer-call';
 import type { TagCheck } from './model';
 import { paginate } from './paginate';
-import { withRetry } from './retry';
 
 /** ListCostAllocationTags takes at most 100 keys per request. */
 const KEYS_PER_REQUEST = 100;
@@ -22,15 +22,8 @@ export async function checkCostAllocationTags(ctx: EngineContext, keys: readonly
     for (let i = 0; i < wanted.length; i += KEYS_PER_REQUEST) {
       const TagKeys = wanted.slice(i, i + KEYS_PER_REQUEST);
       const tags = await paginate(async (NextToken) => {
-        // Cost Explorer says "too many calls" with LimitExceededException.
-        const out = await withRetry(
-          'ce:ListCostAllocationTags',
-          ctx.retry,
-          (err) => errorName(err) === 'LimitExceededException',
-          () =>
-            call(ctx, 'ce:ListCostAllocationTags', () =>
-              ctx.clients.costExplorer.send(new ListCostAllocationTagsCommand({ TagKeys, Type: 'UserDefined', NextToken })),
-            ),
+        const out = await costExplorerCall(ctx, 'ce:ListCostAllocationTags', () =>
+          ctx.clients.costExplorer.send(new ListCostAllocationTagsCommand({ TagKeys, Type: 'UserDefined', NextToken })),
         );
         return { items: out.CostAllocationTags, nextToken: out.NextToken };
       });
