@@ -114,7 +114,12 @@ export async function deployAll(ctx: EngineContext, desired: Desired, opts: Depl
   // never removed while what replaces it failed (or was held back).
   const failedSets = stackSets.filter((o) => o.errors.length).map((o) => o.name);
   const removals = failedSets.length
-    ? removedStackSets.map((name) => heldBack(name, failedSets))
+    ? removedStackSets.map((name) =>
+        notAttempted(
+          { name },
+          `${failedSets.join(', ')} did not deploy; a stack set the build dropped is removed only after every stack set of the build deployed`,
+        ),
+      )
     : await mapBounded(removedStackSets, limit, (name) =>
         removeStackSet(ctx, name, plan.stackSets.find((p) => p.name === name)?.removeTargets ?? [], opts.allowDelete),
       );
@@ -125,12 +130,8 @@ export async function deployAll(ctx: EngineContext, desired: Desired, opts: Depl
   return { plan, report: { stacks, bundles, policies, stackSets: allStackSets, skippedRemovals, notes } };
 }
 
-function heldBack(name: string, failed: readonly string[]): StackSetOutcome {
-  const why = `${failed.join(', ')} did not deploy; a stack set the build dropped is removed only after every stack set of the build deployed`;
-  return { name, action: 'not attempted', operations: [], instances: [], errors: [`not attempted: ${why}`], skippedRemovals: [] };
-}
-
-function notAttempted(s: DesiredStackSet, why: string): StackSetOutcome {
+/** A stack set left alone, and why; `wave` is absent for one the build no longer has. */
+function notAttempted(s: Pick<StackSetOutcome, 'name' | 'wave'>, why: string): StackSetOutcome {
   return { name: s.name, wave: s.wave, action: 'not attempted', operations: [], instances: [], errors: [`not attempted: ${why}`], skippedRemovals: [] };
 }
 
