@@ -4,7 +4,7 @@
  */
 import { spawnSync } from 'child_process';
 import * as path from 'path';
-import { PoliciesFixture } from '../../../core/src/org/__tests__/fixture';
+import { policiesFixtures } from '../../../core/src/org/__tests__/fixture';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..', '..');
 const BIN = path.join(ROOT, 'packages', 'cli', 'bin', 'tarmac.js');
@@ -15,13 +15,7 @@ function tarmac(args: string[]) {
   return { code: r.status, out: r.stdout + r.stderr };
 }
 
-const fixtures: PoliciesFixture[] = [];
-afterAll(() => fixtures.forEach((f) => f.remove()));
-const policies = () => {
-  const f = new PoliciesFixture({ deployment: true });
-  fixtures.push(f);
-  return f;
-};
+const policies = policiesFixtures({ deployment: true });
 const commands = (dir: string) => ({
   check: tarmac(['check', TEMPLATE, '--policies', dir]),
   test: tarmac(['test', '--skip-simulation', '--policies', dir]),

@@ -3,18 +3,12 @@
  * (deniedBy) and that every exemption has an Allowed case it decides. Each test edits a copy of policies/.
  */
 import { loadCatalog } from '@tarmac/core';
-import { PoliciesFixture } from '../../../core/src/org/__tests__/fixture';
+import { PoliciesFixture, policiesFixtures } from '../../../core/src/org/__tests__/fixture';
 import { caseFailure, runOrgPolicyTests } from '../org-policy-tests';
 import { OrgTest } from '@tarmac/core/org';
 import { testExitCode, testReportText } from '../commands/test';
 
-const fixtures: PoliciesFixture[] = [];
-afterAll(() => fixtures.forEach((f) => f.remove()));
-const fixture = () => {
-  const f = new PoliciesFixture();
-  fixtures.push(f);
-  return f;
-};
+const fixture = policiesFixtures();
 
 async function run(f: PoliciesFixture) {
   const org = (await runOrgPolicyTests(loadCatalog(f.dir), false))!;

@@ -2,18 +2,12 @@ import * as fs from 'fs';
 import { loadCatalog } from '../catalog/load-catalog';
 import { InputError, collectInputErrors } from '../errors';
 import { loadOrganization } from '../org/load-org';
-import { PoliciesFixture } from '../org/__tests__/fixture';
+import { PoliciesFixture, policiesFixtures } from '../org/__tests__/fixture';
 import { permissionsBoundaryProblems } from './boundary-statements';
 import { loadBaselines } from './load-baselines';
 import { Baselines } from './model';
 
-const fixtures: PoliciesFixture[] = [];
-const fixture = () => {
-  const f = new PoliciesFixture({ deployment: true });
-  fixtures.push(f);
-  return f;
-};
-afterAll(() => fixtures.forEach((f) => f.remove()));
+const fixture = policiesFixtures({ deployment: true });
 
 const load = (f: PoliciesFixture): Baselines => loadBaselines(loadCatalog(f.dir), loadOrganization(f.file('org.yaml')));
 

@@ -6,17 +6,11 @@ import * as fs from 'fs';
 import { loadCatalog } from '../catalog/load-catalog';
 import { InputError, collectInputErrors } from '../errors';
 import { loadOrganization } from '../org/load-org';
-import { PoliciesFixture } from '../org/__tests__/fixture';
+import { PoliciesFixture, policiesFixtures } from '../org/__tests__/fixture';
 import { loadDeployment, loadDeploymentChecked } from './load-deployment';
 import { StackSetUnit, StackSetsBuild } from './model';
 
-const fixtures: PoliciesFixture[] = [];
-const fixture = () => {
-  const f = new PoliciesFixture({ deployment: true });
-  fixtures.push(f);
-  return f;
-};
-afterAll(() => fixtures.forEach((f) => f.remove()));
+const fixture = policiesFixtures({ deployment: true });
 
 const load = (f: PoliciesFixture): StackSetsBuild | undefined => loadDeployment(loadCatalog(f.dir), loadOrganization(f.file('org.yaml')));
 

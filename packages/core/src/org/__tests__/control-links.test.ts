@@ -1,14 +1,8 @@
 import { loadCatalog } from '../../catalog/load-catalog';
 import { loadOrgPolicies } from '../load-org-policies';
-import { PoliciesFixture } from './fixture';
+import { policiesFixtures } from './fixture';
 
-const fixtures: PoliciesFixture[] = [];
-const fixture = () => {
-  const f = new PoliciesFixture();
-  fixtures.push(f);
-  return f;
-};
-afterAll(() => fixtures.forEach((f) => f.remove()));
+const fixture = policiesFixtures();
 
 const IMDS_CONTROL = 'controls/ec2/launch-template-imdsv2.yaml';
 

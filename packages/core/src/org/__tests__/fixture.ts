@@ -10,6 +10,17 @@ import { loadOrgPolicies } from '../load-org-policies';
 /** The repository's own policies/ directory: the default policy set. */
 export const POLICIES = path.resolve(__dirname, '..', '..', '..', '..', '..', 'policies');
 
+/** For a test file: each call is a fresh PoliciesFixture, all removed after the file's tests. */
+export function policiesFixtures(options: { deployment?: boolean } = {}): () => PoliciesFixture {
+  const made: PoliciesFixture[] = [];
+  afterAll(() => made.forEach((f) => f.remove()));
+  return () => {
+    const f = new PoliciesFixture(options);
+    made.push(f);
+    return f;
+  };
+}
+
 /**
  * A throwaway copy of policies/ that a test can edit, so every case starts from the real default set.
  * With `deployment`, hooks/ and stacksets/ are copied beside it, as in the repository.

@@ -5,15 +5,9 @@ import { OrgControl, OrgPolicySet } from '../model';
 import { casesOfExemption, deniedByChoices, denySids, policyExemptions, staticCoverageGaps } from '../policy-coverage';
 import { NEW_ACCOUNT_ID, orgTests } from '../policy-tests';
 import { buildOrgPolicies } from '../build-org';
-import { POLICIES, PoliciesFixture } from './fixture';
+import { POLICIES, PoliciesFixture, policiesFixtures } from './fixture';
 
-const fixtures: PoliciesFixture[] = [];
-afterAll(() => fixtures.forEach((f) => f.remove()));
-const fixture = () => {
-  const f = new PoliciesFixture();
-  fixtures.push(f);
-  return f;
-};
+const fixture = policiesFixtures();
 
 async function load(dir: string): Promise<OrgPolicySet> {
   const set = await loadOrgPolicies(loadCatalog(dir));
