@@ -1,9 +1,11 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { InputError, InputErrors, loadExemptions, resolveCatalog } from '@tarmac/core';
+import { Catalog, InputError, InputErrors, loadExemptions, resolveCatalog } from '@tarmac/core';
 import { catalogRuleProblems } from '@tarmac/guard';
 import {
   OrgBuild,
+  OrgPolicySet,
+  StackSetsBuild,
   StackSetsManifest,
   buildOrgPolicies,
   checkBudgetAttachments,
@@ -19,6 +21,10 @@ export interface BuildOutput {
   readonly files: ReadonlyMap<string, string | Uint8Array>;
   readonly org: OrgBuild;
   readonly stackSets?: StackSetsManifest;
+  /** The validated sources: the self-check names their statements and targets. */
+  readonly set: OrgPolicySet;
+  readonly catalog: Catalog;
+  readonly deployment?: StackSetsBuild;
 }
 
 /** Directories the build owns entirely: what it no longer builds must not linger, or a deploy would keep it. */
@@ -54,7 +60,7 @@ export async function buildOutput(
     ...org.companions,
   ]);
   const deployment = await loadDeploymentChecked(catalog, set.organization, { exemptions, today });
-  if (!deployment) return { files, org };
+  if (!deployment) return { files, org, set, catalog };
   // A budget action attaches its SCP when the money is spent: a target already full must be refused now.
   const attachments = deployment.finops ? checkBudgetAttachments(deployment.finops, org) : [];
   if (attachments.length) throw new InputErrors(attachments);
@@ -65,7 +71,7 @@ export async function buildOutput(
     permissionsBoundary: catalog.permissionsBoundary,
   });
   for (const [rel, content] of synthesized.files) files.set(rel, content);
-  return { files, org, stackSets: synthesized.manifest };
+  return { files, org, stackSets: synthesized.manifest, set, catalog, deployment };
 }
 
 export function writeBuildOutput(out: string, output: BuildOutput): void {

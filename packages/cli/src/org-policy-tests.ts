@@ -35,21 +35,21 @@ export interface OrgCoverageGap {
 type Outcome = { decision: 'Allowed' | 'Denied'; explanation: string; deniedBy?: string[] };
 
 /** The optional simulator's API, loaded at run time so the CLI never depends on its AGPL code. */
-interface Simulator {
+export interface Simulator {
   simulateOrgRequest(req: OrgTestRequest): Promise<Outcome>;
   /** Also says which statements deny (deniedBy). */
   simulateOrgCase?(req: OrgTestRequest): Promise<Outcome>;
 }
 
 /** The outcome with the denying statements; a simulator too old to report them refuses rather than failing every deniedBy. */
-function simulate(simulator: Simulator, req: OrgTestRequest): Promise<Outcome> {
+export function simulate(simulator: Simulator, req: OrgTestRequest): Promise<Outcome> {
   if (!simulator.simulateOrgCase) throw new Error(`the installed ${SIMULATOR_PACKAGE} does not report which statement denies; update it with the CLI`);
   return simulator.simulateOrgCase(req);
 }
 
 export const SIMULATOR_PACKAGE = '@tarmac/simulate';
 
-function loadSimulator(): Simulator | undefined {
+export function loadSimulator(): Simulator | undefined {
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- optional, and loaded only when installed
     return require(SIMULATOR_PACKAGE) as Simulator;

@@ -9,6 +9,7 @@ import {
   type SimulationErrors,
   type SuccessfulRunSimulationResults,
 } from '@cloud-copilot/iam-simulate';
+import { withCachedCollators } from './collator-cache';
 import { conditionErrors, denialReasons, denyingStatements } from './explain';
 import { parsePrincipal, principalContext, type PrincipalInfo } from './principal';
 
@@ -212,7 +213,7 @@ async function rejectTruncatedArrays(context: Record<string, string | string[]>)
 }
 
 async function run(simulation: Simulation): Promise<SuccessfulRunSimulationResults> {
-  const result = await runSimulation(simulation, { simulationMode: 'Strict' });
+  const result = await withCachedCollators(() => runSimulation(simulation, { simulationMode: 'Strict' }));
   if (result.resultType === 'error') {
     throw new SimulationInputError(`iam-simulate rejected the input: ${formatErrors(result.errors)}`);
   }

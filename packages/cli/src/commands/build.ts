@@ -1,5 +1,8 @@
 import { MAX_TEMPLATE_BODY_BYTES, POLICY_TYPE_DIR, OrgBuild, StackSetsManifest, manifestOf } from '@tarmac/core/org';
+import { InputErrors } from '@tarmac/core';
 import { buildOutput, writeBuildOutput } from '../build-output';
+import { SelfCheckResult, deploymentSelfCheck } from '../deployment-self-check';
+import { loadSimulator } from '../org-policy-tests';
 import { dayOption } from '../day-option';
 import { alignRows } from '../deploy/table';
 
@@ -8,6 +11,8 @@ export interface BuildCommandOptions {
   out: string;
   format: 'text' | 'json';
   at?: string;
+  /** Build without proving the stack sets may deploy under the SCPs (without the optional simulator). */
+  skipSelfCheck?: boolean;
 }
 
 /**
@@ -18,13 +23,35 @@ export interface BuildCommandOptions {
  */
 export async function buildCommand(opts: BuildCommandOptions): Promise<number> {
   const output = await buildOutput(opts.policies, undefined, dayOption(opts.at));
+  const started = performance.now();
+  const check = opts.skipSelfCheck ? undefined : await deploymentSelfCheck(output, loadSimulator());
+  if (check && (check.denials.length || check.unchecked.length)) throw new InputErrors([...check.denials, ...check.unchecked]);
+  const selfCheck = check && { ...check, ms: Math.round(performance.now() - started) };
+  if (opts.skipSelfCheck && output.stackSets) {
+    process.stderr.write('tarmac build: --skip-self-check: nothing proves that the stack sets may deploy what they deploy under the SCPs and RCPs\n');
+  }
   writeBuildOutput(opts.out, output);
   process.stdout.write(
     opts.format === 'json'
-      ? JSON.stringify({ ...manifestOf(output.org), stackSets: output.stackSets }, null, 2) + '\n'
-      : usageTable(output.org) + stackSetsTable(output.stackSets),
+      ? JSON.stringify(
+          {
+            ...manifestOf(output.org),
+            stackSets: output.stackSets,
+            ...(selfCheck ? { selfCheck: { sites: selfCheck.sites, requests: selfCheck.requests, simulations: selfCheck.simulations, ms: selfCheck.ms } } : {}),
+          },
+          null,
+          2,
+        ) + '\n'
+      : usageTable(output.org) + stackSetsTable(output.stackSets) + (selfCheck ? selfCheckLine(selfCheck) : ''),
   );
   return 0;
+}
+
+function selfCheckLine(check: SelfCheckResult & { ms: number }): string {
+  const management = check.managementStacks.length
+    ? `; ${check.managementStacks.join(', ')} ${check.managementStacks.length === 1 ? 'is' : 'are'} in the management account, where SCPs and RCPs do not apply`
+    : '';
+  return `self-check: every stack set instance and every stack and call of tarmac deploy in a member account (${check.sites}) may do what it deploys under its account's SCPs and RCPs (${check.requests.toLocaleString('en-US')} actions, ${check.simulations.toLocaleString('en-US')} simulations, ${(check.ms / 1000).toFixed(1)} s)${management}\n`;
 }
 
 function usageTable(build: OrgBuild): string {

@@ -6,11 +6,17 @@ export * from './load-org-policies';
 export * from './build-org';
 export * from './policy-tests';
 export * from './policy-coverage';
+export { builtSids } from './compose';
 export * from './targets';
 // Org-wide deployment (hooks/, stacksets/): built with the organization policies, by `tarmac build`.
 export * from '../stacksets/model';
 export * from '../stacksets/load-hooks';
 export * from '../stacksets/stack-filters';
+export * from '../stacksets/handler-permissions';
+export * from '../stacksets/deployment-requests';
+export * from '../stacksets/deploy-api-actions';
+export * from '../stacksets/hook-runtime-calls';
+export * from '../stacksets/request-classes';
 export * from '../stacksets/load-stacksets';
 export * from '../stacksets/compile-stacksets';
 export * from '../stacksets/load-deployment';

@@ -92,35 +92,48 @@ export function resolveTestParties(org: Organization, test: PolicyTestCase): Tes
   return { principalArn, accountId, resourceAccountId };
 }
 
+type ChainPolicyType = 'SERVICE_CONTROL_POLICY' | 'RESOURCE_CONTROL_POLICY';
+
+/**
+ * The policies of one type in force at each target of a chain (root first): those attached outside Tarmac whose
+ * text is known (FullAWSAccess, RCPFullAWSAccess) and those the build attaches.
+ */
+export function policyLevelsAt(build: OrgBuild, chain: readonly string[], type: ChainPolicyType): PolicyLevel[] {
+  const org = build.organization;
+  return chain.map((targetId) => ({
+    targetId,
+    policies: [
+      ...org.alreadyAttached
+        .filter((p) => p.type === type && p.document && p.targetIds.includes(targetId))
+        .map((p) => ({ name: p.name, document: p.document! })),
+      ...build.policies
+        .filter((p) => p.type === type && p.targetIds.includes(targetId))
+        .map((p) => ({ name: p.name, document: JSON.parse(p.content) as object })),
+    ],
+  }));
+}
+
+/**
+ * The chain of an account in the organization (the management account has one too, and the simulator applies
+ * AWS's exemption for it); none for a principal outside the organization.
+ */
+export function policyLevels(build: OrgBuild, accountId: string, type: ChainPolicyType): PolicyLevel[] {
+  return findAccount(build.organization, accountId) ? policyLevelsAt(build, chainTo(build.organization, accountId), type) : [];
+}
+
 /** Every test case of every control, with the chains of built policies that apply to it. */
 export function orgTests(build: OrgBuild, controls: readonly OrgControl[]): OrgTest[] {
   const org = build.organization;
-  const levelsTo = (accountId: string, type: 'SERVICE_CONTROL_POLICY' | 'RESOURCE_CONTROL_POLICY'): PolicyLevel[] =>
-    // A principal outside the organization has no chain; the management account has one, and the
-    // simulator applies AWS's exemption for it.
-    findAccount(org, accountId) ? levelsAt(chainTo(org, accountId), type) : [];
-  const levelsAt = (chain: readonly string[], type: 'SERVICE_CONTROL_POLICY' | 'RESOURCE_CONTROL_POLICY'): PolicyLevel[] =>
-    chain.map((targetId) => ({
-      targetId,
-      policies: [
-        ...org.alreadyAttached
-          .filter((p) => p.type === type && p.document && p.targetIds.includes(targetId))
-          .map((p) => ({ name: p.name, document: p.document! })),
-        ...build.policies
-          .filter((p) => p.type === type && p.targetIds.includes(targetId))
-          .map((p) => ({ name: p.name, document: JSON.parse(p.content) as object })),
-      ],
-    }));
   return controls.flatMap((control) =>
     control.tests.map((test): OrgTest => {
       const { principalArn, accountId, resourceAccountId, service } = resolveTestParties(org, test);
       const ou = testOu(org, test);
       // The new account of an `ou:` case gets the OU's chain and, at its own level, only what is attached to every
       // member account (AWS's FullAWSAccess unless org.yaml says otherwise): no account or account-type target.
-      const levels = (id: string, type: 'SERVICE_CONTROL_POLICY' | 'RESOURCE_CONTROL_POLICY'): PolicyLevel[] =>
+      const levels = (id: string, type: ChainPolicyType): PolicyLevel[] =>
         ou && id === NEW_ACCOUNT_ID
           ? [
-              ...levelsAt(chainTo(org, ou.id), type),
+              ...policyLevelsAt(build, chainTo(org, ou.id), type),
               {
                 targetId: NEW_ACCOUNT_ID,
                 policies: org.alreadyAttached
@@ -128,7 +141,7 @@ export function orgTests(build: OrgBuild, controls: readonly OrgControl[]): OrgT
                   .map((p) => ({ name: p.name, document: p.document! })),
               },
             ]
-          : levelsTo(id, type);
+          : policyLevels(build, id, type);
       const crossAccount = service || accountId !== resourceAccountId;
       return {
         control,

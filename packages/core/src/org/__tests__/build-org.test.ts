@@ -266,6 +266,8 @@ describe('refusals, each with the file and line', () => {
       expect.stringMatching(/protect-security-services\.yaml:\d+: arn:aws:iam::\*:role\/stacksets-exec-\* is exempted here but not protected/),
       expect.stringMatching(/region-restriction\.yaml:\d+: arn:aws:iam::\*:role\/TarmacBreakGlass is exempted here but not protected/),
       expect.stringMatching(/region-restriction\.yaml:\d+: arn:aws:iam::\*:role\/stacksets-exec-\* is exempted here but not protected/),
+      // LZ.SCP.12: the execution role, untagged, creates the platform's roles with their tags.
+      expect.stringMatching(/protect-principal-cost-tags\.yaml:\d+: arn:aws:iam::\*:role\/stacksets-exec-\* is exempted here but not protected/),
     ]);
   });
 
