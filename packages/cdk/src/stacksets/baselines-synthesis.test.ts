@@ -1,7 +1,7 @@
 /**
  * The example organization's baselines as `tarmac build` writes them: wave-0 stack sets with the baseline
- * constructs, the FinOps stack set narrowed to its one account, and the management account's billing stack,
- * all named in the manifest that plan and deploy read.
+ * constructs, the FinOps stack set narrowed to its one account, and the management account's billing stack and
+ * guardrails hook stack, all named in the manifest that plan and deploy read.
  */
 import { Template } from 'aws-cdk-lib/assertions';
 import { loadCatalog } from '@tarmac/core';
@@ -71,9 +71,12 @@ test('account and network baselines carry their constructs, and the boundary onl
 
 test('the billing stack is a management-account stack in us-east-1, with what the manifest says plan must check', () => {
   const minified = Buffer.byteLength(JSON.stringify(JSON.parse(String(built.files.get('stacksets/tarmac-finops-billing.template.json')))));
-  expect(built.manifest.managementStacks).toEqual([
-    { name: 'tarmac-finops-billing', template: 'stacksets/tarmac-finops-billing.template.json', region: 'us-east-1', templateBytes: minified },
-  ]);
+  expect(built.manifest.managementStacks[0]).toEqual({
+    name: 'tarmac-finops-billing',
+    template: 'stacksets/tarmac-finops-billing.template.json',
+    region: 'us-east-1',
+    templateBytes: minified,
+  });
   expect(built.manifest.costAllocationTags).toEqual(['cost-center', 'domain', 'project', 'team']);
   // The Bedrock-by-team query groups by the calling principal's team tag.
   expect(built.manifest.principalCostAllocationTags).toEqual(['team']);
@@ -91,4 +94,67 @@ test('the billing stack is a management-account stack in us-east-1, with what th
     expect(policy.Properties.Name).toMatch(/^TarmacBudget-/);
     expect(policy.Properties.TargetIds).toBeUndefined();
   }
+});
+
+test("the management account's hook: a plain stack in org.yaml's home region, from the stack set instance construct", () => {
+  const minified = Buffer.byteLength(JSON.stringify(JSON.parse(String(built.files.get('stacksets/tarmac-guardrails-management.template.json')))));
+  expect(built.manifest.managementStacks.map((s) => s.name)).toEqual(['tarmac-finops-billing', 'tarmac-guardrails-management']);
+  expect(built.manifest.managementStacks[1]).toEqual({
+    name: 'tarmac-guardrails-management',
+    template: 'stacksets/tarmac-guardrails-management.template.json',
+    region: 'eu-west-1',
+    templateBytes: minified,
+  });
+  expect(minified).toBeLessThanOrEqual(51_200);
+  // Not a stack set: no instance template, no AWS::CloudFormation::StackSet, no parameter of the stack sets stack.
+  expect(built.manifest.stackSets.map((s) => s.name)).not.toContain('tarmac-guardrails-management');
+  const params = built.manifest.managementParameters!['tarmac-guardrails-management'];
+  const key = (params.RulesVersionId as { bundle: string }).bundle;
+  expect(params).toEqual({ RulesVersionId: { bundle: key }, RulesKeyArn: { bundleKey: key } });
+  const bundle = built.manifest.bundles.find((b) => b.key === key)!;
+  // The prod profile's enforced controls, with no exemption (none can reach the management account); uploaded by tarmac deploy.
+  expect(bundle).toMatchObject({ profile: 'prod', mode: 'enforce' });
+  expect(bundle.controls).toEqual(
+    built.manifest.bundles.find((b) => b.key === built.manifest.stackSets.find((s) => s.name === 'tarmac-guardrails-prod')!.bundles[0])!.controls,
+  );
+
+  const stack = template('stacksets/tarmac-guardrails-management.template.json');
+  expect(Object.keys(stack.toJSON().Parameters)).toEqual(['RulesVersionId', 'RulesKeyArn']);
+  stack.resourceCountIs('AWS::CloudFormation::GuardHook', 1);
+  stack.resourceCountIs('AWS::Config::ConformancePack', 0);
+  stack.hasResourceProperties('AWS::CloudFormation::GuardHook', {
+    Alias: 'Tarmac::Guard::Guardrails',
+    FailureMode: 'FAIL',
+    RuleLocation: { Uri: `s3://${built.manifest.bundleBucket}/${key}`, VersionId: { Ref: 'RulesVersionId' } },
+    LogBucket: `tarmac-rule-logs-${built.manifest.delegatedAdmin.accountId}-eu-west-1`,
+  });
+  // The organization's boundary is not in the management account (the account baseline never reaches it): the
+  // role carries one of its own statements, created by the stack (LZ.IAM.2).
+  const boundaries = stack.findResources('AWS::IAM::ManagedPolicy');
+  expect(Object.keys(boundaries)).toHaveLength(1);
+  const [boundaryId] = Object.keys(boundaries);
+  stack.hasResourceProperties('AWS::IAM::Role', {
+    Path: '/tarmac/',
+    PermissionsBoundary: { Ref: boundaryId },
+    AssumeRolePolicyDocument: { Statement: [{ Principal: { Service: 'hooks.cloudformation.amazonaws.com' } }] },
+  });
+  const role = Object.values(stack.findResources('AWS::IAM::Role'))[0];
+  expect(boundaries[boundaryId].Properties.PolicyDocument).toEqual(role.Properties.Policies[0].PolicyDocument);
+  expect(JSON.stringify(role.Properties.Policies)).toContain(`${built.manifest.bundleBucket}/${key}`);
+  expect(JSON.stringify(role.Properties.Policies)).toContain('{"Ref":"RulesKeyArn"}');
+});
+
+test('the bundle bucket lets the management account read the bundle versions, and its hook role read the bundles', () => {
+  const bundles = template('stacksets/tarmac-rule-bundles.template.json');
+  const policy = Object.values(bundles.findResources('AWS::S3::BucketPolicy')).find((p) => JSON.stringify(p).includes('ManagementAccountReadsBundleVersions'))!;
+  const statements = policy.Properties.PolicyDocument.Statement as { Sid: string; Principal: unknown; Action: unknown; Condition?: unknown }[];
+  expect(statements.find((s) => s.Sid === 'ManagementAccountReadsBundleVersions')).toMatchObject({
+    Principal: { AWS: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:iam::${built.manifest.managementAccountId}:root`]] } },
+    Action: ['s3:GetObject', 's3:ListBucket'],
+  });
+  // The hook roles of every account of the organization, the management account's included (aws:PrincipalOrgID).
+  expect(statements.find((s) => s.Sid === 'OrganizationHookRolesReadBundles')!.Condition).toEqual({
+    StringEquals: { 'aws:PrincipalOrgID': built.manifest.organizationId },
+    ArnLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:role/tarmac/*' },
+  });
 });

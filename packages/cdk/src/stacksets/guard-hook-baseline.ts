@@ -27,6 +27,8 @@ export interface GuardHookBaselineProps {
   readonly advisory?: GuardHookRules;
   /** The organization's permissions boundary, for the execution role (LZ.IAM.2). */
   readonly permissionsBoundary?: iam.IManagedPolicy;
+  /** Without permissionsBoundary, give the execution role a boundary of its own statements (HookExecutionRoleProps.ownBoundary). */
+  readonly ownBoundary?: boolean;
 }
 
 /**
@@ -49,6 +51,7 @@ export class GuardHookBaseline extends Construct {
       logBucketName: props.logBucketName,
       rulesKeyArn: props.rulesKeyArn,
       permissionsBoundary: props.permissionsBoundary,
+      ownBoundary: props.ownBoundary,
     }).role;
     if (props.enforced) this.enforcedHook = this.guardHook('EnforcedHook', props, props.hook.alias, props.enforced, props.enforced.failureMode);
     if (props.advisory) this.advisoryHook = this.guardHook('AdvisoryHook', props, props.hook.advisoryAlias, props.advisory, 'WARN');

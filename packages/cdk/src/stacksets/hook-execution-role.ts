@@ -19,6 +19,12 @@ export interface HookExecutionRoleProps {
   readonly path?: string;
   /** The organization's permissions boundary (LZ.IAM.2). */
   readonly permissionsBoundary?: iam.IManagedPolicy;
+  /**
+   * Without permissionsBoundary: create a managed policy in this stack allowing exactly the role's own statements,
+   * and make it the role's boundary (LZ.IAM.2), for an account the organization's boundary is not deployed to (the
+   * management account, which the account baseline stack set never reaches). @default false
+   */
+  readonly ownBoundary?: boolean;
 }
 
 /**
@@ -37,39 +43,51 @@ export class HookExecutionRole extends Construct {
       StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
       ArnLike: { 'aws:SourceArn': Fn.sub('arn:${AWS::Partition}:cloudformation:${AWS::Region}:${AWS::AccountId}:type/hook/*') },
     });
+    const statements = () => [
+      new iam.PolicyStatement({
+        sid: 'ReadPinnedRuleBundles',
+        actions: ['s3:GetObject', 's3:GetObjectVersion'],
+        resources: [...new Set(props.bundleKeys)].sort().map((key) => s3Arn(props.bundleBucketName, key)),
+      }),
+      // The documented minimum for a Guard Hook's role ("Prepare to create a Guard Hook") lists the bucket too.
+      new iam.PolicyStatement({
+        sid: 'ListRuleBundleBucket',
+        actions: ['s3:ListBucket'],
+        resources: [`arn:${Aws.PARTITION}:s3:::${props.bundleBucketName}`],
+      }),
+      new iam.PolicyStatement({
+        sid: 'WriteGuardReports',
+        actions: ['s3:PutObject'],
+        resources: [s3Arn(props.logBucketName, '*')],
+      }),
+      new iam.PolicyStatement({
+        sid: 'DecryptBundlesEncryptReports',
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        resources: [props.rulesKeyArn],
+      }),
+    ];
+    const own =
+      !props.permissionsBoundary && props.ownBoundary
+        ? new iam.ManagedPolicy(this, 'Boundary', {
+            path: props.path ?? HOOK_ROLE_PATH,
+            description: 'Tarmac Guard Hooks: the most the execution role can ever do (its own statements), as its permissions boundary',
+            statements: statements(),
+          })
+        : undefined;
+    const boundary = props.permissionsBoundary ?? own;
     this.role = new iam.Role(this, 'Resource', {
       path: props.path ?? HOOK_ROLE_PATH,
       description: 'Tarmac Guard Hooks: read the pinned rule bundles, write Guard reports',
       assumedBy: trust,
-      permissionsBoundary: props.permissionsBoundary,
-      inlinePolicies: {
-        GuardRulesAndReports: new iam.PolicyDocument({
-          statements: [
-            new iam.PolicyStatement({
-              sid: 'ReadPinnedRuleBundles',
-              actions: ['s3:GetObject', 's3:GetObjectVersion'],
-              resources: [...new Set(props.bundleKeys)].sort().map((key) => s3Arn(props.bundleBucketName, key)),
-            }),
-            // The documented minimum for a Guard Hook's role ("Prepare to create a Guard Hook") lists the bucket too.
-            new iam.PolicyStatement({
-              sid: 'ListRuleBundleBucket',
-              actions: ['s3:ListBucket'],
-              resources: [`arn:${Aws.PARTITION}:s3:::${props.bundleBucketName}`],
-            }),
-            new iam.PolicyStatement({
-              sid: 'WriteGuardReports',
-              actions: ['s3:PutObject'],
-              resources: [s3Arn(props.logBucketName, '*')],
-            }),
-            new iam.PolicyStatement({
-              sid: 'DecryptBundlesEncryptReports',
-              actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
-              resources: [props.rulesKeyArn],
-            }),
-          ],
-        }),
-      },
+      permissionsBoundary: boundary,
+      inlinePolicies: { GuardRulesAndReports: new iam.PolicyDocument({ statements: statements() }) },
     });
+    if (own) {
+      Validations.of(own).acknowledge({
+        id: `AwsSolutions::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::${props.logBucketName}/*]`,
+        reason: "The boundary allows exactly the execution role's statements, whose one wildcard is the Guard reports' keys (below)",
+      });
+    }
     // The one wildcard: CloudFormation names each report object, so the role may write any key in the log
     // bucket; the bucket policy keeps hook roles out of the access logs.
     Validations.of(this.role).acknowledge({

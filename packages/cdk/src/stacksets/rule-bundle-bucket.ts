@@ -11,6 +11,13 @@ export interface RuleBundleBucketProps {
   readonly encryptionKey: kms.IKey;
   /** The organization whose hook roles read the bundles (o-...). */
   readonly organizationId: string;
+  /**
+   * The organization's management account, whose principals may read the bundles' metadata (HeadObject: the
+   * VersionId and the key) so that `tarmac deploy --management` can pin them in the management account's hook
+   * stack, and list the bucket (a missing bundle is then a 404, not a 403). Its IAM policies decide which of its
+   * principals. @default none
+   */
+  readonly managementAccountId?: string;
   /** Receives the server access logs, under access-logs/<bucketName>/. */
   readonly accessLogsBucket: RuleLogBucket;
   /** IAM path of the hook execution roles in member accounts. @default '/tarmac/' */
@@ -61,5 +68,16 @@ export class RuleBundleBucket extends Construct {
         conditions: organizationHookRoles(this, props.organizationId, props.hookRolePath),
       }),
     );
+    if (props.managementAccountId) {
+      // s3:GetObject is what HeadObject needs; the objects stay encrypted with a key this account is not granted.
+      this.bucket.addToResourcePolicy(
+        new iam.PolicyStatement({
+          sid: 'ManagementAccountReadsBundleVersions',
+          principals: [new iam.AccountPrincipal(props.managementAccountId)],
+          actions: ['s3:GetObject', 's3:ListBucket'],
+          resources: [this.bucket.bucketArn, this.bucket.arnForObjects(`${props.bundlePrefix ?? 'hooks/'}*`)],
+        }),
+      );
+    }
   }
 }

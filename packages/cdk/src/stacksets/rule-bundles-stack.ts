@@ -8,6 +8,8 @@ import { RulesKey } from './rules-key';
 
 export interface RuleBundlesStackProps extends PlatformStackProps {
   readonly organizationId: string;
+  /** The organization's management account: `tarmac deploy --management` reads the bundles' versions from there. @default none */
+  readonly managementAccountId?: string;
   readonly bundleBucketName: string;
   readonly logBucketName: string;
 }
@@ -30,6 +32,7 @@ export class RuleBundlesStack extends PlatformStack {
       bucketName: props.bundleBucketName,
       encryptionKey: this.key,
       organizationId,
+      managementAccountId: props.managementAccountId,
       accessLogsBucket: this.logs,
     });
     new CfnOutput(this, RULES_KEY_ARN, {

@@ -23,6 +23,13 @@ export interface StackSetInstanceStackProps extends PlatformStackProps {
   readonly logBucketName: string;
   /** The organization's permissions boundary, carried by every role the stack creates in member accounts (LZ.IAM.2). */
   readonly hookRoleBoundary?: PermissionsBoundaryName;
+  /**
+   * The management account's plain stack (`management:` of a hook stack set) rather than a stack set's instance.
+   * Without hookRoleBoundary, the hook execution role then gets a boundary the stack creates, allowing exactly its
+   * own statements: the account baseline, which creates the organization's boundary, never reaches that account.
+   * @default false
+   */
+  readonly managementAccount?: boolean;
 }
 
 /**
@@ -42,7 +49,8 @@ export class StackSetInstanceStack extends PlatformStack {
 
   constructor(scope: Construct, id: string, props: StackSetInstanceStackProps) {
     const profile = props.unit.target.profile ? ` Profile ${props.unit.target.profile},` : '';
-    super(scope, id, { description: `${props.unit.definition.description}${profile} stack set ${props.unit.name} (Tarmac).`, ...props });
+    const what = props.managementAccount ? `management account stack` : `stack set`;
+    super(scope, id, { description: `${props.unit.definition.description}${profile} ${what} ${props.unit.name} (Tarmac).`, ...props });
     const { unit } = props;
     const boundary = () => props.hookRoleBoundary && boundaryPolicy(this, props.hookRoleBoundary);
     if (unit.baseline) {
@@ -83,6 +91,7 @@ export class StackSetInstanceStack extends PlatformStack {
         enforced: enforced && { ...enforced, failureMode: unit.target.failureMode },
         advisory,
         permissionsBoundary: boundary(),
+        ownBoundary: props.managementAccount,
       });
     }
     if (unit.configRules.length)

@@ -43,7 +43,9 @@ export class StackSetsStack extends PlatformStack {
     super(scope, id, { description: 'Tarmac: one service-managed stack set per target of stacksets/ (ADR 0006).', ...props });
     const { build } = props;
     const versionRefs = new Map<string, string>();
-    for (const bundle of [...build.bundles].sort((a, b) => compareNames(a.key, b.key))) {
+    // Only the bundles a stack set pins: the management account's hook may pin one no stack set does.
+    const pinned = new Set(build.units.flatMap((u) => [u.enforced?.key, u.advisory?.key]));
+    for (const bundle of [...build.bundles].filter((b) => pinned.has(b.key)).sort((a, b) => compareNames(a.key, b.key))) {
       const name = bundleVersionParameter(bundle.sha256);
       if (this.parameterSources.has(name))
         throw new Error(`bundles ${bundle.key} and ${(this.parameterSources.get(name) as { bundle: string }).bundle} share the parameter ${name}`);

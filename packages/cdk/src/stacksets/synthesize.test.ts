@@ -314,3 +314,74 @@ test('the fixture bundles are content-addressed like compileStackSets makes them
     expect(b.key).toBe(`hooks/guardrails/${b.sha256}.zip`);
   }
 });
+
+describe("the management account's hook stack (management: of a hook stack set)", () => {
+  // A bundle no stack set pins: the management account gets exactly the enforced controls, with no exemption.
+  const ONLY_MANAGEMENT = bundle('prod', 'enforce', ['LZ.S3.1', 'LZ.S3.2']);
+  const target = {
+    name: 'management',
+    profile: 'prod',
+    ouIds: [],
+    ouPaths: [],
+    accountIds: ['111111111111'],
+    accountNames: ['management'],
+    failureMode: 'FAIL' as const,
+  };
+  const management = {
+    ...UNITS[0],
+    name: 'tarmac-guardrails-management',
+    target,
+    enforced: ONLY_MANAGEMENT,
+    advisory: PROD_ADVISORY,
+    accountsByOu: {},
+    region: 'eu-west-1',
+  };
+  let withManagement: SynthesizedStackSets;
+  beforeAll(() => {
+    withManagement = synthesizeStackSets(fixtureBuild({ bundles: [...fixtureBuild().bundles, ONLY_MANAGEMENT], management: [management] }), fixtureOrg(), OPTS);
+  });
+
+  test('is a management stack of the manifest, with what fills its parameters, and its bundle is uploaded like the others', () => {
+    const { manifest, files } = withManagement;
+    const file = 'stacksets/tarmac-guardrails-management.template.json';
+    const minified = Buffer.byteLength(JSON.stringify(JSON.parse(String(files.get(file)))));
+    expect(manifest.managementStacks).toEqual([{ name: 'tarmac-guardrails-management', template: file, region: 'eu-west-1', templateBytes: minified }]);
+    expect(manifest.managementParameters).toEqual({
+      'tarmac-guardrails-management': {
+        RulesVersionId: { bundle: ONLY_MANAGEMENT.key },
+        AdvisoryRulesVersionId: { bundle: PROD_ADVISORY.key },
+        RulesKeyArn: { bundleKey: ONLY_MANAGEMENT.key },
+      },
+    });
+    expect(manifest.bundles.map((b) => b.key)).toContain(ONLY_MANAGEMENT.key);
+    expect(manifest.stackSets.map((s) => s.name)).not.toContain('tarmac-guardrails-management');
+    expect(files.has('stacksets/instances/tarmac-guardrails-management.template.json')).toBe(false);
+  });
+
+  test('declares no parameter of the stack sets stack for a bundle only the management stack pins', () => {
+    const { manifest, files } = withManagement;
+    const stackSets = JSON.parse(String(files.get('stacksets/tarmac-stacksets.template.json')));
+    expect(Object.keys(stackSets.Parameters)).not.toContain(param(ONLY_MANAGEMENT.sha256));
+    expect(Object.keys(manifest.parameters)).not.toContain(param(ONLY_MANAGEMENT.sha256));
+    expect(Object.keys(stackSets.Parameters)).toContain(param(PROD_ENFORCED.sha256));
+  });
+
+  test('the hooks, with the pinned bundles, and an execution role bounded by a policy of its own statements', () => {
+    const stack = Template.fromJSON(JSON.parse(String(withManagement.files.get('stacksets/tarmac-guardrails-management.template.json'))));
+    stack.hasResourceProperties('AWS::CloudFormation::GuardHook', {
+      Alias: HOOK.alias,
+      FailureMode: 'FAIL',
+      RuleLocation: { Uri: `s3://tarmac-rule-bundles-333333333333-eu-west-1/${ONLY_MANAGEMENT.key}`, VersionId: { Ref: 'RulesVersionId' } },
+    });
+    stack.hasResourceProperties('AWS::CloudFormation::GuardHook', {
+      Alias: HOOK.advisoryAlias,
+      FailureMode: 'WARN',
+      RuleLocation: { Uri: `s3://tarmac-rule-bundles-333333333333-eu-west-1/${PROD_ADVISORY.key}`, VersionId: { Ref: 'AdvisoryRulesVersionId' } },
+    });
+    const [boundary] = Object.keys(stack.findResources('AWS::IAM::ManagedPolicy'));
+    // Not the organization's boundary (BOUNDARY, given in OPTS): it does not exist in the management account.
+    stack.hasResourceProperties('AWS::IAM::Role', { PermissionsBoundary: { Ref: boundary } });
+    expect(JSON.stringify(stack.toJSON())).not.toContain(BOUNDARY.name);
+    expect(stack.toJSON().Description).toMatch(/management account stack tarmac-guardrails-management/);
+  });
+});

@@ -7,11 +7,13 @@ import type { OrgBuild, StackSetUnit, StackSetsBuild, StackSetsManifest } from '
 import { FinOpsBillingStack } from '../finops/finops-billing-stack';
 import { awsName } from '../finops/names';
 import {
+  ADVISORY_RULES_VERSION_ID,
   BILLING_REGION,
   FINOPS_BILLING_STACK,
   MANIFEST_FILE,
   ORGANIZATION_POLICIES_STACK,
   RULES_KEY_ARN,
+  RULES_VERSION_ID,
   RULE_BUNDLES_STACK,
   STACK_SETS_STACK,
   bundleFile,
@@ -79,11 +81,25 @@ export function synthesizeStackSets(build: StackSetsBuild, org: OrgBuild, opts: 
           hookRoleBoundary: opts.permissionsBoundary,
         }),
     );
+    // The management account's hook: the same construct as a stack set instance, as a plain stack in one region.
+    const managementHooks = (build.management ?? []).map(
+      (unit) =>
+        new StackSetInstanceStack(first, unit.name, {
+          stackName: unit.name,
+          env: { account: build.managementAccountId, region: unit.region },
+          unit,
+          platformTags,
+          bundleBucketName: build.bundleBucket,
+          logBucketName: build.logBucket,
+          managementAccount: true,
+        }),
+    );
     const ruleBundles = new RuleBundlesStack(first, RULE_BUNDLES_STACK, {
       stackName: RULE_BUNDLES_STACK,
       env: admin,
       platformTags,
       organizationId: build.organizationId,
+      managementAccountId: build.managementAccountId,
       bundleBucketName: build.bundleBucket,
       logBucketName: build.logBucket,
     });
@@ -115,6 +131,7 @@ export function synthesizeStackSets(build: StackSetsBuild, org: OrgBuild, opts: 
     files.set(templateFile(RULE_BUNDLES_STACK), pretty(firstTemplates.get(ruleBundles)!));
     files.set(templateFile(ORGANIZATION_POLICIES_STACK), pretty(firstTemplates.get(policies)!));
     if (billing) files.set(templateFile(FINOPS_BILLING_STACK), pretty(firstTemplates.get(billing)!));
+    for (const stack of managementHooks) files.set(templateFile(stack.stackName), pretty(firstTemplates.get(stack)!));
 
     const second = newApp(path.join(tmp, 'stacksets'), opts);
     const stackSets = new StackSetsStack(second, STACK_SETS_STACK, {
@@ -145,9 +162,24 @@ export function synthesizeStackSets(build: StackSetsBuild, org: OrgBuild, opts: 
       stacks: [plainStack(RULE_BUNDLES_STACK, firstTemplates.get(ruleBundles)!, build.delegatedAdmin.region, 'fewer rule bundles')],
       organizationPoliciesTemplate: templateFile(ORGANIZATION_POLICIES_STACK),
       stackSetsTemplate: templateFile(STACK_SETS_STACK),
-      managementStacks: billing
-        ? [plainStack(FINOPS_BILLING_STACK, firstTemplates.get(billing)!, BILLING_REGION, 'fewer budgets, budget actions or saved queries in policies/finops/')]
-        : [],
+      managementStacks: [
+        ...(billing
+          ? [
+              plainStack(
+                FINOPS_BILLING_STACK,
+                firstTemplates.get(billing)!,
+                BILLING_REGION,
+                'fewer budgets, budget actions or saved queries in policies/finops/',
+              ),
+            ]
+          : []),
+        ...managementHooks.map((stack) =>
+          plainStack(stack.stackName, firstTemplates.get(stack)!, stack.region, 'a hook with fewer stack filters, or a shorter description'),
+        ),
+      ],
+      ...(managementHooks.length
+        ? { managementParameters: Object.fromEntries(managementHooks.map((stack, i) => [stack.stackName, managementParameters(stack, build.management![i])])) }
+        : {}),
       costAllocationTags: [...(finops?.costAllocationTags ?? [])],
       principalCostAllocationTags: [...(finops?.principalCostAllocationTags ?? [])],
       anomalyMonitors: billing
@@ -178,6 +210,23 @@ export function synthesizeStackSets(build: StackSetsBuild, org: OrgBuild, opts: 
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }
+}
+
+/**
+ * What fills the management hook stack's parameters: the bundles' VersionIds and, for the key's ARN, the key a
+ * bundle is encrypted with. `tarmac deploy --management` reads both from the bundle objects: the management
+ * account's credentials cannot read the rule bundles stack's outputs in the delegated admin account.
+ */
+function managementParameters(stack: StackSetInstanceStack, unit: StackSetUnit): Record<string, { bundle: string } | { bundleKey: string }> {
+  const sources: Record<string, { bundle: string } | { bundleKey: string }> = {};
+  const any = unit.enforced ?? unit.advisory;
+  for (const name of stack.parameterNames) {
+    const bundle = name === RULES_VERSION_ID ? unit.enforced : name === ADVISORY_RULES_VERSION_ID ? unit.advisory : undefined;
+    if (bundle) sources[name] = { bundle: bundle.key };
+    else if (name === RULES_KEY_ARN && any) sources[name] = { bundleKey: any.key };
+    else throw new Error(`stack ${stack.stackName}: its template declares ${name}, which nothing fills`);
+  }
+  return sources;
 }
 
 /**

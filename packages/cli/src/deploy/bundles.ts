@@ -6,11 +6,22 @@ import type { DesiredBundle } from './desired';
 import type { BundlePlan } from './model';
 import { withRetry } from './retry';
 
-/** The object under a bundle's key, when there is one: its version and the sha256 it was uploaded with. */
-async function head(ctx: EngineContext, bucket: string, key: string): Promise<{ versionId?: string; sha256?: string } | undefined> {
+/**
+ * The object under a bundle's key, when there is one: its version, the sha256 it was uploaded with and the KMS
+ * key it is encrypted with.
+ */
+export async function headBundle(
+  ctx: EngineContext,
+  bucket: string,
+  key: string,
+): Promise<{ versionId?: string; sha256?: string; kmsKeyId?: string } | undefined> {
   try {
     const out = await call(ctx, `s3:HeadObject s3://${bucket}/${key}`, () => ctx.clients.s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key })));
-    return { ...(out.VersionId ? { versionId: out.VersionId } : {}), ...(out.Metadata?.sha256 ? { sha256: out.Metadata.sha256 } : {}) };
+    return {
+      ...(out.VersionId ? { versionId: out.VersionId } : {}),
+      ...(out.Metadata?.sha256 ? { sha256: out.Metadata.sha256 } : {}),
+      ...(out.SSEKMSKeyId ? { kmsKeyId: out.SSEKMSKeyId } : {}),
+    };
   } catch (err) {
     // HEAD has no body: a missing key (or bucket, before the stack creates it) is a bare 404.
     if (errorName(err) === 'NotFound' || errorName(err) === 'NoSuchKey' || httpStatus(err) === 404) return undefined;
@@ -20,7 +31,7 @@ async function head(ctx: EngineContext, bucket: string, key: string): Promise<{ 
 
 export async function planBundle(ctx: EngineContext, bucket: string, bundle: DesiredBundle): Promise<BundlePlan> {
   const base = { key: bundle.key, sha256: bundle.sha256, profile: bundle.profile, mode: bundle.mode };
-  const existing = await head(ctx, bucket, bundle.key);
+  const existing = await headBundle(ctx, bucket, bundle.key);
   if (!existing) return { ...base, action: 'upload', note: 'new version will be uploaded' };
   if (existing.sha256 !== bundle.sha256)
     return { ...base, action: 'conflict', note: `the object under this key has sha256 ${existing.sha256 ?? '(none)'}; keys are never overwritten` };
@@ -50,7 +61,9 @@ export async function uploadBundle(ctx: EngineContext, bucket: string, bundle: D
               Body: bundle.bytes,
               IfNoneMatch: '*',
               ChecksumSHA256: checksum,
-              ServerSideEncryption: 'aws:kms',
+              // No ServerSideEncryption header: with `aws:kms` and no key ID, S3 uses the account's AWS managed key
+              // (aws/s3), which no other account can use, instead of the bucket's default key (the rules key that
+              // the hook roles of the organization may decrypt with). The bucket's default encryption applies.
               ContentType: 'application/zip',
               Metadata: { sha256: bundle.sha256 },
             }),
@@ -59,7 +72,7 @@ export async function uploadBundle(ctx: EngineContext, bucket: string, bundle: D
     );
   } catch (err) {
     if (httpStatus(err) !== 412 && errorName(err) !== 'PreconditionFailed') throw err;
-    const existing = await head(ctx, bucket, bundle.key);
+    const existing = await headBundle(ctx, bucket, bundle.key);
     if (existing?.sha256 !== bundle.sha256)
       throw new Error(
         `${where} already exists with sha256 ${existing?.sha256 ?? '(none)'}, not ${bundle.sha256}: a bundle key is never overwritten; remove that object by hand if it is not a Tarmac bundle`,

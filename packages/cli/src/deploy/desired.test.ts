@@ -103,3 +103,47 @@ test('groupPairs: OUs that need the same regions share one call', () => {
     { ous: ['ou-c'], regions: ['eu-west-1'] },
   ]);
 });
+
+describe("a management stack's parameters (the management account's hook)", () => {
+  const HOOK_STACK = 'tarmac-guardrails-management';
+  const template = 'stacksets/tarmac-guardrails-management.template.json';
+  const addHookStack = (parameters: Record<string, unknown> | undefined) => {
+    const body = JSON.stringify({
+      Parameters: { RulesVersionId: { Type: 'String' }, RulesKeyArn: { Type: 'String' } },
+      Resources: { Hook: { Type: 'AWS::CloudFormation::GuardHook', Properties: {} } },
+    });
+    fs.writeFileSync(path.join(fixture.dir, template), body);
+    edit('stacksets/manifest.json', (m) => {
+      m.managementStacks = [{ name: HOOK_STACK, template, region: 'eu-west-1', templateBytes: Buffer.byteLength(body) }];
+      if (parameters) m.managementParameters = { [HOOK_STACK]: parameters };
+    });
+  };
+
+  test('are read with what fills each: a bundle VersionId, the key a bundle is encrypted with', () => {
+    const key = fixture.bundles[0].key;
+    addHookStack({ RulesVersionId: { bundle: key }, RulesKeyArn: { bundleKey: key } });
+    expect(readDesired(fixture.dir).managementStacks).toEqual([
+      expect.objectContaining({
+        name: HOOK_STACK,
+        region: 'eu-west-1',
+        parameters: [
+          { key: 'RulesVersionId', source: { bundle: key } },
+          { key: 'RulesKeyArn', source: { bundleKey: key } },
+        ],
+      }),
+    ]);
+  });
+
+  test('a parameter nothing fills, or a bundle the manifest does not list, is an error naming the template', () => {
+    addHookStack(undefined);
+    const file = path.join(fixture.dir, template);
+    expect(errorsOf(fixture.dir)).toEqual([
+      expect.stringContaining(`${file}: declares parameter RulesVersionId, which the manifest's managementParameters do not fill`),
+      expect.stringContaining(`${file}: declares parameter RulesKeyArn, which the manifest's managementParameters do not fill`),
+    ]);
+    addHookStack({ RulesVersionId: { bundle: 'hooks/guardrails/nope.zip' }, RulesKeyArn: { bundleKey: fixture.bundles[0].key } });
+    expect(errorsOf(fixture.dir)).toEqual([
+      expect.stringContaining('parameter RulesVersionId takes bundle hooks/guardrails/nope.zip, which the manifest does not list'),
+    ]);
+  });
+});

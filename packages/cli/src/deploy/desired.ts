@@ -54,11 +54,19 @@ export interface DesiredBundle {
   readonly mode: string;
 }
 
+/**
+ * Where a management stack's parameter comes from: a bundle's VersionId, or the ARN of the key a bundle is
+ * encrypted with (`bundleKey`), both read from the bundle object in the bundle bucket.
+ */
+export type ManagementParameterSource = { readonly bundle: string } | { readonly bundleKey: string };
+
 export interface DesiredStack {
   readonly name: string;
   readonly region: string;
   readonly file: string;
   readonly templateBody: string;
+  /** A management hook stack's parameters, each with what fills it at deploy; absent for a stack without any. */
+  readonly parameters?: readonly { readonly key: string; readonly source: ManagementParameterSource }[];
 }
 
 /** A built policy as its manifest entry lists it, with the exact document sent to AWS. */
@@ -147,7 +155,9 @@ export function readDesired(dir: string): Desired {
   const anomalyMonitors = manifest.anomalyMonitors;
   if (!Array.isArray(anomalyMonitors) || anomalyMonitors.some((m) => typeof m?.name !== 'string' || !['SERVICE', 'TAG'].includes(m?.dimension)))
     errors.push(new InputError({ file: manifestFile }, 'has no anomalyMonitors list of {name, dimension}', REBUILD));
-  const managementStacks = Array.isArray(manifest.managementStacks) ? readStacks(manifest.managementStacks) : [];
+  const managementStacks = (Array.isArray(manifest.managementStacks) ? readStacks(manifest.managementStacks) : []).map((stack) =>
+    withParameters(stack, manifest, path.join(dir, stack.file), errors),
+  );
   const templateFile = path.join(dir, manifest.stackSetsTemplate);
   const template = readJson(templateFile, errors) as { Resources?: Record<string, { Type?: string; Properties?: Record<string, unknown> }> } | undefined;
   const stackSets = template
@@ -169,6 +179,27 @@ export function readDesired(dir: string): Desired {
     principalCostAllocationTags: [...principalTags],
     anomalyMonitors: [...anomalyMonitors],
   };
+}
+
+/**
+ * A management stack with the parameters its template declares, each mapped by the manifest's
+ * managementParameters to a bundle the manifest lists: a parameter nothing fills is an error here, not a
+ * CloudFormation failure in the management account.
+ */
+function withParameters(stack: DesiredStack, manifest: StackSetsManifest, file: string, errors: InputError[]): DesiredStack {
+  const declared = Object.keys((JSON.parse(stack.templateBody) as { Parameters?: Record<string, unknown> }).Parameters ?? {});
+  const sources = manifest.managementParameters?.[stack.name] ?? {};
+  const parameters: { key: string; source: ManagementParameterSource }[] = [];
+  for (const key of declared) {
+    const source = sources[key];
+    const bundle = source && ('bundle' in source ? source.bundle : source.bundleKey);
+    if (!source || typeof bundle !== 'string')
+      errors.push(new InputError({ file }, `declares parameter ${key}, which the manifest's managementParameters do not fill`, REBUILD));
+    else if (!manifest.bundles.some((b) => b.key === bundle))
+      errors.push(new InputError({ file }, `parameter ${key} takes bundle ${bundle}, which the manifest does not list`, REBUILD));
+    else parameters.push({ key, source });
+  }
+  return parameters.length ? { ...stack, parameters } : stack;
 }
 
 function readPolicies(dir: string, errors: InputError[]): DesiredPolicy[] {

@@ -17,6 +17,7 @@ const org = loadOrganization(path.join(POLICIES, 'org.yaml'));
 const accountsByOu = Object.fromEntries(org.ous.map((ou) => [ou.id, org.accounts.filter((a) => a.ouId === ou.id).map((a) => a.id)]));
 const account = (name: string) => org.accounts.find((a) => a.name === name)!.id;
 const BILLING_STACK = 'tarmac-finops-billing';
+const MANAGEMENT_HOOK = 'tarmac-guardrails-management';
 // Exemptions are judged on a fixed day (EX-0001 in force until 2027-03-31), never on the clock's.
 const TODAY = '2027-01-10';
 
@@ -49,11 +50,15 @@ const deps = () => ({ clients: fake.clients(), retry: { sleep: async () => {} },
 const opts = () => ({ out, policies: POLICIES, format: 'text' as const, at: TODAY });
 const unitsOf = (kind: string) => manifest.stackSets.filter((s) => s.kind === kind);
 
-test('the build has the baselines in wave 0, the guardrails in wave 1, the billing stack and the cost allocation tags', () => {
+test("the build has the baselines in wave 0, the guardrails in wave 1, the management account's stacks and the cost allocation tags", () => {
   expect(unitsOf('guardrails').map((s) => s.wave)).toEqual(unitsOf('guardrails').map(() => 1));
   for (const kind of ['account', 'network', 'finops']) expect(unitsOf(kind).length > 0 && unitsOf(kind).every((s) => s.wave === 0)).toBe(true);
   expect(unitsOf('finops').map((s) => s.accounts)).toEqual([[{ id: account('finops'), name: 'finops' }]]);
-  expect(manifest.managementStacks).toEqual([expect.objectContaining({ name: BILLING_STACK, region: 'us-east-1' })]);
+  expect(manifest.managementStacks).toEqual([
+    expect.objectContaining({ name: BILLING_STACK, region: 'us-east-1' }),
+    // stacksets/guardrails.yaml: management: { profile: prod }, in org.yaml's home region.
+    expect.objectContaining({ name: MANAGEMENT_HOOK, region: org.regions.home }),
+  ]);
   expect(manifest.costAllocationTags).toEqual(['cost-center', 'domain', 'project', 'team']);
 });
 
@@ -134,17 +139,80 @@ test('deploy creates the baselines first, then each guardrails stack set with th
   expect(stdout).toMatch(new RegExp(`tarmac-guardrails-prod +${account('log-archive')} +eu-west-1 .*SKIPPED_SUSPENDED_ACCOUNT`));
 });
 
-test('plan --management and deploy --management: the billing stack in us-east-1, after the cost allocation tags are found active', async () => {
+/** The bundle the management account's hook pins, as the manifest maps its RulesVersionId. */
+const managementBundle = () => (manifest.managementParameters![MANAGEMENT_HOOK].RulesVersionId as { bundle: string }).bundle;
+const createsOf = (name: string) => fake.cfn.commandCalls(CreateStackCommand).filter((c) => c.args[0].input.StackName === name);
+/** The org-wide deploy (delegated administrator) that uploads the bundles; its own outcome is not the point here. */
+const uploadBundles = async () => {
+  await deployCommand(opts(), deps());
+  stdout = '';
+  stderr = '';
+};
+
+test('plan --management and deploy --management: the billing stack in us-east-1, the hook stack with the uploaded bundle pinned', async () => {
   for (const key of manifest.costAllocationTags) fake.costAllocationTags.set(key, 'Active');
+  await uploadBundles();
+  const before = fake.cfn.calls().length;
   expect(await planCommand({ ...opts(), management: true }, deps())).toBe(0);
   expect(stdout).toMatch(/^ {2}\+ tarmac-finops-billing +us-east-1 +create$/m);
+  expect(stdout).toMatch(/^ {2}\+ tarmac-guardrails-management +eu-west-1 +create$/m);
   stdout = '';
   expect(await deployCommand({ ...opts(), management: true }, deps())).toBe(0);
-  const [create] = fake.cfn.commandCalls(CreateStackCommand);
-  expect(create.args[0].input.StackName).toBe(BILLING_STACK);
+  const [create] = createsOf(BILLING_STACK);
   expect(await FakeAws.regionOf(create)).toBe('us-east-1');
   expect(JSON.parse(create.args[0].input.TemplateBody!)).toEqual(JSON.parse(fs.readFileSync(path.join(out, manifest.managementStacks[0].template), 'utf8')));
-  expect(fake.cfn.calls().filter((c) => (c.args[0].input as { StackSetName?: string }).StackSetName)).toEqual([]);
+
+  // The management account's hook: a plain stack in the home region, its VersionId the one S3 gave the bundle on
+  // upload, its key the one the bundle is encrypted with (HeadObject), never an output of the delegated admin's stack.
+  const [hook] = createsOf(MANAGEMENT_HOOK);
+  expect(await FakeAws.regionOf(hook)).toBe('eu-west-1');
+  const input = hook.args[0].input;
+  expect(JSON.parse(input.TemplateBody!)).toEqual(JSON.parse(fs.readFileSync(path.join(out, manifest.managementStacks[1].template), 'utf8')));
+  expect(Buffer.byteLength(input.TemplateBody!)).toBe(manifest.managementStacks[1].templateBytes);
+  expect(paramMap(input.Parameters)).toEqual({ RulesVersionId: fake.objects.get(managementBundle())!.versionId, RulesKeyArn: fake.kmsKeyArn });
+  expect(input.Capabilities).toEqual(['CAPABILITY_IAM']);
+  expect(fake.stacks.get(MANAGEMENT_HOOK)).toMatchObject({ region: 'eu-west-1', status: 'CREATE_COMPLETE' });
+  expect(stdout).toMatch(/^management stack +tarmac-guardrails-management +created +ok +eu-west-1$/m);
+  // Nothing of the org-wide deployment from the management account: the bundles are read, never written.
+  const management = fake.cfn.calls().slice(before);
+  expect(management.filter((c) => (c.args[0].input as { StackSetName?: string }).StackSetName)).toEqual([]);
+});
+
+test('deploy --management before the bundles are uploaded: the hook stack is not attempted, with the reason, exit 1', async () => {
+  for (const key of manifest.costAllocationTags) fake.costAllocationTags.set(key, 'Active');
+  expect(await planCommand({ ...opts(), management: true }, deps())).toBe(1);
+  expect(stdout).toMatch(/^ {2}! tarmac-guardrails-management +eu-west-1 +blocked/m);
+  expect(stdout).toContain(`RulesVersionId: s3://${manifest.bundleBucket}/${managementBundle()} has not been uploaded: run tarmac deploy`);
+  stdout = '';
+  expect(await deployCommand({ ...opts(), management: true, format: 'json' }, deps())).toBe(1);
+  const report = JSON.parse(stdout).report;
+  expect(report.stacks).toEqual([
+    { name: BILLING_STACK, action: 'created', ok: true, detail: 'us-east-1' },
+    {
+      name: MANAGEMENT_HOOK,
+      action: 'not attempted',
+      ok: false,
+      detail: `RulesVersionId: s3://${manifest.bundleBucket}/${managementBundle()} has not been uploaded: run tarmac deploy (delegated administrator credentials) first, which uploads the bundles this stack pins`,
+    },
+  ]);
+  // Never created with an empty or guessed VersionId.
+  expect(createsOf(MANAGEMENT_HOOK)).toHaveLength(0);
+  expect(fake.stacks.has(MANAGEMENT_HOOK)).toBe(false);
+});
+
+test('deploy --management refuses to pin a bundle object that holds other bytes, or one S3 reports no key for', async () => {
+  for (const key of manifest.costAllocationTags) fake.costAllocationTags.set(key, 'Active');
+  fake.objects.set(managementBundle(), { versionId: 'v-other', sha256: '0'.repeat(64) });
+  expect(await deployCommand({ ...opts(), management: true }, deps())).toBe(1);
+  expect(stdout).toContain(`has sha256 ${'0'.repeat(64)}, not`);
+  const sha256 = manifest.bundles.find((b) => b.key === managementBundle())!.sha256;
+  fake.objects.set(managementBundle(), { versionId: 'v-right', sha256 });
+  fake.kmsKeyArn = undefined;
+  stdout = '';
+  expect(await deployCommand({ ...opts(), management: true }, deps())).toBe(1);
+  expect(stdout).toContain('RulesKeyArn: s3://');
+  expect(stdout).toContain('reports no KMS key ARN');
+  expect(createsOf(MANAGEMENT_HOOK)).toHaveLength(0);
 });
 
 test('deploy --management refuses while a tag the budgets filter on is not active', async () => {
@@ -166,4 +234,19 @@ test('deploy refuses a build directory edited after `tarmac build`, before askin
   } finally {
     fs.writeFileSync(file, original);
   }
+});
+
+test('deploy --management when the bundle bucket denies the read: not attempted with the error, the billing stack still deployed', async () => {
+  for (const key of manifest.costAllocationTags) fake.costAllocationTags.set(key, 'Active');
+  fake.fail('HeadObject', 'access-denied', { times: 'always' });
+  expect(await deployCommand({ ...opts(), management: true, format: 'json' }, deps())).toBe(1);
+  const [billing, hook] = JSON.parse(stdout).report.stacks;
+  expect(billing).toMatchObject({ name: BILLING_STACK, ok: true });
+  expect(hook).toMatchObject({ name: MANAGEMENT_HOOK, action: 'not attempted', ok: false });
+  expect(hook.detail).toMatch(
+    new RegExp(
+      `^RulesVersionId: s3://${manifest.bundleBucket}/\\S+ could not be read \\(s3:HeadObject .*; access denied: the bundle bucket lets the management account read the bundles`,
+    ),
+  );
+  expect(createsOf(MANAGEMENT_HOOK)).toHaveLength(0);
 });

@@ -1,11 +1,12 @@
-import type { Tag } from '@aws-sdk/client-cloudformation';
+import type { Parameter, Tag } from '@aws-sdk/client-cloudformation';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { UsageError } from '../usage-error';
-import { describeError } from './aws-errors';
+import { describeError, httpStatus } from './aws-errors';
 import { EngineContext, call } from './context';
 import { checkAnomalyMonitors, monitorsReady } from './anomaly-monitors';
 import { checkCostAllocationTags, tagsReady } from './cost-allocation-tags';
-import type { Desired } from './desired';
+import { headBundle } from './bundles';
+import type { Desired, DesiredStack } from './desired';
 import type { ManagementPlan, ManagementReport, StepOutcome } from './model';
 import { deployStack, planStack } from './stacks';
 
@@ -30,6 +31,57 @@ export async function assertManagementAccount(ctx: EngineContext, desired: Desir
   return expected;
 }
 
+/** An ARN of a KMS key (not an alias, not a bare ID): what the hook execution role's policy names. */
+const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key\/[0-9a-fA-F-]+$/;
+
+/**
+ * Fills a management stack's parameters (the management hook's) from the bundle objects in the delegated
+ * administrator's bundle bucket, which `tarmac deploy` uploaded: each bundle's VersionId, and the key it is
+ * encrypted with. A bundle not uploaded yet, or one that holds other bytes, has no version to pin: the reason is
+ * returned instead, and the stack must not be deployed (an empty or wrong VersionId would make the hook fail every
+ * evaluation, or evaluate other rules).
+ */
+export async function managementParameters(
+  ctx: EngineContext,
+  desired: Desired,
+  stack: DesiredStack,
+): Promise<{ parameters: Parameter[] } | { missing: string }> {
+  const bucket = desired.bundleBucket ?? '';
+  const objects = new Map<string, { versionId: string; kmsKeyId?: string }>();
+  const parameters: Parameter[] = [];
+  for (const { key, source } of stack.parameters ?? []) {
+    const bundleKey = 'bundle' in source ? source.bundle : source.bundleKey;
+    let object = objects.get(bundleKey);
+    if (!object) {
+      const where = `s3://${bucket}/${bundleKey}`;
+      const sha256 = desired.bundles.find((b) => b.key === bundleKey)?.sha256;
+      let found;
+      try {
+        found = await headBundle(ctx, bucket, bundleKey);
+      } catch (err) {
+        // A HEAD has no error body: S3's 403 says nothing more than that.
+        const denied =
+          httpStatus(err) === 403
+            ? '; access denied: the bundle bucket lets the management account read the bundles once tarmac deploy has updated tarmac-rule-bundles, and these credentials need s3:GetObject and s3:ListBucket on it'
+            : '';
+        return { missing: `${key}: ${where} could not be read (${describeError(err)})${denied}` };
+      }
+      if (!found)
+        return {
+          missing: `${key}: ${where} has not been uploaded: run tarmac deploy (delegated administrator credentials) first, which uploads the bundles this stack pins`,
+        };
+      if (found.sha256 !== sha256) return { missing: `${key}: ${where} has sha256 ${found.sha256 ?? '(none)'}, not ${sha256}` };
+      if (!found.versionId) return { missing: `${key}: ${where} has no VersionId: the bundle bucket must be versioned (the hook pins a version)` };
+      object = { versionId: found.versionId, ...(found.kmsKeyId ? { kmsKeyId: found.kmsKeyId } : {}) };
+      objects.set(bundleKey, object);
+    }
+    if ('bundle' in source) parameters.push({ ParameterKey: key, ParameterValue: object.versionId });
+    else if (object.kmsKeyId && KMS_KEY_ARN.test(object.kmsKeyId)) parameters.push({ ParameterKey: key, ParameterValue: object.kmsKeyId });
+    else return { missing: `${key}: s3://${bucket}/${bundleKey} reports no KMS key ARN (${object.kmsKeyId ?? 'none'}); the bundles are uploaded with SSE-KMS` };
+  }
+  return { parameters };
+}
+
 /**
  * `tarmac plan --management`: the caller check, the cost allocation tags, the anomaly monitors AWS already has,
  * then each management stack. Writes nothing.
@@ -39,7 +91,11 @@ export async function planManagement(ctx: EngineContext, desired: Desired): Prom
   const costAllocationTags = await checkCostAllocationTags(ctx, desired.costAllocationTags);
   const anomalyMonitors = await checkAnomalyMonitors(ctx, desired.anomalyMonitors);
   const stacks = [];
-  for (const stack of desired.managementStacks) stacks.push((await planStack(ctx, stack)).plan);
+  for (const stack of desired.managementStacks) {
+    const { plan } = await planStack(ctx, stack);
+    const params = stack.parameters?.length && plan.action !== 'blocked' ? await managementParameters(ctx, desired, stack) : undefined;
+    stacks.push(params && 'missing' in params ? { ...plan, action: 'blocked' as const, note: `not deployable yet: ${params.missing}` } : plan);
+  }
   return { managementAccountId, stacks, costAllocationTags, principalCostAllocationTags: desired.principalCostAllocationTags, anomalyMonitors };
 }
 
@@ -91,8 +147,17 @@ export async function deployManagement(
   }
   const stacks: StepOutcome[] = [];
   for (const stack of desired.managementStacks) {
+    let parameters: Parameter[] | undefined;
+    if (stack.parameters?.length) {
+      const resolved = await managementParameters(ctx, desired, stack);
+      if ('missing' in resolved) {
+        stacks.push({ name: stack.name, action: 'not attempted', ok: false, detail: resolved.missing });
+        continue;
+      }
+      parameters = resolved.parameters;
+    }
     try {
-      const { action } = await deployStack(ctx, stack, opts.stackTags);
+      const { action } = await deployStack(ctx, stack, opts.stackTags, parameters);
       stacks.push({ name: stack.name, action, ok: true, detail: stack.region });
     } catch (err) {
       stacks.push({ name: stack.name, action: 'failed', ok: false, detail: describeError(err) });

@@ -66,7 +66,7 @@ export interface BundlePlan {
 export interface StackPlan {
   readonly name: string;
   readonly region: string;
-  /** blocked: the stack is in a state it cannot be updated from (e.g. ROLLBACK_COMPLETE). */
+  /** blocked: the stack is in a state it cannot be updated from (e.g. ROLLBACK_COMPLETE), or (--management) a bundle its parameters pin is not uploaded yet. */
   readonly action: 'create' | 'update' | 'unchanged' | 'blocked';
   readonly status?: string;
   readonly note?: string;

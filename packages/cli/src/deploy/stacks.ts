@@ -4,6 +4,7 @@ import {
   DescribeStackEventsCommand,
   DescribeStacksCommand,
   GetTemplateCommand,
+  Parameter,
   Stack,
   StackEvent,
   Tag,
@@ -58,12 +59,23 @@ export async function planStack(ctx: EngineContext, stack: DesiredStack): Promis
  * "No updates are to be performed" is success. A stack that ends in a failed or rolled-back state is an
  * error carrying the first failures from its events.
  */
-export async function deployStack(ctx: EngineContext, stack: DesiredStack, tags: readonly Tag[]): Promise<{ action: string; outputs: Map<string, string> }> {
+export async function deployStack(
+  ctx: EngineContext,
+  stack: DesiredStack,
+  tags: readonly Tag[],
+  parameters?: readonly Parameter[],
+): Promise<{ action: string; outputs: Map<string, string> }> {
   const client = ctx.clients.cloudFormationIn(stack.region);
   let actual = await describeStack(ctx, client, stack.name);
   if (actual?.StackStatus?.endsWith('_IN_PROGRESS')) actual = await waitForStack(ctx, client, stack.name);
   if (actual && BLOCKED.includes(actual.StackStatus ?? '')) throw new Error(`${stack.name}: ${blockedNote(actual.StackStatus!)}`);
-  const input = { StackName: stack.name, TemplateBody: stack.templateBody, Tags: [...tags], Capabilities: capabilitiesFor(stack.templateBody) };
+  const input = {
+    StackName: stack.name,
+    TemplateBody: stack.templateBody,
+    ...(parameters?.length ? { Parameters: [...parameters] } : {}),
+    Tags: [...tags],
+    Capabilities: capabilitiesFor(stack.templateBody),
+  };
   let action: string;
   if (!actual) {
     ctx.progress.update(stack.name, 'creating');

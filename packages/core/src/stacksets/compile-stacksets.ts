@@ -48,21 +48,48 @@ export function compileStackSets(
   };
 
   const units: StackSetUnit[] = [];
+  const management: (StackSetUnit & { region: string })[] = [];
+  // A hook target's bundles; the management account's target reaches that account alone, and gets no Config rules.
+  const hookUnit = (definition: StackSetDefinition, target: StackSetTarget, reached: ReadonlySet<string>) => {
+    const hook = hooks.get(definition.hook!)!;
+    const profile = catalog.profiles.get(target.profile!)!;
+    const enforced = bundleControls(catalog, profile, 'enforce');
+    const warned = bundleControls(catalog, profile, 'warn');
+    // A WARN target blocks nothing, so one hook carries every control (ADR 0006 decision 3).
+    const [blocking, advisory] = target.failureMode === 'WARN' ? [[...enforced, ...warned].sort(byId), []] : [enforced, warned];
+    return {
+      hook,
+      profile,
+      enforced: bundle(hook, blocking, profile.name, target.failureMode === 'WARN' ? 'warn' : 'enforce', reached),
+      advisory: bundle(hook, advisory, profile.name, 'warn', reached),
+    };
+  };
   for (const definition of definitions) {
+    if (definition.management) {
+      const target = definition.management;
+      const { hook, enforced, advisory } = hookUnit(definition, target, new Set(target.accountIds));
+      management.push({
+        name: stackSetName(definition, target),
+        definition,
+        target,
+        hook,
+        wave: 1,
+        ...(enforced ? { enforced } : {}),
+        ...(advisory ? { advisory } : {}),
+        configRules: [],
+        accountsByOu: {},
+        region: org.regions.home,
+      });
+    }
     for (const target of definition.targets) {
       const common = { name: stackSetName(definition, target), definition, target, accountsByOu: accountsByOu(org, target) };
       if (definition.baseline !== undefined) {
         units.push({ ...common, baseline: baselineFor(definition, target, sources), wave: 0, configRules: [] });
         continue;
       }
-      const hook = hooks.get(definition.hook!)!;
-      const profile = catalog.profiles.get(target.profile!)!;
-      const enforced = bundleControls(catalog, profile, 'enforce');
-      const warned = bundleControls(catalog, profile, 'warn');
-      // A WARN target blocks nothing, so one hook carries every control (ADR 0006 decision 3).
-      const [blocking, advisory] = target.failureMode === 'WARN' ? [[...enforced, ...warned].sort(byId), []] : [enforced, warned];
-      const configRules = definition.config ? configRulesFor(catalog, profile) : [];
       const reached = new Set(targetAccounts(org, target).map((a) => a.id));
+      const { hook, profile, enforced, advisory } = hookUnit(definition, target, reached);
+      const configRules = definition.config ? configRulesFor(catalog, profile) : [];
       if (configRules.length > org.configQuotas.rulesPerConformancePack) {
         errors.push(
           new InputError(
@@ -76,8 +103,8 @@ export function compileStackSets(
         ...common,
         hook,
         wave: 1,
-        enforced: bundle(hook, blocking, profile.name, target.failureMode === 'WARN' ? 'warn' : 'enforce', reached),
-        advisory: bundle(hook, advisory, profile.name, 'warn', reached),
+        enforced,
+        advisory,
         configRules,
       });
     }
@@ -96,6 +123,7 @@ export function compileStackSets(
     logBucket: `tarmac-rule-logs-${admin.id}-${region}`,
     bundles: [...bundles.values()].sort((a, b) => a.key.localeCompare(b.key)),
     units: units.sort((a, b) => a.name.localeCompare(b.name)),
+    ...(management.length ? { management: management.sort((a, b) => a.name.localeCompare(b.name)) } : {}),
     ...(sources.finops ? { finops: sources.finops } : {}),
   };
 }

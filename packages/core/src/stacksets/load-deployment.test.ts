@@ -81,8 +81,20 @@ describe('the example hooks/ and stacksets/', () => {
     expect(sandbox.enforced!.controls).not.toContain('LZ.S3.4'); // off in sandbox
   });
 
+  it("gives the management account the prod hook as a plain stack in org.yaml's home region, with no Config rules", () => {
+    expect(build.management).toHaveLength(1);
+    const [management] = build.management!;
+    expect(management).toMatchObject({ name: 'tarmac-guardrails-management', region: 'eu-west-1', configRules: [], accountsByOu: {}, wave: 1 });
+    expect(management.target).toMatchObject({ name: 'management', profile: 'prod', ouIds: [], accountIds: ['111111111111'], failureMode: 'FAIL' });
+    expect(management.hook!.alias).toBe('Tarmac::Guard::Guardrails');
+    // The prod profile's rules; without exemptions to carry, the very bundle of the prod stack set.
+    expect(management.enforced!.key).toBe(guardrails(build, 'prod').enforced!.key);
+    expect(management.advisory).toBeUndefined();
+    expect(build.units.map((u) => u.name)).not.toContain('tarmac-guardrails-management');
+  });
+
   it('lists every bundle once, content-addressed', () => {
-    const used = build.units
+    const used = [...build.units, ...(build.management ?? [])]
       .flatMap((u) => [u.enforced, u.advisory])
       .filter((b) => b)
       .map((b) => b!.key);
@@ -164,6 +176,36 @@ describe('validation', () => {
     const errors = errorsOf(f);
     expect(errors.length).toBe(3);
     expect(errors[0].message).toMatch(/stacksets\/guardrails.yaml:\d+: profile prod maps to \d+ AWS Config rules \(expected at most 5 in one conformance pack/);
+  });
+
+  it('checks management: against the profiles and the other targets, for hook stack sets only, once per hook', () => {
+    const file = '../stacksets/guardrails.yaml';
+    const f = fixture().replace(file, 'profile: prod\nregions', 'profile: prd\nregions');
+    expect(errorsOf(f).map((e) => e.message)).toEqual([
+      expect.stringMatching(/guardrails.yaml:\d+:\d+: unknown profile prd; did you mean prod\? \(expected one of dev, prod, sandbox\)/),
+    ]);
+    const g = fixture().replace(file, '  - profile: dev\n', '  - profile: dev\n    name: management\n');
+    const [clash] = errorsOf(g);
+    expect(clash.location.line).toBe(g.lineOf(file, 'management:'));
+    expect(clash.problem).toMatch(/a target is named management, and so is the management account's stack tarmac-guardrails-management/);
+    const h = fixture().replace(file, 'management:\n  profile: prod\n', 'management:\n  profile: prod\n  account: management\n');
+    expect(errorsOf(h)[0].message).toMatch(/guardrails.yaml:\d+.*account/);
+    const i = fixture();
+    fs.writeFileSync(
+      i.file('../stacksets/more.yaml'),
+      'description: More.\nhook: guardrails\nconfig: false\ntargets:\n  - { profile: prod, ous: [Suspended] }\nmanagement: { profile: dev }\n',
+    );
+    expect(errorsOf(i).map((e) => e.message)).toEqual([
+      expect.stringMatching(/stacksets\/more.yaml:6: the management account also gets hook guardrails from guardrails.yaml:\d+/),
+    ]);
+    const j = fixture();
+    fs.writeFileSync(
+      j.file('../stacksets/more.yaml'),
+      'description: More.\nbaseline: account\ntargets:\n  - { profile: prod, ous: [Suspended] }\nmanagement: { profile: prod }\n',
+    );
+    expect(errorsOf(j).map((e) => e.message)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/stacksets\/more.yaml:5:\d+: management is only for hook stack sets/)]),
+    );
   });
 
   it('adds up the Config rules of every stack set that reaches an account', () => {

@@ -26,6 +26,7 @@ interface StackSetSource {
   baseline?: BaselineKind;
   config?: boolean;
   targets: TargetSource[];
+  management?: { profile: string; failureMode?: FailureMode };
   regions?: string[];
   operationPreferences?: Partial<OperationPreferences>;
   autoDeployment?: { retainStacksOnAccountRemoval?: boolean };
@@ -77,6 +78,7 @@ export function loadStackSets(
   const errors: InputError[] = [];
   const definitions: StackSetDefinition[] = [];
   const claimed = new Map<string, Claim[]>();
+  const managed = new Map<string, SourceLocation>();
   for (const file of listFiles(dir, isYaml)) {
     try {
       const { definition, doc } = loadStackSet(file, org, catalog, hooks, sources);
@@ -98,6 +100,19 @@ export function loadStackSets(
         }
       });
       claimed.set(deploys, taken);
+      if (definition.management) {
+        const at = { file, line: definition.management.line };
+        const clash = managed.get(deploys);
+        if (clash)
+          errors.push(
+            new InputError(
+              at,
+              `the management account also gets ${deploys} from ${path.basename(clash.file)}${clash.line ? `:${clash.line}` : ''}`,
+              'management: in one stack set file per hook: an account holds each hook alias once',
+            ),
+          );
+        else managed.set(deploys, at);
+      }
       definitions.push(definition);
     } catch (err) {
       errors.push(...collectInputErrors(err));
@@ -246,6 +261,35 @@ function loadStackSet(
     };
   });
 
+  let management: StackSetTarget | undefined;
+  if (src.management) {
+    const m = src.management;
+    if (src.hook === undefined)
+      err(['management'], 'management is only for hook stack sets', 'no management: the baselines do not deploy to the management account');
+    else if (!catalog.profiles.has(m.profile))
+      err(
+        ['management', 'profile'],
+        `unknown profile ${m.profile}${suggest(m.profile, [...catalog.profiles.keys()])}`,
+        `one of ${[...catalog.profiles.keys()].join(', ')}`,
+      );
+    if (targetNames.has('management'))
+      err(
+        ['management'],
+        `a target is named management, and so is the management account's stack ${stackSetName({ name }, { name: 'management' })}`,
+        'another name: for that target',
+      );
+    management = {
+      name: 'management',
+      profile: m.profile,
+      ouIds: [],
+      ouPaths: [],
+      accountIds: [org.managementAccountId],
+      accountNames: [org.managementAccountName],
+      failureMode: m.failureMode ?? hook?.failureMode ?? 'FAIL',
+      line: doc.locate(['management']).line,
+    };
+  }
+
   const regions = src.regions ?? (costExport ? [costExport.region] : org.regions.allowed);
   src.regions?.forEach((r, i) => {
     if (!org.regions.allowed.includes(r)) err(['regions', i], `region ${r} is not allowed in org.yaml`, `a subset of ${org.regions.allowed.join(', ')}`);
@@ -289,6 +333,7 @@ function loadStackSet(
       ...(baseline !== undefined ? { baseline } : {}),
       config: src.hook !== undefined && (src.config ?? true),
       targets,
+      ...(management ? { management } : {}),
       regions,
       operationPreferences: { ...DEFAULT_PREFERENCES, ...src.operationPreferences },
       retainStacksOnAccountRemoval: src.autoDeployment?.retainStacksOnAccountRemoval ?? false,

@@ -77,6 +77,12 @@ export interface StackSetDefinition {
   /** Also deploy the profile's AWS Config rules (REQUIRED_TAGS and the managed rules controls map to) as a conformance pack. */
   readonly config: boolean;
   readonly targets: readonly StackSetTarget[];
+  /**
+   * `management:` of a hook stack set: the management account, which service-managed stack sets never reach, gets
+   * the hook as a plain stack tarmac-<file>-management in org.yaml's home region (`tarmac deploy --management`).
+   * Its target names the management account; it has no OU.
+   */
+  readonly management?: StackSetTarget;
   readonly regions: readonly string[];
   readonly operationPreferences: OperationPreferences;
   readonly retainStacksOnAccountRemoval: boolean;
@@ -150,6 +156,13 @@ export interface StackSetsManifest {
   readonly costAllocationTags: readonly string[];
   /** IAM principal tags the saved queries rely on: activated on their own, which no API reports (see FinOpsBuild). */
   readonly principalCostAllocationTags: readonly string[];
+  /**
+   * What fills each management stack's parameters, by stack name then parameter: a bundle's VersionId, or the
+   * ARN of the KMS key a bundle is encrypted with (`bundleKey`). `tarmac deploy --management` reads both from the
+   * bundle object (HeadObject) with the management account's credentials; the bundles must already be uploaded
+   * by `tarmac deploy`. Absent or empty when no management stack has parameters.
+   */
+  readonly managementParameters?: Readonly<Record<string, Readonly<Record<string, { readonly bundle: string } | { readonly bundleKey: string }>>>>;
   /**
    * The AWS managed anomaly monitors the billing stack creates (adopted ones are not), by AWS name. AWS allows
    * one per dimension, so `tarmac plan --management` looks for another monitor of the same dimension first.
@@ -228,6 +241,11 @@ export interface StackSetsBuild {
   readonly logBucket: string;
   readonly bundles: readonly RuleBundle[];
   readonly units: readonly StackSetUnit[];
+  /**
+   * The hooks the management account gets as plain stacks (`management:` of a hook stack set), one per stack set
+   * file that asks, each in `region`. Not stack sets: `tarmac deploy --management` deploys them. No Config rules.
+   */
+  readonly management?: readonly (StackSetUnit & { readonly region: string })[];
   /** policies/finops compiled: the management account's billing stack is built from it. Absent without policies/finops. */
   readonly finops?: FinOpsBuild;
 }

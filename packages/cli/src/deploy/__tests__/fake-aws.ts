@@ -278,7 +278,9 @@ export class FakeAws {
   /** Items per page of one operation; wins over `pageSize`. */
   readonly pageSizes: Partial<Record<PagedOperation, number>> = {};
   readonly stacks = new Map<string, FakeStack>();
-  readonly objects = new Map<string, { versionId: string; sha256?: string; body?: Uint8Array }>();
+  readonly objects = new Map<string, { versionId: string; sha256?: string; body?: Uint8Array; kmsKeyId?: string }>();
+  /** The key S3 encrypts uploaded objects with (the bundle bucket's default key), as HeadObject reports it (SSEKMSKeyId). */
+  kmsKeyArn: string | undefined = 'arn:aws:kms:eu-west-1:333333333333:key/0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
   readonly policies = new Map<string, { id: string; name: string; type: string; content: string; targets: Set<string> }>();
   readonly stackSets = new Map<string, FakeStackSet>();
   readonly ops = new Map<string, FakeOperation>();
@@ -803,7 +805,13 @@ export class FakeAws {
     this.answer(this.s3, HeadObjectCommand, 'HeadObject', (input) => {
       const o = this.objects.get(input.Key);
       if (!o) throw new NotFound({ message: 'NotFound', $metadata: { httpStatusCode: 404 } });
-      return { VersionId: o.versionId, Metadata: o.sha256 ? { sha256: o.sha256 } : {}, ContentType: 'application/zip' };
+      const kmsKeyId = o.kmsKeyId ?? this.kmsKeyArn;
+      return {
+        VersionId: o.versionId,
+        Metadata: o.sha256 ? { sha256: o.sha256 } : {},
+        ContentType: 'application/zip',
+        ...(kmsKeyId ? { ServerSideEncryption: 'aws:kms' as const, SSEKMSKeyId: kmsKeyId } : {}),
+      };
     });
     this.answer(this.s3, PutObjectCommand, 'PutObject', (input) => {
       if (input.IfNoneMatch === '*' && this.objects.has(input.Key)) {
