@@ -122,12 +122,30 @@ function program(run: (code: Promise<number>) => void): Command {
     .option('--policies <dir>', 'the policies/ directory')
     .option('-o, --out <dir>', 'output directory', 'tarmac.out')
     .option('--at <day>', 'build the exemptions in force on this day (YYYY-MM-DD, UTC) instead of today')
+    .option('--skip-self-check', 'do not prove that the stack sets may deploy under the SCPs and RCPs (the check needs the optional @tarmac/simulate)')
     .addOption(new Option('-f, --format <format>', 'what to print: a quota table, or the manifest').choices(['text', 'json']).default('text'))
     .addHelpText(
       'after',
-      '\nWrites DIR/org/<type>/<name>.json (the exact bytes to send), DIR/org/manifest.json, DIR/config/required-tags.json,\nDIR/guard/<tag control>.guard and, from hooks/ and stacksets/, DIR/stacksets/ (templates, rule bundles, manifest.json).\nExit codes: 0 built, 2 invalid input or a quota exceeded (nothing written).',
+      '\nWrites DIR/org/<type>/<name>.json (the exact bytes to send), DIR/org/manifest.json, DIR/config/required-tags.json,\nDIR/guard/<tag control>.guard and, from hooks/ and stacksets/, DIR/stacksets/ (templates, rule bundles, manifest.json).\n' +
+        "Before writing, proves that every stack set instance (account x region) and every stack and call of tarmac deploy in a\nmember account may do what it deploys under the SCP and RCP chain its account gets from this build: each resource's\nCloudFormation handler permissions, as the role that performs them, with the platform's tags.\n" +
+        'Exit codes: 0 built, 2 invalid input, a quota exceeded or a deployment the SCPs or RCPs would deny (nothing written).',
     )
     .action((opts) => run(import('./commands/build').then((m) => m.buildCommand(opts))));
+
+  cmd
+    .command('report')
+    .description(
+      'Report, from the sources, every account in org.yaml (OU, profile) with every control that applies to it and how each enforcement point applies it (pre-commit, synth, hook, scp, rcp, declarative, tag-policy, config, control-tower), the exemptions in force, and which controls cover which framework requirement in which accounts. Offline: reads no AWS.',
+    )
+    .option('--policies <dir>', 'the policies/ directory (hooks/ and stacksets/ beside it)')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['html', 'json', 'csv', 'markdown']).default('markdown'))
+    .option('-o, --output <file>', 'write the report to a file instead of stdout (quiet on success)')
+    .option('--at <day>', 'the exemptions in force on this day (YYYY-MM-DD, UTC) instead of today')
+    .addHelpText(
+      'after',
+      '\nhtml is one self-contained file (no network): the accounts x controls matrix with filters, printable. csv has one row per account, control and point.\nExit codes: 0 written, 2 bad input or usage.',
+    )
+    .action((opts) => run(import('./commands/report').then((m) => m.reportCommand(opts))));
 
   // plan, deploy and status talk to AWS: credentials and region come from the standard AWS SDK chain.
   const awsOptions = (c: Command) =>

@@ -66,6 +66,38 @@ describe('tarmac build', () => {
           .digest('hex'),
       ).toBe(b.sha256);
     for (const s of stackSets.stackSets) expect(fs.existsSync(path.join(out, s.instanceTemplate))).toBe(true);
+    // Proved deployable under its own SCPs and RCPs before anything was written.
+    expect(r.stdout).toMatch(
+      /^self-check: every stack set instance and every stack and call of tarmac deploy in a member account \(59\) may do what it deploys under its account's SCPs and RCPs \([\d,]+ actions, [\d,]+ simulations, [\d.]+ s\); tarmac-finops-billing, tarmac-guardrails-management are in the management account, where SCPs and RCPs do not apply$/m,
+    );
+  });
+
+  test("a stack set its account's SCPs would refuse fails the build, naming the stack set and the statement: exit 2, nothing written", () => {
+    // Before issue 20 the region restriction did not exempt the StackSets execution role: ml-prod allows eu-west-1 only.
+    const f = new PoliciesFixture({ deployment: true }).replace(
+      'scp/region-restriction.yaml',
+      'exemptions: [platform, breakGlass, stackSetsExec]',
+      'exemptions: [platform, breakGlass]',
+    );
+    fixtures.push(f);
+    const out = path.join(tmp(), 'out');
+    const r = tarmac(['build', '--policies', f.dir, '--out', out, '--at', '2027-01-10']);
+    expect(r.code).toBe(2);
+    const stackSetFile = path.join(f.dir, '..', 'stacksets', 'network-baseline.yaml');
+    const stackSet = `${stackSetFile}:${fs.readFileSync(stackSetFile, 'utf8').split('\n').indexOf('  - profile: prod') + 1}`;
+    const statement = `${f.file('scp/region-restriction.yaml')}:${f.lineOf('scp/region-restriction.yaml', 'Sid: DenyOutsideAllowedRegions')}`;
+    expect(r.stderr).toContain(
+      `error ${stackSet}: stack set tarmac-network-baseline-prod would fail: the StackSets execution role (stacksets-exec-*) is denied `,
+    );
+    expect(r.stderr).toMatch(
+      new RegExp(`in ml-prod \\(777777777777\\) in eu-central-1 by DenyOutsideAllowedRegions \\(${statement.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\)`),
+    );
+    expect(fs.existsSync(out)).toBe(false);
+    // --skip-self-check builds it, and says what it did not prove.
+    const skipped = tarmac(['build', '--policies', f.dir, '--out', out, '--at', '2027-01-10', '--skip-self-check']);
+    expect(skipped.code).toBe(0);
+    expect(skipped.stderr).toBe('tarmac build: --skip-self-check: nothing proves that the stack sets may deploy what they deploy under the SCPs and RCPs\n');
+    expect(skipped.stdout).not.toMatch(/^self-check/m);
   });
 
   test('a rebuild gives the same bytes and removes policies that no longer exist', () => {
@@ -82,7 +114,8 @@ describe('tarmac build', () => {
   test('--format json prints the manifest', () => {
     const r = tarmac(['build', '--out', tmp(), '--format', 'json']);
     const manifest = JSON.parse(r.stdout);
-    expect(Object.keys(manifest)).toEqual(['organization', 'policies', 'stackSets']);
+    expect(Object.keys(manifest)).toEqual(['organization', 'policies', 'stackSets', 'selfCheck']);
+    expect(manifest.selfCheck).toEqual({ sites: 59, requests: expect.any(Number), simulations: expect.any(Number), ms: expect.any(Number) });
     const stackSets: { name: string; kind: string }[] = manifest.stackSets.stackSets;
     expect(stackSets.filter((s) => s.kind === 'guardrails').map((s) => s.name)).toEqual([
       'tarmac-guardrails-dev',
@@ -90,7 +123,7 @@ describe('tarmac build', () => {
       'tarmac-guardrails-sandbox',
     ]);
     expect(new Set(stackSets.map((s) => s.kind))).toEqual(new Set(['account', 'finops', 'guardrails', 'network']));
-    expect(manifest.stackSets.managementStacks.map((m: { name: string }) => m.name)).toEqual(['tarmac-finops-billing']);
+    expect(manifest.stackSets.managementStacks.map((m: { name: string }) => m.name)).toEqual(['tarmac-finops-billing', 'tarmac-guardrails-management']);
     expect(manifest.policies.map((p: { type: string }) => p.type)).toContain('RESOURCE_CONTROL_POLICY');
   });
 
