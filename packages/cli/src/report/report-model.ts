@@ -345,22 +345,18 @@ export function buildReportModel(sources: ReportSources): ReportModel {
           points.push({ point: 'pre-commit', mode, via: `tarmac check --profile ${profile.name}`, profile: profile.name });
           points.push({ point: 'synth', mode, via: `@tarmac/cdk TarmacChecks, profile ${profile.name}`, profile: profile.name });
         }
-        for (const g of units) {
-          const { unit } = g;
-          const bundle = g.enforced.has(control.id) ? 'enforce' : g.advisory.has(control.id) ? 'advisory' : undefined;
-          if (bundle) {
-            const failureMode = bundle === 'enforce' ? unit.target.failureMode : 'WARN';
-            const hook = bundle === 'enforce' ? unit.hook!.alias : unit.hook!.advisoryAlias;
+        for (const { unit, enforced, advisory } of units) {
+          const hooked = hookOf(control.id, unit, enforced, advisory);
+          if (hooked)
             points.push({
               point: 'hook',
-              mode: failureMode === 'FAIL' ? 'enforce' : 'warn',
-              via: `stack set ${unit.name}, hook ${hook}, failure mode ${failureMode}, regions ${unit.definition.regions.join(', ')}`,
+              mode: hooked.mode,
+              via: `stack set ${unit.name}, hook ${hooked.hook}, failure mode ${hooked.failureMode}, regions ${unit.definition.regions.join(', ')}`,
               stackSet: unit.name,
-              hook,
-              failureMode,
+              hook: hooked.hook,
+              failureMode: hooked.failureMode,
               regions: unit.definition.regions,
             });
-          }
         }
       }
       points.push(...(orgPoints.get(r.id) ?? []));
@@ -411,19 +407,17 @@ export function buildReportModel(sources: ReportSources): ReportModel {
       if (!control) continue;
       const points: ReportPoint[] = [];
       for (const unit of managementUnits) {
-        const bundle = unit.enforced?.controls.includes(control.id) ? 'enforce' : unit.advisory?.controls.includes(control.id) ? 'advisory' : undefined;
-        if (!bundle) continue;
-        const failureMode = bundle === 'enforce' ? unit.target.failureMode : 'WARN';
-        const hook = bundle === 'enforce' ? unit.hook!.alias : unit.hook!.advisoryAlias;
-        points.push({
-          point: 'hook',
-          mode: failureMode === 'FAIL' ? 'enforce' : 'warn',
-          via: `stack ${unit.name} in the management account (tarmac deploy --management), hook ${hook}, failure mode ${failureMode}, region ${unit.region}`,
-          stack: unit.name,
-          hook,
-          failureMode,
-          regions: [unit.region],
-        });
+        const hooked = hookOf(control.id, unit, new Set(unit.enforced?.controls), new Set(unit.advisory?.controls));
+        if (hooked)
+          points.push({
+            point: 'hook',
+            mode: hooked.mode,
+            via: `stack ${unit.name} in the management account (tarmac deploy --management), hook ${hooked.hook}, failure mode ${hooked.failureMode}, region ${unit.region}`,
+            stack: unit.name,
+            hook: hooked.hook,
+            failureMode: hooked.failureMode,
+            regions: [unit.region],
+          });
       }
       if (!points.length) continue;
       controls.push({ id: r.id, status: statusOf(points, []), points, exemptions: [] });
@@ -463,6 +457,23 @@ export function buildReportModel(sources: ReportSources): ReportModel {
     controls: rows,
     frameworks: frameworksOf(rows, appliesIn),
   };
+}
+
+/**
+ * How a stack set's or stack's hooks carry a control: the profile's enforced controls in the hook with the
+ * target's failure mode, its warned ones in the advisory hook (WARN); undefined when neither carries it.
+ */
+function hookOf(
+  controlId: string,
+  unit: { readonly hook?: { readonly alias: string; readonly advisoryAlias: string }; readonly target: { readonly failureMode: 'FAIL' | 'WARN' } },
+  enforced: ReadonlySet<string>,
+  advisory: ReadonlySet<string>,
+): { mode: PointMode; hook: string; failureMode: 'FAIL' | 'WARN' } | undefined {
+  const bundle = enforced.has(controlId) ? 'enforce' : advisory.has(controlId) ? 'advisory' : undefined;
+  if (!bundle || !unit.hook) return undefined;
+  const failureMode = bundle === 'enforce' ? unit.target.failureMode : 'WARN';
+  const hook = bundle === 'enforce' ? unit.hook.alias : unit.hook.advisoryAlias;
+  return { mode: failureMode === 'FAIL' ? 'enforce' : 'warn', hook, failureMode };
 }
 
 function row(
