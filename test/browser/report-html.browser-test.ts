@@ -11,7 +11,7 @@ import type { Browser, Page } from 'playwright-core';
 import { parse } from 'yaml';
 import { renderHtml } from '../../packages/cli/src/report/format-html';
 import { ReportAccountControl, ReportModel } from '../../packages/cli/src/report/report-model';
-import { POLICIES, collect, exampleModel } from '../../packages/cli/src/report/__tests__/example';
+import { ML_PROD_S3_2_EXPLANATION, POLICIES, collect, exampleModel } from '../../packages/cli/src/report/__tests__/example';
 
 const { launchChromium }: { launchChromium: () => Promise<Browser> } = require('./chromium');
 
@@ -174,15 +174,7 @@ test('a cell explains itself: tooltip, colour, and the details box on click', as
   const cell = row.locator('td').nth(j + 2); // after the OU and profile cells
   expect(await cell.textContent()).toBe('E');
   const title = await cell.getAttribute('title');
-  expect(title!.split('\n')).toEqual([
-    'ml-prod × LZ.S3.2',
-    'status: enforce',
-    'pre-commit: enforce, tarmac check --profile prod',
-    'synth: enforce, @tarmac/cdk TarmacChecks, profile prod',
-    'hook: enforce, stack set tarmac-guardrails-prod, hook Tarmac::Guard::Guardrails, failure mode FAIL, regions eu-west-1, eu-central-1',
-    'config: detect, conformance pack of stack set tarmac-guardrails-prod: rule tarmac-s3-default-encryption-kms (S3_DEFAULT_ENCRYPTION_KMS), regions eu-west-1, eu-central-1',
-    'control-tower: enforce, equivalent Control Tower proactive controls CT.S3.PR.10 (tarmac check --control-tower, profile prod)',
-  ]);
+  expect(title!.split('\n')).toEqual(ML_PROD_S3_2_EXPLANATION);
   expect(await cell.evaluate((td: any) => (globalThis as any).getComputedStyle(td).backgroundColor)).toBe('rgb(198, 240, 198)');
 
   await cell.click();

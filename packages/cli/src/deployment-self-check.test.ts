@@ -32,6 +32,12 @@ async function withPolicies(edit: (f: PoliciesFixture) => void): Promise<BuildOu
 
 const messages = (errors: readonly InputError[]) => errors.map((e) => e.message);
 
+/** The denials of the example's deployment under its policies with one source file edited (a text replacement). */
+async function deniedUnder(file: string, from: string, to: string): Promise<string[]> {
+  const output = await withPolicies((f) => f.replace(file, from, to));
+  return messages((await deploymentSelfCheck(output, simulator))!.denials);
+}
+
 test('the example deploys under its own SCPs and RCPs: every instance, stack and call checked, nothing unchecked', async () => {
   const check = (await deploymentSelfCheck(example, simulator))!;
   expect(messages(check.denials)).toEqual([]);
@@ -69,8 +75,7 @@ test('without the StackSets execution role exempt from the region restriction, m
 }, 60_000);
 
 test('without the StackSets execution role exempt from the protect SCP, the baselines cannot update or remove what they created', async () => {
-  const output = await withPolicies((f) => f.replace('scp/protect-security-services.yaml', 'exemptions: [platform, stackSetsExec]', 'exemptions: [platform]'));
-  const denied = messages((await deploymentSelfCheck(output, simulator))!.denials);
+  const denied = await deniedUnder('scp/protect-security-services.yaml', 'exemptions: [platform, stackSetsExec]', 'exemptions: [platform]');
   expect(denied).toContainEqual(
     expect.stringMatching(
       /stack set tarmac-account-baseline-dev would fail: .* is denied guardduty:DeleteDetector, guardduty:UpdateDetector \(for AWS::GuardDuty::Detector\) in data-dev \(888888888888\) in eu-west-1, eu-central-1 by ProtectGuardDuty \(.*protect-security-services\.yaml:\d+\)/,
@@ -80,10 +85,7 @@ test('without the StackSets execution role exempt from the protect SCP, the base
 }, 60_000);
 
 test('without its exemption from LZ.SCP.12, the untagged execution role cannot create the hook role with the platform tags', async () => {
-  const output = await withPolicies((f) =>
-    f.replace('scp/protect-principal-cost-tags.yaml', 'exemptions: [platform, stackSetsExec]', 'exemptions: [platform]'),
-  );
-  const denied = messages((await deploymentSelfCheck(output, simulator))!.denials);
+  const denied = await deniedUnder('scp/protect-principal-cost-tags.yaml', 'exemptions: [platform, stackSetsExec]', 'exemptions: [platform]');
   expect(denied).toContainEqual(
     expect.stringMatching(
       /stack set tarmac-guardrails-sandbox would fail: .* is denied iam:CreateRole, iam:TagRole \(for AWS::IAM::Role\) in sandbox-alice \(999999999999\) in eu-west-1, eu-central-1 by UntaggedPrincipalsSetNoTeam \(.*protect-principal-cost-tags\.yaml:\d+\), UntaggedPrincipalsSetNoProject/,
@@ -93,10 +95,11 @@ test('without its exemption from LZ.SCP.12, the untagged execution role cannot c
 
 test('a Deny that names resources is checked against the ARNs the stack sets will create, not passed as "some other resource"', async () => {
   // iam-simulate with Resource '*' answers Allowed when a Deny names only some resources: the check uses the ARNs.
-  const output = await withPolicies((f) =>
-    f.replace('scp/protect-platform-roles.yaml', '    Resource: "{{roles}}"', '    Resource: ["{{roles}}", "arn:aws:iam::*:role/tarmac/*"]'),
+  const denied = await deniedUnder(
+    'scp/protect-platform-roles.yaml',
+    '    Resource: "{{roles}}"',
+    '    Resource: ["{{roles}}", "arn:aws:iam::*:role/tarmac/*"]',
   );
-  const denied = messages((await deploymentSelfCheck(output, simulator))!.denials);
   // The guardrails' hook role has the path /tarmac/; the account baseline's boundary policy is attached to no role.
   expect(denied).toContainEqual(
     expect.stringMatching(
@@ -107,8 +110,7 @@ test('a Deny that names resources is checked against the ARNs the stack sets wil
 }, 60_000);
 
 test("the hooks read their rules from the delegated administrator's bucket under its RCPs: a data perimeter that shuts the organization out shuts the hooks out", async () => {
-  const output = await withPolicies((f) => f.replace('rcp/data-perimeter.yaml', 'aws:PrincipalOrgID: "{{org.id}}"', 'aws:PrincipalOrgID: "o-zzzzzzzzzz"'));
-  const denied = messages((await deploymentSelfCheck(output, simulator))!.denials);
+  const denied = await deniedUnder('rcp/data-perimeter.yaml', 'aws:PrincipalOrgID: "{{org.id}}"', 'aws:PrincipalOrgID: "o-zzzzzzzzzz"');
   expect(denied).toContainEqual(
     expect.stringMatching(
       /the Guard Hooks of stack set tarmac-guardrails-dev would fail: the Guard Hook execution role is denied kms:Decrypt, kms:GenerateDataKey, s3:GetObject, s3:GetObjectVersion and 2 more \(for reading the rule bundles and writing reports\) in data-dev \(888888888888\) in eu-west-1, eu-central-1 by EnforceOrgIdentities \(.*data-perimeter\.yaml:\d+\)/,

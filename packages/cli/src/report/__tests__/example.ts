@@ -21,3 +21,14 @@ export async function exampleModel(day = DAY, opts: { withoutManagementHook?: bo
 }
 
 export const collect = (chunks: Iterable<string>): string => [...chunks].join('');
+
+/** How the example's ml-prod × LZ.S3.2 cell explains itself (its tooltip, line by line), on DAY. */
+export const ML_PROD_S3_2_EXPLANATION: readonly string[] = [
+  'ml-prod × LZ.S3.2',
+  'status: enforce',
+  'pre-commit: enforce, tarmac check --profile prod',
+  'synth: enforce, @tarmac/cdk TarmacChecks, profile prod',
+  'hook: enforce, stack set tarmac-guardrails-prod, hook Tarmac::Guard::Guardrails, failure mode FAIL, regions eu-west-1, eu-central-1',
+  'config: detect, conformance pack of stack set tarmac-guardrails-prod: rule tarmac-s3-default-encryption-kms (S3_DEFAULT_ENCRYPTION_KMS), regions eu-west-1, eu-central-1',
+  'control-tower: enforce, equivalent Control Tower proactive controls CT.S3.PR.10 (tarmac check --control-tower, profile prod)',
+];
