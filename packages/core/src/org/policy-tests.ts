@@ -118,8 +118,22 @@ export function policyLevelsAt(build: OrgBuild, chain: readonly string[], type: 
  * AWS's exemption for it); none for a principal outside the organization.
  */
 export function policyLevels(build: OrgBuild, accountId: string, type: ChainPolicyType): PolicyLevel[] {
-  return findAccount(build.organization, accountId) ? policyLevelsAt(build, chainTo(build.organization, accountId), type) : [];
+  let byAccount = levelsOf.get(build);
+  if (!byAccount) levelsOf.set(build, (byAccount = new Map()));
+  const key = `${type} ${accountId}`;
+  let levels = byAccount.get(key);
+  if (!levels) {
+    levels = findAccount(build.organization, accountId) ? policyLevelsAt(build, chainTo(build.organization, accountId), type) : [];
+    byAccount.set(key, levels);
+  }
+  return levels;
 }
+
+/**
+ * The chains already made, per build (shared: never mutated): the same array for every request of an account, so the deployment
+ * self-check parses each policy once per account and its per-chain caches (request-classes) hit.
+ */
+const levelsOf = new WeakMap<OrgBuild, Map<string, PolicyLevel[]>>();
 
 /** Every test case of every control, with the chains of built policies that apply to it. */
 export function orgTests(build: OrgBuild, controls: readonly OrgControl[]): OrgTest[] {
