@@ -248,7 +248,9 @@ function print(title, buildMs, model, rows) {
   console.log(`  total   ${(buildMs + rows.reduce((n, r) => n + r.ms, 0)).toFixed(0).padStart(7)} ms`);
 }
 
-(async () => {
+module.exports = { synthetic, REGIONS };
+
+async function main() {
   const sources = synthetic();
   const [model, buildMs] = time('model', () => buildReportModel(sources));
   print('synthetic organization', buildMs, model, renderAll(model));
@@ -259,7 +261,10 @@ function print(title, buildMs, model, rows) {
   const [exampleModel, exampleMs] = time('model', () => buildReportModel(example));
   console.log(`\nexample organization (policies/): sources loaded and built in ${loadMs.toFixed(0)} ms`);
   print('example organization', exampleMs, exampleModel, renderAll(exampleModel));
-})().catch((err) => {
-  console.error(err);
-  process.exit(2);
-});
+}
+
+if (require.main === module)
+  main().catch((err) => {
+    console.error(err);
+    process.exit(2);
+  });

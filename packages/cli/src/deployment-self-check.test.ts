@@ -43,8 +43,9 @@ test('the example deploys under its own SCPs and RCPs: every instance, stack and
   expect(messages(check.denials)).toEqual([]);
   expect(messages(check.unchecked)).toEqual([]);
   // 41 stack set instances (account x region), the Guard Hooks of the 16 guardrails instances reading their rules,
-  // and, in the delegated administrator, the bundle stack and deploy's calls.
-  expect(check.sites).toBe(59);
+  // the report's reader role in each of the 8 member accounts x 2 regions, and, in the delegated administrator,
+  // the bundle stack, deploy's calls and the report assuming each account's reader role.
+  expect(check.sites).toBe(41 + 16 + 16 + 2 + 8);
   expect(check.requests).toBeGreaterThan(3000);
   // Accounts that share a chain and actions that share statements are simulated once.
   expect(check.simulations).toBeLessThan(check.requests / 10);
@@ -53,7 +54,11 @@ test('the example deploys under its own SCPs and RCPs: every instance, stack and
 
 test('without the StackSets execution role exempt from the region restriction, ml-prod refuses the prod stack sets in eu-central-1', async () => {
   const output = await withPolicies((f) =>
-    f.replace('scp/region-restriction.yaml', 'exemptions: [platform, breakGlass, stackSetsExec]', 'exemptions: [platform, breakGlass]'),
+    f.replace(
+      'scp/region-restriction.yaml',
+      'exemptions: [platform, breakGlass, stackSetsExec, reportReader]',
+      'exemptions: [platform, breakGlass, reportReader]',
+    ),
   );
   const { denials } = (await deploymentSelfCheck(output, simulator))!;
   const unit = example.deployment!.units.find((u) => u.name === 'tarmac-network-baseline-prod')!;
@@ -84,11 +89,41 @@ test('without the StackSets execution role exempt from the protect SCP, the base
   expect(denied).toContainEqual(expect.stringMatching(/is denied securityhub:DisableSecurityHub \(for AWS::SecurityHub::Hub\) .* by ProtectSecurityHub/));
 }, 60_000);
 
+test('without the reader role exempt from the region restriction, tarmac report --live could not read what the stack sets deploy in ml-prod eu-central-1', async () => {
+  const denied = await deniedUnder(
+    'scp/region-restriction.yaml',
+    'exemptions: [platform, breakGlass, stackSetsExec, reportReader]',
+    'exemptions: [platform, breakGlass, stackSetsExec]',
+  );
+  expect(denied).toEqual([
+    expect.stringMatching(
+      /\/stacksets\/account-baseline\.yaml:\d+: the reads of tarmac report --live would fail: the report's reader role \(TarmacReportReader\) is denied cloudformation:DescribeType, cloudformation:GetHookResult, cloudformation:ListHookResults, securityhub:GetEnabledStandards \(for tarmac report --live\) in ml-prod \(777777777777\) in eu-central-1 by DenyOutsideAllowedRegions/,
+    ),
+  ]);
+}, 60_000);
+
+test('an RCP that keeps the delegated administrator from assuming the reader role is found before deploying', async () => {
+  const denied = await deniedUnder(
+    'rcp/data-perimeter.yaml',
+    'statements:\n',
+    'statements:\n  - Sid: NoOneAssumesTheReader\n    Effect: Deny\n    Principal: "*"\n    Action: sts:AssumeRole\n    Resource: "arn:aws:iam::*:role/tarmac/TarmacReportReader"\n',
+  );
+  expect(denied).toContainEqual(
+    expect.stringMatching(/tarmac report --live in data-prod would fail: .* is denied sts:AssumeRole \(for tarmac report --live\) .* by NoOneAssumesTheReader/),
+  );
+}, 60_000);
+
 test('without its exemption from LZ.SCP.12, the untagged execution role cannot create the hook role with the platform tags', async () => {
   const denied = await deniedUnder('scp/protect-principal-cost-tags.yaml', 'exemptions: [platform, stackSetsExec]', 'exemptions: [platform]');
   expect(denied).toContainEqual(
     expect.stringMatching(
       /stack set tarmac-guardrails-sandbox would fail: .* is denied iam:CreateRole, iam:TagRole \(for AWS::IAM::Role\) in sandbox-alice \(999999999999\) in eu-west-1, eu-central-1 by UntaggedPrincipalsSetNoTeam \(.*protect-principal-cost-tags\.yaml:\d+\), UntaggedPrincipalsSetNoProject/,
+    ),
+  );
+  // Nor the account baseline's report reader role (the check takes it for present in every region, condition or not).
+  expect(denied).toContainEqual(
+    expect.stringMatching(
+      /stack set tarmac-account-baseline-sandbox would fail: .* is denied iam:CreateRole, iam:TagRole \(for AWS::IAM::Role\) in sandbox-alice \(999999999999\) in eu-west-1.* by UntaggedPrincipalsSetNoTeam/,
     ),
   );
 }, 60_000);
@@ -97,16 +132,24 @@ test('a Deny that names resources is checked against the ARNs the stack sets wil
   // iam-simulate with Resource '*' answers Allowed when a Deny names only some resources: the check uses the ARNs.
   const denied = await deniedUnder(
     'scp/protect-platform-roles.yaml',
-    '    Resource: "{{roles}}"',
-    '    Resource: ["{{roles}}", "arn:aws:iam::*:role/tarmac/*"]',
+    '    Resource: ["{{roles.platform}}", "{{roles.breakGlass}}", "{{roles.stackSetsExec}}"]',
+    '    Resource: ["{{roles.platform}}", "{{roles.breakGlass}}", "{{roles.stackSetsExec}}", "arn:aws:iam::*:role/tarmac/*"]',
   );
-  // The guardrails' hook role has the path /tarmac/; the account baseline's boundary policy is attached to no role.
+  // The guardrails' hook role has the path /tarmac/, and so has the account baseline's report reader role.
   expect(denied).toContainEqual(
     expect.stringMatching(
       /stack set tarmac-guardrails-dev would fail: the StackSets execution role \(stacksets-exec-\*\) is denied iam:AttachRolePolicy, iam:CreateRole, iam:DeleteRole, iam:DeleteRolePermissionsBoundary and \d+ more \(for AWS::IAM::Role\) in data-dev \(888888888888\) in eu-west-1, eu-central-1 by ProtectPlatformRoles \(.*protect-platform-roles\.yaml:\d+\) \(expected/,
     ),
   );
-  expect(denied.filter((m) => /account-baseline/.test(m))).toEqual([]);
+  expect(denied).toContainEqual(
+    expect.stringMatching(/stack set tarmac-account-baseline-dev would fail: .* is denied iam:AttachRolePolicy, iam:CreateRole, .* by ProtectPlatformRoles/),
+  );
+  // LZ.SCP.13 without its StackSets exemption: the account baselines cannot create the reader role; the guardrails'
+  // unnamed hook roles are other ARNs.
+  const reader = await deniedUnder('scp/protect-report-reader.yaml', 'exemptions: [platform, stackSetsExec]', 'exemptions: [platform]');
+  expect(new Set(reader.map((m) => /stack set (\S+)/.exec(m)![1]))).toEqual(
+    new Set(['tarmac-account-baseline-dev', 'tarmac-account-baseline-prod', 'tarmac-account-baseline-sandbox']),
+  );
 }, 60_000);
 
 test("the hooks read their rules from the delegated administrator's bucket under its RCPs: a data perimeter that shuts the organization out shuts the hooks out", async () => {
@@ -142,7 +185,11 @@ test('without the simulator the check refuses, naming the package and the way ar
 // each resource it acts on where their ARNs are known, and never less strictly where they are not.
 test('seeded: the class representative decides as the full request does (example and a denying variant)', async () => {
   const variant = await withPolicies((f) =>
-    f.replace('scp/region-restriction.yaml', 'exemptions: [platform, breakGlass, stackSetsExec]', 'exemptions: [platform, breakGlass]'),
+    f.replace(
+      'scp/region-restriction.yaml',
+      'exemptions: [platform, breakGlass, stackSetsExec, reportReader]',
+      'exemptions: [platform, breakGlass, reportReader]',
+    ),
   );
   let seed = 20_261_207;
   const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;

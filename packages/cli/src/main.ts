@@ -135,15 +135,24 @@ function program(run: (code: Promise<number>) => void): Command {
   cmd
     .command('report')
     .description(
-      'Report, from the sources, every account in org.yaml (OU, profile) with every control that applies to it and how each enforcement point applies it (pre-commit, synth, hook, scp, rcp, declarative, tag-policy, config, control-tower), the exemptions in force, and which controls cover which framework requirement in which accounts. Offline: reads no AWS.',
+      'Report, from the sources, every account in org.yaml (OU, profile) with every control that applies to it and how each enforcement point applies it (pre-commit, synth, hook, scp, rcp, declarative, tag-policy, config, control-tower), the exemptions in force, and which controls cover which framework requirement in which accounts. Reads no AWS unless --live, which adds what AWS says and reports every difference.',
     )
     .option('--policies <dir>', 'the policies/ directory (hooks/ and stacksets/ beside it)')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['html', 'json', 'csv', 'markdown']).default('markdown'))
     .option('-o, --output <file>', 'write the report to a file instead of stdout (quiet on success)')
     .option('--at <day>', 'the exemptions in force on this day (YYYY-MM-DD, UTC) instead of today')
+    .option(
+      '--live',
+      "add what AWS says, read from the delegated administrator (standard credential chain) and each account's TarmacReportReader role; every difference from the intended state is a finding",
+    )
+    .option('--build <dir>', 'with --live: the directory `tarmac build` wrote, whose stack sets and policies are compared with AWS (default tarmac.out)')
+    .option('--since <day>', 'with --live: Guard Hook results invoked on or after this day (YYYY-MM-DD, UTC); default 30 days before --at or today')
+    .option('--region <region>', "with --live: AWS region of the stack sets (default: the delegated administrator's home region)")
+    .option('--endpoint-url <url>', 'with --live: send AWS requests to this endpoint (testing)')
     .addHelpText(
       'after',
-      '\nhtml is one self-contained file (no network): the accounts x controls matrix with filters, printable. csv has one row per account, control and point.\nExit codes: 0 written, 2 bad input or usage.',
+      '\nhtml is one self-contained file (no network): the accounts x controls matrix with filters, printable. csv has one row per account, control and point\n(with --live, then one row per difference, its point live:<kind>).\n' +
+        "Exit codes: 0 written (with --live: and AWS matches the intended state), 1 written with --live differences (a policy attached outside Tarmac, a missing\nattachment, an instance not current, a hook not present, a non-compliant resource no exemption covers, an expired exemption still deployed,\nsomething that could not be read), 2 bad input, usage, or credentials that are not the delegated administrator's.",
     )
     .action((opts) => run(import('./commands/report').then((m) => m.reportCommand(opts))));
 

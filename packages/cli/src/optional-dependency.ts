@@ -15,10 +15,18 @@ export interface OptionalFeature {
 }
 
 /** The AWS SDK clients of plan, deploy and status (src/deploy imports them). */
-export function awsSdk(command: 'plan' | 'deploy' | 'status'): OptionalFeature {
+export function awsSdk(command: 'plan' | 'deploy' | 'status' | 'report --live'): OptionalFeature {
+  const deploy = [
+    '@aws-sdk/client-cloudformation',
+    '@aws-sdk/client-cost-explorer',
+    '@aws-sdk/client-organizations',
+    '@aws-sdk/client-s3',
+    '@aws-sdk/client-sts',
+  ];
   return {
     what: `tarmac ${command} talks to AWS and`,
-    packages: ['@aws-sdk/client-cloudformation', '@aws-sdk/client-cost-explorer', '@aws-sdk/client-organizations', '@aws-sdk/client-s3', '@aws-sdk/client-sts'],
+    // The live report also reads AWS Config and Security Hub in every account.
+    packages: command === 'report --live' ? [...deploy, '@aws-sdk/client-config-service', '@aws-sdk/client-securityhub'].sort() : deploy,
   };
 }
 

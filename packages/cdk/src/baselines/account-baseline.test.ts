@@ -1,15 +1,14 @@
 import { App, PolicyValidationPluginReport, Stack, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import type { AccountBaselineSettings } from '@tarmac/core/org';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { AccountBaseline } from './account-baseline';
+import { AccountBaseline, AccountBaselineProps } from './account-baseline';
 import { wildcardFindings } from './boundary-policy';
 import { capturing } from '../stacksets/__tests__/templates';
 import { ACCOUNT_PROD } from './__tests__/fixture';
 
 /** A plain app and environment-agnostic stack: the construct needs nothing of the platform's. */
-function build(settings: AccountBaselineSettings = ACCOUNT_PROD): { template: Template; baseline: AccountBaseline; stack: Stack } {
+function build(settings: AccountBaselineProps = ACCOUNT_PROD): { template: Template; baseline: AccountBaseline; stack: Stack } {
   const stack = new Stack(new App(), 'Account');
   const baseline = new AccountBaseline(stack, 'Baseline', settings);
   return { template: Template.fromStack(stack), baseline, stack };
@@ -85,6 +84,30 @@ test('cdk-nag reports no IAM5 finding on a boundary with wildcards, every one be
     'AwsSolutions-IAM5[Resource::*]',
     'AwsSolutions-IAM5[Resource::arn:aws:s3:::<aws:PrincipalAccount>-*]',
   ]);
+});
+
+describe('the report reader role', () => {
+  test("in the home region only, trusted by the given account, carrying the organization's boundary, after it is created", () => {
+    const { template, baseline } = build({ ...ACCOUNT_PROD, reportReaderTrustedAccountId: '333333333333' });
+    const roles = Object.entries(template.findResources('AWS::IAM::Role'));
+    expect(roles).toHaveLength(1);
+    const [[, role]] = roles;
+    const [boundaryId] = Object.keys(template.findResources('AWS::IAM::ManagedPolicy'));
+    expect(role).toMatchObject({
+      Condition: 'IsHomeRegion',
+      DependsOn: [boundaryId],
+      Properties: {
+        RoleName: 'TarmacReportReader',
+        Path: '/tarmac/',
+        PermissionsBoundary: Stack.of(baseline).resolve(baseline.boundaryPolicy.managedPolicyArn),
+        AssumeRolePolicyDocument: { Statement: [{ Principal: { AWS: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::333333333333:root']] } } }] },
+      },
+    });
+  });
+
+  test('none without a trusted account', () => {
+    build().template.resourceCountIs('AWS::IAM::Role', 0);
+  });
 });
 
 describe('IAM Access Analyzer', () => {
@@ -201,10 +224,14 @@ test('refuses a home region that is not a region name', () => {
 });
 
 test('regional resources carry no condition: only IAM and the unused-access analyzer are home-region only', () => {
-  const { template } = build({ ...ACCOUNT_PROD, securityServices: { guardDuty: true, securityHub: true, macie: true, detective: true } });
+  const { template } = build({
+    ...ACCOUNT_PROD,
+    securityServices: { guardDuty: true, securityHub: true, macie: true, detective: true },
+    reportReaderTrustedAccountId: '333333333333',
+  });
   const conditional = Object.values(template.toJSON().Resources as Record<string, { Type: string; Condition?: string }>)
     .filter((r) => r.Condition)
     .map((r) => r.Type);
-  expect(conditional.sort()).toEqual(['AWS::AccessAnalyzer::Analyzer', 'AWS::IAM::ManagedPolicy']);
+  expect(conditional.sort()).toEqual(['AWS::AccessAnalyzer::Analyzer', 'AWS::IAM::ManagedPolicy', 'AWS::IAM::Role']);
   template.hasResource('AWS::GuardDuty::Detector', { Condition: Match.absent() });
 });

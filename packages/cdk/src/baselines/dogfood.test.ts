@@ -31,7 +31,7 @@ function synthesize(natGateways: NatGateways): Synthesized {
     const nag: PolicyValidationPluginReport[] = [];
     Validations.of(app).addPlugins(capturing(new AwsSolutionsChecks(app), nag));
     const stack = new PlatformStack(app, 'tarmac-baselines-prod', { platformTags: PLATFORM_TAGS });
-    new AccountBaseline(stack, 'Account', ACCOUNT_PROD);
+    new AccountBaseline(stack, 'Account', { ...ACCOUNT_PROD, reportReaderTrustedAccountId: '333333333333' });
     new NetworkBaseline(stack, 'Network', { ...NETWORK_PROD, natGateways });
     const assembly = app.synth();
     const text = JSON.stringify(assembly.getStackArtifact(stack.artifactId).template, null, 1);

@@ -129,19 +129,50 @@ test("the management account's hook: a plain stack in org.yaml's home region, fr
     LogBucket: `tarmac-rule-logs-${built.manifest.delegatedAdmin.accountId}-eu-west-1`,
   });
   // The organization's boundary is not in the management account (the account baseline never reaches it): the
-  // role carries one of its own statements, created by the stack (LZ.IAM.2).
+  // role carries one of its own statements, created by the stack (LZ.IAM.2). (The report reader role has its own too.)
   const boundaries = stack.findResources('AWS::IAM::ManagedPolicy');
-  expect(Object.keys(boundaries)).toHaveLength(1);
-  const [boundaryId] = Object.keys(boundaries);
-  stack.hasResourceProperties('AWS::IAM::Role', {
-    Path: '/tarmac/',
-    PermissionsBoundary: { Ref: boundaryId },
-    AssumeRolePolicyDocument: { Statement: [{ Principal: { Service: 'hooks.cloudformation.amazonaws.com' } }] },
-  });
-  const role = Object.values(stack.findResources('AWS::IAM::Role'))[0];
+  expect(Object.keys(boundaries)).toHaveLength(2);
+  const hookRoles = Object.values(
+    stack.findResources('AWS::IAM::Role', {
+      Properties: { AssumeRolePolicyDocument: { Statement: [{ Principal: { Service: 'hooks.cloudformation.amazonaws.com' } }] } },
+    }),
+  );
+  expect(hookRoles).toHaveLength(1);
+  const role = hookRoles[0];
+  expect(role.Properties.Path).toBe('/tarmac/');
+  const boundaryId = role.Properties.PermissionsBoundary.Ref as string;
   expect(boundaries[boundaryId].Properties.PolicyDocument).toEqual(role.Properties.Policies[0].PolicyDocument);
   expect(JSON.stringify(role.Properties.Policies)).toContain(`${built.manifest.bundleBucket}/${key}`);
   expect(JSON.stringify(role.Properties.Policies)).toContain('{"Ref":"RulesKeyArn"}');
+});
+
+test('the report reader role: in every account baseline (home region, organization boundary) and the management stack (its own boundary), trusting the delegated administrator', () => {
+  const admin = built.manifest.delegatedAdmin.accountId;
+  const trust = {
+    Statement: [
+      { Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { AWS: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:iam::${admin}:root`]] } } },
+    ],
+  };
+  const readers = (file: string) => template(file).findResources('AWS::IAM::Role', { Properties: { RoleName: 'TarmacReportReader' } });
+  for (const stackSet of built.manifest.stackSets) {
+    const found = Object.values(readers(stackSet.instanceTemplate));
+    if (stackSet.kind !== 'account') {
+      expect([stackSet.name, found]).toEqual([stackSet.name, []]);
+      continue;
+    }
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatchObject({ Condition: 'IsHomeRegion', Properties: { Path: '/tarmac/', AssumeRolePolicyDocument: trust } });
+    expect(JSON.stringify(found[0].Properties.PermissionsBoundary)).toContain(':policy/tarmac/TarmacWorkloadBoundary');
+  }
+  const management = template('stacksets/tarmac-guardrails-management.template.json');
+  const [reader] = Object.values(readers('stacksets/tarmac-guardrails-management.template.json'));
+  expect(reader).toMatchObject({ Properties: { Path: '/tarmac/', AssumeRolePolicyDocument: trust } });
+  expect(reader.Condition).toBeUndefined();
+  const boundary = management.findResources('AWS::IAM::ManagedPolicy')[reader.Properties.PermissionsBoundary.Ref];
+  // The boundary is the role's Allow statements, without the Deny that only an identity policy needs.
+  const statements = reader.Properties.Policies[0].PolicyDocument.Statement as { Effect: string }[];
+  expect(boundary.Properties.PolicyDocument.Statement).toEqual(statements.filter((st) => st.Effect === 'Allow'));
+  expect(Object.keys(readers('stacksets/tarmac-finops-billing.template.json'))).toEqual([]);
 });
 
 test('the bundle bucket lets the management account read the bundle versions, and its hook role read the bundles', () => {

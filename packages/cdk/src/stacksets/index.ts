@@ -23,6 +23,7 @@ export * from './rule-log-bucket';
 export * from './rule-bundle-bucket';
 export * from './rule-bundles-stack';
 export * from './hook-execution-role';
+export * from './report-reader-role';
 export * from './guard-hook-baseline';
 export * from './profile-conformance-pack';
 export * from './stack-set-instance-stack';

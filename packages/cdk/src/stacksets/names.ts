@@ -48,6 +48,9 @@ export const KMS_KEY_ARN_PATTERN = '^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key
 /** IAM path of the hook execution roles; bucket and key policies trust roles under it in the organization. */
 export const HOOK_ROLE_PATH = '/tarmac/';
 
+/** A profile's conformance pack is tarmac-<profile>; the report reader role may read these only. */
+export const CONFORMANCE_PACK_NAME_PREFIX = 'tarmac-';
+
 /** tarmac-guardrails-prod -> TarmacGuardrailsProd: a readable CloudFormation logical ID. */
 export function pascalCase(name: string): string {
   const id = name

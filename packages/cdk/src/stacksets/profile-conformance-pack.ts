@@ -1,6 +1,6 @@
 import * as config from 'aws-cdk-lib/aws-config';
 import { Construct } from 'constructs';
-import { compareNames, shorten, uniqueLogicalIds } from './names';
+import { CONFORMANCE_PACK_NAME_PREFIX, compareNames, shorten, uniqueLogicalIds } from './names';
 import { checkTemplateBodySize } from './template-body';
 
 /** An AWS Config managed rule (ConfigRuleSpec of @tarmac/core/org has these and more). */
@@ -61,7 +61,7 @@ export class ProfileConformancePack extends Construct {
   constructor(scope: Construct, id: string, props: ProfileConformancePackProps) {
     super(scope, id);
     if (!props.rules.length) throw new Error(`${this.node.path}: a conformance pack needs at least one rule`);
-    const name = `tarmac-${props.profile}`;
+    const name = `${CONFORMANCE_PACK_NAME_PREFIX}${props.profile}`;
     this.template = conformancePackTemplate(props.rules);
     this.pack = new config.CfnConformancePack(this, 'Resource', {
       conformancePackName: name,

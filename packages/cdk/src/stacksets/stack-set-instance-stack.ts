@@ -9,6 +9,7 @@ import { GuardHookBaseline } from './guard-hook-baseline';
 import { ADVISORY_RULES_VERSION_ID, KMS_KEY_ARN_PATTERN, RULES_KEY_ARN, RULES_VERSION_ID, S3_VERSION_ID_PATTERN } from './names';
 import { PlatformStack, PlatformStackProps } from './platform-stack';
 import { ProfileConformancePack } from './profile-conformance-pack';
+import { ReportReaderRole } from './report-reader-role';
 
 /** A managed policy by name and IAM path, as policies/permissions-boundary.yaml names it. */
 export interface PermissionsBoundaryName {
@@ -30,6 +31,13 @@ export interface StackSetInstanceStackProps extends PlatformStackProps {
    * @default false
    */
   readonly managementAccount?: boolean;
+  /**
+   * The delegated administrator account (org.yaml deployment.delegatedAdmin), which `tarmac report --live` runs in:
+   * an account baseline creates the report reader role it trusts in the home region, and so does the management
+   * account's stack (with a boundary of its own, as the hook execution role). Other stacks ignore it.
+   * @default no report reader role
+   */
+  readonly reportReaderTrustedAccountId?: string;
 }
 
 /**
@@ -46,16 +54,23 @@ export class StackSetInstanceStack extends PlatformStack {
   readonly accountBaseline?: AccountBaseline;
   readonly networkBaseline?: NetworkBaseline;
   readonly costAnalytics?: CostAnalytics;
+  readonly reportReader?: ReportReaderRole;
 
   constructor(scope: Construct, id: string, props: StackSetInstanceStackProps) {
     const profile = props.unit.target.profile ? ` Profile ${props.unit.target.profile},` : '';
     const what = props.managementAccount ? `management account stack` : `stack set`;
     super(scope, id, { description: `${props.unit.definition.description}${profile} ${what} ${props.unit.name} (Tarmac).`, ...props });
     const { unit } = props;
-    const boundary = () => props.hookRoleBoundary && boundaryPolicy(this, props.hookRoleBoundary);
+    // One reference per stack, however many roles carry it.
+    let boundaryRef: iam.IManagedPolicy | undefined;
+    const boundary = () => props.hookRoleBoundary && (boundaryRef ??= boundaryPolicy(this, props.hookRoleBoundary));
     if (unit.baseline) {
       const b = unit.baseline;
-      if (b.kind === 'account') this.accountBaseline = new AccountBaseline(this, 'AccountBaseline', b.settings);
+      if (b.kind === 'account')
+        this.accountBaseline = new AccountBaseline(this, 'AccountBaseline', {
+          ...b.settings,
+          reportReaderTrustedAccountId: props.reportReaderTrustedAccountId,
+        });
       else if (b.kind === 'network') this.networkBaseline = new NetworkBaseline(this, 'NetworkBaseline', b.settings);
       else this.costAnalytics = new CostAnalytics(this, 'CostAnalytics', { costExport: b.costExport, permissionsBoundary: boundary() });
       return;
@@ -92,6 +107,13 @@ export class StackSetInstanceStack extends PlatformStack {
         advisory,
         permissionsBoundary: boundary(),
         ownBoundary: props.managementAccount,
+      });
+    }
+    if (props.managementAccount && props.reportReaderTrustedAccountId !== undefined) {
+      this.reportReader = new ReportReaderRole(this, 'ReportReader', {
+        trustedAccountId: props.reportReaderTrustedAccountId,
+        permissionsBoundary: boundary(),
+        ownBoundary: true,
       });
     }
     if (unit.configRules.length)

@@ -79,11 +79,13 @@ export function synthesizeStackSets(build: StackSetsBuild, org: OrgBuild, opts: 
           bundleBucketName: build.bundleBucket,
           logBucketName: build.logBucket,
           hookRoleBoundary: opts.permissionsBoundary,
+          reportReaderTrustedAccountId: build.delegatedAdmin.accountId,
         }),
     );
     // The management account's hook: the same construct as a stack set instance, as a plain stack in one region.
+    // The first (by name) also creates the report reader role, whose fixed name the account holds once.
     const managementHooks = (build.management ?? []).map(
-      (unit) =>
+      (unit, i) =>
         new StackSetInstanceStack(first, unit.name, {
           stackName: unit.name,
           env: { account: build.managementAccountId, region: unit.region },
@@ -92,6 +94,7 @@ export function synthesizeStackSets(build: StackSetsBuild, org: OrgBuild, opts: 
           bundleBucketName: build.bundleBucket,
           logBucketName: build.logBucket,
           managementAccount: true,
+          reportReaderTrustedAccountId: i === 0 ? build.delegatedAdmin.accountId : undefined,
         }),
     );
     const ruleBundles = new RuleBundlesStack(first, RULE_BUNDLES_STACK, {

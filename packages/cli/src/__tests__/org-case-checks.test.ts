@@ -99,7 +99,11 @@ describe('deniedBy in tarmac test', () => {
 
 describe('exemption cases in tarmac test', () => {
   it("removing the pipeline role from LZ.SCP.3's exemptions fails the case of that exemption", async () => {
-    const f = fixture().replace('scp/region-restriction.yaml', 'exemptions: [platform, breakGlass, stackSetsExec]', 'exemptions: [breakGlass, stackSetsExec]');
+    const f = fixture().replace(
+      'scp/region-restriction.yaml',
+      'exemptions: [platform, breakGlass, stackSetsExec, reportReader]',
+      'exemptions: [breakGlass, stackSetsExec, reportReader]',
+    );
     const { org } = await run(f);
     expect(org.results.filter((r) => r.failure).map((r) => [r.test.test.name, r.failure])).toEqual([
       ['the pipeline role can deploy in any region (its exemption)', 'expected Allowed, got Denied'],

@@ -68,7 +68,7 @@ describe('tarmac build', () => {
     for (const s of stackSets.stackSets) expect(fs.existsSync(path.join(out, s.instanceTemplate))).toBe(true);
     // Proved deployable under its own SCPs and RCPs before anything was written.
     expect(r.stdout).toMatch(
-      /^self-check: every stack set instance and every stack and call of tarmac deploy in a member account \(59\) may do what it deploys under its account's SCPs and RCPs \([\d,]+ actions, [\d,]+ simulations, [\d.]+ s\); tarmac-finops-billing, tarmac-guardrails-management are in the management account, where SCPs and RCPs do not apply$/m,
+      /^self-check: every stack set instance, every stack and call of tarmac deploy and every read of tarmac report --live in a member account \(83\) may do what it deploys under its account's SCPs and RCPs \([\d,]+ actions, [\d,]+ simulations, [\d.]+ s\); tarmac-finops-billing, tarmac-guardrails-management are in the management account, where SCPs and RCPs do not apply$/m,
     );
   });
 
@@ -76,8 +76,8 @@ describe('tarmac build', () => {
     // Before issue 20 the region restriction did not exempt the StackSets execution role: ml-prod allows eu-west-1 only.
     const f = new PoliciesFixture({ deployment: true }).replace(
       'scp/region-restriction.yaml',
-      'exemptions: [platform, breakGlass, stackSetsExec]',
-      'exemptions: [platform, breakGlass]',
+      'exemptions: [platform, breakGlass, stackSetsExec, reportReader]',
+      'exemptions: [platform, breakGlass, reportReader]',
     );
     fixtures.push(f);
     const out = path.join(tmp(), 'out');
@@ -115,7 +115,7 @@ describe('tarmac build', () => {
     const r = tarmac(['build', '--out', tmp(), '--format', 'json']);
     const manifest = JSON.parse(r.stdout);
     expect(Object.keys(manifest)).toEqual(['organization', 'policies', 'stackSets', 'selfCheck']);
-    expect(manifest.selfCheck).toEqual({ sites: 59, requests: expect.any(Number), simulations: expect.any(Number), ms: expect.any(Number) });
+    expect(manifest.selfCheck).toEqual({ sites: 83, requests: expect.any(Number), simulations: expect.any(Number), ms: expect.any(Number) });
     const stackSets: { name: string; kind: string }[] = manifest.stackSets.stackSets;
     expect(stackSets.filter((s) => s.kind === 'guardrails').map((s) => s.name)).toEqual([
       'tarmac-guardrails-dev',

@@ -51,7 +51,7 @@ function selfCheckLine(check: SelfCheckResult & { ms: number }): string {
   const management = check.managementStacks.length
     ? `; ${check.managementStacks.join(', ')} ${check.managementStacks.length === 1 ? 'is' : 'are'} in the management account, where SCPs and RCPs do not apply`
     : '';
-  return `self-check: every stack set instance and every stack and call of tarmac deploy in a member account (${check.sites}) may do what it deploys under its account's SCPs and RCPs (${check.requests.toLocaleString('en-US')} actions, ${check.simulations.toLocaleString('en-US')} simulations, ${(check.ms / 1000).toFixed(1)} s)${management}\n`;
+  return `self-check: every stack set instance, every stack and call of tarmac deploy and every read of tarmac report --live in a member account (${check.sites}) may do what it deploys under its account's SCPs and RCPs (${check.requests.toLocaleString('en-US')} actions, ${check.simulations.toLocaleString('en-US')} simulations, ${(check.ms / 1000).toFixed(1)} s)${management}\n`;
 }
 
 function usageTable(build: OrgBuild): string {

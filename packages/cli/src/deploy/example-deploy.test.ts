@@ -170,7 +170,8 @@ test('plan --management and deploy --management: the billing stack in us-east-1,
   expect(JSON.parse(input.TemplateBody!)).toEqual(JSON.parse(fs.readFileSync(path.join(out, manifest.managementStacks[1].template), 'utf8')));
   expect(Buffer.byteLength(input.TemplateBody!)).toBe(manifest.managementStacks[1].templateBytes);
   expect(paramMap(input.Parameters)).toEqual({ RulesVersionId: fake.objects.get(managementBundle())!.versionId, RulesKeyArn: fake.kmsKeyArn });
-  expect(input.Capabilities).toEqual(['CAPABILITY_IAM']);
+  // The report reader role has a fixed name (TarmacReportReader).
+  expect(input.Capabilities).toEqual(['CAPABILITY_NAMED_IAM']);
   expect(fake.stacks.get(MANAGEMENT_HOOK)).toMatchObject({ region: 'eu-west-1', status: 'CREATE_COMPLETE' });
   expect(stdout).toMatch(/^management stack +tarmac-guardrails-management +created +ok +eu-west-1$/m);
   // Nothing of the org-wide deployment from the management account: the bundles are read, never written.

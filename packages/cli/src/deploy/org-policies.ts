@@ -32,7 +32,7 @@ export interface ActualPolicy {
 const BUSY = ['ConcurrentModificationException', 'TooManyRequestsException', 'PolicyChangesInProgressException'];
 const busy = (err: unknown) => BUSY.includes(errorName(err));
 
-function orgCall<T>(ctx: EngineContext, operation: string, fn: () => Promise<T>): Promise<T> {
+export function orgCall<T>(ctx: EngineContext, operation: string, fn: () => Promise<T>): Promise<T> {
   return withRetry(operation, ctx.retry, busy, () => call(ctx, operation, fn));
 }
 

@@ -17,6 +17,24 @@ export function* renderCsv(model: ReportModel): Generator<string> {
     }
     yield rows.join('');
   }
+  // --live: one row per difference, its point live:<kind>, what it is in via and what to do in the last column.
+  const accounts = new Map(model.accounts.map((a) => [a.id, a]));
+  for (const f of model.live?.findings ?? []) {
+    const a = f.account ? accounts.get(f.account) : undefined;
+    yield csvRow([
+      f.account ?? '',
+      a?.name ?? '',
+      a?.ou ?? '',
+      a?.profile ?? '',
+      (f.controls ?? []).join(' '),
+      f.subject,
+      'difference',
+      `live:${f.kind}`,
+      f.region ?? '',
+      f.message,
+      f.fix,
+    ]);
+  }
 }
 
 export function describeExemption(e: ReportExemption): string {

@@ -1,4 +1,5 @@
 import { describeExemption } from './format-csv';
+import { controlsText, liveSummary } from './live/live-summary';
 import { CellStatus, POINTS, ReportAccountControl, ReportModel, STATUSES } from './report-model';
 
 /** Up to this many cells, each carries its explanation as a title attribute; beyond, the page's script adds it on hover. */
@@ -51,7 +52,9 @@ export function* renderHtml(model: ReportModel): Generator<string> {
 <body>
 <header>
 <h1>${esc(title)}</h1>
-<p>Intended state from the sources (policies/, hooks/, stacksets/), with the exemptions in force on <time datetime="${esc(model.at)}">${esc(model.at)}</time> (UTC). ${model.accounts.length} accounts, ${model.controls.length} controls.</p>
+<p>Intended state from the sources (policies/, hooks/, stacksets/), with the exemptions in force on <time datetime="${esc(model.at)}">${esc(model.at)}</time> (UTC). ${model.accounts.length} accounts, ${model.controls.length} controls.</p>${
+    model.live ? `\n<p class="live"><a href="#live">Live</a>: ${esc(liveSummary(model.live))}</p>` : ''
+  }
 </header>
 <form id="filters" class="no-print" aria-label="Filters">
 ${select('f-ou', 'OU', ous)}
@@ -74,6 +77,7 @@ ${select('f-status', 'Status', [...STATUSES])}
 <tbody>
 `;
   const cells: number[][] = [];
+  const liveFindings = new Map((model.live?.accounts ?? []).map((a) => [a.id, a.findings]));
   for (const a of model.accounts) {
     const row = new Array<number>(model.controls.length).fill(-1);
     for (const c of a.controls) row[controlIndex.get(c.id)!] = kindOf(c);
@@ -86,13 +90,16 @@ ${select('f-status', 'Status', [...STATUSES])}
         return `<td class="k${k} ${STATUS_CLASS[kind.s]}"${tip}>${STATUS_LETTER[kind.s]}</td>`;
       })
       .join('');
-    yield `<tr><th class="acct" scope="row" title="${esc(`${a.name} (${a.id}), OU ${a.ou}, profile ${a.profile}, regions ${a.regions.join(', ')}${a.baselines.length ? `; baselines ${a.baselines.map((b) => b.stackSet).join(', ')}` : ''}`)}">${esc(a.name)}<small>${esc(a.id)}</small></th><td>${esc(a.ou)}</td><td>${esc(a.profile)}</td>${tds}</tr>\n`;
+    const differences = liveFindings.get(a.id) ?? 0;
+    const badge = differences ? ` <a class="diffs" href="#live" title="${differences} live difference${differences === 1 ? '' : 's'}">${differences}</a>` : '';
+    yield `<tr><th class="acct" scope="row" title="${esc(`${a.name} (${a.id}), OU ${a.ou}, profile ${a.profile}, regions ${a.regions.join(', ')}${a.baselines.length ? `; baselines ${a.baselines.map((b) => b.stackSet).join(', ')}` : ''}`)}">${esc(a.name)}${badge}<small>${esc(a.id)}</small></th><td>${esc(a.ou)}</td><td>${esc(a.profile)}</td>${tds}</tr>\n`;
   }
   yield `</tbody>
 </table>
 </div>
 <section id="details" class="no-print" aria-live="polite"><p>Click a cell to see how each enforcement point applies the control in that account.</p></section>
 `;
+  if (model.live) yield liveSection(model);
   yield exemptionsSection(model);
   yield frameworksSection(model);
   yield `<section><h2>Notes</h2><ul>${[
@@ -123,6 +130,40 @@ function cellText(c: ReportAccountControl): string {
     ...c.points.map((p) => `${p.point}: ${p.mode}, ${p.via}`),
     ...c.exemptions.map((e) => `exemption ${describeExemption(e)}: ${e.reason}`),
   ].join('\n');
+}
+
+/** --live: every difference from the intended state (what, where, how to fix), then the deployments Guard Hooks blocked. */
+function liveSection(model: ReportModel): string {
+  const live = model.live!;
+  const names = new Map(model.accounts.map((a) => [a.id, a.name]));
+  const account = (id?: string) => (id ? `${esc(names.get(id) ?? id)}${names.has(id) ? ` <small>${esc(id)}</small>` : ''}` : '');
+  const findings = live.findings
+    .map(
+      (f) =>
+        `<tr class="diff" data-kind="${esc(f.kind)}"><td>${esc(f.kind)}</td><td>${account(f.account)}</td><td>${esc(f.region ?? '')}</td><td>${esc(f.subject)}</td><td${(f.controls?.length ?? 0) > 6 ? ` title="${esc(f.controls!.join(', '))}"` : ''}>${esc(controlsText(f.controls))}</td><td>${esc(f.message)}</td><td>${esc(f.fix)}</td></tr>`,
+    )
+    .join('\n');
+  const blocked = live.blocked
+    .map(
+      (b) =>
+        `<tr><td>${account(b.account)}</td><td>${esc(b.region)}</td><td>${esc(b.typeName)}</td><td>${esc(b.invokedAt ?? '')}</td><td>${esc(b.target ?? '')}</td><td>${esc(b.controls.join(', '))}</td></tr>`,
+    )
+    .join('\n');
+  return `<section id="live"><h2>Live: what AWS says</h2><p>${esc(liveSummary(live))}</p>
+${
+  findings
+    ? `<table class="list"><thead><tr><th>Difference</th><th>Account</th><th>Region</th><th>Subject</th><th>Controls</th><th>What</th><th>Fix</th></tr></thead><tbody>
+${findings}
+</tbody></table>`
+    : ''
+}${
+    blocked
+      ? `<h3>Deployments the Guard Hooks blocked</h3><table class="list"><thead><tr><th>Account</th><th>Region</th><th>Hook</th><th>When</th><th>Target</th><th>Controls</th></tr></thead><tbody>
+${blocked}
+</tbody></table>`
+      : ''
+  }</section>
+`;
 }
 
 function exemptionsSection(model: ReportModel): string {
@@ -191,6 +232,8 @@ form{display:flex;flex-wrap:wrap;gap:.6rem;align-items:center;margin:.5rem 0;pad
 .cell{display:inline-block;min-width:1.2em;text-align:center;border:1px solid #ccc;font-weight:600}
 .sE{background:#c6f0c6}.sW{background:#fde9a8}.sD{background:#d6e4ff}.sP{background:#f2d0f5}.sX{background:#e5e5e5;color:#555}
 td.sel{outline:2px solid #000}
+a.diffs{display:inline-block;margin-left:.3em;padding:0 .35em;border-radius:.6em;background:#b91c1c;color:#fff;font-size:.75rem;text-decoration:none}
+p.live{padding:.3rem .5rem;border-left:4px solid #b91c1c;background:#fef2f2}
 #details{margin-top:.5rem;padding:.5rem;border:1px solid #ccc;white-space:pre-wrap;font-size:.9rem}
 table.list{border-collapse:collapse;font-size:.85rem}table.list th,table.list td{border:1px solid #ddd;padding:3px 6px;text-align:left;vertical-align:top}
 [hidden]{display:none!important}

@@ -25,8 +25,8 @@ test('table cells escape pipes, backslashes, emphasis and HTML, and stay on one 
 
 test('a summary table, a table per account, and the framework view', () => {
   expect(text.startsWith('# Compliance report: @tarmac/example-catalog@0.1.0\n')).toBe(true);
-  expect(text).toContain('| ml-prod | 777777777777 | Workloads/Prod | prod | 60 | 60 | 0 | 0 |');
-  expect(text).toContain('| data-prod | 666666666666 | Workloads/Prod | prod | 60 | 59 | 0 | 1 |');
+  expect(text).toContain('| ml-prod | 777777777777 | Workloads/Prod | prod | 61 | 61 | 0 | 0 |');
+  expect(text).toContain('| data-prod | 666666666666 | Workloads/Prod | prod | 61 | 60 | 0 | 1 |');
   const section = text.slice(text.indexOf('## ml-prod (777777777777)'), text.indexOf('## data-dev ('));
   expect(section).toContain(
     'OU Workloads/Prod, profile prod, regions eu-west-1; baselines: tarmac-account-baseline-prod (account), tarmac-network-baseline-prod (network).',

@@ -1,4 +1,6 @@
 import { describeExemption } from './format-csv';
+import { controlsText, liveSummary } from './live/live-summary';
+import type { LiveReport } from './live/model';
 import { ReportModel } from './report-model';
 
 /** Markdown (GitHub tables): a summary of the accounts, a table per account, the exemptions, the framework view. */
@@ -23,6 +25,8 @@ export function* renderMarkdown(model: ReportModel): Generator<string> {
       String(a.controls.filter((c) => c.status === 'exempt' || c.status === 'partly-exempt').length),
     ]),
   );
+
+  if (model.live) yield liveSection(model.live, names(model));
 
   for (const a of model.accounts) {
     const lines: string[] = [`\n## ${md(a.name)} (${a.id})\n\n`];
@@ -59,6 +63,34 @@ export function* renderMarkdown(model: ReportModel): Generator<string> {
     );
     yield `\nUncovered requirements: ${fw.uncovered ? fw.uncovered.map(md).join(', ') || 'none' : md(fw.note.replace(/^uncovered requirements /, ''))}.\n`;
   }
+}
+
+/** What AWS says: every difference from the intended state, then the deployments Guard Hooks blocked. */
+function liveSection(live: LiveReport, accountName: (id?: string) => string): string {
+  const lines = [`\n## Live: what AWS says\n\n`, `${md(liveSummary(live))}\n\n`];
+  if (live.findings.length)
+    lines.push(
+      table(
+        ['Difference', 'Account', 'Region', 'Subject', 'Controls', 'What', 'Fix'],
+        live.findings.map((f) => [f.kind, accountName(f.account), f.region ?? '', f.subject, controlsText(f.controls), f.message, f.fix]),
+      ),
+    );
+  if (live.blocked.length) {
+    lines.push(`\n### Deployments the Guard Hooks blocked\n\n`);
+    lines.push(
+      table(
+        ['Account', 'Region', 'Hook', 'When', 'Target', 'Controls'],
+        live.blocked.map((b) => [accountName(b.account), b.region, b.typeName, b.invokedAt ?? '', b.target ?? '', b.controls.join(', ')]),
+      ),
+    );
+  }
+  return lines.join('');
+}
+
+/** "name (id)" of an account of the report, or the ID alone. */
+function names(model: ReportModel): (id?: string) => string {
+  const byId = new Map(model.accounts.map((a) => [a.id, a.name]));
+  return (id) => (id ? (byId.has(id) ? `${byId.get(id)} (${id})` : id) : '');
 }
 
 /** A GitHub table; cells are escaped, except the `<br>` this module puts between the lines of the columns in `html`. */

@@ -62,3 +62,13 @@ test('bad sources are input errors with file and line (exit 2), and nothing is w
     sources.remove();
   }
 });
+
+test('--live options without --live are a usage error; --live without a build says which directory it looked for', async () => {
+  expect(await tarmac('--policies', POLICIES, '--at', DAY, '--since', '2026-11-01')).toBe(2);
+  expect(stderr).toBe('tarmac: --build, --since, --region and --endpoint-url are for reading AWS: they go with --live\n');
+  stderr = '';
+  const missing = path.join(dir, 'no-build');
+  expect(await tarmac('--policies', POLICIES, '--at', DAY, '--live', '--build', missing, '--region', 'eu-west-1')).toBe(2);
+  expect(stderr).toContain(missing);
+  expect(stdout).toBe('');
+});

@@ -100,7 +100,7 @@ test('ml-prod: organization policies along its chain, by the control they enforc
   expect(model.accounts.flatMap((a) => a.controls.map((c) => c.id))).not.toContain('LZ.SCP.11');
   // The Security and Infrastructure OUs are outside the mandatory-tags SCP's targets.
   expect(points('audit', 'LZ.TAG.1')).not.toContain('scp:enforce');
-  expect(account('ml-prod').controls).toHaveLength(60);
+  expect(account('ml-prod').controls).toHaveLength(61);
 });
 
 test('profiles: dev warns through the advisory hook, the sandbox target fails nothing', () => {

@@ -1,4 +1,5 @@
 import * as path from 'path';
+import type { LiveReport } from './live/model';
 import {
   Catalog,
   Exemption,
@@ -158,6 +159,8 @@ export interface ReportModel {
   readonly accounts: readonly ReportAccount[];
   readonly controls: readonly ReportControl[];
   readonly frameworks: Readonly<Record<string, ReportFramework>>;
+  /** `--live`: what AWS says against this intended state. */
+  readonly live?: LiveReport;
 }
 
 /** Everything the report is built from, loaded and validated as `tarmac build` loads it. */

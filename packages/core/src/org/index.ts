@@ -21,6 +21,8 @@ export * from '../stacksets/load-stacksets';
 export * from '../stacksets/compile-stacksets';
 export * from '../stacksets/load-deployment';
 export * from '../stacksets/rule-bundle';
+export * from '../stacksets/report-reader';
+export * from '../stacksets/report-reader-calls';
 // FinOps (policies/finops/): budgets, anomaly detection, the CUR 2.0 export; deployed by `tarmac deploy --management` and a stack set.
 export * from '../finops/model';
 export * from '../finops/load-finops';

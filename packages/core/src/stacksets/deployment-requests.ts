@@ -6,6 +6,7 @@ import { ArnContext, resourceArns } from './resource-arns';
 import { targetAccounts } from './load-stacksets';
 import { DEPLOY_API_ACTIONS } from './deploy-api-actions';
 import { hookRuntimeCalls } from './hook-runtime-calls';
+import { createsReportReader, reportReaderAssumption, reportReaderSites } from './report-reader-calls';
 
 /**
  * Where the platform's own deployment acts in a member account: one stack set instance (account × region), the
@@ -113,13 +114,17 @@ export function deploymentSites(
   const org = build.organization;
   type Template = { Resources?: Record<string, { Type: string; Properties?: Record<string, unknown> }> };
   const templates = new Map<string, Template>();
-  const resourcesOf = (file: string, at: ArnContext) => {
+  const templateOf = (file: string): Template => {
     let template = templates.get(file);
     if (!template) {
       const content = files.get(file);
       if (content === undefined) throw new Error(`the build has no ${file}`);
       templates.set(file, (template = JSON.parse(String(content)) as Template));
     }
+    return template;
+  };
+  const resourcesOf = (file: string, at: ArnContext) => {
+    const template = templateOf(file);
     const byType = new Map<string, DeployedResource[]>();
     for (const [logicalId, r] of Object.entries(template.Resources ?? {})) {
       byType.set(r.Type, [...(byType.get(r.Type) ?? []), { logicalId, arns: resourceArns(r.Type, logicalId, r.Properties, at) }]);
@@ -127,10 +132,17 @@ export function deploymentSites(
     return byType;
   };
   const sites: DeploymentSite[] = [];
+  // Accounts whose baseline creates the report's reader role, with every Region a stack set reaches there.
+  const readers = new Map<string, { account: { id: string; name: string }; regions: Set<string>; source: { file: string; line?: number } }>();
+  const reach = new Map<string, Set<string>>();
   for (const unit of deployment.units) {
     const built = manifest.stackSets.find((s) => s.name === unit.name);
     if (!built) throw new Error(`stack set ${unit.name} is not in the build's manifest`);
     for (const account of targetAccounts(org, unit.target)) {
+      if (!reach.has(account.id)) reach.set(account.id, new Set());
+      unit.definition.regions.forEach((r) => reach.get(account.id)!.add(r));
+      if (!readers.has(account.id) && createsReportReader(templateOf(built.instanceTemplate)))
+        readers.set(account.id, { account, regions: reach.get(account.id)!, source: { file: unit.definition.file, line: unit.target.line } });
       for (const region of unit.definition.regions) {
         // StackSets names each instance's stack StackSet-<stack set>-<uuid>.
         const resources = resourcesOf(built.instanceTemplate, { accountId: account.id, region, stackName: `StackSet-${unit.name}-${SAMPLE_UUID}` });
@@ -161,6 +173,18 @@ export function deploymentSites(
       ? `the pipeline role (roles.platform: ${pipelineRole})`
       : `the role tarmac deploy runs as (org.yaml names no roles.platform; assumed ${pipelineRole})`,
   };
+  for (const r of readers.values()) {
+    sites.push(...reportReaderSites(r.account, [...r.regions], r.source));
+    // Assuming it, from the delegated administrator: its SCPs for the caller, the member account's RCPs for the role.
+    sites.push({
+      ...pipeline,
+      name: `tarmac report --live in ${r.account.name}`,
+      region: admin.region,
+      resources: new Map(),
+      calls: reportReaderAssumption(r.account.id),
+      viaCloudFormation: false,
+    });
+  }
   for (const stack of manifest.stacks) {
     sites.push({
       ...pipeline,

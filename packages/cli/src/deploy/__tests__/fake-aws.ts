@@ -35,7 +35,11 @@ import {
   DetachPolicyCommand,
   DuplicatePolicyAttachmentException,
   InvalidInputException,
+  ParentNotFoundException,
+  ListAccountsForParentCommand,
+  ListOrganizationalUnitsForParentCommand,
   ListPoliciesCommand,
+  ListRootsCommand,
   ListTargetsForPolicyCommand,
   OrganizationsClient,
   PolicyNotFoundException,
@@ -98,6 +102,9 @@ const SERVICE_OF = {
   AttachPolicy: 'organizations',
   DetachPolicy: 'organizations',
   DeletePolicy: 'organizations',
+  ListRoots: 'organizations',
+  ListOrganizationalUnitsForParent: 'organizations',
+  ListAccountsForParent: 'organizations',
   ListCostAllocationTags: 'ce',
   GetAnomalyMonitors: 'ce',
   GetCallerIdentity: 'sts',
@@ -121,6 +128,9 @@ export const PAGED = {
   ListStackSetOperations: { items: 'Summaries', token: 'NextToken', max: 'MaxResults' },
   ListPolicies: { items: 'Policies', token: 'NextToken', max: 'MaxResults' },
   ListTargetsForPolicy: { items: 'Targets', token: 'NextToken', max: 'MaxResults' },
+  ListRoots: { items: 'Roots', token: 'NextToken', max: 'MaxResults' },
+  ListOrganizationalUnitsForParent: { items: 'OrganizationalUnits', token: 'NextToken', max: 'MaxResults' },
+  ListAccountsForParent: { items: 'Accounts', token: 'NextToken', max: 'MaxResults' },
   ListCostAllocationTags: { items: 'CostAllocationTags', token: 'NextToken', max: 'MaxResults' },
   GetAnomalyMonitors: { items: 'AnomalyMonitors', token: 'NextPageToken', max: 'MaxResults' },
 } as const satisfies Partial<Record<AwsOperation, { items: string; token: string; max?: string }>>;
@@ -281,7 +291,16 @@ export class FakeAws {
   readonly objects = new Map<string, { versionId: string; sha256?: string; body?: Uint8Array; kmsKeyId?: string }>();
   /** The key S3 encrypts uploaded objects with (the bundle bucket's default key), as HeadObject reports it (SSEKMSKeyId). */
   kmsKeyArn: string | undefined = 'arn:aws:kms:eu-west-1:333333333333:key/0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
-  readonly policies = new Map<string, { id: string; name: string; type: string; content: string; targets: Set<string> }>();
+  readonly policies = new Map<string, { id: string; name: string; type: string; content: string; targets: Set<string>; awsManaged?: boolean }>();
+  /**
+   * The organization's tree, as ListRoots, ListOrganizationalUnitsForParent and ListAccountsForParent walk it
+   * (`tarmac report --live`); empty but for the root unless a test describes it.
+   */
+  readonly tree: {
+    rootId: string;
+    ous: { id: string; name: string; parentId: string }[];
+    accounts: { id: string; name: string; parentId: string; state?: string }[];
+  } = { rootId: 'r-a1b2', ous: [], accounts: [] };
   readonly stackSets = new Map<string, FakeStackSet>();
   readonly ops = new Map<string, FakeOperation>();
   stackOutputs: Record<string, string> = { BucketUri: 's3://bucket/hooks' };
@@ -456,6 +475,20 @@ export class FakeAws {
   addPolicy(type: string, name: string, content: string, targets: string[]): string {
     const id = `p-${++this.counter}`;
     this.policies.set(id, { id, name, type, content, targets: new Set(targets) });
+    return id;
+  }
+
+  /** An AWS managed policy (FullAWSAccess, RCPFullAWSAccess) attached to `targets`; FullAWSAccess keeps its real ID. */
+  addManagedPolicy(type: string, name: string, targets: string[]): string {
+    const id = name === 'FullAWSAccess' ? 'p-FullAWSAccess' : `p-${name}`;
+    this.policies.set(id, {
+      id,
+      name,
+      type,
+      content: '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}',
+      targets: new Set(targets),
+      awsManaged: true,
+    });
     return id;
   }
 
@@ -855,29 +888,55 @@ export class FakeAws {
       if (!p) throw new PolicyNotFoundException({ message: `policy ${id} not found`, $metadata: { httpStatusCode: 400 } });
       return p;
     };
-    const summary = (p: { id: string; name: string; type: string }) => ({
+    const summary = (p: { id: string; name: string; type: string; awsManaged?: boolean }) => ({
       Id: p.id,
       Arn: `arn:aws:organizations::000000000000:policy/o-abc123/${p.type.toLowerCase()}/${p.id}`,
       Name: p.name,
       Type: p.type,
-      AwsManaged: false,
+      AwsManaged: p.awsManaged === true,
       Description: '',
     });
     this.answer(org, ListPoliciesCommand, 'ListPolicies', (input) => {
       const mine = [...this.policies.values()].filter((p) => p.type === input.Filter).map(summary);
-      return {
-        Policies:
-          input.Filter === 'SERVICE_CONTROL_POLICY'
-            ? [{ Id: 'p-FullAWSAccess', Name: 'FullAWSAccess', Type: 'SERVICE_CONTROL_POLICY', AwsManaged: true }, ...mine]
-            : mine,
-      };
+      // AWS's allow-all SCP is always listed; a test that needs its attachments adds it with addManagedPolicy.
+      const fullAccess = !this.policies.has('p-FullAWSAccess') && input.Filter === 'SERVICE_CONTROL_POLICY';
+      return { Policies: fullAccess ? [{ Id: 'p-FullAWSAccess', Name: 'FullAWSAccess', Type: 'SERVICE_CONTROL_POLICY', AwsManaged: true }, ...mine] : mine };
     });
+    const children = <T extends { parentId: string }>(list: T[], parentId: string) => {
+      if (parentId !== this.tree.rootId && !this.tree.ous.some((o) => o.id === parentId))
+        throw new ParentNotFoundException({ message: "We can't find a root or OU with the ParentId that you specified.", $metadata: { httpStatusCode: 400 } });
+      return list.filter((x) => x.parentId === parentId);
+    };
+    this.answer(org, ListRootsCommand, 'ListRoots', () => ({
+      Roots: [{ Id: this.tree.rootId, Arn: `arn:aws:organizations::${MANAGEMENT_ACCOUNT}:root/o-abc123/${this.tree.rootId}`, Name: 'Root', PolicyTypes: [] }],
+    }));
+    this.answer(org, ListOrganizationalUnitsForParentCommand, 'ListOrganizationalUnitsForParent', (input) => ({
+      OrganizationalUnits: children(this.tree.ous, input.ParentId).map((o) => ({
+        Id: o.id,
+        Name: o.name,
+        Arn: `arn:aws:organizations::${MANAGEMENT_ACCOUNT}:ou/o-abc123/${o.id}`,
+      })),
+    }));
+    this.answer(org, ListAccountsForParentCommand, 'ListAccountsForParent', (input) => ({
+      Accounts: children(this.tree.accounts, input.ParentId).map((a) => ({
+        Id: a.id,
+        Name: a.name,
+        Arn: `arn:aws:organizations::${MANAGEMENT_ACCOUNT}:account/o-abc123/${a.id}`,
+        Email: `${a.name}@example.com`,
+        State: a.state ?? 'ACTIVE',
+        JoinedMethod: 'CREATED',
+      })),
+    }));
     this.answer(org, DescribePolicyCommand, 'DescribePolicy', (input) => {
       const p = policy(input.PolicyId);
       return { Policy: { PolicySummary: summary(p), Content: p.content } };
     });
     this.answer(org, ListTargetsForPolicyCommand, 'ListTargetsForPolicy', (input) => ({
-      Targets: [...policy(input.PolicyId).targets].map((t) => ({ TargetId: t, Name: t, Type: t.startsWith('r-') ? 'ROOT' : 'ORGANIZATIONAL_UNIT' })),
+      Targets: [...policy(input.PolicyId).targets].map((t) => ({
+        TargetId: t,
+        Name: t,
+        Type: t.startsWith('r-') ? 'ROOT' : /^\d{12}$/.test(t) ? 'ACCOUNT' : 'ORGANIZATIONAL_UNIT',
+      })),
     }));
     this.answer(org, CreatePolicyCommand, 'CreatePolicy', (input) => {
       const id = this.addPolicy(input.Type, input.Name, input.Content, []);

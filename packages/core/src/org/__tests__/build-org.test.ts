@@ -57,6 +57,7 @@ describe('the default policy set', () => {
       'arn:aws:iam::*:role/TarmacPlatformPipeline',
       'arn:aws:iam::*:role/TarmacBreakGlass',
       'arn:aws:iam::*:role/stacksets-exec-*',
+      'arn:aws:iam::*:role/tarmac/TarmacReportReader',
     ]);
     expect((regions.Condition as Record<string, Record<string, unknown>>).StringNotEquals['aws:RequestedRegion']).toEqual(['eu-west-1', 'eu-central-1']);
     expect(regions.NotAction as string[]).toEqual(
@@ -268,6 +269,8 @@ describe('refusals, each with the file and line', () => {
       expect.stringMatching(/region-restriction\.yaml:\d+: arn:aws:iam::\*:role\/stacksets-exec-\* is exempted here but not protected/),
       // LZ.SCP.12: the execution role, untagged, creates the platform's roles with their tags.
       expect.stringMatching(/protect-principal-cost-tags\.yaml:\d+: arn:aws:iam::\*:role\/stacksets-exec-\* is exempted here but not protected/),
+      // LZ.SCP.13: the execution role creates the report's reader role.
+      expect.stringMatching(/protect-report-reader\.yaml:\d+: arn:aws:iam::\*:role\/stacksets-exec-\* is exempted here but not protected/),
     ]);
   });
 

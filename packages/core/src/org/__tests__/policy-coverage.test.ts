@@ -88,6 +88,7 @@ describe('coverage of the default policies', () => {
       ['exemptions: platform', ['arn:aws:iam::*:role/TarmacPlatformPipeline']],
       ['exemptions: breakGlass', ['arn:aws:iam::*:role/TarmacBreakGlass']],
       ['exemptions: stackSetsExec', ['arn:aws:iam::*:role/stacksets-exec-*']],
+      ['exemptions: reportReader', ['arn:aws:iam::*:role/tarmac/TarmacReportReader']],
     ]);
     const imds = control(set, 'LZ.SCP.5');
     const [written] = policyExemptions(imds, set.organization);
