@@ -94,7 +94,8 @@ async function readLive(
     ...(opts.region ? { region: opts.region } : {}),
     ...(opts.endpointUrl ? { endpointUrl: opts.endpointUrl } : {}),
   };
-  const ctx = engineContext(awsOpts, desired, deps, true);
+  // Progress only on a terminal: a report written to a file in CI stays quiet.
+  const ctx = engineContext(awsOpts, desired, deps, process.stderr.isTTY === true);
   let live: LiveReport | undefined;
   const code = await exitOnAwsError(async () => {
     await requireDelegatedAdmin(ctx, desired);
@@ -104,13 +105,21 @@ async function readLive(
       sources,
       desired,
       ctx,
-      (expectations) => collectAccounts(expectations, { sts: ctx.clients.sts, clientsFor, retry: ctx.retry, since }),
+      (expectations) =>
+        collectAccounts(expectations, {
+          sts: ctx.clients.sts,
+          clientsFor,
+          retry: ctx.retry,
+          since,
+          onAccount: (done, total) => ctx.progress.update('accounts', `${done} of ${total} read through their reader role`),
+        }),
       {
         today,
         since,
         now: deps.now ?? new Date(),
       },
     );
+    ctx.progress.stop();
     return 0;
   });
   return code === 0 ? live : undefined;

@@ -26,6 +26,8 @@ export interface AccountCollectorDeps {
   readonly partition?: string;
   /** GetHookResult calls per region at most (default DEFAULT_HOOK_RESULT_DETAILS, the most recent failures). */
   readonly hookResultDetails?: number;
+  /** Called as each account is done, for a progress display. */
+  readonly onAccount?: (done: number, total: number) => void;
 }
 
 /** The reader role's credentials, once per account: every region of the account reads with them. */
@@ -70,5 +72,10 @@ async function collectAccount(expectation: AccountExpectation, deps: AccountColl
  * Never throws for what AWS answers: a role that cannot be assumed is the account's error, a refused read the region's.
  */
 export function collectAccounts(expectations: readonly AccountExpectation[], deps: AccountCollectorDeps): Promise<LiveAccount[]> {
-  return mapBounded(expectations, deps.concurrency ?? DEFAULT_ACCOUNT_CONCURRENCY, (e) => collectAccount(e, deps));
+  let done = 0;
+  return mapBounded(expectations, deps.concurrency ?? DEFAULT_ACCOUNT_CONCURRENCY, async (e) => {
+    const account = await collectAccount(e, deps);
+    deps.onAccount?.(++done, expectations.length);
+    return account;
+  });
 }

@@ -121,6 +121,8 @@ const line = (f: LiveFinding) => `${f.kind} ${f.account ?? '-'} ${f.region ?? '-
 test('after a clean deploy AWS matches the intended state: no difference, every account read, exit 0', async () => {
   const run = await report();
   expect(run.stderr).not.toMatch(/error/i);
+  // Progress (on a terminal; here the test's plain display): accounts as they are read.
+  expect(run.stderr).toContain(`accounts: ${org.accounts.length + 1} of ${org.accounts.length + 1} read through their reader role\n`);
   const live = liveOf(run);
   expect(live.findings).toEqual([]);
   expect(run.code).toBe(0);
