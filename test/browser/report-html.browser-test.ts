@@ -11,6 +11,7 @@ import type { Browser, Page } from 'playwright-core';
 import { parse } from 'yaml';
 import { renderHtml } from '../../packages/cli/src/report/format-html';
 import { ReportAccountControl, ReportModel } from '../../packages/cli/src/report/report-model';
+import type { LiveFinding, LiveReport } from '../../packages/cli/src/report/live/model';
 import { ML_PROD_S3_2_EXPLANATION, POLICIES, collect, exampleModel } from '../../packages/cli/src/report/__tests__/example';
 
 const { launchChromium }: { launchChromium: () => Promise<Browser> } = require('./chromium');
@@ -292,6 +293,76 @@ test('printed: no filter bar or details box, the whole matrix on the page', asyn
   expect((await layout()).filters).toBe(true);
   const pdf = await page.pdf({ landscape: true });
   expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+});
+
+test('--live: every difference is listed, and each account with differences carries their count, linking to them', async () => {
+  const byName = (name: string) => model.accounts.find((a) => a.name === name)!;
+  const mlProd = byName('ml-prod');
+  const finops = byName('finops');
+  const findings: LiveFinding[] = [
+    {
+      kind: 'hook-missing',
+      account: mlProd.id,
+      region: 'eu-central-1',
+      subject: 'Tarmac::Guard::Guardrails',
+      controls: mlProd.controls.map((c) => c.id),
+      message: 'Guard Hook <b>not</b> activated',
+      fix: 'run tarmac deploy',
+    },
+    {
+      kind: 'not-read',
+      account: finops.id,
+      subject: 'finops',
+      message: 'Cannot assume the reader role: AccessDenied',
+      fix: 'deploy the account baseline there',
+    },
+    { kind: 'policy-outside-tarmac', subject: 'legacy-deny', message: 'attached to root outside Tarmac', fix: 'detach it' },
+  ];
+  const live: LiveReport = {
+    collectedAt: '2026-12-01T12:00:00.000Z',
+    hookResultsSince: '2026-11-01T00:00:00.000Z',
+    findings,
+    blocked: [],
+    accounts: model.accounts.map((a) => ({ id: a.id, read: a.id !== finops.id, findings: findings.filter((f) => f.account === a.id).length, nonCompliant: 0 })),
+  };
+  const file = path.join(dir, 'live.html');
+  fs.writeFileSync(file, collect(renderHtml({ ...model, live })));
+  const livePage = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  const pageErrors: string[] = [];
+  livePage.on('pageerror', (e) => pageErrors.push(e.message));
+  livePage.on('request', (r) => requests.push(r.url()));
+  try {
+    await livePage.goto(pathToFileURL(file).href, { waitUntil: 'load' });
+    const rows = await livePage.$$eval('#live tbody tr.diff', (trs: any[]) => trs.map((tr) => [...tr.cells].map((td: any) => td.textContent)));
+    expect(rows.map((r) => r[0])).toEqual(['hook-missing', 'not-read', 'policy-outside-tarmac']);
+    // Text from AWS is shown as text, never as markup; a long list of controls is cut to a count, all of them in the tooltip.
+    expect(rows[0][5]).toBe('Guard Hook <b>not</b> activated');
+    expect(rows[0][4]).toBe(
+      `${mlProd.controls
+        .slice(0, 5)
+        .map((c) => c.id)
+        .join(', ')} and ${mlProd.controls.length - 5} more`,
+    );
+    const badges = await livePage.$$eval('#matrix tbody th.acct', (ths: any[]) =>
+      ths.map((th) => [th.querySelector('small').textContent, th.querySelector('a.diffs')?.textContent ?? null]),
+    );
+    expect(badges.filter(([, n]) => n !== null)).toEqual([
+      [finops.id, '1'],
+      [mlProd.id, '1'],
+    ]);
+    await livePage.click(`#matrix tbody tr:has(small:text("${mlProd.id}")) a.diffs`);
+    expect(new URL(livePage.url()).hash).toBe('#live');
+    expect(await livePage.locator('#live h2').isVisible()).toBe(true);
+    // The filters still work with the badges in the row headers.
+    await livePage.selectOption('#f-ou', 'Workloads');
+    expect(await livePage.textContent('#shown')).toMatch(/^3 of 9 accounts/);
+    // Printed, the differences stay.
+    await livePage.emulateMedia({ media: 'print' });
+    expect(await livePage.locator('#live').isVisible()).toBe(true);
+    expect(pageErrors).toEqual([]);
+  } finally {
+    await livePage.close();
+  }
 });
 
 test('nothing is fetched: the one file is the whole page', () => {
