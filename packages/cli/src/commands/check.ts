@@ -10,7 +10,7 @@ import {
   checkSources,
   createEngine,
   exitCodeOf,
-  formatJson,
+  formatJsonChunks,
   formatJunit,
   formatSarif,
   formatText,
@@ -78,8 +78,26 @@ export async function checkCommand(paths: string[], opts: CheckCommandOptions): 
   const text = render(report, opts.format, Boolean(color));
   const code = exitCodeOf(report);
   if (opts.output) writeReport(opts.output, text);
-  else if (opts.format !== 'text' || report.findings.length || report.errors.length || skippedWhatMayMatter(report)) process.stdout.write(text);
+  else if (opts.format !== 'text' || report.findings.length || report.errors.length || skippedWhatMayMatter(report)) await writeOut(text);
   return code;
+}
+
+/**
+ * Writes to stdout a piece at a time, each once the last has gone: stdout into a pipe is asynchronous, and a
+ * reader slower than the check would otherwise have every piece queued at once (issue 18: peak memory).
+ */
+async function writeOut(text: Iterable<string>): Promise<void> {
+  for (const chunk of text) {
+    if (process.stdout.write(chunk)) continue;
+    // 'close' too: a reader gone for good never drains (the write's error is reported as before, unhandled).
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        process.stdout.off('drain', done).off('close', done);
+        resolve();
+      };
+      process.stdout.once('drain', done).once('close', done);
+    });
+  }
 }
 
 /** Quiet on success, unless a scan left out something that may hold a template (an excluded directory, a FIFO, a dangling link). */
@@ -98,23 +116,43 @@ function assertWritable(file: string): void {
   if (!stat?.isDirectory()) throw new UsageError(`--output ${file}: the directory ${dir} does not exist`);
 }
 
-function writeReport(file: string, text: string): void {
+function writeReport(file: string, text: Iterable<string>): void {
+  const unwritable = (err: unknown) =>
+    new UsageError(`--output ${file}: cannot write the report (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  let fd: number;
   try {
-    fs.writeFileSync(file, text);
+    fd = fs.openSync(file, 'w');
   } catch (err) {
-    throw new UsageError(`--output ${file}: cannot write the report (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    throw unwritable(err);
+  }
+  try {
+    for (const chunk of text) {
+      try {
+        // As writeFileSync: until every byte is written (a write may take fewer).
+        const bytes = Buffer.from(chunk);
+        for (let done = 0; done < bytes.length;) done += fs.writeSync(fd, bytes, done);
+      } catch (err) {
+        throw unwritable(err);
+      }
+    }
+  } finally {
+    fs.closeSync(fd);
   }
 }
 
-function render(report: CheckReport, format: CheckCommandOptions['format'], color: boolean): string {
+/**
+ * The report, in the pieces to write: JSON (the format scripts and CI read, thousands of findings on a large
+ * repository) is made a piece at a time, so the whole text is never held at once (issue 18: peak memory).
+ */
+function render(report: CheckReport, format: CheckCommandOptions['format'], color: boolean): Iterable<string> {
   switch (format) {
     case 'json':
-      return formatJson(report);
+      return formatJsonChunks(report);
     case 'sarif':
-      return formatSarif(report);
+      return [formatSarif(report)];
     case 'junit':
-      return formatJunit(report);
+      return [formatJunit(report)];
     default:
-      return formatText(report, { color });
+      return [formatText(report, { color })];
   }
 }

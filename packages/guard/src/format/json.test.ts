@@ -1,6 +1,6 @@
 import { InputError } from '@tarmac/core';
 import { sampleFinding as finding, sampleReport } from './__tests__/sample-report';
-import { formatJson, parseJsonReport } from './json';
+import { formatJson, formatJsonChunks, parseJsonReport } from './json';
 
 const REPORT = sampleReport(
   [
@@ -101,5 +101,23 @@ describe('parseJsonReport refuses what is not a report', () => {
 
   test('JSON null is refused too', () => {
     expect(() => parseJsonReport('null')).toThrow();
+  });
+});
+
+describe('formatJsonChunks', () => {
+  const empty = sampleReport([], { summary: { files: 0, templates: 0, resources: 0, durationMs: 0 }, evaluated: [] });
+  // Batches of 1 and 2 split the three findings, the three errors and the two evaluated templates; 256 none.
+  test.each([1, 2, 3, 256])('is formatJson, byte for byte, in batches of %d', (batch) => {
+    const chunks = [...formatJsonChunks(REPORT, batch)];
+    expect(chunks.join('')).toBe(formatJson(REPORT));
+    expect([...formatJsonChunks(empty, batch)].join('')).toBe(formatJson(empty));
+  });
+
+  test('writes a long list of findings in several pieces, none of them the whole report', () => {
+    const many = sampleReport(Array.from({ length: 1000 }, (_, i) => finding({ logicalId: `Bucket${i}`, line: i + 1 })));
+    const chunks = [...formatJsonChunks(many)];
+    expect(chunks.join('')).toBe(formatJson(many));
+    expect(chunks.length).toBeGreaterThan(4);
+    expect(Math.max(...chunks.map((c) => c.length))).toBeLessThan(formatJson(many).length / 3);
   });
 });
