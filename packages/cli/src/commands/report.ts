@@ -87,9 +87,10 @@ async function readLive(
         import('../report/live/account-clients'),
       ]),
     );
-  const desired = readDesired(opts.build ?? 'tarmac.out');
+  const dir = opts.build ?? 'tarmac.out';
+  const desired = readDesired(dir);
   const awsOpts = {
-    out: opts.build ?? 'tarmac.out',
+    out: dir,
     format: 'text' as const,
     ...(opts.region ? { region: opts.region } : {}),
     ...(opts.endpointUrl ? { endpointUrl: opts.endpointUrl } : {}),

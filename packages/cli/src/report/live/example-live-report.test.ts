@@ -143,6 +143,14 @@ test('after a clean deploy AWS matches the intended state: no difference, every 
   expect(md.stdout).toContain('no difference from the intended state; 0 deployments blocked by Guard Hooks.');
 });
 
+test('an SCP exemption that expired since the last deploy shows as the deployed policy that still carves it out', async () => {
+  // EX-0002 (LZ.SCP.6 in data-dev) was in force when the organization was built and deployed, and ends on 2027-01-15.
+  const live = liveOf(await report('json', '2027-02-01'));
+  expect(live.findings).toEqual([
+    expect.objectContaining({ kind: 'policy-changed', controls: expect.arrayContaining(['LZ.SCP.6']), fix: expect.stringContaining('tarmac build') }),
+  ]);
+});
+
 /** One difference of every kind, each made in AWS as someone outside Tarmac (or AWS itself) would make it. */
 function breakEverything(): void {
   // Organizations

@@ -76,7 +76,7 @@ export async function liveReport(
   if (organization) {
     for (const e of organization.errors)
       findings.push({ kind: 'not-read', subject: 'organization', message: e, fix: "check the delegated administrator's Organizations permissions" });
-    findings.push(...organizationDifferences(org, desired.policies, organization));
+    findings.push(...organizationDifferences(org, sources.orgBuild.policies, organization));
   }
   if (statuses) findings.push(...stackSetDifferences(model.accounts, statuses));
   if (expired) findings.push(...expiredExemptionDifferences(expired));

@@ -1,17 +1,26 @@
 import { Organization, allTargetIds, targetName } from '@tarmac/core/org';
 import { sameDocument } from '../../deploy/canonical-json';
-import type { DesiredPolicy } from '../../deploy/desired';
 import type { LiveOrganization } from './collect-organization';
 import type { LiveFinding } from './model';
 
-const REDEPLOY = 'run `tarmac deploy` from the delegated administrator (it attaches and updates what the build says)';
+const REDEPLOY = 'run `tarmac build` and `tarmac deploy` from the delegated administrator (it attaches and updates what the sources say)';
+
+/** A policy as the sources build it on the report's day: what AWS should have. */
+export interface IntendedPolicy {
+  readonly type: string;
+  readonly name: string;
+  readonly content: string;
+  readonly targetIds: readonly string[];
+  readonly controls: readonly string[];
+}
 
 /**
- * The organization as AWS has it against org.yaml and the build: where each account sits, Tarmac's policies
- * (present, same content, attached where built) and every other policy attached in the tree, which must be
- * one org.yaml declares (`alreadyAttached`, AWS's FullAWSAccess and RCPFullAWSAccess by default).
+ * The organization as AWS has it against org.yaml and the policies the sources build on the report's day (so an
+ * exemption that expired since the last deploy shows as a policy that still carves it out): where each account
+ * sits, Tarmac's policies (present, same content, attached where built) and every other policy attached in the
+ * tree, which must be one org.yaml declares (`alreadyAttached`, AWS's FullAWSAccess and RCPFullAWSAccess by default).
  */
-export function organizationDifferences(org: Organization, policies: readonly DesiredPolicy[], live: LiveOrganization): LiveFinding[] {
+export function organizationDifferences(org: Organization, policies: readonly IntendedPolicy[], live: LiveOrganization): LiveFinding[] {
   return [...placementDifferences(org, live), ...tarmacPolicyDifferences(org, policies, live), ...otherPolicyDifferences(org, live)];
 }
 
@@ -76,7 +85,7 @@ function placementDifferences(org: Organization, live: LiveOrganization): LiveFi
   return findings;
 }
 
-function tarmacPolicyDifferences(org: Organization, policies: readonly DesiredPolicy[], live: LiveOrganization): LiveFinding[] {
+function tarmacPolicyDifferences(org: Organization, policies: readonly IntendedPolicy[], live: LiveOrganization): LiveFinding[] {
   const findings: LiveFinding[] = [];
   const key = (type: string, name: string) => `${type}/${name}`;
   const liveByKey = new Map(live.policies.map((p) => [key(p.type, p.name), p]));
@@ -95,10 +104,10 @@ function tarmacPolicyDifferences(org: Organization, policies: readonly DesiredPo
         kind: 'policy-changed',
         subject: d.name,
         ...controls,
-        message: `${d.type} ${d.name} (${found.id}) says something else than the build: it was edited outside Tarmac, or the build is newer than the last deploy`,
+        message: `${d.type} ${d.name} (${found.id}) says something else than the sources build on the report's day: it was edited outside Tarmac, the sources changed (or an exemption expired) since the last deploy`,
         fix: REDEPLOY,
       });
-    for (const target of d.targets.filter((t) => !found.targets.includes(t)))
+    for (const target of d.targetIds.filter((t) => !found.targets.includes(t)))
       findings.push({
         kind: 'attachment-missing',
         ...accountOf(org, target),
@@ -107,13 +116,13 @@ function tarmacPolicyDifferences(org: Organization, policies: readonly DesiredPo
         message: `${d.type} ${d.name} is not attached to ${targetName(org, target)} (${target})`,
         fix: REDEPLOY,
       });
-    for (const target of found.targets.filter((t) => !d.targets.includes(t)))
+    for (const target of found.targets.filter((t) => !d.targetIds.includes(t)))
       findings.push({
         kind: 'policy-outside-tarmac',
         ...accountOf(org, target),
         subject: d.name,
         ...controls,
-        message: `${d.type} ${d.name} is attached to ${targetName(org, target)} (${target}), which the build does not attach it to`,
+        message: `${d.type} ${d.name} is attached to ${targetName(org, target)} (${target}), which the sources do not attach it to`,
         fix: 'run `tarmac deploy --allow-delete` to detach it, or target it there in its source',
       });
   }
@@ -122,7 +131,7 @@ function tarmacPolicyDifferences(org: Organization, policies: readonly DesiredPo
     findings.push({
       kind: 'policy-outside-tarmac',
       subject: p.name,
-      message: `${p.type} ${p.name} (${p.id}) is named like Tarmac's but the build has no such policy${p.targets.length ? `; attached to ${p.targets.map((t) => targetName(org, t)).join(', ')}` : ''}`,
+      message: `${p.type} ${p.name} (${p.id}) is named like Tarmac's but the sources build no such policy${p.targets.length ? `; attached to ${p.targets.map((t) => targetName(org, t)).join(', ')}` : ''}`,
       fix: 'run `tarmac deploy --allow-delete` to remove it',
     });
   return findings;
