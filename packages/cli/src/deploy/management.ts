@@ -1,8 +1,8 @@
 import type { Parameter, Tag } from '@aws-sdk/client-cloudformation';
-import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { UsageError } from '../usage-error';
 import { describeError, httpStatus } from './aws-errors';
-import { EngineContext, call } from './context';
+import { assertCallerAccount } from './caller-account';
+import type { EngineContext } from './context';
 import { checkAnomalyMonitors, monitorsReady } from './anomaly-monitors';
 import { checkCostAllocationTags, tagsReady } from './cost-allocation-tags';
 import { headBundle } from './bundles';
@@ -22,12 +22,12 @@ export async function assertManagementAccount(ctx: EngineContext, desired: Desir
   const expected = desired.managementAccountId;
   if (!expected)
     throw new UsageError('--management: this build has no org-wide deployment manifest (DIR/stacksets/manifest.json), so no management account stacks');
-  const who = await call(ctx, 'sts:GetCallerIdentity', () => ctx.clients.sts.send(new GetCallerIdentityCommand({})));
-  if (who.Account !== expected) {
-    throw new UsageError(
-      `--management needs credentials of the management account ${expected}; these are of account ${who.Account ?? '?'} (${who.Arn ?? 'unknown principal'}). Nothing was read or changed.`,
-    );
-  }
+  await assertCallerAccount(
+    ctx,
+    expected,
+    (account, arn) =>
+      `--management needs credentials of the management account ${expected}; these are of account ${account} (${arn}). Nothing was read or changed.`,
+  );
   return expected;
 }
 

@@ -1,7 +1,7 @@
-import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { describeError } from '../../deploy/aws-errors';
 import { UsageError } from '../../usage-error';
-import { EngineContext, call } from '../../deploy/context';
+import { assertCallerAccount } from '../../deploy/caller-account';
+import type { EngineContext } from '../../deploy/context';
 import { expiredDeployedExemptions } from '../../deploy/deployed-exemptions';
 import type { Desired } from '../../deploy/desired';
 import { statusOf } from '../../deploy/status';
@@ -37,11 +37,12 @@ export async function requireDelegatedAdmin(ctx: EngineContext, desired: Desired
   const admin = desired.delegatedAdmin;
   if (!admin)
     throw new UsageError('--live: this build has no org-wide deployment (DIR/stacksets/manifest.json): there is no delegated administrator to read AWS as');
-  const who = await call(ctx, 'sts:GetCallerIdentity', () => ctx.clients.sts.send(new GetCallerIdentityCommand({})));
-  if (who.Account !== admin.accountId)
-    throw new UsageError(
-      `--live reads AWS as the delegated administrator ${admin.accountName} (${admin.accountId}), whom the reader roles trust; these are credentials of account ${who.Account ?? '?'} (${who.Arn ?? 'unknown principal'}). Nothing was read.`,
-    );
+  await assertCallerAccount(
+    ctx,
+    admin.accountId,
+    (account, arn) =>
+      `--live reads AWS as the delegated administrator ${admin.accountName} (${admin.accountId}), whom the reader roles trust; these are credentials of account ${account} (${arn}). Nothing was read.`,
+  );
 }
 
 export async function liveReport(
