@@ -305,6 +305,15 @@ test('credentials of another account are refused before anything is read: exit 2
   expect(accounts.calls).toEqual([]);
 });
 
+test('a policy type listed without a single policy still misses what org.yaml declares attached there', async () => {
+  // Every RCP gone (Tarmac's and AWS's RCPFullAWSAccess): listed fine, but empty, which is not "could not be read".
+  for (const [key, p] of fake.policies) if (p.type === 'RESOURCE_CONTROL_POLICY') fake.policies.delete(key);
+  const findings = liveOf(await report()).findings;
+  expect(findings.filter((f) => f.kind === 'attachment-missing' && f.subject === 'RCPFullAWSAccess')).toHaveLength(1 + org.ous.length + org.accounts.length);
+  expect(findings.filter((f) => f.kind === 'policy-missing').map((f) => f.subject)).toEqual([expect.stringMatching(/^tarmac-rcp-/)]);
+  expect(findings.some((f) => f.kind === 'not-read')).toBe(false);
+});
+
 test('StackSets throttling past every retry is a not-read finding, not an empty list of stack sets', async () => {
   fake.fail('DescribeStackSet', 'throttling', { times: 'always' });
   const live = liveOf(await report());

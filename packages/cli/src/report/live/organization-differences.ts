@@ -89,13 +89,12 @@ function tarmacPolicyDifferences(org: Organization, policies: readonly IntendedP
   const findings: LiveFinding[] = [];
   const key = (type: string, name: string) => `${type}/${name}`;
   const liveByKey = new Map(live.policies.map((p) => [key(p.type, p.name), p]));
-  const listedTypes = new Set(live.policies.map((p) => p.type));
   for (const d of policies) {
     const found = liveByKey.get(key(d.type, d.name));
     const controls = d.controls.length ? { controls: d.controls } : {};
     if (!found) {
       // A type that could not be listed is already a not-read finding; its policies are not also "missing".
-      if (live.errors.some((e) => e.startsWith(`${d.type} `)) && !listedTypes.has(d.type)) continue;
+      if (unlisted(live, d.type)) continue;
       findings.push({ kind: 'policy-missing', subject: d.name, ...controls, message: `${d.type} ${d.name} is not in the organization`, fix: REDEPLOY });
       continue;
     }
@@ -154,7 +153,7 @@ function otherPolicyDifferences(org: Organization, live: LiveOrganization): Live
   }
   for (const declared of org.alreadyAttached) {
     const found = live.policies.find((p) => p.type === declared.type && p.name === declared.name);
-    if (!found && !live.policies.some((p) => p.type === declared.type)) continue; // the type was not listed: a not-read finding says so
+    if (!found && unlisted(live, declared.type)) continue;
     for (const target of declared.targetIds.filter((t) => !found?.targets.includes(t)))
       findings.push({
         kind: 'attachment-missing',
@@ -169,3 +168,6 @@ function otherPolicyDifferences(org: Organization, live: LiveOrganization): Live
 
 const accountOf = (org: Organization, target: string): { account?: string } =>
   org.accounts.some((a) => a.id === target) || target === org.managementAccountId ? { account: target } : {};
+
+/** A policy type whose listing failed: its not-read finding stands for what is missing there (a type listed empty is not this). */
+const unlisted = (live: LiveOrganization, type: string): boolean => live.errors.some((e) => e.startsWith(`${type} policies could not be listed`));
